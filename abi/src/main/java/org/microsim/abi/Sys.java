@@ -1,0 +1,96 @@
+package org.microsim.abi;
+
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The system-call interface: everything a task can ask of the kernel. One instance per task, usable only
+ * from that task's thread. Every failure is a {@link Result.Err} value; no call throws for bad arguments.
+ *
+ * <pre>
+ *   client                    kernel                     server
+ *     │ call(h, msg, t) ─────▶ queue on port ──────────▶ receive(...)  (gets a ReplyRight)
+ *     │   (blocked)                                         │ work, leaseRead/leaseWrite
+ *     │ ◀──────────────────── one-shot reply ◀───────────── reply(right, msg)
+ * </pre>
+ *
+ * Privileged work (spawning tasks, killing them, subscribing to kernel notifications) is not a method here:
+ * it is a message to the kernel's own port, which only tasks given a handle to it can reach.
+ */
+public interface Sys {
+    /** Wait without a deadline. */
+    Duration FOREVER = ChronoUnit.FOREVER.getDuration();
+
+    TaskId self();
+
+    /** How this task was started: its handles and arguments. */
+    StartInfo start();
+
+    /** Virtual time in nanoseconds since boot: the only clock a task may read. */
+    long now();
+
+    /** The next value of this task's seeded random stream: the only randomness a task may use. */
+    long random();
+
+    /** Registers a port owned by this task, with a receive+send+grant handle to it. */
+    Result<Handle> registerPort(PortInfo info, PortOptions options);
+
+    default Result<Handle> registerPort(PortInfo info) {
+        return registerPort(info, PortOptions.DEFAULT);
+    }
+
+    /** Removes a port this task owns; pending callers get {@link ErrorCode#PEER_DIED}. */
+    Result<Void> unregisterPort(Handle port);
+
+    /**
+     * A send handle to the public port with this name, waiting up to {@code timeout} for it to appear
+     * (a name reserved with the service manager starts its owner on first lookup).
+     */
+    Result<Handle> lookup(String name, Duration timeout);
+
+    /** Queues a message without waiting. A full queue is {@link ErrorCode#QUEUE_FULL}, never a silent drop. */
+    Result<Void> send(Handle to, Message message);
+
+    /** The next message on any of {@code ports}, waiting up to {@code timeout}. */
+    Result<Received> receive(Duration timeout, Handle... ports);
+
+    /** Sends and waits for the one reply. Handles in the reply are already in this task's table. */
+    Result<Message> call(Handle to, Message message, Duration timeout);
+
+    /** Answers a call; a reply right works once. */
+    Result<Void> reply(ReplyRight right, Message message);
+
+    /** Copies from the lease of an unanswered call into {@code dst}; returns the bytes copied. */
+    Result<Integer> leaseRead(ReplyRight right, long leaseOffset, byte[] dst, int dstOffset, int length);
+
+    /** Copies {@code src} into the lease of an unanswered call; returns the bytes copied. */
+    Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, byte[] src, int srcOffset, int length);
+
+    /** Copies from a lease straight into DMA memory (no intermediate buffer). */
+    Result<Integer> leaseRead(ReplyRight right, long leaseOffset, DmaBuffer dst, int dstOffset, int length);
+
+    /** Copies DMA memory straight into a lease. */
+    Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, DmaBuffer src, int srcOffset, int length);
+
+    /** A second handle to the same port with at most {@code rights}. */
+    Result<Handle> duplicate(Handle handle, Rights rights);
+
+    Result<Void> close(Handle handle);
+
+    Result<HandleInfo> inspect(Handle handle);
+
+    /** Blocks for {@code duration} of virtual time. */
+    Result<Void> sleep(Duration duration);
+
+    /** Maps memory BAR {@code bar} of the device behind {@code device} (a handle granted by devd). */
+    Result<Mmio> mapBar(Handle device, int bar);
+
+    /** Allocates zeroed, physically contiguous DMA memory. */
+    Result<DmaBuffer> allocDma(int size);
+
+    /** Delivers the device's interrupts as {@link MsgIds#IRQ} messages to {@code port} (owned by this task). */
+    Result<Void> bindIrq(Handle device, Handle port);
+
+    /** A line for the trace and the console log. */
+    void log(String text);
+}
