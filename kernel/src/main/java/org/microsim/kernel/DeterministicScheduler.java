@@ -76,11 +76,11 @@ final class DeterministicScheduler extends Scheduler {
                 wake(task);
             }
         });
-        lock.unlock();
+        exit();
         try {
             passOn(task);
         } finally {
-            lock.lock();
+            enter();
         }
         if (timeout != null) {
             timeout.cancel();
@@ -111,11 +111,11 @@ final class DeterministicScheduler extends Scheduler {
 
     @Override
     void ended(Task task) {
-        lock.lock();
+        enter();
         try {
             removeRunnable(task);
         } finally {
-            lock.unlock();
+            exit();
         }
         handTo(pickNext());
     }
@@ -180,11 +180,11 @@ final class DeterministicScheduler extends Scheduler {
             if (next.time > now) {
                 now = next.time;
             }
-            lock.lock();
+            enter();
             try {
                 next.action.run();
             } finally {
-                lock.unlock();
+                exit();
             }
         }
     }

@@ -24,11 +24,11 @@ final class Devices {
     /** Routes each device's interrupt line to whichever port its driver bound. */
     void connect(Port devicePort) {
         devicePort.device.irq().connect(() -> {
-            k.scheduler.lock.lock();
+            k.scheduler.enter();
             try {
                 k.ipc.interrupt(devicePort);
             } finally {
-                k.scheduler.lock.unlock();
+                k.scheduler.exit();
             }
         });
     }

@@ -1,20 +1,29 @@
 package org.microsim.kernel;
 
+import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * The parallel scheduler: every task runs on its own thread whenever it is not blocked, and virtual time is
  * the wall clock since boot (the one place in the kernel that reads it). Timers (device events, and nothing
  * else: task deadlines are waited for directly) fire on one timer thread, under the kernel lock like any
  * other kernel code. Not reproducible; that is what it is for: real races, and speed.
+ *
+ * <p>A blocked task parks on its own; {@link #wake} only marks it and queues it, and {@link #exit} unparks
+ * the queued tasks once the kernel lock is free. A call and its reply thus cost two unparks, as a
+ * SynchronousQueue hand-off does, and no thread ever wakes up only to wait for the lock.
  */
 final class FreeScheduler extends Scheduler {
     private final long origin = System.nanoTime();
     private final Timers timers = new Timers();
     private final Condition timerWork = lock.newCondition();
+    /** Tasks not blocked: running, or woken and about to run. */
     private final AtomicInteger running = new AtomicInteger();
+    /** Tasks woken under the lock, to unpark after it is released. */
+    private ArrayList<Task> toWake = new ArrayList<>();
     private final Thread timerThread;
     private boolean closed;
 
@@ -29,13 +38,27 @@ final class FreeScheduler extends Scheduler {
 
     @Override
     public Scheduled schedule(long atNanos, Runnable action) {
-        lock.lock();
+        enter();
         try {
             Timers.Entry e = timers.add(atNanos, action);
             timerWork.signalAll();
             return e;
         } finally {
+            exit();
+        }
+    }
+
+    @Override
+    void exit() {
+        if (toWake.isEmpty()) {
             lock.unlock();
+            return;
+        }
+        ArrayList<Task> woken = toWake;
+        toWake = new ArrayList<>(2);
+        lock.unlock();
+        for (Task t : woken) {
+            LockSupport.unpark(t.thread);
         }
     }
 
@@ -52,34 +75,37 @@ final class FreeScheduler extends Scheduler {
     boolean block(Task task, long deadline) {
         task.waiting = true;
         running.decrementAndGet();
+        exit();
         try {
             while (task.waiting) {
                 if (deadline == Long.MAX_VALUE) {
-                    task.wakeup.awaitUninterruptibly();
+                    LockSupport.park(this);
                 } else {
                     long left = deadline - now();
                     if (left <= 0) {
-                        task.waiting = false;
-                        return true;
+                        break;
                     }
-                    task.wakeup.awaitNanos(left);
+                    LockSupport.parkNanos(this, left);
                 }
             }
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            task.waiting = false;
-            return true;
         } finally {
-            running.incrementAndGet();
+            enter();
         }
+        if (task.waiting) {
+            // The deadline passed and nobody woke it meanwhile (wake runs under the lock we hold now).
+            task.waiting = false;
+            running.incrementAndGet();
+            return true;
+        }
+        return false;
     }
 
     @Override
     void wake(Task task) {
         if (task.waiting) {
             task.waiting = false;
-            task.wakeup.signal();
+            running.incrementAndGet();
+            toWake.add(task);
         }
     }
 
@@ -96,7 +122,7 @@ final class FreeScheduler extends Scheduler {
     void settle(long quietNanos, long maxNanos) {
         long end = now() + maxNanos;
         long quietSince = -1;
-        lock.lock();
+        enter();
         try {
             while (now() < end) {
                 Timers.Entry next = timers.peek();
@@ -113,14 +139,14 @@ final class FreeScheduler extends Scheduler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
     @Override
     void advance(long nanos) {
         long end = now() + nanos;
-        lock.lock();
+        enter();
         try {
             long left;
             while ((left = end - now()) > 0) {
@@ -129,18 +155,18 @@ final class FreeScheduler extends Scheduler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
     @Override
     void close() {
-        lock.lock();
+        enter();
         try {
             closed = true;
             timerWork.signalAll();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 
@@ -150,7 +176,7 @@ final class FreeScheduler extends Scheduler {
     }
 
     private void runTimers() {
-        lock.lock();
+        enter();
         try {
             while (!closed) {
                 Timers.Entry next = timers.peek();
@@ -159,6 +185,9 @@ final class FreeScheduler extends Scheduler {
                 } else if (next.time <= now()) {
                     timers.poll();
                     next.action.run();
+                    // Unpark what the action woke before waiting again (exit and re-enter).
+                    exit();
+                    enter();
                 } else {
                     timerWork.awaitNanos(next.time - now());
                 }
@@ -166,7 +195,7 @@ final class FreeScheduler extends Scheduler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {
-            lock.unlock();
+            exit();
         }
     }
 }

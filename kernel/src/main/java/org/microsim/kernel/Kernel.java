@@ -103,7 +103,7 @@ public final class Kernel implements AutoCloseable {
         this.devices = new Devices(this);
         slots.add(null);
         this.hardware = b.hardware.apply(scheduler);
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             kernelPort = newPort(PortInfo.of(KernelProtocol.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
                     Port.Kind.KERNEL, null, 0, false, null);
@@ -111,7 +111,7 @@ public final class Kernel implements AutoCloseable {
                 devices.connect(newPort(device.info(), Port.Kind.DEVICE, null, 0, false, device));
             }
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
     }
 
@@ -204,23 +204,23 @@ public final class Kernel implements AutoCloseable {
      * handle; that is what lets init, the service manager and devd spawn, kill and subscribe.
      */
     public Result<TaskId> spawn(String program, String taskName, byte[] args, boolean privileged) {
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             List<HandleTable.Entry> handles = privileged ? List.of(new HandleTable.Entry(kernelPort, Rights.SEND_GRANT))
                     : List.of();
             return spawn(TaskId.KERNEL, program, taskName, null, args, handles);
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
     }
 
     /** Kills a task; {@code crash} makes it a crash (its supervisor restarts it), otherwise a clean kill. */
     public Result<Void> kill(TaskId id, boolean crash, String reason) {
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             return kill(TaskId.KERNEL, id, crash, reason);
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
     }
 
@@ -240,7 +240,7 @@ public final class Kernel implements AutoCloseable {
 
     /** A snapshot of every task slot's latest incarnation, by index. */
     public List<TaskInfo> tasks() {
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             List<TaskInfo> out = new ArrayList<>();
             for (Task t : slots) {
@@ -250,13 +250,13 @@ public final class Kernel implements AutoCloseable {
             }
             return out;
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
     }
 
     /** A snapshot of every live port, in registration order. */
     public List<PortSnapshot> ports() {
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             List<PortSnapshot> out = new ArrayList<>();
             for (Port p : ports.values()) {
@@ -265,14 +265,14 @@ public final class Kernel implements AutoCloseable {
             }
             return out;
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
     }
 
     /** Kills every task, lets their threads unwind, and stops the timer thread. */
     @Override
     public void close() {
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             for (Task t : slots) {
                 if (t != null && t.alive()) {
@@ -280,7 +280,7 @@ public final class Kernel implements AutoCloseable {
                 }
             }
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
         scheduler.settle(0, Long.MAX_VALUE / 4);
         scheduler.close();
@@ -317,7 +317,7 @@ public final class Kernel implements AutoCloseable {
         } catch (RuntimeException e) {
             return Result.err(ErrorCode.UNAVAILABLE, "program '" + program + "' could not be created: " + e);
         }
-        Task task = new Task(id, taskName, code, mix(seed, id.pack()), scheduler.lock.newCondition());
+        Task task = new Task(id, taskName, code, mix(seed, id.pack()));
         List<Handle> startHandles = new ArrayList<>();
         for (HandleTable.Entry h : handles) {
             startHandles.add(new Handle(task.handles.add(h)));
@@ -354,13 +354,13 @@ public final class Kernel implements AutoCloseable {
             end = TaskState.CRASHED;
             cause = describe(t);
         }
-        scheduler.lock.lock();
+        scheduler.enter();
         try {
             if (task.alive()) {
                 teardown(task, end, cause);
             }
         } finally {
-            scheduler.lock.unlock();
+            scheduler.exit();
         }
         scheduler.ended(task);
     }

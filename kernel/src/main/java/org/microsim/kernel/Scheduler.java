@@ -17,6 +17,19 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
     /** Guards all kernel state. Uncontended in the deterministic scheduler, where one thread runs at a time. */
     final ReentrantLock lock = new ReentrantLock();
 
+    /** Enters the kernel: takes the lock. */
+    final void enter() {
+        lock.lock();
+    }
+
+    /**
+     * Leaves the kernel: releases the lock, then lets the tasks woken meanwhile run. Waking after the unlock
+     * means a woken task never starts by waiting for the lock its waker still holds.
+     */
+    void exit() {
+        lock.unlock();
+    }
+
     /** A task thread begins: returns when the task may run its program. */
     abstract void started(Task task);
 

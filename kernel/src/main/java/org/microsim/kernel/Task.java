@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.locks.Condition;
 import org.microsim.abi.Program;
 import org.microsim.abi.StartInfo;
 import org.microsim.abi.TaskId;
@@ -23,8 +22,6 @@ final class Task {
     StartInfo start;
     final HandleTable handles = new HandleTable();
     final SplittableRandom random;
-    /** Used by the free scheduler to wait; unused by the deterministic one. */
-    final Condition wakeup;
     Thread thread;
 
     /** Ports this task registered and has not unregistered. Created on first use: most tasks own one. */
@@ -48,17 +45,17 @@ final class Task {
     /** How the task ended, for {@code ps} and the notification. */
     volatile String endCause = "";
 
-    // Scheduler bookkeeping, guarded by the kernel lock.
-    boolean waiting;
+    // Scheduler bookkeeping, guarded by the kernel lock. {@code waiting} is volatile because a parked task
+    // in the free scheduler reads it without the lock.
+    volatile boolean waiting;
     boolean deadlinePassed;
     int runIndex = -1;
 
-    Task(TaskId id, String name, Program program, long seed, Condition wakeup) {
+    Task(TaskId id, String name, Program program, long seed) {
         this.id = id;
         this.name = name;
         this.program = program;
         this.random = new SplittableRandom(seed);
-        this.wakeup = wakeup;
     }
 
     List<Port> ownedPorts() {

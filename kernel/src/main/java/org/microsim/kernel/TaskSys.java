@@ -45,11 +45,11 @@ final class TaskSys implements Sys {
             throw new TaskKilled();
         }
         Result<T> r;
-        k.scheduler.lock.lock();
+        k.scheduler.enter();
         try {
             r = op.get();
         } finally {
-            k.scheduler.lock.unlock();
+            k.scheduler.exit();
         }
         k.scheduler.switchPoint(t);
         if (t.killed) {
@@ -278,11 +278,11 @@ final class TaskSys implements Sys {
 
     @Override
     public void log(String text) {
-        k.scheduler.lock.lock();
+        k.scheduler.enter();
         try {
             k.log(t, text == null ? "null" : text);
         } finally {
-            k.scheduler.lock.unlock();
+            k.scheduler.exit();
         }
     }
 }
