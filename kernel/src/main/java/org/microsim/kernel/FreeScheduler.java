@@ -22,6 +22,8 @@ final class FreeScheduler extends Scheduler {
     private final Condition timerWork = lock.newCondition();
     /** Tasks not blocked: running, or woken and about to run. */
     private final AtomicInteger running = new AtomicInteger();
+    /** Deadlines of blocked tasks (a multiset): settle must not call the system quiet before they pass. */
+    private final java.util.TreeMap<Long, Integer> deadlines = new java.util.TreeMap<>();
     /** Tasks woken under the lock, to unpark after it is released. */
     private ArrayList<Task> toWake = new ArrayList<>();
     private final Thread timerThread;
@@ -75,6 +77,9 @@ final class FreeScheduler extends Scheduler {
     boolean block(Task task, long deadline) {
         task.waiting = true;
         running.decrementAndGet();
+        if (deadline != Long.MAX_VALUE) {
+            deadlines.merge(deadline, 1, Integer::sum);
+        }
         exit();
         try {
             while (task.waiting) {
@@ -90,6 +95,9 @@ final class FreeScheduler extends Scheduler {
             }
         } finally {
             enter();
+        }
+        if (deadline != Long.MAX_VALUE) {
+            deadlines.computeIfPresent(deadline, (d, n) -> n == 1 ? null : n - 1);
         }
         if (task.waiting) {
             // The deadline passed and nobody woke it meanwhile (wake runs under the lock we hold now).
@@ -126,7 +134,9 @@ final class FreeScheduler extends Scheduler {
         try {
             while (now() < end) {
                 Timers.Entry next = timers.peek();
-                boolean idle = running.get() == 0 && (next == null || next.time - now() > quietNanos);
+                long nextTime = Math.min(next == null ? Long.MAX_VALUE : next.time,
+                        deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.firstKey());
+                boolean idle = running.get() == 0 && nextTime - now() > quietNanos;
                 if (!idle) {
                     quietSince = -1;
                 } else if (quietSince < 0) {
