@@ -32,7 +32,8 @@ import org.microsim.harness.script.StatementParser;
  * a file), but nothing ends it except {@code quit}, {@code exit} or end of input (Ctrl-D): a bad line, a
  * failed command or a failed expectation is printed and the next line is read. Ctrl-C abandons the line
  * being typed. When input is not a terminal (a pipe, a test), JLine's dumb terminal reads it line by line,
- * so the console can be driven by a script.
+ * so the console can be driven by a script; each line is then written after its prompt, making the output a
+ * transcript.
  *
  * <p>History is kept in memory, and in {@code ~/.microsim_history} only if that file can be written; a
  * read-only home costs the history file, never the console.
@@ -47,6 +48,7 @@ public final class Console implements AutoCloseable {
     private final CommandSet commands;
     private final boolean debug;
     private final PrintWriter out;
+    private final boolean echo;
     private Outcome last;
 
     private Console(Terminal terminal, CommandSet commands, Optional<Path> historyFile, boolean debug) {
@@ -54,6 +56,9 @@ public final class Console implements AutoCloseable {
         this.commands = commands;
         this.debug = debug;
         this.out = terminal.writer();
+        // A dumb terminal reads a pipe or a file, which nobody sees being typed: writing each line after its
+        // prompt makes the output a readable transcript.
+        this.echo = terminal instanceof DumbTerminal;
         DefaultParser parser = new DefaultParser();
         // The language has no backslash escapes outside quotes, and an open quote is an error, not a
         // continuation line.
@@ -112,7 +117,11 @@ public final class Console implements AutoCloseable {
             } catch (UserInterruptException e) {
                 continue;
             } catch (EndOfFileException e) {
+                out.println();
                 break;
+            }
+            if (echo) {
+                out.println(line);
             }
             if (!step(line)) {
                 break;
