@@ -127,6 +127,7 @@ public final class Console implements AutoCloseable {
                 break;
             }
         }
+        out.flush();
         saveHistory();
     }
 
