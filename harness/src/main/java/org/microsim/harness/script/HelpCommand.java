@@ -55,7 +55,7 @@ final class HelpCommand implements Command {
     }
 
     @Override
-    public String run(List<String> args) throws UsageException {
+    public String run(List<String> args) throws CommandException {
         if (args.size() > 1) {
             throw new UsageException("help takes at most one NAME");
         }
@@ -66,8 +66,9 @@ final class HelpCommand implements Command {
         if (topic.equals(EXPECT_TOPIC)) {
             return EXPECTATIONS;
         }
+        // Like kill of a task that does not exist: a well-formed request that fails, not a misuse.
         Command command = commands.find(topic).orElseThrow(
-                () -> new UsageException("no command " + Lexer.quote(topic) + "; help lists the commands"));
+                () -> new CommandFailedException("no command " + Lexer.quote(topic) + "; help lists the commands"));
         return "usage: " + command.usage() + "\n" + command.help();
     }
 

@@ -168,7 +168,8 @@ class ScenarioRunnerTest {
                 help expect
                 expect output contains "expect error"
                 """), err() + out());
-        assertEquals(ScenarioRunner.BAD_INPUT, run("help nosuch\n"));
+        assertEquals(ScenarioRunner.FAILED, run("help nosuch\n"));
+        assertEquals(ScenarioRunner.BAD_INPUT, run("help a b\n"));
     }
 
     @Test
