@@ -1,0 +1,161 @@
+package org.microsim.harness;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.ToIntFunction;
+import org.microsim.harness.console.Console;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandSet;
+import org.microsim.harness.script.Invocation;
+import org.microsim.harness.script.Outcome;
+import org.microsim.harness.script.ScenarioRunner;
+import org.microsim.harness.trace.ChromeTrace;
+
+/**
+ * What the subcommands of {@code sim} do, once the command line is parsed: each opens a session, uses its
+ * commands, writes the trace if asked, and closes the session, whatever happened in between.
+ */
+final class Actions {
+    private static final String BOOT = "boot";
+
+    private final SessionFactory factory;
+    private final InputStream in;
+    private final PrintStream out;
+    private final PrintStream err;
+    private final boolean systemTerminal;
+
+    /**
+     * @param systemTerminal the console uses the process's terminal (else a dumb one on {@code in}/{@code out})
+     */
+    Actions(SessionFactory factory, InputStream in, PrintStream out, PrintStream err, boolean systemTerminal) {
+        this.factory = factory;
+        this.in = in;
+        this.out = out;
+        this.err = err;
+        this.systemTerminal = systemTerminal;
+    }
+
+    PrintStream out() {
+        return out;
+    }
+
+    PrintStream err() {
+        return err;
+    }
+
+    /** {@code sim run FILE|-}: the scenario runner's exit code. */
+    int run(String file, MachineOptions options) {
+        boolean stdin = file.equals("-");
+        if (!stdin && !Files.isRegularFile(Path.of(file))) {
+            err.println(CliErrors.usage("sim run", "no such scenario file: " + file));
+            return CliErrors.BAD_INPUT;
+        }
+        return withSession(options, commands -> {
+            ScenarioRunner runner = new ScenarioRunner(commands, out, err, options.debug());
+            return stdin
+                    ? runner.run("<stdin>", new InputStreamReader(in, StandardCharsets.UTF_8))
+                    : runner.run(Path.of(file));
+        });
+    }
+
+    /** {@code sim console}: 0 once the console ends. */
+    int console(MachineOptions options) {
+        return withSession(options, commands -> console(commands, options.debug()));
+    }
+
+    /** {@code sim boot}: 0 if the machine booted, 1 if the boot failed. */
+    int boot(MachineOptions options) {
+        return withSession(options, commands -> boot(commands, options.debug()));
+    }
+
+    /** {@code sim}: boots, then opens the console even if the boot failed, to look at what went wrong. */
+    int bootThenConsole(MachineOptions options) {
+        return withSession(options, commands -> {
+            boot(commands, options.debug());
+            return console(commands, options.debug());
+        });
+    }
+
+    /** {@code sim bench [NAME [ARGS...]]}. */
+    int bench(String name, List<String> args) {
+        return new BenchLauncher(BenchCatalog.of(Main.class, BenchCatalog.PACKAGE), out, err).launch(name, args);
+    }
+
+    private int withSession(MachineOptions options, ToIntFunction<CommandSet> body) {
+        Session session;
+        try {
+            session = factory.open(options);
+        } catch (SessionException e) {
+            if (options.debug()) {
+                e.printStackTrace(err);
+            }
+            err.println("sim: " + e.getMessage());
+            return CliErrors.BAD_INPUT;
+        }
+        try (session) {
+            int code = body.applyAsInt(Commands.of(session));
+            Optional<Path> trace = options.trace();
+            if (trace.isPresent() && !writeTrace(session, trace.get()) && code == 0) {
+                return CliErrors.BAD_INPUT;
+            }
+            return code;
+        }
+    }
+
+    private boolean writeTrace(Session session, Path file) {
+        try {
+            ChromeTrace.write(session.trace(), file);
+            return true;
+        } catch (IOException e) {
+            err.println("sim: cannot write the trace to " + file + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private int boot(CommandSet commands, boolean debug) {
+        Optional<Command> boot = commands.find(BOOT);
+        if (boot.isEmpty()) {
+            err.println("sim: this build has no simulated machine (no boot command)");
+            return CliErrors.BAD_INPUT;
+        }
+        Outcome outcome = new Invocation(boot.get(), List.of()).run();
+        switch (outcome) {
+            case Outcome.Success success -> {
+                if (!success.output().isEmpty()) {
+                    out.println(success.output().stripTrailing());
+                }
+                return 0;
+            }
+            case Outcome.Failure failure -> {
+                err.println("sim: boot failed: " + failure.message());
+                return 1;
+            }
+            case Outcome.Misuse misuse -> {
+                err.println("sim: boot: " + misuse.message());
+                return CliErrors.BAD_INPUT;
+            }
+            case Outcome.Crash crash -> {
+                return CliErrors.internalError(crash.cause(), err, debug);
+            }
+        }
+    }
+
+    private int console(CommandSet commands, boolean debug) {
+        try (Console console = systemTerminal
+                ? Console.onSystemTerminal(commands, debug)
+                : Console.onStreams(commands, in, out, debug)) {
+            console.run();
+            return 0;
+        } catch (IOException e) {
+            err.println("sim: cannot open the console: " + e.getMessage());
+            return CliErrors.BAD_INPUT;
+        }
+    }
+}

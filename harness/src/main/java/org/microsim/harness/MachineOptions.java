@@ -1,0 +1,39 @@
+package org.microsim.harness;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The machine options of the {@code sim} command line, as given, for the {@link SessionFactory} to build a
+ * machine from. Drive and NIC values are the raw QEMU-like strings: the session parses them, so that it
+ * alone knows what they may say.
+ *
+ * @param drives each {@code --drive} value, for example {@code file=disk.img,if=ahci,readonly=on}
+ * @param nics each {@code --nic} value, for example {@code mac=52:54:00:12:34:56}; empty for a NIC with
+ *     defaults
+ * @param seed the seed of the deterministic scheduler and of every random choice
+ * @param free the free scheduler (real threads, wall-clock time) instead of the deterministic one
+ * @param trace where to write a Chrome/Perfetto trace at exit, if anywhere
+ * @param pcap where to write the network traffic, if anywhere
+ * @param debug show stack traces of internal errors
+ */
+public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
+        Optional<Path> pcap, boolean debug) {
+    /** The seed when none is given. */
+    public static final long DEFAULT_SEED = 1;
+
+    /** Copies the lists, so the options stay as given. */
+    public MachineOptions {
+        drives = List.copyOf(drives);
+        nics = List.copyOf(nics);
+        Objects.requireNonNull(trace, "trace");
+        Objects.requireNonNull(pcap, "pcap");
+    }
+
+    /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */
+    public static MachineOptions defaults() {
+        return new MachineOptions(List.of(), List.of(), DEFAULT_SEED, false, Optional.empty(), Optional.empty(), false);
+    }
+}

@@ -1,0 +1,26 @@
+package org.microsim.harness;
+
+import java.util.List;
+import org.microsim.harness.script.Command;
+import org.microsim.kernel.TraceEvent;
+
+/**
+ * A simulated machine as the {@code sim} command sees it: the commands that act on it, and its trace.
+ * Scenario runs, the console and {@code sim boot} each open one session through a {@link SessionFactory},
+ * use it, and close it; the machine is not booted until its {@code boot} command runs.
+ */
+public interface Session extends AutoCloseable {
+    /**
+     * The commands acting on this machine ({@code boot}, {@code ps}, {@code kill}...), added after the
+     * language's built-ins; their names must not clash with {@code help}, {@code quit}, {@code exit},
+     * {@code echo}, or {@code expect}.
+     */
+    List<Command> commands();
+
+    /** The kernel events so far, in order, for {@code --trace}. */
+    List<TraceEvent> trace();
+
+    /** Stops the machine and releases its files (pcap, persistent drives). */
+    @Override
+    void close();
+}

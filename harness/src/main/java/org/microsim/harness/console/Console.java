@@ -1,0 +1,198 @@
+package org.microsim.harness.console;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.jline.reader.EndOfFileException;
+import org.jline.reader.LineReader;
+import org.jline.reader.LineReaderBuilder;
+import org.jline.reader.UserInterruptException;
+import org.jline.reader.impl.DefaultParser;
+import org.jline.terminal.Terminal;
+import org.jline.terminal.TerminalBuilder;
+import org.jline.terminal.impl.DumbTerminal;
+import org.microsim.harness.script.BadLineException;
+import org.microsim.harness.script.CommandSet;
+import org.microsim.harness.script.Expectation;
+import org.microsim.harness.script.Invocation;
+import org.microsim.harness.script.Outcome;
+import org.microsim.harness.script.Statement;
+import org.microsim.harness.script.StatementParser;
+
+/**
+ * The interactive console: reads lines of the scenario language with JLine (line editing, history,
+ * completion of command names and of {@code help} topics) and runs them, printing each command's output.
+ *
+ * <p>It speaks exactly the scenario language, expectations included (handy to try one before putting it in
+ * a file), but nothing ends it except {@code quit}, {@code exit} or end of input (Ctrl-D): a bad line, a
+ * failed command or a failed expectation is printed and the next line is read. Ctrl-C abandons the line
+ * being typed. When input is not a terminal (a pipe, a test), JLine's dumb terminal reads it line by line,
+ * so the console can be driven by a script; each line is then written after its prompt, making the output a
+ * transcript.
+ *
+ * <p>History is kept in memory, and in {@code ~/.microsim_history} only if that file can be written; a
+ * read-only home costs the history file, never the console.
+ */
+public final class Console implements AutoCloseable {
+    /** The prompt; the caret under a bad line's column is aligned after it. */
+    static final String PROMPT = "sim> ";
+    private static final String HISTORY_FILE_NAME = ".microsim_history";
+
+    private final Terminal terminal;
+    private final LineReader reader;
+    private final CommandSet commands;
+    private final boolean debug;
+    private final PrintWriter out;
+    private final boolean echo;
+    private Outcome last;
+
+    private Console(Terminal terminal, CommandSet commands, Optional<Path> historyFile, boolean debug) {
+        this.terminal = terminal;
+        this.commands = commands;
+        this.debug = debug;
+        this.out = terminal.writer();
+        // A dumb terminal reads a pipe or a file, which nobody sees being typed: writing each line after its
+        // prompt makes the output a readable transcript.
+        this.echo = terminal instanceof DumbTerminal;
+        DefaultParser parser = new DefaultParser();
+        // The language has no backslash escapes outside quotes, and an open quote is an error, not a
+        // continuation line.
+        parser.setEscapeChars(new char[0]);
+        parser.setEofOnUnclosedQuote(false);
+        LineReaderBuilder builder = LineReaderBuilder.builder()
+                .terminal(terminal)
+                .appName("sim")
+                .parser(parser)
+                .completer(new CommandCompleter(commands));
+        historyFile.ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
+        this.reader = builder.build();
+    }
+
+    /**
+     * A console on the process's terminal, or on standard input and output when they are not a terminal,
+     * with the history file in the user's home if it is writable.
+     */
+    public static Console onSystemTerminal(CommandSet commands, boolean debug) throws IOException {
+        Terminal terminal = TerminalBuilder.builder()
+                .name("sim")
+                .system(true)
+                .dumb(true)
+                .encoding(StandardCharsets.UTF_8)
+                .build();
+        return new Console(terminal, commands, historyFile(), debug);
+    }
+
+    /** A console reading {@code in} line by line and writing to {@code out}, without a history file. */
+    public static Console onStreams(CommandSet commands, InputStream in, OutputStream out, boolean debug)
+            throws IOException {
+        Terminal terminal = new DumbTerminal("sim", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8);
+        return new Console(terminal, commands, Optional.empty(), debug);
+    }
+
+    /** {@code ~/.microsim_history} if it can be written (or created), else none. */
+    static Optional<Path> historyFile() {
+        String home = System.getProperty("user.home");
+        if (home == null || home.isEmpty()) {
+            return Optional.empty();
+        }
+        Path directory = Path.of(home);
+        Path file = directory.resolve(HISTORY_FILE_NAME);
+        boolean writable = Files.exists(file)
+                ? Files.isRegularFile(file) && Files.isWritable(file) && Files.isReadable(file)
+                : Files.isDirectory(directory) && Files.isWritable(directory);
+        return writable ? Optional.of(file) : Optional.empty();
+    }
+
+    /** Reads and runs lines until {@code quit}, {@code exit} or end of input. */
+    public void run() {
+        while (true) {
+            String line;
+            try {
+                line = reader.readLine(PROMPT);
+            } catch (UserInterruptException e) {
+                continue;
+            } catch (EndOfFileException e) {
+                out.println();
+                break;
+            }
+            if (echo) {
+                out.println(line);
+            }
+            if (!step(line)) {
+                break;
+            }
+        }
+        out.flush();
+        saveHistory();
+    }
+
+    /** Runs one line; false when it ends the console. */
+    private boolean step(String line) {
+        Optional<Statement> statement;
+        try {
+            statement = StatementParser.parse(line, commands);
+        } catch (BadLineException e) {
+            out.println(" ".repeat(PROMPT.length() + e.column() - 1) + "^ " + e.reason());
+            out.flush();
+            return true;
+        }
+        boolean goOn = statement.map(this::execute).orElse(true);
+        out.flush();
+        return goOn;
+    }
+
+    private boolean execute(Statement statement) {
+        switch (statement) {
+            case Invocation invocation -> {
+                last = invocation.run();
+                print(invocation, last);
+                return !(last instanceof Outcome.Success && invocation.command().endsSession());
+            }
+            case Expectation expectation -> {
+                if (last == null) {
+                    out.println("error: nothing to check yet: expect checks the last command");
+                } else {
+                    out.println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
+                }
+                return true;
+            }
+        }
+    }
+
+    private void print(Invocation invocation, Outcome outcome) {
+        switch (outcome) {
+            case Outcome.Success success -> {
+                if (!success.output().isEmpty()) {
+                    out.println(success.output().stripTrailing());
+                }
+            }
+            case Outcome.Failure failure -> out.println("error: " + failure.message());
+            case Outcome.Misuse misuse -> out.println("error: " + misuse.message() + "\nusage: " + misuse.usage());
+            case Outcome.Crash crash -> {
+                if (debug) {
+                    crash.cause().printStackTrace(out);
+                }
+                out.println("internal error in " + invocation.command().name() + ": " + crash.text());
+            }
+        }
+    }
+
+    private void saveHistory() {
+        try {
+            reader.getHistory().save();
+        } catch (IOException e) {
+            // The history file is a convenience: losing it must not turn a clean exit into an error.
+        }
+    }
+
+    /** Restores the terminal. */
+    @Override
+    public void close() throws IOException {
+        terminal.close();
+    }
+}

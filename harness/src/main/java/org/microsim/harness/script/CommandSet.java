@@ -1,0 +1,55 @@
+package org.microsim.harness.script;
+
+import com.google.common.collect.ImmutableSortedSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.SortedMap;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+
+/**
+ * The commands a console or scenario can use, by name. Names are kept sorted, so that {@code help} and
+ * completion list them in a stable order. {@code expect} is a word of the language, not a command, so no
+ * command may take it.
+ */
+public final class CommandSet {
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
+
+    private final SortedMap<String, Command> byName = new TreeMap<>();
+
+    /**
+     * Adds a command.
+     *
+     * @return this set, for chaining
+     * @throws IllegalArgumentException if the name is taken, reserved or not a lower-case word
+     */
+    public CommandSet add(Command command) {
+        String name = command.name();
+        if (!NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("bad command name \"" + name + "\": lower-case letters, digits, - and _");
+        }
+        if (name.equals(StatementParser.EXPECT)) {
+            throw new IllegalArgumentException("\"expect\" is a word of the language, not a command");
+        }
+        if (byName.putIfAbsent(name, command) != null) {
+            throw new IllegalArgumentException("two commands named \"" + name + "\"");
+        }
+        return this;
+    }
+
+    /** The command with this name, if any. */
+    public Optional<Command> find(String name) {
+        return Optional.ofNullable(byName.get(name));
+    }
+
+    /** The names, sorted. */
+    public SortedSet<String> names() {
+        return ImmutableSortedSet.copyOf(byName.keySet());
+    }
+
+    /** The commands, sorted by name. */
+    public List<Command> all() {
+        return List.copyOf(byName.values());
+    }
+}

@@ -1,0 +1,209 @@
+package org.microsim.harness;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class MainTest {
+    @TempDir
+    Path dir;
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private FakeSession session;
+    private String stdin = "";
+
+    private final SessionFactory factory = options -> {
+        if (options.drives().contains("file=unparsable")) {
+            throw new SessionException("--drive file=unparsable: missing if=");
+        }
+        if (options.drives().contains("file=bug")) {
+            throw new IllegalStateException("factory bug");
+        }
+        session = new FakeSession(options);
+        return session;
+    };
+
+    private int sim(String... args) {
+        return Main.execute(factory, new ByteArrayInputStream(stdin.getBytes(StandardCharsets.UTF_8)),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    private String err() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @AfterEach
+    void neverAStackTrace() {
+        assertFalse(err().contains("\tat "), err());
+        assertFalse(out().contains("\tat "), out());
+    }
+
+    private Path scenario(String text) throws IOException {
+        Path file = dir.resolve("s.scn");
+        Files.writeString(file, text);
+        return file;
+    }
+
+    @Test
+    void runReturnsTheScenariosExitCode() throws IOException {
+        assertEquals(0, sim("run", scenario("boot\nexpect output contains \"seed 1\"\n").toString()), err());
+        assertTrue(session.closed);
+        assertEquals(1, sim("run", scenario("boot\nexpect output contains \"seed 2\"\n").toString()));
+        assertEquals(2, sim("run", scenario("bot\n").toString()));
+        assertTrue(err().contains("s.scn:1: column 1: unknown command \"bot\""), err());
+    }
+
+    @Test
+    void runReadsStandardInput() {
+        stdin = "echo from stdin\nexpect output contains \"stdin\"\n";
+        assertEquals(0, sim("run", "-"), err());
+        assertTrue(out().contains("<stdin>: passed"), out());
+    }
+
+    @Test
+    void machineOptionsMayComeBeforeOrAfterTheSubcommand() throws IOException {
+        String file = scenario("echo x\n").toString();
+        Path trace = dir.resolve("t.json");
+        assertEquals(0, sim("--seed", "42", "--drive", "file=a.img,if=ahci", "run", file,
+                "--drive", "file=b.img,if=usb", "--nic", "mac=52:54:00:00:00:01", "--free", "--trace", trace.toString(),
+                "--pcap", "n.pcap", "--debug", "--nic"), err());
+        assertEquals(new MachineOptions(List.of("file=a.img,if=ahci", "file=b.img,if=usb"),
+                List.of("mac=52:54:00:00:00:01", ""), 42, true, Optional.of(trace), Optional.of(Path.of("n.pcap")), true),
+                session.options);
+    }
+
+    @Test
+    void defaultsAreSeedOneDeterministic() throws IOException {
+        assertEquals(0, sim("run", scenario("echo x\n").toString()));
+        assertEquals(MachineOptions.defaults(), session.options);
+    }
+
+    @Test
+    void traceIsWrittenAtExit() throws IOException {
+        Path trace = dir.resolve("out.json");
+        assertEquals(0, sim("--trace", trace.toString(), "boot"), err());
+        String json = Files.readString(trace);
+        assertTrue(json.contains("\"thread_name\"") && json.contains("\"ph\":\"s\"") && json.contains("\"ph\":\"f\""),
+                json);
+    }
+
+    @Test
+    void unwritableTraceIsReported() {
+        assertEquals(2, sim("--trace", dir.resolve("no/such/dir/t.json").toString(), "boot"));
+        assertTrue(err().startsWith("sim: cannot write the trace to "), err());
+    }
+
+    @Test
+    void bootPrintsWhatHappened() {
+        assertEquals(0, sim("boot", "--seed", "7"), err());
+        assertEquals("booted with seed 7 drives []\n", out());
+        assertEquals(1, sim("boot", "--drive", "file=broken"));
+        assertTrue(err().contains("sim: boot failed: no bootable drive"), err());
+    }
+
+    @Test
+    void consoleReadsPipedInput() {
+        stdin = "echo hi there\nboot\n";
+        assertEquals(0, sim("console"), err());
+        assertTrue(out().contains("hi there\n"), out());
+        assertTrue(out().contains("booted with seed 1"), out());
+    }
+
+    @Test
+    void noArgumentsBootsThenOpensTheConsole() {
+        stdin = "echo after boot\n";
+        assertEquals(0, sim(), err());
+        int booted = out().indexOf("booted with seed 1");
+        assertTrue(booted >= 0 && out().indexOf("after boot\n") > booted, out());
+    }
+
+    private void assertBadCommandLine(String message, String hint, String... args) {
+        assertEquals(2, sim(args));
+        List<String> lines = err().lines().toList();
+        assertEquals(2, lines.size(), err());
+        assertTrue(lines.get(0).startsWith("sim: ") && lines.get(0).contains(message), err());
+        assertEquals("Try '" + hint + " --help' for more information.", lines.get(1));
+        assertEquals("", out());
+    }
+
+    @Test
+    void unknownOption() {
+        assertBadCommandLine("Unknown option: '--bogus'", "sim", "--bogus");
+    }
+
+    @Test
+    void unknownOptionOfASubcommand() {
+        assertBadCommandLine("Unknown option: '--bogus'", "sim run", "run", "x.scn", "--bogus");
+    }
+
+    @Test
+    void missingOptionValue() {
+        assertBadCommandLine("--seed", "sim boot", "boot", "--seed");
+    }
+
+    @Test
+    void nonNumericSeed() {
+        assertBadCommandLine("'abc' is not a long", "sim", "--seed", "abc", "boot");
+    }
+
+    @Test
+    void missingScenarioFile() {
+        assertBadCommandLine("no such scenario file: " + dir.resolve("nope.scn"), "sim run",
+                "run", dir.resolve("nope.scn").toString());
+    }
+
+    @Test
+    void runWithoutFile() {
+        assertBadCommandLine("Missing required parameter: 'FILE|-'", "sim run", "run");
+    }
+
+    @Test
+    void badMachineOptionsFromTheSession() {
+        assertEquals(2, sim("--drive", "file=unparsable", "boot"));
+        assertEquals("sim: --drive file=unparsable: missing if=\n", err());
+    }
+
+    @Test
+    void unexpectedExceptionIsOneLine() {
+        assertEquals(2, sim("--drive", "file=bug", "boot"));
+        assertEquals("sim: internal error: IllegalStateException: factory bug (--debug shows the stack trace)\n",
+                err());
+    }
+
+    @Test
+    void helpAndVersion() {
+        assertEquals(0, sim("--help"));
+        assertTrue(out().contains("--drive=file=PATH,if=ahci|usb[,readonly=on][,persist=on]"), out());
+        assertTrue(out().contains("run") && out().contains("console") && out().contains("bench"), out());
+        out.reset();
+        assertEquals(0, sim("--version"));
+        assertTrue(out().startsWith("sim "), out());
+        out.reset();
+        assertEquals(0, sim("run", "--help"));
+        assertTrue(out().contains("FILE|-"), out());
+    }
+
+    @Test
+    void benchWithUnknownName() {
+        assertBadCommandLine("no benchmark named nosuch", "sim bench", "bench", "nosuch");
+    }
+}
