@@ -1,0 +1,41 @@
+package org.microsim.harness.session;
+
+import java.time.Duration;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.microsim.harness.script.UsageException;
+
+/** Durations as people write them in scenarios: {@code 250ms}, {@code 10s}, {@code 1.5s}, {@code 2m}, {@code 40us}. */
+final class Durations {
+    private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
+
+    private Durations() {
+    }
+
+    static Duration parse(String text) throws UsageException {
+        Matcher m = FORM.matcher(text);
+        if (!m.matches()) {
+            throw new UsageException("'" + text + "' is not a duration: write a number and a unit, like 250ms or 10s"
+                    + " (units ns, us, ms, s, m, h)");
+        }
+        double value = Double.parseDouble(m.group(1));
+        double nanosPerUnit = switch (m.group(2)) {
+            case "ns" -> 1;
+            case "us" -> 1e3;
+            case "ms" -> 1e6;
+            case "s" -> 1e9;
+            case "m" -> 60e9;
+            default -> 3600e9;
+        };
+        double nanos = value * nanosPerUnit;
+        if (nanos > 365 * 24 * 3600e9) {
+            throw new UsageException("'" + text + "' is longer than a year of virtual time");
+        }
+        return Duration.ofNanos(Math.round(nanos));
+    }
+
+    /** Virtual time for people: seconds with microseconds, as {@code 1.250000s}. */
+    static String format(long nanos) {
+        return String.format("%d.%06ds", nanos / 1_000_000_000L, (nanos % 1_000_000_000L) / 1000);
+    }
+}

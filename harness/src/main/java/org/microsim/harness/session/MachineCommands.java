@@ -1,0 +1,125 @@
+package org.microsim.harness.session;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import org.microsim.abi.PortCaps;
+import org.microsim.abi.Result;
+import org.microsim.abi.TaskId;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.script.UsageException;
+import org.microsim.kernel.Kernel;
+import org.microsim.kernel.PortSnapshot;
+import org.microsim.kernel.TaskInfo;
+
+/** The commands that act on the simulated machine: boot it, look at it, run it, hurt it. */
+final class MachineCommands {
+    private MachineCommands() {
+    }
+
+    static List<Command> of(SimSession s) {
+        return List.of(
+                new SimpleCommand("boot", "boot", "boot the machine and wait until it settles", args -> {
+                    none(args, "boot");
+                    s.boot();
+                    return s.drainLogs() + "booted at " + Durations.format(s.kernel().now()) + " (seed "
+                            + s.kernel().seed() + ", " + s.kernel().mode().name().toLowerCase(Locale.ROOT)
+                            + " scheduler)";
+                }),
+                new SimpleCommand("ps", "ps", "list tasks: id, name, program, state and what each waits for", args -> {
+                    none(args, "ps");
+                    return ps(s.kernel().tasks());
+                }),
+                new SimpleCommand("ports", "ports", "list ports: name, class, owner, generation, queue", args -> {
+                    none(args, "ports");
+                    return ports(s.kernel().ports());
+                }),
+                new SimpleCommand("time", "time", "show the virtual time", args -> {
+                    none(args, "time");
+                    long now = s.kernel().now();
+                    return "virtual time " + Durations.format(now) + " (" + now + " ns)";
+                }),
+                new SimpleCommand("sleep", "sleep DURATION", "let virtual time pass, e.g. sleep 250ms", args -> {
+                    if (args.size() != 1) {
+                        throw new UsageException("usage: sleep DURATION (like 250ms or 10s)");
+                    }
+                    Duration d = Durations.parse(args.get(0));
+                    Kernel k = s.kernel();
+                    k.advance(d);
+                    return s.drainLogs() + "now " + Durations.format(k.now());
+                }),
+                new SimpleCommand("kill", "kill TASK", "end a task (by id or name) as a clean kill",
+                        args -> end(s, args, false)),
+                new SimpleCommand("crash", "crash TASK", "inject a crash into a task (its supervisor sees a crash)",
+                        args -> end(s, args, true)),
+                new SimpleCommand("seed", "seed", "show the seed of this run", args -> {
+                    none(args, "seed");
+                    return "seed " + s.options().seed();
+                }),
+                new SimpleCommand("spawn", "spawn PROGRAM [ARGS...]",
+                        "start a demo program: " + s.programs().names(), args -> spawn(s, args)));
+    }
+
+    private static void none(List<String> args, String name) throws UsageException {
+        if (!args.isEmpty()) {
+            throw new UsageException(name + " takes no arguments");
+        }
+    }
+
+    private static String end(SimSession s, List<String> args, boolean crash) throws UsageException,
+            CommandFailedException {
+        String verb = crash ? "crash" : "kill";
+        if (args.size() != 1) {
+            throw new UsageException("usage: " + verb + " TASK (an id like 3 or 3.0, or a name)");
+        }
+        TaskInfo t = s.task(args.get(0));
+        Kernel k = s.kernel();
+        Result<Void> r = k.kill(t.id(), crash, "console");
+        if (!r.isOk()) {
+            throw new CommandFailedException(r.errorOrNull().detail());
+        }
+        k.settle();
+        return s.drainLogs() + (crash ? "crashed " : "killed ") + t.id() + " (" + t.name() + ")";
+    }
+
+    private static String spawn(SimSession s, List<String> args) throws UsageException, CommandFailedException {
+        if (args.isEmpty()) {
+            throw new UsageException("usage: spawn PROGRAM [ARGS...]; programs: " + s.programs().names());
+        }
+        Programs.Spawnable p = s.programs().get(args.get(0));
+        if (p == null) {
+            throw new UsageException("no program '" + args.get(0) + "'; programs: " + s.programs().names());
+        }
+        byte[] bytes = p.args().encode(args.subList(1, args.size()));
+        Kernel k = s.kernel();
+        Result<TaskId> r = k.spawn(p.name(), p.name(), bytes, false);
+        if (!(r instanceof Result.Ok<TaskId>(TaskId id))) {
+            throw new CommandFailedException(r.errorOrNull().detail());
+        }
+        k.settle();
+        return "spawned " + id + " (" + p.name() + ")\n" + s.drainLogs().stripTrailing();
+    }
+
+    static String ps(List<TaskInfo> tasks) {
+        StringBuilder out = new StringBuilder(String.format("%-8s %-16s %-10s %-8s %s%n", "ID", "NAME", "PROGRAM",
+                "STATE", "DETAIL"));
+        for (TaskInfo t : tasks) {
+            out.append(String.format("%-8s %-16s %-10s %-8s %s%n", t.id(), t.name(), t.program(), t.state().label(),
+                    t.detail()));
+        }
+        return out.toString().stripTrailing();
+    }
+
+    static String ports(List<PortSnapshot> ports) {
+        StringBuilder out = new StringBuilder(String.format("%-22s %-20s %-14s %-4s %-9s %s%n", "NAME", "CLASS",
+                "OWNER", "GEN", "QUEUED", "CAPS"));
+        for (PortSnapshot p : ports) {
+            String owner = p.owner().equals(TaskId.KERNEL) ? "kernel" : p.ownerName() + "#" + p.owner();
+            out.append(String.format("%-22s %-20s %-14s %-4d %-9s %s%n", p.info().name(),
+                    p.info().portClass().name().toLowerCase(Locale.ROOT), owner, p.generation(),
+                    p.queued() + "/" + p.capacity(), PortCaps.describe(p.info().caps())));
+        }
+        return out.toString().stripTrailing();
+    }
+}

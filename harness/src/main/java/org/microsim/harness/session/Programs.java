@@ -1,0 +1,77 @@
+package org.microsim.harness.session;
+
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import org.microsim.abi.Program;
+import org.microsim.harness.script.UsageException;
+import org.microsim.kernel.ProgramCatalog;
+import org.microsim.services.demo.Echo;
+import org.microsim.services.demo.Pinger;
+
+/**
+ * The programs a person can start with {@code spawn}: each with its usage and the way its words become the
+ * task's argument bytes. System programs (drivers, services) are started by the system, not by hand.
+ */
+final class Programs {
+    /** Turns the words after the program name into argument bytes. */
+    @FunctionalInterface
+    interface ArgEncoder {
+        byte[] encode(List<String> words) throws UsageException;
+    }
+
+    record Spawnable(String name, String usage, String description, Supplier<Program> factory, ArgEncoder args) {
+    }
+
+    private final Map<String, Spawnable> byName = new TreeMap<>();
+
+    Programs() {
+        add(new Spawnable("echo", "echo", "a server on port 'echo' that answers every call with its bytes", Echo::new,
+                words -> {
+                    if (!words.isEmpty()) {
+                        throw new UsageException("echo takes no arguments");
+                    }
+                    return new byte[0];
+                }));
+        add(new Spawnable("pinger", "pinger [N]", "calls 'echo' N times (default 3) and logs each answer",
+                Pinger::new, words -> {
+                    if (words.size() > 1) {
+                        throw new UsageException("usage: spawn pinger [N]");
+                    }
+                    int n = words.isEmpty() ? 3 : count(words.get(0));
+                    return Pinger.args(n);
+                }));
+    }
+
+    private void add(Spawnable s) {
+        byName.put(s.name(), s);
+    }
+
+    private static int count(String word) throws UsageException {
+        try {
+            int n = Integer.parseInt(word);
+            if (n >= 1 && n <= 1_000_000) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // Reported below with the same words as a number out of range.
+        }
+        throw new UsageException("'" + word + "' is not a count from 1 to 1000000");
+    }
+
+    Spawnable get(String name) {
+        return byName.get(name);
+    }
+
+    String names() {
+        return String.join(", ", byName.keySet());
+    }
+
+    /** Every spawnable program, in the kernel's catalog. */
+    void addTo(ProgramCatalog catalog) {
+        for (Spawnable s : byName.values()) {
+            catalog.add(s.name(), s.description(), s.factory());
+        }
+    }
+}

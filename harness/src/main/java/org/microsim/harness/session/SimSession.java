@@ -1,0 +1,137 @@
+package org.microsim.harness.session;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.microsim.abi.TaskId;
+import org.microsim.harness.MachineOptions;
+import org.microsim.harness.Session;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandFailedException;
+import org.microsim.kernel.Kernel;
+import org.microsim.kernel.ProgramCatalog;
+import org.microsim.kernel.SchedulerMode;
+import org.microsim.kernel.TaskInfo;
+import org.microsim.kernel.TraceEvent;
+
+/**
+ * One simulated machine driven by the command language: it is configured, booted by {@code boot}, then
+ * inspected and poked by commands until closed. Every command that lets the system run (boot, spawn, kill,
+ * crash, sleep) ends by letting it settle and prints what tasks logged meanwhile, so a scenario reads as a
+ * transcript of what happened.
+ */
+final class SimSession implements Session {
+    private final MachineOptions options;
+    private final Programs programs = new Programs();
+    private final List<Kernel.LogLine> logs = new ArrayList<>();
+    private Kernel kernel;
+
+    SimSession(MachineOptions options) {
+        this.options = options;
+    }
+
+    @Override
+    public List<Command> commands() {
+        return MachineCommands.of(this);
+    }
+
+    @Override
+    public List<TraceEvent> trace() {
+        return kernel == null ? List.of() : kernel.trace().events();
+    }
+
+    @Override
+    public void close() {
+        if (kernel != null) {
+            kernel.close();
+            kernel = null;
+        }
+    }
+
+    MachineOptions options() {
+        return options;
+    }
+
+    Programs programs() {
+        return programs;
+    }
+
+    boolean booted() {
+        return kernel != null;
+    }
+
+    /** Builds the kernel and lets it settle. */
+    void boot() throws CommandFailedException {
+        if (kernel != null) {
+            throw new CommandFailedException("the machine is already booted");
+        }
+        ProgramCatalog catalog = new ProgramCatalog();
+        programs.addTo(catalog);
+        kernel = Kernel.builder()
+                .seed(options.seed())
+                .mode(options.free() ? SchedulerMode.FREE : SchedulerMode.DETERMINISTIC)
+                .programs(catalog)
+                .build();
+        kernel.onLog(line -> {
+            synchronized (logs) {
+                logs.add(line);
+            }
+        });
+        kernel.settle();
+    }
+
+    /** The running kernel, or a clear failure before boot. */
+    Kernel kernel() throws CommandFailedException {
+        if (kernel == null) {
+            throw new CommandFailedException("the machine is not booted yet: run 'boot' first");
+        }
+        return kernel;
+    }
+
+    /** What tasks logged since the last call, one line each, with virtual time and task. */
+    String drainLogs() {
+        StringBuilder out = new StringBuilder();
+        synchronized (logs) {
+            for (Kernel.LogLine l : logs) {
+                out.append('[').append(Durations.format(l.time())).append("] ").append(l.taskName()).append('#')
+                        .append(l.task()).append(": ").append(l.text()).append('\n');
+            }
+            logs.clear();
+        }
+        return out.toString();
+    }
+
+    /**
+     * The task a word names: an index ({@code 3}, its latest incarnation), an exact id ({@code 3.1}) or a
+     * name (the live task of that name, else the latest one).
+     */
+    TaskInfo task(String word) throws CommandFailedException {
+        List<TaskInfo> tasks = kernel().tasks();
+        if (word.matches("\\d+(\\.\\d+)?")) {
+            String[] parts = word.split("\\.");
+            for (TaskInfo t : tasks) {
+                if (Integer.toString(t.id().index()).equals(parts[0])
+                        && (parts.length == 1 || Integer.toString(t.id().generation()).equals(parts[1]))) {
+                    return t;
+                }
+            }
+            throw new CommandFailedException("no task " + word + " (see ps)");
+        }
+        List<TaskInfo> named = tasks.stream().filter(t -> t.name().equals(word)).toList();
+        List<TaskInfo> live = named.stream().filter(t -> t.state().alive()).toList();
+        if (live.size() > 1) {
+            throw new CommandFailedException(live.size() + " tasks are named " + word + " ("
+                    + String.join(", ", live.stream().map(t -> t.id().toString()).toList()) + "): use the id");
+        }
+        if (!live.isEmpty()) {
+            return live.get(0);
+        }
+        if (!named.isEmpty()) {
+            return named.get(named.size() - 1);
+        }
+        throw new CommandFailedException("no task named " + word + " (see ps)");
+    }
+
+    static String id(TaskId id) {
+        return id.toString();
+    }
+}
