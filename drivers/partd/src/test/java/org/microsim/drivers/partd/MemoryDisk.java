@@ -4,11 +4,17 @@ import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 
-/** A disk in a byte array that refuses out-of-range requests, as a real device does, and counts reads. */
-final class MemoryDisk implements BlockDevice {
+/**
+ * A disk in a byte array that refuses out-of-range requests, as a real device does, counts reads and remembers
+ * the extent of what it was asked for.
+ */
+class MemoryDisk implements BlockDevice {
     final byte[] bytes;
     private final int blockSize;
     int reads;
+    /** The lowest block and the end of the highest range any request asked for. */
+    long lowestAsked = Long.MAX_VALUE;
+    long highestEndAsked = Long.MIN_VALUE;
 
     MemoryDisk(int blockSize, long blocks) {
         this.blockSize = blockSize;
@@ -31,6 +37,8 @@ final class MemoryDisk implements BlockDevice {
     }
 
     private int at(long lba, int count) throws BlockException {
+        lowestAsked = Math.min(lowestAsked, lba);
+        highestEndAsked = Math.max(highestEndAsked, lba + count);
         if (lba < 0 || count < 0 || lba + count > blockCount()) {
             throw new BlockException(BlockError.OUT_OF_RANGE, "blocks " + lba + "+" + count + " outside the disk");
         }
