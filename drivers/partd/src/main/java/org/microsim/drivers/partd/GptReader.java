@@ -21,12 +21,15 @@ import org.microsim.abi.MalformedException;
  * name UTF-16LE[72]. GUIDs store their first three fields little-endian.
  *
  * <p>A header is used only if its signature, size, header CRC32 (computed with the CRC field zeroed), own
- * LBA, entry geometry and entry-array CRC32 all check out. The primary is tried first; when it fails, the
- * backup at the last LBA is used and the failure reported. When both fail the table is reported as
- * unreadable and no partition is served. Absurd geometry is refused before anything is read: entries must
- * be 128 * 2^n bytes and the array at most {@link #MAX_ARRAY_BYTES}, so a hostile header cannot make the
- * reader allocate or loop without bound. Entries with a zero type GUID are unused; entries outside the
- * usable area are reported and ignored.
+ * LBA, entry geometry and entry-array CRC32 all check out. The primary is tried first; when it is sound,
+ * the backup it points to is checked too and any damage reported (the partitions still come from the
+ * primary). When the primary fails, the backup at the last LBA is used and the failure reported. When both
+ * fail the table is reported as unreadable and no partition is served.
+ *
+ * <p>Absurd geometry is refused before anything is read: entries must be 128 * 2^n bytes and the array
+ * at most {@link #MAX_ARRAY_BYTES}, so a hostile header cannot make the reader allocate or loop without
+ * bound. Entries with a zero type GUID are unused; entries outside the usable area are reported and
+ * ignored.
  */
 final class GptReader {
     private GptReader() {
@@ -38,8 +41,8 @@ final class GptReader {
     private static final int NAME_BYTES = 72;
     private static final UUID UNUSED = new UUID(0, 0);
 
-    record Header(long myLba, long firstUsable, long lastUsable, long entryLba, int entryCount, int entrySize,
-                  long entryCrc) {
+    record Header(long myLba, long alternateLba, long firstUsable, long lastUsable, long entryLba, int entryCount,
+                  int entrySize, long entryCrc) {
         int arrayBytes() {
             return entryCount * entrySize;
         }
@@ -51,32 +54,51 @@ final class GptReader {
                 && Arrays.equals(block, 0, SIGNATURE.length, SIGNATURE, 0, SIGNATURE.length);
     }
 
+    /** A header that passed every check, with its entry array. */
+    private record Loaded(Header header, byte[] array) {
+    }
+
     /** The partitions of the GPT on {@code disk}, in entry order, before the shared checks. */
     static List<Partition> read(Sectors disk) {
         long last = disk.blockCount() - 1;
-        for (long lba : last > 1 ? new long[] {1, last} : new long[] {1}) {
-            String which = lba == 1 ? "primary" : "backup";
-            byte[] block = disk.block(lba, which + " GPT header");
-            if (block == null) {
-                continue;
+        Loaded primary = load(disk, 1, "primary");
+        if (primary != null) {
+            long backup = primary.header().alternateLba();
+            if (backup <= 1 || backup >= disk.blockCount()) {
+                disk.problem("primary GPT header puts its backup at LBA " + Long.toUnsignedString(backup)
+                        + ", outside the disk");
+            } else {
+                load(disk, backup, "backup");
             }
-            try {
-                Header h = header(block, lba, disk.blockCount(), disk.blockSize());
-                byte[] array = disk.blocks(h.entryLba(), arrayBlocks(h, disk.blockSize()), which + " GPT entries");
-                if (array == null) {
-                    continue;
-                }
-                checkArray(h, array);
-                if (lba != 1) {
-                    disk.problem("using the backup GPT header at LBA " + lba);
-                }
-                return entries(h, array, disk);
-            } catch (MalformedException e) {
-                disk.problem(which + " GPT header at LBA " + lba + " is bad: " + e.getMessage());
-            }
+            return entries(primary, disk);
+        }
+        Loaded backup = last > 1 ? load(disk, last, "backup") : null;
+        if (backup != null) {
+            disk.problem("using the backup GPT header at LBA " + last);
+            return entries(backup, disk);
         }
         disk.problem("both GPT headers are bad; no partition is served");
         return List.of();
+    }
+
+    /** The header at {@code lba} and its entries, or null with the reason reported. */
+    private static Loaded load(Sectors disk, long lba, String which) {
+        byte[] block = disk.block(lba, which + " GPT header");
+        if (block == null) {
+            return null;
+        }
+        try {
+            Header h = header(block, lba, disk.blockCount(), disk.blockSize());
+            byte[] array = disk.blocks(h.entryLba(), arrayBlocks(h, disk.blockSize()), which + " GPT entries");
+            if (array == null) {
+                return null;
+            }
+            checkArray(h, array);
+            return new Loaded(h, array);
+        } catch (MalformedException e) {
+            disk.problem(which + " GPT header at LBA " + lba + " is bad: " + e.getMessage());
+            return null;
+        }
     }
 
     static Header header(byte[] b, long lba, long diskBlocks, int blockSize) throws MalformedException {
@@ -93,7 +115,8 @@ final class GptReader {
         long stored = Bytes.u32(b, 16);
         long actual = crc(copy, copy.length);
         if (stored != actual) {
-            throw new MalformedException(String.format("header CRC32 is %08x, the header sums to %08x", stored, actual));
+            throw new MalformedException(String.format("header CRC32 is %08x, the header sums to %08x", stored,
+                    actual));
         }
         long myLba = Bytes.u64(b, 24);
         if (myLba != lba) {
@@ -108,8 +131,8 @@ final class GptReader {
             throw new MalformedException(count + " entries of " + entrySize + " bytes exceed the "
                     + MAX_ARRAY_BYTES + "-byte limit");
         }
-        Header h = new Header(myLba, Bytes.u64(b, 40), Bytes.u64(b, 48), Bytes.u64(b, 72), (int) count,
-                (int) entrySize, Bytes.u32(b, 88));
+        Header h = new Header(myLba, Bytes.u64(b, 32), Bytes.u64(b, 40), Bytes.u64(b, 48), Bytes.u64(b, 72),
+                (int) count, (int) entrySize, Bytes.u32(b, 88));
         if (h.firstUsable() < 0 || h.lastUsable() < 0 || h.firstUsable() > h.lastUsable() + 1) {
             throw new MalformedException("usable area LBA " + Long.toUnsignedString(h.firstUsable()) + ".."
                     + Long.toUnsignedString(h.lastUsable()) + " is inverted");
@@ -137,7 +160,9 @@ final class GptReader {
         }
     }
 
-    private static List<Partition> entries(Header h, byte[] array, Sectors disk) {
+    private static List<Partition> entries(Loaded loaded, Sectors disk) {
+        Header h = loaded.header();
+        byte[] array = loaded.array();
         List<Partition> found = new ArrayList<>();
         for (int i = 0; i < h.entryCount(); i++) {
             int at = i * h.entrySize();

@@ -201,6 +201,18 @@ class ToolImagesTest {
     }
 
     @Test
+    void corruptBackupIsReportedWhileThePrimaryServes() throws Exception {
+        Path image = sgdiskImage();
+        List<Expected> expected = sgdiskSays(image);
+        long last = Files.size(image) / 512 - 1;
+        corrupt(image, last * 512 + 60);
+        PartitionTable table = read(image);
+        assertEquals(expected, actual(table, true));
+        assertEquals(List.of("backup GPT header at LBA " + last + " is bad: header CRC32"),
+                table.problems().stream().map(p -> p.substring(0, p.indexOf("CRC32") + 5)).toList());
+    }
+
+    @Test
     void bothHeadersBadServesNothing() throws Exception {
         Path image = sgdiskImage();
         corrupt(image, 512 + 8);
