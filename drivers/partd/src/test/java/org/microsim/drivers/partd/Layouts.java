@@ -28,7 +28,7 @@ final class Layouts {
             UUID.fromString("01234567-89AB-CDEF-0123-456789ABCDEF"));
     private static final String NAME_CHARS = "abcXYZ019 _-éß日本語Ω";
 
-    static Layout mbr(Random rnd) {
+    static Layout mbr(Random rnd, int blockSize) {
         int primaries = rnd.nextInt(5);
         int extendedItem = primaries > 0 && rnd.nextBoolean() ? rnd.nextInt(primaries) : -1;
         List<Integer> slots = new ArrayList<>(List.of(0, 1, 2, 3));
@@ -60,16 +60,16 @@ final class Layouts {
                 cursor = start + size;
             }
         }
-        MemoryDisk disk = new MemoryDisk(512, cursor + rnd.nextInt(100) + 1);
+        MemoryDisk disk = new MemoryDisk(blockSize, cursor + rnd.nextInt(100) + 1);
         // The chain may visit the EBRs in any disk order, but it starts at the extended partition's first block.
         Collections.shuffle(logicals, rnd);
         long head = extendedStart;
         logicals.sort((a, b) -> Boolean.compare(b.ebr() == head, a.ebr() == head));
         TableWriter.mbr(disk, entries, extendedStart, logicals);
         if (extendedItem >= 0 && logicals.isEmpty()) {
-            byte[] ebr = new byte[512];
+            byte[] ebr = new byte[blockSize];
             TableWriter.signature(ebr);
-            System.arraycopy(ebr, 0, disk.bytes, Math.toIntExact(extendedStart * 512), 512);
+            System.arraycopy(ebr, 0, disk.bytes, Math.toIntExact(extendedStart * blockSize), blockSize);
             tableSectors.add(extendedStart);
         }
         List<Found> expected = new ArrayList<>();
@@ -86,7 +86,7 @@ final class Layouts {
         return new Layout(disk, expected, tableSectors);
     }
 
-    static Layout gpt(Random rnd) {
+    static Layout gpt(Random rnd, int blockSize) {
         int entrySize = rnd.nextBoolean() ? 128 : 256;
         int entryCount = rnd.nextInt(4) == 0 ? 4 + rnd.nextInt(60) : 128;
         int count = rnd.nextInt(Math.min(entryCount, 12) + 1);
@@ -95,7 +95,7 @@ final class Layouts {
             slots.add(i);
         }
         Collections.shuffle(slots, rnd);
-        int blocks = TableWriter.arrayBlocks(new MemoryDisk(512, 1), entryCount, entrySize);
+        int blocks = TableWriter.arrayBlocks(new MemoryDisk(blockSize, 1), entryCount, entrySize);
         long cursor = 2 + blocks;
         List<TableWriter.GptEntry> entries = new ArrayList<>();
         for (int i = 0; i < count; i++) {
@@ -109,7 +109,7 @@ final class Layouts {
                     first + size - 1, name.toString()));
             cursor = first + size;
         }
-        MemoryDisk disk = new MemoryDisk(512, cursor + rnd.nextInt(100) + 1 + blocks + 1);
+        MemoryDisk disk = new MemoryDisk(blockSize, cursor + rnd.nextInt(100) + 1 + blocks + 1);
         TableWriter.gpt(disk, entries, entryCount, entrySize);
         List<Found> expected = entries.stream().sorted((a, b) -> Integer.compare(a.slot(), b.slot()))
                 .map(e -> new Found(e.slot() + 1, e.first(), e.last() - e.first() + 1, new PartitionType.Gpt(e.type()),
