@@ -85,6 +85,7 @@ public final class BlockProtocol {
     public record Info(int blockSize, long blockCount, boolean readOnly) {
         public static final int SIZE = 13;
 
+        /** The 13-byte wire form. */
         public byte[] encode() {
             return new WireWriter().u32(blockSize).i64(blockCount).u8(readOnly ? 1 : 0).toByteArray();
         }
