@@ -95,10 +95,7 @@ public final class BlockClient implements BlockDevice {
 
     private void transfer(long lba, int count, byte[] buffer, int offset, boolean read) throws BlockException {
         int size = info.blockSize();
-        if (count < 0 || offset < 0 || (long) count * size > buffer.length - (long) offset) {
-            throw new BlockException(BlockError.INVALID_REQUEST, count + " blocks do not fit a buffer of "
-                    + buffer.length + " bytes at offset " + offset);
-        }
+        BlockRequestCheck.buffer(count, size, buffer.length, offset);
         int perCall = Math.max(1, BlockProtocol.MAX_TRANSFER / size);
         for (int done = 0; done < count; ) {
             int n = Math.min(perCall, count - done);

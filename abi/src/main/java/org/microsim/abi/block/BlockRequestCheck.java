@@ -46,6 +46,17 @@ public final class BlockRequestCheck {
         }
     }
 
+    /**
+     * Checks that {@code count} blocks fit a caller's buffer of {@code length} bytes from {@code offset}: the
+     * local half of a {@link BlockDevice} read or write, before anything is sent or translated.
+     */
+    public static void buffer(int count, int blockSize, int length, int offset) throws BlockException {
+        if (count < 0 || offset < 0 || (long) count * blockSize > length - (long) offset) {
+            throw new BlockException(BlockError.INVALID_REQUEST, count + " blocks of " + blockSize
+                    + " bytes do not fit a buffer of " + length + " bytes at offset " + offset);
+        }
+    }
+
     private static void transfer(String what, long lba, int count, BlockProtocol.Info info, LeaseInfo lease,
                                  boolean intoLease) throws BlockException {
         range(lba, count, info.blockCount());

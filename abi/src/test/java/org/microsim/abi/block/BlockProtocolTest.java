@@ -142,4 +142,16 @@ class BlockProtocolTest {
         assertEquals(BlockError.INVALID_REQUEST,
                 rejected(new BlockProtocol.Read(0, 2049), big, new LeaseInfo(1L << 30, true, true)));
     }
+
+    @Test
+    void checksBuffers() throws BlockException {
+        BlockRequestCheck.buffer(2, 512, 1124, 100);
+        BlockRequestCheck.buffer(0, 512, 0, 0);
+        for (int[] bad : new int[][] {{2, 512, 1123, 100}, {-1, 512, 100, 0}, {1, 512, 1024, -1},
+                {Integer.MAX_VALUE, 4096, Integer.MAX_VALUE, 0}}) {
+            BlockException e = assertThrows(BlockException.class,
+                    () -> BlockRequestCheck.buffer(bad[0], bad[1], bad[2], bad[3]));
+            assertEquals(BlockError.INVALID_REQUEST, e.error());
+        }
+    }
 }

@@ -75,10 +75,7 @@ public final class PartitionView implements BlockDevice {
     }
 
     private long translate(long lba, int count, byte[] buffer, int offset) throws BlockException {
-        if (offset < 0 || (long) count * blockSize() > buffer.length - (long) offset) {
-            throw new BlockException(BlockError.INVALID_REQUEST, count + " blocks do not fit a buffer of "
-                    + buffer.length + " bytes at offset " + offset);
-        }
+        BlockRequestCheck.buffer(count, blockSize(), buffer.length, offset);
         return translate(lba, count);
     }
 }
