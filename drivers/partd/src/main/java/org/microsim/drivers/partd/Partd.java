@@ -28,8 +28,10 @@ import org.microsim.abi.block.BlockRequestCheck;
  * {@link BlockClient}, logs every problem found, and registers one BLOCK port per partition: named
  * {@code <disk>p<index>} (the disk part shortened when the whole would pass 32 bytes, so the index is never
  * lost and names stay unique), the subclass from the table, the disk as parent, caps DMA (plus READ_ONLY
- * for a read-only disk), and the partition index as one metadata byte. Extended partitions are containers,
- * not volumes, and get no port. A disk without a table has nothing for partd to serve: it says so and ends.
+ * for a read-only disk), and the partition index as one metadata byte (two, little-endian, past 255).
+ * Extended partitions are containers, not volumes, and get no port. A disk without a table has nothing for
+ * partd to serve: it says so and ends. A disk that cannot be opened (GET_INFO fails) crashes partd, so its
+ * supervisor restarts it under its restart contract.
  *
  * <p>Then it serves the block protocol on those ports. Each request is decoded and checked against the
  * partition's own geometry with {@link BlockRequestCheck}, so a caller can never reach outside its
@@ -91,7 +93,7 @@ public final class Partd implements Program {
                 continue;
             }
             PortInfo info = new PortInfo(portName(diskName, p.index()), PortClass.BLOCK, p.subclass(), diskName, 0, 0,
-                    caps, new byte[] {(byte) p.index()});
+                    caps, indexMetadata(p.index()));
             var port = sys.registerPort(info);
             if (port.isOk()) {
                 served.put(port.orNull(), new Served(p, PartitionView.of(client, p),
@@ -122,6 +124,11 @@ public final class Partd implements Program {
             i += Character.charCount(cp);
         }
         return kept + suffix;
+    }
+
+    /** The partition index as one byte; a GPT can number past 255, and those get a little-endian u16. */
+    static byte[] indexMetadata(int index) {
+        return index <= 0xff ? new byte[] {(byte) index} : new byte[] {(byte) index, (byte) (index >>> 8)};
     }
 
     private static Message serve(BlockClient client, Served target, Received r) {

@@ -125,6 +125,12 @@ class PartdTest {
     }
 
     @Test
+    void indexesPast255TakeTwoBytes() {
+        assertArrayEquals(new byte[] {(byte) 255}, Partd.indexMetadata(255));
+        assertArrayEquals(new byte[] {0x2c, 0x01}, Partd.indexMetadata(300));
+    }
+
+    @Test
     void portNamesKeepTheirIndex() {
         assertEquals("diskp3", Partd.portName("disk", 3));
         String longName = "usb:1-2.3.4:scsi:lun0:very-long-x";
