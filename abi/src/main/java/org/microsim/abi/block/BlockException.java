@@ -4,11 +4,13 @@ package org.microsim.abi.block;
 public class BlockException extends Exception {
     private final BlockError error;
 
+    /** A failure with its error code and a sentence for people. */
     public BlockException(BlockError error, String message) {
         super(message);
         this.error = error;
     }
 
+    /** Why it failed. */
     public BlockError error() {
         return error;
     }

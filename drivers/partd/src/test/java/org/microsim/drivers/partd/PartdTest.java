@@ -1,0 +1,161 @@
+package org.microsim.drivers.partd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
+import org.microsim.abi.Lease;
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.PortCaps;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
+import org.microsim.abi.Replies;
+import org.microsim.abi.block.BlockClient;
+import org.microsim.abi.block.BlockError;
+import org.microsim.abi.block.BlockException;
+import org.microsim.abi.block.BlockProtocol;
+
+/** partd against a fake kernel: the ports it registers and the block protocol it serves on them. */
+class PartdTest {
+    /** Primaries 1 (FAT32 LBA, 100+50) and 2 (extended, 200+100) holding logical 5 (Linux, 210+40). */
+    private static FakeSys machine() {
+        MemoryDisk disk = new MemoryDisk(512, 400);
+        for (int i = 0; i < disk.bytes.length; i++) {
+            disk.bytes[i] = (byte) (i / 512);
+        }
+        TableWriter.mbr(disk, new TableWriter.MbrEntry[] {new TableWriter.MbrEntry(0x0c, 100, 50),
+                new TableWriter.MbrEntry(0x05, 200, 100), null, null}, 200,
+                List.of(new TableWriter.Logical(200, 0x83, 210, 40)));
+        return new FakeSys(disk);
+    }
+
+    private static void run(FakeSys sys) {
+        assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
+    }
+
+    private static Replies.Failure failure(FakeSys sys, long right) throws MalformedException {
+        return Replies.failure(sys.replies.get(right));
+    }
+
+    @Test
+    void registersOnePortPerVolume() {
+        FakeSys sys = machine();
+        run(sys);
+        assertEquals(List.of(
+                new PortInfo(FakeSys.DISK + "p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32_LBA, FakeSys.DISK, 0, 0,
+                        PortCaps.DMA, new byte[] {1}),
+                new PortInfo(FakeSys.DISK + "p5", PortClass.BLOCK, PortSubclass.BLOCK_LINUX, FakeSys.DISK, 0, 0,
+                        PortCaps.DMA, new byte[] {5})), List.copyOf(sys.ports.values()));
+    }
+
+    @Test
+    void servesTheBlockProtocolWithTranslatedOffsets() throws MalformedException {
+        FakeSys sys = machine();
+        run(sys);
+        Handle p1 = sys.port(FakeSys.DISK + "p1");
+        Handle p5 = sys.port(FakeSys.DISK + "p5");
+        FakeSys again = machine();
+        byte[] readBuffer = new byte[3 * 512];
+        byte[] writeBuffer = new byte[512];
+        Arrays.fill(writeBuffer, (byte) 0x77);
+        long info = again.script(p5, new BlockProtocol.GetInfo().toMessage(), null);
+        long read = again.script(p5, new BlockProtocol.Read(1, 3).toMessage(),
+                (Lease.Buffer) Lease.writeOnly(readBuffer));
+        long write = again.script(p1, new BlockProtocol.Write(49, 1).toMessage(),
+                (Lease.Buffer) Lease.readOnly(writeBuffer));
+        long flush = again.script(p1, new BlockProtocol.Flush().toMessage(), null);
+        run(again);
+
+        assertEquals(new BlockProtocol.Info(512, 40, false), BlockProtocol.Info.decode(again.replies.get(info).data()));
+        assertEquals(null, failure(again, read));
+        assertEquals(211, readBuffer[0] & 0xff);
+        assertEquals(213, readBuffer[2 * 512] & 0xff);
+        assertEquals(null, failure(again, write));
+        assertEquals(0x77, again.disk.bytes[149 * 512]);
+        assertEquals(150 - 256, again.disk.bytes[150 * 512], "the block after the partition is untouched");
+        assertEquals(null, failure(again, flush));
+    }
+
+    @Test
+    void badRequestsGetErrorRepliesAndNeverReachTheDisk() throws MalformedException {
+        FakeSys first = machine();
+        run(first);
+        Handle p5 = first.port(FakeSys.DISK + "p5");
+        FakeSys sys = machine();
+        byte[] buffer = new byte[4096];
+        Lease.Buffer lease = (Lease.Buffer) Lease.writeOnly(buffer);
+        long outside = sys.script(p5, new BlockProtocol.Read(39, 2).toMessage(), lease);
+        long huge = sys.script(p5, new BlockProtocol.Read(Long.MIN_VALUE, 1).toMessage(), lease);
+        long small = sys.script(p5, new BlockProtocol.Read(0, 9).toMessage(), lease);
+        long noLease = sys.script(p5, new BlockProtocol.Read(0, 1).toMessage(), null);
+        long wrongRight = sys.script(p5, new BlockProtocol.Write(0, 1).toMessage(), lease);
+        long malformed = sys.script(p5, Message.of(BlockProtocol.READ, new byte[5]), lease);
+        long unknown = sys.script(p5, Message.of(499), null);
+        run(sys);
+        int callsForTheTable = machineTableCalls();
+        assertEquals(callsForTheTable, sys.diskCalls, "no bad request reached the disk");
+        assertEquals(BlockError.OUT_OF_RANGE.code(), failure(sys, outside).code());
+        assertEquals(BlockError.OUT_OF_RANGE.code(), failure(sys, huge).code());
+        assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys, small).code());
+        assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys, noLease).code());
+        assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, wrongRight).code());
+        assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, malformed).code());
+        assertTrue(failure(sys, unknown).detail().contains("msg id 499 is not a block request"));
+    }
+
+    private static int machineTableCalls() {
+        FakeSys sys = machine();
+        run(sys);
+        return sys.diskCalls;
+    }
+
+    @Test
+    void aDiskWithoutTableEndsPartd() throws Exception {
+        FakeSys sys = new FakeSys(new MemoryDisk(512, 100));
+        new Partd().run(sys);
+        assertEquals(List.of(), List.copyOf(sys.ports.values()));
+        assertTrue(sys.log.contains("partd: " + FakeSys.DISK + " has no partition table"), sys.log.toString());
+    }
+
+    @Test
+    void indexesPast255TakeTwoBytes() {
+        assertArrayEquals(new byte[] {(byte) 255}, Partd.indexMetadata(255));
+        assertArrayEquals(new byte[] {0x2c, 0x01}, Partd.indexMetadata(300));
+    }
+
+    @Test
+    void portNamesKeepTheirIndex() {
+        assertEquals("diskp3", Partd.portName("disk", 3));
+        String longName = "usb:1-2.3.4:scsi:lun0:very-long-x";
+        assertEquals(32, Partd.portName(longName, 12).length());
+        assertTrue(Partd.portName(longName, 12).endsWith("p12"));
+        String accents = "é".repeat(16);
+        assertEquals("é".repeat(15) + "p5", Partd.portName(accents, 5));
+        // 29 bytes are left before "p12": the fifteenth é would be cut in half, so it goes whole.
+        assertEquals("é".repeat(14) + "p12", Partd.portName(accents, 12));
+    }
+
+    @Test
+    void blockClientSplitsLongTransfers() throws BlockException {
+        FakeSys sys = new FakeSys(new MemoryDisk(512, 5000));
+        new java.util.Random(5).nextBytes(sys.disk.bytes);
+        BlockClient client = BlockClient.open(sys, FakeSys.DISK_HANDLE, Partd.DISK_TIMEOUT);
+        int count = 2 * BlockProtocol.MAX_TRANSFER / 512 + 7;
+        byte[] data = new byte[count * 512 + 100];
+        client.read(3, count, data, 100);
+        assertEquals(1 + 3, sys.diskCalls);
+        assertArrayEquals(Arrays.copyOfRange(sys.disk.bytes, 3 * 512, (3 + count) * 512),
+                Arrays.copyOfRange(data, 100, data.length));
+        BlockException e = assertThrows(BlockException.class, () -> client.read(4990, 11, new byte[11 * 512], 0));
+        assertEquals(BlockError.OUT_OF_RANGE, e.error());
+        assertEquals(BlockError.INVALID_REQUEST,
+                assertThrows(BlockException.class, () -> client.write(0, 2, new byte[512], 0)).error());
+    }
+}
