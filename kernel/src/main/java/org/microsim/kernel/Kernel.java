@@ -380,7 +380,8 @@ public final class Kernel implements AutoCloseable {
         }
         t.killed = true;
         teardown(t, crash ? TaskState.CRASHED : TaskState.KILLED,
-                (crash ? "crash injected by " : "killed by ") + by + (reason.isEmpty() ? "" : ": " + reason));
+                (crash ? "crash injected" : "killed") + (by.equals(TaskId.KERNEL) ? "" : " by task " + by)
+                        + (reason.isEmpty() ? "" : ": " + reason));
         // Let its thread run to its next system call, where it unwinds.
         scheduler.wake(t);
         return Result.ok(null);
