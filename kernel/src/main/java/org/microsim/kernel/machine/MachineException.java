@@ -1,0 +1,15 @@
+package org.microsim.kernel.machine;
+
+/**
+ * Why a machine cannot be built as asked: a bad option word, a disk image that is missing, unreadable or of
+ * a size that is not whole sectors. The message is written for the user and names the word or the path.
+ */
+public final class MachineException extends Exception {
+    public MachineException(String message) {
+        super(message);
+    }
+
+    public MachineException(String message, Throwable cause) {
+        super(message, cause);
+    }
+}
