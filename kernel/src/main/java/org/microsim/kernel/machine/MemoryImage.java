@@ -9,6 +9,9 @@ import java.util.Arrays;
  * built it can still look at what the simulated system wrote.
  */
 public final class MemoryImage implements DiskImage {
+    /** The largest memory disk: 2 TiB, whose chunk index alone is 16 MiB of references. */
+    public static final long MAX_SECTORS = 1L << 32;
+
     private final long sectors;
     private final boolean readOnly;
     private final ChunkStore store;
@@ -19,8 +22,8 @@ public final class MemoryImage implements DiskImage {
     }
 
     public MemoryImage(long sectors, boolean readOnly) {
-        if (sectors <= 0 || sectors > Integer.MAX_VALUE * (long) ChunkStore.CHUNK / SECTOR_SIZE) {
-            throw new IllegalArgumentException("a memory disk needs 1 to 2^40 sectors, not " + sectors);
+        if (sectors <= 0 || sectors > MAX_SECTORS) {
+            throw new IllegalArgumentException("a memory disk has 1 to 2^32 sectors (2 TiB), not " + sectors);
         }
         this.sectors = sectors;
         this.readOnly = readOnly;
