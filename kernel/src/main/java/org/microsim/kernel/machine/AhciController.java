@@ -21,13 +21,18 @@ import org.microsim.abi.Mmio;
  * controller's lock, and interrupts and scheduling happen after it is released ({@link Effects}).
  */
 public final class AhciController {
+    /** Intel. */
     public static final int VENDOR_ID = 0x8086;
+    /** ICH9 AHCI (82801IR). */
     public static final int DEVICE_ID = 0x2922;
+    /** The ICH9 revision QEMU reports. */
     public static final int REVISION = 0x02;
+    /** lspci's name for it. */
     public static final String DEVICE_NAME =
             "Intel Corporation 82801IR/IO/IH (ICH9R/DO/DH) 6 port SATA Controller [AHCI mode]";
     /** The BAR holding the ABAR (the AHCI register window). */
     public static final int ABAR_INDEX = 5;
+    /** Bytes of the ABAR: generic registers and 32 port slots. */
     public static final long ABAR_SIZE = 0x1000;
     /** Ports implemented (PI = 0x3f). */
     public static final int PORTS = 6;
@@ -87,6 +92,7 @@ public final class AhciController {
         return mmio;
     }
 
+    /** The controller's interrupt line (INTA#). */
     public InterruptLine interrupt() {
         return interrupt;
     }

@@ -19,6 +19,9 @@ import java.io.IOException;
  * Either way the failing slot's CI bit stays set, PxCMD.CCS names it, and the port processes nothing more
  * until software clears ST (which clears PxCI), as the error recovery of section 6.2.2 expects.
  *
+ * <p>A port without a disk reports SSTS.DET=0 and signature FFFFFFFFh, and never runs what is issued to it,
+ * as an HBA waits for a device that never answers; a driver times out and leaves the port alone.
+ *
  * <p>All methods run under the controller's lock; side effects on the outside go to {@link Effects}.
  */
 final class AhciPort {

@@ -28,10 +28,15 @@ import org.microsim.abi.Mmio;
  * counted in MPC. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
  */
 public final class E1000 implements EthernetLink.Station {
+    /** Intel. */
     public static final int VENDOR_ID = 0x8086;
+    /** 82540EM. */
     public static final int DEVICE_ID = 0x100e;
+    /** The revision QEMU reports. */
     public static final int REVISION = 0x03;
+    /** lspci's name for it. */
     public static final String DEVICE_NAME = "Intel Corporation 82540EM Gigabit Ethernet Controller";
+    /** Bytes of the register BAR. */
     public static final long BAR0_SIZE = 0x20000;
 
     static final int CTRL = 0x0000;
@@ -140,6 +145,7 @@ public final class E1000 implements EthernetLink.Station {
         return mmio;
     }
 
+    /** The NIC's interrupt line (INTA#). */
     public InterruptLine interrupt() {
         return interrupt;
     }

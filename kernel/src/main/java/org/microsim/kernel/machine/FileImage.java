@@ -87,6 +87,7 @@ public final class FileImage implements DiskImage {
         }
     }
 
+    /** The image file. */
     public Path path() {
         return path;
     }

@@ -24,7 +24,8 @@ public final class LoopbackLink implements EthernetLink {
             }
 
             @Override
-            public boolean up() {
+            /** True while the cable is plugged in. */
+    public boolean up() {
                 return up;
             }
 

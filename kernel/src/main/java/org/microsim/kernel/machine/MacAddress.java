@@ -7,6 +7,7 @@ public record MacAddress(long value) {
     /** QEMU's default for its first NIC; later NICs count up from it. */
     public static final MacAddress DEFAULT = new MacAddress(0x5254_0012_3456L);
 
+    /** Checks that the value fits in 48 bits. */
     public MacAddress {
         if (value < 0 || value > 0xffff_ffff_ffffL) {
             throw new IllegalArgumentException("a MAC address has 48 bits");

@@ -105,10 +105,12 @@ public final class Machine implements Closeable {
         return address;
     }
 
+    /** The physical memory drivers allocate DMA buffers from. */
     public PhysicalMemory memory() {
         return memory;
     }
 
+    /** The PCIe bus the kernel enumerates at boot. */
     public PciBus pci() {
         return pci;
     }

@@ -5,10 +5,12 @@ package org.microsim.kernel.machine;
  * a size that is not whole sectors. The message is written for the user and names the word or the path.
  */
 public final class MachineException extends Exception {
+    /** An error with a message for the user. */
     public MachineException(String message) {
         super(message);
     }
 
+    /** An error with a message for the user and its cause. */
     public MachineException(String message, Throwable cause) {
         super(message, cause);
     }

@@ -21,6 +21,7 @@ public final class MemoryImage implements DiskImage {
         this(sectors, false);
     }
 
+    /** A zeroed disk of {@code sectors} sectors that reports itself read-only when asked. */
     public MemoryImage(long sectors, boolean readOnly) {
         if (sectors <= 0 || sectors > MAX_SECTORS) {
             throw new IllegalArgumentException("a memory disk has 1 to 2^32 sectors (2 TiB), not " + sectors);

@@ -11,6 +11,7 @@ public record ModelOptions(long ahciCommandLatencyNanos, long nicLatencyNanos, l
     /** 20 us per disk command, 10 us per transmit, 4 GiB of memory. */
     public static final ModelOptions DEFAULT = new ModelOptions(20_000, 10_000, 4L << 30);
 
+    /** Checks that latencies are positive and there is memory. */
     public ModelOptions {
         if (ahciCommandLatencyNanos < 1 || nicLatencyNanos < 1) {
             throw new IllegalArgumentException("device latencies must be at least 1 ns");

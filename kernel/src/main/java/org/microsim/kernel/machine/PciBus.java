@@ -17,6 +17,7 @@ public final class PciBus {
 
     private final List<PciFunction> functions;
 
+    /** A bus with these functions, sorted by address. */
     public PciBus(List<PciFunction> functions) {
         List<PciFunction> sorted = new ArrayList<>(functions);
         sorted.sort(Comparator.comparingInt(f -> f.address().bus() << 8 | f.address().device() << 3
@@ -29,6 +30,7 @@ public final class PciBus {
         return functions;
     }
 
+    /** The function at an address, if there is one. */
     public Optional<PciFunction> function(PciAddress address) {
         return functions.stream().filter(f -> f.address().equals(address)).findFirst();
     }

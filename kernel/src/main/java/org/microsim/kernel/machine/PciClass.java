@@ -38,18 +38,22 @@ public enum PciClass {
         return baseClass;
     }
 
+    /** The subclass byte. */
     public int subclass() {
         return subclass;
     }
 
+    /** The programming interface byte. */
     public int progIf() {
         return progIf;
     }
 
+    /** The port class the kernel registers. */
     public PortClass portClass() {
         return portClass;
     }
 
+    /** The port subclass the kernel registers. */
     public int portSubclass() {
         return portSubclass;
     }

@@ -43,18 +43,22 @@ public final class PciFunction {
         config[15] = interrupt.line() & 0xff | 1 << 8; // interrupt pin INTA#
     }
 
+    /** Bus, device and function. */
     public PciAddress address() {
         return address;
     }
 
+    /** What kind of function it is. */
     public PciClass pciClass() {
         return pciClass;
     }
 
+    /** Vendor id (offset 0x00). */
     public int vendorId() {
         return config[0] & 0xffff;
     }
 
+    /** Device id (offset 0x02). */
     public int deviceId() {
         return config[0] >>> 16;
     }
@@ -64,14 +68,17 @@ public final class PciFunction {
         return config[2] >>> 24;
     }
 
+    /** The subclass byte (offset 0x0a). */
     public int subclassCode() {
         return config[2] >>> 16 & 0xff;
     }
 
+    /** The programming interface byte (offset 0x09). */
     public int progIf() {
         return config[2] >>> 8 & 0xff;
     }
 
+    /** The revision id (offset 0x08). */
     public int revision() {
         return config[2] & 0xff;
     }
@@ -81,10 +88,12 @@ public final class PciFunction {
         return config[15] & 0xff;
     }
 
+    /** lspci's vendor and device words. */
     public String deviceName() {
         return deviceName;
     }
 
+    /** The memory BARs the function implements. */
     public List<Bar> bars() {
         return bars;
     }
@@ -94,6 +103,7 @@ public final class PciFunction {
         return bars.stream().filter(b -> b.index() == index).findFirst();
     }
 
+    /** The interrupt line the function raises. */
     public InterruptLine interrupt() {
         return interrupt;
     }
