@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.microsim.abi.PortInfo;
 
 /**
  * The simulated computer: physical memory, the PCIe bus and the device models on it, built from a
@@ -113,6 +114,11 @@ public final class Machine implements Closeable {
     /** The PCIe bus the kernel enumerates at boot. */
     public PciBus pci() {
         return pci;
+    }
+
+    /** The port the kernel registers for each PCIe function at boot, in bus order. */
+    public List<PortInfo> ports() {
+        return pci.functions().stream().map(PciBus::portInfo).toList();
     }
 
     /** The AHCI controller, present when the machine has at least one drive. */

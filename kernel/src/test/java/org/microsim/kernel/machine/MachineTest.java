@@ -36,6 +36,7 @@ class MachineTest {
                 0x100e, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[0]), eth);
         assertEquals(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI, "pcie0:",
                 0x8086, 0x2922, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[0]), ahci);
+        assertEquals(List.of(eth, ahci), m.ports());
         assertEquals(PciClass.XHCI, PciClass.of(0x0c, 0x03, 0x30).orElseThrow());
         assertEquals(PortClass.USB, PciClass.XHCI.portClass());
         assertEquals(PortSubclass.USB_XHCI, PciClass.XHCI.portSubclass());
