@@ -313,11 +313,11 @@ public final class E1000 implements EthernetLink.Station {
 
     /** Walks the transmit ring; false when it did nothing (no descriptors or a ring that makes no sense). */
     private boolean processTxRing(List<byte[]> frames) {
-        long base = Integer.toUnsignedLong(regs[TDBAL / 4]) & ~0xfL | (long) regs[TDBAH / 4] << 32;
-        int count = (regs[TDLEN / 4] & 0xfff80) / DESC_SIZE;
+        long base = ringBase(TDBAL, TDBAH);
+        int count = ringSize(TDLEN);
         int head = regs[TDH / 4];
         int tail = regs[TDT / 4];
-        if (count == 0 || head < 0 || head >= count || tail < 0 || tail >= count || head == tail) {
+        if (!validRing(count, head, tail) || head == tail) {
             return false;
         }
         boolean pad = (regs[TCTL / 4] & TCTL_PSP) != 0;
@@ -349,6 +349,20 @@ public final class E1000 implements EthernetLink.Station {
         }
         regs[TDH / 4] = head;
         return true;
+    }
+
+    /** A ring's base address; descriptors are 16-byte aligned. */
+    private long ringBase(int lowRegister, int highRegister) {
+        return Integer.toUnsignedLong(regs[lowRegister / 4]) & ~0xfL | (long) regs[highRegister / 4] << 32;
+    }
+
+    /** Descriptors in a ring: its LEN register counts bytes in multiples of 128. */
+    private int ringSize(int lengthRegister) {
+        return (regs[lengthRegister / 4] & 0xfff80) / DESC_SIZE;
+    }
+
+    private static boolean validRing(int count, int head, int tail) {
+        return count > 0 && head >= 0 && head < count && tail >= 0 && tail < count;
     }
 
     private static byte[] padded(byte[] frame, boolean pad) {
@@ -404,11 +418,11 @@ public final class E1000 implements EthernetLink.Station {
 
     /** Writes a frame into as many receive descriptors as it needs; false when it does not fit. */
     private boolean store(byte[] frame) {
-        long base = Integer.toUnsignedLong(regs[RDBAL / 4]) & ~0xfL | (long) regs[RDBAH / 4] << 32;
-        int count = (regs[RDLEN / 4] & 0xfff80) / DESC_SIZE;
+        long base = ringBase(RDBAL, RDBAH);
+        int count = ringSize(RDLEN);
         int head = regs[RDH / 4];
         int tail = regs[RDT / 4];
-        if (count == 0 || head < 0 || head >= count || tail < 0 || tail >= count) {
+        if (!validRing(count, head, tail)) {
             return false;
         }
         int bufferSize = bufferSize(regs[RCTL / 4]);
