@@ -37,7 +37,6 @@ final class AhciPort {
     static final int SSTS = 0x28;
     static final int SCTL = 0x2c;
     static final int SERR = 0x30;
-    static final int SACT = 0x34;
     static final int CI = 0x38;
 
     static final int IS_DHRS = 1;
