@@ -301,6 +301,73 @@ class AhciControllerTest {
         assertEquals(0, ahci.port(0, PX_SERR));
     }
 
+    @Test
+    void prdInterruptBitSetsDescriptorProcessed() {
+        ahci.start(0);
+        DmaBuffer buf = ahci.alloc(1024);
+        int is = ahci.run(0, 0, READ_DMA_EXT, 0, 2, false,
+                List.of(new Prd(buf.physAddress(), 512), new Prd(buf.physAddress() + 512, 512, true)));
+        assertEquals(IS_DHRS | IS_DPS, is);
+    }
+
+    @Test
+    void softResetThroughDeviceControlFisesResendsTheSignature() {
+        ahci.start(0);
+        DmaBuffer table = ahci.alloc(0x80);
+        byte[] fis = new byte[20];
+        fis[0] = 0x27;
+        fis[15] = 0x04; // SRST
+        table.write(0, fis, 0, 20);
+        ahci.header(0, 0, 5 | 1 << 8 | 1 << 10, table.physAddress()); // R and C bits
+        ahci.fisAreas[0].clear(0, 256);
+        ahci.issue(0, 0);
+        ahci.timeline.runUntilIdle();
+        assertEquals(0, ahci.port(0, PX_CI));
+        assertEquals(0x80, ahci.port(0, PX_TFD) & 0x80, "BSY while SRST is asserted");
+        fis[15] = 0;
+        table.write(0, fis, 0, 20);
+        ahci.header(0, 1, 5, table.physAddress());
+        ahci.issue(0, 1);
+        ahci.timeline.runUntilIdle();
+        assertEquals(0, ahci.port(0, PX_CI));
+        assertEquals(0x50, ahci.port(0, PX_TFD));
+        assertEquals(0x101, ahci.port(0, PX_SIG));
+        assertEquals(0x34, ahci.fisAreas[0].getInt(0x40) & 0xff, "signature D2H FIS");
+    }
+
+    @Test
+    void aPortWithoutADeviceNeverRunsWhatIsIssued() {
+        ahci.start(1);
+        DmaBuffer buf = ahci.alloc(512);
+        int is = ahci.run(1, 0, IDENTIFY, 0, 0, false, List.of(new Prd(buf.physAddress(), 512)));
+        assertEquals(0, is);
+        assertEquals(1, ahci.port(1, PX_CI));
+        assertEquals(0, buf.getInt(0));
+        assertEquals(0x7f, ahci.port(1, PX_TFD));
+    }
+
+    @Test
+    void lba48AddressesReachTheEndOfALargeDisk() throws IOException {
+        MemoryImage big = new MemoryImage(1L << 33 >>> 1); // 2^32 sectors: needs LBA48
+        AhciClient c = new AhciClient(List.of(big));
+        byte[] sector = new byte[512];
+        new Random(5).nextBytes(sector);
+        long last = big.sectorCount() - 1;
+        big.write(last * 512, sector, 0, 512);
+        c.start(0);
+        DmaBuffer buf = c.alloc(512);
+        assertEquals(IS_DHRS, c.run(0, 0, READ_DMA_EXT, last, 1, false, List.of(new Prd(buf.physAddress(), 512))));
+        byte[] back = new byte[512];
+        buf.read(0, back, 0, 512);
+        assertArrayEquals(sector, back);
+        DmaBuffer id = c.alloc(512);
+        c.run(0, 1, IDENTIFY, 0, 0, false, List.of(new Prd(id.physAddress(), 512)));
+        byte[] data = new byte[512];
+        id.read(0, data, 0, 512);
+        assertEquals(0x0fffffff, word(data, 60) | word(data, 61) << 16, "LBA28 capacity saturates");
+        assertEquals(1, word(data, 102), "bits 32-47 of the sector count");
+    }
+
     private static int word(byte[] id, int w) {
         return id[2 * w] & 0xff | (id[2 * w + 1] & 0xff) << 8;
     }

@@ -208,6 +208,43 @@ class E1000Test {
         assertEquals(1, bar.read32(MPC));
     }
 
+    @Test
+    void largeFramesSpanDescriptorsBothWays() {
+        bar.write32(RCTL, 1 << 1 | 3 << 16); // EN, BSIZE 256
+        byte[] frame = frame(MAC, 600, (byte) 0x5a);
+        frame[599] = 0x11;
+        txBuffers.write(0, frame, 0, 100);
+        txBuffers.write(4096, frame, 100, 500);
+        txRing.putLong(0, txBuffers.physAddress());
+        txRing.putInt(8, 100);
+        txRing.putLong(16, txBuffers.physAddress() + 4096);
+        txRing.putInt(24, 500 | 0x09 << 24); // EOP, RS
+        bar.write32(TDT, 2);
+        timeline.runUntilIdle();
+        assertEquals(3, bar.read32(RDH), "600 bytes in 256-byte buffers");
+        for (int d = 0; d < 3; d++) {
+            int status = rxRing.getInt(16 * d + 12) & 0xff;
+            assertEquals(d == 2 ? 3 : 1, status, "EOP only on the last descriptor");
+        }
+        assertEquals(600 - 512, rxRing.getInt(32 + 8) & 0xffff);
+        byte[] got = new byte[600];
+        for (int d = 0; d < 3; d++) {
+            rxBuffers.read(2048 * d, got, 256 * d, Math.min(256, 600 - 256 * d));
+        }
+        assertArrayEquals(frame, got);
+    }
+
+    @Test
+    void multicastNeedsItsHashInTheTableOrMpe() {
+        MacAddress group = MacAddress.parse("01:00:5e:00:00:fb");
+        nic.receive(frame(group, 64, (byte) 1));
+        assertEquals(0, bar.read32(RDH));
+        int hash = (0x00 >>> 4 | 0xfb << 4) & 0xfff;
+        bar.write32(0x5200 + 4 * (hash >>> 5), 1 << (hash & 31));
+        nic.receive(frame(group, 64, (byte) 1));
+        assertEquals(1, bar.read32(RDH));
+    }
+
     private void send(int slot, byte[] frame) {
         txBuffers.write(2048 * slot, frame, 0, frame.length);
         txRing.putLong(16 * slot, txBuffers.physAddress() + 2048L * slot);
