@@ -1,5 +1,7 @@
 package org.microsim.kernel.machine;
 
+import java.util.concurrent.atomic.AtomicLong;
+
 /**
  * A device's interrupt line. The model raises it; the kernel connects the handler that turns it into an
  * {@code IRQ} message on the port the owning driver bound. Unconnected, a raise is only counted.
@@ -7,27 +9,31 @@ package org.microsim.kernel.machine;
 public final class InterruptLine {
     private final int line;
     private volatile Runnable handler;
-    private volatile long raised;
+    private final AtomicLong raised = new AtomicLong();
 
+    /** A line with this number (the function's interrupt line register). */
     public InterruptLine(int line) {
         this.line = line;
     }
 
+    /** The line's number. */
     public int line() {
         return line;
     }
 
+    /** Connects the kernel's handler; a raise then runs it, on the raising thread. */
     public void connect(Runnable newHandler) {
         this.handler = newHandler;
     }
 
+    /** Disconnects the handler (the owning driver is gone); raises are only counted. */
     public void disconnect() {
         this.handler = null;
     }
 
     /** Signals the interrupt (edge: a driver reads the device's status registers to learn why). */
     public void raise() {
-        raised++;
+        raised.incrementAndGet();
         Runnable h = handler;
         if (h != null) {
             h.run();
@@ -36,6 +42,6 @@ public final class InterruptLine {
 
     /** How many times the device raised it. */
     public long raisedCount() {
-        return raised;
+        return raised.get();
     }
 }

@@ -6,6 +6,7 @@ package org.microsim.kernel.machine;
  * in the free scheduler it runs on a timer thread, so models synchronize their own state.
  */
 public interface Timeline {
+    /** Virtual nanoseconds since the machine started. */
     long now();
 
     /** Runs {@code action} at virtual time {@code atNanos} (or at once, if that is not in the future). */

@@ -1,0 +1,164 @@
+package org.microsim.kernel.machine;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * A raw disk image file, in one of three modes.
+ *
+ * <ul>
+ * <li>default: the file is opened read-only and never changes; writes land in a copy-on-write overlay in
+ * memory (a {@link ChunkStore} backed by the file) and are forgotten at close. A scenario cannot damage
+ * the user's image.</li>
+ * <li>{@code persist=on}: writes go through to the file; FLUSH CACHE and close force them to the device.</li>
+ * <li>{@code readonly=on}: the disk reports itself read-only and writes fail.</li>
+ * </ul>
+ *
+ * Problems are found at open, with the path and the reason: a missing file, a directory, no permission, an
+ * empty file, or a size that is not a whole number of 512-byte sectors.
+ */
+public final class FileImage implements DiskImage {
+    private final Path path;
+    private final FileChannel channel;
+    private final long sectors;
+    private final boolean readOnly;
+    private final ChunkStore overlay;
+
+    private FileImage(Path path, FileChannel channel, long sectors, boolean readOnly, boolean persist) {
+        this.path = path;
+        this.channel = channel;
+        this.sectors = sectors;
+        this.readOnly = readOnly;
+        this.overlay = readOnly || persist ? null : new ChunkStore(sectors * SECTOR_SIZE, this::readFile);
+    }
+
+    /**
+     * Opens an image.
+     *
+     * @throws MachineException naming the path and what is wrong with it
+     */
+    public static FileImage open(Path path, boolean readOnly, boolean persist) throws MachineException {
+        if (readOnly && persist) {
+            throw new MachineException("disk image " + path + ": readonly=on and persist=on contradict each other");
+        }
+        if (Files.isDirectory(path)) {
+            throw new MachineException("disk image " + path + " is a directory, not an image file");
+        }
+        FileChannel channel;
+        try {
+            channel = persist ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                    : FileChannel.open(path, StandardOpenOption.READ);
+        } catch (NoSuchFileException e) {
+            throw new MachineException("disk image " + path + " does not exist");
+        } catch (AccessDeniedException e) {
+            throw new MachineException("disk image " + path + ": permission denied (needs "
+                    + (persist ? "read and write" : "read") + " access)");
+        } catch (IOException | SecurityException e) {
+            throw new MachineException("disk image " + path + " cannot be opened: " + e.getMessage(), e);
+        }
+        try {
+            long size = channel.size();
+            if (size == 0 || size % SECTOR_SIZE != 0) {
+                throw new MachineException("disk image " + path + " is " + size
+                        + " bytes, which is not a whole, non-zero number of " + SECTOR_SIZE + "-byte sectors");
+            }
+            return new FileImage(path, channel, size / SECTOR_SIZE, readOnly, persist);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new MachineException("disk image " + path + " cannot be read: " + e.getMessage(), e);
+        } catch (MachineException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    private static void closeQuietly(FileChannel channel) {
+        try {
+            channel.close();
+        } catch (IOException ignored) {
+            // The open already failed; that error is the one the user needs.
+        }
+    }
+
+    /** The image file. */
+    public Path path() {
+        return path;
+    }
+
+    /** True when writes reach the file. */
+    public boolean persistent() {
+        return !readOnly && overlay == null;
+    }
+
+    @Override
+    public long sectorCount() {
+        return sectors;
+    }
+
+    @Override
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    @Override
+    public void read(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        checkRange(offset, length);
+        if (overlay != null) {
+            overlay.read(offset, dst, dstOffset, length);
+        } else {
+            readFile(offset, dst, dstOffset, length);
+        }
+    }
+
+    private void readFile(long offset, byte[] dst, int dstOffset, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(dst, dstOffset, length);
+        long pos = offset;
+        while (buffer.hasRemaining()) {
+            int n = channel.read(buffer, pos);
+            if (n < 0) {
+                throw new EOFException("disk image " + path + " became shorter while in use");
+            }
+            pos += n;
+        }
+    }
+
+    @Override
+    public void write(long offset, byte[] src, int srcOffset, int length) throws IOException {
+        if (readOnly) {
+            throw new IOException("disk image " + path + " is read-only");
+        }
+        checkRange(offset, length);
+        if (overlay != null) {
+            overlay.write(offset, src, srcOffset, length);
+            return;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(src, srcOffset, length);
+        long pos = offset;
+        while (buffer.hasRemaining()) {
+            pos += channel.write(buffer, pos);
+        }
+    }
+
+    @Override
+    public void flush() throws IOException {
+        if (persistent()) {
+            channel.force(false);
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            flush();
+        } finally {
+            channel.close();
+        }
+    }
+}

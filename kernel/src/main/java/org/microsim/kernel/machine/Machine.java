@@ -1,0 +1,158 @@
+package org.microsim.kernel.machine;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.microsim.abi.PortInfo;
+
+/**
+ * The simulated computer: physical memory, the PCIe bus and the device models on it, built from a
+ * {@link MachineConfig} on a {@link Timeline}.
+ *
+ * <p>Layout, as on QEMU's q35: the ICH9 AHCI controller at 00:1f.2 (interrupt line 10) with the drives on
+ * ports 0, 1, 2... in configuration order, and the n-th e1000 NIC at 00:(03+n).0 (line 11+n). The AHCI
+ * controller is present only when at least one drive is configured: a machine without disks shows no
+ * storage controller, so no AHCI driver is started for nothing. BARs are placed from {@value #MMIO_BASE}
+ * upwards, each aligned to its size, in the hole below 4 GiB that {@link PhysicalMemory} leaves for them.
+ *
+ * <p>Disk images are opened when the machine is built, so a bad one is reported before anything runs;
+ * {@link #close()} flushes and closes them (writing {@code persist=on} drives to their files).
+ */
+public final class Machine implements Closeable {
+    /** Where BARs start. */
+    public static final long MMIO_BASE = 0xfe00_0000L;
+    /** The most NICs a machine takes. */
+    public static final int MAX_NICS = 8;
+    static final PciAddress AHCI_ADDRESS = new PciAddress(0, 0x1f, 2);
+    private static final int AHCI_IRQ = 10;
+    private static final int FIRST_NIC_DEVICE = 3;
+    private static final int FIRST_NIC_IRQ = 11;
+
+    private final PhysicalMemory memory;
+    private final List<DiskImage> images;
+    private final AhciController ahci;
+    private final List<E1000> nics = new ArrayList<>();
+    private final PciBus pci;
+    private long nextBar = MMIO_BASE;
+
+    /**
+     * Builds the machine and opens its disk images.
+     *
+     * @throws MachineException when an image cannot be used (naming its path and why) or there are too many
+     *                          drives or NICs
+     */
+    public Machine(MachineConfig config, Timeline timeline) throws MachineException {
+        ModelOptions options = config.options();
+        if (config.drives().size() > AhciController.PORTS) {
+            throw new MachineException("the AHCI controller has " + AhciController.PORTS + " ports; "
+                    + config.drives().size() + " drives were given");
+        }
+        if (config.nics().size() > MAX_NICS) {
+            throw new MachineException("a machine takes at most " + MAX_NICS + " NICs; "
+                    + config.nics().size() + " were given");
+        }
+        this.memory = new PhysicalMemory(options.memoryBytes());
+        this.images = openAll(config.drives());
+        List<PciFunction> functions = new ArrayList<>();
+        if (images.isEmpty()) {
+            ahci = null;
+        } else {
+            InterruptLine line = new InterruptLine(AHCI_IRQ);
+            ahci = new AhciController(memory, timeline, line, images, options.ahciCommandLatencyNanos());
+            Bar abar = new Bar(AhciController.ABAR_INDEX, place(AhciController.ABAR_SIZE), AhciController.ABAR_SIZE,
+                    ahci.mmio());
+            functions.add(new PciFunction(AHCI_ADDRESS, PciClass.AHCI, AhciController.VENDOR_ID,
+                    AhciController.DEVICE_ID, AhciController.REVISION, AhciController.DEVICE_NAME, List.of(abar), line));
+        }
+        for (int i = 0; i < config.nics().size(); i++) {
+            MacAddress mac = config.nics().get(i).mac().orElse(MacAddress.DEFAULT.plus(i));
+            InterruptLine line = new InterruptLine(FIRST_NIC_IRQ + i);
+            E1000 nic = new E1000(memory, timeline, line, mac, options.nicLatencyNanos());
+            nics.add(nic);
+            Bar bar0 = new Bar(0, place(E1000.BAR0_SIZE), E1000.BAR0_SIZE, nic.mmio());
+            functions.add(new PciFunction(new PciAddress(0, FIRST_NIC_DEVICE + i, 0), PciClass.ETHERNET,
+                    E1000.VENDOR_ID, E1000.DEVICE_ID, E1000.REVISION, E1000.DEVICE_NAME, List.of(bar0), line));
+        }
+        this.pci = new PciBus(functions);
+    }
+
+    private static List<DiskImage> openAll(List<DriveConfig> drives) throws MachineException {
+        List<DiskImage> opened = new ArrayList<>();
+        try {
+            for (DriveConfig drive : drives) {
+                opened.add(switch (drive) {
+                    case DriveConfig.File f -> FileImage.open(f.path(), f.readOnly(), f.persist());
+                    case DriveConfig.Image i -> i.image();
+                });
+            }
+            return List.copyOf(opened);
+        } catch (MachineException e) {
+            for (DiskImage image : opened) {
+                try {
+                    image.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private long place(long size) {
+        long address = (nextBar + size - 1) & -size;
+        nextBar = address + size;
+        return address;
+    }
+
+    /** The physical memory drivers allocate DMA buffers from. */
+    public PhysicalMemory memory() {
+        return memory;
+    }
+
+    /** The PCIe bus the kernel enumerates at boot. */
+    public PciBus pci() {
+        return pci;
+    }
+
+    /** The port the kernel registers for each PCIe function at boot, in bus order. */
+    public List<PortInfo> ports() {
+        return pci.functions().stream().map(PciBus::portInfo).toList();
+    }
+
+    /** The AHCI controller, present when the machine has at least one drive. */
+    public Optional<AhciController> ahci() {
+        return Optional.ofNullable(ahci);
+    }
+
+    /** The NICs, in configuration order. */
+    public List<E1000> nics() {
+        return List.copyOf(nics);
+    }
+
+    /** The drives' images, in port order. */
+    public List<DiskImage> disks() {
+        return images;
+    }
+
+    /** Flushes and closes every image; the first failure is thrown after all were tried. */
+    @Override
+    public void close() throws IOException {
+        IOException failure = null;
+        for (DiskImage image : images) {
+            try {
+                image.close();
+            } catch (IOException e) {
+                if (failure == null) {
+                    failure = e;
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+}

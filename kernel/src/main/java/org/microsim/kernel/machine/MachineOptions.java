@@ -1,0 +1,144 @@
+package org.microsim.kernel.machine;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The QEMU-like option words for drives and NICs, shared by the {@code sim} command line and scenario
+ * commands: {@code file=PATH,if=ahci[,readonly=on][,persist=on][,format=raw]} and
+ * {@code [mac=52:54:00:12:34:56][,model=e1000]}. Words are separated by commas; a comma inside a path is
+ * written twice, as QEMU does. Every error names the word at fault.
+ */
+public final class MachineOptions {
+    private MachineOptions() {
+    }
+
+    /**
+     * Parses a drive's words; a relative path is taken from {@code baseDir}.
+     *
+     * @throws MachineException for an unknown key, a bad value, a repeated key, no file, or {@code if=usb}
+     */
+    public static DriveConfig.File parseDrive(String words, Path baseDir) throws MachineException {
+        Map<String, String> options = split(words, "drive");
+        boolean readOnly = false;
+        boolean persist = false;
+        String file = null;
+        for (Map.Entry<String, String> option : options.entrySet()) {
+            String value = option.getValue();
+            String word = option.getKey() + "=" + value;
+            switch (option.getKey()) {
+                case "file" -> {
+                    if (value.isEmpty()) {
+                        throw new MachineException("drive option '" + word + "' needs a path");
+                    }
+                    file = value;
+                }
+                case "if" -> {
+                    if (value.equals("usb")) {
+                        throw new MachineException("USB storage (if=usb) needs the xHCI controller, which this build "
+                                + "does not model yet; use if=ahci");
+                    }
+                    if (!value.equals("ahci")) {
+                        throw new MachineException("drive option '" + word + "': the interface must be ahci");
+                    }
+                }
+                case "readonly" -> readOnly = onOff(word, value);
+                case "persist" -> persist = onOff(word, value);
+                case "format" -> {
+                    if (!value.equals("raw")) {
+                        throw new MachineException("drive option '" + word + "': only raw images are supported");
+                    }
+                }
+                default -> throw new MachineException("unknown drive option '" + word
+                        + "' (known: file, if, readonly, persist, format)");
+            }
+        }
+        if (file == null) {
+            throw new MachineException("drive '" + words + "' needs file=PATH");
+        }
+        if (readOnly && persist) {
+            throw new MachineException("drive '" + words + "': readonly=on and persist=on contradict each other");
+        }
+        return new DriveConfig.File(baseDir.resolve(file).normalize(), readOnly, persist);
+    }
+
+    /**
+     * Parses a NIC's words (possibly none).
+     *
+     * @throws MachineException for an unknown key, a repeated key, a bad MAC or a model other than e1000
+     */
+    public static NicConfig parseNic(String words) throws MachineException {
+        Optional<MacAddress> mac = Optional.empty();
+        for (Map.Entry<String, String> option : split(words, "nic").entrySet()) {
+            String word = option.getKey() + "=" + option.getValue();
+            switch (option.getKey()) {
+                case "mac" -> {
+                    try {
+                        mac = Optional.of(MacAddress.parse(option.getValue()));
+                    } catch (IllegalArgumentException e) {
+                        throw new MachineException("nic option '" + word + "': " + e.getMessage());
+                    }
+                    if (mac.get().multicast()) {
+                        throw new MachineException("nic option '" + word + "': a NIC needs a unicast address");
+                    }
+                }
+                case "model" -> {
+                    if (!option.getValue().equals("e1000")) {
+                        throw new MachineException("nic option '" + word + "': the only model is e1000");
+                    }
+                }
+                default -> throw new MachineException("unknown nic option '" + word + "' (known: mac, model)");
+            }
+        }
+        return new NicConfig(mac);
+    }
+
+    private static boolean onOff(String word, String value) throws MachineException {
+        return switch (value) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new MachineException("option '" + word + "' must be on or off");
+        };
+    }
+
+    /** key=value words in order; ",," is a literal comma. */
+    private static Map<String, String> split(String words, String what) throws MachineException {
+        Map<String, String> options = new LinkedHashMap<>();
+        for (String word : words(words)) {
+            int eq = word.indexOf('=');
+            if (eq <= 0) {
+                throw new MachineException(what + " option '" + word + "' is not key=value");
+            }
+            String key = word.substring(0, eq);
+            if (options.put(key, word.substring(eq + 1)) != null) {
+                throw new MachineException(what + " option '" + key + "' is given twice");
+            }
+        }
+        return options;
+    }
+
+    private static List<String> words(String text) {
+        List<String> words = new ArrayList<>();
+        StringBuilder word = new StringBuilder();
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == ',' && i + 1 < text.length() && text.charAt(i + 1) == ',') {
+                word.append(',');
+                i++;
+            } else if (c == ',') {
+                words.add(word.toString());
+                word.setLength(0);
+            } else {
+                word.append(c);
+            }
+        }
+        if (!word.isEmpty() || !words.isEmpty()) {
+            words.add(word.toString());
+        }
+        return words;
+    }
+}

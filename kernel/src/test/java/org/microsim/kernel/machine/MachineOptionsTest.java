@@ -1,0 +1,76 @@
+package org.microsim.kernel.machine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The option words of --drive and --nic. */
+class MachineOptionsTest {
+    private final Path base = Path.of("/scenarios");
+
+    @Test
+    void aDriveWithEveryOption() throws MachineException {
+        DriveConfig.File d = MachineOptions.parseDrive("file=disks/a.img,if=ahci,readonly=on,format=raw", base);
+        assertEquals(Path.of("/scenarios/disks/a.img"), d.path());
+        assertTrue(d.readOnly());
+        assertEquals(false, d.persist());
+        DriveConfig.File p = MachineOptions.parseDrive("if=ahci,file=/abs/b.img,persist=on", base);
+        assertEquals(Path.of("/abs/b.img"), p.path());
+        assertTrue(p.persist());
+    }
+
+    @Test
+    void aDoubledCommaIsACommaInThePath() throws MachineException {
+        assertEquals(Path.of("/scenarios/a,b.img"), MachineOptions.parseDrive("file=a,,b.img,if=ahci", base).path());
+    }
+
+    @Test
+    void errorsNameTheOffendingWord() {
+        assertMessage("file=a.img,if=ahci,cache=none", "cache=none");
+        assertMessage("file=a.img,readonly=yes", "readonly=yes");
+        assertMessage("file=a.img,if=scsi", "if=scsi");
+        assertMessage("file=a.img,format=qcow2", "format=qcow2");
+        assertMessage("file=a.img,bogus", "bogus");
+        assertMessage("if=ahci", "file=PATH");
+        assertMessage("file=a.img,file=b.img", "file");
+        assertMessage("file=a.img,readonly=on,persist=on", "contradict");
+    }
+
+    @Test
+    void usbStorageNeedsXhci() {
+        MachineException e = assertThrows(MachineException.class,
+                () -> MachineOptions.parseDrive("file=a.img,if=usb", base));
+        assertTrue(e.getMessage().contains("if=usb") && e.getMessage().contains("xHCI"), e.getMessage());
+    }
+
+    @Test
+    void nics() throws MachineException {
+        assertEquals(Optional.empty(), MachineOptions.parseNic("").mac());
+        assertEquals(MacAddress.parse("52:54:00:aa:bb:cc"),
+                MachineOptions.parseNic("mac=52:54:00:AA:BB:CC,model=e1000").mac().orElseThrow());
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseNic("mac=52:54:00"))
+                .getMessage().contains("mac=52:54:00"));
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseNic("mac=01:00:5e:00:00:01"))
+                .getMessage().contains("unicast"));
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseNic("vlan=2"))
+                .getMessage().contains("vlan=2"));
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseNic("model=virtio"))
+                .getMessage().contains("model=virtio"));
+    }
+
+    @Test
+    void macAddressesPrintAndCount() {
+        assertEquals("52:54:00:12:34:56", MacAddress.DEFAULT.toString());
+        assertEquals("52:54:00:12:34:57", MacAddress.DEFAULT.plus(1).toString());
+        assertThrows(IllegalArgumentException.class, () -> MacAddress.parse("52:54:00:12:34:zz"));
+    }
+
+    private void assertMessage(String words, String fragment) {
+        MachineException e = assertThrows(MachineException.class, () -> MachineOptions.parseDrive(words, base));
+        assertTrue(e.getMessage().contains(fragment), e.getMessage());
+    }
+}
