@@ -44,6 +44,9 @@ final class Devices {
         if (e.port().closed) {
             return Result.err(ErrorCode.NO_SUCH_PORT, "device " + e.port().name() + " was removed");
         }
+        if (e.port().device == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "port " + e.port().name() + " is a bus: it has no resources");
+        }
         return Result.ok(e.port());
     }
 

@@ -57,6 +57,8 @@ public final class Kernel implements AutoCloseable {
     /** How long the harness waits for quiet when settling, and how far it lets virtual time run at most. */
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(100);
     public static final Duration DEFAULT_SETTLE_LIMIT = Duration.ofSeconds(60);
+    /** The port of the PCIe root: the parent of every device port the kernel registers at boot. */
+    public static final String BUS_ROOT = org.microsim.kernel.machine.PciBus.ROOT_PORT;
 
     final Scheduler scheduler;
     final Trace trace;
@@ -107,7 +109,13 @@ public final class Kernel implements AutoCloseable {
         try {
             kernelPort = newPort(PortInfo.of(KernelProtocol.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
                     Port.Kind.KERNEL, null, 0, false, null);
-            for (HardwareDevice device : hardware.devices()) {
+            List<HardwareDevice> found = hardware.devices();
+            if (!found.isEmpty()) {
+                // The root of the device tree: every PCIe function names it as its parent.
+                newPort(PortInfo.of(BUS_ROOT, PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), Port.Kind.DEVICE, null, 0,
+                        false, null);
+            }
+            for (HardwareDevice device : found) {
                 devices.connect(newPort(device.info(), Port.Kind.DEVICE, null, 0, false, device));
             }
         } finally {

@@ -57,8 +57,40 @@ final class MachineCommands {
                     none(args, "seed");
                     return "seed " + s.options().seed();
                 }),
+                new SimpleCommand("drive", "drive file=PATH,if=ahci[,readonly=on][,persist=on]",
+                        "attach a disk image before boot (as --drive)", args -> {
+                            one(args, "drive file=PATH,if=ahci[,readonly=on][,persist=on]");
+                            try {
+                                s.setup().drive(args.get(0), s.baseDir());
+                            } catch (org.microsim.kernel.machine.MachineException e) {
+                                throw MachineSetup.usage(e);
+                            }
+                            return "drive " + args.get(0) + " attached";
+                        }),
+                new SimpleCommand("nic", "nic [mac=52:54:00:12:34:56]", "add an e1000 NIC before boot (as --nic)",
+                        args -> {
+                            if (args.size() > 1) {
+                                throw new UsageException("usage: nic [mac=52:54:00:12:34:56]");
+                            }
+                            try {
+                                s.setup().nic(args.isEmpty() ? "" : args.get(0));
+                            } catch (org.microsim.kernel.machine.MachineException e) {
+                                throw MachineSetup.usage(e);
+                            }
+                            return "nic added";
+                        }),
+                new SimpleCommand("lspci", "lspci", "list the PCIe functions: address, class, vendor:device", args -> {
+                    none(args, "lspci");
+                    return String.join("\n", s.machine().pci().lspci());
+                }),
                 new SimpleCommand("spawn", "spawn PROGRAM [ARGS...]",
                         "start a demo program: " + s.programs().names(), args -> spawn(s, args)));
+    }
+
+    private static void one(List<String> args, String usage) throws UsageException {
+        if (args.size() != 1) {
+            throw new UsageException("usage: " + usage);
+        }
     }
 
     private static void none(List<String> args, String name) throws UsageException {

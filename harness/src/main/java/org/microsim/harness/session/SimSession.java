@@ -1,5 +1,7 @@
 package org.microsim.harness.session;
 
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.TaskId;
@@ -12,6 +14,9 @@ import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.SchedulerMode;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.kernel.TraceEvent;
+import org.microsim.kernel.machine.Machine;
+import org.microsim.kernel.machine.MachineException;
+import org.microsim.kernel.machine.MachineHardware;
 
 /**
  * One simulated machine driven by the command language: it is configured, booted by {@code boot}, then
@@ -21,12 +26,15 @@ import org.microsim.kernel.TraceEvent;
  */
 final class SimSession implements Session {
     private final MachineOptions options;
+    private final MachineSetup setup;
     private final Programs programs = new Programs();
     private final List<Kernel.LogLine> logs = new ArrayList<>();
     private Kernel kernel;
+    private Machine machine;
 
-    SimSession(MachineOptions options) {
+    SimSession(MachineOptions options, MachineSetup setup) {
         this.options = options;
+        this.setup = setup;
     }
 
     @Override
@@ -45,6 +53,32 @@ final class SimSession implements Session {
             kernel.close();
             kernel = null;
         }
+        if (machine != null) {
+            try {
+                machine.close();
+            } catch (IOException e) {
+                System.err.println("sim: could not write back a persistent drive: " + e.getMessage());
+            }
+            machine = null;
+        }
+    }
+
+    MachineSetup setup() throws CommandFailedException {
+        if (kernel != null) {
+            throw new CommandFailedException("the machine is running: drives and NICs are attached before boot");
+        }
+        return setup;
+    }
+
+    /** The machine, or a clear failure before boot. */
+    Machine machine() throws CommandFailedException {
+        kernel();
+        return machine;
+    }
+
+    /** Where relative paths in commands are taken from. */
+    Path baseDir() {
+        return Path.of("").toAbsolutePath();
     }
 
     MachineOptions options() {
@@ -66,11 +100,25 @@ final class SimSession implements Session {
         }
         ProgramCatalog catalog = new ProgramCatalog();
         programs.addTo(catalog);
+        List<MachineException> failure = new ArrayList<>(1);
         kernel = Kernel.builder()
                 .seed(options.seed())
                 .mode(options.free() ? SchedulerMode.FREE : SchedulerMode.DETERMINISTIC)
                 .programs(catalog)
+                .hardware(timeline -> {
+                    try {
+                        machine = new Machine(setup.config(), timeline);
+                        return new MachineHardware(machine);
+                    } catch (MachineException e) {
+                        failure.add(e);
+                        return org.microsim.kernel.Hardware.NONE;
+                    }
+                })
                 .build();
+        if (!failure.isEmpty()) {
+            close();
+            throw new CommandFailedException("the machine cannot be built: " + failure.get(0).getMessage());
+        }
         kernel.onLog(line -> {
             synchronized (logs) {
                 logs.add(line);

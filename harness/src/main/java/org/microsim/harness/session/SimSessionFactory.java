@@ -1,13 +1,32 @@
 package org.microsim.harness.session;
 
+import java.nio.file.Path;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
+import org.microsim.harness.SessionException;
 import org.microsim.harness.SessionFactory;
+import org.microsim.kernel.machine.MachineException;
 
-/** The real machine behind the {@code sim} command (found by ServiceLoader). */
+/**
+ * The real machine behind the {@code sim} command (found by ServiceLoader). The {@code --drive} and
+ * {@code --nic} words are checked here, and the images opened, so that bad ones stop {@code sim} before
+ * anything runs, with the word or file at fault.
+ */
 public final class SimSessionFactory implements SessionFactory {
     @Override
-    public Session open(MachineOptions options) {
-        return new SimSession(options);
+    public Session open(MachineOptions options) throws SessionException {
+        MachineSetup setup = new MachineSetup();
+        Path here = Path.of("").toAbsolutePath();
+        try {
+            for (String drive : options.drives()) {
+                setup.drive(drive, here);
+            }
+            for (String nic : options.nics()) {
+                setup.nic(nic);
+            }
+        } catch (MachineException e) {
+            throw new SessionException(e.getMessage());
+        }
+        return new SimSession(options, setup);
     }
 }

@@ -1,0 +1,58 @@
+package org.microsim.harness.session;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.microsim.harness.script.UsageException;
+import org.microsim.kernel.machine.DiskImage;
+import org.microsim.kernel.machine.DriveConfig;
+import org.microsim.kernel.machine.FileImage;
+import org.microsim.kernel.machine.MachineConfig;
+import org.microsim.kernel.machine.MachineException;
+import org.microsim.kernel.machine.MachineOptions;
+import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.kernel.machine.ModelOptions;
+import org.microsim.kernel.machine.NicConfig;
+
+/**
+ * The machine being described, before boot: drives and NICs from the command line and from scenario
+ * commands. Images are opened as soon as they are named, so a missing or malformed one is reported at once
+ * (naming the file and why), not in the middle of a boot. With nothing described, the machine is the
+ * built-in demo machine.
+ */
+final class MachineSetup {
+    /** The demo disk's size: small enough to build in a blink, big enough to hold a few partitions. */
+    static final long DEMO_DISK_SECTORS = 64L * 1024 * 1024 / 512;
+
+    private final List<DriveConfig> drives = new ArrayList<>();
+    private final List<NicConfig> nics = new ArrayList<>();
+
+    /** Adds a drive from its option words; relative paths are taken from {@code baseDir}. */
+    void drive(String words, Path baseDir) throws MachineException {
+        DriveConfig.File file = MachineOptions.parseDrive(words, baseDir);
+        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist())));
+    }
+
+    void nic(String words) throws MachineException {
+        nics.add(MachineOptions.parseNic(words));
+    }
+
+    boolean isDemo() {
+        return drives.isEmpty() && nics.isEmpty();
+    }
+
+    /** What to build: the described machine, or the demo machine when nothing was described. */
+    MachineConfig config() {
+        if (isDemo()) {
+            DiskImage demoDisk = new MemoryImage(DEMO_DISK_SECTORS);
+            return new MachineConfig(List.of(new DriveConfig.Image(demoDisk)), List.of(NicConfig.DEFAULT),
+                    ModelOptions.DEFAULT);
+        }
+        return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
+    }
+
+    /** Option words of a scenario command turned into bad input for the runner, with the machine's reason. */
+    static UsageException usage(MachineException e) {
+        return new UsageException(e.getMessage());
+    }
+}
