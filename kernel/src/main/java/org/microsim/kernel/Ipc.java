@@ -117,7 +117,7 @@ final class Ipc {
         return Result.ok(local);
     }
 
-    private void enqueue(Port p, Envelope e) {
+    void enqueue(Port p, Envelope e) {
         p.queue.addLast(e);
         if (e.counted()) {
             p.counted++;
@@ -345,7 +345,7 @@ final class Ipc {
     }
 
     /** The call record, with the lease checked: a buffer of the caller's, or a window of one it holds. */
-    private Result<CallRecord> newCall(Task t, Port p, long seq, Lease lease) {
+    Result<CallRecord> newCall(Task t, Port p, long seq, Lease lease) {
         return switch (lease) {
             case null -> Result.ok(new CallRecord(seq, t, p, null, 0, 0, false, false, null));
             case Lease.Buffer b -> Result.ok(new CallRecord(seq, t, p, b.buffer(), b.offset(), b.length(), b.readable(),

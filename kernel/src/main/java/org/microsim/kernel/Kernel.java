@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
@@ -81,6 +82,8 @@ public final class Kernel implements AutoCloseable {
     private final List<Consumer<LogLine>> logListeners = new CopyOnWriteArrayList<>();
     final List<IrqBinding> irqBindings = new ArrayList<>();
     final Port kernelPort;
+    /** The console's identity as an IPC client: never runs, never waits in the scheduler. */
+    private final Task console = new Task(new TaskId(0, 1), "console", null, 0);
     Port resolver;
     private long nextPortId = 1;
     long nextSeq = 1;
@@ -272,6 +275,60 @@ public final class Kernel implements AutoCloseable {
                         p.generation, p.queue.size(), p.capacity, p.kind.name().toLowerCase(java.util.Locale.ROOT)));
             }
             return out;
+        } finally {
+            scheduler.exit();
+        }
+    }
+
+    /**
+     * Calls a task's public port from the console, as a client task would: the request can lend a buffer
+     * ({@link org.microsim.abi.Lease.Buffer}), the server sees the sender {@code console}, and this returns the
+     * reply or the error, letting the system run (virtual time included) until then or until {@code timeout}.
+     * This is how the console and scenarios talk to the shell task.
+     */
+    public Result<Message> consoleCall(String portName, Message message, Duration timeout) {
+        CallRecord call;
+        scheduler.enter();
+        try {
+            Port p = ports.get(portName);
+            if (p == null || p.kind != Port.Kind.TASK || !p.publicName) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "no public port named " + portName);
+            }
+            if (!message.handles().isEmpty() || message.size() > Message.MAX_INLINE) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "the console sends no handles and at most "
+                        + Message.MAX_INLINE + " inline bytes");
+            }
+            if (p.counted >= p.capacity) {
+                return Result.err(ErrorCode.QUEUE_FULL, "port " + portName + " is full");
+            }
+            long seq = nextSeq++;
+            Result<CallRecord> made = ipc.newCall(console, p, seq, message.lease());
+            if (!(made instanceof Result.Ok<CallRecord>(CallRecord c))) {
+                return Result.err(made.errorOrNull());
+            }
+            call = c;
+            ipc.enqueue(p, new Envelope(seq, console.id, message.msgId(), message.data(), List.of(), call, true, null));
+            record(console, TraceEvent.Kind.CALL, "to " + portName + " id " + message.msgId(), seq);
+        } finally {
+            scheduler.exit();
+        }
+        long deadline = now() + timeout.toNanos();
+        while (call.pending() && now() < deadline) {
+            scheduler.settle(DEFAULT_QUIET.toNanos(), deadline - now());
+            if (call.pending() && now() < deadline) {
+                scheduler.advance(Math.min(DEFAULT_QUIET.toNanos(), deadline - now()));
+            }
+        }
+        scheduler.enter();
+        try {
+            return switch (call.state) {
+                case ANSWERED -> Result.ok(new Message(call.replyId, call.replyData, List.of(), null));
+                case FAILED -> Result.err(call.failure);
+                default -> {
+                    ipc.abandon(call);
+                    yield Result.err(ErrorCode.TIMED_OUT, "no reply from " + portName + " within " + timeout);
+                }
+            };
         } finally {
             scheduler.exit();
         }
