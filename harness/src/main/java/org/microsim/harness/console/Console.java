@@ -64,12 +64,12 @@ public final class Console implements AutoCloseable {
         // continuation line.
         parser.setEscapeChars(new char[0]);
         parser.setEofOnUnclosedQuote(false);
-        LineReaderBuilder builder = LineReaderBuilder.builder()
+        this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sim")
                 .parser(parser)
-                .completer(new CommandCompleter(commands));
-        this.reader = builder.build();
+                .completer(new CommandCompleter(commands))
+                .build();
         historyFile.ifPresent(file -> file.loadInto(reader.getHistory()));
     }
 
