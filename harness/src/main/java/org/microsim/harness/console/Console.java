@@ -7,6 +7,8 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -40,6 +42,8 @@ import org.microsim.harness.script.StatementParser;
 public final class Console implements AutoCloseable {
     /** The prompt; the caret under a bad line's column is aligned after it. */
     static final String PROMPT = "sim> ";
+    /** Held so that the level set on it stays set (the logging framework keeps loggers weakly). */
+    private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -78,6 +82,11 @@ public final class Console implements AutoCloseable {
      * An interactive console keeps its history in the user's home if it can; piped input is not history.
      */
     public static Console onSystemTerminal(CommandSet commands, boolean debug) throws IOException {
+        if (!debug) {
+            // JLine logs what it recovers from (a terminal feature missing) with stack traces; a user
+            // of the console is not the audience for those.
+            JLINE_LOG.setLevel(Level.OFF);
+        }
         Terminal terminal = TerminalBuilder.builder()
                 .name("sim")
                 .system(true)
