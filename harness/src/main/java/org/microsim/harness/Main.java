@@ -36,29 +36,31 @@ public final class Main implements Callable<Integer> {
     private final List<String> drives = new ArrayList<>();
     private final List<String> nics = new ArrayList<>();
 
-    @Option(names = "--seed", scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "1",
+    @Option(names = "--seed", order = 3, scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "1",
             description = "Seed of the scheduler and of every random choice (default: ${DEFAULT-VALUE}).")
     private long seed;
 
-    @Option(names = "--free", scope = ScopeType.INHERIT,
+    @Option(names = "--free", order = 4, scope = ScopeType.INHERIT,
             description = "Free scheduler: tasks on real threads, time following the wall clock "
                     + "(default: deterministic).")
     private boolean free;
 
-    @Option(names = "--trace", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(names = "--trace", order = 5, scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Write a Chrome/Perfetto trace (JSON) at exit; open it at ui.perfetto.dev.")
     private Path trace;
 
-    @Option(names = "--pcap", scope = ScopeType.INHERIT, paramLabel = "FILE",
+    @Option(names = "--pcap", order = 6, scope = ScopeType.INHERIT, paramLabel = "FILE",
             description = "Write the network traffic to FILE (pcap).")
     private Path pcap;
 
-    @Option(names = "--debug", scope = ScopeType.INHERIT, description = "Show stack traces of internal errors.")
+    @Option(names = "--debug", order = 7, scope = ScopeType.INHERIT,
+            description = "Show stack traces of internal errors.")
     private boolean debug;
 
     private final Actions actions;
 
-    @Option(names = "--drive", scope = ScopeType.INHERIT, paramLabel = "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
+    @Option(names = "--drive", order = 1, scope = ScopeType.INHERIT,
+            paramLabel = "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
             description = "Attach a disk image on an AHCI or USB controller. Writes stay in memory unless "
                     + "persist=on. Repeatable.")
     void drive(String value) {
@@ -67,7 +69,8 @@ public final class Main implements Callable<Integer> {
         }
     }
 
-    @Option(names = "--nic", scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "", paramLabel = "mac=MAC",
+    @Option(names = "--nic", order = 2, scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "",
+            paramLabel = "mac=MAC",
             description = "Add an Ethernet controller, optionally with its MAC address. Repeatable.")
     void nic(String value) {
         if (value != null) {
@@ -103,7 +106,8 @@ public final class Main implements Callable<Integer> {
                 .setErr(new PrintWriter(actions.err(), true, StandardCharsets.UTF_8))
                 .setOverwrittenOptionsAllowed(true)
                 .setParameterExceptionHandler(CliErrors::badParameters)
-                .setExecutionExceptionHandler((e, line, parsed) -> CliErrors.internalError(e, actions.err(), main.debug));
+                .setExecutionExceptionHandler(
+                        (e, line, parsed) -> CliErrors.internalError(e, actions.err(), main.debug));
         int code = commandLine.execute(args);
         actions.out().flush();
         actions.err().flush();

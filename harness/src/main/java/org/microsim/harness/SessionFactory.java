@@ -18,7 +18,8 @@ import org.microsim.kernel.TraceEvent;
 @FunctionalInterface
 public interface SessionFactory {
     /**
-     * Opens a session.
+     * Opens a session. With no {@code --drive} and no {@code --nic} the machine is the built-in demo machine,
+     * generated in memory, so that {@code sim} alone shows a whole system.
      *
      * @throws SessionException if the options do not describe a machine that can be built
      */

@@ -84,8 +84,8 @@ class MainTest {
         String file = scenario("echo x\n").toString();
         Path trace = dir.resolve("t.json");
         assertEquals(0, sim("--seed", "42", "--drive", "file=a.img,if=ahci", "run", file,
-                "--drive", "file=b.img,if=usb", "--nic", "mac=52:54:00:00:00:01", "--free", "--trace", trace.toString(),
-                "--pcap", "n.pcap", "--debug", "--nic"), err());
+                "--drive", "file=b.img,if=usb", "--nic", "mac=52:54:00:00:00:01", "--free",
+                "--trace", trace.toString(), "--pcap", "n.pcap", "--debug", "--nic"), err());
         assertEquals(new MachineOptions(List.of("file=a.img,if=ahci", "file=b.img,if=usb"),
                 List.of("mac=52:54:00:00:00:01", ""), 42, true, Optional.of(trace), Optional.of(Path.of("n.pcap")), true),
                 session.options);

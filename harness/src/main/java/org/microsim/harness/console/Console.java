@@ -5,9 +5,10 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
@@ -41,7 +42,8 @@ import org.microsim.harness.script.StatementParser;
 public final class Console implements AutoCloseable {
     /** The prompt; the caret under a bad line's column is aligned after it. */
     static final String PROMPT = "sim> ";
-    private static final String HISTORY_FILE_NAME = ".microsim_history";
+    /** Held so that the level set on it stays set (the logging framework keeps loggers weakly). */
+    private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
 
     private final Terminal terminal;
     private final LineReader reader;
@@ -49,11 +51,13 @@ public final class Console implements AutoCloseable {
     private final boolean debug;
     private final PrintWriter out;
     private final boolean echo;
+    private final Optional<HistoryFile> historyFile;
     private Outcome last;
 
-    private Console(Terminal terminal, CommandSet commands, Optional<Path> historyFile, boolean debug) {
+    private Console(Terminal terminal, CommandSet commands, Optional<HistoryFile> historyFile, boolean debug) {
         this.terminal = terminal;
         this.commands = commands;
+        this.historyFile = historyFile;
         this.debug = debug;
         this.out = terminal.writer();
         // A dumb terminal reads a pipe or a file, which nobody sees being typed: writing each line after its
@@ -64,27 +68,36 @@ public final class Console implements AutoCloseable {
         // continuation line.
         parser.setEscapeChars(new char[0]);
         parser.setEofOnUnclosedQuote(false);
-        LineReaderBuilder builder = LineReaderBuilder.builder()
+        this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sim")
                 .parser(parser)
-                .completer(new CommandCompleter(commands));
-        historyFile.ifPresent(file -> builder.variable(LineReader.HISTORY_FILE, file));
-        this.reader = builder.build();
+                .completer(new CommandCompleter(commands))
+                .build();
+        historyFile.ifPresent(file -> file.loadInto(reader.getHistory()));
     }
 
     /**
-     * A console on the process's terminal, or on standard input and output when they are not a terminal,
-     * with the history file in the user's home if it is writable.
+     * A console on the process's terminal, or on standard input and output when they are not a terminal.
+     * An interactive console keeps its history in the user's home if it can; piped input is not history.
      */
     public static Console onSystemTerminal(CommandSet commands, boolean debug) throws IOException {
+        if (!debug) {
+            // JLine logs what it recovers from (a terminal feature missing) with stack traces; a user
+            // of the console is not the audience for those.
+            JLINE_LOG.setLevel(Level.OFF);
+        }
         Terminal terminal = TerminalBuilder.builder()
                 .name("sim")
                 .system(true)
                 .dumb(true)
                 .encoding(StandardCharsets.UTF_8)
                 .build();
-        return new Console(terminal, commands, historyFile(), debug);
+        Optional<HistoryFile> history = terminal instanceof DumbTerminal
+                ? Optional.empty()
+                : Optional.ofNullable(System.getProperty("user.home")).filter(home -> !home.isEmpty())
+                        .flatMap(home -> HistoryFile.in(Path.of(home)));
+        return new Console(terminal, commands, history, debug);
     }
 
     /** A console reading {@code in} line by line and writing to {@code out}, without a history file. */
@@ -92,20 +105,6 @@ public final class Console implements AutoCloseable {
             throws IOException {
         Terminal terminal = new DumbTerminal("sim", Terminal.TYPE_DUMB, in, out, StandardCharsets.UTF_8);
         return new Console(terminal, commands, Optional.empty(), debug);
-    }
-
-    /** {@code ~/.microsim_history} if it can be written (or created), else none. */
-    static Optional<Path> historyFile() {
-        String home = System.getProperty("user.home");
-        if (home == null || home.isEmpty()) {
-            return Optional.empty();
-        }
-        Path directory = Path.of(home);
-        Path file = directory.resolve(HISTORY_FILE_NAME);
-        boolean writable = Files.exists(file)
-                ? Files.isRegularFile(file) && Files.isWritable(file) && Files.isReadable(file)
-                : Files.isDirectory(directory) && Files.isWritable(directory);
-        return writable ? Optional.of(file) : Optional.empty();
     }
 
     /** Reads and runs lines until {@code quit}, {@code exit} or end of input. */
@@ -128,7 +127,7 @@ public final class Console implements AutoCloseable {
             }
         }
         out.flush();
-        saveHistory();
+        historyFile.ifPresent(file -> file.saveFrom(reader.getHistory()));
     }
 
     /** Runs one line; false when it ends the console. */
@@ -179,14 +178,6 @@ public final class Console implements AutoCloseable {
                 }
                 out.println("internal error in " + invocation.command().name() + ": " + crash.text());
             }
-        }
-    }
-
-    private void saveHistory() {
-        try {
-            reader.getHistory().save();
-        } catch (IOException e) {
-            // The history file is a convenience: losing it must not turn a clean exit into an error.
         }
     }
 

@@ -27,7 +27,8 @@ public final class CommandSet {
     public CommandSet add(Command command) {
         String name = command.name();
         if (!NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("bad command name \"" + name + "\": lower-case letters, digits, - and _");
+            throw new IllegalArgumentException(
+                    "bad command name \"" + name + "\": lower-case letters, digits, - and _");
         }
         if (name.equals(StatementParser.EXPECT)) {
             throw new IllegalArgumentException("\"expect\" is a word of the language, not a command");

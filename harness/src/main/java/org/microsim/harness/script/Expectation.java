@@ -1,5 +1,6 @@
 package org.microsim.harness.script;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
@@ -54,7 +55,13 @@ public sealed interface Expectation extends Statement {
         }
     }
 
-    /** "the output was ..." in a form that shows empty and multi-line outputs unambiguously. */
+    /** How many lines of output a failed expectation shows. */
+    int SHOWN_LINES = 40;
+
+    /**
+     * "the output was ..." in a form that shows empty and multi-line outputs unambiguously, and long ones
+     * cut after {@link #SHOWN_LINES} lines.
+     */
     private static String shown(Outcome last) {
         String text = last.text();
         if (text.isEmpty()) {
@@ -63,6 +70,9 @@ public sealed interface Expectation extends Statement {
         if (!text.contains("\n")) {
             return "the output was: " + Lexer.quote(text);
         }
-        return "the output was:\n    " + text.strip().replace("\n", "\n    ");
+        List<String> lines = text.strip().lines().toList();
+        String shown = String.join("\n    ", lines.subList(0, Math.min(lines.size(), SHOWN_LINES)));
+        String cut = lines.size() > SHOWN_LINES ? "\n    ... (" + (lines.size() - SHOWN_LINES) + " more lines)" : "";
+        return "the output was:\n    " + shown + cut;
     }
 }

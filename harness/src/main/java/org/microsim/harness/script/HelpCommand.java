@@ -78,7 +78,8 @@ final class HelpCommand implements Command {
         StringBuilder text = new StringBuilder("Commands:\n");
         for (Command command : all) {
             String usage = command.usage();
-            text.append("  ").append(usage).append(" ".repeat(width - usage.length())).append(command.help()).append('\n');
+            text.append("  ").append(usage).append(" ".repeat(width - usage.length()))
+                    .append(command.help()).append('\n');
         }
         return text.append(EXPECTATIONS).append('\n').append(LANGUAGE).toString();
     }

@@ -94,7 +94,8 @@ public final class ScenarioRunner {
     private record Step(int line, String text, Statement statement) {
     }
 
-    private int run(String name, List<String> lines) {
+    private int run(String name, List<String> source) {
+        List<String> lines = withoutByteOrderMark(source);
         List<Step> steps = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             Optional<Statement> statement;
@@ -204,6 +205,16 @@ public final class ScenarioRunner {
             err.println(name + ":" + step.line() + ": " + why);
             return code;
         }
+    }
+
+    /** Editors on some systems start UTF-8 files with U+FEFF, which would otherwise glue onto the first word. */
+    private static List<String> withoutByteOrderMark(List<String> lines) {
+        if (lines.isEmpty() || !lines.get(0).startsWith("\uFEFF")) {
+            return lines;
+        }
+        List<String> copy = new ArrayList<>(lines);
+        copy.set(0, copy.get(0).substring(1));
+        return copy;
     }
 
     private void printIndented(String text) {

@@ -83,6 +83,18 @@ class ScenarioRunnerTest {
     }
 
     @Test
+    void longOutputIsCutInTheMessage() {
+        assertEquals(ScenarioRunner.FAILED, run("lines 100\nexpect output contains \"line 101\"\n"));
+        assertTrue(err().contains("    line 40\n    ... (60 more lines)\n"), err());
+        assertFalse(err().contains("line 41"), err());
+    }
+
+    @Test
+    void byteOrderMarkIsIgnored() {
+        assertEquals(ScenarioRunner.PASSED, run("\uFEFFecho ok\n"), err());
+    }
+
+    @Test
     void expectErrorAfterSuccessFails() {
         assertEquals(ScenarioRunner.FAILED, run("echo fine\nexpect error\n"));
         assertEquals("t.scn:2: expected an error, but the command succeeded and the output was: \"fine\"\n", err());
