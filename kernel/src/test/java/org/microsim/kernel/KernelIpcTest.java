@@ -61,6 +61,9 @@ class KernelIpcTest {
             seen.put("duplicate", sys.registerPort(service("mine")).code());
             seen.put("widen", sys.duplicate(send, Rights.ALL).code());
             seen.put("noLookup", sys.lookup("nobody", Duration.ZERO).code());
+            seen.put("nullInfo", sys.registerPort(null).code());
+            seen.put("longName", sys.lookup("x".repeat(33), Duration.ZERO).code());
+            seen.put("zeroCapacity", sys.registerPort(service("other"), new PortOptions(0, true)).code());
             seen.put("callSelf", sys.call(send, Message.of(1), SHORT).code());
             sys.send(send, Message.of(1)).orThrow();
             sys.send(send, Message.of(2)).orThrow();
@@ -83,6 +86,9 @@ class KernelIpcTest {
             assertEquals(ErrorCode.NAME_TAKEN, seen.get("duplicate"));
             assertEquals(ErrorCode.NO_RIGHT, seen.get("widen"));
             assertEquals(ErrorCode.NO_SUCH_PORT, seen.get("noLookup"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("nullInfo"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("longName"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("zeroCapacity"));
             assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("callSelf"));
             assertEquals(ErrorCode.QUEUE_FULL, seen.get("full"));
             assertEquals(ErrorCode.NO_CALLER, seen.get("replyUnknown"));

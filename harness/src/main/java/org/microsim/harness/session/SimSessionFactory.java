@@ -15,6 +15,10 @@ import org.microsim.kernel.machine.MachineException;
 public final class SimSessionFactory implements SessionFactory {
     @Override
     public Session open(MachineOptions options) throws SessionException {
+        if (options.pcap().isPresent()) {
+            throw new SessionException("--pcap needs the network stack (ethd and netd), which this build does not"
+                    + " have yet: nothing would cross the wire to capture");
+        }
         MachineSetup setup = new MachineSetup();
         Path here = Path.of("").toAbsolutePath();
         try {
