@@ -29,7 +29,10 @@ final class Directory {
     final boolean fixed;
     final Node self;
     int[] clusters;
+    /** The slots; may be longer than {@link #size} so that growing is not a copy per cluster. */
     byte[] raw;
+    /** Bytes of directory: the clusters times the cluster size, or the fixed root's size. */
+    private int size;
     boolean dirty;
     /** Slot of the volume-label entry in a root directory, or -1. */
     int labelSlot = -1;
@@ -45,11 +48,12 @@ final class Directory {
         this.fixed = fixed;
         this.clusters = clusters;
         this.raw = raw;
+        this.size = raw.length;
         parse();
     }
 
     int slots() {
-        return raw.length / 32;
+        return size / 32;
     }
 
     /** The cluster a ".." entry of a child must name: 0 for the root, as the specification says. */
@@ -172,8 +176,10 @@ final class Directory {
 
     /** Appends the zeroed clusters {@code added} to this directory. */
     void grow(int[] added, int clusterSize) {
-        int old = raw.length;
-        raw = Arrays.copyOf(raw, old + added.length * clusterSize);
+        size += added.length * clusterSize;
+        if (size > raw.length) {
+            raw = Arrays.copyOf(raw, Math.max(size, raw.length * 2));
+        }
         int[] all = Arrays.copyOf(clusters, clusters.length + added.length);
         System.arraycopy(added, 0, all, clusters.length, added.length);
         clusters = all;
