@@ -152,6 +152,9 @@ record Bpb(int bytesPerSector, int sectorsPerCluster, int reservedSectors, int f
             throw refuse("FAT of " + fatSize + " sectors holds " + entriesInFat + " entries, " + (clusters + 2)
                     + " needed");
         }
+        if (fatSize * bps > Integer.MAX_VALUE) {
+            throw refuse("FAT of " + fatSize * bps + " bytes is too large to cache");
+        }
         int labelAt = type == FsType.FAT32 ? LABEL_OFFSET_32 : LABEL_OFFSET_16;
         int sigAt = labelAt - 5;
         String label = Le.u8(b, sigAt) == 0x29 ? trimLabel(b, labelAt) : "";

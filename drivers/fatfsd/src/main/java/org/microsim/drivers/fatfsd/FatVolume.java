@@ -106,7 +106,7 @@ public final class FatVolume {
         this.readOnlyReason = reason;
         if (parsed.type() == FsType.FAT32) {
             int[] chain = fat.chain((int) parsed.rootCluster());
-            this.root = new Directory(null, true, false, chain, data.readAll(chain));
+            this.root = new Directory(null, true, false, chain, readDirectory(chain, "the root directory"));
         } else {
             byte[] raw = new byte[(int) parsed.rootDirSectors() * parsed.bytesPerSector()];
             disk.read(parsed.rootDirStart(), (int) parsed.rootDirSectors(), raw, 0);
@@ -211,14 +211,18 @@ public final class FatVolume {
             if (chain.length == 0) {
                 throw new FsException(FsError.CORRUPT, "directory " + node.name + " has no cluster");
             }
-            if ((long) chain.length * bpb.clusterSize() > Directory.MAX_ENTRIES * 32L) {
-                throw new FsException(FsError.CORRUPT, "directory " + node.name + " is larger than "
-                        + Directory.MAX_ENTRIES + " entries");
-            }
-            node.directory = new Directory(node, bpb.type() == FsType.FAT32, false, chain, data.readAll(chain));
+            node.directory = new Directory(node, bpb.type() == FsType.FAT32, false, chain,
+                    readDirectory(chain, "directory " + node.name));
             loaded.add(node.directory);
         }
         return node.directory;
+    }
+
+    private byte[] readDirectory(int[] chain, String what) throws FsException {
+        if ((long) chain.length * bpb.clusterSize() > Directory.MAX_ENTRIES * 32L) {
+            throw new FsException(FsError.CORRUPT, what + " is larger than " + Directory.MAX_ENTRIES + " entries");
+        }
+        return data.readAll(chain);
     }
 
     private int[] chainOf(Node node) throws FsException {
