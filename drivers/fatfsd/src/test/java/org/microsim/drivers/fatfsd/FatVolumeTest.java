@@ -67,6 +67,9 @@ class FatVolumeTest {
         }
         assertTrue(dev.reads <= 32, "reads: " + dev.reads);
         assertArrayEquals(content, back);
+        int fsInfo = Le.u16(dev.bytes, 48) * 512;
+        assertEquals(again.statfs().freeClusters(), Le.u32(dev.bytes, fsInfo + 488), "FSInfo free count");
+        assertEquals(again.statfs().totalClusters() - (64 << 20) / 4096 - 1, again.statfs().freeClusters());
     }
 
     @Test
@@ -144,6 +147,32 @@ class FatVolumeTest {
             }
         }
         assertEquals(FsError.NO_SPACE, full);
+    }
+
+    @Test
+    void severalHandlesShareOneFileAndSurviveARename() throws Exception {
+        FatVolume v = mount(image(16, 1, 16384));
+        v.mkdir("/a");
+        v.mkdir("/b");
+        int w = v.open("/a/shared file.txt", NEW);
+        int r = v.open("/a/shared file.txt", OpenFlags.READ);
+        int other = v.open("/a/other", NEW);
+        v.write(w, 0, "first".getBytes(), 0, 5);
+        v.write(other, 0, "x".getBytes(), 0, 1);
+        byte[] buf = new byte[5];
+        assertEquals(5, v.read(r, 0, buf, 0, 5));
+        assertArrayEquals("first".getBytes(), buf);
+        v.rename("/a/shared file.txt", "/b/Renamed.txt");
+        v.write(w, 5, "+more".getBytes(), 0, 5);
+        buf = new byte[10];
+        assertEquals(10, v.read(r, 0, buf, 0, 10));
+        assertArrayEquals("first+more".getBytes(), buf);
+        assertEquals(10, v.stat("/b/renamed.TXT").size());
+        assertEquals("Renamed.txt", v.stat("/b/renamed.TXT").name());
+        assertEquals(FsError.NOT_FOUND, error(() -> v.stat("/a/shared file.txt")));
+        v.close(w);
+        v.close(r);
+        assertEquals(FsError.BAD_HANDLE, error(() -> v.close(r)));
     }
 
     @Test

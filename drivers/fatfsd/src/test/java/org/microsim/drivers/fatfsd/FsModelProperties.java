@@ -173,7 +173,7 @@ class FsModelProperties {
                     synced = model.copy();
                 }
                 case Crash c -> {
-                    v = FatVolume.mount(dev, new FatClock(() -> 0L));
+                    v = mountClean(dev);
                     model = synced.copy();
                     verify(v, model);
                 }
@@ -182,13 +182,19 @@ class FsModelProperties {
         }
         verify(v, model);
         v.sync();
-        verify(FatVolume.mount(dev, new FatClock(() -> 0L)), model);
+        verify(mountClean(dev), model);
         Path img = Files.createTempFile(TMP, "final", ".img");
         Files.write(img, dev.bytes);
         if (Files.isExecutable(Path.of("/usr/sbin/fsck.fat")) || Files.isExecutable(Path.of("/sbin/fsck.fat"))) {
             Tools.fsckClean(img);
         }
         Files.delete(img);
+    }
+
+    private static FatVolume mountClean(MemoryDevice dev) throws FsException {
+        FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
+        assertEquals(null, v.readOnlyReason(), "a crash or sync left the FAT inconsistent");
+        return v;
     }
 
     private static void apply(FatVolume v, Model m, Op op) throws Exception {
