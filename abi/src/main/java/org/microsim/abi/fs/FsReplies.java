@@ -16,10 +16,12 @@ public final class FsReplies {
 
     /** OPEN's reply: the new handle, u32. */
     public record Opened(int fh) {
+        /** The reply payload. */
         public byte[] encode() {
             return new WireWriter().u32(fh).toByteArray();
         }
 
+        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
         public static Opened decode(byte[] bytes) throws MalformedException {
             WireReader r = new WireReader(bytes);
             Opened o = new Opened(r.i32("fh"));
@@ -30,10 +32,12 @@ public final class FsReplies {
 
     /** READ's and WRITE's reply: bytes moved through the lease, u32. */
     public record Transferred(int bytes) {
+        /** The reply payload. */
         public byte[] encode() {
             return new WireWriter().u32(bytes).toByteArray();
         }
 
+        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
         public static Transferred decode(byte[] bytes) throws MalformedException {
             WireReader r = new WireReader(bytes);
             long n = r.u32("bytes");
@@ -50,10 +54,12 @@ public final class FsReplies {
      * says whether entries follow (ask again from start + count).
      */
     public record DirPage(int count, int bytes, boolean more) {
+        /** The reply payload. */
         public byte[] encode() {
             return new WireWriter().u32(count).u32(bytes).u8(more ? 1 : 0).toByteArray();
         }
 
+        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
         public static DirPage decode(byte[] bytes) throws MalformedException {
             WireReader r = new WireReader(bytes);
             long count = r.u32("count");
