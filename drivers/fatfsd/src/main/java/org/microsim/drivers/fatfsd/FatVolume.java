@@ -57,11 +57,10 @@ public final class FatVolume {
     private final FatTable fat;
     private final DataArea data;
     private final FatClock clock;
-    private final Directory root;
+    private final Tree tree;
     private final byte[] boot;
     private final byte[] fsInfo;
     private final String readOnlyReason;
-    private final List<Directory> loaded = new ArrayList<>();
     private final Map<Integer, Handle> handles = new HashMap<>();
     private int nextHandle = 1;
     private boolean bootDirty;
@@ -104,15 +103,7 @@ public final class FatVolume {
         }
         this.fsInfo = info;
         this.readOnlyReason = reason;
-        if (parsed.type() == FsType.FAT32) {
-            int[] chain = fat.chain((int) parsed.rootCluster());
-            this.root = new Directory(null, true, false, chain, readDirectory(chain, "the root directory"));
-        } else {
-            byte[] raw = new byte[(int) parsed.rootDirSectors() * parsed.bytesPerSector()];
-            disk.read(parsed.rootDirStart(), (int) parsed.rootDirSectors(), raw, 0);
-            this.root = new Directory(null, false, true, new int[0], raw);
-        }
-        loaded.add(root);
+        this.tree = new Tree(parsed, disk, fat, data, clock, this::allocate);
     }
 
     /**
@@ -145,103 +136,6 @@ public final class FatVolume {
         }
     }
 
-    // ---- paths ----
-
-    private static List<String> split(String path) {
-        List<String> out = new ArrayList<>();
-        for (String part : path.split("/")) {
-            if (part.isEmpty() || part.equals(".")) {
-                continue;
-            }
-            if (part.equals("..")) {
-                if (!out.isEmpty()) {
-                    out.remove(out.size() - 1);
-                }
-                continue;
-            }
-            out.add(part);
-        }
-        return out;
-    }
-
-    private Directory walk(List<String> parts, int count, String path) throws FsException {
-        Directory dir = root;
-        for (int i = 0; i < count; i++) {
-            Node node = dir.lookup(parts.get(i));
-            if (node == null) {
-                throw new FsException(FsError.NOT_FOUND, "no such file or directory: " + path);
-            }
-            if (!node.isDirectory()) {
-                throw new FsException(FsError.NOT_A_DIRECTORY, "not a directory: " + parts.get(i) + " in " + path);
-            }
-            dir = load(node);
-        }
-        return dir;
-    }
-
-    /** The directory that would hold the last component of {@code path}, and that component. */
-    private record Place(Directory dir, String name) {
-    }
-
-    private Place place(String path) throws FsException {
-        List<String> parts = split(path);
-        if (parts.isEmpty()) {
-            throw new FsException(FsError.INVALID_NAME, "the root directory has no name: \"" + path + "\"");
-        }
-        return new Place(walk(parts, parts.size() - 1, path), parts.get(parts.size() - 1));
-    }
-
-    /** The node at {@code path}, or null for the root. */
-    private Node resolve(String path) throws FsException {
-        List<String> parts = split(path);
-        if (parts.isEmpty()) {
-            return null;
-        }
-        Directory dir = walk(parts, parts.size() - 1, path);
-        Node node = dir.lookup(parts.get(parts.size() - 1));
-        if (node == null) {
-            throw new FsException(FsError.NOT_FOUND, "no such file or directory: " + path);
-        }
-        return node;
-    }
-
-    private Directory load(Node node) throws FsException {
-        if (node.directory == null) {
-            int[] chain = chainOf(node);
-            if (chain.length == 0) {
-                throw new FsException(FsError.CORRUPT, "directory " + node.name + " has no cluster");
-            }
-            node.directory = new Directory(node, bpb.type() == FsType.FAT32, false, chain,
-                    readDirectory(chain, "directory " + node.name));
-            loaded.add(node.directory);
-        }
-        return node.directory;
-    }
-
-    private byte[] readDirectory(int[] chain, String what) throws FsException {
-        if ((long) chain.length * bpb.clusterSize() > Directory.MAX_ENTRIES * 32L) {
-            throw new FsException(FsError.CORRUPT, what + " is larger than " + Directory.MAX_ENTRIES + " entries");
-        }
-        return data.readAll(chain);
-    }
-
-    private int[] chainOf(Node node) throws FsException {
-        if (node.chain == null) {
-            int first = node.firstCluster();
-            if (first != 0 && (first < 2 || first > fat.maxCluster())) {
-                throw new FsException(FsError.CORRUPT, node.name + " starts at cluster " + first + ", outside 2.."
-                        + fat.maxCluster());
-            }
-            int[] chain = fat.chain(first);
-            if (!node.isDirectory() && (long) chain.length * bpb.clusterSize() < node.size()) {
-                throw new FsException(FsError.CORRUPT, "file " + node.name + " has " + node.size()
-                        + " bytes but " + chain.length + " clusters of " + bpb.clusterSize());
-            }
-            node.chain = chain;
-        }
-        return node.chain;
-    }
-
     // ---- files ----
 
     /**
@@ -258,14 +152,14 @@ public final class FatVolume {
         if (handles.size() >= MAX_HANDLES) {
             throw new FsException(FsError.NO_SPACE, "too many open files (" + MAX_HANDLES + ")");
         }
-        Place place = place(path);
+        Tree.Place place = tree.place(path);
         Node node = place.dir().lookup(place.name());
         if (node == null) {
             if ((flags & OpenFlags.CREATE) == 0) {
                 throw new FsException(FsError.NOT_FOUND, "no such file: " + path);
             }
             checkWritable();
-            node = create(place.dir(), place.name(), Node.ATTR_ARCHIVE, 0);
+            node = tree.create(place.dir(), place.name(), Node.ATTR_ARCHIVE, 0);
         } else {
             if ((flags & OpenFlags.EXCLUSIVE) != 0) {
                 throw new FsException(FsError.EXISTS, "already exists: " + path);
@@ -279,7 +173,7 @@ public final class FatVolume {
                     throw new FsException(FsError.READ_ONLY, "file has the read-only attribute: " + path);
                 }
             }
-            chainOf(node);
+            tree.chainOf(node);
             if ((flags & OpenFlags.TRUNCATE) != 0) {
                 resize(node, 0);
             }
@@ -316,7 +210,7 @@ public final class FatVolume {
         long size = node.size();
         int n = (int) Math.max(0, Math.min(len, size - offset));
         if (n > 0) {
-            data.read(chainOf(node), offset, dst, off, n);
+            data.read(tree.chainOf(node), offset, dst, off, n);
         }
         return n;
     }
@@ -368,7 +262,7 @@ public final class FatVolume {
     private void resize(Node node, long size) throws FsException {
         long old = node.size();
         if (size < old) {
-            int[] chain = chainOf(node);
+            int[] chain = tree.chainOf(node);
             int keep = (int) ((size + bpb.clusterSize() - 1) / bpb.clusterSize());
             if (keep < chain.length) {
                 fat.release(chain, keep);
@@ -388,7 +282,7 @@ public final class FatVolume {
     }
 
     private void ensureClusters(Node node, long bytes) throws FsException {
-        int[] chain = chainOf(node);
+        int[] chain = tree.chainOf(node);
         int needed = (int) ((bytes + bpb.clusterSize() - 1) / bpb.clusterSize());
         if (needed > chain.length) {
             int[] got = allocate(needed - chain.length, chain.length == 0 ? 0 : chain[chain.length - 1],
@@ -418,116 +312,37 @@ public final class FatVolume {
 
     // ---- names ----
 
-    private Node create(Directory dir, String name, int attr, int cluster) throws FsException {
-        Names.validate(name);
-        if (dir.lookup(name) != null) {
-            throw new FsException(FsError.EXISTS, "already exists: " + name);
-        }
-        Names.ShortForm exact = Names.exact(name);
-        byte[] entry = new byte[32];
-        System.arraycopy(exact != null ? exact.raw() : Names.generate(name, dir.shortNames()), 0, entry, 0, 11);
-        entry[11] = (byte) attr;
-        entry[12] = (byte) (exact != null ? exact.caseBits() : 0);
-        FatClock.Stamp now = clock.now();
-        entry[13] = (byte) now.tenths();
-        Le.put16(entry, 14, now.time());
-        Le.put16(entry, 16, now.date());
-        Le.put16(entry, 18, now.date());
-        Le.put16(entry, 22, now.time());
-        Le.put16(entry, 24, now.date());
-        Le.put16(entry, 26, cluster);
-        Le.put16(entry, 20, bpb.type() == FsType.FAT32 ? cluster >>> 16 : 0);
-        int slot = freeSlots(dir, exact != null ? 1 : Names.lfnCount(name) + 1);
-        Node node = dir.insert(slot, name, entry, exact != null);
-        node.chain = cluster == 0 ? new int[0] : null;
-        return node;
-    }
-
-    private int freeSlots(Directory dir, int count) throws FsException {
-        int slot = dir.findFree(count);
-        while (slot < 0) {
-            if (dir.fixed) {
-                throw new FsException(FsError.NO_SPACE, "the root directory is full (" + dir.slots()
-                        + " entries)");
-            }
-            if (dir.slots() + bpb.clusterSize() / 32 > Directory.MAX_ENTRIES) {
-                throw new FsException(FsError.NO_SPACE, "directory is full (" + Directory.MAX_ENTRIES
-                        + " entries)");
-            }
-            int[] got = allocate(1, dir.clusters[dir.clusters.length - 1], dir.clusters[0]);
-            dir.grow(got, bpb.clusterSize());
-            slot = dir.findFree(count);
-        }
-        return slot;
-    }
-
     /** Creates the directory {@code path}, with its "." and ".." entries. */
     public void mkdir(String path) throws FsException {
         checkWritable();
-        Place place = place(path);
-        Names.validate(place.name());
-        if (place.dir().lookup(place.name()) != null) {
-            throw new FsException(FsError.EXISTS, "already exists: " + path);
-        }
-        int[] cluster = allocate(1, 0, 0);
-        Node node;
-        try {
-            node = create(place.dir(), place.name(), Node.ATTR_DIR, cluster[0]);
-        } catch (FsException e) {
-            fat.release(cluster, 0);
-            throw e;
-        }
-        byte[] raw = new byte[bpb.clusterSize()];
-        byte[] entry = node.entry();
-        dotEntry(raw, 0, ".", entry, cluster[0]);
-        dotEntry(raw, 32, "..", entry, place.dir().clusterForDotDot());
-        node.chain = cluster;
-        node.directory = new Directory(node, bpb.type() == FsType.FAT32, false, cluster, raw);
-        node.directory.dirty = true;
-        loaded.add(node.directory);
-    }
-
-    private void dotEntry(byte[] raw, int off, String name, byte[] template, int cluster) {
-        System.arraycopy(template, 0, raw, off, 32);
-        Arrays.fill(raw, off, off + 11, (byte) ' ');
-        System.arraycopy(name.getBytes(StandardCharsets.ISO_8859_1), 0, raw, off, name.length());
-        raw[off + 12] = 0;
-        Le.put16(raw, off + 26, cluster);
-        Le.put16(raw, off + 20, bpb.type() == FsType.FAT32 ? cluster >>> 16 : 0);
-        Le.put32(raw, off + 28, 0);
+        Tree.Place place = tree.place(path);
+        tree.mkdir(place.dir(), place.name());
     }
 
     /** Deletes the file at {@code path}. */
     public void unlink(String path) throws FsException {
         checkWritable();
-        Node node = resolve(path);
+        Node node = tree.resolve(path);
         if (node == null || node.isDirectory()) {
             throw new FsException(FsError.IS_A_DIRECTORY, "is a directory (use rmdir): " + path);
         }
-        delete(node);
+        tree.delete(node);
     }
 
     /** Deletes the empty directory at {@code path}. */
     public void rmdir(String path) throws FsException {
         checkWritable();
-        Node node = resolve(path);
+        Node node = tree.resolve(path);
         if (node == null) {
             throw new FsException(FsError.INVALID_NAME, "cannot remove the root directory");
         }
         if (!node.isDirectory()) {
             throw new FsException(FsError.NOT_A_DIRECTORY, "not a directory: " + path);
         }
-        if (!load(node).isEmpty()) {
+        if (!tree.load(node).isEmpty()) {
             throw new FsException(FsError.NOT_EMPTY, "directory not empty: " + path);
         }
-        loaded.remove(node.directory);
-        delete(node);
-    }
-
-    private void delete(Node node) throws FsException {
-        fat.release(chainOf(node), 0);
-        node.parent.remove(node);
-        node.gone = true;
+        tree.delete(node);
     }
 
     /**
@@ -536,61 +351,27 @@ public final class FatVolume {
      */
     public void rename(String from, String to) throws FsException {
         checkWritable();
-        Node node = resolve(from);
+        Node node = tree.resolve(from);
         if (node == null) {
             throw new FsException(FsError.INVALID_NAME, "cannot rename the root directory");
         }
-        Place place = place(to);
-        Names.validate(place.name());
-        if (node.isDirectory()) {
-            for (Directory d = place.dir(); d.self != null; d = d.self.parent) {
-                if (d.self == node) {
-                    throw new FsException(FsError.INVALID_NAME, "cannot move " + from + " into itself (" + to + ")");
-                }
-            }
-        }
-        Node existing = place.dir().lookup(place.name());
-        if (existing != null && existing != node) {
-            if (existing.isDirectory() || node.isDirectory()) {
-                throw new FsException(FsError.EXISTS, "already exists: " + to);
-            }
-            delete(existing);
-        }
-        Directory target = place.dir();
-        Directory source = node.parent;
-        Names.ShortForm exact = Names.exact(place.name());
-        int slot = freeSlots(target, exact != null ? 1 : Names.lfnCount(place.name()) + 1);
-        byte[] entry = node.entry();
-        byte[] shortName = exact != null ? exact.raw() : Names.generate(place.name(), target.shortNames());
-        System.arraycopy(shortName, 0, entry, 0, 11);
-        entry[12] = (byte) ((entry[12] & ~0x18) | (exact != null ? exact.caseBits() : 0));
-        source.remove(node);
-        target.place(node, slot, place.name(), entry, exact != null);
-        if (node.isDirectory() && source != target) {
-            load(node).setDotDot(target.clusterForDotDot());
-        }
+        tree.move(node, tree.place(to), from, to);
     }
 
     // ---- information ----
 
-    private FileStat statOf(Node node) {
-        boolean dir = node.isDirectory();
-        return new FileStat(node.name, dir ? 0 : node.size(), dir, node.attr() & 0x3F,
-                FatClock.epochSeconds(node.writeDate(), node.writeTime()));
-    }
-
     /** What the file or directory at {@code path} is. */
     public FileStat stat(String path) throws FsException {
-        Node node = resolve(path);
-        return node == null ? new FileStat("", 0, true, Node.ATTR_DIR, 0) : statOf(node);
+        Node node = tree.resolve(path);
+        return node == null ? new FileStat("", 0, true, Node.ATTR_DIR, 0) : tree.statOf(node);
     }
 
     /** The entries of the directory at {@code path}, in on-disk order, without "." and "..". */
     public List<FileStat> list(String path) throws FsException {
-        Directory dir = walk(split(path), split(path).size(), path);
+        Directory dir = tree.walk(Tree.split(path), Tree.split(path).size(), path);
         List<FileStat> out = new ArrayList<>();
         for (Node node : dir.nodes()) {
-            out.add(statOf(node));
+            out.add(tree.statOf(node));
         }
         return out;
     }
@@ -603,7 +384,7 @@ public final class FatVolume {
 
     /** The volume label: the root directory's label entry, else the boot sector's; "" when none. */
     public String label() {
-        return root.labelSlot >= 0 ? Bpb.trimLabel(root.raw, root.labelSlot * 32) : bpb.label();
+        return tree.root.labelSlot >= 0 ? Bpb.trimLabel(tree.root.raw, tree.root.labelSlot * 32) : bpb.label();
     }
 
     /**
@@ -625,7 +406,7 @@ public final class FatVolume {
         FatClock.Stamp now = clock.now();
         Le.put16(entry, 22, now.time());
         Le.put16(entry, 24, now.date());
-        root.writeLabel(root.labelSlot >= 0 ? root.labelSlot : freeSlots(root, 1), entry);
+        tree.writeLabel(entry);
         if (Le.u8(boot, bpb.labelOffset() - 5) == 0x29) {
             System.arraycopy(name, 0, boot, bpb.labelOffset(), 11);
             bootDirty = true;
@@ -643,16 +424,7 @@ public final class FatVolume {
             return;
         }
         data.flush();
-        for (Directory dir : loaded) {
-            if (dir.dirty) {
-                if (dir.fixed) {
-                    disk.write(bpb.rootDirStart(), (int) bpb.rootDirSectors(), dir.raw, 0);
-                } else {
-                    data.writeAll(dir.clusters, dir.raw);
-                }
-                dir.dirty = false;
-            }
-        }
+        tree.writeBack();
         fat.flush();
         if (fsInfo != null) {
             Le.put32(fsInfo, 488, fat.freeCount());
