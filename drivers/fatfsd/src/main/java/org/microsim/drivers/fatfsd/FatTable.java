@@ -34,6 +34,7 @@ final class FatTable {
     private final int max;
     private final int eoc;
     private long free;
+    private long quarantined;
     private int nextFree;
     private final String inconsistency;
 
@@ -98,11 +99,11 @@ final class FatTable {
 
     /** Free clusters that may be handed out now (quarantined ones wait for the next sync). */
     long available() {
-        return free - quarantine.cardinality();
+        return free - quarantined;
     }
 
     boolean hasQuarantine() {
-        return !quarantine.isEmpty();
+        return quarantined > 0;
     }
 
     int nextFreeHint() {
@@ -210,7 +211,8 @@ final class FatTable {
                     + available() + " free");
         }
         int[] got = new int[count];
-        int start = after >= 2 && after < max ? after + 1 : nextFree;
+        boolean follows = after >= 2 && after < max && get(after + 1) == 0 && !quarantine.get(after + 1);
+        int start = follows ? after + 1 : nextFree;
         int c = start;
         int found = 0;
         for (long scanned = 0; found < count && scanned < max; scanned++) {
@@ -246,6 +248,7 @@ final class FatTable {
             owner[chain[i]] = 0;
             if (!fresh.get(chain[i])) {
                 quarantine.set(chain[i]);
+                quarantined++;
             }
             fresh.clear(chain[i]);
         }
@@ -269,6 +272,7 @@ final class FatTable {
         }
         dirtySectors.clear();
         quarantine.clear();
+        quarantined = 0;
         fresh.clear();
     }
 

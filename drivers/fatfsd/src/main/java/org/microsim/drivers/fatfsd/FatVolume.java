@@ -51,6 +51,7 @@ public final class FatVolume {
     private static final int MAX_HANDLES = 4096;
     private static final long MAX_FILE = 0xFFFFFFFFL;
     private static final int ZERO_CHUNK = 1 << 20;
+    private static final int SETTABLE_ATTRIBUTES = 0x27;
 
     private final Disk disk;
     private final Bpb bpb;
@@ -368,12 +369,30 @@ public final class FatVolume {
 
     /** The entries of the directory at {@code path}, in on-disk order, without "." and "..". */
     public List<FileStat> list(String path) throws FsException {
-        Directory dir = tree.walk(Tree.split(path), Tree.split(path).size(), path);
+        Directory dir = tree.directory(path);
         List<FileStat> out = new ArrayList<>();
         for (Node node : dir.nodes()) {
             out.add(tree.statOf(node));
         }
         return out;
+    }
+
+    /**
+     * Sets the attributes of the file or directory at {@code path}.
+     *
+     * @param attributes read-only 0x01, hidden 0x02, system 0x04, archive 0x20 (other bits are refused)
+     */
+    public void setAttributes(String path, int attributes) throws FsException {
+        checkWritable();
+        if ((attributes & ~SETTABLE_ATTRIBUTES) != 0) {
+            throw new FsException(FsError.INVALID_REQUEST, "attributes 0x" + Integer.toHexString(attributes)
+                    + ": only read-only, hidden, system and archive can be set");
+        }
+        Node node = tree.resolve(path);
+        if (node == null) {
+            throw new FsException(FsError.INVALID_NAME, "the root directory has no attributes");
+        }
+        node.setAttributes(attributes);
     }
 
     /** Sizes and free space, for df. */

@@ -39,6 +39,12 @@ final class Node {
         return parent.raw[off() + 11] & 0xff;
     }
 
+    /** Replaces the changeable attribute bits (read-only, hidden, system, archive); the kind stays. */
+    void setAttributes(int attributes) {
+        parent.raw[off() + 11] = (byte) ((attr() & ATTR_DIR) | attributes);
+        parent.dirty = true;
+    }
+
     boolean isDirectory() {
         return (attr() & ATTR_DIR) != 0;
     }

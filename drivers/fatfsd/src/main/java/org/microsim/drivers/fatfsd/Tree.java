@@ -50,7 +50,8 @@ final class Tree {
         loaded.add(root);
     }
 
-    static List<String> split(String path) {
+    /** The components of {@code path}, with "." and ".." resolved lexically (".." of the root is the root). */
+    private static List<String> split(String path) {
         List<String> out = new ArrayList<>();
         for (String part : path.split("/")) {
             if (part.isEmpty() || part.equals(".")) {
@@ -67,7 +68,8 @@ final class Tree {
         return out;
     }
 
-    Directory walk(List<String> parts, int count, String path) throws FsException {
+    /** The directory named by the first {@code count} components; {@code path} is for messages. */
+    private Directory walk(List<String> parts, int count, String path) throws FsException {
         Directory dir = root;
         for (int i = 0; i < count; i++) {
             Node node = dir.lookup(parts.get(i));
@@ -80,6 +82,12 @@ final class Tree {
             dir = load(node);
         }
         return dir;
+    }
+
+    /** The directory at {@code path}. */
+    Directory directory(String path) throws FsException {
+        List<String> parts = split(path);
+        return walk(parts, parts.size(), path);
     }
 
     /** The directory that would hold the last component of {@code path}, and that component. */
@@ -108,6 +116,7 @@ final class Tree {
         return node;
     }
 
+    /** The directory {@code node} is, read from the device on first use. */
     Directory load(Node node) throws FsException {
         if (node.directory == null) {
             int[] chain = chainOf(node);
@@ -128,6 +137,7 @@ final class Tree {
         return data.readAll(chain);
     }
 
+    /** The clusters of {@code node}, walked and checked against its size on first use. */
     int[] chainOf(Node node) throws FsException {
         if (node.chain == null) {
             int first = node.firstCluster();
@@ -145,6 +155,7 @@ final class Tree {
         return node.chain;
     }
 
+    /** Creates the entry {@code name} in {@code dir}: a long name when needed, times from the clock. */
     Node create(Directory dir, String name, int attr, int cluster) throws FsException {
         Names.validate(name);
         if (dir.lookup(name) != null) {
@@ -198,6 +209,7 @@ final class Tree {
         Le.put32(raw, off + 28, 0);
     }
 
+    /** What stat and readdir report about {@code node}. */
     FileStat statOf(Node node) {
         boolean dir = node.isDirectory();
         return new FileStat(node.name, dir ? 0 : node.size(), dir, node.attr() & 0x3F,

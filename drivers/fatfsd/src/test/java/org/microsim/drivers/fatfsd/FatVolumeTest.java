@@ -134,6 +134,12 @@ class FatVolumeTest {
         assertEquals(FsError.BAD_HANDLE, error(() -> v.write(ro, 0, new byte[1], 0, 1)));
         assertEquals(FsError.INVALID_NAME, error(() -> v.rename("/d", "/d/sub/inside")));
         assertEquals(FsError.INVALID_REQUEST, error(() -> v.open("/f", OpenFlags.CREATE)));
+        v.setAttributes("/f", FileStat.READ_ONLY | FileStat.HIDDEN);
+        assertEquals(FileStat.READ_ONLY | FileStat.HIDDEN, v.stat("/f").attributes());
+        assertEquals(FsError.READ_ONLY, error(() -> v.open("/f", OpenFlags.WRITE)));
+        assertEquals(FsError.INVALID_REQUEST, error(() -> v.setAttributes("/f", FileStat.DIRECTORY)));
+        v.setAttributes("/d", FileStat.SYSTEM);
+        assertEquals(FileStat.SYSTEM | FileStat.DIRECTORY, v.stat("/d").attributes());
         v.unlink("/f");
         assertEquals(FsError.BAD_HANDLE, error(() -> v.read(ro, 0, new byte[1], 0, 1)));
         // the fixed FAT12 root directory fills up
