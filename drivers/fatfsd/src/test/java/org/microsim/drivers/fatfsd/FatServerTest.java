@@ -77,6 +77,21 @@ class FatServerTest {
     }
 
     @Test
+    void largeTransfersCrossTheChunkSize() throws Exception {
+        FatServer s = server();
+        int fh = FsReplies.Opened.decode(ok(s.handle(new FsRequest.Open("/big", OpenFlags.READ | OpenFlags.WRITE
+                | OpenFlags.CREATE).toMessage(), ArrayLease.NONE)).data()).fh();
+        byte[] content = Images.bytes(new java.util.Random(5), FatServer.CHUNK + 12345);
+        Message w = s.handle(new FsRequest.Write(fh, 100, content.length).toMessage(),
+                new ArrayLease(content, true, false));
+        assertEquals(content.length, FsReplies.Transferred.decode(ok(w).data()).bytes());
+        byte[] back = new byte[content.length + 500];
+        Message r = s.handle(new FsRequest.Read(fh, 100, back.length).toMessage(), new ArrayLease(back, false, true));
+        assertEquals(content.length, FsReplies.Transferred.decode(ok(r).data()).bytes());
+        assertArrayEquals(content, java.util.Arrays.copyOf(back, content.length));
+    }
+
+    @Test
     void readDirPagesThroughSmallLeases() throws Exception {
         FatServer s = server();
         for (int k = 0; k < 40; k++) {
