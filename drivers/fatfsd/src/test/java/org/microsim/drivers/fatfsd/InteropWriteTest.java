@@ -31,6 +31,40 @@ class InteropWriteTest {
         v.close(fh);
     }
 
+    @org.junit.jupiter.api.Test
+    void longNamesOfEveryLengthReadBackWithMtools() throws Exception {
+        Tools.assumeInstalled("mkfs.fat", "mcopy", "mdir", "fsck.fat");
+        Path img = Tools.mkfs(dir, "n.img", 32, 1, 65536);
+        List<String> names = new ArrayList<>();
+        for (int len : new int[] {9, 12, 13, 14, 25, 26, 27, 254, 255}) {
+            StringBuilder sb = new StringBuilder();
+            for (int i = 0; i < len; i++) {
+                sb.append((char) ('a' + i % 26));
+            }
+            sb.setCharAt(len / 2, len % 2 == 0 ? ' ' : 'Ö');
+            names.add(sb.toString());
+        }
+        names.add("x".repeat(20) + ".tar.gz");
+        names.add("same prefix 1");
+        names.add("same prefix 2");
+        names.add("SAME PREFIX 3");
+        try (FileDevice dev = new FileDevice(img)) {
+            FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
+            v.mkdir("/n");
+            for (String name : names) {
+                put(v, "/n/" + name, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            }
+            v.sync();
+        }
+        Tools.fsckClean(img);
+        String listing = Tools.ok("mdir", "-i", img.toString(), "::/n").out();
+        for (String name : names) {
+            assertTrue(listing.contains(name), name + " in\n" + listing);
+            assertArrayEquals(name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+                    Images.readBack(img.toString(), "/n/" + name), name);
+        }
+    }
+
     @ParameterizedTest
     @CsvSource({"12,1,1440", "12,2,4096", "16,1,16384", "16,4,40960", "32,1,65536", "32,8,300000"})
     void libraryWritesPassFsckAndReadBackWithMtools(int bits, int spc, int kib) throws Exception {
