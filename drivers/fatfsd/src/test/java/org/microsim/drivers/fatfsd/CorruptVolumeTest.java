@@ -102,6 +102,39 @@ class CorruptVolumeTest {
     }
 
     @Test
+    void aReadOnlyDeviceMountsReadOnly() throws Exception {
+        MemoryDevice dev = new MemoryDevice(image(), 512);
+        dev.readOnly = true;
+        FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
+        assertEquals("the device is read-only", v.readOnlyReason());
+        assertEquals(FsError.READ_ONLY, assertThrows(FsException.class, () -> v.unlink("/one.bin")).error());
+        assertEquals(FsError.READ_ONLY, assertThrows(FsException.class,
+                () -> v.open("/one.bin", OpenFlags.WRITE)).error());
+        v.sync();
+        assertEquals(0, dev.writes);
+    }
+
+    @Test
+    void fat32WithMirroringOffUsesOnlyTheActiveFat() throws Exception {
+        Tools.assumeInstalled("mkfs.fat");
+        Path img = Tools.mkfs(dir, "m32.img", 32, 1, 34000);
+        byte[] b = Files.readAllBytes(img);
+        Bpb bpb = assertDoesNotThrow(b);
+        Le.put16(b, 40, 0x81);
+        int copy0 = bpb.reservedSectors() * 512;
+        int copy1 = (int) (bpb.reservedSectors() + bpb.fatSize()) * 512;
+        b[copy0 + 4 * 100] = 0x55;
+        MemoryDevice dev = new MemoryDevice(b, 512);
+        FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
+        assertEquals(null, v.readOnlyReason());
+        v.mkdir("/d");
+        v.sync();
+        assertEquals(0x55, b[copy0 + 4 * 100], "the inactive FAT is left alone");
+        assertTrue(Le.u32(b, copy1 + 4 * 3) != 0, "the new directory's cluster is in the active FAT");
+        assertTrue(FatVolume.mount(dev, new FatClock(() -> 0L)).stat("/d").directory());
+    }
+
+    @Test
     void wrongMediaByteInFatMountsReadOnly() throws Exception {
         byte[] b = image();
         for (int copy = 0; copy < 2; copy++) {

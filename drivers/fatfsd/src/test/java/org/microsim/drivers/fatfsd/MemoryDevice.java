@@ -12,6 +12,7 @@ final class MemoryDevice implements BlockDevice {
     int reads;
     int writes;
     int flushes;
+    boolean readOnly;
 
     MemoryDevice(byte[] bytes, int blockSize) {
         this.bytes = bytes;
@@ -34,7 +35,7 @@ final class MemoryDevice implements BlockDevice {
 
     @Override
     public boolean readOnly() {
-        return false;
+        return readOnly;
     }
 
     private void check(long lba, int count, byte[] buf, int offset) throws BlockException {
