@@ -1,6 +1,7 @@
 package org.microsim.drivers.fatfsd;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Locale;
 import java.util.Set;
 import org.microsim.abi.fs.FsError;
@@ -232,7 +233,7 @@ final class Names {
         for (int i = 0; i < n; i++) {
             int ordinal = n - i;
             int e = off + i * 32;
-            java.util.Arrays.fill(dst, e, e + 32, (byte) 0);
+            Arrays.fill(dst, e, e + 32, (byte) 0);
             dst[e] = (byte) (ordinal | (ordinal == n ? 0x40 : 0));
             dst[e + 11] = 0x0F;
             dst[e + 13] = (byte) checksum;

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -48,7 +49,7 @@ class CorruptVolumeTest {
         Bpb bpb = assertDoesNotThrow(b);
         int root = (int) bpb.rootDirStart() * 512;
         for (int off = root; off < root + bpb.rootEntryCount() * 32; off += 32) {
-            if (new String(b, off, 11, java.nio.charset.StandardCharsets.ISO_8859_1).equals(shortName)) {
+            if (new String(b, off, 11, StandardCharsets.ISO_8859_1).equals(shortName)) {
                 return Le.u16(b, off + 26);
             }
         }

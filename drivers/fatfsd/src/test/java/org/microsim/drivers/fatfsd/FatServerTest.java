@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.microsim.abi.Message;
@@ -59,7 +61,7 @@ class FatServerTest {
         byte[] back = new byte[100];
         Message r = s.handle(new FsRequest.Read(fh, 0, 100).toMessage(), new ArrayLease(back, false, true));
         assertEquals(text.length, FsReplies.Transferred.decode(ok(r).data()).bytes());
-        assertArrayEquals(text, java.util.Arrays.copyOf(back, text.length));
+        assertArrayEquals(text, Arrays.copyOf(back, text.length));
         ok(s.handle(new FsRequest.Truncate(fh, 5).toMessage(), ArrayLease.NONE));
         FileStat st = FileStat.read(ok(s.handle(new FsRequest.Stat("/DOCS/notes ABOUT things.txt").toMessage(),
                 ArrayLease.NONE)).reader());
@@ -81,14 +83,14 @@ class FatServerTest {
         FatServer s = server();
         int fh = FsReplies.Opened.decode(ok(s.handle(new FsRequest.Open("/big", OpenFlags.READ | OpenFlags.WRITE
                 | OpenFlags.CREATE).toMessage(), ArrayLease.NONE)).data()).fh();
-        byte[] content = Images.bytes(new java.util.Random(5), FatServer.CHUNK + 12345);
+        byte[] content = Images.bytes(new Random(5), FatServer.CHUNK + 12345);
         Message w = s.handle(new FsRequest.Write(fh, 100, content.length).toMessage(),
                 new ArrayLease(content, true, false));
         assertEquals(content.length, FsReplies.Transferred.decode(ok(w).data()).bytes());
         byte[] back = new byte[content.length + 500];
         Message r = s.handle(new FsRequest.Read(fh, 100, back.length).toMessage(), new ArrayLease(back, false, true));
         assertEquals(content.length, FsReplies.Transferred.decode(ok(r).data()).bytes());
-        assertArrayEquals(content, java.util.Arrays.copyOf(back, content.length));
+        assertArrayEquals(content, Arrays.copyOf(back, content.length));
     }
 
     @Test

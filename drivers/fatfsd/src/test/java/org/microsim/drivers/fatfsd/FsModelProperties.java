@@ -21,6 +21,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
@@ -103,18 +104,18 @@ class FsModelProperties {
         Arbitrary<Integer> path = Arbitraries.integers().between(0, PATHS - 1);
         Arbitrary<Integer> dir = Arbitraries.integers().between(0, DIRS.size() - 1);
         Arbitrary<Op> op = Arbitraries.frequencyOf(
-                net.jqwik.api.Tuple.of(6, Combinators.combine(path, Arbitraries.integers().between(0, 9000),
+                Tuple.of(6, Combinators.combine(path, Arbitraries.integers().between(0, 9000),
                         Arbitraries.integers().between(0, 7000), Arbitraries.longs(), Arbitraries.of(true, false))
                         .as(Write::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(path, Arbitraries.integers().between(0, 9000))
+                Tuple.of(2, Combinators.combine(path, Arbitraries.integers().between(0, 9000))
                         .as(Truncate::new)),
-                net.jqwik.api.Tuple.of(2, path.map(Unlink::new)),
-                net.jqwik.api.Tuple.of(3, dir.map(Mkdir::new)),
-                net.jqwik.api.Tuple.of(1, dir.map(Rmdir::new)),
-                net.jqwik.api.Tuple.of(2, Combinators.combine(path, path, Arbitraries.of(true, false))
+                Tuple.of(2, path.map(Unlink::new)),
+                Tuple.of(3, dir.map(Mkdir::new)),
+                Tuple.of(1, dir.map(Rmdir::new)),
+                Tuple.of(2, Combinators.combine(path, path, Arbitraries.of(true, false))
                         .as(Rename::new)),
-                net.jqwik.api.Tuple.of(2, Arbitraries.just(new Sync())),
-                net.jqwik.api.Tuple.of(1, Arbitraries.just(new Crash())));
+                Tuple.of(2, Arbitraries.just(new Sync())),
+                Tuple.of(1, Arbitraries.just(new Crash())));
         return op.list().ofMinSize(5).ofMaxSize(40);
     }
 

@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -31,7 +36,7 @@ class InteropWriteTest {
         v.close(fh);
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void longNamesOfEveryLengthReadBackWithMtools() throws Exception {
         Tools.assumeInstalled("mkfs.fat", "mcopy", "mdir", "fsck.fat");
         Path img = Tools.mkfs(dir, "n.img", 32, 1, 65536);
@@ -52,7 +57,7 @@ class InteropWriteTest {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
             v.mkdir("/n");
             for (String name : names) {
-                put(v, "/n/" + name, name.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                put(v, "/n/" + name, name.getBytes(StandardCharsets.UTF_8));
             }
             v.sync();
         }
@@ -60,7 +65,7 @@ class InteropWriteTest {
         String listing = Tools.ok("mdir", "-i", img.toString(), "::/n").out();
         for (String name : names) {
             assertTrue(listing.contains(name), name + " in\n" + listing);
-            assertArrayEquals(name.getBytes(java.nio.charset.StandardCharsets.UTF_8),
+            assertArrayEquals(name.getBytes(StandardCharsets.UTF_8),
                     Images.readBack(img.toString(), "/n/" + name), name);
         }
     }
@@ -99,7 +104,7 @@ class InteropWriteTest {
                 int fh = v.open(path, RW);
                 v.write(fh, at, chunk, 0, chunk.length);
                 v.close(fh);
-                byte[] now = java.util.Arrays.copyOf(old, Math.max(old.length, at + chunk.length));
+                byte[] now = Arrays.copyOf(old, Math.max(old.length, at + chunk.length));
                 System.arraycopy(chunk, 0, now, at, chunk.length);
                 files.put(path, now);
             }
@@ -108,14 +113,14 @@ class InteropWriteTest {
             v.write(fh, 0, " and more".getBytes(), 0, 9);
             v.close(fh);
             byte[] before = files.get("/short.txt");
-            byte[] appended = java.util.Arrays.copyOf(before, before.length + 9);
+            byte[] appended = Arrays.copyOf(before, before.length + 9);
             System.arraycopy(" and more".getBytes(), 0, appended, before.length, 9);
             files.put("/short.txt", appended);
             String cut = paths.get(0);
             fh = v.open(cut, RW);
             v.truncate(fh, 100);
             v.close(fh);
-            files.put(cut, java.util.Arrays.copyOf(files.get(cut), 100));
+            files.put(cut, Arrays.copyOf(files.get(cut), 100));
             // renames within and across directories, of files and of a directory
             v.rename("/short.txt", "/UPPER/renamed short.txt");
             files.put("/UPPER/renamed short.txt", files.remove("/short.txt"));
@@ -152,8 +157,8 @@ class InteropWriteTest {
         try (FileDevice dev = new FileDevice(img)) {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
             assertEquals("NEWLABEL", v.label());
-            assertEquals(v.stat("/UPPER").modified(), java.time.LocalDateTime.of(2026, 1, 1, 1, 2, 2)
-                    .toEpochSecond(java.time.ZoneOffset.UTC));
+            assertEquals(v.stat("/UPPER").modified(), LocalDateTime.of(2026, 1, 1, 1, 2, 2)
+                    .toEpochSecond(ZoneOffset.UTC));
         }
     }
 }
