@@ -14,7 +14,14 @@ import org.microsim.abi.fs.FsRequest;
 /**
  * The filesystem protocol served from a {@link FatVolume}: a request in, the reply message out, with no IPC
  * of its own, so the task's loop is "receive, {@link #handle}, reply" and this class is tested without a
- * kernel.
+ * kernel. The task's loop is then, in essence:
+ *
+ * <pre>{@code
+ * Received call = sys.receive(Sys.FOREVER, port).orThrow();
+ * if (call.isCall()) {
+ *     sys.reply(call.replyRight(), server.handle(call.message(), SysLease.of(sys, call)));
+ * }
+ * }</pre>
  *
  * <p>Bulk data moves through the request's lease in chunks of {@value #CHUNK} bytes, so a 64 MiB read costs
  * a 4 MiB buffer, not a 64 MiB one, while the volume still sees large contiguous requests. Every failure is a
