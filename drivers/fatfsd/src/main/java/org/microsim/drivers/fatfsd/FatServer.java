@@ -13,8 +13,7 @@ import org.microsim.abi.fs.FsRequest;
 
 /**
  * The filesystem protocol served from a {@link FatVolume}: a request in, the reply message out, with no IPC
- * of its own, so the task's loop is "receive, {@link #handle}, reply" and this class is tested without a
- * kernel. The task's loop is then, in essence:
+ * of its own, so that it is tested without a kernel and the task's IPC loop is, in essence:
  *
  * <pre>{@code
  * Received call = sys.receive(Sys.FOREVER, port).orThrow();
