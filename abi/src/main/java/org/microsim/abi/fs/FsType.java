@@ -1,0 +1,31 @@
+package org.microsim.abi.fs;
+
+import org.microsim.abi.MalformedException;
+
+/** The FAT variant of a volume; the wire code is the number of bits per FAT entry. */
+public enum FsType {
+    FAT12(12),
+    FAT16(16),
+    FAT32(32);
+
+    private final int code;
+
+    FsType(int code) {
+        this.code = code;
+    }
+
+    /** The wire code: 12, 16 or 32. */
+    public int code() {
+        return code;
+    }
+
+    /** The type with wire code {@code code}. */
+    public static FsType fromCode(int code) throws MalformedException {
+        for (FsType t : values()) {
+            if (t.code == code) {
+                return t;
+            }
+        }
+        throw new MalformedException("unknown filesystem type " + code);
+    }
+}

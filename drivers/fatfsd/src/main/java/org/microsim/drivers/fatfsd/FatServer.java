@@ -1,0 +1,168 @@
+package org.microsim.drivers.fatfsd;
+
+import java.util.List;
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
+import org.microsim.abi.WireWriter;
+import org.microsim.abi.fs.FileStat;
+import org.microsim.abi.fs.FsError;
+import org.microsim.abi.fs.FsException;
+import org.microsim.abi.fs.FsReplies;
+import org.microsim.abi.fs.FsRequest;
+
+/**
+ * The filesystem protocol served from a {@link FatVolume}: a request in, the reply message out, with no IPC
+ * of its own, so that it is tested without a kernel and the task's IPC loop is, in essence:
+ *
+ * <pre>{@code
+ * Received call = sys.receive(Sys.FOREVER, port).orThrow();
+ * if (call.isCall()) {
+ *     sys.reply(call.replyRight(), server.handle(call.message(), SysLease.of(sys, call)));
+ * }
+ * }</pre>
+ *
+ * <p>Bulk data moves through the request's lease in chunks of {@value #CHUNK} bytes, so a 64 MiB read costs
+ * a 4 MiB buffer, not a 64 MiB one, while the volume still sees large contiguous requests. Every failure is a
+ * {@code REPLY_ERROR} with an {@link FsError} code: undecodable requests and lease problems are
+ * {@link FsError#INVALID_REQUEST}; a runtime exception out of the library (a defect, not an input) is answered
+ * as {@link FsError#IO_ERROR} naming it, because an exception escaping the server would crash the task.
+ */
+public final class FatServer {
+    static final int CHUNK = 4 << 20;
+
+    private final FatVolume volume;
+
+    /** Serves {@code volume}. */
+    public FatServer(FatVolume volume) {
+        this.volume = volume;
+    }
+
+    /** Decodes and serves {@code request}; never throws. */
+    public Message handle(Message request, LeaseAccess lease) {
+        FsRequest decoded;
+        try {
+            decoded = FsRequest.decode(request);
+        } catch (MalformedException e) {
+            return Replies.error(FsError.INVALID_REQUEST.code(), "malformed request: " + e.getMessage());
+        }
+        return handle(decoded, lease);
+    }
+
+    /** Serves a decoded request; never throws. */
+    public Message handle(FsRequest request, LeaseAccess lease) {
+        try {
+            return serve(request, lease);
+        } catch (FsException e) {
+            return FsReplies.error(e);
+        } catch (RuntimeException e) {
+            return Replies.error(FsError.IO_ERROR.code(), "internal error serving " + request + ": " + e);
+        }
+    }
+
+    private Message serve(FsRequest request, LeaseAccess lease) throws FsException {
+        return switch (request) {
+            case FsRequest.Open o -> Replies.ok(new FsReplies.Opened(volume.open(o.path(), o.flags())).encode());
+            case FsRequest.Read r -> transferred(read(r, lease));
+            case FsRequest.Write w -> transferred(write(w, lease));
+            case FsRequest.Truncate t -> {
+                volume.truncate(t.fh(), t.size());
+                yield Replies.ok();
+            }
+            case FsRequest.Close c -> {
+                volume.close(c.fh());
+                yield Replies.ok();
+            }
+            case FsRequest.Stat s -> Replies.ok(volume.stat(s.path()).write(new WireWriter()).toByteArray());
+            case FsRequest.ReadDir d -> Replies.ok(readDir(d, lease).encode());
+            case FsRequest.Mkdir m -> {
+                volume.mkdir(m.path());
+                yield Replies.ok();
+            }
+            case FsRequest.Unlink u -> {
+                volume.unlink(u.path());
+                yield Replies.ok();
+            }
+            case FsRequest.Rmdir r -> {
+                volume.rmdir(r.path());
+                yield Replies.ok();
+            }
+            case FsRequest.Rename r -> {
+                volume.rename(r.from(), r.to());
+                yield Replies.ok();
+            }
+            case FsRequest.Sync s -> {
+                volume.sync();
+                yield Replies.ok();
+            }
+            case FsRequest.StatFs s -> Replies.ok(volume.statfs().encode());
+        };
+    }
+
+    private static Message transferred(int bytes) {
+        return Replies.ok(new FsReplies.Transferred(bytes).encode());
+    }
+
+    private static void needLease(LeaseAccess lease, long length) throws FsException {
+        if (length < 0 || lease.size() < length) {
+            throw new FsException(FsError.INVALID_REQUEST, "lease of " + lease.size() + " bytes for a transfer of "
+                    + Integer.toUnsignedString((int) length) + " bytes");
+        }
+    }
+
+    private int read(FsRequest.Read r, LeaseAccess lease) throws FsException {
+        needLease(lease, r.length());
+        byte[] buf = new byte[Math.min(CHUNK, r.length())];
+        int done = 0;
+        while (done < r.length()) {
+            int n = volume.read(r.fh(), r.offset() + done, buf, 0, Math.min(buf.length, r.length() - done));
+            lease.write(done, buf, 0, n);
+            done += n;
+            if (n < buf.length) {
+                break;
+            }
+        }
+        return done;
+    }
+
+    private int write(FsRequest.Write w, LeaseAccess lease) throws FsException {
+        needLease(lease, w.length());
+        byte[] buf = new byte[Math.min(CHUNK, w.length())];
+        int done = 0;
+        while (done < w.length()) {
+            int n = Math.min(buf.length, w.length() - done);
+            lease.read(done, buf, 0, n);
+            volume.write(w.fh(), w.offset() + done, buf, 0, n);
+            done += n;
+        }
+        return done;
+    }
+
+    private FsReplies.DirPage readDir(FsRequest.ReadDir d, LeaseAccess lease) throws FsException {
+        List<FileStat> all = volume.list(d.path());
+        if (d.start() < 0 || d.start() > all.size()) {
+            throw new FsException(FsError.INVALID_REQUEST, "readdir start " + Integer.toUnsignedString(d.start())
+                    + " past the " + all.size() + " entries");
+        }
+        WireWriter w = new WireWriter();
+        int count = 0;
+        for (int i = d.start(); i < all.size(); i++) {
+            int before = w.size();
+            all.get(i).write(w);
+            if (w.size() > lease.size()) {
+                if (count == 0) {
+                    throw new FsException(FsError.INVALID_REQUEST, "lease of " + lease.size()
+                            + " bytes cannot hold entry " + i + " (" + (w.size() - before) + " bytes)");
+                }
+                byte[] bytes = w.toByteArray();
+                lease.write(0, bytes, 0, before);
+                return new FsReplies.DirPage(count, before, true);
+            }
+            count++;
+        }
+        if (w.size() > 0) {
+            lease.write(0, w.toByteArray(), 0, w.size());
+        }
+        return new FsReplies.DirPage(count, w.size(), false);
+    }
+}
