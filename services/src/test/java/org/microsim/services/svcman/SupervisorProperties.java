@@ -22,7 +22,7 @@ import org.microsim.abi.svc.ServiceState;
 class SupervisorProperties {
     private static final List<String> NAMES = List.of("a", "b", "c", "d", "e", "f", "g");
 
-    @Property(tries = 200)
+    @Property(tries = 150)
     void theSupervisorFollowsItsModel(@ForAll("chains") ActionChain<SupervisorWorld> chain) {
         chain.withInvariant("model", SupervisorWorld::checkInvariants).run();
     }
