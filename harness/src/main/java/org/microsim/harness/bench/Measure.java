@@ -1,0 +1,38 @@
+package org.microsim.harness.bench;
+
+import java.util.Arrays;
+import java.util.function.LongSupplier;
+
+/**
+ * Timing for the end-to-end benchmarks: a warm-up round, then the median of several rounds, each round
+ * returning the nanoseconds it measured itself (so set-up stays out of the figure). Benchmarks are programs
+ * that print ratios against a baseline run in the same JVM; nothing here asserts a time.
+ */
+final class Measure {
+    private Measure() {
+    }
+
+    /** The median of {@code rounds} runs of {@code round}, after one discarded warm-up run. */
+    static long median(int rounds, LongSupplier round) {
+        round.getAsLong();
+        long[] times = new long[rounds];
+        for (int i = 0; i < rounds; i++) {
+            times[i] = round.getAsLong();
+        }
+        Arrays.sort(times);
+        return times[rounds / 2];
+    }
+
+    static int intArg(String[] args, int index, int fallback) {
+        try {
+            return args.length > index ? Integer.parseInt(args[index]) : fallback;
+        } catch (NumberFormatException e) {
+            System.err.println("not a number: " + args[index] + "; using " + fallback);
+            return fallback;
+        }
+    }
+
+    static String perSecond(double count, long nanos) {
+        return String.format("%,.0f/s", count * 1e9 / nanos);
+    }
+}

@@ -1,0 +1,201 @@
+package org.microsim.kernel;
+
+import java.util.ArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The parallel scheduler: every task runs on its own thread whenever it is not blocked, and virtual time is
+ * the wall clock since boot (the one place in the kernel that reads it). Timers (device events, and nothing
+ * else: task deadlines are waited for directly) fire on one timer thread, under the kernel lock like any
+ * other kernel code. Not reproducible; that is what it is for: real races, and speed.
+ *
+ * <p>A blocked task parks on its own; {@link #wake} only marks it and queues it, and {@link #exit} unparks
+ * the queued tasks once the kernel lock is free. A call and its reply thus cost two unparks, as a
+ * SynchronousQueue hand-off does, and no thread ever wakes up only to wait for the lock.
+ */
+final class FreeScheduler extends Scheduler {
+    private final long origin = System.nanoTime();
+    private final Timers timers = new Timers();
+    private final Condition timerWork = lock.newCondition();
+    /** Tasks not blocked: running, or woken and about to run. */
+    private final AtomicInteger running = new AtomicInteger();
+    /** Tasks woken under the lock, to unpark after it is released. */
+    private ArrayList<Task> toWake = new ArrayList<>();
+    private final Thread timerThread;
+    private boolean closed;
+
+    FreeScheduler() {
+        timerThread = Thread.ofPlatform().daemon().name("sim-timers").start(this::runTimers);
+    }
+
+    @Override
+    public long now() {
+        return System.nanoTime() - origin;
+    }
+
+    @Override
+    public Scheduled schedule(long atNanos, Runnable action) {
+        enter();
+        try {
+            Timers.Entry e = timers.add(atNanos, action);
+            timerWork.signalAll();
+            return e;
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    void exit() {
+        if (toWake.isEmpty()) {
+            lock.unlock();
+            return;
+        }
+        ArrayList<Task> woken = toWake;
+        toWake = new ArrayList<>(2);
+        lock.unlock();
+        for (Task t : woken) {
+            LockSupport.unpark(t.thread);
+        }
+    }
+
+    /** Counts a new task as running from the moment it is created, so settle never misses it. */
+    void admit(Task task) {
+        running.incrementAndGet();
+    }
+
+    @Override
+    void started(Task task) {
+    }
+
+    @Override
+    boolean block(Task task, long deadline) {
+        task.waiting = true;
+        running.decrementAndGet();
+        exit();
+        try {
+            while (task.waiting) {
+                if (deadline == Long.MAX_VALUE) {
+                    LockSupport.park(this);
+                } else {
+                    long left = deadline - now();
+                    if (left <= 0) {
+                        break;
+                    }
+                    LockSupport.parkNanos(this, left);
+                }
+            }
+        } finally {
+            enter();
+        }
+        if (task.waiting) {
+            // The deadline passed and nobody woke it meanwhile (wake runs under the lock we hold now).
+            task.waiting = false;
+            running.incrementAndGet();
+            return true;
+        }
+        return false;
+    }
+
+    @Override
+    void wake(Task task) {
+        if (task.waiting) {
+            task.waiting = false;
+            running.incrementAndGet();
+            toWake.add(task);
+        }
+    }
+
+    @Override
+    void switchPoint(Task task) {
+    }
+
+    @Override
+    void ended(Task task) {
+        running.decrementAndGet();
+    }
+
+    @Override
+    void settle(long quietNanos, long maxNanos) {
+        long end = now() + maxNanos;
+        long quietSince = -1;
+        enter();
+        try {
+            while (now() < end) {
+                Timers.Entry next = timers.peek();
+                boolean idle = running.get() == 0 && (next == null || next.time - now() > quietNanos);
+                if (!idle) {
+                    quietSince = -1;
+                } else if (quietSince < 0) {
+                    quietSince = now();
+                } else if (now() - quietSince >= Math.min(quietNanos, TimeUnit.MILLISECONDS.toNanos(20))) {
+                    return;
+                }
+                timerWork.awaitNanos(TimeUnit.MILLISECONDS.toNanos(1));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    void advance(long nanos) {
+        long end = now() + nanos;
+        enter();
+        try {
+            long left;
+            while ((left = end - now()) > 0) {
+                timerWork.awaitNanos(left);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    void close() {
+        enter();
+        try {
+            closed = true;
+            timerWork.signalAll();
+        } finally {
+            exit();
+        }
+    }
+
+    @Override
+    long switches() {
+        return 0;
+    }
+
+    private void runTimers() {
+        enter();
+        try {
+            while (!closed) {
+                Timers.Entry next = timers.peek();
+                if (next == null) {
+                    timerWork.awaitUninterruptibly();
+                } else if (next.time <= now()) {
+                    timers.poll();
+                    next.action.run();
+                    // Unpark what the action woke before waiting again (exit and re-enter).
+                    exit();
+                    enter();
+                } else {
+                    timerWork.awaitNanos(next.time - now());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            exit();
+        }
+    }
+}

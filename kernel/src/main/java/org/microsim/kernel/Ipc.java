@@ -1,0 +1,552 @@
+package org.microsim.kernel;
+
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Handle;
+import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.Lease;
+import org.microsim.abi.LeaseInfo;
+import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.Received;
+import org.microsim.abi.ReplyRight;
+import org.microsim.abi.Result;
+import org.microsim.abi.Rights;
+import org.microsim.abi.SysError;
+import org.microsim.abi.TaskId;
+import org.microsim.abi.WireWriter;
+
+/**
+ * Message passing: send, receive, call, reply, leases and name lookup. Every method runs with the kernel
+ * lock held and returns an error value for every bad argument; blocking goes through the scheduler and is
+ * always followed by a re-check (a wakeup says "look again", not "it happened").
+ *
+ * <pre>
+ *  send ──▶ [port queue, bounded] ──▶ receive (oldest head among the ports asked)
+ *  call ──▶ [port queue] ──▶ receive: CallRecord RECEIVED, ReplyRight to the server
+ *   ▲                                          │
+ *   └──────────── reply: ANSWERED, wake ◀──────┘   (or FAILED: timeout, death, port closed)
+ * </pre>
+ */
+final class Ipc {
+    private final Kernel k;
+    /** Tasks blocked in lookup, by the name they wait for. */
+    private final java.util.Map<String, List<Task>> nameWaiters = new java.util.HashMap<>();
+
+    Ipc(Kernel kernel) {
+        this.k = kernel;
+    }
+
+    // ------------------------------------------------------------------ checks shared by the calls
+
+    /** The port a handle lets this task send to. */
+    private Result<Port> target(Task t, Handle h) {
+        if (h == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "handle is null");
+        }
+        HandleTable.Entry e = t.handles.get(h.slot());
+        if (e == null) {
+            return Result.err(ErrorCode.BAD_HANDLE, "no handle " + h + " in task " + t.name);
+        }
+        if (!e.rights().canSend()) {
+            return Result.err(ErrorCode.NO_RIGHT, "handle " + h + " has no send right");
+        }
+        Port p = e.port();
+        if (p.closed) {
+            return Result.err(gone(p));
+        }
+        if (p.kind == Port.Kind.DEVICE) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "device port " + p.name() + " accepts no messages");
+        }
+        return Result.ok(p);
+    }
+
+    /** The error for using a handle whose port is gone: names the generation that replaced it, if any. */
+    SysError gone(Port p) {
+        long now = k.currentGeneration(p.name());
+        return new SysError(ErrorCode.PEER_DIED, "port " + p.name() + " generation " + p.generation + " is gone"
+                + (now > 0 ? "; look it up again" : ""), now);
+    }
+
+    /** The handles a message transfers, checked: each must exist and carry the grant right. */
+    private Result<List<HandleTable.Entry>> outgoing(Task t, Message m) {
+        if (m == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "message is null");
+        }
+        if (m.size() > Message.MAX_INLINE) {
+            return Result.err(ErrorCode.TOO_LARGE, "message of " + m.size() + " bytes is over the "
+                    + Message.MAX_INLINE + "-byte limit: pass bulk data in a lease");
+        }
+        if (m.handles().size() > Message.MAX_HANDLES) {
+            return Result.err(ErrorCode.TOO_LARGE, m.handles().size() + " handles is over the limit of "
+                    + Message.MAX_HANDLES);
+        }
+        if (m.handles().isEmpty()) {
+            return Result.ok(List.of());
+        }
+        List<HandleTable.Entry> entries = new ArrayList<>(m.handles().size());
+        for (Handle h : m.handles()) {
+            HandleTable.Entry e = h == null ? null : t.handles.get(h.slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "cannot transfer " + h + ": no such handle");
+            }
+            if (!e.rights().canGrant()) {
+                return Result.err(ErrorCode.NO_RIGHT, "cannot transfer " + h + ": no grant right");
+            }
+            // Only a port's owner receives from it: a transferred handle never carries the receive right.
+            entries.add(new HandleTable.Entry(e.port(), e.rights().intersect(Rights.SEND_GRANT)));
+        }
+        return Result.ok(entries);
+    }
+
+    private Result<List<Handle>> install(Task t, List<HandleTable.Entry> entries) {
+        if (entries.isEmpty()) {
+            return Result.ok(List.of());
+        }
+        List<Handle> local = new ArrayList<>(entries.size());
+        for (HandleTable.Entry e : entries) {
+            int slot = t.handles.add(e);
+            if (slot < 0) {
+                local.forEach(h -> t.handles.remove(h.slot()));
+                return Result.err(ErrorCode.UNAVAILABLE, "task " + t.name + " has no free handle slot");
+            }
+            local.add(new Handle(slot));
+        }
+        return Result.ok(local);
+    }
+
+    private void enqueue(Port p, Envelope e) {
+        p.queue.addLast(e);
+        if (e.counted()) {
+            p.counted++;
+        }
+        Task owner = p.owner;
+        if (owner != null && owner.receivingOn != null) {
+            for (Port q : owner.receivingOn) {
+                if (q == p) {
+                    k.scheduler.wake(owner);
+                    break;
+                }
+            }
+        }
+    }
+
+    private void checkKilled(Task t) {
+        if (t.killed) {
+            throw new TaskKilled();
+        }
+    }
+
+    /** Blocks the task, showing {@code what} in ps. Returns true when the deadline passed. */
+    private boolean await(Task t, long deadline, String what) {
+        t.state = TaskState.BLOCKED;
+        t.waitingFor = what;
+        boolean expired = k.scheduler.block(t, deadline);
+        if (t.alive()) {
+            t.state = TaskState.READY;
+            t.waitingFor = "";
+        }
+        checkKilled(t);
+        return expired;
+    }
+
+    Result<Void> sleep(Task t, long deadline) {
+        while (k.scheduler.now() < deadline) {
+            await(t, deadline, "sleep");
+        }
+        return Result.ok(null);
+    }
+
+    // ------------------------------------------------------------------ send / receive
+
+    Result<Void> send(Task t, Handle to, Message m) {
+        Result<Port> target = target(t, to);
+        if (!(target instanceof Result.Ok<Port>(Port p))) {
+            return Result.err(target.errorOrNull());
+        }
+        Result<List<HandleTable.Entry>> handles = outgoing(t, m);
+        if (!(handles instanceof Result.Ok<List<HandleTable.Entry>>(var entries))) {
+            return Result.err(handles.errorOrNull());
+        }
+        if (m.lease() != null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "a lease lives for the length of a call: use call");
+        }
+        if (p.kind == Port.Kind.KERNEL) {
+            k.portServer.handle(t, m.msgId(), m.data(), entries);
+            return Result.ok(null);
+        }
+        if (p.counted >= p.capacity) {
+            return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
+        }
+        long seq = k.nextSeq++;
+        enqueue(p, new Envelope(seq, t.id, m.msgId(), m.data(), entries, null, true, null));
+        if (k.trace.enabled()) {
+            k.record(t, TraceEvent.Kind.SEND, "to " + p.name() + " id " + m.msgId() + " " + m.size() + "B", seq);
+        }
+        return Result.ok(null);
+    }
+
+    /** A message from the kernel itself (notification, interrupt): never refused for a full queue. */
+    void postFromKernel(Port p, int msgId, byte[] data, List<HandleTable.Entry> handles) {
+        postFromKernel(p, msgId, data, handles, null);
+    }
+
+    private void postFromKernel(Port p, int msgId, byte[] data, List<HandleTable.Entry> handles, IrqBinding irq) {
+        if (p.closed) {
+            return;
+        }
+        enqueue(p, new Envelope(k.nextSeq++, TaskId.KERNEL, msgId, data, handles, null, false, irq));
+    }
+
+    Result<Received> receive(Task t, long deadline, Handle[] handles) {
+        if (handles == null || handles.length == 0 || handles.length > 64) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "receive needs 1 to 64 port handles");
+        }
+        Port[] ports = new Port[handles.length];
+        for (int i = 0; i < handles.length; i++) {
+            HandleTable.Entry e = handles[i] == null ? null : t.handles.get(handles[i].slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handles[i] + " in task " + t.name);
+            }
+            if (!e.rights().canReceive()) {
+                return Result.err(ErrorCode.NO_RIGHT, "handle " + handles[i] + " has no receive right");
+            }
+            if (e.port().closed) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " was unregistered");
+            }
+            ports[i] = e.port();
+        }
+        while (true) {
+            int best = -1;
+            long bestSeq = Long.MAX_VALUE;
+            for (int i = 0; i < ports.length; i++) {
+                Envelope head = ports[i].queue.peekFirst();
+                if (head != null && head.seq() < bestSeq) {
+                    best = i;
+                    bestSeq = head.seq();
+                }
+            }
+            if (best >= 0) {
+                return deliver(t, ports[best], handles[best]);
+            }
+            if (ports[0].closed) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + ports[0].name() + " was unregistered");
+            }
+            if (k.scheduler.now() >= deadline) {
+                return Result.err(ErrorCode.TIMED_OUT, "no message within the timeout");
+            }
+            t.receivingOn = ports;
+            try {
+                await(t, deadline, "receive " + ports[0].name() + (ports.length > 1 ? " +" + (ports.length - 1) : ""));
+            } finally {
+                t.receivingOn = null;
+            }
+        }
+    }
+
+    private Result<Received> deliver(Task t, Port p, Handle via) {
+        Envelope e = p.queue.pollFirst();
+        if (e.counted()) {
+            p.counted--;
+        }
+        if (e.irq() != null) {
+            e.irq().pending = false;
+        }
+        Result<List<Handle>> local = install(t, e.handles());
+        if (!(local instanceof Result.Ok<List<Handle>>(var handles))) {
+            if (e.call() != null) {
+                fail(e.call(), local.errorOrNull());
+            }
+            return Result.err(local.errorOrNull());
+        }
+        ReplyRight right = null;
+        LeaseInfo lease = null;
+        CallRecord call = e.call();
+        if (call != null) {
+            call.state = CallRecord.State.RECEIVED;
+            call.holder = t;
+            t.heldCalls().put(call.id, call);
+            right = new ReplyRight(call.id);
+            if (call.lease != null) {
+                lease = new LeaseInfo(call.lease.length(), call.lease.readable(), call.lease.writable());
+            }
+        }
+        if (k.trace.enabled()) {
+            k.record(t, TraceEvent.Kind.RECEIVE, "on " + p.name() + " id " + e.msgId() + " from " + e.sender(), e.seq());
+        }
+        return Result.ok(new Received(e.sender(), via, new Message(e.msgId(), e.data(), handles, null), right, lease));
+    }
+
+    // ------------------------------------------------------------------ call / reply
+
+    Result<Message> call(Task t, Handle to, Message m, long deadline) {
+        Result<Port> target = target(t, to);
+        if (!(target instanceof Result.Ok<Port>(Port p))) {
+            return Result.err(target.errorOrNull());
+        }
+        Result<List<HandleTable.Entry>> handles = outgoing(t, m);
+        if (!(handles instanceof Result.Ok<List<HandleTable.Entry>>(var entries))) {
+            return Result.err(handles.errorOrNull());
+        }
+        if (p.kind == Port.Kind.KERNEL) {
+            if (m.lease() != null) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "the kernel port takes no leases");
+            }
+            return Result.ok(k.portServer.handle(t, m.msgId(), m.data(), entries));
+        }
+        if (p.owner == t) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "a task cannot call its own port " + p.name()
+                    + ": it would wait for itself");
+        }
+        if (p.counted >= p.capacity) {
+            return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
+        }
+        long seq = k.nextSeq++;
+        Result<CallRecord> made = newCall(t, p, seq, m.lease());
+        if (!(made instanceof Result.Ok<CallRecord>(CallRecord call))) {
+            return Result.err(made.errorOrNull());
+        }
+        enqueue(p, new Envelope(seq, t.id, m.msgId(), m.data(), entries, call, true, null));
+        if (k.trace.enabled()) {
+            k.record(t, TraceEvent.Kind.CALL, "to " + p.name() + " id " + m.msgId() + " " + m.size() + "B"
+                    + (m.lease() == null ? "" : " lease " + m.lease().size() + "B"), seq);
+        }
+        t.pendingCall = call;
+        try {
+            while (true) {
+                switch (call.state) {
+                    case ANSWERED -> {
+                        Result<List<Handle>> local = install(t, call.replyHandles);
+                        if (!(local instanceof Result.Ok<List<Handle>>(var replyHandles))) {
+                            return Result.err(local.errorOrNull());
+                        }
+                        return Result.ok(new Message(call.replyId, call.replyData, replyHandles, null));
+                    }
+                    case FAILED -> {
+                        return Result.err(call.failure);
+                    }
+                    default -> {
+                        if (k.scheduler.now() >= deadline) {
+                            abandon(call);
+                            if (k.trace.enabled()) {
+                                k.record(t, TraceEvent.Kind.TIMEOUT, "call to " + p.name(), seq);
+                            }
+                            return Result.err(ErrorCode.TIMED_OUT, "no reply from " + p.name() + " within the timeout");
+                        }
+                        await(t, deadline, "call " + p.name());
+                    }
+                }
+            }
+        } finally {
+            t.pendingCall = null;
+        }
+    }
+
+    /** The call record, with the lease checked: a buffer of the caller's, or a window of one it holds. */
+    private Result<CallRecord> newCall(Task t, Port p, long seq, Lease lease) {
+        return switch (lease) {
+            case null -> Result.ok(new CallRecord(seq, t, p, null, 0, 0, false, false, null));
+            case Lease.Buffer b -> Result.ok(new CallRecord(seq, t, p, b.buffer(), b.offset(), b.length(), b.readable(),
+                    b.writable(), null));
+            case Lease.Forward f -> {
+                CallRecord from = f.from() == null || t.heldCalls == null ? null : t.heldCalls.get(f.from().id());
+                if (from == null || from.lease == null || !from.lease.valid()) {
+                    yield Result.err(ErrorCode.NO_CALLER, "no lease to forward: the call is not held or has none");
+                }
+                LeaseGrant parent = from.lease;
+                if (f.offset() < 0 || f.length() < 0 || f.offset() > parent.length() - f.length()) {
+                    yield Result.err(ErrorCode.INVALID_ARGUMENT, "forwarded window " + f.offset() + "+" + f.length()
+                            + " is outside the " + parent.length() + "-byte lease");
+                }
+                if ((f.readable() && !parent.readable()) || (f.writable() && !parent.writable())) {
+                    yield Result.err(ErrorCode.NO_RIGHT, "a forwarded lease cannot gain rights");
+                }
+                yield Result.ok(new CallRecord(seq, t, p, parent.buffer(), parent.base() + (int) f.offset(),
+                        (int) f.length(), f.readable(), f.writable(), parent));
+            }
+        };
+    }
+
+    Result<Void> reply(Task t, ReplyRight right, Message m) {
+        if (right == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "reply right is null");
+        }
+        CallRecord call = t.heldCalls == null ? null : t.heldCalls.get(right.id());
+        if (call == null || !call.pending()) {
+            return Result.err(ErrorCode.NO_CALLER, "reply right " + right.id()
+                    + " is unknown, already used, or its caller stopped waiting");
+        }
+        Result<List<HandleTable.Entry>> handles = outgoing(t, m);
+        if (!(handles instanceof Result.Ok<List<HandleTable.Entry>>(var entries))) {
+            return Result.err(handles.errorOrNull());
+        }
+        if (m.lease() != null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "a reply cannot carry a lease");
+        }
+        t.heldCalls.remove(right.id());
+        call.state = CallRecord.State.ANSWERED;
+        call.replyId = m.msgId();
+        call.replyData = m.data();
+        call.replyHandles = entries;
+        k.scheduler.wake(call.caller);
+        if (k.trace.enabled()) {
+            k.record(t, TraceEvent.Kind.REPLY, "to " + call.caller.name + " id " + m.msgId() + " " + m.size() + "B",
+                    call.id);
+        }
+        return Result.ok(null);
+    }
+
+    /** The server side failed the call (it died, its port closed): the caller gets {@code error}. */
+    void fail(CallRecord call, SysError error) {
+        if (!call.pending()) {
+            return;
+        }
+        if (call.holder != null && call.holder.heldCalls != null) {
+            call.holder.heldCalls.remove(call.id);
+        }
+        call.state = CallRecord.State.FAILED;
+        call.failure = error;
+        k.scheduler.wake(call.caller);
+    }
+
+    /** The caller gave up (timed out or died): the call leaves the queue, and a later reply finds no caller. */
+    void abandon(CallRecord call) {
+        if (!call.pending()) {
+            return;
+        }
+        if (call.state == CallRecord.State.QUEUED) {
+            for (Iterator<Envelope> it = call.port.queue.iterator(); it.hasNext(); ) {
+                if (it.next().call() == call) {
+                    it.remove();
+                    call.port.counted--;
+                    break;
+                }
+            }
+        }
+        fail(call, SysError.of(ErrorCode.TIMED_OUT, "the caller stopped waiting"));
+    }
+
+    // ------------------------------------------------------------------ leases
+
+    /** The lease of a call this task holds, checked for the right and the window. */
+    Result<LeaseGrant> lease(Task t, ReplyRight right, long offset, int length, boolean write) {
+        CallRecord call = right == null || t.heldCalls == null ? null : t.heldCalls.get(right.id());
+        if (call == null) {
+            return Result.err(ErrorCode.NO_CALLER, "no unanswered call with that reply right");
+        }
+        LeaseGrant g = call.lease;
+        if (g == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "the call came with no lease");
+        }
+        if (!g.valid()) {
+            return Result.err(ErrorCode.NO_CALLER, "the lease was revoked: its call ended");
+        }
+        if (write ? !g.writable() : !g.readable()) {
+            return Result.err(ErrorCode.NO_RIGHT, "the lease is not " + (write ? "writable" : "readable"));
+        }
+        if (offset < 0 || length < 0 || offset > g.length() - (long) length) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "range " + offset + "+" + length + " is outside the "
+                    + g.length() + "-byte lease");
+        }
+        return Result.ok(g);
+    }
+
+    // ------------------------------------------------------------------ names
+
+    Result<Handle> lookup(Task t, String name, long deadline, boolean waits) {
+        if (name == null || name.isEmpty() || name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 32) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "a port name has 1 to 32 bytes");
+        }
+        boolean asked = false;
+        while (true) {
+            Port p = k.ports.get(name);
+            if (p != null && p.kind == Port.Kind.TASK) {
+                if (!p.publicName) {
+                    return Result.err(ErrorCode.DENIED, "port " + name + " is private");
+                }
+                int slot = t.handles.add(new HandleTable.Entry(p, Rights.SEND));
+                return slot < 0 ? Result.err(ErrorCode.UNAVAILABLE, "no free handle slot")
+                        : Result.ok(new Handle(slot));
+            }
+            if (p != null) {
+                return Result.err(ErrorCode.DENIED, "port " + name + " belongs to the kernel");
+            }
+            if (t.lookupFailure != null) {
+                String why = t.lookupFailure;
+                t.lookupFailure = null;
+                return Result.err(ErrorCode.UNAVAILABLE, name + " is unavailable: " + why);
+            }
+            if (!waits) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "no port named " + name);
+            }
+            if (k.scheduler.now() >= deadline) {
+                return Result.err(ErrorCode.UNAVAILABLE, "no port named " + name + " appeared within the timeout");
+            }
+            if (!asked && k.resolver != null && !k.resolver.closed) {
+                postFromKernel(k.resolver, MsgIds.NOTIFY_NAME_WANTED,
+                        new KernelProtocol.NameWanted(name, t.id).encode(), List.of());
+            }
+            asked = true;
+            t.lookingUp = name;
+            nameWaiters.computeIfAbsent(name, n -> new ArrayList<>()).add(t);
+            try {
+                await(t, deadline, "lookup " + name);
+            } finally {
+                t.lookingUp = null;
+                List<Task> waiters = nameWaiters.get(name);
+                if (waiters != null) {
+                    waiters.remove(t);
+                    if (waiters.isEmpty()) {
+                        nameWaiters.remove(name);
+                    }
+                }
+            }
+        }
+    }
+
+    /** A port appeared: whoever waits for its name looks again. */
+    void portAppeared(Port p) {
+        List<Task> waiters = nameWaiters.get(p.name());
+        if (waiters != null) {
+            waiters.forEach(k.scheduler::wake);
+        }
+    }
+
+    /** The name's owner cannot be started: tasks waiting for it get UNAVAILABLE with {@code reason}. */
+    void nameUnavailable(String name, String reason) {
+        List<Task> waiters = nameWaiters.get(name);
+        if (waiters != null) {
+            for (Task w : waiters) {
+                w.lookupFailure = reason;
+                k.scheduler.wake(w);
+            }
+        }
+    }
+
+    // ------------------------------------------------------------------ interrupts
+
+    /** A device raised its line: one IRQ message to the bound port, unless one is already waiting. */
+    void interrupt(Port device) {
+        IrqBinding binding = null;
+        for (IrqBinding b : k.irqBindings) {
+            if (b.device == device) {
+                binding = b;
+            }
+        }
+        if (binding == null || binding.target.closed) {
+            k.record(null, TraceEvent.Kind.DEVICE, "interrupt from " + device.name() + " with no driver bound", 0);
+            return;
+        }
+        if (binding.pending) {
+            return;
+        }
+        binding.pending = true;
+        if (k.trace.enabled()) {
+            k.record(binding.target.owner, TraceEvent.Kind.IRQ, "from " + device.name(), 0);
+        }
+        postFromKernel(binding.target, MsgIds.IRQ, new WireWriter().i32(device.device.irq().line()).toByteArray(),
+                List.of(), binding);
+    }
+}

@@ -1,0 +1,61 @@
+package org.microsim.kernel;
+
+import java.util.ArrayDeque;
+import org.microsim.abi.PortInfo;
+
+/**
+ * A kernel object messages are sent to: a PortInfo, an owner, a bounded queue and a generation (how many
+ * times a port of this name has been registered). A port lives until its owner unregisters it or dies;
+ * after that, handles to it are stale and every use answers PEER_DIED with the generation now behind the
+ * name, so an old handle never reaches a new incarnation.
+ */
+final class Port {
+    enum Kind {
+        /** Owned and served by a task. */
+        TASK,
+        /** The kernel's own port: privileged requests, answered inline. */
+        KERNEL,
+        /** A device found on the bus: carries resources, accepts no messages. */
+        DEVICE
+    }
+
+    final long id;
+    final PortInfo info;
+    final Kind kind;
+    /** Null for kernel and device ports. */
+    final Task owner;
+    final long generation;
+    final int capacity;
+    final boolean publicName;
+    /** The hardware behind a device port; null otherwise. */
+    final HardwareDevice device;
+    final ArrayDeque<Envelope> queue = new ArrayDeque<>(4);
+    /** Messages in the queue that count against the capacity (kernel notifications do not). */
+    int counted;
+    boolean closed;
+
+    Port(long id, PortInfo info, Kind kind, Task owner, long generation, int capacity, boolean publicName,
+         HardwareDevice device) {
+        this.id = id;
+        this.info = info;
+        this.kind = kind;
+        this.owner = owner;
+        this.generation = generation;
+        this.capacity = capacity;
+        this.publicName = publicName;
+        this.device = device;
+    }
+
+    String name() {
+        return info.name();
+    }
+
+    String ownerName() {
+        return owner == null ? "kernel" : owner.name;
+    }
+
+    @Override
+    public String toString() {
+        return info.name() + "#" + generation;
+    }
+}

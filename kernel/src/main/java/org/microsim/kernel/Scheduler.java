@@ -1,0 +1,62 @@
+package org.microsim.kernel;
+
+import java.util.concurrent.locks.ReentrantLock;
+import org.microsim.kernel.machine.Timeline;
+
+/**
+ * Who runs next, and when timers fire. The kernel's IPC code is the same for both schedulers: it changes
+ * kernel state under {@link #lock}, calls {@link #wake} for a task whose wait is over and {@link #block} to
+ * wait itself, re-checking its condition after every return (wakeups may be spurious).
+ *
+ * <pre>
+ *   task thread ──syscall──▶ lock ─ IPC state change ─ wake(peer) ─ unlock ──▶ switchPoint (may hand over)
+ *                                 └─ nothing to do yet ─ block(deadline) ──▶ (other tasks run) ──▶ re-check
+ * </pre>
+ */
+abstract sealed class Scheduler implements Timeline permits DeterministicScheduler, FreeScheduler {
+    /** Guards all kernel state. Uncontended in the deterministic scheduler, where one thread runs at a time. */
+    final ReentrantLock lock = new ReentrantLock();
+
+    /** Enters the kernel: takes the lock. */
+    final void enter() {
+        lock.lock();
+    }
+
+    /**
+     * Leaves the kernel: releases the lock, then lets the tasks woken meanwhile run. Waking after the unlock
+     * means a woken task never starts by waiting for the lock its waker still holds.
+     */
+    void exit() {
+        lock.unlock();
+    }
+
+    /** A task thread begins: returns when the task may run its program. */
+    abstract void started(Task task);
+
+    /**
+     * Waits until woken or until virtual time {@code deadline} (Long.MAX_VALUE: no deadline). Called with
+     * {@link #lock} held; returns with it held. Returns true when the deadline passed.
+     */
+    abstract boolean block(Task task, long deadline);
+
+    /** Ends a task's wait. Called with {@link #lock} held. */
+    abstract void wake(Task task);
+
+    /** After a system call, without the lock: the deterministic scheduler may switch to another task here. */
+    abstract void switchPoint(Task task);
+
+    /** The task's thread is about to end: pass control on. Called without the lock. */
+    abstract void ended(Task task);
+
+    /** Runs until nothing is runnable and no timer fires within {@code quietNanos}, or {@code maxNanos} passed. */
+    abstract void settle(long quietNanos, long maxNanos);
+
+    /** Runs until virtual time has advanced by {@code nanos}, firing everything due on the way. */
+    abstract void advance(long nanos);
+
+    /** Ends the timer thread, if any. */
+    abstract void close();
+
+    /** The number of times a different task was given the CPU. */
+    abstract long switches();
+}

@@ -1,0 +1,83 @@
+package org.microsim.kernel;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import org.microsim.abi.Program;
+import org.microsim.abi.StartInfo;
+import org.microsim.abi.TaskId;
+
+/**
+ * A task's kernel state: identity, handle table, owned ports, the calls it has received and not answered,
+ * and what it waits for. Mutable fields are guarded by the kernel lock; {@code killed} and {@code state} are
+ * also read by the task's own thread outside it.
+ */
+final class Task {
+    final TaskId id;
+    final String name;
+    final Program program;
+    /** Set once at spawn, after the start handles are in the table. */
+    StartInfo start;
+    final HandleTable handles = new HandleTable();
+    final SplittableRandom random;
+    Thread thread;
+
+    /** Ports this task registered and has not unregistered. Created on first use: most tasks own one. */
+    List<Port> ownedPorts;
+    /** Calls received and not yet answered, by reply-right id. */
+    Map<Long, CallRecord> heldCalls;
+    /** The call this task is blocked in, or null. */
+    CallRecord pendingCall;
+    /** Ports this task waits to receive from, or null when it is not in receive. */
+    Port[] receivingOn;
+    /** A name this task waits for in lookup, or null. */
+    String lookingUp;
+    /** Why a lookup failed while this task waited (a name declared unavailable), or null. */
+    String lookupFailure;
+
+    volatile TaskState state = TaskState.READY;
+    /** What the task is blocked in, for {@code ps}. */
+    volatile String waitingFor = "";
+    /** Set when the task was killed or crashed from outside: its thread unwinds at its next system call. */
+    volatile boolean killed;
+    /** How the task ended, for {@code ps} and the notification. */
+    volatile String endCause = "";
+
+    // Scheduler bookkeeping, guarded by the kernel lock. {@code waiting} is volatile because a parked task
+    // in the free scheduler reads it without the lock.
+    volatile boolean waiting;
+    boolean deadlinePassed;
+    int runIndex = -1;
+
+    Task(TaskId id, String name, Program program, long seed) {
+        this.id = id;
+        this.name = name;
+        this.program = program;
+        this.random = new SplittableRandom(seed);
+    }
+
+    List<Port> ownedPorts() {
+        if (ownedPorts == null) {
+            ownedPorts = new ArrayList<>(1);
+        }
+        return ownedPorts;
+    }
+
+    Map<Long, CallRecord> heldCalls() {
+        if (heldCalls == null) {
+            heldCalls = new HashMap<>(4);
+        }
+        return heldCalls;
+    }
+
+    boolean alive() {
+        return state.alive();
+    }
+
+    @Override
+    public String toString() {
+        return name + "#" + id;
+    }
+}

@@ -1,0 +1,288 @@
+package org.microsim.kernel;
+
+import java.time.Duration;
+import java.util.function.Supplier;
+import org.microsim.abi.DmaBuffer;
+import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Handle;
+import org.microsim.abi.HandleInfo;
+import org.microsim.abi.Message;
+import org.microsim.abi.Mmio;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortOptions;
+import org.microsim.abi.Received;
+import org.microsim.abi.ReplyRight;
+import org.microsim.abi.Result;
+import org.microsim.abi.Rights;
+import org.microsim.abi.StartInfo;
+import org.microsim.abi.Sys;
+import org.microsim.abi.TaskId;
+
+/**
+ * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
+ * kernel lock, does its work in {@link Ipc} or {@link Kernel}, and passes through the scheduler's switch
+ * point on the way out: that is where the deterministic scheduler may run another task. A killed task's
+ * next system call unwinds it.
+ */
+final class TaskSys implements Sys {
+    /** Durations at least this long mean "no deadline". */
+    private static final long FOREVER_SECONDS = 1L << 40;
+
+    private final Kernel k;
+    private final Task t;
+
+    TaskSys(Kernel kernel, Task task) {
+        this.k = kernel;
+        this.t = task;
+    }
+
+    /** Runs {@code op} as a system call. */
+    private <T> Result<T> sys(Supplier<Result<T>> op) {
+        if (Thread.currentThread() != t.thread) {
+            return Result.err(ErrorCode.DENIED, "system call from a thread that is not task " + t.name + "'s");
+        }
+        if (t.killed) {
+            throw new TaskKilled();
+        }
+        Result<T> r;
+        k.scheduler.enter();
+        try {
+            r = op.get();
+        } finally {
+            k.scheduler.exit();
+        }
+        k.scheduler.switchPoint(t);
+        if (t.killed) {
+            throw new TaskKilled();
+        }
+        return r;
+    }
+
+    /** The absolute deadline for a timeout, or an error for a bad one. */
+    private Result<Long> deadline(Duration timeout) {
+        if (timeout == null) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "timeout is null");
+        }
+        if (timeout.isNegative()) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "timeout is negative: " + timeout);
+        }
+        if (timeout.getSeconds() >= FOREVER_SECONDS) {
+            return Result.ok(Long.MAX_VALUE);
+        }
+        long now = k.scheduler.now();
+        long nanos = timeout.toNanos();
+        return Result.ok(now > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : now + nanos);
+    }
+
+    @Override
+    public TaskId self() {
+        return t.id;
+    }
+
+    @Override
+    public StartInfo start() {
+        return t.start;
+    }
+
+    @Override
+    public long now() {
+        return k.scheduler.now();
+    }
+
+    @Override
+    public long random() {
+        return t.random.nextLong();
+    }
+
+    @Override
+    public Result<Handle> registerPort(PortInfo info, PortOptions options) {
+        return sys(() -> {
+            if (info == null || options == null) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "PortInfo and options are required");
+            }
+            if (options.queueCapacity() < 1 || options.queueCapacity() > PortOptions.MAX_CAPACITY) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "queue capacity must be 1 to " + PortOptions.MAX_CAPACITY);
+            }
+            return k.registerPort(t, info, options.queueCapacity(), options.publicName())
+                    .map(p -> new Handle(t.handles.add(new HandleTable.Entry(p, Rights.ALL))));
+        });
+    }
+
+    @Override
+    public Result<Void> unregisterPort(Handle port) {
+        return sys(() -> {
+            HandleTable.Entry e = port == null ? null : t.handles.get(port.slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + port);
+            }
+            if (e.port().owner != t) {
+                return Result.err(ErrorCode.DENIED, "port " + e.port().name() + " is not this task's");
+            }
+            if (e.port().closed) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " is already unregistered");
+            }
+            k.closePort(e.port());
+            return Result.ok(null);
+        });
+    }
+
+    @Override
+    public Result<Handle> lookup(String name, Duration timeout) {
+        return sys(() -> switch (deadline(timeout)) {
+            case Result.Ok<Long>(var deadline) -> k.ipc.lookup(t, name, deadline, !timeout.isZero());
+            case Result.Err<Long>(var e) -> Result.err(e);
+        });
+    }
+
+    @Override
+    public Result<Void> send(Handle to, Message message) {
+        return sys(() -> k.ipc.send(t, to, message));
+    }
+
+    @Override
+    public Result<Received> receive(Duration timeout, Handle... ports) {
+        return sys(() -> switch (deadline(timeout)) {
+            case Result.Ok<Long>(var deadline) -> k.ipc.receive(t, deadline, ports);
+            case Result.Err<Long>(var e) -> Result.err(e);
+        });
+    }
+
+    @Override
+    public Result<Message> call(Handle to, Message message, Duration timeout) {
+        return sys(() -> switch (deadline(timeout)) {
+            case Result.Ok<Long>(var deadline) -> k.ipc.call(t, to, message, deadline);
+            case Result.Err<Long>(var e) -> Result.err(e);
+        });
+    }
+
+    @Override
+    public Result<Void> reply(ReplyRight right, Message message) {
+        return sys(() -> k.ipc.reply(t, right, message));
+    }
+
+    @Override
+    public Result<Integer> leaseRead(ReplyRight right, long leaseOffset, byte[] dst, int dstOffset, int length) {
+        return sys(() -> {
+            if (dst == null || dstOffset < 0 || length < 0 || dstOffset > dst.length - length) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "destination range is outside the array");
+            }
+            return k.ipc.lease(t, right, leaseOffset, length, false).map(g -> {
+                System.arraycopy(g.buffer(), g.base() + (int) leaseOffset, dst, dstOffset, length);
+                return length;
+            });
+        });
+    }
+
+    @Override
+    public Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, byte[] src, int srcOffset, int length) {
+        return sys(() -> {
+            if (src == null || srcOffset < 0 || length < 0 || srcOffset > src.length - length) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "source range is outside the array");
+            }
+            return k.ipc.lease(t, right, leaseOffset, length, true).map(g -> {
+                System.arraycopy(src, srcOffset, g.buffer(), g.base() + (int) leaseOffset, length);
+                return length;
+            });
+        });
+    }
+
+    @Override
+    public Result<Integer> leaseRead(ReplyRight right, long leaseOffset, DmaBuffer dst, int dstOffset, int length) {
+        return sys(() -> {
+            if (dst == null || dstOffset < 0 || length < 0 || dstOffset > dst.size() - length) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "destination range is outside the DMA buffer");
+            }
+            return k.ipc.lease(t, right, leaseOffset, length, false).map(g -> {
+                dst.write(dstOffset, g.buffer(), g.base() + (int) leaseOffset, length);
+                return length;
+            });
+        });
+    }
+
+    @Override
+    public Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, DmaBuffer src, int srcOffset, int length) {
+        return sys(() -> {
+            if (src == null || srcOffset < 0 || length < 0 || srcOffset > src.size() - length) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "source range is outside the DMA buffer");
+            }
+            return k.ipc.lease(t, right, leaseOffset, length, true).map(g -> {
+                src.read(srcOffset, g.buffer(), g.base() + (int) leaseOffset, length);
+                return length;
+            });
+        });
+    }
+
+    @Override
+    public Result<Handle> duplicate(Handle handle, Rights rights) {
+        return sys(() -> {
+            HandleTable.Entry e = handle == null ? null : t.handles.get(handle.slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+            }
+            if (rights == null || !e.rights().includes(rights)) {
+                return Result.err(ErrorCode.NO_RIGHT, "a duplicate cannot have rights " + rights + " beyond "
+                        + e.rights());
+            }
+            int slot = t.handles.add(new HandleTable.Entry(e.port(), rights));
+            return slot < 0 ? Result.err(ErrorCode.UNAVAILABLE, "no free handle slot") : Result.ok(new Handle(slot));
+        });
+    }
+
+    @Override
+    public Result<Void> close(Handle handle) {
+        return sys(() -> {
+            if (handle == null || t.handles.get(handle.slot()) == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+            }
+            t.handles.remove(handle.slot());
+            return Result.ok(null);
+        });
+    }
+
+    @Override
+    public Result<HandleInfo> inspect(Handle handle) {
+        return sys(() -> {
+            HandleTable.Entry e = handle == null ? null : t.handles.get(handle.slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+            }
+            Port p = e.port();
+            return Result.ok(new HandleInfo(p.name(), p.id, p.generation, e.rights(), p.info, !p.closed));
+        });
+    }
+
+    @Override
+    public Result<Void> sleep(Duration duration) {
+        return sys(() -> switch (deadline(duration)) {
+            case Result.Ok<Long>(var deadline) -> deadline == Long.MAX_VALUE
+                    ? Result.err(ErrorCode.INVALID_ARGUMENT, "sleep needs a finite duration")
+                    : k.ipc.sleep(t, deadline);
+            case Result.Err<Long>(var e) -> Result.err(e);
+        });
+    }
+
+    @Override
+    public Result<Mmio> mapBar(Handle device, int bar) {
+        return sys(() -> k.devices.mapBar(t, device, bar));
+    }
+
+    @Override
+    public Result<DmaBuffer> allocDma(int size) {
+        return sys(() -> k.devices.allocDma(t, size));
+    }
+
+    @Override
+    public Result<Void> bindIrq(Handle device, Handle port) {
+        return sys(() -> k.devices.bindIrq(t, device, port));
+    }
+
+    @Override
+    public void log(String text) {
+        k.scheduler.enter();
+        try {
+            k.log(t, text == null ? "null" : text);
+        } finally {
+            k.scheduler.exit();
+        }
+    }
+}
