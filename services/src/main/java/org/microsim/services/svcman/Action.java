@@ -14,7 +14,10 @@ public sealed interface Action {
     record ScheduleTimer(Timer timer, long at) implements Action {
     }
 
-    /** Tasks waiting to open {@code name} get an error with {@code reason}, which starts with "unavailable: ". */
+    /**
+     * Tasks waiting to open {@code name} get {@code UNAVAILABLE} with {@code reason} (the kernel words it as
+     * "NAME is unavailable: REASON").
+     */
     record NameUnavailable(String name, String reason) implements Action {
     }
 }

@@ -238,7 +238,7 @@ public final class Supervisor {
 
     private void unavailable(String owner, String why, List<Action> actions) {
         for (String name : names.endWaitsOf(owner)) {
-            actions.add(new Action.NameUnavailable(name, "unavailable: " + why));
+            actions.add(new Action.NameUnavailable(name, why));
         }
     }
 
@@ -254,7 +254,7 @@ public final class Supervisor {
             case LOOKUP -> {
                 if (names.endWait(timer.subject(), timer.token())) {
                     String owner = names.owner(timer.subject());
-                    actions.add(new Action.NameUnavailable(timer.subject(), "unavailable: " + owner
+                    actions.add(new Action.NameUnavailable(timer.subject(), owner
                             + " did not provide " + timer.subject() + " within " + lookupTimeout / 1_000_000
                             + " ms (it is " + services.get(owner).state.word() + ")"));
                 }
@@ -269,7 +269,7 @@ public final class Supervisor {
         }
         Supervised s = services.get(owner);
         if (s.state == ServiceState.FAILED) {
-            actions.add(new Action.NameUnavailable(name, "unavailable: " + owner + " failed: " + s.detail));
+            actions.add(new Action.NameUnavailable(name, owner + " failed: " + s.detail));
             return;
         }
         long token = names.startWaiting(name);

@@ -197,15 +197,15 @@ class SupervisorTest {
         sup.on(new Event.NameWanted("p0"));
         List<Action> crash = sup.on(new Event.Crashed("partd", "bad disk"));
         assertEquals(List.of(new Action.NameUnavailable("p0",
-                "unavailable: partd failed: crashed (bad disk), restart policy is never")), crash);
+                "partd failed: crashed (bad disk), restart policy is never")), crash);
         Action failedNow = sup.on(new Event.NameWanted("p1")).getFirst();
-        assertTrue(((Action.NameUnavailable) failedNow).reason().startsWith("unavailable: partd failed"));
+        assertTrue(((Action.NameUnavailable) failedNow).reason().startsWith("partd failed"));
 
         sup.register(spec("slow", CONTRACT, List.of("s0")));
         Action.ScheduleTimer t = (Action.ScheduleTimer) sup.on(new Event.NameWanted("s0")).getFirst();
         now = t.at();
         assertEquals(List.of(new Action.NameUnavailable("s0",
-                "unavailable: slow did not provide s0 within 500 ms (it is starting)")),
+                "slow did not provide s0 within 500 ms (it is starting)")),
                 sup.on(new Event.TimerFired(t.timer())));
     }
 

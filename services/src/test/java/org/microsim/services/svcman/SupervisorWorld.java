@@ -323,7 +323,8 @@ final class SupervisorWorld {
                         latestRestart.put(t.timer().subject(), t.timer());
                     }
                 }
-                case Action.NameUnavailable u -> assertTrue(u.reason().startsWith("unavailable: "), u.reason());
+                case Action.NameUnavailable u -> assertTrue(u.reason().contains(names().stream()
+                        .filter(n -> u.name().equals("n-" + n)).findFirst().orElseThrow()), u.reason());
             }
         }
         for (String s : spawned) {
