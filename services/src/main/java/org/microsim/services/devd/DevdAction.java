@@ -2,12 +2,12 @@ package org.microsim.services.devd;
 
 /** What devd's logic wants done; its IPC loop carries these out in order. */
 public sealed interface DevdAction {
-    /** Have the service manager start {@code driver} for the port, with the port's resources granted. */
+    /** Start {@code driver} for the port, supervised, with a handle to the port (its resources) granted. */
     record StartDriver(String port, long portId, String driver) implements DevdAction {
     }
 
-    /** Have the service manager stop the driver bound to the port. */
-    record StopDriver(String port, String driver) implements DevdAction {
+    /** Stop the driver bound to the port. */
+    record StopDriver(String port, long portId, String driver) implements DevdAction {
     }
 
     /** The port left the registry (after its driver was stopped); its stored notices are dropped. */

@@ -101,7 +101,7 @@ public final class DeviceManager {
         for (PortRegistry.Entry e : registry.remove(name)) {
             Binding b = bindings.remove(e.name());
             if (b != null && b.driver() != null) {
-                actions.add(new DevdAction.StopDriver(e.name(), b.driver()));
+                actions.add(new DevdAction.StopDriver(e.name(), e.portId(), b.driver()));
             }
             notices.portGone(e.portId());
             actions.add(new DevdAction.Unregistered(e.name(), e.portId()));

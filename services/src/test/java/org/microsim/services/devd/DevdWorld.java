@@ -125,6 +125,7 @@ final class DevdWorld {
             switch (a) {
                 case DevdAction.StopDriver s -> {
                     assertEquals(boundBefore.get(s.port()), s.driver());
+                    assertEquals(ids.get(s.port()), s.portId());
                     assertEquals(started.remove(s.port()), s.driver());
                     stopping = s.port();
                 }

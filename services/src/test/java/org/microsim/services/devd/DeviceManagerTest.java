@@ -58,9 +58,9 @@ class DeviceManagerTest {
     void unplugRemovesTheSubtreeBottomUp() throws DevdException {
         machine();
         assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
-                new DevdAction.StopDriver("ahci0p1", "fatfsd"), new DevdAction.Unregistered("ahci0p1", 5),
-                new DevdAction.StopDriver("ahci0", "partd"), new DevdAction.Unregistered("ahci0", 4),
-                new DevdAction.StopDriver("00:1f.2:ahci", "ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                new DevdAction.StopDriver("ahci0p1", 5, "fatfsd"), new DevdAction.Unregistered("ahci0p1", 5),
+                new DevdAction.StopDriver("ahci0", 4, "partd"), new DevdAction.Unregistered("ahci0", 4),
+                new DevdAction.StopDriver("00:1f.2:ahci", 2, "ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
                 devd.removePort("00:1f.2:ahci"));
         assertEquals(Map.of("00:03.0:eth", "ethd"), devd.bindings());
         assertEquals(List.of(), devd.removePort("00:1f.2:ahci"), "removing an unknown port does nothing");

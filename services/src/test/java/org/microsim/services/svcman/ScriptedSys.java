@@ -31,11 +31,11 @@ import org.microsim.abi.WireWriter;
  * restart) and everything else with OK, and every kernel request and reply is recorded. When nothing more is
  * scripted and the program would wait forever, {@link Finished} ends the run.
  */
-final class ScriptedSys implements Sys {
-    static final Handle KERNEL = new Handle(0);
+public final class ScriptedSys implements Sys {
+    public static final Handle KERNEL = new Handle(0);
 
     /** Thrown from {@code receive} to end the program when the script is exhausted. */
-    static final class Finished extends RuntimeException {
+    public static final class Finished extends RuntimeException {
         Finished() {
             super("script finished");
         }
@@ -49,12 +49,14 @@ final class ScriptedSys implements Sys {
     private long seq;
     private long now;
     private int nextTask = 2;
-    final List<Message> kernelRequests = new ArrayList<>();
-    final List<String> kernelLog = new ArrayList<>();
-    final List<Message> replies = new ArrayList<>();
-    final List<String> logs = new ArrayList<>();
+    public final List<String> kernelLog = new ArrayList<>();
+    public final List<Message> replies = new ArrayList<>();
+    public final List<Message> sent = new ArrayList<>();
+    public final List<String> logs = new ArrayList<>();
+    private int nextHandle = 10;
 
-    void at(long time, TaskId sender, Message message, boolean call) {
+    /** Delivers {@code message} from {@code sender} at virtual time {@code time}, as a call or a plain send. */
+    public void at(long time, TaskId sender, Message message, boolean call) {
         script.add(new Scripted(time, seq++,
                 new Received(sender, new Handle(1), message, call ? new ReplyRight(seq) : null, null)));
     }
@@ -96,7 +98,8 @@ final class ScriptedSys implements Sys {
 
     @Override
     public Result<Void> send(Handle to, Message message) {
-        return Result.err(ErrorCode.BAD_HANDLE, "not scripted");
+        sent.add(message);
+        return Result.ok(null);
     }
 
     @Override
@@ -120,13 +123,13 @@ final class ScriptedSys implements Sys {
         if (!to.equals(KERNEL)) {
             return Result.err(ErrorCode.BAD_HANDLE, "not scripted");
         }
-        kernelRequests.add(message);
         try {
             switch (message.msgId()) {
                 case KernelProtocol.SPAWN -> {
                     KernelProtocol.Spawn s = KernelProtocol.Spawn.decode(message.data());
                     TaskId id = s.restartOf() == null ? new TaskId(nextTask++, 0) : s.restartOf().next();
-                    kernelLog.add("spawn " + s.taskName() + " " + id + " at " + now / 1_000_000 + "ms");
+                    kernelLog.add("spawn " + s.taskName() + " " + id + " at " + now / 1_000_000 + "ms"
+                            + (message.handles().isEmpty() ? "" : " with " + message.handles()));
                     return Result.ok(Replies.ok(new WireWriter().i64(id.pack()).toByteArray()));
                 }
                 case KernelProtocol.KILL -> kernelLog.add("kill " + KernelProtocol.Kill.decode(message.data()).task());
@@ -170,7 +173,7 @@ final class ScriptedSys implements Sys {
 
     @Override
     public Result<Handle> duplicate(Handle handle, Rights rights) {
-        return Result.ok(handle);
+        return Result.ok(new Handle(nextHandle++));
     }
 
     @Override
