@@ -1,6 +1,5 @@
 package org.microsim.abi.devd;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
@@ -8,20 +7,21 @@ import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
+import org.microsim.abi.svc.Page;
 
 /**
  * A request to devd. Strings are u16-length UTF-8.
  *
  * <pre>
- * 300 ADD_RULE    rule line str (devd's rule syntax)    reply: names of the ports it bound (string list)
- *                                                       errors: BAD_RULE with line, word and why
- * 301 LIST_RULES  (no bytes)                            reply: the rules in match order (string list)
+ * 300 ADD_RULE    rule line str (devd's rule syntax)    reply: the first page of the names of the ports
+ *                                                       it bound; errors: BAD_RULE with line, word and why
+ * 301 LIST_RULES  start u16                             reply: a page of the rules in match order
  * 302 SUBSCRIBE   port class u16; handle 0 = the subscriber's port for msg 100 notifications
  *                                                       reply: empty; stored notifications follow at once
- * 303 LSDEV       (no bytes)                            reply: {@link LsdevEntry#encodeList}
+ * 303 LSDEV       start u16                             reply: a page of {@link LsdevEntry}
  * </pre>
  *
- * A string list is a u16 count then strings. Replies use {@link org.microsim.abi.Replies} with
+ * Pages are {@link Page}s (strings as u16-length UTF-8). Replies use {@link org.microsim.abi.Replies} with
  * {@link DevdErrorCode} codes.
  */
 public sealed interface DevdRequest {
@@ -51,11 +51,16 @@ public sealed interface DevdRequest {
         }
     }
 
-    /** Asks for the rules in match order. */
-    record ListRules() implements DevdRequest {
+    /** Asks for the rules in match order, from the {@code start}-th on. */
+    record ListRules(int start) implements DevdRequest {
+        /** Checks the range. */
+        public ListRules {
+            checkStart(start);
+        }
+
         @Override
         public Message encode() {
-            return Message.of(LIST_RULES);
+            return Message.of(LIST_RULES, new WireWriter().u16(start).toByteArray());
         }
     }
 
@@ -67,11 +72,16 @@ public sealed interface DevdRequest {
         }
     }
 
-    /** Asks for the port tree. */
-    record Lsdev() implements DevdRequest {
+    /** Asks for the port tree, depth first, from the {@code start}-th port on. */
+    record Lsdev(int start) implements DevdRequest {
+        /** Checks the range. */
+        public Lsdev {
+            checkStart(start);
+        }
+
         @Override
         public Message encode() {
-            return Message.of(LSDEV);
+            return Message.of(LSDEV, new WireWriter().u16(start).toByteArray());
         }
     }
 
@@ -90,35 +100,32 @@ public sealed interface DevdRequest {
                 }
                 yield new AddRule(line);
             }
-            case LIST_RULES -> new ListRules();
+            case LIST_RULES -> new ListRules(r.u16("start"));
             case SUBSCRIBE -> new Subscribe(PortClass.fromCode(r.u16("port class")));
-            case LSDEV -> new Lsdev();
+            case LSDEV -> new Lsdev(r.u16("start"));
             default -> throw new MalformedException("unknown devd request " + message.msgId());
         };
         r.end("devd request " + message.msgId());
         return request;
     }
 
-    /** A string list reply payload: u16 count, then strings. */
-    static byte[] encodeStrings(List<String> strings) {
-        WireWriter w = new WireWriter().u16(strings.size());
-        strings.forEach(w::string);
-        return w.toByteArray();
+    /** A page of strings: the reply payload of ADD_RULE and LIST_RULES. */
+    static byte[] encodeStrings(List<String> strings, int start) {
+        return Page.encode(strings, start, WireWriter::string);
     }
 
     /**
-     * Decodes a string list reply payload.
+     * Decodes a page of strings.
      *
      * @throws MalformedException for a count that does not match the bytes
      */
-    static List<String> decodeStrings(byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
-        int n = r.u16("count");
-        List<String> out = new ArrayList<>(Math.min(n, 64));
-        for (int i = 0; i < n; i++) {
-            out.add(r.string("string " + i));
+    static Page<String> decodeStrings(byte[] bytes) throws MalformedException {
+        return Page.decode(bytes, r -> r.string("string"));
+    }
+
+    private static void checkStart(int start) {
+        if (start < 0 || start > 0xffff) {
+            throw new IllegalArgumentException("start " + start + " is outside 0..65535");
         }
-        r.end("string list");
-        return List.copyOf(out);
     }
 }

@@ -1,11 +1,11 @@
 package org.microsim.abi.devd;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
+import org.microsim.abi.svc.Page;
 
 /**
  * One line of {@code lsdev}: a port at its depth in the tree (0 for a root), the driver bound to it
@@ -22,13 +22,23 @@ public record LsdevEntry(int depth, PortInfo info, String driver, String state) 
         }
     }
 
-    /** The payload of an LSDEV reply: u16 count, then per entry depth u8, PortInfo (114 bytes), driver str, state str. */
-    public static byte[] encodeList(List<LsdevEntry> entries) {
-        WireWriter w = new WireWriter().u16(entries.size());
-        for (LsdevEntry e : entries) {
-            w.u8(e.depth).bytes(e.info.encode()).string(e.driver).string(e.state);
-        }
-        return w.toByteArray();
+    /** Appends the wire form: depth u8, PortInfo (114 bytes), driver str, state str. */
+    public void write(WireWriter w) {
+        w.u8(depth).bytes(info.encode()).string(driver).string(state);
+    }
+
+    /**
+     * Reads the wire form.
+     *
+     * @throws MalformedException for a short buffer or a bad PortInfo
+     */
+    public static LsdevEntry read(WireReader r) throws MalformedException {
+        return new LsdevEntry(r.u8("depth"), PortInfo.read(r), r.string("driver"), r.string("state"));
+    }
+
+    /** The payload of an LSDEV reply: the {@link Page} of {@code entries} from {@code start}. */
+    public static byte[] encodePage(List<LsdevEntry> entries, int start) {
+        return Page.encode(entries, start, (w, e) -> e.write(w));
     }
 
     /**
@@ -36,14 +46,7 @@ public record LsdevEntry(int depth, PortInfo info, String driver, String state) 
      *
      * @throws MalformedException for a count that does not match the bytes or a bad entry
      */
-    public static List<LsdevEntry> decodeList(byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
-        int n = r.u16("entry count");
-        List<LsdevEntry> out = new ArrayList<>(Math.min(n, 64));
-        for (int i = 0; i < n; i++) {
-            out.add(new LsdevEntry(r.u8("depth"), PortInfo.read(r), r.string("driver"), r.string("state")));
-        }
-        r.end("lsdev reply");
-        return List.copyOf(out);
+    public static Page<LsdevEntry> decodePage(byte[] bytes) throws MalformedException {
+        return Page.decode(bytes, LsdevEntry::read);
     }
 }

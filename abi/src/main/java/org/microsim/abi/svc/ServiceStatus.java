@@ -1,6 +1,5 @@
 package org.microsim.abi.svc;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.WireReader;
@@ -39,11 +38,9 @@ public record ServiceStatus(String name, ServiceState state, int restarts, List<
         return new ServiceStatus(name, state, restarts, deps, r.string("detail"));
     }
 
-    /** The payload of a LIST reply: u16 count, then the statuses. */
-    public static byte[] encodeList(List<ServiceStatus> statuses) {
-        WireWriter w = new WireWriter().u16(statuses.size());
-        statuses.forEach(s -> s.write(w));
-        return w.toByteArray();
+    /** The payload of a LIST reply: the {@link Page} of {@code statuses} from {@code start}. */
+    public static byte[] encodePage(List<ServiceStatus> statuses, int start) {
+        return Page.encode(statuses, start, (w, s) -> s.write(w));
     }
 
     /**
@@ -51,14 +48,7 @@ public record ServiceStatus(String name, ServiceState state, int restarts, List<
      *
      * @throws MalformedException for a count that does not match the bytes, or any bad entry
      */
-    public static List<ServiceStatus> decodeList(byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
-        int n = r.u16("status count");
-        List<ServiceStatus> out = new ArrayList<>(Math.min(n, 64));
-        for (int i = 0; i < n; i++) {
-            out.add(read(r));
-        }
-        r.end("service list");
-        return List.copyOf(out);
+    public static Page<ServiceStatus> decodePage(byte[] bytes) throws MalformedException {
+        return Page.decode(bytes, ServiceStatus::read);
     }
 }

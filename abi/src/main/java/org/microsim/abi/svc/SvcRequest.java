@@ -19,7 +19,7 @@ import org.microsim.abi.WireWriter;
  * 203 STOP      service str                  reply: empty   errors: UNKNOWN_SERVICE
  * 204 RESTART   service str                  reply: empty   errors: UNKNOWN_SERVICE
  * 205 STATUS    service str                  reply: one {@link ServiceStatus}
- * 206 LIST      (no bytes)                   reply: {@link ServiceStatus#encodeList}
+ * 206 LIST      start u16 (first item)       reply: a {@link Page} of {@link ServiceStatus}, sorted by name
  * 207 READY     (no bytes; the sender's task is the service)   reply: empty   errors: DENIED
  * </pre>
  *
@@ -128,11 +128,18 @@ public sealed interface SvcRequest {
         }
     }
 
-    /** Asks for every service's status, sorted by name. */
-    record ListAll() implements SvcRequest {
+    /** Asks for the statuses of all services, sorted by name, from the {@code start}-th on. */
+    record ListAll(int start) implements SvcRequest {
+        /** Checks the range. */
+        public ListAll {
+            if (start < 0 || start > 0xffff) {
+                throw new IllegalArgumentException("start " + start + " is outside 0..65535");
+            }
+        }
+
         @Override
         public Message encode() {
-            return Message.of(LIST);
+            return Message.of(LIST, new WireWriter().u16(start).toByteArray());
         }
     }
 
@@ -164,7 +171,7 @@ public sealed interface SvcRequest {
             case STOP -> new Stop(Names.read(r, "service name"));
             case RESTART -> new Restart(Names.read(r, "service name"));
             case STATUS -> new Status(Names.read(r, "service name"));
-            case LIST -> new ListAll();
+            case LIST -> new ListAll(r.u16("start"));
             case READY -> new Ready();
             default -> throw new MalformedException("unknown service manager request " + message.msgId());
         };

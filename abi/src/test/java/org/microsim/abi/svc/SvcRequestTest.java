@@ -60,7 +60,7 @@ class SvcRequestTest {
                 Combinators.combine(name, name, names, contract, names).as(SvcRequest.Register::new),
                 Combinators.combine(name, name).as(SvcRequest.Depend::new),
                 name.map(SvcRequest.Start::new), name.map(SvcRequest.Stop::new), name.map(SvcRequest.Restart::new),
-                name.map(SvcRequest.Status::new), Arbitraries.just(new SvcRequest.ListAll()),
+                name.map(SvcRequest.Status::new), Arbitraries.integers().between(0, 0xffff).map(SvcRequest.ListAll::new),
                 Arbitraries.just(new SvcRequest.Ready()));
     }
 
@@ -78,7 +78,7 @@ class SvcRequestTest {
         assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(299)))
                 .getMessage().contains("unknown service manager request 299"));
         assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(SvcRequest.LIST,
-                new byte[] {0}))).getMessage().contains("trailing"));
+                new byte[] {0, 0, 0}))).getMessage().contains("trailing"));
         assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(SvcRequest.START,
                 new WireWriter().string("").toByteArray())), "an empty name");
         assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(SvcRequest.START,
@@ -110,11 +110,11 @@ class SvcRequestTest {
     void statusListsRoundTripAndRejectBadCounts() throws MalformedException {
         List<ServiceStatus> list = List.of(new ServiceStatus("ahci", ServiceState.READY, 0, List.of(), ""),
                 new ServiceStatus("partd", ServiceState.FAILED, 3, List.of("ahci"), "crashed"));
-        byte[] bytes = ServiceStatus.encodeList(list);
-        assertEquals(list, ServiceStatus.decodeList(bytes));
+        byte[] bytes = ServiceStatus.encodePage(list, 0);
+        assertEquals(new Page<>(2, 0, list), ServiceStatus.decodePage(bytes));
         byte[] moreClaimed = bytes.clone();
-        moreClaimed[0] = 3;
-        assertThrows(MalformedException.class, () -> ServiceStatus.decodeList(moreClaimed));
-        assertArrayEquals(new byte[] {0, 0}, ServiceStatus.encodeList(List.of()));
+        moreClaimed[4] = 3;
+        assertThrows(MalformedException.class, () -> ServiceStatus.decodePage(moreClaimed));
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, ServiceStatus.encodePage(List.of(), 0));
     }
 }

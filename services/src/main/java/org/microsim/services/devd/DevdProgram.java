@@ -205,7 +205,8 @@ public final class DevdProgram implements Program {
     private void notify(DevdAction.Notify n) {
         Handle to = subscribers.get(n.subscriber());
         Handle driver = portHandles.get(n.portId());
-        Handle copy = driver == null ? null : sys.duplicate(driver, Rights.SEND).orNull();
+        // A transferred handle must carry the grant right; the subscriber may pass the driver on in turn.
+        Handle copy = driver == null ? null : sys.duplicate(driver, Rights.SEND_GRANT).orNull();
         if (to == null || copy == null) {
             return;
         }

@@ -56,13 +56,15 @@ public final class DevdRequestHandler {
                         bound.add(s.port());
                     }
                 });
-                yield new Outcome(Replies.ok(DevdRequest.encodeStrings(bound)), actions);
+                yield new Outcome(Replies.ok(DevdRequest.encodeStrings(bound, 0)), actions);
             }
             case DevdRequest.ListRules l -> new Outcome(
-                    Replies.ok(DevdRequest.encodeStrings(devices.rules().stream().map(Rule::toString).toList())),
+                    Replies.ok(DevdRequest.encodeStrings(devices.rules().stream().map(Rule::toString).toList(),
+                            l.start())),
                     List.of());
             case DevdRequest.Subscribe s -> new Outcome(Replies.ok(), devices.subscribe(subscriber, s.portClass()));
-            case DevdRequest.Lsdev l -> new Outcome(Replies.ok(LsdevEntry.encodeList(devices.lsdev())), List.of());
+            case DevdRequest.Lsdev l ->
+                    new Outcome(Replies.ok(LsdevEntry.encodePage(devices.lsdev(), l.start())), List.of());
         };
     }
 }

@@ -60,7 +60,8 @@ public final class RequestHandler {
                     supervisor.status(s.service()).write(w);
                     yield Outcome.of(Replies.ok(w.toByteArray()));
                 }
-                case SvcRequest.ListAll l -> Outcome.of(Replies.ok(ServiceStatus.encodeList(supervisor.statuses())));
+                case SvcRequest.ListAll l ->
+                        Outcome.of(Replies.ok(ServiceStatus.encodePage(supervisor.statuses(), l.start())));
                 case SvcRequest.Ready r -> {
                     if (senderService == null) {
                         yield Outcome.of(Replies.error(SvcErrorCode.DENIED.code(),

@@ -43,12 +43,12 @@ class DevdProgramTest {
                 .encode().data(), List.of(new Handle(50)), null), true);
         port(2 * MS, 3, new TaskId(5, 0), new PortInfo("disk0.fs", PortClass.FILESYSTEM, 0, "00:1f.2:ahci", 0, 0,
                 0, null));
-        sys.at(3 * MS, VFS, new DevdRequest.Lsdev().encode(), true);
+        sys.at(3 * MS, VFS, new DevdRequest.Lsdev(0).encode(), true);
         sys.at(100 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED,
                 new KernelProtocol.TaskEvent(new TaskId(2, 0), "ahci#2", "boom").encode()), false);
         sys.at(200 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_PORT_REMOVED,
                 new KernelProtocol.PortEvent(2, 1, TaskId.KERNEL, ahci).encode()), false);
-        sys.at(201 * MS, VFS, new DevdRequest.Lsdev().encode(), true);
+        sys.at(201 * MS, VFS, new DevdRequest.Lsdev(0).encode(), true);
         assertThrows(ScriptedSys.Finished.class, () -> new DevdProgram(DefaultRules.rules()).run(sys));
 
         assertEquals(List.of("request 32", "spawn ahci#2 2.0 at 0ms with [h10]", "spawn ahci#2 2.1 at 110ms with [h12]",
@@ -60,8 +60,8 @@ class DevdProgramTest {
                 pcie0: bus pcie_root 0000:0000 - - -
                   00:1f.2:ahci storage_controller ahci 8086:2922 DMA|IRQ|MMIO ahci ready
                     disk0.fs filesystem 0x00 0000:0000 - - -
-                """, Lsdev.render(LsdevEntry.decodeList(sys.replies.get(2).data())));
+                """, Lsdev.render(LsdevEntry.decodePage(sys.replies.get(2).data()).items()));
         assertEquals("pcie0: bus pcie_root 0000:0000 - - -\n",
-                Lsdev.render(LsdevEntry.decodeList(sys.replies.get(3).data())));
+                Lsdev.render(LsdevEntry.decodePage(sys.replies.get(3).data()).items()));
     }
 }

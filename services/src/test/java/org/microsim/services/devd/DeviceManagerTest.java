@@ -125,13 +125,13 @@ class DeviceManagerTest {
 
         DevdRequestHandler.Outcome add = handler.handle(new DevdRequest.AddRule("match class=bus -> busd").encode(),
                 "init");
-        assertEquals(List.of("pcie0:"), DevdRequest.decodeStrings(add.reply().data()));
+        assertEquals(List.of("pcie0:"), DevdRequest.decodeStrings(add.reply().data()).items());
         assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd")), add.actions());
-        Message rules = handler.handle(new DevdRequest.ListRules().encode(), "init").reply();
-        assertEquals("match class=bus -> busd", DevdRequest.decodeStrings(rules.data()).getLast());
-        Message lsdev = handler.handle(new DevdRequest.Lsdev().encode(), "init").reply();
+        Message rules = handler.handle(new DevdRequest.ListRules(0).encode(), "init").reply();
+        assertEquals("match class=bus -> busd", DevdRequest.decodeStrings(rules.data()).items().getLast());
+        Message lsdev = handler.handle(new DevdRequest.Lsdev(0).encode(), "init").reply();
         assertEquals(MsgIds.REPLY_OK, lsdev.msgId());
-        List<LsdevEntry> entries = LsdevEntry.decodeList(lsdev.data());
+        List<LsdevEntry> entries = LsdevEntry.decodePage(lsdev.data()).items();
         assertEquals(devd.lsdev(), entries);
         assertEquals(List.of(new DevdAction.Notify("vfs", 6)),
                 handler.handle(new DevdRequest.Subscribe(PortClass.FILESYSTEM).encode(), "vfs").actions());

@@ -70,8 +70,8 @@ class RequestHandlerTest {
         ServiceStatus s = ServiceStatus.read(r);
         r.end("status");
         assertEquals(new ServiceStatus("partd", ServiceState.STARTING, 0, List.of("ahci"), ""), s);
-        List<ServiceStatus> all = ServiceStatus.decodeList(
-                handler.handle(new SvcRequest.ListAll().encode(), null).reply().data());
+        List<ServiceStatus> all = ServiceStatus.decodePage(
+                handler.handle(new SvcRequest.ListAll(0).encode(), null).reply().data()).items();
         assertEquals(sup.statuses(), all);
         assertTrue(handler.handle(new SvcRequest.Stop("ahci").encode(), null).actions().size() == 2);
     }

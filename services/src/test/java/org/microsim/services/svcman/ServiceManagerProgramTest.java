@@ -42,12 +42,12 @@ class ServiceManagerProgramTest {
         sys.at(1_001 * MS, new TaskId(66, 0), Message.of(MsgIds.NOTIFY_TASK_CRASHED,
                 new KernelProtocol.TaskEvent(new TaskId(3, 0), "partd", "forged").encode()), false);
         sys.at(1_020 * MS, new TaskId(2, 1), new SvcRequest.Ready().encode(), true);
-        sys.at(1_030 * MS, INIT, new SvcRequest.ListAll().encode(), true);
+        sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).encode(), true);
         run();
         assertEquals(List.of("request 32", "request 33", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
                 "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), sys.kernelLog);
         Message list = sys.replies.getLast();
-        List<ServiceStatus> statuses = ServiceStatus.decodeList(list.data());
+        List<ServiceStatus> statuses = ServiceStatus.decodePage(list.data()).items();
         assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=0 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
         assertEquals(List.of("svcman: ignored a message 11 sent without a call by 66.0"), sys.logs);
@@ -69,7 +69,7 @@ class ServiceManagerProgramTest {
     void malformedRequestsGetErrorRepliesAndTheLoopGoesOn() throws MalformedException {
         sys.at(0, INIT, Message.of(SvcRequest.START, new byte[] {1}), true);
         sys.at(0, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED, new byte[] {1, 2}), false);
-        sys.at(1, INIT, new SvcRequest.ListAll().encode(), true);
+        sys.at(1, INIT, new SvcRequest.ListAll(0).encode(), true);
         run();
         assertEquals(2, sys.replies.size());
         assertEquals(MsgIds.REPLY_ERROR, sys.replies.getFirst().msgId());
