@@ -72,6 +72,7 @@ public final class DevdProgram implements Program {
             throw new IllegalStateException("devd needs the kernel port as start handle 0");
         }
         devices = new DeviceManager(rules);
+        // Drivers reserve no names, so the lookup timeout never comes into play.
         drivers = new Supervisor(sys::now, 1);
         tasks = new SupervisedTasks(sys, kernel, drivers, this::grant);
         DevdRequestHandler requests = new DevdRequestHandler(devices);
@@ -99,6 +100,12 @@ public final class DevdProgram implements Program {
             }
             refreshDriverStates();
         }
+    }
+
+    /** {@code DRIVER#PORTID}, the driver's name cut so that the whole fits a 32-byte service name. */
+    private static String serviceName(String driver, long portId) {
+        String id = "#" + portId;
+        return driver.substring(0, Math.min(driver.length(), 32 - id.length())) + id;
     }
 
     private List<Handle> grant(String driverService) {
@@ -172,7 +179,7 @@ public final class DevdProgram implements Program {
         for (DevdAction action : actions) {
             switch (action) {
                 case DevdAction.StartDriver s -> {
-                    String service = s.driver() + "#" + s.portId();
+                    String service = serviceName(s.driver(), s.portId());
                     bound.put(service, new Bound(s.port(), s.portId()));
                     try {
                         drivers.register(new SvcRequest.Register(service, s.driver(), List.of(), DRIVER_CONTRACT,
@@ -183,7 +190,7 @@ public final class DevdProgram implements Program {
                     }
                 }
                 case DevdAction.StopDriver s -> {
-                    String service = s.driver() + "#" + s.portId();
+                    String service = serviceName(s.driver(), s.portId());
                     bound.remove(service);
                     try {
                         tasks.perform(drivers.stop(service));
