@@ -17,13 +17,16 @@ import org.microsim.abi.WireWriter;
  * @param maxBackoff     the cap of the doubling delay
  * @param minRunNanos    how long a service must stay ready for its start to count as good (resets the backoff)
  * @param startupRetries how many crashes before the service reports ready are retried; one more is {@code failed}
+ * @param startTimeout   how long a started service may take to report ready before it is killed and counted as
+ *                       crashed during start-up (0: no limit), so a service stuck starting never hangs its dependents
  * @param readyOnStart   true for a service that never reports ready: it is ready as soon as its task runs
  *
- * <p>Wire form (38 bytes): policy u8 (0 never, 1 on-crash), maxRestarts u16, window i64, initialBackoff i64,
- * maxBackoff i64, minRun i64, startupRetries u16, readyOnStart u8.
+ * <p>Wire form (46 bytes): policy u8 (0 never, 1 on-crash), maxRestarts u16, window i64, initialBackoff i64,
+ * maxBackoff i64, minRun i64, startupRetries u16, startTimeout i64, readyOnStart u8.
  */
 public record RestartContract(Policy policy, int maxRestarts, long windowNanos, long initialBackoff,
-                              long maxBackoff, long minRunNanos, int startupRetries, boolean readyOnStart) {
+                              long maxBackoff, long minRunNanos, int startupRetries, long startTimeout,
+                              boolean readyOnStart) {
 
     /** Whether a crash is answered by a restart. */
     public enum Policy {
@@ -32,14 +35,17 @@ public record RestartContract(Policy policy, int maxRestarts, long windowNanos, 
 
     private static final long MS = 1_000_000L;
 
-    /** Five restarts in ten seconds, 10 ms doubling to 1 s, good after 500 ms, three start-up retries. */
+    /**
+     * Five restarts in ten seconds, 10 ms doubling to 1 s, good after 500 ms, three start-up retries, five
+     * seconds to report ready.
+     */
     public static final RestartContract DEFAULT =
-            new RestartContract(Policy.ON_CRASH, 5, 10_000 * MS, 10 * MS, 1_000 * MS, 500 * MS, 3, false);
+            new RestartContract(Policy.ON_CRASH, 5, 10_000 * MS, 10 * MS, 1_000 * MS, 500 * MS, 3, 5_000 * MS, false);
 
     /** Validates; a bad contract built by a program is its bug and fails fast. */
     public RestartContract {
         String problem = problem(policy, maxRestarts, windowNanos, initialBackoff, maxBackoff, minRunNanos,
-                startupRetries);
+                startupRetries, startTimeout);
         if (problem != null) {
             throw new IllegalArgumentException(problem);
         }
@@ -48,18 +54,24 @@ public record RestartContract(Policy policy, int maxRestarts, long windowNanos, 
     /** The same contract with another policy. */
     public RestartContract withPolicy(Policy newPolicy) {
         return new RestartContract(newPolicy, maxRestarts, windowNanos, initialBackoff, maxBackoff, minRunNanos,
-                startupRetries, readyOnStart);
+                startupRetries, startTimeout, readyOnStart);
     }
 
     /** The same contract for a service that is ready as soon as it runs, or not. */
     public RestartContract withReadyOnStart(boolean ready) {
         return new RestartContract(policy, maxRestarts, windowNanos, initialBackoff, maxBackoff, minRunNanos,
-                startupRetries, ready);
+                startupRetries, startTimeout, ready);
+    }
+
+    /** The same contract with another start-up timeout (0: none). */
+    public RestartContract withStartTimeout(long timeout) {
+        return new RestartContract(policy, maxRestarts, windowNanos, initialBackoff, maxBackoff, minRunNanos,
+                startupRetries, timeout, readyOnStart);
     }
 
     /** Why these fields cannot form a contract, or null when they can. */
     public static String problem(Policy policy, int maxRestarts, long windowNanos, long initialBackoff,
-                                 long maxBackoff, long minRunNanos, int startupRetries) {
+                                 long maxBackoff, long minRunNanos, int startupRetries, long startTimeout) {
         if (policy == null) {
             return "restart policy is missing";
         }
@@ -69,8 +81,8 @@ public record RestartContract(Policy policy, int maxRestarts, long windowNanos, 
         if (windowNanos <= 0) {
             return "restart window must be positive";
         }
-        if (initialBackoff < 0 || minRunNanos < 0) {
-            return "backoff and minimum run time must not be negative";
+        if (initialBackoff < 0 || minRunNanos < 0 || startTimeout < 0) {
+            return "backoff, minimum run time and start timeout must not be negative";
         }
         if (maxBackoff < initialBackoff) {
             return "backoff cap " + maxBackoff + " is below the initial backoff " + initialBackoff;
@@ -81,7 +93,7 @@ public record RestartContract(Policy policy, int maxRestarts, long windowNanos, 
     /** Appends the wire form. */
     public void write(WireWriter w) {
         w.u8(policy.ordinal()).u16(maxRestarts).i64(windowNanos).i64(initialBackoff).i64(maxBackoff)
-                .i64(minRunNanos).u16(startupRetries).u8(readyOnStart ? 1 : 0);
+                .i64(minRunNanos).u16(startupRetries).i64(startTimeout).u8(readyOnStart ? 1 : 0);
     }
 
     /**
@@ -101,14 +113,16 @@ public record RestartContract(Policy policy, int maxRestarts, long windowNanos, 
         long cap = r.i64("maxBackoff");
         long minRun = r.i64("minRun");
         int startupRetries = r.u16("startupRetries");
+        long startTimeout = r.i64("startTimeout");
         int ready = r.u8("readyOnStart");
         if (ready > 1) {
             throw new MalformedException("readyOnStart must be 0 or 1");
         }
-        String problem = problem(policy, maxRestarts, window, initial, cap, minRun, startupRetries);
+        String problem = problem(policy, maxRestarts, window, initial, cap, minRun, startupRetries, startTimeout);
         if (problem != null) {
             throw new MalformedException(problem);
         }
-        return new RestartContract(policy, maxRestarts, window, initial, cap, minRun, startupRetries, ready == 1);
+        return new RestartContract(policy, maxRestarts, window, initial, cap, minRun, startupRetries, startTimeout,
+                ready == 1);
     }
 }

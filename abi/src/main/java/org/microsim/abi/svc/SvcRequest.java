@@ -12,7 +12,7 @@ import org.microsim.abi.WireWriter;
  * Names are 1..32 bytes without spaces, commas or control characters.
  *
  * <pre>
- * 200 REGISTER  name str, program str, deps list, contract (38 bytes, {@link RestartContract}), reserved list
+ * 200 REGISTER  name str, program str, deps list, contract (46 bytes, {@link RestartContract}), reserved list
  *               reply: empty                 errors: EXISTS, UNKNOWN_SERVICE (a dependency), BAD_REQUEST
  * 201 DEPEND    service str, dependency str  reply: empty   errors: UNKNOWN_SERVICE, CYCLE, BAD_REQUEST
  * 202 START     service str                  reply: empty   errors: UNKNOWN_SERVICE

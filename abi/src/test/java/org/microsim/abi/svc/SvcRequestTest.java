@@ -55,7 +55,7 @@ class SvcRequestTest {
                 Arbitraries.longs().between(0, 1_000_000), Arbitraries.longs().between(0, Long.MAX_VALUE),
                 Arbitraries.integers().between(0, 0xffff), Arbitraries.of(true, false))
                 .as((p, max, w, i, extra, min, retries, ready) ->
-                        new RestartContract(p, max, w, i, i + extra, min, retries, ready));
+                        new RestartContract(p, max, w, i, i + extra, min, retries, extra, ready));
         return Arbitraries.oneOf(
                 Combinators.combine(name, name, names, contract, names).as(SvcRequest.Register::new),
                 Combinators.combine(name, name).as(SvcRequest.Depend::new),
@@ -101,7 +101,7 @@ class SvcRequestTest {
         assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(200,
                 w.toByteArray()))).getMessage().contains("twice"));
         WireWriter capBelow = new WireWriter().string("a").string("a").u8(0);
-        capBelow.u8(1).u16(1).i64(10).i64(50).i64(10).i64(0).u16(0).u8(0).u8(0);
+        capBelow.u8(1).u16(1).i64(10).i64(50).i64(10).i64(0).u16(0).i64(0).u8(0).u8(0);
         assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(Message.of(200,
                 capBelow.toByteArray()))).getMessage().contains("cap"));
     }

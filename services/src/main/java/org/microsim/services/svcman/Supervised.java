@@ -18,7 +18,7 @@ final class Supervised {
     long readyAt;
     /** Virtual times of the restarts still inside the intensity window. */
     final Deque<Long> recentRestarts = new ArrayDeque<>();
-    /** Moves on whenever a pending restart timer must be forgotten. */
+    /** Moves on at every spawn, crash and stop, so that timers set before are recognisably stale. */
     long token;
     String detail = "";
 

@@ -27,7 +27,7 @@ import org.microsim.abi.svc.SvcRequest;
  * service is restarted under its {@link RestartContract}; when it is ready again the sweep restarts the
  * dependents in topological order. The contract decides whether there is a restart at all: a crash before the
  * service reported ready counts against {@code startupRetries} (MINIX 3 does not retry forever a driver that
- * dies while starting); every restart counts against the intensity ({@code maxRestarts} in {@code window});
+ * dies while starting), and so does not reporting ready within {@code startTimeout}; every restart counts against the intensity ({@code maxRestarts} in {@code window});
  * the delay doubles up to the cap and falls back to the initial one after a run of at least {@code minRun}
  * (Hubris). When the contract is exhausted the service is {@code failed}, waiters for its names are told so,
  * and only an explicit start or restart tries again.
@@ -171,7 +171,7 @@ public final class Supervisor {
             case Event.Crashed(String name, String cause) -> {
                 Supervised s = services.get(name);
                 if (s != null && s.state.running()) {
-                    crashed(name, s, cause, actions);
+                    crashed(name, s, cause, false, actions);
                 }
             }
             case Event.TimerFired(Timer timer) -> fired(timer, actions);
@@ -189,13 +189,17 @@ public final class Supervisor {
         sweep(actions);
     }
 
-    private void crashed(String name, Supervised s, String cause, List<Action> actions) {
+    /** A crash, or with {@code killItself} a start-up timeout, which the supervisor ends by killing the task. */
+    private void crashed(String name, Supervised s, String cause, boolean killItself, List<Action> actions) {
         for (String dependent : graph.stopOrder(graph.transitiveDependents(name))) {
             Supervised d = services.get(dependent);
             if (d.state.running()) {
                 actions.add(new Action.Kill(dependent, "dependency " + name + " crashed"));
                 d.state = ServiceState.WAITING;
             }
+        }
+        if (killItself) {
+            actions.add(new Action.Kill(name, cause));
         }
         long now = clock.getAsLong();
         RestartContract c = s.contract();
@@ -251,6 +255,13 @@ public final class Supervisor {
                     sweep(actions);
                 }
             }
+            case START_TIMEOUT -> {
+                Supervised s = services.get(timer.subject());
+                if (s != null && s.state == ServiceState.STARTING && s.token == timer.token()) {
+                    String why = "did not report ready within " + s.contract().startTimeout() / 1_000_000 + " ms";
+                    crashed(timer.subject(), s, why, true, actions);
+                }
+            }
             case LOOKUP -> {
                 if (names.endWait(timer.subject(), timer.token())) {
                     String owner = names.owner(timer.subject());
@@ -292,7 +303,13 @@ public final class Supervisor {
                     .allMatch(d -> services.get(d).state == ServiceState.READY);
             if (depsReady) {
                 s.state = ServiceState.STARTING;
+                s.token++;
                 actions.add(new Action.Spawn(name, s.spec.program()));
+                long timeout = s.contract().startTimeout();
+                if (timeout > 0) {
+                    actions.add(new Action.ScheduleTimer(new Timer(Timer.Kind.START_TIMEOUT, name, s.token),
+                            clock.getAsLong() + timeout));
+                }
             } else {
                 s.state = ServiceState.WAITING;
             }

@@ -5,7 +5,7 @@ package org.microsim.services.svcman;
  * subject's token on, and a timer whose token is no longer current is ignored when it fires.
  *
  * @param kind    what the timer is for
- * @param subject a service name ({@code RESTART}) or a reserved name ({@code LOOKUP})
+ * @param subject a service name ({@code RESTART}, {@code START_TIMEOUT}) or a reserved name ({@code LOOKUP})
  * @param token   the subject's token when the timer was set
  */
 public record Timer(Kind kind, String subject, long token) {
@@ -13,6 +13,8 @@ public record Timer(Kind kind, String subject, long token) {
     public enum Kind {
         /** A service's backoff is over: start it again. */
         RESTART,
+        /** A service had its start-up timeout to report ready: if it has not, it counts as crashed while starting. */
+        START_TIMEOUT,
         /** Openers of a reserved name have waited long enough: tell them it is unavailable. */
         LOOKUP
     }

@@ -139,9 +139,14 @@ class SupervisorProperties {
                         RestartContract.Policy.NEVER);
         Arbitrary<Integer> small = Arbitraries.integers().between(0, 3);
         Arbitrary<Long> ms = Arbitraries.longs().between(0, 100);
-        return Combinators.combine(policy, small, Arbitraries.longs().between(1, 1_000), ms, ms, ms, small,
-                        Arbitraries.of(false, false, true))
-                .as((p, max, window, initial, extra, minRun, retries, readyOnStart) -> new RestartContract(p, max,
-                        window * MS, initial * MS, (initial + extra) * MS, minRun * MS, retries, readyOnStart));
+        Arbitrary<Start> start = Combinators.combine(Arbitraries.of(false, false, true),
+                Arbitraries.of(0L, 0L, 30L, 120L)).as(Start::new);
+        return Combinators.combine(policy, small, Arbitraries.longs().between(1, 1_000), ms, ms, ms, small, start)
+                .as((p, max, window, initial, extra, minRun, retries, s) -> new RestartContract(p, max,
+                        window * MS, initial * MS, (initial + extra) * MS, minRun * MS, retries, s.timeoutMs() * MS,
+                        s.readyOnStart()));
+    }
+
+    private record Start(boolean readyOnStart, long timeoutMs) {
     }
 }

@@ -60,12 +60,12 @@ class SupervisorTest {
         List<Action> crash = sup.on(new Event.Crashed("partd", "boom"));
         assertEquals(List.of(new Action.Kill("vfs", "dependency partd crashed"),
                 new Action.Kill("fatfsd", "dependency partd crashed"),
-                new Action.ScheduleTimer(new Timer(Timer.Kind.RESTART, "partd", 1), now + 10 * MS)), crash);
+                new Action.ScheduleTimer(new Timer(Timer.Kind.RESTART, "partd", 2), now + 10 * MS)), crash);
         assertEquals(ServiceState.BACKOFF, sup.state("partd"));
         assertEquals(ServiceState.WAITING, sup.state("vfs"));
         assertEquals(ServiceState.READY, sup.state("ahci"), "what partd needs is left alone");
         now += 10 * MS;
-        assertEquals(List.of(spawn("partd")), sup.on(new Event.TimerFired(new Timer(Timer.Kind.RESTART, "partd", 1))));
+        assertEquals(List.of(spawn("partd")), sup.on(new Event.TimerFired(new Timer(Timer.Kind.RESTART, "partd", 2))));
         assertEquals(List.of(spawn("fatfsd")), ready("partd"));
         assertEquals(List.of(spawn("vfs")), ready("fatfsd"));
         ready("vfs");
@@ -75,7 +75,7 @@ class SupervisorTest {
     @Test
     void backoffDoublesToTheCapAndResetsAfterAGoodRun() throws ServiceException {
         sup.register(spec("a", new RestartContract(RestartContract.Policy.ON_CRASH, 100, 1_000_000 * MS, 10 * MS,
-                40 * MS, 100 * MS, 2, false), List.of()));
+                40 * MS, 100 * MS, 2, 0, false), List.of()));
         sup.start("a");
         ready("a");
         long[] expected = {10, 20, 40, 40};
@@ -105,6 +105,35 @@ class SupervisorTest {
         assertEquals(ServiceState.FAILED, sup.state("d"));
         assertTrue(sup.status("d").detail().contains("3 times while starting"), sup.status("d").detail());
         assertEquals(List.of(spawn("d")), sup.start("d"), "an explicit start tries again");
+    }
+
+    @Test
+    void aServiceThatNeverReportsReadyIsKilledAndCountsAsAStartupCrash() throws ServiceException {
+        sup.register(spec("slow", CONTRACT.withStartTimeout(50 * MS), List.of()));
+        sup.register(spec("user", "slow"));
+        List<Action> start = sup.start("user");
+        Action.ScheduleTimer timeout = (Action.ScheduleTimer) start.get(1);
+        assertEquals(new Timer(Timer.Kind.START_TIMEOUT, "slow", 1), timeout.timer());
+        assertEquals(50 * MS, timeout.at());
+        for (int attempt = 0; attempt <= CONTRACT.startupRetries(); attempt++) {
+            now = timeout.at();
+            List<Action> fired = sup.on(new Event.TimerFired(timeout.timer()));
+            assertEquals(new Action.Kill("slow", "did not report ready within 50 ms"), fired.getFirst());
+            if (attempt == CONTRACT.startupRetries()) {
+                assertEquals(1, fired.size());
+                break;
+            }
+            Action.ScheduleTimer restart = (Action.ScheduleTimer) fired.get(1);
+            now = restart.at();
+            List<Action> respawn = sup.on(new Event.TimerFired(restart.timer()));
+            assertEquals(List.of(spawn("slow")), respawn.subList(0, 1));
+            timeout = (Action.ScheduleTimer) respawn.get(1);
+        }
+        assertEquals(ServiceState.FAILED, sup.state("slow"));
+        assertEquals(ServiceState.WAITING, sup.state("user"), "its dependent waits; it is not hung in starting");
+        sup.restart("slow");
+        ready("slow");
+        assertEquals(List.of(), sup.on(new Event.TimerFired(timeout.timer())), "a stale timeout does nothing");
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.util.PriorityQueue;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Supplier;
 import org.microsim.abi.svc.RestartContract;
 import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.SvcErrorCode;
@@ -53,6 +54,7 @@ final class SupervisorWorld {
     private final PriorityQueue<Pending> timers =
             new PriorityQueue<>(Comparator.comparingLong(Pending::at).thenComparingLong(Pending::seq));
     private final Map<String, Timer> latestRestart = new HashMap<>();
+    private final Map<String, Timer> latestStart = new HashMap<>();
     private final List<String> log = new ArrayList<>();
 
     Set<String> names() {
@@ -237,6 +239,11 @@ final class SupervisorWorld {
     void crash(String name, long after) {
         now += after;
         log.add("crash " + name + " at " + now);
+        crashes(name, () -> sup.on(new Event.Crashed(name, "test")));
+    }
+
+    /** Works out what the contract says of a crash of {@code name}, applies it and checks the supervisor agrees. */
+    private void crashes(String name, Supplier<List<Action>> event) {
         ServiceState before = state(name);
         RestartContract c = contracts.get(name);
         Counters k = counters.get(name);
@@ -252,7 +259,7 @@ final class SupervisorWorld {
             k.restartTimes.removeIf(t -> t <= now - c.windowNanos());
             fails = k.restartTimes.size() >= c.maxRestarts();
         }
-        List<Action> actions = sup.on(new Event.Crashed(name, "test"));
+        List<Action> actions = event.get();
         apply(actions);
         List<Action.ScheduleTimer> restartTimers = actions.stream()
                 .filter(a -> a instanceof Action.ScheduleTimer t && t.timer().kind() == Timer.Kind.RESTART)
@@ -294,7 +301,14 @@ final class SupervisorWorld {
             if (p.timer().equals(latestRestart.get(p.timer().subject()))) {
                 latestRestart.remove(p.timer().subject());
             }
-            apply(sup.on(new Event.TimerFired(p.timer())));
+            Timer t = p.timer();
+            if (t.kind() == Timer.Kind.START_TIMEOUT && t.equals(latestStart.get(t.subject()))
+                    && state(t.subject()) == ServiceState.STARTING) {
+                log.add("start timeout " + t.subject() + " at " + now);
+                crashes(t.subject(), () -> sup.on(new Event.TimerFired(t)));
+            } else {
+                apply(sup.on(new Event.TimerFired(t)));
+            }
         }
         now = target;
     }
@@ -319,8 +333,13 @@ final class SupervisorWorld {
                 }
                 case Action.ScheduleTimer t -> {
                     timers.add(new Pending(t.at(), seq++, t.timer()));
-                    if (t.timer().kind() == Timer.Kind.RESTART) {
-                        latestRestart.put(t.timer().subject(), t.timer());
+                    switch (t.timer().kind()) {
+                        case RESTART -> latestRestart.put(t.timer().subject(), t.timer());
+                        case START_TIMEOUT -> {
+                            assertEquals(now + contracts.get(t.timer().subject()).startTimeout(), t.at());
+                            latestStart.put(t.timer().subject(), t.timer());
+                        }
+                        case LOOKUP -> assertEquals(now + LOOKUP_TIMEOUT, t.at());
                     }
                 }
                 case Action.NameUnavailable u -> assertTrue(u.reason().contains(names().stream()
@@ -328,6 +347,11 @@ final class SupervisorWorld {
             }
         }
         for (String s : spawned) {
+            if (contracts.get(s).startTimeout() > 0) {
+                assertTrue(actions.stream().anyMatch(a -> a instanceof Action.ScheduleTimer t
+                        && t.timer().kind() == Timer.Kind.START_TIMEOUT && t.timer().subject().equals(s)),
+                        s + " was spawned without its start-up timeout");
+            }
             assertEquals(ServiceState.STARTING, state(s));
             for (String d : deps.get(s)) {
                 assertEquals(ServiceState.READY, state(d), s + " was spawned before its dependency " + d + ": " + log);
