@@ -1,0 +1,192 @@
+package org.microsim.abi.svc;
+
+import java.util.List;
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.WireReader;
+import org.microsim.abi.WireWriter;
+
+/**
+ * A request to the service manager. Strings are u16-length UTF-8; name lists are a u8 count then strings.
+ * Names are 1..32 bytes without spaces, commas or control characters.
+ *
+ * <pre>
+ * 200 REGISTER  name str, program str, deps list, contract (46 bytes, {@link RestartContract}), reserved list
+ *               reply: empty                 errors: EXISTS, UNKNOWN_SERVICE (a dependency), BAD_REQUEST
+ * 201 DEPEND    service str, dependency str  reply: empty   errors: UNKNOWN_SERVICE, CYCLE, BAD_REQUEST
+ * 202 START     service str                  reply: empty   errors: UNKNOWN_SERVICE
+ * 203 STOP      service str                  reply: empty   errors: UNKNOWN_SERVICE
+ * 204 RESTART   service str                  reply: empty   errors: UNKNOWN_SERVICE
+ * 205 STATUS    service str                  reply: one {@link ServiceStatus}
+ * 206 LIST      start u16 (first item)       reply: a {@link Page} of {@link ServiceStatus}, sorted by name
+ * 207 READY     (no bytes; the sender's task is the service)   reply: empty   errors: DENIED
+ * </pre>
+ *
+ * Replies use {@link org.microsim.abi.Replies}; error codes are {@link SvcErrorCode}.
+ */
+public sealed interface SvcRequest {
+    int REGISTER = MsgIds.SERVICE_MANAGER_BASE;
+    int DEPEND = MsgIds.SERVICE_MANAGER_BASE + 1;
+    int START = MsgIds.SERVICE_MANAGER_BASE + 2;
+    int STOP = MsgIds.SERVICE_MANAGER_BASE + 3;
+    int RESTART = MsgIds.SERVICE_MANAGER_BASE + 4;
+    int STATUS = MsgIds.SERVICE_MANAGER_BASE + 5;
+    int LIST = MsgIds.SERVICE_MANAGER_BASE + 6;
+    int READY = MsgIds.SERVICE_MANAGER_BASE + 7;
+
+    /** The message carrying this request. */
+    Message encode();
+
+    /** Registers a service: its program, direct dependencies, contract and the names it will provide. */
+    record Register(String name, String program, List<String> deps, RestartContract contract,
+                    List<String> reserved) implements SvcRequest {
+        /** Validates names and copies the lists. */
+        public Register {
+            check("service name", name);
+            check("program", program);
+            deps = Names.checkList("dependency", deps);
+            reserved = Names.checkList("reserved name", reserved);
+            if (contract == null) {
+                throw new IllegalArgumentException("restart contract is missing");
+            }
+        }
+
+        @Override
+        public Message encode() {
+            WireWriter w = new WireWriter().string(name).string(program);
+            Names.writeList(w, deps);
+            contract.write(w);
+            Names.writeList(w, reserved);
+            return Message.of(REGISTER, w.toByteArray());
+        }
+    }
+
+    /** Adds a dependency edge to registered services: {@code service} needs {@code dependency}. */
+    record Depend(String service, String dependency) implements SvcRequest {
+        /** Validates the names. */
+        public Depend {
+            check("service name", service);
+            check("dependency", dependency);
+        }
+
+        @Override
+        public Message encode() {
+            return Message.of(DEPEND, new WireWriter().string(service).string(dependency).toByteArray());
+        }
+    }
+
+    /** Starts a service and, first, its dependencies. */
+    record Start(String service) implements SvcRequest {
+        /** Validates the name. */
+        public Start {
+            check("service name", service);
+        }
+
+        @Override
+        public Message encode() {
+            return named(START, service);
+        }
+    }
+
+    /** Stops a service and, first, everything that depends on it. */
+    record Stop(String service) implements SvcRequest {
+        /** Validates the name. */
+        public Stop {
+            check("service name", service);
+        }
+
+        @Override
+        public Message encode() {
+            return named(STOP, service);
+        }
+    }
+
+    /** Stops then starts a service and its dependents; clears a {@code failed} state. */
+    record Restart(String service) implements SvcRequest {
+        /** Validates the name. */
+        public Restart {
+            check("service name", service);
+        }
+
+        @Override
+        public Message encode() {
+            return named(RESTART, service);
+        }
+    }
+
+    /** Asks for one service's status. */
+    record Status(String service) implements SvcRequest {
+        /** Validates the name. */
+        public Status {
+            check("service name", service);
+        }
+
+        @Override
+        public Message encode() {
+            return named(STATUS, service);
+        }
+    }
+
+    /** Asks for the statuses of all services, sorted by name, from the {@code start}-th on. */
+    record ListAll(int start) implements SvcRequest {
+        /** Checks the range. */
+        public ListAll {
+            if (start < 0 || start > 0xffff) {
+                throw new IllegalArgumentException("start " + start + " is outside 0..65535");
+            }
+        }
+
+        @Override
+        public Message encode() {
+            return Message.of(LIST, new WireWriter().u16(start).toByteArray());
+        }
+    }
+
+    /** A service tells the manager it is ready to serve. */
+    record Ready() implements SvcRequest {
+        @Override
+        public Message encode() {
+            return Message.of(READY);
+        }
+    }
+
+    /**
+     * Decodes a request.
+     *
+     * @throws MalformedException for an unknown msg id, a short or over-long payload or a bad field
+     */
+    static SvcRequest decode(Message message) throws MalformedException {
+        WireReader r = message.reader();
+        SvcRequest request = switch (message.msgId()) {
+            case REGISTER -> {
+                String name = Names.read(r, "service name");
+                String program = Names.read(r, "program");
+                List<String> deps = Names.readList(r, "dependency");
+                RestartContract contract = RestartContract.read(r);
+                yield new Register(name, program, deps, contract, Names.readList(r, "reserved name"));
+            }
+            case DEPEND -> new Depend(Names.read(r, "service name"), Names.read(r, "dependency"));
+            case START -> new Start(Names.read(r, "service name"));
+            case STOP -> new Stop(Names.read(r, "service name"));
+            case RESTART -> new Restart(Names.read(r, "service name"));
+            case STATUS -> new Status(Names.read(r, "service name"));
+            case LIST -> new ListAll(r.u16("start"));
+            case READY -> new Ready();
+            default -> throw new MalformedException("unknown service manager request " + message.msgId());
+        };
+        r.end("service manager request " + message.msgId());
+        return request;
+    }
+
+    private static Message named(int msgId, String name) {
+        return Message.of(msgId, new WireWriter().string(name).toByteArray());
+    }
+
+    private static void check(String what, String name) {
+        String problem = Names.problem(what, name);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
+        }
+    }
+}

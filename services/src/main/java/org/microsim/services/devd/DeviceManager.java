@@ -1,0 +1,151 @@
+package org.microsim.services.devd;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.devd.LsdevEntry;
+import org.microsim.abi.svc.ServiceState;
+
+/**
+ * devd's logic: the port registry, the ordered rules, the bindings of ports to drivers and the driver-available
+ * notices, as a deterministic state machine that turns port events and requests into {@link DevdAction}s.
+ *
+ * <p>Matching is Redox pcid-spawner's (ordered rules, first match wins) on Fuchsia-style structured
+ * properties (class, subclass, parent class, caps, ids) rather than on names. A port is matched when it
+ * arrives; a port no rule matched stays unbound and is matched again whenever a rule is added or a port
+ * appears (its parent may be what it needed), as Fuchsia's driver manager re-binds when a driver shows up.
+ * A port a {@code none} rule matched is bound to nothing on purpose and is not matched again. Removal walks
+ * the subtree bottom-up, as Fuchsia removes device nodes: a child's driver stops before its parent's, so no
+ * driver ever outlives the device it talks to.
+ */
+public final class DeviceManager {
+    /** A port's driver: null for a {@code none} rule; its state as the service manager last reported it. */
+    private record Binding(String driver, ServiceState state) {
+    }
+
+    private final List<Rule> rules = new ArrayList<>();
+    private final PortRegistry registry = new PortRegistry();
+    private final Map<String, Binding> bindings = new HashMap<>();
+    private final DriverNotices notices = new DriverNotices();
+
+    /** A device manager with these rules, in match order. */
+    public DeviceManager(List<Rule> rules) {
+        this.rules.addAll(rules);
+    }
+
+    /** The rules in match order. */
+    public List<Rule> rules() {
+        return List.copyOf(rules);
+    }
+
+    /** The first rule that matches the port, or null. */
+    public Rule match(PortInfo port) {
+        PortClass parentClass = registry.parentClass(port);
+        for (Rule rule : rules) {
+            if (rule.matches(port, parentClass)) {
+                return rule;
+            }
+        }
+        return null;
+    }
+
+    /** Appends a rule and matches the unbound ports again; returns the drivers to start. */
+    public List<DevdAction> addRule(Rule rule) {
+        rules.add(rule);
+        List<DevdAction> actions = new ArrayList<>();
+        rematch(actions);
+        return actions;
+    }
+
+    /**
+     * Registers a port, binds it (and any unbound port its arrival lets a rule match), and, for a port a
+     * driver registered, tells the subscribers of its class or stores the notice.
+     *
+     * @param driverPort true when a driver task registered the port (it is a driver's service port)
+     * @throws DevdException EXISTS for a duplicate name or a port that would be its own ancestor
+     */
+    public List<DevdAction> addPort(PortInfo info, long portId, boolean driverPort) throws DevdException {
+        registry.add(info, portId);
+        List<DevdAction> actions = new ArrayList<>();
+        rematch(actions);
+        if (driverPort) {
+            for (DriverNotices.Notice n : notices.available(info.portClass(), portId)) {
+                actions.add(new DevdAction.Notify(n.subscriber(), n.portId()));
+            }
+        }
+        return actions;
+    }
+
+    private void rematch(List<DevdAction> actions) {
+        for (PortRegistry.Entry e : registry.all()) {
+            if (bindings.containsKey(e.name())) {
+                continue;
+            }
+            Rule rule = match(e.info());
+            if (rule != null) {
+                bindings.put(e.name(), new Binding(rule.driver(), ServiceState.STARTING));
+                if (!rule.isNone()) {
+                    actions.add(new DevdAction.StartDriver(e.name(), e.portId(), rule.driver()));
+                }
+            }
+        }
+    }
+
+    /** Removes a port and its subtree, children first: each driver is stopped, then its port forgotten. */
+    public List<DevdAction> removePort(String name) {
+        List<DevdAction> actions = new ArrayList<>();
+        for (PortRegistry.Entry e : registry.remove(name)) {
+            Binding b = bindings.remove(e.name());
+            if (b != null && b.driver() != null) {
+                actions.add(new DevdAction.StopDriver(e.name(), e.portId(), b.driver()));
+            }
+            notices.portGone(e.portId());
+            actions.add(new DevdAction.Unregistered(e.name(), e.portId()));
+        }
+        return actions;
+    }
+
+    /** Records the state of the driver bound to a port, for {@code lsdev}; ignored for an unbound port. */
+    public void driverState(String port, ServiceState state) {
+        bindings.computeIfPresent(port, (k, b) -> b.driver() == null ? b : new Binding(b.driver(), state));
+    }
+
+    /** Subscribes to driver ports of a class; returns the stored notices, now delivered. */
+    public List<DevdAction> subscribe(String subscriber, PortClass portClass) {
+        return notices.subscribe(subscriber, portClass).stream()
+                .<DevdAction>map(n -> new DevdAction.Notify(n.subscriber(), n.portId())).toList();
+    }
+
+    /** Forgets a subscriber whose task is gone. */
+    public void unsubscribe(String subscriber) {
+        notices.unsubscribe(subscriber);
+    }
+
+    /** The driver bound to each port that has one (ports bound to {@code none} map to "none"), by port. */
+    public Map<String, String> bindings() {
+        Map<String, String> out = new TreeMap<>();
+        bindings.forEach((port, b) -> out.put(port, b.driver() == null ? Rule.NONE : b.driver()));
+        return out;
+    }
+
+    /** The registry, for lookups. */
+    public PortRegistry registry() {
+        return registry;
+    }
+
+    /** The port tree with each port's driver and its state, for {@code lsdev}. */
+    public List<LsdevEntry> lsdev() {
+        List<LsdevEntry> out = new ArrayList<>();
+        for (Map.Entry<Integer, PortRegistry.Entry> e : registry.tree()) {
+            Binding b = bindings.get(e.getValue().name());
+            String driver = b == null ? "-" : b.driver() == null ? Rule.NONE : b.driver();
+            String state = b == null || b.driver() == null ? "-" : b.state().word();
+            out.add(new LsdevEntry(Math.min(e.getKey(), 255), e.getValue().info(), driver, state));
+        }
+        return out;
+    }
+}

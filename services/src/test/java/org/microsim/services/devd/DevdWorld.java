@@ -1,0 +1,240 @@
+package org.microsim.services.devd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.LsdevEntry;
+
+/**
+ * A device manager with a model beside it: the port tree by parent name, the drivers started, the
+ * subscribers and the stored driver-available notices. Operations check their actions; {@link #check} checks
+ * the state.
+ */
+final class DevdWorld {
+    static final List<String> NAMES = List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
+
+    private final DeviceManager devices;
+    private final Map<String, PortInfo> ports = new TreeMap<>();
+    private final Map<String, Long> ids = new HashMap<>();
+    private final Map<String, String> started = new HashMap<>();
+    private final Map<PortClass, Set<String>> subscribers = new EnumMap<>(PortClass.class);
+    private final Map<PortClass, LinkedHashSet<Long>> pending = new EnumMap<>(PortClass.class);
+    private final Set<List<Object>> delivered = new HashSet<>();
+    private final List<String> log = new ArrayList<>();
+    private long nextId = 1;
+
+    DevdWorld(List<Rule> rules) {
+        devices = new DeviceManager(rules);
+    }
+
+    Set<String> names() {
+        return ports.keySet();
+    }
+
+    private boolean wouldCycle(String name, String parent) {
+        Set<String> seen = new HashSet<>();
+        for (String p = parent; !p.isEmpty() && seen.add(p); p = ports.containsKey(p) ? ports.get(p).parent() : "") {
+            if (p.equals(name)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void addPort(String name, PortClass portClass, int subclass, String parent, boolean driverPort) {
+        PortInfo info = new PortInfo(name, portClass, subclass, parent, 0x8086, 0, 0x7, null);
+        long id = nextId++;
+        log.add("add " + info + " id=" + id + (driverPort ? " (driver port)" : ""));
+        Set<String> unboundBefore = new HashSet<>(ports.keySet());
+        unboundBefore.removeAll(devices.bindings().keySet());
+        unboundBefore.add(name);
+        List<DevdAction> actions;
+        try {
+            actions = devices.addPort(info, id, driverPort);
+        } catch (DevdException e) {
+            assertTrue(wouldCycle(name, parent), e.getMessage() + " " + log);
+            assertEquals(DevdErrorCode.EXISTS, e.code());
+            return;
+        }
+        assertFalse(wouldCycle(name, parent), "a port that is its own ancestor was accepted: " + log);
+        ports.put(name, info);
+        ids.put(name, id);
+        List<DevdAction.Notify> expectedNotices = new ArrayList<>();
+        if (driverPort) {
+            Set<String> subs = subscribers.getOrDefault(portClass, Set.of());
+            if (subs.isEmpty()) {
+                pending.computeIfAbsent(portClass, k -> new LinkedHashSet<>()).add(id);
+            }
+            subs.forEach(s -> expectedNotices.add(new DevdAction.Notify(s, id)));
+        }
+        List<DevdAction.Notify> notices = new ArrayList<>();
+        for (DevdAction a : actions) {
+            log.add("  -> " + a);
+            switch (a) {
+                case DevdAction.StartDriver s -> started(s, unboundBefore);
+                case DevdAction.Notify n -> {
+                    notices.add(n);
+                    assertTrue(delivered.add(List.of(n.subscriber(), n.portId())), "delivered twice: " + n);
+                }
+                default -> throw new AssertionError("unexpected " + a);
+            }
+        }
+        assertEquals(expectedNotices, notices);
+    }
+
+    private void started(DevdAction.StartDriver s, Set<String> unboundBefore) {
+        assertTrue(unboundBefore.contains(s.port()), s + " for a port that was bound already: " + log);
+        assertEquals(ids.get(s.port()), s.portId());
+        assertNull(started.put(s.port(), s.driver()), "driver started twice for " + s.port());
+    }
+
+    void remove(String name) {
+        log.add("remove " + name);
+        Set<String> subtree = new TreeSet<>();
+        subtree.add(name);
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (PortInfo p : ports.values()) {
+                if (subtree.contains(p.parent()) && subtree.add(p.name())) {
+                    grew = true;
+                }
+            }
+        }
+        Map<String, String> boundBefore = devices.bindings();
+        List<DevdAction> actions = devices.removePort(name);
+        List<String> gone = new ArrayList<>();
+        String stopping = null;
+        for (DevdAction a : actions) {
+            log.add("  -> " + a);
+            switch (a) {
+                case DevdAction.StopDriver s -> {
+                    assertEquals(boundBefore.get(s.port()), s.driver());
+                    assertEquals(ids.get(s.port()), s.portId());
+                    assertEquals(started.remove(s.port()), s.driver());
+                    stopping = s.port();
+                }
+                case DevdAction.Unregistered u -> {
+                    String driver = boundBefore.get(u.port());
+                    if (driver != null && !driver.equals(Rule.NONE)) {
+                        assertEquals(u.port(), stopping, "the driver is stopped right before its port goes");
+                    }
+                    stopping = null;
+                    assertEquals(ids.get(u.port()), u.portId());
+                    gone.add(u.port());
+                }
+                default -> throw new AssertionError("unexpected " + a);
+            }
+        }
+        for (String g : gone) {
+            for (String earlier : gone.subList(0, gone.indexOf(g))) {
+                assertFalse(isAncestor(earlier, g), earlier + " was removed before its descendant " + g + ": " + log);
+            }
+        }
+        assertEquals(subtree, new TreeSet<>(gone), "the whole subtree goes");
+        subtree.forEach(n -> {
+            pending.values().forEach(p -> p.remove(ids.get(n)));
+            ports.remove(n);
+            ids.remove(n);
+        });
+    }
+
+    /** True when {@code a} is a proper ancestor of {@code b} in the model. */
+    private boolean isAncestor(String a, String b) {
+        Set<String> seen = new HashSet<>();
+        for (String p = ports.get(b).parent(); ports.containsKey(p) && seen.add(p); p = ports.get(p).parent()) {
+            if (p.equals(a)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    void addRule(Rule rule) {
+        log.add("rule " + rule);
+        Set<String> unboundBefore = new HashSet<>(ports.keySet());
+        unboundBefore.removeAll(devices.bindings().keySet());
+        for (DevdAction a : devices.addRule(rule)) {
+            log.add("  -> " + a);
+            if (!(a instanceof DevdAction.StartDriver s)) {
+                throw new AssertionError("unexpected " + a);
+            }
+            started(s, unboundBefore);
+        }
+    }
+
+    void subscribe(String subscriber, PortClass portClass) {
+        log.add("subscribe " + subscriber + " " + portClass);
+        List<DevdAction> actions = devices.subscribe(subscriber, portClass);
+        LinkedHashSet<Long> stored = pending.remove(portClass);
+        List<DevdAction> expected = new ArrayList<>();
+        if (stored != null) {
+            stored.forEach(id -> expected.add(new DevdAction.Notify(subscriber, id)));
+        }
+        assertEquals(expected, actions, log.toString());
+        for (DevdAction a : actions) {
+            DevdAction.Notify n = (DevdAction.Notify) a;
+            assertTrue(delivered.add(List.of(n.subscriber(), n.portId())), "delivered twice: " + n);
+        }
+        subscribers.computeIfAbsent(portClass, k -> new TreeSet<>()).add(subscriber);
+    }
+
+    void unsubscribe(String subscriber) {
+        log.add("unsubscribe " + subscriber);
+        devices.unsubscribe(subscriber);
+        subscribers.values().forEach(s -> s.remove(subscriber));
+    }
+
+    void check() {
+        PortRegistry registry = devices.registry();
+        assertEquals(ports.keySet(), new TreeSet<>(registry.all().stream().map(PortRegistry.Entry::name).toList()));
+        Map<String, String> bindings = devices.bindings();
+        assertTrue(ports.keySet().containsAll(bindings.keySet()), "a binding outlived its port: " + log);
+        for (PortInfo p : ports.values()) {
+            List<String> children = ports.values().stream().filter(c -> c.parent().equals(p.name()))
+                    .map(PortInfo::name).toList();
+            assertEquals(children, registry.children(p.name()).stream().map(PortRegistry.Entry::name).toList());
+            String driver = bindings.get(p.name());
+            if (driver == null) {
+                assertNull(devices.match(p), p.name() + " is unbound although a rule matches it: " + log);
+            } else if (!driver.equals(Rule.NONE)) {
+                assertEquals(driver, started.get(p.name()));
+            } else {
+                assertNull(started.get(p.name()));
+            }
+        }
+        assertEquals(started.keySet(), new HashSet<>(bindings.entrySet().stream()
+                .filter(e -> !e.getValue().equals(Rule.NONE)).map(Map.Entry::getKey).toList()));
+        Map<String, Integer> depth = new HashMap<>();
+        for (LsdevEntry e : devices.lsdev()) {
+            String parent = e.info().parent();
+            if (ports.containsKey(parent)) {
+                assertNotNull(depth.get(parent), "a parent is listed before its child");
+            }
+            int expected = ports.containsKey(parent) ? depth.get(parent) + 1 : 0;
+            assertEquals(expected, e.depth(), e.info().name());
+            assertNull(depth.put(e.info().name(), e.depth()), "listed twice: " + e.info().name());
+        }
+        assertEquals(ports.keySet(), depth.keySet());
+    }
+
+    @Override
+    public String toString() {
+        return "DevdWorld" + ports.keySet();
+    }
+}

@@ -1,0 +1,139 @@
+package org.microsim.services.devd;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.PortCaps;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
+import org.microsim.abi.Replies;
+import org.microsim.abi.WireWriter;
+import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.DevdRequest;
+import org.microsim.abi.devd.LsdevEntry;
+import org.microsim.abi.svc.ServiceState;
+
+class DeviceManagerTest {
+    private static final int HW = PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO;
+    private final DeviceManager devd = new DeviceManager(DefaultRules.rules());
+
+    private void machine() throws DevdException {
+        devd.addPort(PortInfo.of("pcie0:", PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), 1, false);
+        devd.addPort(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI, "pcie0:",
+                0x8086, 0x2922, HW, null), 2, false);
+        devd.addPort(new PortInfo("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET, "pcie0:",
+                0x8086, 0x100e, HW, null), 3, false);
+        devd.addPort(new PortInfo("ahci0", PortClass.BLOCK, PortSubclass.BLOCK_RAW, "00:1f.2:ahci", 0, 0, 0, null),
+                4, true);
+        devd.addPort(new PortInfo("ahci0p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32, "ahci0", 0, 0,
+                PortCaps.BOOTABLE, null), 5, true);
+        devd.addPort(new PortInfo("ahci0p1.fs", PortClass.FILESYSTEM, 0, "ahci0p1", 0, 0, 0, null), 6, true);
+    }
+
+    @Test
+    void aMachineGetsItsDriversAndLsdevShowsTheTree() throws DevdException {
+        machine();
+        assertEquals(Map.of("00:03.0:eth", "ethd", "00:1f.2:ahci", "ahci", "ahci0", "partd", "ahci0p1", "fatfsd"),
+                devd.bindings());
+        devd.driverState("00:1f.2:ahci", ServiceState.READY);
+        devd.driverState("ahci0", ServiceState.READY);
+        devd.driverState("00:03.0:eth", ServiceState.FAILED);
+        assertEquals("""
+                pcie0: bus pcie_root 0000:0000 - - -
+                  00:03.0:eth network ethernet 8086:100e DMA|IRQ|MMIO ethd failed
+                  00:1f.2:ahci storage_controller ahci 8086:2922 DMA|IRQ|MMIO ahci ready
+                    ahci0 block raw 0000:0000 - partd ready
+                      ahci0p1 block fat32 0000:0000 BOOTABLE fatfsd starting
+                        ahci0p1.fs filesystem 0x00 0000:0000 - - -
+                """, Lsdev.render(devd.lsdev()));
+    }
+
+    @Test
+    void unplugRemovesTheSubtreeBottomUp() throws DevdException {
+        machine();
+        assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
+                new DevdAction.StopDriver("ahci0p1", 5, "fatfsd"), new DevdAction.Unregistered("ahci0p1", 5),
+                new DevdAction.StopDriver("ahci0", 4, "partd"), new DevdAction.Unregistered("ahci0", 4),
+                new DevdAction.StopDriver("00:1f.2:ahci", 2, "ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                devd.removePort("00:1f.2:ahci"));
+        assertEquals(Map.of("00:03.0:eth", "ethd"), devd.bindings());
+        assertEquals(List.of(), devd.removePort("00:1f.2:ahci"), "removing an unknown port does nothing");
+    }
+
+    @Test
+    void aNewRuleBindsThePortsNobodyMatchedAndNoneRulesStick() throws DevdException {
+        machine();
+        devd.addPort(PortInfo.of("sw0", PortClass.NETWORK, PortSubclass.NET_SWITCH_PORT), 7, false);
+        List<DevdAction> actions = devd.addRule(new Rule(null, new java.util.TreeSet<>(), null, 0, -1, -1, "catchall"));
+        assertEquals(List.of(new DevdAction.StartDriver("ahci0p1.fs", 6, "catchall"),
+                new DevdAction.StartDriver("pcie0:", 1, "catchall")), actions);
+        assertEquals("none", devd.bindings().get("sw0"), "switch ports stay without a driver");
+    }
+
+    @Test
+    void anOrphanIsMatchedAgainWhenItsParentArrives() throws Exception {
+        DeviceManager d = new DeviceManager(RuleParser.parse("match class=block parent=usb -> usbstor"));
+        assertEquals(List.of(), d.addPort(new PortInfo("disk", PortClass.BLOCK, 0, "hub", 0, 0, 0, null), 1, false));
+        assertEquals(List.of(new DevdAction.StartDriver("disk", 1, "usbstor")),
+                d.addPort(PortInfo.of("hub", PortClass.USB, PortSubclass.USB_HUB), 2, false));
+        DevdException e = assertThrows(DevdException.class,
+                () -> d.addPort(new PortInfo("x", PortClass.USB, 0, "x", 0, 0, 0, null), 3, false));
+        assertEquals(DevdErrorCode.EXISTS, e.code());
+        assertThrows(DevdException.class, () -> d.addPort(PortInfo.of("hub", PortClass.USB, 0), 4, false));
+    }
+
+    @Test
+    void noticesWaitForTheirSubscriberAndAreDeliveredOnce() throws DevdException {
+        machine();
+        assertEquals(List.of(new DevdAction.Notify("vfs", 6)), devd.subscribe("vfs", PortClass.FILESYSTEM));
+        assertEquals(List.of(), devd.subscribe("vfs", PortClass.FILESYSTEM));
+        assertEquals(List.of(), devd.subscribe("shell", PortClass.FILESYSTEM), "delivered once, to vfs");
+        List<DevdAction> more = devd.addPort(new PortInfo("ahci0p2.fs", PortClass.FILESYSTEM, 0, "ahci0", 0, 0, 0,
+                null), 8, true);
+        assertEquals(List.of(new DevdAction.Notify("shell", 8), new DevdAction.Notify("vfs", 8)), more);
+        devd.unsubscribe("shell");
+        devd.unsubscribe("vfs");
+        devd.addPort(new PortInfo("gone.fs", PortClass.FILESYSTEM, 0, "", 0, 0, 0, null), 9, true);
+        devd.removePort("gone.fs");
+        assertEquals(List.of(), devd.subscribe("vfs", PortClass.FILESYSTEM), "no notice for a port that went away");
+    }
+
+    @Test
+    void requestsAreAnsweredAndBadOnesChangeNothing() throws Exception {
+        machine();
+        DevdRequestHandler handler = new DevdRequestHandler(devd);
+        List<Rule> before = devd.rules();
+        for (Message bad : List.of(Message.of(350), Message.of(DevdRequest.LSDEV, new byte[] {1}),
+                Message.of(DevdRequest.ADD_RULE, new byte[] {5, 0, 'a'}),
+                Message.of(DevdRequest.SUBSCRIBE, new WireWriter().u16(77).toByteArray()))) {
+            DevdRequestHandler.Outcome o = handler.handle(bad, "vfs");
+            assertEquals(DevdErrorCode.BAD_REQUEST.code(), Replies.failure(o.reply()).code(), bad.toString());
+            assertEquals(List.of(), o.actions());
+        }
+        DevdRequestHandler.Outcome badRule = handler.handle(new DevdRequest.AddRule("match klass=x -> y").encode(),
+                "vfs");
+        assertEquals(new Replies.Failure(DevdErrorCode.BAD_RULE.code(),
+                "line 1: 'klass=x': unknown key 'klass' (expected one of class, subclass, parent, caps, vendor, device)"),
+                Replies.failure(badRule.reply()));
+        assertEquals(before, devd.rules());
+
+        DevdRequestHandler.Outcome add = handler.handle(new DevdRequest.AddRule("match class=bus -> busd").encode(),
+                "init");
+        assertEquals(List.of("pcie0:"), DevdRequest.decodeStrings(add.reply().data()).items());
+        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd")), add.actions());
+        Message rules = handler.handle(new DevdRequest.ListRules(0).encode(), "init").reply();
+        assertEquals("match class=bus -> busd", DevdRequest.decodeStrings(rules.data()).items().getLast());
+        Message lsdev = handler.handle(new DevdRequest.Lsdev(0).encode(), "init").reply();
+        assertEquals(MsgIds.REPLY_OK, lsdev.msgId());
+        List<LsdevEntry> entries = LsdevEntry.decodePage(lsdev.data()).items();
+        assertEquals(devd.lsdev(), entries);
+        assertEquals(List.of(new DevdAction.Notify("vfs", 6)),
+                handler.handle(new DevdRequest.Subscribe(PortClass.FILESYSTEM).encode(), "vfs").actions());
+    }
+}

@@ -1,0 +1,50 @@
+package org.microsim.services.svcman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.svc.SvcErrorCode;
+
+class DependencyGraphTest {
+    private final DependencyGraph g = new DependencyGraph();
+
+    @Test
+    void anEdgeClosingACycleIsRefusedWithTheCycleNamed() throws ServiceException {
+        g.add("a", List.of());
+        g.add("b", List.of());
+        g.add("c", List.of());
+        g.addEdge("b", "c");
+        g.addEdge("c", "a");
+        ServiceException e = assertThrows(ServiceException.class, () -> g.addEdge("a", "b"));
+        assertEquals(SvcErrorCode.CYCLE, e.code());
+        assertEquals("cycle: a -> b -> c -> a", e.getMessage());
+        assertEquals(List.of(), g.deps("a"), "the refused edge is not there");
+    }
+
+    @Test
+    void selfAndUnknownDependenciesAreRefused() throws ServiceException {
+        g.add("a", List.of());
+        assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(ServiceException.class, () -> g.addEdge("a", "a")).code());
+        assertEquals(SvcErrorCode.BAD_REQUEST,
+                assertThrows(ServiceException.class, () -> g.add("b", List.of("b"))).code());
+        ServiceException unknown = assertThrows(ServiceException.class, () -> g.add("b", List.of("a", "zz")));
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, unknown.code());
+        assertEquals(List.of("a"), List.copyOf(g.names()), "nothing of b was added");
+        assertEquals(SvcErrorCode.EXISTS, assertThrows(ServiceException.class, () -> g.add("a", List.of())).code());
+    }
+
+    @Test
+    void aDiamondIsOrderedDeterministicallyByName() throws ServiceException {
+        g.add("root", List.of());
+        g.add("right", List.of("root"));
+        g.add("left", List.of("root"));
+        g.add("top", List.of("left", "right"));
+        g.add("aside", List.of());
+        assertEquals(List.of("aside", "root", "left", "right", "top"), g.startOrder());
+        assertEquals(List.of("root", "left", "right", "top"), g.restartPlan("root"));
+        assertEquals(List.of("right", "top"), g.restartPlan("right"));
+        assertEquals(List.of("top", "right", "left", "root"), g.stopOrder(List.of("root", "left", "right", "top")));
+    }
+}

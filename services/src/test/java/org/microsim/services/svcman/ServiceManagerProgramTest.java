@@ -1,0 +1,79 @@
+package org.microsim.services.svcman;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.microsim.services.svcman.Specs.MS;
+import static org.microsim.services.svcman.Specs.spec;
+
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.Replies;
+import org.microsim.abi.TaskId;
+import org.microsim.abi.svc.ServiceStatus;
+import org.microsim.abi.svc.SvcRequest;
+
+class ServiceManagerProgramTest {
+    private static final TaskId INIT = new TaskId(9, 0);
+    private final ScriptedSys sys = new ScriptedSys();
+
+    private void crash(long at, TaskId task, String name) {
+        sys.at(at, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED,
+                new KernelProtocol.TaskEvent(task, name, "boom").encode()), false);
+    }
+
+    private void run() {
+        assertThrows(ScriptedSys.Finished.class, () -> new ServiceManagerProgram(Duration.ofMillis(300)).run(sys));
+    }
+
+    @Test
+    void theLoopSpawnsRestartsWithTheNextGenerationAndKillsDependents() throws MalformedException {
+        sys.at(0, INIT, spec("ahci").encode(), true);
+        sys.at(0, INIT, spec("partd", "ahci").encode(), true);
+        sys.at(1 * MS, INIT, new SvcRequest.Start("partd").encode(), true);
+        sys.at(2 * MS, new TaskId(2, 0), new SvcRequest.Ready().encode(), true);
+        sys.at(3 * MS, new TaskId(3, 0), new SvcRequest.Ready().encode(), true);
+        crash(1_000 * MS, new TaskId(2, 0), "ahci");
+        crash(1_001 * MS, new TaskId(2, 0), "ahci");
+        sys.at(1_001 * MS, new TaskId(66, 0), Message.of(MsgIds.NOTIFY_TASK_CRASHED,
+                new KernelProtocol.TaskEvent(new TaskId(3, 0), "partd", "forged").encode()), false);
+        sys.at(1_020 * MS, new TaskId(2, 1), new SvcRequest.Ready().encode(), true);
+        sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).encode(), true);
+        run();
+        assertEquals(List.of("request 32", "request 33", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
+                "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), sys.kernelLog);
+        Message list = sys.replies.getLast();
+        List<ServiceStatus> statuses = ServiceStatus.decodePage(list.data()).items();
+        assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=0 deps=ahci\n",
+                ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
+        assertEquals(List.of("svcman: ignored a message 11 sent without a call by 66.0"), sys.logs);
+    }
+
+    @Test
+    void reservedNamesStartTheirOwnerAndWaitersAreReleasedOnTimeout() {
+        sys.at(0, INIT, Specs.spec("partd", Specs.CONTRACT, List.of("disk0p1")).encode(), true);
+        sys.at(5 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_NAME_WANTED,
+                new KernelProtocol.NameWanted("disk0p1", INIT).encode()), false);
+        sys.at(6 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_NAME_WANTED,
+                new KernelProtocol.NameWanted("elsewhere", INIT).encode()), false);
+        run();
+        assertEquals(List.of("request 32", "request 33", "spawn partd 2.0 at 5ms",
+                "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), sys.kernelLog);
+    }
+
+    @Test
+    void malformedRequestsGetErrorRepliesAndTheLoopGoesOn() throws MalformedException {
+        sys.at(0, INIT, Message.of(SvcRequest.START, new byte[] {1}), true);
+        sys.at(0, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED, new byte[] {1, 2}), false);
+        sys.at(1, INIT, new SvcRequest.ListAll(0).encode(), true);
+        run();
+        assertEquals(2, sys.replies.size());
+        assertEquals(MsgIds.REPLY_ERROR, sys.replies.getFirst().msgId());
+        assertEquals(null, Replies.failure(sys.replies.getLast()));
+        assertEquals(1, sys.logs.size());
+    }
+}
