@@ -4,7 +4,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
+import org.microsim.abi.Result;
 import org.microsim.abi.TaskId;
+import org.microsim.abi.MalformedException;
+import org.microsim.services.init.Init;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
 import org.microsim.harness.script.Command;
@@ -25,6 +30,9 @@ import org.microsim.kernel.machine.MachineHardware;
  * transcript of what happened.
  */
 final class SimSession implements Session {
+    /** How long a console call to a system service may take, in virtual time. */
+    private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+
     private final MachineOptions options;
     private final MachineSetup setup;
     private final Programs programs = new Programs();
@@ -39,7 +47,9 @@ final class SimSession implements Session {
 
     @Override
     public List<Command> commands() {
-        return MachineCommands.of(this);
+        List<Command> all = new ArrayList<>(MachineCommands.of(this));
+        all.addAll(ServiceCommands.of(this));
+        return all;
     }
 
     @Override
@@ -100,6 +110,7 @@ final class SimSession implements Session {
         }
         ProgramCatalog catalog = new ProgramCatalog();
         programs.addTo(catalog);
+        SystemPrograms.addTo(catalog);
         List<MachineException> failure = new ArrayList<>(1);
         kernel = Kernel.builder()
                 .seed(options.seed())
@@ -124,6 +135,10 @@ final class SimSession implements Session {
                 logs.add(line);
             }
         });
+        Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description()), true);
+        if (!init.isOk()) {
+            throw new CommandFailedException("init could not start: " + init.errorOrNull().detail());
+        }
         kernel.settle();
     }
 
@@ -133,6 +148,26 @@ final class SimSession implements Session {
             throw new CommandFailedException("the machine is not booted yet: run 'boot' first");
         }
         return kernel;
+    }
+
+    /**
+     * Calls a system service's port as the console and returns the reply's payload, or fails with the
+     * service's own words.
+     */
+    byte[] call(String port, Message request) throws CommandFailedException {
+        Result<Message> r = kernel().consoleCall(port, request, CALL_TIMEOUT);
+        if (!(r instanceof Result.Ok<Message>(Message reply))) {
+            throw new CommandFailedException(port + ": " + r.errorOrNull());
+        }
+        try {
+            Replies.Failure failure = Replies.failure(reply);
+            if (failure != null) {
+                throw new CommandFailedException(failure.detail());
+            }
+        } catch (MalformedException e) {
+            throw new CommandFailedException(port + " answered with a malformed reply: " + e.getMessage());
+        }
+        return reply.data();
     }
 
     /** What tasks logged since the last call, one line each, with virtual time and task. */

@@ -1,0 +1,36 @@
+package org.microsim.harness.session;
+
+import java.time.Duration;
+import org.microsim.drivers.partd.Partd;
+import org.microsim.kernel.ProgramCatalog;
+import org.microsim.services.devd.DefaultRules;
+import org.microsim.services.devd.DevdProgram;
+import org.microsim.services.init.Init;
+import org.microsim.services.init.SystemDescription;
+import org.microsim.services.svcman.ServiceManagerProgram;
+
+/**
+ * The programs of the system image (the simulator's boot disk) and the description init starts from.
+ * Only programs named here can ever be spawned, by anyone.
+ */
+final class SystemPrograms {
+    /** How long a lookup of a reserved name waits for its owner to start. */
+    private static final Duration NAME_WAIT = Duration.ofSeconds(5);
+
+    private SystemPrograms() {
+    }
+
+    static void addTo(ProgramCatalog catalog) {
+        catalog.add("init", "the first task: starts svcman, devd and the system's services", Init::new)
+                .add(Init.SERVICE_MANAGER, "the service manager: dependencies, restart contracts, names",
+                        () -> new ServiceManagerProgram(NAME_WAIT))
+                .add(Init.DEVICE_MANAGER, "the device manager: matches ports to drivers",
+                        () -> new DevdProgram(DefaultRules.rules()))
+                .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new);
+    }
+
+    /** What init starts beyond svcman and devd. */
+    static SystemDescription description() {
+        return new SystemDescription(java.util.List.of());
+    }
+}
