@@ -1,0 +1,145 @@
+package org.microsim.drivers.ahci;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.microsim.drivers.ahci.AhciDriverTest.assertRead;
+import static org.microsim.drivers.ahci.Rig.DISK0;
+import static org.microsim.drivers.ahci.Rig.open;
+import static org.microsim.drivers.ahci.Rig.patterned;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.block.BlockClient;
+import org.microsim.abi.block.BlockError;
+import org.microsim.abi.block.BlockException;
+
+/**
+ * Many requests at once across the command slots, determinism of the whole run, failing sectors, and a
+ * driver crash in the middle of a client's reads.
+ */
+class AhciConcurrencyTest {
+    private static final long SECTORS = 16384;
+    /** Small slot buffers, so that one 1 MiB request takes 256 commands and waits for slots. */
+    private static final byte[] SMALL_SLOTS = Ahci.slotBytesArgument(4096);
+
+    /** Each client writes and reads back its own megabyte while the others do the same. */
+    private static Rig.Client worker(int index, boolean check) {
+        return sys -> {
+            BlockClient disk = open(sys, DISK0);
+            byte[] data = new byte[1 << 20];
+            new Random(index).nextBytes(data);
+            long lba = 2048L * (index + 1);
+            disk.write(lba, 2048, data, 0);
+            assertRead(disk, 100 * index, 300);
+            byte[] back = new byte[data.length];
+            disk.read(lba, 2048, back, 0);
+            if (check) {
+                assertArrayEquals(data, back, "client " + index);
+            }
+        };
+    }
+
+    @Test
+    void severalClientsAtOnceGetTheirOwnData() {
+        try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
+            rig.run(worker(0, true), worker(1, true), worker(2, true), worker(3, true));
+        }
+    }
+
+    @Test
+    void theSameSeedGivesTheSameTrace() {
+        List<Long> prints = new ArrayList<>();
+        for (int run = 0; run < 2; run++) {
+            try (Rig rig = new Rig(42, SMALL_SLOTS, patterned(SECTORS, false))) {
+                rig.run(worker(0, true), worker(1, true), worker(2, true));
+                prints.add(rig.kernel.trace().fingerprint());
+            }
+        }
+        assertEquals(prints.get(0), prints.get(1));
+    }
+
+    @Test
+    void aFailingSectorFailsItsRequestAndThePortRecovers() {
+        try (Rig rig = new Rig(new FlakyImage(patterned(SECTORS, false), 500, 501))) {
+            rig.run(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                assertEquals(BlockError.IO_ERROR,
+                        assertThrows(BlockException.class, () -> disk.read(490, 20, new byte[20 * 512], 0)).error());
+                assertEquals(BlockError.IO_ERROR,
+                        assertThrows(BlockException.class, () -> disk.write(500, 1, new byte[512], 0)).error());
+                assertRead(disk, 400, 100);
+                assertRead(disk, 501, 64);
+            });
+        }
+    }
+
+    @Test
+    void concurrentRequestsSurviveAnotherRequestsDiskError() {
+        try (Rig rig = new Rig(3, SMALL_SLOTS, new FlakyImage(patterned(SECTORS, false), 9000, 9001))) {
+            List<BlockError> errors = new CopyOnWriteArrayList<>();
+            Rig.Client bad = sys -> {
+                BlockClient disk = open(sys, DISK0);
+                for (int i = 0; i < 5; i++) {
+                    BlockException e = assertThrows(BlockException.class,
+                            () -> disk.read(8990, 20, new byte[20 * 512], 0));
+                    errors.add(e.error());
+                }
+            };
+            Rig.Client good = sys -> {
+                BlockClient disk = open(sys, DISK0);
+                for (int i = 0; i < 10; i++) {
+                    try {
+                        assertRead(disk, 64L * i, 200);
+                    } catch (BlockException e) {
+                        // Recovery drops whatever else was in flight on the port; that is an I/O error, never
+                        // wrong data.
+                        assertEquals(BlockError.IO_ERROR, e.error());
+                    }
+                }
+                assertRead(disk, 0, 8);
+            };
+            rig.run(bad, good, good);
+            assertEquals(List.of(BlockError.IO_ERROR, BlockError.IO_ERROR, BlockError.IO_ERROR, BlockError.IO_ERROR,
+                    BlockError.IO_ERROR), errors);
+        }
+    }
+
+    @Test
+    void aCrashedDriverFailsItsCallersAndItsSuccessorServesAgain() {
+        try (Rig rig = new Rig(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
+            ConcurrentHashMap<String, Object> seen = new ConcurrentHashMap<>();
+            rig.start(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                int good = 0;
+                while (true) {
+                    try {
+                        assertRead(disk, 1000, 2048);
+                        good++;
+                    } catch (BlockException e) {
+                        seen.put("error", e.error());
+                        break;
+                    }
+                }
+                seen.put("good", good);
+                BlockClient again = open(sys, DISK0);
+                assertRead(again, 1000, 2048);
+                assertRead(again, SECTORS - 1, 1);
+                seen.put("again", true);
+            });
+            rig.kernel.advance(Duration.ofMillis(100));
+            rig.kernel.kill(rig.driver(), true, "test");
+            rig.settle();
+            assertEquals(BlockError.DEVICE_GONE, seen.get("error"));
+            assertTrue((Integer) seen.get("good") >= 1, "reads before the crash: " + seen.get("good"));
+            assertEquals(true, seen.get("again"));
+            assertEquals(2, rig.driverStarts.get());
+        }
+    }
+}
