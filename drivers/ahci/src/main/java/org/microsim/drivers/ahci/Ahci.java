@@ -23,6 +23,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.IntConsumer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
@@ -313,6 +314,8 @@ public final class Ahci implements Program {
     }
 
     private void request(Disk disk, Received r) {
+        // The block protocol transfers no handles; whatever a caller sent along would only fill our table.
+        r.message().handles().forEach(sys::close);
         if (!r.isCall()) {
             sys.log("ahci: " + disk.name + ": ignored message " + r.msgId() + " that is not a call");
             return;
@@ -461,7 +464,7 @@ public final class Ahci implements Program {
         }
     }
 
-    private static void forEachSlot(int mask, java.util.function.IntConsumer action) {
+    private static void forEachSlot(int mask, IntConsumer action) {
         for (int rest = mask; rest != 0; rest &= rest - 1) {
             action.accept(Integer.numberOfTrailingZeros(rest));
         }

@@ -69,7 +69,6 @@ final class Registers {
     static final int CMD_FR = 1 << 14;
     static final int CMD_CR = 1 << 15;
 
-    static final int TFD_ERR = 0x01;
     static final int TFD_DRQ = 0x08;
     static final int TFD_BSY = 0x80;
 

@@ -251,10 +251,6 @@ final class SataPort {
         return free == 0 ? -1 : Integer.numberOfTrailingZeros(free);
     }
 
-    boolean idle() {
-        return busy == 0;
-    }
-
     /** The data buffer all slots share, and where {@code slot}'s part of it starts. */
     DmaBuffer data() {
         return data;

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.Test;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
+import org.microsim.kernel.machine.ModelOptions;
 
 /**
  * Many requests at once across the command slots, determinism of the whole run, failing sectors, and a
@@ -108,6 +109,24 @@ class AhciConcurrencyTest {
             rig.run(bad, good, good);
             assertEquals(List.of(BlockError.IO_ERROR, BlockError.IO_ERROR, BlockError.IO_ERROR, BlockError.IO_ERROR,
                     BlockError.IO_ERROR), errors);
+        }
+    }
+
+    @Test
+    void commandsThatOutliveTheirTimeoutFailAndThePortServesAgain() {
+        // Commands run one at a time, 300 ms each: of 32 issued at once, the later ones pass the 5 s timeout.
+        ModelOptions slow = new ModelOptions(300_000_000L, ModelOptions.DEFAULT.nicLatencyNanos(),
+                ModelOptions.DEFAULT.memoryBytes());
+        try (Rig rig = new Rig(1, SMALL_SLOTS, slow, patterned(SECTORS, false))) {
+            rig.start(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                BlockException e = assertThrows(BlockException.class,
+                        () -> disk.read(0, 2048, new byte[1 << 20], 0));
+                assertEquals(BlockError.IO_ERROR, e.error());
+                assertTrue(e.getMessage().contains("did not complete"), e.getMessage());
+                assertRead(disk, 77, 8);
+            });
+            rig.settle(Duration.ofSeconds(10));
         }
     }
 

@@ -56,6 +56,11 @@ final class Rig implements AutoCloseable {
     final AtomicInteger driverStarts = new AtomicInteger();
 
     Rig(long seed, byte[] driverArgs, DiskImage... disks) {
+        this(seed, driverArgs, ModelOptions.DEFAULT, disks);
+    }
+
+    /** A machine whose device models run with {@code options} (a slow disk, say). */
+    Rig(long seed, byte[] driverArgs, ModelOptions options, DiskImage... disks) {
         catalog.add("ahci", "the AHCI driver", Ahci::new);
         catalog.add("devd", "starts the AHCI driver for the controller", () -> sys -> devd(sys, driverArgs));
         List<DriveConfig> drives = new ArrayList<>();
@@ -64,7 +69,7 @@ final class Rig implements AutoCloseable {
         }
         kernel = Kernel.builder().seed(seed).programs(catalog).hardware(timeline -> {
             try {
-                return new MachineHardware(new Machine(new MachineConfig(drives, List.of(), ModelOptions.DEFAULT),
+                return new MachineHardware(new Machine(new MachineConfig(drives, List.of(), options),
                         timeline));
             } catch (MachineException e) {
                 throw new AssertionError(e);
@@ -143,7 +148,12 @@ final class Rig implements AutoCloseable {
 
     /** Runs until quiet, then fails with the first client failure, or when a started client has not finished. */
     void settle() {
-        kernel.settle();
+        settle(Kernel.DEFAULT_QUIET);
+    }
+
+    /** As {@link #settle()}, counting the system quiet only when no timer is due within {@code quiet}. */
+    void settle(Duration quiet) {
+        kernel.settle(quiet, Duration.ofMinutes(10));
         synchronized (failures) {
             if (!failures.isEmpty()) {
                 AssertionError e = new AssertionError("a client failed: " + failures.get(0), failures.get(0));
