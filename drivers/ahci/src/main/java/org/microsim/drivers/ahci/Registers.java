@@ -56,7 +56,7 @@ final class Registers {
     static final int IS_HBDS = 1 << 28;
     static final int IS_HBFS = 1 << 29;
     static final int IS_TFES = 1 << 30;
-    /** The errors after which the port stops processing commands until software restarts it (6.1.2, 6.2.2). */
+    /** The errors after which the port stops processing commands until software restarts it (6.2.2). */
     static final int IS_FATAL = IS_TFES | IS_HBFS | IS_HBDS | IS_IFS | IS_OFS;
     /** What the driver asks to be interrupted for: completions and every error. */
     static final int IE_ENABLED = IS_DHRS | IS_PSS | IS_DSS | IS_SDBS | IS_UFS | IS_DPS | IS_INFS | IS_FATAL;

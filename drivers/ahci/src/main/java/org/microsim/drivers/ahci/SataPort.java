@@ -45,8 +45,8 @@ import org.microsim.abi.Sys;
  *
  * <p>The start-up and recovery sequences are the specification's. Stopping (10.1.2): clear PxCMD.ST and wait
  * for CR to clear, clear FRE and wait for FR to clear. Starting: wait until the device is not busy, then set
- * ST. Recovery after a fatal error or a timeout (6.2.2, 10.7.1): stop the command engine, clear PxSERR and
- * PxIS, use command list override (or a COMRESET, 10.4.2) when the task file still says BSY or DRQ, and
+ * ST. Recovery after a fatal error or a timeout (6.2.2.1, non-queued): stop the command engine, clear PxSERR
+ * and PxIS, use command list override (or a COMRESET, 10.4.2) when the task file still says BSY or DRQ, and
  * start again; clearing ST drops every issued command, so the caller fails whatever was in the slots.
  * Every wait polls with {@link Sys#sleep} and gives up after a bound, so a dead port never hangs the driver.
  */

@@ -113,7 +113,8 @@ class AhciDriverTest {
                 Handle port = sys.lookup(DISK0, WAIT).orThrow();
                 Message tooSmall = new BlockProtocol.Read(0, 2).toMessage().withLease(Lease.writeOnly(new byte[512]));
                 assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys.call(port, tooSmall, WAIT).orThrow()));
-                assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, Message.of(999), WAIT).orThrow()));
+                Message unknown = Message.of(999);
+                assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, unknown, WAIT).orThrow()));
                 Message shortRead = Message.of(BlockProtocol.READ, new byte[] {1, 2, 3});
                 assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, shortRead, WAIT).orThrow()));
                 Message noLease = new BlockProtocol.Write(0, 1).toMessage();
