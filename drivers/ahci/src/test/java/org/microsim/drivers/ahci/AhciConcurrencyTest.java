@@ -131,6 +131,28 @@ class AhciConcurrencyTest {
     }
 
     @Test
+    void aClientDyingMidReadDoesNotHurtTheDriver() {
+        try (Rig rig = new Rig(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
+            String doomed = rig.start(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                while (true) {
+                    assertRead(disk, 0, 2048);
+                }
+            }).get(0);
+            rig.kernel.advance(Duration.ofMillis(60));
+            rig.killClient(doomed);
+            rig.settle();
+            rig.run(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                assertRead(disk, 3000, 2048);
+                disk.write(5, 1, new byte[512], 0);
+                assertRead(disk, 6, 1);
+            });
+            assertEquals(1, rig.driverStarts.get());
+        }
+    }
+
+    @Test
     void aCrashedDriverFailsItsCallersAndItsSuccessorServesAgain() {
         try (Rig rig = new Rig(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
             ConcurrentHashMap<String, Object> seen = new ConcurrentHashMap<>();

@@ -52,6 +52,7 @@ final class Rig implements AutoCloseable {
     private final AtomicInteger clients = new AtomicInteger();
     private final List<Throwable> failures = new ArrayList<>();
     private final ConcurrentHashMap<String, Boolean> finished = new ConcurrentHashMap<>();
+    private final java.util.Set<String> killed = ConcurrentHashMap.newKeySet();
     /** How many times devd started the driver. */
     final AtomicInteger driverStarts = new AtomicInteger();
 
@@ -136,9 +137,12 @@ final class Rig implements AutoCloseable {
                     body.run(sys);
                     finished.put(name, true);
                 } catch (Throwable t) {
-                    synchronized (failures) {
-                        failures.add(t);
+                    if (!killed.contains(name)) {
+                        synchronized (failures) {
+                            failures.add(t);
+                        }
                     }
+                    throw t;
                 }
             });
             kernel.spawn(name, name, new byte[0], false).orThrow();
@@ -162,10 +166,17 @@ final class Rig implements AutoCloseable {
             }
         }
         for (int i = 1; i <= clients.get(); i++) {
-            if (!finished.containsKey("client" + i)) {
+            if (!finished.containsKey("client" + i) && !killed.contains("client" + i)) {
                 throw new AssertionError("client" + i + " did not finish: " + kernel.tasks());
             }
         }
+    }
+
+    /** Kills a client task (cleanly) and stops expecting it to finish. */
+    void killClient(String name) {
+        TaskId id = kernel.tasks().stream().filter(t -> t.name().equals(name)).findFirst().orElseThrow().id();
+        killed.add(name);
+        kernel.kill(id, false, "test").orThrow();
     }
 
     /** The driver's current task. */
