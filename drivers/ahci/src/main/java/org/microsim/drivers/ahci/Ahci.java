@@ -87,19 +87,21 @@ import org.microsim.abi.block.BlockRequestCheck;
  * command in the failing slot with IO_ERROR, and, since recovery (clear ST, wait CR, clear SERR and IS,
  * CLO or COMRESET if the disk stays busy, set ST; section 6.2.2) drops every issued command, the others in
  * flight on that port too; the driver keeps serving. A command without a completion within
- * {@link #COMMAND_TIMEOUT} of virtual time is failed the same way: the loop's receive timeout is the
- * earliest deadline in flight, so it never waits forever on the hardware. A port that cannot be recovered
+ * {@link #COMMAND_TIMEOUT} of virtual time from its issue is failed the same way: the loop's receive
+ * timeout is the earliest deadline in flight, so it never waits forever on the hardware. (A disk that runs
+ * commands one at a time so slowly that 32 queued ones outlast the timeout sees the later ones fail.) A port that cannot be recovered
  * is out of service: its requests fail with IO_ERROR at once.
  *
  * <h2>Arguments</h2>
  * Empty, or a u32 (little-endian): the bytes of data buffer per slot, a multiple of 512 from 512 to
- * 16 MiB (default {@value #DEFAULT_SLOT_BYTES}). Smaller buffers split requests into more commands.
+ * 8 MiB (default {@value #DEFAULT_SLOT_BYTES}). Smaller buffers split requests into more commands; buffers
+ * over 4 MiB take several PRDT entries per command.
  */
 public final class Ahci implements Program {
     /** Data buffer bytes per command slot when the arguments do not say. */
     public static final int DEFAULT_SLOT_BYTES = 64 << 10;
     /** The largest data buffer per slot the arguments may ask for. */
-    public static final int MAX_SLOT_BYTES = 16 << 20;
+    public static final int MAX_SLOT_BYTES = 8 << 20;
     /** How long a command may take before the driver gives up on it and recovers the port. */
     public static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration RESET_LIMIT = Duration.ofSeconds(1);
@@ -203,7 +205,7 @@ public final class Ahci implements Program {
             if (problem != null) {
                 sys.log("ahci: " + problem);
             } else if (port.hasDisk(sys)) {
-                Disk disk = identify(port);
+                Disk disk = identify(port, dma);
                 if (disk != null) {
                     found.add(disk);
                 }
@@ -213,12 +215,17 @@ public final class Ahci implements Program {
     }
 
     /** Starts the port, asks the disk who it is, and learns whether it takes writes. */
-    private Disk identify(SataPort port) {
+    private Disk identify(SataPort port, Dma dma) {
+        String problem = port.allocateSlots(sys, dma);
+        if (problem != null) {
+            sys.log("ahci: " + problem);
+            return null;
+        }
         if (!port.start(sys, commandListOverride)) {
             sys.log("ahci: the disk on port " + port.index + " stays busy; left alone");
             return null;
         }
-        String problem = port.runPolled(sys, Command.identify(), COMMAND_TIMEOUT, commandListOverride);
+        problem = port.runPolled(sys, Command.identify(), COMMAND_TIMEOUT, commandListOverride);
         if (problem != null) {
             sys.log("ahci: IDENTIFY on port " + port.index + " failed: " + problem);
             return null;

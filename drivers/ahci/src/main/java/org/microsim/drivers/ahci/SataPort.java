@@ -102,8 +102,8 @@ final class SataPort {
     }
 
     /**
-     * Stops the port, gives it its command list, FIS area, tables and buffers from {@code dma}, turns FIS
-     * receive on and clears stale status.
+     * Stops the port, gives it its command list and FIS area from {@code dma}, turns FIS receive on and
+     * clears stale status.
      *
      * @return why it failed, or null
      */
@@ -113,9 +113,7 @@ final class SataPort {
         }
         commandList = dma.allocate(sys, COMMAND_LIST_BYTES);
         DmaBuffer fis = dma.allocate(sys, RECEIVED_FIS_BYTES);
-        tables = dma.allocate(sys, slots * tableSize);
-        data = dma.allocate(sys, slots * share);
-        if (commandList == null || fis == null || tables == null || data == null) {
+        if (commandList == null || fis == null) {
             return "no DMA memory for port " + index + ": " + dma.problem();
         }
         write(PX_CLB, (int) commandList.physAddress());
@@ -126,6 +124,18 @@ final class SataPort {
         write(PX_SERR, -1);
         write(PX_IS, -1);
         return null;
+    }
+
+    /**
+     * Allocates the command tables and data buffers of every slot: only for a port with a disk.
+     *
+     * @return why it failed, or null
+     */
+    String allocateSlots(Sys sys, Dma dma) {
+        tables = dma.allocate(sys, slots * tableSize);
+        data = dma.allocate(sys, slots * share);
+        return tables == null || data == null ? "no DMA memory for the slots of port " + index + ": " + dma.problem()
+                : null;
     }
 
     /** Clears ST then FRE, waiting for CR and FR to follow. */
