@@ -16,6 +16,7 @@ import java.util.Random;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Mmio;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
@@ -51,6 +52,21 @@ class AhciConcurrencyTest {
     void severalClientsAtOnceGetTheirOwnData() {
         try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
             rig.run(worker(0, true), worker(1, true), worker(2, true), worker(3, true));
+        }
+    }
+
+    @Test
+    void commandsOfSeveralRequestsAreInFlightTogether() {
+        try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
+            rig.start(worker(0, true), worker(1, true));
+            Mmio abar = rig.machine.ahci().orElseThrow().mmio();
+            int most = 0;
+            for (int step = 0; step < 200; step++) {
+                rig.kernel.advance(Duration.ofNanos(50_000));
+                most = Math.max(most, Integer.bitCount(abar.read32(0x100 + 0x38)));
+            }
+            rig.settle();
+            assertTrue(most > 16, "at most " + most + " slots were issued at once");
         }
     }
 

@@ -48,6 +48,8 @@ final class Rig implements AutoCloseable {
     }
 
     final Kernel kernel;
+    /** The simulated machine, for looking at device registers between steps. */
+    Machine machine;
     private final ProgramCatalog catalog = new ProgramCatalog();
     private final AtomicInteger clients = new AtomicInteger();
     private final List<Throwable> failures = new ArrayList<>();
@@ -70,8 +72,8 @@ final class Rig implements AutoCloseable {
         }
         kernel = Kernel.builder().seed(seed).programs(catalog).hardware(timeline -> {
             try {
-                return new MachineHardware(new Machine(new MachineConfig(drives, List.of(), options),
-                        timeline));
+                machine = new Machine(new MachineConfig(drives, List.of(), options), timeline);
+                return new MachineHardware(machine);
             } catch (MachineException e) {
                 throw new AssertionError(e);
             }
