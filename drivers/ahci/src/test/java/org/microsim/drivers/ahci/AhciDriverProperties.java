@@ -29,7 +29,7 @@ class AhciDriverProperties {
                 .as((write, lba, count, seed) -> new Op(write, lba, Math.min(count, SECTORS - lba), seed));
     }
 
-    @Property(tries = 25)
+    @Property(tries = 50)
     void readsAndWritesAgreeWithAByteArray(@ForAll @Size(min = 1, max = 12) List<@net.jqwik.api.From("ops") Op> ops,
                                            @ForAll @IntRange(min = 0, max = 3) int slotSize,
                                            @ForAll @IntRange(min = 1, max = 1000) int seed) {
