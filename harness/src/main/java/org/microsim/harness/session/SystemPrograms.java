@@ -1,6 +1,7 @@
 package org.microsim.harness.session;
 
 import java.time.Duration;
+import org.microsim.drivers.ahci.Ahci;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
@@ -26,6 +27,7 @@ final class SystemPrograms {
                         () -> new ServiceManagerProgram(NAME_WAIT))
                 .add(Init.DEVICE_MANAGER, "the device manager: matches ports to drivers",
                         () -> new DevdProgram(DefaultRules.rules()))
+                .add("ahci", "the AHCI SATA driver: one block port per disk", Ahci::new)
                 .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new);
     }
 

@@ -3,6 +3,7 @@ package org.microsim.drivers.partd;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
@@ -12,6 +13,7 @@ import org.microsim.abi.Message;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Program;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
@@ -41,6 +43,11 @@ import org.microsim.abi.block.BlockRequestCheck;
  * partd throw.
  */
 public final class Partd implements Program {
+    /** How long an idle partd sleeps between looks at nothing. */
+    private static final Duration IDLE = Duration.ofHours(1);
+    /** The partition index of a whole disk offered as one partition. */
+    static final int WHOLE_DISK = 0;
+
     /** How long one call to the disk may take. */
     static final Duration DISK_TIMEOUT = Duration.ofSeconds(30);
 
@@ -62,13 +69,16 @@ public final class Partd implements Program {
             sys.log("partd: " + disk.portName() + ": " + problem);
         }
         if (table.scheme() == PartitionTable.Scheme.NONE) {
-            sys.log("partd: " + disk.portName() + " has no partition table");
-            return;
+            table = whole(disk, client);
         }
         Map<Handle, Served> served = register(sys, disk.portName(), client, table);
         if (served.isEmpty()) {
-            sys.log("partd: " + disk.portName() + ": no partition to serve");
-            return;
+            // Exiting would look like a failure to the supervisor, which would start partd again, forever: stay
+            // bound to the disk with nothing to offer, as a driver for an empty slot would.
+            sys.log("partd: " + disk.portName() + ": no partition table and no filesystem to offer");
+            while (true) {
+                sys.sleep(IDLE).orThrow();
+            }
         }
         Handle[] ports = served.keySet().toArray(Handle[]::new);
         while (true) {
@@ -83,6 +93,26 @@ public final class Partd implements Program {
                 sys.log("partd: reply to " + r.sender() + " lost: " + sent.errorOrNull());
             }
         }
+    }
+
+    /**
+     * A disk without a partition table is offered whole when it holds a filesystem (a FAT volume made straight
+     * on the disk, as mkfs.fat does without partitioning), as partition {@value #WHOLE_DISK}. Only a whole
+     * disk is: a partition without a table inside is left alone, or partd would nest without end.
+     */
+    private static PartitionTable whole(HandleInfo disk, BlockClient client) throws BlockException {
+        if (disk.info().subclass() != PortSubclass.BLOCK_RAW || client.blockCount() == 0) {
+            return new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of());
+        }
+        byte[] first = new byte[client.blockSize()];
+        client.read(0, 1, first, 0);
+        int subclass = FatSniffer.subclass(first);
+        if (!PortSubclass.isFat(subclass)) {
+            return new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of());
+        }
+        Partition p = new Partition(WHOLE_DISK, 0, client.blockCount(), new PartitionType.Mbr(0), subclass,
+                "whole disk", "");
+        return new PartitionTable(PartitionTable.Scheme.NONE, List.of(p), List.of());
     }
 
     private static Map<Handle, Served> register(Sys sys, String diskName, BlockClient client, PartitionTable table) {

@@ -229,9 +229,16 @@ final class FakeSys implements Sys {
         return Result.ok(new HandleInfo(DISK, 7, 1, null, PortInfo.of(DISK, PortClass.BLOCK, 0), true));
     }
 
+    /** Thrown by {@link #sleep}: partd sleeps only when it has nothing to serve, so a test stops it there. */
+    static final class Idle extends RuntimeException {
+        Idle() {
+            super("partd went idle", null, false, false);
+        }
+    }
+
     @Override
     public Result<Void> sleep(Duration duration) {
-        return Result.ok(null);
+        throw new Idle();
     }
 
     @Override

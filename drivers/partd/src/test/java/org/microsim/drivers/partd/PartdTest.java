@@ -117,11 +117,12 @@ class PartdTest {
     }
 
     @Test
-    void aDiskWithoutTableEndsPartd() throws Exception {
+    void aDiskWithoutTableOrFilesystemLeavesPartdIdle() {
         FakeSys sys = new FakeSys(new MemoryDisk(512, 100));
-        new Partd().run(sys);
+        assertThrows(FakeSys.Idle.class, () -> new Partd().run(sys));
         assertEquals(List.of(), List.copyOf(sys.ports.values()));
-        assertTrue(sys.log.contains("partd: " + FakeSys.DISK + " has no partition table"), sys.log.toString());
+        assertTrue(sys.log.contains("partd: " + FakeSys.DISK + ": no partition table and no filesystem to offer"),
+                sys.log.toString());
     }
 
     @Test

@@ -1,5 +1,9 @@
 package org.microsim.drivers.partd;
 
+import org.microsim.abi.PortInfo;
+
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -232,5 +236,21 @@ class ToolImagesTest {
         Path fat = image("fat.img", 8 * MIB);
         run("", tool("mkfs.fat"), "-F", "12", fat);
         assertEquals(new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of()), read(fat));
+    }
+
+    /** A FAT volume made straight on a whole disk (no table) is offered whole, as partition 0, to fatfsd. */
+    @Test
+    void partdOffersAWholeDiskFatVolumeAsOnePartition() throws Exception {
+        Path fat = image("whole.img", 8 * MIB);
+        run("", tool("mkfs.fat"), "-F", "12", fat);
+        byte[] content = Files.readAllBytes(fat);
+        MemoryDisk disk = new MemoryDisk(512, content.length / 512);
+        System.arraycopy(content, 0, disk.bytes, 0, content.length);
+        FakeSys sys = new FakeSys(disk);
+        assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
+        List<PortInfo> ports = List.copyOf(sys.ports.values());
+        assertEquals(1, ports.size(), ports.toString());
+        assertEquals(FakeSys.DISK + "p0", ports.get(0).name());
+        assertEquals(org.microsim.abi.PortSubclass.BLOCK_FAT12, ports.get(0).subclass());
     }
 }
