@@ -20,6 +20,7 @@ import org.microsim.abi.fs.FsType;
  * 4 up to 128 MiB ...; FAT32: 1 up to 260 MiB, 8 up to 8 GiB ...; FAT12: 2 KiB, mkfs.fat's choice for
  * a hard disk); when the table's choice misses the type's range the smallest size that hits it is
  * taken. A size no cluster size of at most 32 KiB can fit to the type is refused with the reason.
+ * FAT counts sectors in 32 bits, so a device of more than 2^32 - 1 sectors is formatted up to that size.
  *
  * <p>Each FAT is sized for the most clusters the volume could have with no FAT at all, which is at most a
  * sector or two more than needed and never too small. Only the metadata is written: the reserved area, both
