@@ -110,6 +110,21 @@ class FatFormatterTest {
     }
 
     @Test
+    void fourKibibyteBlocksMakeFourKibibyteSectors() throws Exception {
+        Tools.assumeInstalled("fsck.fat");
+        MemoryDevice dev = new MemoryDevice(new byte[64 << 20], 4096);
+        FatFormatter.format(dev, FatFormatter.Options.of(FsType.FAT16, "BIG", 1), CLOCK);
+        FatVolume v = FatVolume.mount(dev, CLOCK);
+        assertEquals(FsType.FAT16, v.type());
+        assertEquals(4096, v.clusterSize());
+        put(v, "/a file.txt", "four k".getBytes(StandardCharsets.UTF_8));
+        v.sync();
+        Path img = dir.resolve("4k.img");
+        Files.write(img, dev.bytes);
+        Tools.fsckClean(img);
+    }
+
+    @Test
     void theSameOptionsGiveTheSameBytesAndTheSeedTheVolumeId() throws Exception {
         MemoryDevice a = new MemoryDevice(new byte[2 << 20], 512);
         MemoryDevice b = new MemoryDevice(new byte[2 << 20], 512);
