@@ -122,6 +122,9 @@ public final class FatFormatter {
             if (wanted < 0 || wanted > 128 || Integer.bitCount(wanted) != 1) {
                 throw invalid("sectors per cluster " + wanted + " is not a power of two from 1 to 128");
             }
+            if (wanted * bps > MAX_CLUSTER_BYTES) {
+                throw invalid("clusters of " + wanted + " sectors of " + bps + " bytes are over 32 KiB");
+            }
             Layout fixed = geometry(type, bps, sectors, wanted);
             if (!fits(fixed)) {
                 throw tooSmallOrLarge(fixed, "clusters of " + wanted + " sectors");
@@ -139,7 +142,10 @@ public final class FatFormatter {
                 return last;
             }
         }
-        throw tooSmallOrLarge(geometry(type, bps, sectors, 1), "any cluster size up to 32 KiB");
+        // Show the count nearest the type's range: the smallest clusters give the most, the largest the fewest.
+        Layout smallest = geometry(type, bps, sectors, 1);
+        throw tooSmallOrLarge(smallest.clusters() < minClusters(type) ? smallest : last,
+                "any cluster size up to 32 KiB");
     }
 
     /** The specification's (mkfs.fat's) cluster size, in device sectors, for {@code sectors512} 512-byte sectors. */
@@ -165,12 +171,22 @@ public final class FatFormatter {
         return new Layout(type, bps, sectors, spc, reserved, rootEntries, fatSize, clusters);
     }
 
+    private static long minClusters(FsType type) {
+        return switch (type) {
+            case FAT12 -> 1;
+            case FAT16 -> 4085;
+            case FAT32 -> 65525;
+        };
+    }
+
     private static boolean fits(Layout l) {
-        return switch (l.type()) {
-            case FAT12 -> l.clusters() >= 1 && l.clusters() < 4085;
-            case FAT16 -> l.clusters() >= 4085 && l.clusters() < 65525;
-            case FAT32 -> l.clusters() >= 65525 && l.clusters() <= MAX_FAT32_CLUSTERS;
-        } && (long) l.sectorsPerCluster() * l.bytesPerSector() <= MAX_CLUSTER_BYTES;
+        long max = switch (l.type()) {
+            case FAT12 -> 4084;
+            case FAT16 -> 65524;
+            case FAT32 -> MAX_FAT32_CLUSTERS;
+        };
+        return l.clusters() >= minClusters(l.type()) && l.clusters() <= max
+                && (long) l.sectorsPerCluster() * l.bytesPerSector() <= MAX_CLUSTER_BYTES;
     }
 
     private static FsException tooSmallOrLarge(Layout l, String with) {
@@ -181,7 +197,8 @@ public final class FatFormatter {
         };
         long mib = l.totalSectors() * l.bytesPerSector() >> 20;
         return invalid("a " + mib + " MiB device (" + l.totalSectors() + " sectors) cannot hold " + l.type()
-                + " with " + with + ": " + l.type() + " needs " + range + ", this gives " + l.clusters());
+                + " with " + with + ": " + l.type() + " needs " + range + ", this gives " + l.clusters() + " of "
+                + l.sectorsPerCluster() * l.bytesPerSector() + " bytes");
     }
 
     private static void write(Disk disk, Layout l, Options options, String label, FatClock clock)
