@@ -10,7 +10,6 @@ import org.microsim.kernel.machine.FileImage;
 import org.microsim.kernel.machine.MachineConfig;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MachineOptions;
-import org.microsim.kernel.machine.MemoryImage;
 import org.microsim.kernel.machine.ModelOptions;
 import org.microsim.kernel.machine.NicConfig;
 
@@ -21,9 +20,6 @@ import org.microsim.kernel.machine.NicConfig;
  * built-in demo machine.
  */
 final class MachineSetup {
-    /** The demo disk's size: small enough to build in a blink, big enough to hold a few partitions. */
-    static final long DEMO_DISK_SECTORS = 64L * 1024 * 1024 / 512;
-
     private final List<DriveConfig> drives = new ArrayList<>();
     private final List<NicConfig> nics = new ArrayList<>();
 
@@ -44,9 +40,11 @@ final class MachineSetup {
     /** What to build: the described machine, or the demo machine when nothing was described. */
     MachineConfig config() {
         if (isDemo()) {
-            DiskImage demoDisk = new MemoryImage(DEMO_DISK_SECTORS);
-            return new MachineConfig(List.of(new DriveConfig.Image(demoDisk)), List.of(NicConfig.DEFAULT),
-                    ModelOptions.DEFAULT);
+            List<DriveConfig> demo = new ArrayList<>();
+            for (DiskImage disk : DemoDisks.build()) {
+                demo.add(new DriveConfig.Image(disk));
+            }
+            return new MachineConfig(demo, List.of(NicConfig.DEFAULT), ModelOptions.DEFAULT);
         }
         return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
     }
