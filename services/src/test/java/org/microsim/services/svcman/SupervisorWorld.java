@@ -344,6 +344,7 @@ final class SupervisorWorld {
                 }
                 case Action.NameUnavailable u -> assertTrue(u.reason().contains(names().stream()
                         .filter(n -> u.name().equals("n-" + n)).findFirst().orElseThrow()), u.reason());
+                case Action.Forget f -> throw new AssertionError("nothing was unregistered, yet " + f);
             }
         }
         for (String s : spawned) {
