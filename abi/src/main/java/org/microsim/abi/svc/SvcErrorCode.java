@@ -15,7 +15,9 @@ public enum SvcErrorCode {
     /** The service or name cannot be provided (its owner failed, a timeout passed). */
     UNAVAILABLE(5),
     /** The caller may not do this (a task reporting ready for a service it is not). */
-    DENIED(6);
+    DENIED(6),
+    /** The service cannot be unregistered while others depend on it; the detail names them. */
+    IN_USE(7);
 
     private final int code;
 

@@ -1,6 +1,7 @@
 package org.microsim.abi.svc;
 
 import java.util.List;
+import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -12,7 +13,8 @@ import org.microsim.abi.WireWriter;
  * Names are 1..32 bytes without spaces, commas or control characters.
  *
  * <pre>
- * 200 REGISTER  name str, program str, deps list, contract (46 bytes, {@link RestartContract}), reserved list
+ * 200 REGISTER  name str, program str, deps list, contract (46 bytes, {@link RestartContract}), reserved list;
+ *               handles 0..{@value #MAX_START_HANDLES}: the service's start handles
  *               reply: empty                 errors: EXISTS, UNKNOWN_SERVICE (a dependency), BAD_REQUEST
  * 201 DEPEND    service str, dependency str  reply: empty   errors: UNKNOWN_SERVICE, CYCLE, BAD_REQUEST
  * 202 START     service str                  reply: empty   errors: UNKNOWN_SERVICE
@@ -21,7 +23,20 @@ import org.microsim.abi.WireWriter;
  * 205 STATUS    service str                  reply: one {@link ServiceStatus}
  * 206 LIST      start u16 (first item)       reply: a {@link Page} of {@link ServiceStatus}, sorted by name
  * 207 READY     (no bytes; the sender's task is the service)   reply: empty   errors: DENIED
+ * 208 UNREGISTER service str                 reply: empty   errors: UNKNOWN_SERVICE, IN_USE
  * </pre>
+ *
+ * <p><b>Start handles.</b> REGISTER may transfer up to {@value #MAX_START_HANDLES} handles (each with the grant
+ * right). The service manager keeps them with the service and passes them, in order, as the start handles of
+ * every task it spawns for it, restarts included; that is how devd hands a driver its device. Every other
+ * request carries no handles; one that does, or a REGISTER with more, is malformed (BAD_REQUEST). A refused
+ * request, a REGISTER of a name that exists among them, changes nothing, and its handles are closed.
+ *
+ * <p><b>Unregistering.</b> UNREGISTER stops the service (kills its task), tells waiters for its reserved names
+ * that they are unavailable, and forgets the service, its names and its start handles. It is refused with
+ * IN_USE, changing nothing, while other services depend on it: as Fuchsia's driver manager removes a device
+ * node only after its children, a caller takes a dependency tree apart bottom-up (devd does so on unplug),
+ * so no service is ever left depending on one that no longer exists.
  *
  * Replies use {@link org.microsim.abi.Replies}; error codes are {@link SvcErrorCode}.
  */
@@ -34,13 +49,20 @@ public sealed interface SvcRequest {
     int STATUS = MsgIds.SERVICE_MANAGER_BASE + 5;
     int LIST = MsgIds.SERVICE_MANAGER_BASE + 6;
     int READY = MsgIds.SERVICE_MANAGER_BASE + 7;
+    int UNREGISTER = MsgIds.SERVICE_MANAGER_BASE + 8;
+
+    /** The most start handles a service may be registered with. */
+    int MAX_START_HANDLES = 4;
 
     /** The message carrying this request. */
     Message encode();
 
-    /** Registers a service: its program, direct dependencies, contract and the names it will provide. */
+    /**
+     * Registers a service: its program, direct dependencies, contract, the names it will provide and the
+     * handles its tasks start with (the sender's handles in a request built to send, the receiver's once decoded).
+     */
     record Register(String name, String program, List<String> deps, RestartContract contract,
-                    List<String> reserved) implements SvcRequest {
+                    List<String> reserved, List<Handle> handles) implements SvcRequest {
         /** Validates names and copies the lists. */
         public Register {
             check("service name", name);
@@ -50,6 +72,16 @@ public sealed interface SvcRequest {
             if (contract == null) {
                 throw new IllegalArgumentException("restart contract is missing");
             }
+            handles = List.copyOf(handles);
+            if (handles.size() > MAX_START_HANDLES) {
+                throw new IllegalArgumentException("more than " + MAX_START_HANDLES + " start handles");
+            }
+        }
+
+        /** A service whose tasks start without handles. */
+        public Register(String name, String program, List<String> deps, RestartContract contract,
+                        List<String> reserved) {
+            this(name, program, deps, contract, reserved, List.of());
         }
 
         @Override
@@ -58,7 +90,7 @@ public sealed interface SvcRequest {
             Names.writeList(w, deps);
             contract.write(w);
             Names.writeList(w, reserved);
-            return Message.of(REGISTER, w.toByteArray());
+            return new Message(REGISTER, w.toByteArray(), handles, null);
         }
     }
 
@@ -151,20 +183,42 @@ public sealed interface SvcRequest {
         }
     }
 
+    /** Stops and forgets a service that nothing depends on, with its reserved names and start handles. */
+    record Unregister(String service) implements SvcRequest {
+        /** Validates the name. */
+        public Unregister {
+            check("service name", service);
+        }
+
+        @Override
+        public Message encode() {
+            return named(UNREGISTER, service);
+        }
+    }
+
     /**
      * Decodes a request.
      *
-     * @throws MalformedException for an unknown msg id, a short or over-long payload or a bad field
+     * @throws MalformedException for an unknown msg id, a short or over-long payload, a bad field, or handles on a
+     *                            request other than REGISTER (or more than {@link #MAX_START_HANDLES} on one)
      */
     static SvcRequest decode(Message message) throws MalformedException {
         WireReader r = message.reader();
+        List<Handle> handles = message.handles();
+        if (message.msgId() != REGISTER && !handles.isEmpty()) {
+            throw new MalformedException("service manager request " + message.msgId() + " carries no handles, not "
+                    + handles.size());
+        }
+        if (handles.size() > MAX_START_HANDLES) {
+            throw new MalformedException(handles.size() + " start handles is over the limit of " + MAX_START_HANDLES);
+        }
         SvcRequest request = switch (message.msgId()) {
             case REGISTER -> {
                 String name = Names.read(r, "service name");
                 String program = Names.read(r, "program");
                 List<String> deps = Names.readList(r, "dependency");
                 RestartContract contract = RestartContract.read(r);
-                yield new Register(name, program, deps, contract, Names.readList(r, "reserved name"));
+                yield new Register(name, program, deps, contract, Names.readList(r, "reserved name"), handles);
             }
             case DEPEND -> new Depend(Names.read(r, "service name"), Names.read(r, "dependency"));
             case START -> new Start(Names.read(r, "service name"));
@@ -173,6 +227,7 @@ public sealed interface SvcRequest {
             case STATUS -> new Status(Names.read(r, "service name"));
             case LIST -> new ListAll(r.u16("start"));
             case READY -> new Ready();
+            case UNREGISTER -> new Unregister(Names.read(r, "service name"));
             default -> throw new MalformedException("unknown service manager request " + message.msgId());
         };
         r.end("service manager request " + message.msgId());

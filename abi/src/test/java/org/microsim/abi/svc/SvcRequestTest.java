@@ -14,6 +14,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.WireWriter;
@@ -61,7 +62,30 @@ class SvcRequestTest {
                 Combinators.combine(name, name).as(SvcRequest.Depend::new),
                 name.map(SvcRequest.Start::new), name.map(SvcRequest.Stop::new), name.map(SvcRequest.Restart::new),
                 name.map(SvcRequest.Status::new), Arbitraries.integers().between(0, 0xffff).map(SvcRequest.ListAll::new),
-                Arbitraries.just(new SvcRequest.Ready()));
+                Arbitraries.just(new SvcRequest.Ready()), name.map(SvcRequest.Unregister::new),
+                Combinators.combine(name, name, Arbitraries.integers().between(0, 99).list().ofMaxSize(4))
+                        .as((n, p, slots) -> new SvcRequest.Register(n, p, List.of(), RestartContract.DEFAULT,
+                                List.of(), slots.stream().map(Handle::new).toList())));
+    }
+
+    @Test
+    void onlyRegisterCarriesHandlesAndAtMostFour() throws MalformedException {
+        List<Handle> four = List.of(new Handle(3), new Handle(4), new Handle(5), new Handle(6));
+        SvcRequest.Register withHandles = new SvcRequest.Register("ahci#2", "ahci", List.of(),
+                RestartContract.DEFAULT, List.of(), four);
+        assertEquals(four, withHandles.encode().handles());
+        assertEquals(withHandles, SvcRequest.decode(withHandles.encode()));
+        List<Handle> five = List.of(new Handle(3), new Handle(4), new Handle(5), new Handle(6), new Handle(7));
+        assertThrows(IllegalArgumentException.class, () -> new SvcRequest.Register("a", "a", List.of(),
+                RestartContract.DEFAULT, List.of(), five));
+        assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(new Message(SvcRequest.REGISTER,
+                REGISTER.encode().data(), five, null))).getMessage().contains("over the limit"));
+        for (SvcRequest other : List.of(new SvcRequest.Start("a"), new SvcRequest.Ready(),
+                new SvcRequest.Unregister("a"))) {
+            Message m = other.encode();
+            assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(new Message(m.msgId(),
+                    m.data(), List.of(new Handle(1)), null))).getMessage().contains("carries no handles"));
+        }
     }
 
     @Test

@@ -1,9 +1,9 @@
 package org.microsim.services.devd;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
 import org.microsim.abi.MalformedException;
@@ -15,48 +15,38 @@ import org.microsim.abi.Program;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
-import org.microsim.abi.Rights;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.devd.DevdErrorCode;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
-import org.microsim.abi.svc.RestartContract;
-import org.microsim.abi.svc.ServiceStatus;
-import org.microsim.abi.svc.SvcRequest;
-import org.microsim.services.svcman.ServiceException;
-import org.microsim.services.svcman.SupervisedTasks;
-import org.microsim.services.svcman.Supervisor;
+import org.microsim.services.svcman.ServiceManagerProgram;
 
 /**
  * The devd task: a thin loop around {@link DeviceManager}. Started with the kernel port as start handle 0, it
- * registers the public port {@value #PORT_NAME} and subscribes to port and task events; the kernel then tells
- * it of every port, with a handle to each.
+ * looks up the service manager, registers the public port {@value #PORT_NAME} and subscribes to port and task
+ * events; the kernel then tells it of every port, with a handle to each.
  *
- * <p>Drivers are tasks devd spawns itself, because only devd holds the device port handle that a driver must
- * be granted (as its start handle 0); each bound port's driver is a service named {@code DRIVER#PORTID} in
- * devd's own {@link Supervisor}, under the default restart contract, ready once its task runs. So a driver
- * gets the same restart, backoff and give-up behaviour as any service, and {@code lsdev} shows its state.
- * A port registered by a task other than the kernel is a driver's port: subscribers of its class get msg 100
- * with a send handle to it. Subscribers are tasks, forgotten when their task ends.
+ * <p>Drivers are services of the service manager ({@link DriverServices}): for each bound port devd registers
+ * {@code DRIVER#PORTID} with the port's handle as start handle 0 and a dependency on the driver of the parent
+ * port, then starts it, so a crashed driver is restarted with everything stacked on it, in order, by the service
+ * manager's dependency graph. On unplug devd unregisters the subtree's drivers bottom-up; {@code lsdev} asks the
+ * service manager for their states. A port registered by a task other than the kernel is a driver's port:
+ * subscribers of its class get msg 100 with a send handle to it, again each time it comes back after a restart.
+ * Subscribers are tasks, forgotten when their task ends.
  */
 public final class DevdProgram implements Program {
     /** The public port's name. */
     public static final String PORT_NAME = "devd";
-    private static final RestartContract DRIVER_CONTRACT = RestartContract.DEFAULT.withReadyOnStart(true);
+    /** How long devd waits for the service manager: to appear at start, then to answer each call. */
+    static final Duration SVCMAN_TIMEOUT = Duration.ofSeconds(5);
 
     private final List<Rule> rules;
     private Sys sys;
     private DeviceManager devices;
-    private Supervisor drivers;
-    private SupervisedTasks tasks;
+    private DriverServices drivers;
     private final Map<Long, Handle> portHandles = new HashMap<>();
-    /** The port each running driver service is bound to. */
-    private record Bound(String port, long portId) {
-    }
-
-    private final Map<String, Bound> bound = new HashMap<>();
     private final Map<String, Handle> subscribers = new HashMap<>();
 
     /** devd with these rules, in match order. */
@@ -71,17 +61,18 @@ public final class DevdProgram implements Program {
         if (kernel == null) {
             throw new IllegalStateException("devd needs the kernel port as start handle 0");
         }
+        Handle svcman = sys.lookup(ServiceManagerProgram.PORT_NAME, SVCMAN_TIMEOUT).orThrow();
+        drivers = new DriverServices(sys, svcman, SVCMAN_TIMEOUT);
         devices = new DeviceManager(rules);
-        // Drivers reserve no names, so the lookup timeout never comes into play.
-        drivers = new Supervisor(sys::now, 1);
-        tasks = new SupervisedTasks(sys, kernel, drivers, this::grant);
         DevdRequestHandler requests = new DevdRequestHandler(devices);
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
-        tasks.kernelCall(Message.of(KernelProtocol.SUBSCRIBE,
-                new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(), port));
+        Message subscribe = Message.of(KernelProtocol.SUBSCRIBE,
+                new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(), port);
+        if (Replies.failure(sys.call(kernel, subscribe, SVCMAN_TIMEOUT).orThrow()) != null) {
+            throw new IllegalStateException("devd cannot subscribe to kernel events");
+        }
         while (true) {
-            tasks.fireDueTimers();
-            switch (sys.receive(tasks.untilNextTimer(), port)) {
+            switch (sys.receive(Sys.FOREVER, port)) {
                 case Result.Ok<Received>(Received r) -> {
                     if (r.sender().equals(TaskId.KERNEL) && !r.isCall()) {
                         notification(r.message());
@@ -92,27 +83,9 @@ public final class DevdProgram implements Program {
                         sys.log("devd: ignored a message " + r.msgId() + " sent without a call by " + r.sender());
                     }
                 }
-                case Result.Err<Received>(var e) -> {
-                    if (e.code() != ErrorCode.TIMED_OUT) {
-                        throw new IllegalStateException("devd cannot receive: " + e);
-                    }
-                }
+                case Result.Err<Received>(var e) -> throw new IllegalStateException("devd cannot receive: " + e);
             }
-            refreshDriverStates();
         }
-    }
-
-    /** {@code DRIVER#PORTID}, the driver's name cut so that the whole fits a 32-byte service name. */
-    private static String serviceName(String driver, long portId) {
-        String id = "#" + portId;
-        return driver.substring(0, Math.min(driver.length(), 32 - id.length())) + id;
-    }
-
-    private List<Handle> grant(String driverService) {
-        Bound b = bound.get(driverService);
-        Handle device = b == null ? null : portHandles.get(b.portId());
-        Handle copy = device == null ? null : sys.duplicate(device, Rights.SEND_GRANT).orNull();
-        return copy == null ? List.of() : List.of(copy);
     }
 
     private void call(DevdRequestHandler requests, Received r) {
@@ -132,6 +105,9 @@ public final class DevdProgram implements Program {
         } else {
             handles.forEach(sys::close);
         }
+        if (r.msgId() == DevdRequest.LSDEV) {
+            devices.driverStates(drivers.states());
+        }
         DevdRequestHandler.Outcome o = requests.handle(r.message(), subscriber);
         sys.reply(r.replyRight(), o.reply());
         perform(o.actions());
@@ -142,12 +118,15 @@ public final class DevdProgram implements Program {
             switch (m.msgId()) {
                 case MsgIds.NOTIFY_PORT_REGISTERED -> {
                     KernelProtocol.PortEvent e = KernelProtocol.PortEvent.decode(m.data());
-                    if (m.handles().size() == 1) {
-                        portHandles.put(e.portId(), m.handles().getFirst());
-                    }
+                    boolean driverPort = !e.owner().equals(TaskId.KERNEL);
                     try {
-                        perform(devices.addPort(e.info(), e.portId(), !e.owner().equals(TaskId.KERNEL)));
+                        List<DevdAction> actions = devices.addPort(e.info(), e.portId(), driverPort);
+                        if (m.handles().size() == 1) {
+                            portHandles.put(e.portId(), m.handles().getFirst());
+                        }
+                        perform(actions);
                     } catch (DevdException x) {
+                        m.handles().forEach(sys::close);
                         sys.log("devd: port " + e.info().name() + " ignored: " + x.getMessage());
                     }
                 }
@@ -155,22 +134,21 @@ public final class DevdProgram implements Program {
                     KernelProtocol.PortEvent e = KernelProtocol.PortEvent.decode(m.data());
                     PortRegistry.Entry known = devices.registry().lookup(e.info().name());
                     if (known != null && known.portId() == e.portId()) {
-                        perform(devices.removePort(e.info().name()));
+                        perform(devices.removePort(e.info().name(), !e.owner().equals(TaskId.KERNEL)));
                     }
                 }
                 case MsgIds.NOTIFY_TASK_CRASHED, MsgIds.NOTIFY_TASK_EXITED -> {
-                    if (tasks.taskEnded(m) == null) {
-                        String subscriber = "task " + KernelProtocol.TaskEvent.decode(m.data()).task();
-                        devices.unsubscribe(subscriber);
-                        Handle h = subscribers.remove(subscriber);
-                        if (h != null) {
-                            sys.close(h);
-                        }
+                    String subscriber = "task " + KernelProtocol.TaskEvent.decode(m.data()).task();
+                    devices.unsubscribe(subscriber);
+                    Handle h = subscribers.remove(subscriber);
+                    if (h != null) {
+                        sys.close(h);
                     }
                 }
                 default -> m.handles().forEach(sys::close);
             }
         } catch (MalformedException e) {
+            m.handles().forEach(sys::close);
             sys.log("devd: malformed kernel notification " + m.msgId() + ": " + e.getMessage());
         }
     }
@@ -178,26 +156,9 @@ public final class DevdProgram implements Program {
     private void perform(List<DevdAction> actions) {
         for (DevdAction action : actions) {
             switch (action) {
-                case DevdAction.StartDriver s -> {
-                    String service = serviceName(s.driver(), s.portId());
-                    bound.put(service, new Bound(s.port(), s.portId()));
-                    try {
-                        drivers.register(new SvcRequest.Register(service, s.driver(), List.of(), DRIVER_CONTRACT,
-                                List.of()));
-                        tasks.perform(drivers.start(service));
-                    } catch (ServiceException e) {
-                        sys.log("devd: cannot start " + service + ": " + e.getMessage());
-                    }
-                }
-                case DevdAction.StopDriver s -> {
-                    String service = serviceName(s.driver(), s.portId());
-                    bound.remove(service);
-                    try {
-                        tasks.perform(drivers.stop(service));
-                    } catch (ServiceException e) {
-                        sys.log("devd: cannot stop the driver of " + s.port() + ": " + e.getMessage());
-                    }
-                }
+                case DevdAction.StartDriver s ->
+                        devices.driverStates(Map.of(s.service(), drivers.start(s, portHandles.get(s.portId()))));
+                case DevdAction.StopDriver s -> drivers.forget(s.service());
                 case DevdAction.Unregistered u -> {
                     Handle h = portHandles.remove(u.portId());
                     if (h != null) {
@@ -209,27 +170,16 @@ public final class DevdProgram implements Program {
         }
     }
 
+    /** Sends msg 100; the kernel copies the transferred handle, so devd keeps its own for the next subscriber. */
     private void notify(DevdAction.Notify n) {
         Handle to = subscribers.get(n.subscriber());
         Handle driver = portHandles.get(n.portId());
-        // A transferred handle must carry the grant right; the subscriber may pass the driver on in turn.
-        Handle copy = driver == null ? null : sys.duplicate(driver, Rights.SEND_GRANT).orNull();
-        if (to == null || copy == null) {
+        if (to == null || driver == null) {
             return;
         }
-        Result<Void> sent = sys.send(to, new DriverAvailable(n.portId(), copy).encode());
+        Result<Void> sent = sys.send(to, new DriverAvailable(n.portId(), driver).encode());
         if (!sent.isOk()) {
-            sys.close(copy);
             sys.log("devd: could not tell " + n.subscriber() + " about port " + n.portId() + ": " + sent.code());
-        }
-    }
-
-    private void refreshDriverStates() {
-        for (ServiceStatus status : drivers.statuses()) {
-            Bound b = bound.get(status.name());
-            if (b != null) {
-                devices.driverState(b.port(), status.state());
-            }
         }
     }
 }

@@ -18,13 +18,26 @@ import org.microsim.abi.svc.ServiceState;
  * properties (class, subclass, parent class, caps, ids) rather than on names. A port is matched when it
  * arrives; a port no rule matched stays unbound and is matched again whenever a rule is added or a port
  * appears (its parent may be what it needed), as Fuchsia's driver manager re-binds when a driver shows up.
- * A port a {@code none} rule matched is bound to nothing on purpose and is not matched again. Removal walks
- * the subtree bottom-up, as Fuchsia removes device nodes: a child's driver stops before its parent's, so no
- * driver ever outlives the device it talks to.
+ * Ports are matched parents first, so a driver's service can depend on the service of the driver bound to
+ * the parent port: the service manager then restarts a crashed driver and everything stacked on it in order.
+ * A port a {@code none} rule matched is bound to nothing on purpose and is not matched again.
+ *
+ * <p>Two kinds of removal. A device port the kernel owns going away is an unplug: the subtree is removed
+ * bottom-up, as Fuchsia removes device nodes, and each driver service is stopped and forgotten before its
+ * parent's, so no driver outlives the device it talks to and no service is left depending on a forgotten one.
+ * A port a task registered going away means its driver is down (crashed, being restarted, stopped): the port
+ * is detached, keeping its binding and its driver's service, and a port registered again under that name takes
+ * its place, so a restart never binds a second driver.
  */
 public final class DeviceManager {
-    /** A port's driver: null for a {@code none} rule; its state as the service manager last reported it. */
-    private record Binding(String driver, ServiceState state) {
+    /**
+     * A port's driver (null for a {@code none} rule), its service name and its state as the service manager
+     * last reported it.
+     */
+    private record Binding(String driver, String service, ServiceState state) {
+        Binding withState(ServiceState newState) {
+            return new Binding(driver, service, newState);
+        }
     }
 
     private final List<Rule> rules = new ArrayList<>();
@@ -40,6 +53,15 @@ public final class DeviceManager {
     /** The rules in match order. */
     public List<Rule> rules() {
         return List.copyOf(rules);
+    }
+
+    /**
+     * {@code DRIVER#PORTID}: the service of a driver bound to a port, the driver's name cut so that the whole
+     * fits a 32-byte service name. Port ids are never reused, so the name is unique.
+     */
+    public static String serviceName(String driver, long portId) {
+        String id = "#" + portId;
+        return driver.substring(0, Math.min(driver.length(), 32 - id.length())) + id;
     }
 
     /** The first rule that matches the port, or null. */
@@ -62,8 +84,9 @@ public final class DeviceManager {
     }
 
     /**
-     * Registers a port, binds it (and any unbound port its arrival lets a rule match), and, for a port a
-     * driver registered, tells the subscribers of its class or stores the notice.
+     * Registers a port (or attaches a detached one again, keeping its binding), binds it (and any unbound port
+     * its arrival lets a rule match), and, for a port a driver registered, tells the subscribers of its class
+     * or stores the notice.
      *
      * @param driverPort true when a driver task registered the port (it is a driver's service port)
      * @throws DevdException EXISTS for a duplicate name or a port that would be its own ancestor
@@ -80,28 +103,47 @@ public final class DeviceManager {
         return actions;
     }
 
+    /** Binds unbound present ports, parents before children (the tree's pre-order). */
     private void rematch(List<DevdAction> actions) {
-        for (PortRegistry.Entry e : registry.all()) {
-            if (bindings.containsKey(e.name())) {
+        for (Map.Entry<Integer, PortRegistry.Entry> node : registry.tree()) {
+            PortRegistry.Entry e = node.getValue();
+            if (!e.present() || bindings.containsKey(e.name())) {
                 continue;
             }
             Rule rule = match(e.info());
-            if (rule != null) {
-                bindings.put(e.name(), new Binding(rule.driver(), ServiceState.STARTING));
-                if (!rule.isNone()) {
-                    actions.add(new DevdAction.StartDriver(e.name(), e.portId(), rule.driver()));
-                }
+            if (rule == null) {
+                continue;
             }
+            if (rule.isNone()) {
+                bindings.put(e.name(), new Binding(null, null, ServiceState.STOPPED));
+                continue;
+            }
+            String service = serviceName(rule.driver(), e.portId());
+            bindings.put(e.name(), new Binding(rule.driver(), service, ServiceState.STARTING));
+            Binding parent = bindings.get(e.info().parent());
+            String dependsOn = parent == null || parent.service() == null ? "" : parent.service();
+            actions.add(new DevdAction.StartDriver(e.name(), e.portId(), rule.driver(), service, dependsOn));
         }
     }
 
-    /** Removes a port and its subtree, children first: each driver is stopped, then its port forgotten. */
-    public List<DevdAction> removePort(String name) {
+    /**
+     * Removes a port. A device port (not {@code driverPort}) is unplugged with its subtree, children first:
+     * each driver is stopped and forgotten, then its port. A driver's port is detached, keeping its binding.
+     */
+    public List<DevdAction> removePort(String name, boolean driverPort) {
         List<DevdAction> actions = new ArrayList<>();
+        if (driverPort) {
+            PortRegistry.Entry e = registry.lookup(name);
+            if (e != null && registry.detach(name)) {
+                notices.portGone(e.portId());
+                actions.add(new DevdAction.Unregistered(name, e.portId()));
+            }
+            return actions;
+        }
         for (PortRegistry.Entry e : registry.remove(name)) {
             Binding b = bindings.remove(e.name());
-            if (b != null && b.driver() != null) {
-                actions.add(new DevdAction.StopDriver(e.name(), e.portId(), b.driver()));
+            if (b != null && b.service() != null) {
+                actions.add(new DevdAction.StopDriver(e.name(), b.service()));
             }
             notices.portGone(e.portId());
             actions.add(new DevdAction.Unregistered(e.name(), e.portId()));
@@ -109,9 +151,10 @@ public final class DeviceManager {
         return actions;
     }
 
-    /** Records the state of the driver bound to a port, for {@code lsdev}; ignored for an unbound port. */
-    public void driverState(String port, ServiceState state) {
-        bindings.computeIfPresent(port, (k, b) -> b.driver() == null ? b : new Binding(b.driver(), state));
+    /** Records the states of driver services, by service name, for {@code lsdev}; other names are ignored. */
+    public void driverStates(Map<String, ServiceState> byService) {
+        bindings.replaceAll((port, b) -> b.service() != null && byService.containsKey(b.service())
+                ? b.withState(byService.get(b.service())) : b);
     }
 
     /** Subscribes to driver ports of a class; returns the stored notices, now delivered. */

@@ -17,13 +17,25 @@ import org.microsim.abi.devd.DevdErrorCode;
  * not registered (yet): it is listed as a root until the parent appears, and then is its child, because the
  * tree is derived from the names, not from the order of arrival. Cycles are refused at insertion, so every
  * walk terminates; walks also keep a visited set so that even a corrupted tree could not make them loop.
+ *
+ * <p>A port whose owning task went away (a driver crashed or was stopped) is <i>detached</i>: it keeps its
+ * place in the tree with {@link Entry#ABSENT} as its id, because the driver's supervisor will bring it back,
+ * and a port registered again under its name takes the place over with its new id.
  */
 public final class PortRegistry {
     /** A registered port: its description and the kernel's port id. */
     public record Entry(PortInfo info, long portId) {
+        /** The id of a detached port. */
+        public static final long ABSENT = -1;
+
         /** The port's name. */
         public String name() {
             return info.name();
+        }
+
+        /** True unless the port is detached. */
+        public boolean present() {
+            return portId != ABSENT;
         }
     }
 
@@ -31,13 +43,14 @@ public final class PortRegistry {
     private final Map<String, Set<String>> children = new HashMap<>();
 
     /**
-     * Adds a port.
+     * Adds a port, or attaches it again in the place of the detached port of that name.
      *
-     * @throws DevdException EXISTS when the name is taken or the port would be its own ancestor
+     * @throws DevdException EXISTS when a present port has the name or the port would be its own ancestor
      */
     public void add(PortInfo info, long portId) throws DevdException {
         String name = info.name();
-        if (ports.containsKey(name)) {
+        Entry old = ports.get(name);
+        if (old != null && old.present()) {
             throw new DevdException(DevdErrorCode.EXISTS, "port " + name + " is registered already");
         }
         Set<String> seen = new HashSet<>();
@@ -45,6 +58,9 @@ public final class PortRegistry {
             if (p.equals(name)) {
                 throw new DevdException(DevdErrorCode.EXISTS, "port " + name + " would be its own ancestor");
             }
+        }
+        if (old != null) {
+            unlink(old);
         }
         ports.put(name, new Entry(info, portId));
         if (!info.parent().isEmpty()) {
@@ -55,6 +71,16 @@ public final class PortRegistry {
     private String parentOf(String name) {
         Entry e = ports.get(name);
         return e == null ? "" : e.info().parent();
+    }
+
+    /** Detaches a present port; false when there is none by that name. */
+    public boolean detach(String name) {
+        Entry e = ports.get(name);
+        if (e == null || !e.present()) {
+            return false;
+        }
+        ports.put(name, new Entry(e.info(), Entry.ABSENT));
+        return true;
     }
 
     /** The port with this name, or null. */
@@ -109,15 +135,19 @@ public final class PortRegistry {
         List<Entry> gone = subtreeBottomUp(name);
         for (Entry e : gone) {
             ports.remove(e.name());
-            Set<String> siblings = children.get(e.info().parent());
-            if (siblings != null) {
-                siblings.remove(e.name());
-                if (siblings.isEmpty()) {
-                    children.remove(e.info().parent());
-                }
-            }
+            unlink(e);
         }
         return gone;
+    }
+
+    private void unlink(Entry e) {
+        Set<String> siblings = children.get(e.info().parent());
+        if (siblings != null) {
+            siblings.remove(e.name());
+            if (siblings.isEmpty()) {
+                children.remove(e.info().parent());
+            }
+        }
     }
 
     /** The port tree, depth first (roots and siblings by name), with each port's depth. */

@@ -1,9 +1,16 @@
 package org.microsim.services.svcman;
 
+import java.util.List;
+import org.microsim.abi.Handle;
+
 /** What the supervisor wants done; the IPC loop carries these out in order. */
 public sealed interface Action {
-    /** Spawn a task running {@code program} for {@code service}. */
-    record Spawn(String service, String program) implements Action {
+    /** Spawn a task running {@code program} for {@code service}, passing it {@code handles} as its start handles. */
+    record Spawn(String service, String program, List<Handle> handles) implements Action {
+        /** Copies the handles. */
+        public Spawn {
+            handles = List.copyOf(handles);
+        }
     }
 
     /** Kill the task of {@code service} (not as a crash: the supervisor chose it). */
@@ -19,5 +26,13 @@ public sealed interface Action {
      * "NAME is unavailable: REASON").
      */
     record NameUnavailable(String name, String reason) implements Action {
+    }
+
+    /** {@code service} was unregistered: forget its task history and close the start handles it was given. */
+    record Forget(String service, List<Handle> handles) implements Action {
+        /** Copies the handles. */
+        public Forget {
+            handles = List.copyOf(handles);
+        }
     }
 }

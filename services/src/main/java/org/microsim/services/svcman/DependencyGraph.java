@@ -106,6 +106,16 @@ final class DependencyGraph {
         return null;
     }
 
+    /** Removes a service that nothing depends on (the caller checked) with its edges to its dependencies. */
+    void remove(String name) {
+        graph.removeNode(name);
+    }
+
+    /** Direct dependents, sorted. */
+    List<String> dependents(String name) {
+        return List.copyOf(new TreeSet<>(graph.predecessors(name)));
+    }
+
     /** Direct dependencies, sorted. */
     List<String> deps(String name) {
         return List.copyOf(new TreeSet<>(graph.successors(name)));

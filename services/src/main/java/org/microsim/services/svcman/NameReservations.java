@@ -28,6 +28,11 @@ final class NameReservations {
         names.forEach(n -> owners.put(n, owner));
     }
 
+    /** Frees every name {@code owner} reserved; its waits must have been ended first. */
+    void release(String owner) {
+        owners.values().removeIf(owner::equals);
+    }
+
     /** Records a wait on {@code name}; returns its token, or -1 when somebody is waiting already. */
     long startWaiting(String name) {
         if (waiting.containsKey(name)) {

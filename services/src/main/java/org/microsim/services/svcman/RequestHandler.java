@@ -12,7 +12,8 @@ import org.microsim.abi.svc.SvcRequest;
 /**
  * Turns a service manager request message into a reply and the supervisor's actions. Every failure is a reply
  * (a malformed message is BAD_REQUEST with the decoder's sentence), never an exception, and a refused request
- * leaves the supervisor as it was. This is the whole request side of the service manager's IPC loop, kept
+ * leaves the supervisor as it was. The handles a request carried belong to the registered service when the
+ * reply is a success; after an error reply nobody holds them, and the caller closes them. This is the whole request side of the service manager's IPC loop, kept
  * apart from the loop so it can be tested with bytes alone.
  */
 public final class RequestHandler {
@@ -62,6 +63,7 @@ public final class RequestHandler {
                 }
                 case SvcRequest.ListAll l ->
                         Outcome.of(Replies.ok(ServiceStatus.encodePage(supervisor.statuses(), l.start())));
+                case SvcRequest.Unregister u -> new Outcome(Replies.ok(), supervisor.unregister(u.service()));
                 case SvcRequest.Ready r -> {
                     if (senderService == null) {
                         yield Outcome.of(Replies.error(SvcErrorCode.DENIED.code(),

@@ -1,7 +1,6 @@
 package org.microsim.services.svcman;
 
 import java.time.Duration;
-import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
@@ -25,7 +24,8 @@ import org.microsim.abi.WireWriter;
  * actions into kernel requests.
  *
  * <p>Notifications are believed only from the kernel: the sender is stamped by the kernel, so no task can fake
- * a crash or a name lookup.
+ * a crash or a name lookup. Handles that arrive are closed at once, except those of a REGISTER that succeeded:
+ * they are the new service's start handles, kept until it is unregistered.
  */
 public final class ServiceManagerProgram implements Program {
     /** The public port's name. */
@@ -45,7 +45,7 @@ public final class ServiceManagerProgram implements Program {
             throw new IllegalStateException("the service manager needs the kernel port as start handle 0");
         }
         Supervisor supervisor = new Supervisor(sys::now, lookupTimeout);
-        SupervisedTasks tasks = new SupervisedTasks(sys, kernel, supervisor, service -> List.of());
+        SupervisedTasks tasks = new SupervisedTasks(sys, kernel, supervisor);
         RequestHandler requests = new RequestHandler(supervisor);
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
         tasks.kernelCall(Message.of(KernelProtocol.SUBSCRIBE,
@@ -55,14 +55,18 @@ public final class ServiceManagerProgram implements Program {
             tasks.fireDueTimers();
             switch (sys.receive(tasks.untilNextTimer(), port)) {
                 case Result.Ok<Received>(Received r) -> {
-                    r.message().handles().forEach(sys::close);
                     if (r.sender().equals(TaskId.KERNEL) && !r.isCall()) {
+                        r.message().handles().forEach(sys::close);
                         notification(sys, supervisor, tasks, r.message());
                     } else if (r.isCall()) {
                         RequestHandler.Outcome o = requests.handle(r.message(), tasks.serviceOf(r.sender()));
+                        if (o.reply().msgId() != MsgIds.REPLY_OK) {
+                            r.message().handles().forEach(sys::close);
+                        }
                         sys.reply(r.replyRight(), o.reply());
                         tasks.perform(o.actions());
                     } else {
+                        r.message().handles().forEach(sys::close);
                         sys.log("svcman: ignored a message " + r.msgId() + " sent without a call by " + r.sender());
                     }
                 }

@@ -18,7 +18,7 @@ final class Supervised {
     long readyAt;
     /** Virtual times of the restarts still inside the intensity window. */
     final Deque<Long> recentRestarts = new ArrayDeque<>();
-    /** Moves on at every spawn, crash and stop, so that timers set before are recognisably stale. */
+    /** Moves on (to a supervisor-wide fresh value) at every spawn, crash and stop, so older timers are stale. */
     long token;
     String detail = "";
 

@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import java.util.function.Function;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
 import org.microsim.abi.MalformedException;
@@ -18,13 +17,16 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 
 /**
- * Carries a {@link Supervisor}'s actions out through the kernel port, for any task that supervises others
- * (the service manager, devd for its drivers): SPAWN (a restart names the previous task, so the kernel hands
- * out the next generation of the same slot), KILL, NAME_UNAVAILABLE, and a timer queue the owner's receive
- * loop waits on. It maps tasks to services both ways, so a task event for a task it no longer tracks (one it
- * killed itself) is recognisably stale and ignored.
+ * Carries the service manager's {@link Supervisor} actions out through the kernel port: SPAWN with the
+ * service's start handles (a restart names the previous task, so the kernel hands out the next generation of
+ * the same slot), KILL, NAME_UNAVAILABLE, closing the handles of a forgotten service, and a timer queue the
+ * receive loop waits on. It maps tasks to services both ways, so a task event for a task it no longer tracks
+ * (one it killed itself) is recognisably stale and ignored.
+ *
+ * <p>A transferred handle is copied into the receiver's table (the sender keeps its own), so the same start
+ * handles serve every spawn of a service until it is forgotten.
  */
-public final class SupervisedTasks {
+final class SupervisedTasks {
     private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(5);
 
     private record Pending(long at, long seq, Timer timer) {
@@ -33,7 +35,6 @@ public final class SupervisedTasks {
     private final Sys sys;
     private final Handle kernel;
     private final Supervisor supervisor;
-    private final Function<String, List<Handle>> startHandles;
     private final Map<String, TaskId> taskOf = new HashMap<>();
     private final Map<TaskId, String> serviceOf = new HashMap<>();
     private final Map<String, TaskId> lastTask = new HashMap<>();
@@ -41,17 +42,11 @@ public final class SupervisedTasks {
             new PriorityQueue<>(Comparator.comparingLong(Pending::at).thenComparingLong(Pending::seq));
     private long timerSeq;
 
-    /**
-     * Tasks of {@code supervisor}'s services, spawned through {@code kernel}.
-     *
-     * @param startHandles the handles to transfer to a service's task when it is spawned (moved, so fresh
-     *                     duplicates each time)
-     */
-    public SupervisedTasks(Sys sys, Handle kernel, Supervisor supervisor, Function<String, List<Handle>> startHandles) {
+    /** Tasks of {@code supervisor}'s services, spawned through {@code kernel}. */
+    SupervisedTasks(Sys sys, Handle kernel, Supervisor supervisor) {
         this.sys = sys;
         this.kernel = kernel;
         this.supervisor = supervisor;
-        this.startHandles = startHandles;
     }
 
     /** Sends a request to the kernel port; a kernel that does not answer is fatal to the supervising task. */
@@ -111,6 +106,10 @@ public final class SupervisedTasks {
                 case Action.ScheduleTimer t -> timers.add(new Pending(t.at(), timerSeq++, t.timer()));
                 case Action.NameUnavailable u -> kernelCall(Message.of(KernelProtocol.NAME_UNAVAILABLE,
                         new KernelProtocol.NameUnavailable(u.name(), u.reason()).encode()));
+                case Action.Forget f -> {
+                    lastTask.remove(f.service());
+                    f.handles().forEach(sys::close);
+                }
             }
         }
     }
@@ -118,8 +117,7 @@ public final class SupervisedTasks {
     private List<Action> spawn(Action.Spawn s) {
         KernelProtocol.Spawn request =
                 new KernelProtocol.Spawn(s.program(), s.service(), lastTask.get(s.service()), new byte[0]);
-        Message reply = kernelCall(new Message(KernelProtocol.SPAWN, request.encode(),
-                startHandles.apply(s.service()), null));
+        Message reply = kernelCall(new Message(KernelProtocol.SPAWN, request.encode(), s.handles(), null));
         try {
             Replies.Failure failure = Replies.failure(reply);
             if (failure != null) {

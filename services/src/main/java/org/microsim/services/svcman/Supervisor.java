@@ -32,6 +32,11 @@ import org.microsim.abi.svc.SvcRequest;
  * (Hubris). When the contract is exhausted the service is {@code failed}, waiters for its names are told so,
  * and only an explicit start or restart tries again.
  *
+ * <p><b>Start handles and unregistering.</b> A service may be registered with start handles; every spawn of it,
+ * restarts included, passes them in order. Unregistering is refused while other services depend on the
+ * service (they are taken apart bottom-up, as Fuchsia removes a device node after its children); otherwise
+ * the service is stopped and forgotten with its names, and its handles are handed back to be closed.
+ *
  * <p><b>Reserved names.</b> The first lookup of a reserved name starts its owner; the openers are released by
  * the kernel when the port appears, or told {@code unavailable: why} when the owner fails, is stopped or
  * does not provide the name within the lookup timeout. Names nobody reserved start nothing.
@@ -42,6 +47,8 @@ public final class Supervisor {
     private final DependencyGraph graph = new DependencyGraph();
     private final Map<String, Supervised> services = new HashMap<>();
     private final NameReservations names = new NameReservations();
+    /** The source of service tokens: unique across services, so a timer never outlives its service's name. */
+    private long tokens;
 
     /**
      * A supervisor with no services.
@@ -69,6 +76,31 @@ public final class Supervisor {
         graph.add(spec.name(), spec.deps());
         services.put(spec.name(), new Supervised(spec));
         names.reserve(spec.reserved(), spec.name());
+    }
+
+    /**
+     * Stops and forgets a service nothing depends on: its task is killed, waiters for its names are told it is
+     * gone, and a {@link Action.Forget} hands its start handles back to be closed.
+     *
+     * @throws ServiceException UNKNOWN_SERVICE, IN_USE naming the services that depend on it
+     */
+    public List<Action> unregister(String service) throws ServiceException {
+        require(service);
+        List<String> dependents = graph.dependents(service);
+        if (!dependents.isEmpty()) {
+            throw new ServiceException(SvcErrorCode.IN_USE, "service " + service + " is needed by "
+                    + String.join(", ", dependents) + ": unregister them first");
+        }
+        List<Action> actions = new ArrayList<>();
+        Supervised s = services.remove(service);
+        if (s.state.running()) {
+            actions.add(new Action.Kill(service, "unregistered"));
+        }
+        unavailable(service, service + " was unregistered", actions);
+        names.release(service);
+        graph.remove(service);
+        actions.add(new Action.Forget(service, s.spec.handles()));
+        return actions;
     }
 
     /**
@@ -121,7 +153,7 @@ public final class Supervisor {
             }
             s.wanted = false;
             s.state = ServiceState.STOPPED;
-            s.token++;
+            s.token = ++tokens;
             unavailable(name, name + " was stopped", actions);
         }
         return actions;
@@ -143,7 +175,7 @@ public final class Supervisor {
             if (s.state != ServiceState.STOPPED) {
                 s.clearFailures();
                 s.state = ServiceState.WAITING;
-                s.token++;
+                s.token = ++tokens;
             }
         }
         services.get(service).clearFailures();
@@ -204,7 +236,7 @@ public final class Supervisor {
         long now = clock.getAsLong();
         RestartContract c = s.contract();
         boolean duringStartup = s.state == ServiceState.STARTING;
-        s.token++;
+        s.token = ++tokens;
         if (c.policy() == RestartContract.Policy.NEVER) {
             fail(name, s, "crashed (" + cause + "), restart policy is never", actions);
             return;
@@ -303,8 +335,8 @@ public final class Supervisor {
                     .allMatch(d -> services.get(d).state == ServiceState.READY);
             if (depsReady) {
                 s.state = ServiceState.STARTING;
-                s.token++;
-                actions.add(new Action.Spawn(name, s.spec.program()));
+                s.token = ++tokens;
+                actions.add(new Action.Spawn(name, s.spec.program(), s.spec.handles()));
                 long timeout = s.contract().startTimeout();
                 if (timeout > 0) {
                     actions.add(new Action.ScheduleTimer(new Timer(Timer.Kind.START_TIMEOUT, name, s.token),

@@ -14,8 +14,8 @@ import net.jqwik.api.state.Transformer;
 import org.microsim.abi.PortClass;
 
 /**
- * Random port trees added and removed (orphans and would-be cycles included), rules added, services
- * subscribing and going away, all checked against {@link DevdWorld}'s model.
+ * Random port trees added, unplugged, detached and attached again (orphans and would-be cycles included), rules
+ * added, services subscribing and going away, all checked against {@link DevdWorld}'s model.
  */
 class DevdProperties {
     private static final List<String> RULE_POOL = List.of(
@@ -41,6 +41,8 @@ class DevdProperties {
         return initialRules.flatMap(lines -> ActionChain.startWith(() -> new DevdWorld(parse(lines)))
                 .withAction(4, addPort())
                 .withAction(2, remove())
+                .withAction(detach())
+                .withAction(reattach())
                 .withAction(independent(Arbitraries.of(RULE_POOL).map(line -> Transformer.<DevdWorld>mutate(
                         "rule " + line, w -> w.addRule(parse(List.of(line)).getFirst())))))
                 .withAction(2, independent(Combinators.combine(Arbitraries.of("vfs", "netd"),
@@ -84,6 +86,34 @@ class DevdProperties {
                                 "add " + name + " " + c + "/" + sub + " under '" + parent + "'"
                                         + (driverPort ? " by a driver" : ""),
                                 x -> x.addPort(name, c, sub, parent, driverPort)));
+            }
+        };
+    }
+
+    private static Action.Dependent<DevdWorld> detach() {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(DevdWorld w) {
+                return !w.present().isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<DevdWorld>> transformer(DevdWorld w) {
+                return Arbitraries.of(w.present()).map(n -> Transformer.mutate("detach " + n, x -> x.detach(n)));
+            }
+        };
+    }
+
+    private static Action.Dependent<DevdWorld> reattach() {
+        return new Action.Dependent<>() {
+            @Override
+            public boolean precondition(DevdWorld w) {
+                return !w.absent().isEmpty();
+            }
+
+            @Override
+            public Arbitrary<Transformer<DevdWorld>> transformer(DevdWorld w) {
+                return Arbitraries.of(w.absent()).map(n -> Transformer.mutate("reattach " + n, x -> x.reattach(n)));
             }
         };
     }

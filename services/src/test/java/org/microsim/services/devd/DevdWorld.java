@@ -22,9 +22,9 @@ import org.microsim.abi.devd.DevdErrorCode;
 import org.microsim.abi.devd.LsdevEntry;
 
 /**
- * A device manager with a model beside it: the port tree by parent name, the drivers started, the
- * subscribers and the stored driver-available notices. Operations check their actions; {@link #check} checks
- * the state.
+ * A device manager with a model beside it: the port tree by parent name (detached driver ports included), the
+ * driver services started, the subscribers and the stored driver-available notices. Operations check their
+ * actions; {@link #check} checks the state.
  */
 final class DevdWorld {
     static final List<String> NAMES = List.of("p0", "p1", "p2", "p3", "p4", "p5", "p6", "p7", "p8", "p9");
@@ -33,6 +33,7 @@ final class DevdWorld {
     private final Map<String, PortInfo> ports = new TreeMap<>();
     private final Map<String, Long> ids = new HashMap<>();
     private final Map<String, String> started = new HashMap<>();
+    private final Map<String, String> services = new HashMap<>();
     private final Map<PortClass, Set<String>> subscribers = new EnumMap<>(PortClass.class);
     private final Map<PortClass, LinkedHashSet<Long>> pending = new EnumMap<>(PortClass.class);
     private final Set<List<Object>> delivered = new HashSet<>();
@@ -45,6 +46,40 @@ final class DevdWorld {
 
     Set<String> names() {
         return ports.keySet();
+    }
+
+    /** Ports that are registered now (not detached). */
+    List<String> present() {
+        return ids.entrySet().stream().filter(e -> e.getValue() != PortRegistry.Entry.ABSENT)
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** Detached ports. */
+    List<String> absent() {
+        return ids.entrySet().stream().filter(e -> e.getValue() == PortRegistry.Entry.ABSENT)
+                .map(Map.Entry::getKey).sorted().toList();
+    }
+
+    /** The driver task of a port went away: the port is detached, its binding stays. */
+    void detach(String name) {
+        log.add("detach " + name);
+        long id = ids.get(name);
+        Map<String, String> boundBefore = devices.bindings();
+        assertEquals(List.of(new DevdAction.Unregistered(name, id)), devices.removePort(name, true), log.toString());
+        assertEquals(boundBefore, devices.bindings(), "a detached port keeps its binding");
+        ids.put(name, PortRegistry.Entry.ABSENT);
+        pending.values().forEach(p -> p.remove(id));
+    }
+
+    /** A detached port is registered again by its restarted driver. */
+    void reattach(String name) {
+        PortInfo info = ports.remove(name);
+        ids.remove(name);
+        String before = devices.bindings().get(name);
+        addPort(name, info.portClass(), info.subclass(), info.parent(), true);
+        if (before != null) {
+            assertEquals(before, devices.bindings().get(name), "the binding carries over: " + log);
+        }
     }
 
     private boolean wouldCycle(String name, String parent) {
@@ -101,7 +136,11 @@ final class DevdWorld {
     private void started(DevdAction.StartDriver s, Set<String> unboundBefore) {
         assertTrue(unboundBefore.contains(s.port()), s + " for a port that was bound already: " + log);
         assertEquals(ids.get(s.port()), s.portId());
+        assertEquals(DeviceManager.serviceName(s.driver(), s.portId()), s.service());
+        assertEquals(services.getOrDefault(ports.get(s.port()).parent(), ""), s.dependsOn(),
+                "depends on the parent's driver, bound before it: " + log);
         assertNull(started.put(s.port(), s.driver()), "driver started twice for " + s.port());
+        services.put(s.port(), s.service());
     }
 
     void remove(String name) {
@@ -117,16 +156,15 @@ final class DevdWorld {
             }
         }
         Map<String, String> boundBefore = devices.bindings();
-        List<DevdAction> actions = devices.removePort(name);
+        List<DevdAction> actions = devices.removePort(name, false);
         List<String> gone = new ArrayList<>();
         String stopping = null;
         for (DevdAction a : actions) {
             log.add("  -> " + a);
             switch (a) {
                 case DevdAction.StopDriver s -> {
-                    assertEquals(boundBefore.get(s.port()), s.driver());
-                    assertEquals(ids.get(s.port()), s.portId());
-                    assertEquals(started.remove(s.port()), s.driver());
+                    assertEquals(services.remove(s.port()), s.service());
+                    assertEquals(started.remove(s.port()), boundBefore.get(s.port()));
                     stopping = s.port();
                 }
                 case DevdAction.Unregistered u -> {
@@ -210,11 +248,11 @@ final class DevdWorld {
                     .map(PortInfo::name).toList();
             assertEquals(children, registry.children(p.name()).stream().map(PortRegistry.Entry::name).toList());
             String driver = bindings.get(p.name());
-            if (driver == null) {
+            if (driver == null && ids.get(p.name()) != PortRegistry.Entry.ABSENT) {
                 assertNull(devices.match(p), p.name() + " is unbound although a rule matches it: " + log);
-            } else if (!driver.equals(Rule.NONE)) {
+            } else if (driver != null && !driver.equals(Rule.NONE)) {
                 assertEquals(driver, started.get(p.name()));
-            } else {
+            } else if (driver != null) {
                 assertNull(started.get(p.name()));
             }
         }

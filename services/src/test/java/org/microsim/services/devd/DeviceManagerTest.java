@@ -3,6 +3,7 @@ package org.microsim.services.devd;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,17 +24,50 @@ class DeviceManagerTest {
     private static final int HW = PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO;
     private final DeviceManager devd = new DeviceManager(DefaultRules.rules());
 
-    private void machine() throws DevdException {
-        devd.addPort(PortInfo.of("pcie0:", PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), 1, false);
-        devd.addPort(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI, "pcie0:",
-                0x8086, 0x2922, HW, null), 2, false);
-        devd.addPort(new PortInfo("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET, "pcie0:",
-                0x8086, 0x100e, HW, null), 3, false);
-        devd.addPort(new PortInfo("ahci0", PortClass.BLOCK, PortSubclass.BLOCK_RAW, "00:1f.2:ahci", 0, 0, 0, null),
-                4, true);
-        devd.addPort(new PortInfo("ahci0p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32, "ahci0", 0, 0,
-                PortCaps.BOOTABLE, null), 5, true);
-        devd.addPort(new PortInfo("ahci0p1.fs", PortClass.FILESYSTEM, 0, "ahci0p1", 0, 0, 0, null), 6, true);
+    private static final PortInfo DISK = new PortInfo("ahci0", PortClass.BLOCK, PortSubclass.BLOCK_RAW,
+            "00:1f.2:ahci", 0, 0, 0, null);
+
+    private List<DevdAction> machine() throws DevdException {
+        List<DevdAction> actions = new ArrayList<>();
+        actions.addAll(devd.addPort(PortInfo.of("pcie0:", PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), 1, false));
+        actions.addAll(devd.addPort(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER,
+                PortSubclass.STORAGE_AHCI, "pcie0:", 0x8086, 0x2922, HW, null), 2, false));
+        actions.addAll(devd.addPort(new PortInfo("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET,
+                "pcie0:", 0x8086, 0x100e, HW, null), 3, false));
+        actions.addAll(devd.addPort(DISK, 4, true));
+        actions.addAll(devd.addPort(new PortInfo("ahci0p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32, "ahci0", 0, 0,
+                PortCaps.BOOTABLE, null), 5, true));
+        actions.addAll(devd.addPort(new PortInfo("ahci0p1.fs", PortClass.FILESYSTEM, 0, "ahci0p1", 0, 0, 0, null), 6,
+                true));
+        return actions;
+    }
+
+    @Test
+    void eachDriverServiceDependsOnTheDriverOfTheParentPort() throws DevdException {
+        assertEquals(List.of(new DevdAction.StartDriver("00:1f.2:ahci", 2, "ahci", "ahci#2", ""),
+                new DevdAction.StartDriver("00:03.0:eth", 3, "ethd", "ethd#3", ""),
+                new DevdAction.StartDriver("ahci0", 4, "partd", "partd#4", "ahci#2"),
+                new DevdAction.StartDriver("ahci0p1", 5, "fatfsd", "fatfsd#5", "partd#4")), machine());
+        assertEquals("averyveryverylongdrivername#1234",
+                DeviceManager.serviceName("averyveryverylongdrivername-xyz", 1234));
+    }
+
+    @Test
+    void aDriversPortThatGoesAwayIsDetachedAndTakenOverWhenItComesBack() throws DevdException {
+        machine();
+        Map<String, String> bound = devd.bindings();
+        assertEquals(List.of(new DevdAction.Unregistered("ahci0", 4)), devd.removePort("ahci0", true));
+        assertEquals(List.of(), devd.removePort("ahci0", true), "detached already");
+        assertEquals(bound, devd.bindings(), "the drivers stay bound while theirs restart");
+        assertEquals(List.of(), devd.addPort(DISK, 10, true), "no second partd");
+        assertEquals(10, devd.registry().lookup("ahci0").portId());
+        devd.removePort("ahci0p1", true);
+        assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
+                new DevdAction.StopDriver("ahci0p1", "fatfsd#5"),
+                new DevdAction.Unregistered("ahci0p1", PortRegistry.Entry.ABSENT),
+                new DevdAction.StopDriver("ahci0", "partd#4"), new DevdAction.Unregistered("ahci0", 10),
+                new DevdAction.StopDriver("00:1f.2:ahci", "ahci#2"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                devd.removePort("00:1f.2:ahci", false), "an unplug takes detached ports too");
     }
 
     @Test
@@ -41,9 +75,8 @@ class DeviceManagerTest {
         machine();
         assertEquals(Map.of("00:03.0:eth", "ethd", "00:1f.2:ahci", "ahci", "ahci0", "partd", "ahci0p1", "fatfsd"),
                 devd.bindings());
-        devd.driverState("00:1f.2:ahci", ServiceState.READY);
-        devd.driverState("ahci0", ServiceState.READY);
-        devd.driverState("00:03.0:eth", ServiceState.FAILED);
+        devd.driverStates(Map.of("ahci#2", ServiceState.READY, "partd#4", ServiceState.READY,
+                "ethd#3", ServiceState.FAILED, "other", ServiceState.READY));
         assertEquals("""
                 pcie0: bus pcie_root 0000:0000 - - -
                   00:03.0:eth network ethernet 8086:100e DMA|IRQ|MMIO ethd failed
@@ -58,12 +91,12 @@ class DeviceManagerTest {
     void unplugRemovesTheSubtreeBottomUp() throws DevdException {
         machine();
         assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
-                new DevdAction.StopDriver("ahci0p1", 5, "fatfsd"), new DevdAction.Unregistered("ahci0p1", 5),
-                new DevdAction.StopDriver("ahci0", 4, "partd"), new DevdAction.Unregistered("ahci0", 4),
-                new DevdAction.StopDriver("00:1f.2:ahci", 2, "ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
-                devd.removePort("00:1f.2:ahci"));
+                new DevdAction.StopDriver("ahci0p1", "fatfsd#5"), new DevdAction.Unregistered("ahci0p1", 5),
+                new DevdAction.StopDriver("ahci0", "partd#4"), new DevdAction.Unregistered("ahci0", 4),
+                new DevdAction.StopDriver("00:1f.2:ahci", "ahci#2"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                devd.removePort("00:1f.2:ahci", false));
         assertEquals(Map.of("00:03.0:eth", "ethd"), devd.bindings());
-        assertEquals(List.of(), devd.removePort("00:1f.2:ahci"), "removing an unknown port does nothing");
+        assertEquals(List.of(), devd.removePort("00:1f.2:ahci", false), "removing an unknown port does nothing");
     }
 
     @Test
@@ -71,8 +104,9 @@ class DeviceManagerTest {
         machine();
         devd.addPort(PortInfo.of("sw0", PortClass.NETWORK, PortSubclass.NET_SWITCH_PORT), 7, false);
         List<DevdAction> actions = devd.addRule(new Rule(null, new java.util.TreeSet<>(), null, 0, -1, -1, "catchall"));
-        assertEquals(List.of(new DevdAction.StartDriver("ahci0p1.fs", 6, "catchall"),
-                new DevdAction.StartDriver("pcie0:", 1, "catchall")), actions);
+        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "catchall", "catchall#1", ""),
+                new DevdAction.StartDriver("ahci0p1.fs", 6, "catchall", "catchall#6", "fatfsd#5")), actions,
+                "parents first");
         assertEquals("none", devd.bindings().get("sw0"), "switch ports stay without a driver");
     }
 
@@ -80,7 +114,7 @@ class DeviceManagerTest {
     void anOrphanIsMatchedAgainWhenItsParentArrives() throws Exception {
         DeviceManager d = new DeviceManager(RuleParser.parse("match class=block parent=usb -> usbstor"));
         assertEquals(List.of(), d.addPort(new PortInfo("disk", PortClass.BLOCK, 0, "hub", 0, 0, 0, null), 1, false));
-        assertEquals(List.of(new DevdAction.StartDriver("disk", 1, "usbstor")),
+        assertEquals(List.of(new DevdAction.StartDriver("disk", 1, "usbstor", "usbstor#1", "")),
                 d.addPort(PortInfo.of("hub", PortClass.USB, PortSubclass.USB_HUB), 2, false));
         DevdException e = assertThrows(DevdException.class,
                 () -> d.addPort(new PortInfo("x", PortClass.USB, 0, "x", 0, 0, 0, null), 3, false));
@@ -100,8 +134,10 @@ class DeviceManagerTest {
         devd.unsubscribe("shell");
         devd.unsubscribe("vfs");
         devd.addPort(new PortInfo("gone.fs", PortClass.FILESYSTEM, 0, "", 0, 0, 0, null), 9, true);
-        devd.removePort("gone.fs");
+        devd.removePort("gone.fs", true);
         assertEquals(List.of(), devd.subscribe("vfs", PortClass.FILESYSTEM), "no notice for a port that went away");
+        assertEquals(List.of(new DevdAction.Notify("vfs", 11)), devd.addPort(new PortInfo("gone.fs",
+                PortClass.FILESYSTEM, 0, "", 0, 0, 0, null), 11, true), "told again when it comes back");
     }
 
     @Test
@@ -126,7 +162,7 @@ class DeviceManagerTest {
         DevdRequestHandler.Outcome add = handler.handle(new DevdRequest.AddRule("match class=bus -> busd").encode(),
                 "init");
         assertEquals(List.of("pcie0:"), DevdRequest.decodeStrings(add.reply().data()).items());
-        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd")), add.actions());
+        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd", "busd#1", "")), add.actions());
         Message rules = handler.handle(new DevdRequest.ListRules(0).encode(), "init").reply();
         assertEquals("match class=bus -> busd", DevdRequest.decodeStrings(rules.data()).items().getLast());
         Message lsdev = handler.handle(new DevdRequest.Lsdev(0).encode(), "init").reply();

@@ -23,7 +23,8 @@ class RequestFuzzProperties {
         String before = ServiceTable.render(sup.statuses());
         RequestHandler.Outcome o = handler.handle(Message.of(msgId, bytes), null);
         assertTrue(o.reply().msgId() == MsgIds.REPLY_OK || o.reply().msgId() == MsgIds.REPLY_ERROR);
-        boolean mutating = List.of(SvcRequest.REGISTER, SvcRequest.DEPEND, SvcRequest.START, SvcRequest.RESTART)
+        boolean mutating = List.of(SvcRequest.REGISTER, SvcRequest.DEPEND, SvcRequest.START, SvcRequest.RESTART,
+                        SvcRequest.UNREGISTER)
                 .contains(msgId) && o.reply().msgId() == MsgIds.REPLY_OK;
         if (!mutating) {
             assertEquals(before, ServiceTable.render(sup.statuses()));

@@ -8,6 +8,7 @@ import static org.microsim.services.svcman.Specs.spec;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
@@ -54,6 +55,17 @@ class RequestHandlerTest {
         Replies.Failure cycle = failure(new SvcRequest.Depend("ahci", "partd").encode(), null);
         assertEquals(new Replies.Failure(SvcErrorCode.CYCLE.code(), "cycle: ahci -> partd -> ahci"), cycle);
         assertEquals(SvcErrorCode.DENIED.code(), failure(new SvcRequest.Ready().encode(), null).code());
+        Message registerAgain = new SvcRequest.Register("ahci", "other", List.of(), Specs.CONTRACT, List.of(),
+                List.of(new Handle(4))).encode();
+        assertEquals(SvcErrorCode.EXISTS.code(), failure(registerAgain, null).code(), "handles for an existing service");
+        List<Handle> five = List.of(new Handle(1), new Handle(2), new Handle(3), new Handle(4), new Handle(5));
+        assertEquals(SvcErrorCode.BAD_REQUEST.code(), failure(new Message(SvcRequest.REGISTER,
+                spec("disk").encode().data(), five, null), null).code(), "too many handles");
+        assertEquals(SvcErrorCode.BAD_REQUEST.code(), failure(new Message(SvcRequest.START,
+                new SvcRequest.Start("ahci").encode().data(), List.of(new Handle(1)), null), null).code());
+        assertEquals(SvcErrorCode.IN_USE.code(), failure(new SvcRequest.Unregister("ahci").encode(), null).code());
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE.code(),
+                failure(new SvcRequest.Unregister("nosuch").encode(), null).code());
         assertEquals(before, ServiceTable.render(sup.statuses()));
     }
 
@@ -62,8 +74,8 @@ class RequestHandlerTest {
         handler.handle(spec("ahci").encode(), null);
         handler.handle(spec("partd", "ahci").encode(), null);
         RequestHandler.Outcome start = handler.handle(new SvcRequest.Start("partd").encode(), null);
-        assertEquals(List.of(new Action.Spawn("ahci", "ahci-prog")), start.actions());
-        assertEquals(List.of(new Action.Spawn("partd", "partd-prog")),
+        assertEquals(List.of(new Action.Spawn("ahci", "ahci-prog", List.of())), start.actions());
+        assertEquals(List.of(new Action.Spawn("partd", "partd-prog", List.of())),
                 handler.handle(new SvcRequest.Ready().encode(), "ahci").actions());
         Message status = handler.handle(new SvcRequest.Status("partd").encode(), null).reply();
         WireReader r = status.reader();
@@ -74,5 +86,8 @@ class RequestHandlerTest {
                 handler.handle(new SvcRequest.ListAll(0).encode(), null).reply().data()).items();
         assertEquals(sup.statuses(), all);
         assertTrue(handler.handle(new SvcRequest.Stop("ahci").encode(), null).actions().size() == 2);
+        assertEquals(List.of(new Action.Forget("partd", List.of())),
+                handler.handle(new SvcRequest.Unregister("partd").encode(), null).actions());
+        assertEquals(List.of("ahci"), sup.statuses().stream().map(ServiceStatus::name).toList());
     }
 }

@@ -3,8 +3,11 @@ package org.microsim.services.svcman;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.UnaryOperator;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
@@ -28,8 +31,9 @@ import org.microsim.abi.WireWriter;
 /**
  * A one-task stand-in for the kernel, for testing a server loop with bytes alone: incoming messages are
  * scripted at virtual times, the kernel port answers SPAWN with fresh task ids (the next generation for a
- * restart) and everything else with OK, and every kernel request and reply is recorded. When nothing more is
- * scripted and the program would wait forever, {@link Finished} ends the run.
+ * restart) and everything else with OK, and every kernel request and reply is recorded. Other servers the
+ * program looks up by name answer calls through a function ({@link #serve}). When nothing more is scripted and
+ * the program would wait forever, {@link Finished} ends the run.
  */
 public final class ScriptedSys implements Sys {
     public static final Handle KERNEL = new Handle(0);
@@ -53,7 +57,17 @@ public final class ScriptedSys implements Sys {
     public final List<Message> replies = new ArrayList<>();
     public final List<Message> sent = new ArrayList<>();
     public final List<String> logs = new ArrayList<>();
+    public final List<Handle> closed = new ArrayList<>();
     private int nextHandle = 10;
+    private final Map<String, Handle> serverNames = new HashMap<>();
+    private final Map<Handle, UnaryOperator<Message>> servers = new HashMap<>();
+
+    /** Lets the program look up {@code name} and answers its calls there with {@code server}. */
+    public void serve(String name, UnaryOperator<Message> server) {
+        Handle h = new Handle(90 + servers.size());
+        serverNames.put(name, h);
+        servers.put(h, server);
+    }
 
     /** Delivers {@code message} from {@code sender} at virtual time {@code time}, as a call or a plain send. */
     public void at(long time, TaskId sender, Message message, boolean call) {
@@ -93,7 +107,8 @@ public final class ScriptedSys implements Sys {
 
     @Override
     public Result<Handle> lookup(String name, Duration timeout) {
-        return Result.err(ErrorCode.NO_SUCH_PORT, name);
+        Handle h = serverNames.get(name);
+        return h == null ? Result.err(ErrorCode.NO_SUCH_PORT, name) : Result.ok(h);
     }
 
     @Override
@@ -120,6 +135,9 @@ public final class ScriptedSys implements Sys {
 
     @Override
     public Result<Message> call(Handle to, Message message, Duration timeout) {
+        if (servers.containsKey(to)) {
+            return Result.ok(servers.get(to).apply(message));
+        }
         if (!to.equals(KERNEL)) {
             return Result.err(ErrorCode.BAD_HANDLE, "not scripted");
         }
@@ -178,6 +196,7 @@ public final class ScriptedSys implements Sys {
 
     @Override
     public Result<Void> close(Handle handle) {
+        closed.add(handle);
         return Result.ok(null);
     }
 

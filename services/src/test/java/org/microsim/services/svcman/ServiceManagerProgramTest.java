@@ -8,6 +8,7 @@ import static org.microsim.services.svcman.Specs.spec;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
@@ -51,6 +52,22 @@ class ServiceManagerProgramTest {
         assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=0 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
         assertEquals(List.of("svcman: ignored a message 11 sent without a call by 66.0"), sys.logs);
+    }
+
+    @Test
+    void startHandlesGoWithEverySpawnAndAreClosedWhenRefusedOrForgotten() {
+        Handle device = new Handle(40);
+        sys.at(0, INIT, new SvcRequest.Register("ahci#2", "ahci", List.of(), Specs.CONTRACT.withReadyOnStart(true),
+                List.of(), List.of(device)).encode(), true);
+        sys.at(0, INIT, new SvcRequest.Register("ahci#2", "ahci", List.of(), Specs.CONTRACT, List.of(),
+                List.of(new Handle(41))).encode(), true);
+        sys.at(1 * MS, INIT, new SvcRequest.Start("ahci#2").encode(), true);
+        crash(1_000 * MS, new TaskId(2, 0), "ahci#2");
+        sys.at(2_000 * MS, INIT, new SvcRequest.Unregister("ahci#2").encode(), true);
+        run();
+        assertEquals(List.of("request 32", "request 33", "spawn ahci#2 2.0 at 1ms with [h40]",
+                "spawn ahci#2 2.1 at 1010ms with [h40]", "kill 2.1"), sys.kernelLog);
+        assertEquals(List.of(new Handle(41), device), sys.closed);
     }
 
     @Test

@@ -17,7 +17,8 @@ import org.microsim.abi.svc.ServiceState;
 
 /**
  * Random service graphs driven through random starts, stops, restarts, readiness reports, crashes, lookups of
- * reserved names and the passing of virtual time, checked step by step against {@link SupervisorWorld}'s model.
+ * reserved names, unregistrations (names then reused) and the passing of virtual time, checked step by step
+ * against {@link SupervisorWorld}'s model.
  */
 class SupervisorProperties {
     private static final List<String> NAMES = List.of("a", "b", "c", "d", "e", "f", "g");
@@ -41,6 +42,7 @@ class SupervisorProperties {
                 .withAction(2, crash())
                 .withAction(onService("lookup", w -> w.names(), SupervisorWorld::nameWanted))
                 .withAction(2, advance())
+                .withAction(onService("unregister", w -> w.names(), (w, n) -> w.unregister(n)))
                 .withMaxTransformations(60);
     }
 

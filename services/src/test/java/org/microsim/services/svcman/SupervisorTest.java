@@ -9,9 +9,11 @@ import static org.microsim.services.svcman.Specs.spec;
 
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
 import org.microsim.abi.svc.RestartContract;
 import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.SvcErrorCode;
+import org.microsim.abi.svc.SvcRequest;
 
 class SupervisorTest {
     private long now;
@@ -38,7 +40,50 @@ class SupervisorTest {
     }
 
     private static Action.Spawn spawn(String name) {
-        return new Action.Spawn(name, name + "-prog");
+        return new Action.Spawn(name, name + "-prog", List.of());
+    }
+
+    @Test
+    void startHandlesGoWithEverySpawnOfTheirService() throws ServiceException {
+        List<Handle> device = List.of(new Handle(7), new Handle(8));
+        sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT.withReadyOnStart(true),
+                List.of(), device));
+        Action.Spawn first = new Action.Spawn("ahci#2", "ahci", device);
+        assertEquals(List.of(first), sup.start("ahci#2"));
+        sup.on(new Event.TaskStarted("ahci#2"));
+        now = 1_000 * MS;
+        Action.ScheduleTimer restart = (Action.ScheduleTimer) sup.on(new Event.Crashed("ahci#2", "boom")).getLast();
+        now = restart.at();
+        assertEquals(List.of(first), sup.on(new Event.TimerFired(restart.timer())));
+        assertEquals(List.of(new Action.Kill("ahci#2", "restart requested for ahci#2"), first),
+                sup.restart("ahci#2"));
+    }
+
+    @Test
+    void unregisterIsRefusedWhileDependedOnAndOtherwiseStopsAndForgets() throws ServiceException {
+        sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT, List.of("disk0"),
+                List.of(new Handle(7))));
+        sup.register(spec("partd#5", "ahci#2"));
+        sup.start("partd#5");
+        ready("ahci#2");
+        String before = ServiceTable.render(sup.statuses());
+        ServiceException inUse = assertThrows(ServiceException.class, () -> sup.unregister("ahci#2"));
+        assertEquals(SvcErrorCode.IN_USE, inUse.code());
+        assertTrue(inUse.getMessage().contains("partd#5"), inUse.getMessage());
+        assertEquals(before, ServiceTable.render(sup.statuses()));
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(ServiceException.class,
+                () -> sup.unregister("nosuch")).code());
+
+        assertEquals(List.of(new Action.Kill("partd#5", "unregistered"), new Action.Forget("partd#5", List.of())),
+                sup.unregister("partd#5"));
+        sup.on(new Event.NameWanted("disk0"));
+        assertEquals(List.of(new Action.Kill("ahci#2", "unregistered"),
+                new Action.NameUnavailable("disk0", "ahci#2 was unregistered"),
+                new Action.Forget("ahci#2", List.of(new Handle(7)))), sup.unregister("ahci#2"));
+        assertEquals(List.of(), sup.statuses());
+        assertEquals(List.of(), sup.on(new Event.Crashed("ahci#2", "late")), "events about it change nothing");
+        sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT, List.of("disk0")));
+        assertEquals(ServiceState.STOPPED, sup.state("ahci#2"), "the name and its reserved names are free again");
     }
 
     @Test
@@ -60,12 +105,12 @@ class SupervisorTest {
         List<Action> crash = sup.on(new Event.Crashed("partd", "boom"));
         assertEquals(List.of(new Action.Kill("vfs", "dependency partd crashed"),
                 new Action.Kill("fatfsd", "dependency partd crashed"),
-                new Action.ScheduleTimer(new Timer(Timer.Kind.RESTART, "partd", 2), now + 10 * MS)), crash);
+                new Action.ScheduleTimer(new Timer(Timer.Kind.RESTART, "partd", 5), now + 10 * MS)), crash);
         assertEquals(ServiceState.BACKOFF, sup.state("partd"));
         assertEquals(ServiceState.WAITING, sup.state("vfs"));
         assertEquals(ServiceState.READY, sup.state("ahci"), "what partd needs is left alone");
         now += 10 * MS;
-        assertEquals(List.of(spawn("partd")), sup.on(new Event.TimerFired(new Timer(Timer.Kind.RESTART, "partd", 2))));
+        assertEquals(List.of(spawn("partd")), sup.on(new Event.TimerFired(new Timer(Timer.Kind.RESTART, "partd", 5))));
         assertEquals(List.of(spawn("fatfsd")), ready("partd"));
         assertEquals(List.of(spawn("vfs")), ready("fatfsd"));
         ready("vfs");

@@ -180,6 +180,37 @@ final class SupervisorWorld {
         }
     }
 
+    /** Refused while others depend on it; otherwise the service is killed if it runs and forgotten. */
+    void unregister(String name) {
+        log.add("unregister " + name);
+        String before = ServiceTable.render(sup.statuses());
+        if (names().stream().anyMatch(n -> deps.get(n).contains(name))) {
+            assertEquals(SvcErrorCode.IN_USE, assertCode(() -> sup.unregister(name)));
+            assertEquals(before, ServiceTable.render(sup.statuses()), "a refused unregister changes nothing");
+            return;
+        }
+        boolean running = state(name).running();
+        List<Action> actions;
+        try {
+            actions = sup.unregister(name);
+        } catch (ServiceException e) {
+            throw new AssertionError(e);
+        }
+        apply(actions);
+        assertEquals(running, actions.contains(new Action.Kill(name, "unregistered")), actions.toString());
+        assertEquals(new Action.Forget(name, List.of()), actions.getLast());
+        deps.remove(name);
+        contracts.remove(name);
+        restarts.remove(name);
+        counters.remove(name);
+        wanted.remove(name);
+        failed.remove(name);
+        lateEdges.removeIf(e -> e.contains(name));
+        latestRestart.remove(name);
+        latestStart.remove(name);
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertCode(() -> sup.state(name)));
+    }
+
     private void want(String name) {
         for (String n : depsClosure(name)) {
             ServiceState s = state(n);
@@ -344,6 +375,7 @@ final class SupervisorWorld {
                 }
                 case Action.NameUnavailable u -> assertTrue(u.reason().contains(names().stream()
                         .filter(n -> u.name().equals("n-" + n)).findFirst().orElseThrow()), u.reason());
+                case Action.Forget f -> assertEquals(List.of(), f.handles(), "no handles were given");
             }
         }
         for (String s : spawned) {
