@@ -9,8 +9,9 @@ import java.util.List;
  * <p>Words are separated by spaces or tabs. Double quotes keep spaces and {@code #} inside a word; inside
  * quotes {@code \"} is a quote and {@code \\} a backslash, and any other backslash is kept as it is, so that
  * regular expressions such as {@code "\d+"} need no doubling. Quoted and unquoted parts next to each other
- * make one word, as in a shell ({@code file="my disk.img"} is one word). Outside quotes, {@code #} starts a
- * comment that runs to the end of the line. A quote left open is an error pointing at the opening quote.
+ * make one word, as in a shell ({@code file="my disk.img"} is one word). As in a shell, a {@code #} at the
+ * start of a word starts a comment that runs to the end of the line; inside a word it is a character, so
+ * names like {@code ahci#4} can be typed. A quote left open is an error pointing at the opening quote.
  */
 public final class Lexer {
     private Lexer() {
@@ -28,7 +29,7 @@ public final class Lexer {
         int i = 0;
         while (i < line.length()) {
             char c = line.charAt(i);
-            if (c == '#') {
+            if (c == '#' && start < 0) {
                 break;
             }
             if (c == ' ' || c == '\t') {

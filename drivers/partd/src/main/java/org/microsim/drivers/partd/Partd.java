@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
+import org.microsim.abi.LiveHandle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
@@ -57,11 +58,13 @@ public final class Partd implements Program {
 
     @Override
     public void run(Sys sys) throws BlockException {
-        Handle diskHandle = sys.start().handle(0);
-        if (diskHandle == null) {
+        Handle given = sys.start().handle(0);
+        if (given == null) {
             sys.log("partd: started without a disk handle; nothing to do");
             return;
         }
+        // Restarted after the disk's driver was, partd finds the disk's new port by name.
+        Handle diskHandle = LiveHandle.of(sys, given, DISK_TIMEOUT).orThrow();
         HandleInfo disk = sys.inspect(diskHandle).orThrow();
         BlockClient client = BlockClient.open(sys, diskHandle, DISK_TIMEOUT);
         PartitionTable table = PartitionTableReader.read(client);
