@@ -79,7 +79,7 @@ public final class DeviceManager {
     public List<DevdAction> addRule(Rule rule) {
         rules.add(rule);
         List<DevdAction> actions = new ArrayList<>();
-        rematch(actions);
+        rematch(registry.tree().stream().map(Map.Entry::getValue).toList(), actions);
         return actions;
     }
 
@@ -94,7 +94,10 @@ public final class DeviceManager {
     public List<DevdAction> addPort(PortInfo info, long portId, boolean driverPort) throws DevdException {
         registry.add(info, portId);
         List<DevdAction> actions = new ArrayList<>();
-        rematch(actions);
+        // Only the new port and ports already waiting under it (children that came first) can bind now: a
+        // rule's fields are the port's own and its parent's class. Matching just that subtree keeps a
+        // registration O(subtree), not O(all ports).
+        rematch(registry.subtreeTopDown(info.name()), actions);
         if (driverPort) {
             for (DriverNotices.Notice n : notices.available(info.portClass(), portId)) {
                 actions.add(new DevdAction.Notify(n.subscriber(), n.portId()));
@@ -103,10 +106,9 @@ public final class DeviceManager {
         return actions;
     }
 
-    /** Binds unbound present ports, parents before children (the tree's pre-order). */
-    private void rematch(List<DevdAction> actions) {
-        for (Map.Entry<Integer, PortRegistry.Entry> node : registry.tree()) {
-            PortRegistry.Entry e = node.getValue();
+    /** Binds the unbound present ports among {@code ports}, given parents before children. */
+    private void rematch(List<PortRegistry.Entry> ports, List<DevdAction> actions) {
+        for (PortRegistry.Entry e : ports) {
             if (!e.present() || bindings.containsKey(e.name())) {
                 continue;
             }

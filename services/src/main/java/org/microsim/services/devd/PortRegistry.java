@@ -109,6 +109,15 @@ public final class PortRegistry {
         return ports.values().stream().filter(e -> !ports.containsKey(e.info().parent())).toList();
     }
 
+    /** The port and everything under it, parents before children (siblings by name); empty if unknown. */
+    public List<Entry> subtreeTopDown(String name) {
+        List<Map.Entry<Integer, Entry>> order = new ArrayList<>();
+        if (ports.containsKey(name)) {
+            preOrder(ports.get(name), 0, new HashSet<>(), order);
+        }
+        return order.stream().map(Map.Entry::getValue).toList();
+    }
+
     /** The port and everything under it, children before parents (siblings by name); empty if unknown. */
     public List<Entry> subtreeBottomUp(String name) {
         List<Entry> order = new ArrayList<>();
