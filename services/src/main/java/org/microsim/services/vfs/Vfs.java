@@ -68,7 +68,7 @@ public final class Vfs implements Program {
             return;
         }
         for (PortClass c : List.of(PortClass.BLOCK, PortClass.FILESYSTEM)) {
-            Result<Handle> notices = sys.duplicate(port, Rights.SEND);
+            Result<Handle> notices = sys.duplicate(port, Rights.SEND_GRANT);
             if (!notices.isOk()) {
                 sys.log("vfs: cannot make a notice handle: " + notices.errorOrNull());
                 return;
