@@ -178,6 +178,14 @@ class FileCommandsTest {
         assertArrayEquals(Arrays.copyOfRange(image, MIB, image.length), Files.readAllBytes(dir.resolve("part.bin")));
         assertTrue(sim("hexdump /dev/disk0 510 2").contains("55 aa"));
         assertTrue(sim("hexdump /dev/disk0p1 0x3 5").contains("|mkfs.|"));
+
+        byte[] patch = new byte[1000];
+        new Random(9).nextBytes(patch);
+        Files.write(dir.resolve("patch.bin"), patch);
+        byte[] after = image.clone();
+        System.arraycopy(patch, 0, after, 0, patch.length);
+        sim("put patch.bin /dev/disk0");
+        assertArrayEquals(after, image);
     }
 
     @Test
@@ -193,6 +201,8 @@ class FileCommandsTest {
         assertTrue(kernel.tasks().stream().anyMatch(t -> t.program().equals("fatfsd") && t.state().alive()),
                 logs.toString());
         assertEquals("/vol/disk0p1 fat16 disk0p1", sim("mounts"), logs.toString());
+        assertEquals(2, logs.stream().filter(l -> l.equals("vfs: vfs: mounted fat:disk0p1 at /vol/disk0p1 (fat16)"))
+                .count(), logs.toString());
         assertTrue(sim("ls /vol/disk0p1/docs").contains("big.bin"));
     }
 

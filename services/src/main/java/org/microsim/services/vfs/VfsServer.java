@@ -49,11 +49,13 @@ import org.microsim.abi.svc.Page;
  *
  * <h2>Serving</h2>
  * Requests under a mount are passed to its driver with the path translated and the caller's lease forwarded
- * ({@link Lease.Forward}); the root, /dev, /vol and the devices are answered here. File handles are the VFS's
- * own, mapped to the driver's, so that handles of two filesystems never collide and a handle of a filesystem
- * that was replaced fails cleanly (BAD_HANDLE) instead of reaching the new driver. Every failure, of the request
- * or of a driver, is an error reply with an {@link FsError}: nothing a client or a driver does escapes as an
- * exception.
+ * ({@link Lease.Forward}); the root, /dev, /vol and the devices are answered here. A device opens for reading and
+ * writing by offset; CREATE and TRUNCATE mean nothing to it and are ignored (so a whole-file write such as the
+ * shell's PUT writes a device from offset 0), EXCLUSIVE fails with EXISTS and APPEND is refused. File handles are
+ * the VFS's own, mapped to the driver's, so that handles of two filesystems never collide and a handle of a
+ * filesystem that was replaced fails cleanly (BAD_HANDLE) instead of reaching the new driver. Every failure, of
+ * the request or of a driver, is an error reply with an {@link FsError}: nothing a client or a driver does escapes
+ * as an exception.
  */
 final class VfsServer {
     /** How long a call to a driver may take. */
@@ -252,11 +254,14 @@ final class VfsServer {
                 }
             }
             case VfsPath.Dev d -> {
-                if ((o.flags() & (OpenFlags.TRUNCATE | OpenFlags.APPEND
-                        | OpenFlags.EXCLUSIVE)) != 0) {
-                    throw new FsException(FsError.INVALID_REQUEST, "a device opens only for reading and writing");
+                Device dev = device(d.name());
+                if ((o.flags() & OpenFlags.EXCLUSIVE) != 0) {
+                    throw new FsException(FsError.EXISTS, "/dev/" + d.name() + " exists");
                 }
-                yield new DeviceFile(device(d.name()), o.flags());
+                if ((o.flags() & OpenFlags.APPEND) != 0) {
+                    throw new FsException(FsError.INVALID_REQUEST, "a device has no end to append to");
+                }
+                yield new DeviceFile(dev, o.flags());
             }
             default -> throw new FsException(FsError.IS_A_DIRECTORY, o.path() + " is a directory");
         };
