@@ -25,7 +25,8 @@ import org.microsim.abi.devd.DevdRequest;
  * <p>At start it registers its port, then subscribes to devd ({@code lookup("devd")}) for BLOCK and FILESYSTEM
  * drivers, lending devd a send handle to that same port for the msg 100 notices (devd sends the ones it stored
  * at once). A notice is accepted from anyone on the port, so without devd (in a test, or a system without
- * one) a task holding a driver's handle can bind it by hand; a missing devd is logged, not fatal. Then one
+ * one) a task that may grant a driver's handle (its owner) can bind it by hand; a missing devd is logged, not
+ * fatal. Then one
  * loop: notices bind, calls are answered, one at a time.
  */
 public final class Vfs implements Program {
