@@ -42,9 +42,9 @@ final class ShellCommands {
         }
     }
 
-    /** A command used with the wrong words. */
-    private static final class Usage extends Exception {
-        Usage(String message) {
+    /** A command that cannot run as asked: wrong words, or a path it cannot take (a directory to cat). */
+    private static final class Refused extends Exception {
+        Refused(String message) {
             super(message);
         }
     }
@@ -59,14 +59,14 @@ final class ShellCommands {
     Output run(List<String> words) {
         try {
             return runOrThrow(words.getFirst(), words.subList(1, words.size()));
-        } catch (Usage e) {
+        } catch (Refused e) {
             return Output.failed(e.getMessage());
         } catch (FsException e) {
             return Output.failed(words.getFirst() + ": " + e.getMessage());
         }
     }
 
-    private Output runOrThrow(String command, List<String> args) throws Usage, FsException {
+    private Output runOrThrow(String command, List<String> args) throws Refused, FsException {
         return switch (command) {
             case "ls" -> Output.ok(ls(optional(args, "ls [PATH]", "/")));
             case "stat" -> Output.ok(stat(one(args, "stat PATH")));
@@ -77,7 +77,7 @@ final class ShellCommands {
             case "rmdir" -> done(new FsRequest.Rmdir(one(args, "rmdir PATH")));
             case "mv" -> {
                 if (args.size() != 2) {
-                    throw new Usage("usage: mv FROM TO");
+                    throw new Refused("usage: mv FROM TO");
                 }
                 yield done(new FsRequest.Rename(args.get(0), args.get(1)));
             }
@@ -99,7 +99,7 @@ final class ShellCommands {
                 none(args, "lsblk");
                 yield Output.ok(lsblk(vfs.devices()));
             }
-            default -> throw new Usage("unknown command '" + command + "'; " + USAGE);
+            default -> throw new Refused("unknown command '" + command + "'; " + USAGE);
         };
     }
 
@@ -129,32 +129,32 @@ final class ShellCommands {
                 + "\n";
     }
 
-    private byte[] cat(String path) throws FsException, Usage {
+    private byte[] cat(String path) throws FsException, Refused {
         FileStat s = vfs.stat(path);
         if (s.directory()) {
-            throw new Usage("cat: " + path + " is a directory");
+            throw new Refused("cat: " + path + " is a directory");
         }
         if (s.size() > MAX_CAT) {
-            throw new Usage("cat: " + path + " has " + s.size() + " bytes, more than cat shows (" + MAX_CAT
+            throw new Refused("cat: " + path + " has " + s.size() + " bytes, more than cat shows (" + MAX_CAT
                     + "); use get");
         }
         return vfs.read(path, 0, (int) s.size());
     }
 
-    private String hexdump(List<String> args) throws Usage, FsException {
+    private String hexdump(List<String> args) throws Refused, FsException {
         if (args.isEmpty() || args.size() > 3) {
-            throw new Usage("usage: hexdump PATH [OFFSET [LENGTH]]");
+            throw new Refused("usage: hexdump PATH [OFFSET [LENGTH]]");
         }
         String path = args.get(0);
         long offset = args.size() > 1 ? number(args.get(1), "offset") : 0;
         FileStat s = vfs.stat(path);
         if (s.directory()) {
-            throw new Usage("hexdump: " + path + " is a directory");
+            throw new Refused("hexdump: " + path + " is a directory");
         }
         long available = Math.max(0, s.size() - offset);
         long length = args.size() > 2 ? Math.min(number(args.get(2), "length"), available) : available;
         if (length > MAX_HEXDUMP) {
-            throw new Usage("hexdump: " + length + " bytes is more than hexdump shows (" + MAX_HEXDUMP
+            throw new Refused("hexdump: " + length + " bytes is more than hexdump shows (" + MAX_HEXDUMP
                     + "); give a LENGTH");
         }
         return Hexdump.format(vfs.read(path, offset, (int) length), offset);
@@ -206,7 +206,7 @@ final class ShellCommands {
         };
     }
 
-    private static long number(String word, String what) throws Usage {
+    private static long number(String word, String what) throws Refused {
         try {
             long v = word.startsWith("0x") ? Long.parseLong(word.substring(2), 16) : Long.parseLong(word);
             if (v >= 0) {
@@ -215,23 +215,23 @@ final class ShellCommands {
         } catch (NumberFormatException e) {
             // Reported below, as for a negative number.
         }
-        throw new Usage("hexdump: " + what + " '" + word + "' is not a number >= 0 (decimal or 0x hex)");
+        throw new Refused("hexdump: " + what + " '" + word + "' is not a number >= 0 (decimal or 0x hex)");
     }
 
-    private static String one(List<String> args, String usage) throws Usage {
+    private static String one(List<String> args, String usage) throws Refused {
         if (args.size() != 1) {
-            throw new Usage("usage: " + usage);
+            throw new Refused("usage: " + usage);
         }
         return args.getFirst();
     }
 
-    private static String optional(List<String> args, String usage, String fallback) throws Usage {
+    private static String optional(List<String> args, String usage, String fallback) throws Refused {
         return args.isEmpty() ? fallback : one(args, usage);
     }
 
-    private static void none(List<String> args, String usage) throws Usage {
+    private static void none(List<String> args, String usage) throws Refused {
         if (!args.isEmpty()) {
-            throw new Usage("usage: " + usage);
+            throw new Refused("usage: " + usage);
         }
     }
 }
