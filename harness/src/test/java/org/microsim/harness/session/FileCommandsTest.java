@@ -73,7 +73,7 @@ class FileCommandsTest {
     }
 
     private static void assumeTools() {
-        for (String t : List.of("mkfs.fat", "sfdisk", "mcopy", "mmd")) {
+        for (String t : List.of("mkfs.fat", "sfdisk", "mcopy", "mmd", "mtype", "mdir")) {
             assumeTrue(List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").stream()
                     .anyMatch(d -> Files.isExecutable(Path.of(d, t))), t + " is not installed");
         }
@@ -168,6 +168,35 @@ class FileCommandsTest {
     }
 
     @Test
+    void twoPartitionsAreMountedSideBySide() throws Exception {
+        assumeTools();
+        Path img = dir.resolve("two.img");
+        Files.write(img, new byte[48 * MIB]);
+        Files.writeString(dir.resolve("table"), "label: dos\nstart=2048, size=8192, type=1\nstart=10240, type=c\n");
+        tool("sh", "-c", "sfdisk --no-reread " + img + " < " + dir.resolve("table"));
+        tool("mkfs.fat", "-F", "12", "--offset", "2048", img.toString(), "4096");
+        tool("mkfs.fat", "-F", "32", "-s", "1", "--offset", "10240", img.toString(), String.valueOf(88064 / 2));
+        Files.writeString(dir.resolve("one.txt"), "on the first\n");
+        tool("mcopy", "-i", img + "@@1M", dir.resolve("one.txt").toString(), "::/one.txt");
+        image = Files.readAllBytes(img);
+        boot();
+        assertEquals("/vol/disk0p1 fat12 disk0p1\n/vol/disk0p2 fat32 disk0p2", sim("mounts"), logs.toString());
+        String lsblk = sim("lsblk");
+        assertTrue(lsblk.contains("fat12") && lsblk.contains("fat32"), lsblk);
+        assertEquals("on the first", sim("cat /vol/disk0p1/one.txt"));
+        sim("put one.txt /vol/disk0p2/copy.txt");
+        assertEquals("on the first", sim("cat /vol/disk0p2/copy.txt"));
+        CommandFailedException across = assertThrows(CommandFailedException.class,
+                () -> sim("mv /vol/disk0p2/copy.txt /vol/disk0p1/copy.txt"));
+        assertTrue(across.getMessage().contains("different filesystems"), across.getMessage());
+        String df = sim("df /vol/disk0p2");
+        assertTrue(df.contains("/vol/disk0p2") && !df.contains("/vol/disk0p1"), df);
+        sim("sync");
+        Files.write(img, image);
+        assertEquals("on the first\n", tool("mtype", "-i", img + "@@5M", "::/copy.txt"));
+    }
+
+    @Test
     void devicesReadAsTheImageBytes() throws Exception {
         assumeTools();
         makeImage();
@@ -216,6 +245,9 @@ class FileCommandsTest {
         CommandFailedException missing = assertThrows(CommandFailedException.class,
                 () -> sim("put nothing-here.bin /vol/disk0p1/x"));
         assertTrue(missing.getMessage().contains("cannot read host file"), missing.getMessage());
+        CommandFailedException unwritable = assertThrows(CommandFailedException.class,
+                () -> sim("get /vol/disk0p1/hello.txt no-such-dir/x.txt"));
+        assertTrue(unwritable.getMessage().contains("cannot write host file"), unwritable.getMessage());
         assertTrue(assertThrows(CommandFailedException.class, () -> sim("cat /nowhere")).getMessage()
                 .contains("no /nowhere"));
 
