@@ -14,11 +14,13 @@ import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortSubclass;
+import org.microsim.abi.Program;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
@@ -114,6 +116,45 @@ class FatfsdTest {
             Message unknown = k.consoleCall("fat:disk0", Message.of(4242), T).orThrow();
             assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(unknown).error());
             assertNull(FsReplies.failure(call(k, new FsRequest.StatFs(), null)));
+        }
+    }
+
+    /** A client task: writes its own file through the fat port, reads it back, logs whether it matched. */
+    private static Program client(String name) {
+        return sys -> {
+            Handle fat = sys.lookup("fat:disk0", T).orThrow();
+            byte[] data = new byte[20_000];
+            new java.util.Random(name.hashCode()).nextBytes(data);
+            int fh = FsReplies.Opened.decode(sys.call(fat, new FsRequest.Open("/" + name,
+                    OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE).toMessage(), T).orThrow().data()).fh();
+            for (int at = 0; at < data.length; at += 5000) {
+                sys.call(fat, new FsRequest.Write(fh, at, 5000).toMessage()
+                        .withLease(new Lease.Buffer(data, at, 5000, true, false)), T).orThrow();
+            }
+            byte[] back = new byte[data.length];
+            sys.call(fat, new FsRequest.Read(fh, 0, back.length).toMessage().withLease(Lease.writeOnly(back)), T)
+                    .orThrow();
+            sys.log(name + (Arrays.equals(data, back) ? " matched" : " differed"));
+        };
+    }
+
+    @Test
+    void severalClientsAreServedAtOnce() throws Exception {
+        Tools.assumeInstalled("mkfs.fat");
+        byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 16, 1, 8192));
+        List<String> logs = new ArrayList<>();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_FAT16, image))
+                .add("fatfsd", "", () -> sys -> Fatfsd.serve(sys, sys.lookup("disk0", T).orThrow()))
+                .add("a", "", () -> client("a.bin")).add("b", "", () -> client("b.bin"))
+                .add("c", "", () -> client("c.bin"));
+        try (Kernel k = Kernel.builder().seed(4).programs(programs).build()) {
+            k.onLog(line -> logs.add(line.text()));
+            for (String p : List.of("disk", "fatfsd", "a", "b", "c")) {
+                k.spawn(p, p, new byte[0], false).orThrow();
+            }
+            k.settle();
+            assertTrue(logs.containsAll(List.of("a.bin matched", "b.bin matched", "c.bin matched")), logs.toString());
         }
     }
 
