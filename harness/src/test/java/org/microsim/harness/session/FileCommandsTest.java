@@ -21,13 +21,16 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.fs.FsError;
+import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
+import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.ShellRequest;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
@@ -222,6 +225,9 @@ class FileCommandsTest {
         assumeTools();
         makeImage();
         boot();
+        Message opened = kernel.consoleCall("vfs", new FsRequest.Open("/vol/disk0p1/hello.txt", OpenFlags.READ)
+                .toMessage(), T).orThrow();
+        int fh = FsReplies.Opened.decode(opened.data()).fh();
         TaskId fat = kernel.tasks().stream().filter(t -> t.program().equals("fatfsd") && t.state().alive())
                 .map(TaskInfo::id).findFirst().orElseThrow(() -> new AssertionError(logs.toString()));
         kernel.kill(fat, true, "injected by the test").orThrow();
@@ -233,6 +239,9 @@ class FileCommandsTest {
         assertEquals(2, logs.stream().filter(l -> l.equals("vfs: vfs: mounted fat:disk0p1 at /vol/disk0p1 (fat16)"))
                 .count(), logs.toString());
         assertTrue(sim("ls /vol/disk0p1/docs").contains("big.bin"));
+        Message stale = kernel.consoleCall("vfs", new FsRequest.Read(fh, 0, 10).toMessage()
+                .withLease(Lease.writeOnly(new byte[10])), T).orThrow();
+        assertEquals(FsError.BAD_HANDLE.code(), Replies.failure(stale).code());
     }
 
     @Test
