@@ -126,6 +126,26 @@ class VfsTest {
     }
 
     @Test
+    void randomRequestsAlwaysGetAReplyAndChangeNothing() throws Exception {
+        Random random = new Random(42);
+        byte[] before = disk.clone();
+        for (int i = 0; i < 400; i++) {
+            byte[] bytes = new byte[random.nextInt(40)];
+            random.nextBytes(bytes);
+            boolean shell = random.nextBoolean();
+            int id = shell ? 698 + random.nextInt(8) : 498 + random.nextInt(28);
+            Message m = Message.of(id, bytes);
+            if (random.nextBoolean()) {
+                m = m.withLease(new Lease.Buffer(new byte[64], 0, 64, random.nextBoolean(), random.nextBoolean()));
+            }
+            Message reply = k.consoleCall(shell ? "shell" : "vfs", m, T).orThrow();
+            assertTrue(reply.msgId() == 0 || reply.msgId() == 1, reply.toString());
+        }
+        assertArrayEquals(before, disk);
+        assertEquals(1, list("/dev").size());
+    }
+
+    @Test
     void aDeadDeviceIsDroppedAndItsHandlesFail() throws Exception {
         int fh = open("/dev/disk0", OpenFlags.READ);
         k.kill(diskTask, true, "test").orThrow();
