@@ -44,21 +44,23 @@ public final class Vfs implements Program {
         VfsServer server = new VfsServer(sys);
         while (true) {
             Received r = sys.receive(Sys.FOREVER, port).orThrow();
-            Message reply;
             if (r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
                 server.bind(r.message());
-                reply = Replies.ok();
-            } else {
-                reply = r.isCall() ? server.handle(r) : null;
-            }
-            if (r.isCall()) {
-                var sent = sys.reply(r.replyRight(), reply);
-                if (!sent.isOk()) {
-                    sys.log("vfs: reply to " + r.sender() + " lost: " + sent.errorOrNull());
+                if (r.isCall()) {
+                    answer(sys, r, Replies.ok());
                 }
-            } else if (r.msgId() != MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
+            } else if (r.isCall()) {
+                answer(sys, r, server.handle(r));
+            } else {
                 sys.log("vfs: ignored message " + r.msgId() + " that is not a call");
             }
+        }
+    }
+
+    private static void answer(Sys sys, Received r, Message reply) {
+        var sent = sys.reply(r.replyRight(), reply);
+        if (!sent.isOk()) {
+            sys.log("vfs: reply to " + r.sender() + " lost: " + sent.errorOrNull());
         }
     }
 
