@@ -1,0 +1,201 @@
+package org.microsim.harness.session;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Lease;
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
+import org.microsim.abi.Result;
+import org.microsim.abi.WireReader;
+import org.microsim.abi.fs.FileStat;
+import org.microsim.abi.fs.FsReplies;
+import org.microsim.abi.shell.RunResult;
+import org.microsim.abi.shell.ShellRequest;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandException;
+import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.script.UsageException;
+
+/**
+ * The file commands of the console and scenarios: {@code ls}, {@code stat}, {@code cat}, {@code hexdump},
+ * {@code mkdir}, {@code rm}, {@code rmdir}, {@code mv}, {@code df}, {@code sync}, {@code mounts}, {@code lsblk},
+ * which the shell task runs ({@link ShellRequest.Run}), and {@code get} and {@code put}, which move a file
+ * between the host and the simulated namespace ({@link ShellRequest.Get}, {@link ShellRequest.Put}), the host
+ * side read or written here. All of them reach the simulated system only as the console's calls to the shell's
+ * public port, so they show what any program would see.
+ *
+ * <p>The words are checked here (a wrong count is a {@link UsageException}, bad input of a scenario); a command
+ * the shell ran and that failed, a missing shell, or a host file that cannot be read or written is a
+ * {@link CommandFailedException} with the reason.
+ */
+final class FileCommands {
+    /** Output room lent to the shell first; a longer output is asked for again with the room it needs. */
+    private static final int OUTPUT = 64 << 10;
+    private static final int MAX_OUTPUT = 16 << 20;
+    /** The largest file get and put move: one Java array. */
+    private static final long MAX_FILE = Integer.MAX_VALUE - 8;
+
+    /** One console call to the shell's port. */
+    @FunctionalInterface
+    interface ShellCall {
+        /**
+         * Calls the shell with {@code request} (lease included) and returns its reply or the call's error.
+         *
+         * @throws CommandFailedException when no call can be made (the machine is not booted)
+         */
+        Result<Message> call(Message request) throws CommandFailedException;
+    }
+
+    private FileCommands() {
+    }
+
+    /**
+     * The file commands.
+     *
+     * @param shell   makes a console call to the shell, typically
+     *                {@code m -> session.kernel().consoleCall("shell", m, Duration.ofSeconds(60))}
+     * @param baseDir where relative host paths of get and put are taken from
+     */
+    static List<Command> of(ShellCall shell, Path baseDir) {
+        List<Command> commands = new ArrayList<>(List.of(
+                run(shell, "ls", 0, 1, "ls [PATH]", "list a directory of the simulated system (default /)"),
+                run(shell, "stat", 1, 1, "stat PATH", "show the type, size, attributes and time of a file"),
+                run(shell, "cat", 1, 1, "cat PATH", "print a file of the simulated system"),
+                run(shell, "hexdump", 1, 3, "hexdump PATH [OFFSET [LENGTH]]",
+                        "print a file or device in hex (offsets in decimal or 0x hex)"),
+                run(shell, "mkdir", 1, 1, "mkdir PATH", "make a directory"),
+                run(shell, "rm", 1, 1, "rm PATH", "delete a file"),
+                run(shell, "rmdir", 1, 1, "rmdir PATH", "delete an empty directory"),
+                run(shell, "mv", 2, 2, "mv FROM TO", "rename or move a file or directory within one filesystem"),
+                run(shell, "df", 0, 1, "df [PATH]", "show size and free space of the mounted filesystems"),
+                run(shell, "sync", 0, 0, "sync", "make every change to every filesystem durable"),
+                run(shell, "mounts", 0, 0, "mounts", "list mounts: MOUNTPOINT FSTYPE SOURCE"),
+                run(shell, "lsblk", 0, 0, "lsblk", "list block devices with sizes and partition types")));
+        commands.add(new SimpleCommand("get", "get SIMPATH HOSTPATH", "copy a file of the simulated system to the host",
+                args -> {
+                    count(args, 2, 2, "get SIMPATH HOSTPATH");
+                    return get(shell, args.get(0), baseDir.resolve(args.get(1)));
+                }));
+        commands.add(new SimpleCommand("put", "put HOSTPATH SIMPATH", "copy a host file into the simulated system",
+                args -> {
+                    count(args, 2, 2, "put HOSTPATH SIMPATH");
+                    return put(shell, baseDir.resolve(args.get(0)), args.get(1));
+                }));
+        return List.copyOf(commands);
+    }
+
+    private static Command run(ShellCall shell, String name, int min, int max, String usage, String help) {
+        return new SimpleCommand(name, usage, help, args -> {
+            count(args, min, max, usage);
+            List<String> words = new ArrayList<>();
+            words.add(name);
+            words.addAll(args);
+            return runOnShell(shell, words);
+        });
+    }
+
+    private static String runOnShell(ShellCall shell, List<String> words) throws CommandException {
+        Message request = new ShellRequest.Run(words).toMessage();
+        byte[] output = new byte[OUTPUT];
+        RunResult result = decode(call(shell, request.withLease(Lease.writeOnly(output))), RunResult::decode);
+        if (!result.complete() && result.total() <= MAX_OUTPUT) {
+            output = new byte[result.total()];
+            result = decode(call(shell, request.withLease(Lease.writeOnly(output))), RunResult::decode);
+        }
+        String text = new String(output, 0, result.written(), StandardCharsets.UTF_8);
+        if (!result.complete()) {
+            text += "\n[output cut at " + result.written() + " of " + result.total() + " bytes]";
+        }
+        text = text.endsWith("\n") ? text.substring(0, text.length() - 1) : text;
+        if (!result.success()) {
+            throw new CommandFailedException(text);
+        }
+        return text;
+    }
+
+    private static String get(ShellCall shell, String simPath, Path host) throws CommandException {
+        FileStat stat = decode(call(shell, new ShellRequest.Stat(simPath).toMessage()),
+                bytes -> FileStat.read(new WireReader(bytes)));
+        if (stat.directory()) {
+            throw new CommandFailedException("get: " + simPath + " is a directory");
+        }
+        if (stat.size() > MAX_FILE) {
+            throw new CommandFailedException("get: " + simPath + " has " + stat.size() + " bytes, more than get moves");
+        }
+        byte[] data = new byte[(int) stat.size()];
+        int n = data.length == 0 ? 0 : decode(call(shell, new ShellRequest.Get(simPath, 0, data.length).toMessage()
+                .withLease(Lease.writeOnly(data))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+        try {
+            Files.write(host, n == data.length ? data : Arrays.copyOf(data, n));
+        } catch (IOException e) {
+            throw new CommandFailedException("get: cannot write host file " + host + ": " + reason(e));
+        }
+        return "got " + simPath + " (" + n + " bytes) into " + host;
+    }
+
+    private static String put(ShellCall shell, Path host, String simPath) throws CommandException {
+        byte[] data;
+        try {
+            if (Files.size(host) > MAX_FILE) {
+                throw new CommandFailedException("put: host file " + host + " is larger than put moves");
+            }
+            data = Files.readAllBytes(host);
+        } catch (IOException e) {
+            throw new CommandFailedException("put: cannot read host file " + host + ": " + reason(e));
+        }
+        int n = decode(call(shell, new ShellRequest.Put(simPath, data.length).toMessage()
+                .withLease(Lease.readOnly(data))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+        return "put " + host + " (" + n + " bytes) into " + simPath;
+    }
+
+    /** The OK reply's payload, or the failure as a CommandFailedException. */
+    private static byte[] call(ShellCall shell, Message request) throws CommandFailedException {
+        Result<Message> result = shell.call(request);
+        if (result.code() == ErrorCode.NO_SUCH_PORT) {
+            throw new CommandFailedException("no shell is running (no public port 'shell')");
+        }
+        if (!result.isOk()) {
+            throw new CommandFailedException("the shell did not answer: " + result.errorOrNull());
+        }
+        try {
+            Replies.Failure failure = Replies.failure(result.orNull());
+            if (failure != null) {
+                throw new CommandFailedException(failure.detail());
+            }
+        } catch (MalformedException e) {
+            throw new CommandFailedException("bad reply from the shell: " + e.getMessage());
+        }
+        return result.orNull().data();
+    }
+
+    /** Decodes a reply payload. */
+    private interface Decoder<T> {
+        T decode(byte[] bytes) throws MalformedException;
+    }
+
+    private static <T> T decode(byte[] bytes, Decoder<T> decoder) throws CommandFailedException {
+        try {
+            return decoder.decode(bytes);
+        } catch (MalformedException e) {
+            throw new CommandFailedException("bad reply from the shell: " + e.getMessage());
+        }
+    }
+
+    private static void count(List<String> args, int min, int max, String usage) throws UsageException {
+        if (args.size() < min || args.size() > max) {
+            throw new UsageException("usage: " + usage);
+        }
+    }
+
+    private static String reason(IOException e) {
+        String kind = e.getClass().getSimpleName().replace("Exception", "");
+        return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
+    }
+}
