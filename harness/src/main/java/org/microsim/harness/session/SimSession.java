@@ -33,6 +33,9 @@ final class SimSession implements Session {
     /** How long a console call to a system service may take, in virtual time. */
     private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
 
+    /** How long a file command may take, in virtual time: a 64 MiB put through the whole chain fits. */
+    private static final java.time.Duration FILE_TIMEOUT = java.time.Duration.ofSeconds(120);
+
     private final MachineOptions options;
     private final MachineSetup setup;
     private final Programs programs = new Programs();
@@ -49,6 +52,7 @@ final class SimSession implements Session {
     public List<Command> commands() {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
+        all.addAll(FileCommands.of(request -> kernel().consoleCall("shell", request, FILE_TIMEOUT), baseDir()));
         return all;
     }
 
@@ -184,8 +188,8 @@ final class SimSession implements Session {
     }
 
     /**
-     * The task a word names: an index ({@code 3}, its latest incarnation), an exact id ({@code 3.1}) or a
-     * name (the live task of that name, else the latest one).
+     * The task a word names: an index ({@code 3}, its latest incarnation), an exact id ({@code 3.1}), a
+     * name (the live task of that name, else the latest one) or a program that exactly one live task runs.
      */
     TaskInfo task(String word) throws CommandFailedException {
         List<TaskInfo> tasks = kernel().tasks();
@@ -210,6 +214,15 @@ final class SimSession implements Session {
         }
         if (!named.isEmpty()) {
             return named.get(named.size() - 1);
+        }
+        // Drivers are named after their service (ahci#4): their program's name finds them when it is unique.
+        List<TaskInfo> running = tasks.stream().filter(t -> t.program().equals(word) && t.state().alive()).toList();
+        if (running.size() == 1) {
+            return running.get(0);
+        }
+        if (running.size() > 1) {
+            throw new CommandFailedException(running.size() + " tasks run " + word + " ("
+                    + String.join(", ", running.stream().map(TaskInfo::name).toList()) + "): use a name or an id");
         }
         throw new CommandFailedException("no task named " + word + " (see ps)");
     }

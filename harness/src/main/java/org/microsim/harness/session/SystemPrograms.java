@@ -2,13 +2,17 @@ package org.microsim.harness.session;
 
 import java.time.Duration;
 import org.microsim.drivers.ahci.Ahci;
+import java.util.List;
+import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
 import org.microsim.services.init.Init;
 import org.microsim.services.init.SystemDescription;
+import org.microsim.services.shell.Shell;
 import org.microsim.services.svcman.ServiceManagerProgram;
+import org.microsim.services.vfs.Vfs;
 
 /**
  * The programs of the system image (the simulator's boot disk) and the description init starts from.
@@ -28,11 +32,16 @@ final class SystemPrograms {
                 .add(Init.DEVICE_MANAGER, "the device manager: matches ports to drivers",
                         () -> new DevdProgram(DefaultRules.rules()))
                 .add("ahci", "the AHCI SATA driver: one block port per disk", Ahci::new)
-                .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new);
+                .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new)
+                .add("fatfsd", "the FAT12/16/32 filesystem: one filesystem port per volume", Fatfsd::new)
+                .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)
+                .add("shell", "runs the console's file commands through the VFS", Shell::new);
     }
 
     /** What init starts beyond svcman and devd. */
     static SystemDescription description() {
-        return new SystemDescription(java.util.List.of());
+        return new SystemDescription(List.of(
+                new SystemDescription.Service("vfs", "vfs", List.of()),
+                new SystemDescription.Service("shell", "shell", List.of("vfs"))));
     }
 }

@@ -43,6 +43,11 @@ public final class Init implements Program {
     /** How often init restarts svcman or devd before leaving them dead (and saying so). */
     static final int MAX_RESTARTS = 5;
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * The default contract, ready once running: a service that needs another finds it by looking its port up
+     * (which waits for it), the implicit ordering of the seed design, so nobody has to report READY.
+     */
+    private static final RestartContract CONTRACT = readyWhenRunning(RestartContract.DEFAULT);
 
     /** The argument bytes for a description. */
     public static byte[] args(SystemDescription description) {
@@ -104,12 +109,17 @@ public final class Init implements Program {
             return;
         }
         for (SystemDescription.Service s : description.services()) {
-            call(sys, svcman.orThrow(), new SvcRequest.Register(s.name(), s.program(), s.needs(),
-                    RestartContract.DEFAULT, java.util.List.of()).encode(), "register " + s.name());
+            call(sys, svcman.orThrow(), new SvcRequest.Register(s.name(), s.program(), s.needs(), CONTRACT,
+                    java.util.List.of()).encode(), "register " + s.name());
         }
         for (SystemDescription.Service s : description.services()) {
             call(sys, svcman.orThrow(), new SvcRequest.Start(s.name()).encode(), "start " + s.name());
         }
+    }
+
+    private static RestartContract readyWhenRunning(RestartContract c) {
+        return new RestartContract(c.policy(), c.maxRestarts(), c.windowNanos(), c.initialBackoff(), c.maxBackoff(),
+                c.minRunNanos(), c.startupRetries(), c.startTimeout(), true);
     }
 
     private static TaskId spawn(Sys sys, Handle kernel, String program, TaskId restartOf) throws MalformedException {

@@ -5,6 +5,7 @@ import java.time.Duration;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
+import org.microsim.abi.LiveHandle;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
@@ -45,7 +46,9 @@ public final class Fatfsd implements Program {
 
     @Override
     public void run(Sys sys) {
-        serve(sys, sys.start().handle(0));
+        // Restarted after partd was, fatfsd finds the partition's new port by name.
+        Handle given = sys.start().handle(0);
+        serve(sys, given == null ? null : LiveHandle.of(sys, given, DISK_TIMEOUT).orNull());
     }
 
     /** Mounts the volume behind {@code block} and serves it; returns only when it cannot be mounted. */
