@@ -43,6 +43,7 @@ import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
+import org.microsim.services.svcman.ServiceManagerProgram;
 import org.microsim.services.shell.Shell;
 import org.microsim.services.vfs.Vfs;
 
@@ -110,6 +111,7 @@ class FileCommandsTest {
 
     private void boot() {
         ProgramCatalog programs = new ProgramCatalog()
+                .add("svcman", "", () -> new ServiceManagerProgram(java.time.Duration.ofSeconds(5)))
                 .add("devd", "", () -> new DevdProgram(DefaultRules.rules()))
                 .add("partd", "", Partd::new)
                 .add("fatfsd", "", Fatfsd::new)
@@ -118,6 +120,7 @@ class FileCommandsTest {
                 .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_RAW, image));
         kernel = Kernel.builder().seed(11).programs(programs).build();
         kernel.onLog(line -> logs.add(line.taskName() + ": " + line.text()));
+        kernel.spawn("svcman", "svcman", new byte[0], true).orThrow();
         kernel.spawn("devd", "devd", new byte[0], true).orThrow();
         kernel.spawn("vfs", "vfs", new byte[0], false).orThrow();
         kernel.spawn("shell", "shell", new byte[0], false).orThrow();

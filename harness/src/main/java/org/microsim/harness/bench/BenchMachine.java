@@ -1,0 +1,109 @@
+package org.microsim.harness.bench;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import org.microsim.abi.block.BlockDevice;
+import org.microsim.abi.block.BlockError;
+import org.microsim.abi.block.BlockException;
+import org.microsim.harness.Commands;
+import org.microsim.harness.MachineOptions;
+import org.microsim.harness.Session;
+import org.microsim.harness.SessionException;
+import org.microsim.harness.SessionFactory;
+import org.microsim.harness.script.CommandSet;
+import org.microsim.harness.script.Invocation;
+import org.microsim.harness.script.Outcome;
+
+/**
+ * A booted machine for the storage benchmarks, driven through the console's commands exactly as a user
+ * would, and a block device over an image file for preparing images with the project's own writers.
+ */
+final class BenchMachine implements AutoCloseable {
+    private final Session session;
+    private final CommandSet commands;
+
+    /** Boots a machine with {@code image} on AHCI port 0 (never written: no persist). */
+    BenchMachine(Path image) throws SessionException {
+        session = SessionFactory.installed().open(new MachineOptions(List.of("file=" + image + ",if=ahci"), List.of(),
+                1, false, Optional.empty(), Optional.empty(), false));
+        commands = Commands.of(session);
+        run("boot");
+    }
+
+    /** Runs a command; a failure is an error of the benchmark, with the command's words. */
+    String run(String name, String... args) {
+        Outcome outcome = new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
+        if (!(outcome instanceof Outcome.Success)) {
+            throw new IllegalStateException(name + " " + String.join(" ", args) + ": " + outcome.text());
+        }
+        return outcome.text();
+    }
+
+    /** Wall nanoseconds a command takes. */
+    long time(String name, String... args) {
+        long start = System.nanoTime();
+        run(name, args);
+        return System.nanoTime() - start;
+    }
+
+    @Override
+    public void close() {
+        session.close();
+    }
+
+    /** A block device over an image file, to write partition tables into it. */
+    static BlockDevice file(FileChannel channel, long blocks) {
+        return new BlockDevice() {
+            @Override
+            public int blockSize() {
+                return 512;
+            }
+
+            @Override
+            public long blockCount() {
+                return blocks;
+            }
+
+            @Override
+            public boolean readOnly() {
+                return false;
+            }
+
+            @Override
+            public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
+                try {
+                    channel.read(ByteBuffer.wrap(dst, offset, count * 512), lba * 512);
+                } catch (IOException e) {
+                    throw new BlockException(BlockError.IO_ERROR, e.getMessage());
+                }
+            }
+
+            @Override
+            public void write(long lba, int count, byte[] src, int offset) throws BlockException {
+                try {
+                    channel.write(ByteBuffer.wrap(src, offset, count * 512), lba * 512);
+                } catch (IOException e) {
+                    throw new BlockException(BlockError.IO_ERROR, e.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+        };
+    }
+
+    static FileChannel open(Path image) {
+        try {
+            return FileChannel.open(image, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
