@@ -57,7 +57,10 @@ final class Actions {
             err.println(CliErrors.usage("sim run", "no such scenario file: " + file));
             return CliErrors.BAD_INPUT;
         }
-        return withSession(options, commands -> {
+        // A scenario's own paths (drive file=...) are relative to the scenario, so it can describe its machine.
+        MachineOptions scenarioOptions = stdin ? options
+                : options.withBaseDir(Path.of(file).toAbsolutePath().getParent());
+        return withSession(scenarioOptions, commands -> {
             ScenarioRunner runner = new ScenarioRunner(commands, out, err, options.debug());
             return stdin
                     ? runner.run("<stdin>", new InputStreamReader(in, StandardCharsets.UTF_8))

@@ -18,9 +18,11 @@ import java.util.Optional;
  * @param trace where to write a Chrome/Perfetto trace at exit, if anywhere
  * @param pcap where to write the network traffic, if anywhere
  * @param debug show stack traces of internal errors
+ * @param baseDir where relative paths in scenario commands ({@code drive file=...}) are taken from: the
+ *     scenario file's directory for {@code sim run FILE}, else the current directory
  */
 public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
-        Optional<Path> pcap, boolean debug) {
+        Optional<Path> pcap, boolean debug, Path baseDir) {
     /** The seed when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -30,6 +32,18 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
         nics = List.copyOf(nics);
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(pcap, "pcap");
+        Objects.requireNonNull(baseDir, "baseDir");
+    }
+
+    /** Options whose relative paths are taken from the current directory. */
+    public MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
+            Optional<Path> pcap, boolean debug) {
+        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath());
+    }
+
+    /** The same options, with relative scenario paths taken from {@code dir}. */
+    public MachineOptions withBaseDir(Path dir) {
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath());
     }
 
     /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */

@@ -17,6 +17,14 @@ import java.util.concurrent.locks.LockSupport;
  * SynchronousQueue hand-off does, and no thread ever wakes up only to wait for the lock.
  */
 final class FreeScheduler extends Scheduler {
+    /**
+     * How many times a task yields its carrier before parking. The peer it just woke usually runs on this
+     * very carrier and often answers within a few yields, which costs far less than parking and being
+     * unparked (that wakes an idle carrier thread); LinkedTransferQueue waits the same way for virtual
+     * threads. Measured with IpcRoundTripBench: 0 yields 2.1 us, 8 yields 1.3 us per round trip.
+     */
+    private static final int YIELDS = 8;
+
     private final long origin = System.nanoTime();
     private final Timers timers = new Timers();
     private final Condition timerWork = lock.newCondition();
@@ -82,6 +90,9 @@ final class FreeScheduler extends Scheduler {
         }
         exit();
         try {
+            for (int i = 0; i < YIELDS && task.waiting; i++) {
+                Thread.yield();
+            }
             while (task.waiting) {
                 if (deadline == Long.MAX_VALUE) {
                     LockSupport.park(this);

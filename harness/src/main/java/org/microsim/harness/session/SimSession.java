@@ -90,9 +90,9 @@ final class SimSession implements Session {
         return machine;
     }
 
-    /** Where relative paths in commands are taken from. */
+    /** Where relative paths in commands are taken from: the scenario's directory, or the current one. */
     Path baseDir() {
-        return Path.of("").toAbsolutePath();
+        return options.baseDir();
     }
 
     MachineOptions options() {

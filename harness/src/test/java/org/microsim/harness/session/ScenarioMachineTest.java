@@ -1,0 +1,65 @@
+package org.microsim.harness.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.microsim.harness.Main;
+
+/**
+ * A scenario describes its own machine: {@code drive file=...} paths are relative to the scenario file, and
+ * the user's image is never written without persist=on.
+ */
+class ScenarioMachineTest {
+    @TempDir
+    Path dir;
+
+    private int run(Path scenario, ByteArrayOutputStream out, ByteArrayOutputStream err) {
+        return Main.execute(new SimSessionFactory(), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "run", scenario.toString());
+    }
+
+    @Test
+    void drivePathsAreRelativeToTheScenarioAndTheImageStaysUntouched() throws Exception {
+        Path images = Files.createDirectories(dir.resolve("images"));
+        byte[] content = new byte[4 << 20];
+        content[510] = 0x55;
+        Files.write(images.resolve("disk.img"), content);
+        Path scenario = dir.resolve("machine.scn");
+        Files.writeString(scenario, """
+                drive file=images/disk.img,if=ahci
+                nic mac=52:54:00:aa:bb:cc
+                boot
+                lsblk
+                expect output matches "ahci0:disk0\\s+4194304 disk"
+                put machine.scn /dev/ahci0:disk0
+                hexdump /dev/ahci0:disk0 0 5
+                expect output contains "64 72 69 76 65"
+                """);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int code = run(scenario, out, err);
+        assertEquals(0, code, err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
+        assertTrue(java.util.Arrays.equals(content, Files.readAllBytes(images.resolve("disk.img"))),
+                "the image changed without persist=on");
+    }
+
+    @Test
+    void aMissingImageInAScenarioIsBadInputWithItsLine() throws Exception {
+        Path scenario = dir.resolve("bad.scn");
+        Files.writeString(scenario, "# a machine\ndrive file=nowhere.img,if=ahci\nboot\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(scenario, out, err));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("bad.scn:2") && message.contains("nowhere.img"), message);
+    }
+}
