@@ -8,6 +8,8 @@ package org.microsim.abi;
 public record TaskId(int index, int generation) {
     /** The kernel itself, as the sender of notifications and replies to privileged requests. */
     public static final TaskId KERNEL = new TaskId(0, 0);
+    /** The console (the person at the keyboard, or a scenario) when it calls a task through the kernel. */
+    public static final TaskId CONSOLE = new TaskId(0, 1);
 
     public TaskId next() {
         return new TaskId(index, generation + 1);

@@ -87,14 +87,15 @@ class MainTest {
                 "--drive", "file=b.img,if=usb", "--nic", "mac=52:54:00:00:00:01", "--free",
                 "--trace", trace.toString(), "--pcap", "n.pcap", "--debug", "--nic"), err());
         assertEquals(new MachineOptions(List.of("file=a.img,if=ahci", "file=b.img,if=usb"),
-                List.of("mac=52:54:00:00:00:01", ""), 42, true, Optional.of(trace), Optional.of(Path.of("n.pcap")), true),
-                session.options);
+                List.of("mac=52:54:00:00:00:01", ""), 42, true, Optional.of(trace), Optional.of(Path.of("n.pcap")), true)
+                .withBaseDir(dir), session.options);
     }
 
     @Test
     void defaultsAreSeedOneDeterministic() throws IOException {
         assertEquals(0, sim("run", scenario("echo x\n").toString()));
-        assertEquals(MachineOptions.defaults(), session.options);
+        // A scenario's relative paths are its own directory's.
+        assertEquals(MachineOptions.defaults().withBaseDir(dir), session.options);
     }
 
     @Test

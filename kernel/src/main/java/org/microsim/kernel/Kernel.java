@@ -83,7 +83,7 @@ public final class Kernel implements AutoCloseable {
     final List<IrqBinding> irqBindings = new ArrayList<>();
     final Port kernelPort;
     /** The console's identity as an IPC client: never runs, never waits in the scheduler. */
-    private final Task console = new Task(new TaskId(0, 1), "console", null, 0);
+    private final Task console = new Task(TaskId.CONSOLE, "console", null, 0);
     Port resolver;
     private long nextPortId = 1;
     long nextSeq = 1;

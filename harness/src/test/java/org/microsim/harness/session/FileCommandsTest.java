@@ -120,8 +120,9 @@ class FileCommandsTest {
                 .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_RAW, image));
         kernel = Kernel.builder().seed(11).programs(programs).build();
         kernel.onLog(line -> logs.add(line.taskName() + ": " + line.text()));
-        kernel.spawn("svcman", "svcman", new byte[0], true).orThrow();
-        kernel.spawn("devd", "devd", new byte[0], true).orThrow();
+        var devdTask = kernel.spawn("devd", "devd", new byte[0], true).orThrow();
+        kernel.spawn("svcman", "svcman",
+                org.microsim.services.svcman.ServiceManagerProgram.args(devdTask.index()), true).orThrow();
         kernel.spawn("vfs", "vfs", new byte[0], false).orThrow();
         kernel.spawn("shell", "shell", new byte[0], false).orThrow();
         kernel.spawn("disk", "disk", new byte[0], false).orThrow();

@@ -21,14 +21,15 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.RestartContract;
 import org.microsim.abi.svc.SvcRequest;
+import org.microsim.services.svcman.ServiceManagerProgram;
 
 /**
  * The first task. The harness starts it with the kernel port as start handle 0 and a
  * {@link SystemDescription} as its arguments; it brings the system up in the order the seed designs give:
  *
  * <pre>
- *   init ──spawn──▶ svcman (privileged)      the supervisor of everything else
- *        ──spawn──▶ devd   (privileged)      matches ports to drivers, starts them
+ *   init ──spawn──▶ devd   (privileged)      matches ports to drivers, has svcman start them
+ *        ──spawn──▶ svcman (privileged)      the supervisor of everything else; init and devd may control it
  *        ──REGISTER/START──▶ svcman: vfs, shell, ... from the description, in dependency order
  * </pre>
  *
@@ -69,11 +70,19 @@ public final class Init implements Program {
                 new WireWriter().i32(KernelProtocol.TASK_EVENTS).toByteArray(), inbox), "subscribe");
         Map<TaskId, String> watched = new HashMap<>();
         Map<String, Integer> restarts = new HashMap<>();
-        for (String program : new String[] {SERVICE_MANAGER, DEVICE_MANAGER}) {
-            TaskId id = spawn(sys, kernel, program, null);
-            if (id != null) {
-                watched.put(id, program);
-            }
+        Map<String, byte[]> args = new HashMap<>();
+        // devd first: the service manager is told which slots may control it (init's and devd's), and devd
+        // waits for the service manager's name anyway.
+        args.put(DEVICE_MANAGER, new byte[0]);
+        TaskId devd = spawn(sys, kernel, DEVICE_MANAGER, null, args.get(DEVICE_MANAGER));
+        if (devd != null) {
+            watched.put(devd, DEVICE_MANAGER);
+        }
+        args.put(SERVICE_MANAGER, devd == null ? ServiceManagerProgram.args(sys.self().index())
+                : ServiceManagerProgram.args(sys.self().index(), devd.index()));
+        TaskId svcman = spawn(sys, kernel, SERVICE_MANAGER, null, args.get(SERVICE_MANAGER));
+        if (svcman != null) {
+            watched.put(svcman, SERVICE_MANAGER);
         }
         startServices(sys, description);
         while (true) {
@@ -92,7 +101,7 @@ public final class Init implements Program {
                 continue;
             }
             sys.log("init: " + program + " crashed (" + event.cause() + "); restarting it");
-            TaskId id = spawn(sys, kernel, program, event.task());
+            TaskId id = spawn(sys, kernel, program, event.task(), args.get(program));
             if (id != null) {
                 watched.put(id, program);
             }
@@ -122,9 +131,10 @@ public final class Init implements Program {
                 c.minRunNanos(), c.startupRetries(), c.startTimeout(), true);
     }
 
-    private static TaskId spawn(Sys sys, Handle kernel, String program, TaskId restartOf) throws MalformedException {
+    private static TaskId spawn(Sys sys, Handle kernel, String program, TaskId restartOf, byte[] args)
+            throws MalformedException {
         Message request = Message.of(KernelProtocol.SPAWN,
-                new KernelProtocol.Spawn(program, program, restartOf, new byte[0]).encode(), kernel);
+                new KernelProtocol.Spawn(program, program, restartOf, args).encode(), kernel);
         Message reply = call(sys, kernel, request, "spawn " + program);
         return reply == null ? null : TaskId.unpack(reply.reader().i64("task id"));
     }

@@ -2,6 +2,12 @@ package org.microsim.services.svcman;
 
 import java.time.Duration;
 import org.microsim.abi.ErrorCode;
+import java.util.HashSet;
+import java.util.Set;
+import org.microsim.abi.Replies;
+import org.microsim.abi.WireReader;
+import org.microsim.abi.svc.SvcErrorCode;
+import org.microsim.abi.svc.SvcRequest;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
 import org.microsim.abi.MalformedException;
@@ -33,6 +39,44 @@ public final class ServiceManagerProgram implements Program {
 
     private final long lookupTimeout;
 
+    /**
+     * The start arguments naming who may control the service manager: the task slots (u32 each) of init and
+     * devd. Slots survive restarts (a restarted task keeps its slot), so the grant does too; the console
+     * may always. Everyone else may only ask (STATUS, LIST) and report READY, so no task can make the
+     * manager start programs of its choosing.
+     */
+    public static byte[] args(int... controllerSlots) {
+        WireWriter w = new WireWriter();
+        for (int slot : controllerSlots) {
+            w.i32(slot);
+        }
+        return w.toByteArray();
+    }
+
+    private static Set<Integer> controllers(byte[] args) throws MalformedException {
+        if (args.length % 4 != 0) {
+            throw new MalformedException("service manager arguments are u32 task slots; got " + args.length + " bytes");
+        }
+        WireReader r = new WireReader(args);
+        Set<Integer> slots = new HashSet<>();
+        while (r.remaining() > 0) {
+            slots.add(r.i32("controller slot"));
+        }
+        return slots;
+    }
+
+    private static boolean isControl(int msgId) {
+        return switch (msgId) {
+            case SvcRequest.REGISTER, SvcRequest.DEPEND, SvcRequest.START, SvcRequest.STOP, SvcRequest.RESTART,
+                 SvcRequest.UNREGISTER -> true;
+            default -> false;
+        };
+    }
+
+    private static boolean mayControl(Set<Integer> controllers, TaskId sender) {
+        return sender.equals(TaskId.CONSOLE) || (sender.index() > 0 && controllers.contains(sender.index()));
+    }
+
     /** A service manager whose reserved-name openers wait at most {@code lookupTimeout} for the owner. */
     public ServiceManagerProgram(Duration lookupTimeout) {
         this.lookupTimeout = lookupTimeout.toNanos();
@@ -47,6 +91,7 @@ public final class ServiceManagerProgram implements Program {
         Supervisor supervisor = new Supervisor(sys::now, lookupTimeout);
         SupervisedTasks tasks = new SupervisedTasks(sys, kernel, supervisor);
         RequestHandler requests = new RequestHandler(supervisor);
+        Set<Integer> controllers = controllers(sys.start().args());
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
         tasks.kernelCall(Message.of(KernelProtocol.SUBSCRIBE,
                 new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(), port));
@@ -58,6 +103,10 @@ public final class ServiceManagerProgram implements Program {
                     if (r.sender().equals(TaskId.KERNEL) && !r.isCall()) {
                         r.message().handles().forEach(sys::close);
                         notification(sys, supervisor, tasks, r.message());
+                    } else if (r.isCall() && isControl(r.msgId()) && !mayControl(controllers, r.sender())) {
+                        r.message().handles().forEach(sys::close);
+                        sys.reply(r.replyRight(), Replies.error(SvcErrorCode.DENIED.code(), "task " + r.sender()
+                                + " may not register, start or stop services: only init, devd and the console may"));
                     } else if (r.isCall()) {
                         RequestHandler.Outcome o = requests.handle(r.message(), tasks.serviceOf(r.sender()));
                         if (o.reply().msgId() != MsgIds.REPLY_OK) {

@@ -124,8 +124,9 @@ class DriversUnderSvcmanTest {
     @Test
     void driversAreServicesRestartedInDependencyOrderWithTheNextGeneration() throws Exception {
         try (Kernel k = boot(programs())) {
-            k.spawn("svcman", "svcman", new byte[0], true).orThrow();
-            k.spawn("devd", "devd", new byte[0], true).orThrow();
+            var devdTask = k.spawn("devd", "devd", new byte[0], true).orThrow();
+            k.spawn("svcman", "svcman",
+                    org.microsim.services.svcman.ServiceManagerProgram.args(devdTask.index()), true).orThrow();
             k.spawn("vfs", "vfs", new byte[0], false).orThrow();
             k.settle();
 

@@ -82,7 +82,8 @@ public final class ScriptedSys implements Sys {
 
     @Override
     public StartInfo start() {
-        return new StartInfo("svcman", "svcman", List.of(KERNEL), new byte[0]);
+        // Slot 9 is the tests' init: the task allowed to control the service manager.
+        return new StartInfo("svcman", "svcman", List.of(KERNEL), ServiceManagerProgram.args(9));
     }
 
     @Override

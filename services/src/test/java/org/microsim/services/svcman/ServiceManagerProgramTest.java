@@ -16,6 +16,7 @@ import org.microsim.abi.MsgIds;
 import org.microsim.abi.Replies;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.svc.ServiceStatus;
+import org.microsim.abi.svc.SvcErrorCode;
 import org.microsim.abi.svc.SvcRequest;
 
 class ServiceManagerProgramTest {
@@ -80,6 +81,22 @@ class ServiceManagerProgramTest {
         run();
         assertEquals(List.of("request 32", "request 33", "spawn partd 2.0 at 5ms",
                 "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), sys.kernelLog);
+    }
+
+    @Test
+    void onlyInitDevdAndTheConsoleMayStartServices() throws MalformedException {
+        TaskId stranger = new TaskId(66, 0);
+        sys.at(0, stranger, Specs.spec("evil", Specs.CONTRACT, List.of()).encode(), true);
+        sys.at(1, stranger, new SvcRequest.Start("anything").encode(), true);
+        sys.at(2, stranger, new SvcRequest.ListAll(0).encode(), true);
+        sys.at(3, TaskId.CONSOLE, new SvcRequest.Start("nothing").encode(), true);
+        run();
+        assertEquals(4, sys.replies.size());
+        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies.get(0)).code());
+        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies.get(1)).code());
+        assertEquals(null, Replies.failure(sys.replies.get(2)));
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE.code(), Replies.failure(sys.replies.get(3)).code());
+        assertEquals(List.of("request 32", "request 33"), sys.kernelLog);
     }
 
     @Test
