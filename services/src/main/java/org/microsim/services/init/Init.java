@@ -48,7 +48,7 @@ public final class Init implements Program {
      * The default contract, ready once running: a service that needs another finds it by looking its port up
      * (which waits for it), the implicit ordering of the seed design, so nobody has to report READY.
      */
-    private static final RestartContract CONTRACT = readyWhenRunning(RestartContract.DEFAULT);
+    private static final RestartContract CONTRACT = RestartContract.DEFAULT.withReadyOnStart(true);
 
     /** The argument bytes for a description. */
     public static byte[] args(SystemDescription description) {
@@ -124,11 +124,6 @@ public final class Init implements Program {
         for (SystemDescription.Service s : description.services()) {
             call(sys, svcman.orThrow(), new SvcRequest.Start(s.name()).encode(), "start " + s.name());
         }
-    }
-
-    private static RestartContract readyWhenRunning(RestartContract c) {
-        return new RestartContract(c.policy(), c.maxRestarts(), c.windowNanos(), c.initialBackoff(), c.maxBackoff(),
-                c.minRunNanos(), c.startupRetries(), c.startTimeout(), true);
     }
 
     private static TaskId spawn(Sys sys, Handle kernel, String program, TaskId restartOf, byte[] args)
