@@ -99,7 +99,7 @@ import org.microsim.abi.block.BlockRequestCheck;
  */
 public final class Ahci implements Program {
     /** Data buffer bytes per command slot when the arguments do not say. */
-    public static final int DEFAULT_SLOT_BYTES = 64 << 10;
+    public static final int DEFAULT_SLOT_BYTES = 256 << 10;
     /** The largest data buffer per slot the arguments may ask for. */
     public static final int MAX_SLOT_BYTES = 8 << 20;
     /** How long a command may take before the driver gives up on it and recovers the port. */
