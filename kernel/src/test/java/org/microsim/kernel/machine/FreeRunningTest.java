@@ -135,8 +135,11 @@ class FreeRunningTest {
                 CrossLink cable = new CrossLink();
                 a.connect(cable);
                 b.connect(cable);
-                Thread ta = new Thread(() -> E1000Driver.pump(a, memory, MacAddress.DEFAULT.plus(1), 300));
-                Thread tb = new Thread(() -> E1000Driver.pump(b, memory, MacAddress.DEFAULT, 300));
+                // Both receivers are on before either side sends: a frame that reaches a NIC whose receiver is
+                // still off is dropped without being counted, as on the real 82540EM.
+                java.util.concurrent.CyclicBarrier ready = new java.util.concurrent.CyclicBarrier(2);
+                Thread ta = new Thread(() -> E1000Driver.pump(a, memory, MacAddress.DEFAULT.plus(1), 300, ready));
+                Thread tb = new Thread(() -> E1000Driver.pump(b, memory, MacAddress.DEFAULT, 300, ready));
                 ta.start();
                 tb.start();
                 ta.join();
@@ -185,7 +188,8 @@ class FreeRunningTest {
 
     /** Just enough of a NIC driver: rings, then send frames while recycling receive descriptors. */
     static final class E1000Driver {
-        static void pump(E1000 nic, PhysicalMemory memory, MacAddress peer, int frames) {
+        static void pump(E1000 nic, PhysicalMemory memory, MacAddress peer, int frames,
+                         java.util.concurrent.CyclicBarrier ready) {
             Mmio bar = nic.mmio();
             Object owner = nic;
             int ring = 16;
@@ -202,6 +206,11 @@ class FreeRunningTest {
             bar.write32(E1000Test.TDLEN, ring * 16);
             bar.write32(E1000Test.RCTL, 2);
             bar.write32(E1000Test.TCTL, 2);
+            try {
+                ready.await();
+            } catch (InterruptedException | java.util.concurrent.BrokenBarrierException e) {
+                throw new IllegalStateException(e);
+            }
             byte[] frame = E1000Test.frame(peer, 64, (byte) 1);
             int tail = 0;
             for (int sent = 0; sent < frames; sent++) {

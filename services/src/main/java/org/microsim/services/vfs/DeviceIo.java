@@ -21,37 +21,36 @@ final class DeviceIo {
     private DeviceIo() {
     }
 
+    /**
+     * One piece of a transfer: a whole aligned run of blocks that goes straight through the caller's lease,
+     * or part of a block, for which the blocks it touches were read into {@code bounce} first.
+     */
+    private interface Piece {
+        void whole(long lba, int blocks, int leaseOffset) throws BlockException;
+
+        void partial(long lba, byte[] bounce, int skip, int length, int leaseOffset)
+                throws BlockException, FsException;
+    }
+
     /** Reads up to {@code length} bytes at {@code offset} into the call's lease; fewer only at the end. */
     static int read(Sys sys, Device d, ReplyRight right, long offset, int length) throws FsException {
         long size = d.size();
         if (offset >= size) {
             return 0;
         }
-        int n = (int) Math.min(length, size - offset);
         int bs = d.client().blockSize();
-        int done = 0;
-        try {
-            while (done < n) {
-                long at = offset + done;
-                int want = Math.min(CHUNK, n - done);
-                if (at % bs == 0 && want >= bs) {
-                    int blocks = want / bs;
-                    d.client().forward(new BlockProtocol.Read(at / bs, blocks),
-                            new Lease.Forward(right, done, (long) blocks * bs, false, true));
-                    done += blocks * bs;
-                } else {
-                    int skip = (int) (at % bs);
-                    int piece = Math.min(want, CHUNK - bs);
-                    byte[] tmp = new byte[ceil(skip + piece, bs) * bs];
-                    d.client().read(at / bs, tmp.length / bs, tmp, 0);
-                    check(sys.leaseWrite(right, done, tmp, skip, piece), piece);
-                    done += piece;
-                }
+        return transfer(d, offset, (int) Math.min(length, size - offset), new Piece() {
+            @Override
+            public void whole(long lba, int blocks, int leaseOffset) throws BlockException {
+                d.client().forward(new BlockProtocol.Read(lba, blocks),
+                        new Lease.Forward(right, leaseOffset, (long) blocks * bs, false, true));
             }
-        } catch (BlockException e) {
-            throw fromBlock(d, e);
-        }
-        return done;
+
+            @Override
+            public void partial(long lba, byte[] bounce, int skip, int piece, int leaseOffset) throws FsException {
+                check(sys.leaseWrite(right, leaseOffset, bounce, skip, piece), piece);
+            }
+        });
     }
 
     /** Writes {@code length} bytes from the call's lease at {@code offset}; all of them or an error. */
@@ -64,6 +63,25 @@ final class DeviceIo {
                     + "/dev/" + d.name() + " (" + d.size() + " bytes)");
         }
         int bs = d.client().blockSize();
+        return transfer(d, offset, length, new Piece() {
+            @Override
+            public void whole(long lba, int blocks, int leaseOffset) throws BlockException {
+                d.client().forward(new BlockProtocol.Write(lba, blocks),
+                        new Lease.Forward(right, leaseOffset, (long) blocks * bs, true, false));
+            }
+
+            @Override
+            public void partial(long lba, byte[] bounce, int skip, int piece, int leaseOffset)
+                    throws BlockException, FsException {
+                check(sys.leaseRead(right, leaseOffset, bounce, skip, piece), piece);
+                d.client().write(lba, bounce.length / bs, bounce, 0);
+            }
+        });
+    }
+
+    /** Walks {@code length} bytes from {@code offset} in pieces of at most {@link #CHUNK} bytes. */
+    private static int transfer(Device d, long offset, int length, Piece piece) throws FsException {
+        int bs = d.client().blockSize();
         int done = 0;
         try {
             while (done < length) {
@@ -71,17 +89,15 @@ final class DeviceIo {
                 int want = Math.min(CHUNK, length - done);
                 if (at % bs == 0 && want >= bs) {
                     int blocks = want / bs;
-                    d.client().forward(new BlockProtocol.Write(at / bs, blocks),
-                            new Lease.Forward(right, done, (long) blocks * bs, true, false));
+                    piece.whole(at / bs, blocks, done);
                     done += blocks * bs;
                 } else {
                     int skip = (int) (at % bs);
-                    int piece = Math.min(want, CHUNK - bs);
-                    byte[] tmp = new byte[ceil(skip + piece, bs) * bs];
-                    d.client().read(at / bs, tmp.length / bs, tmp, 0);
-                    check(sys.leaseRead(right, done, tmp, skip, piece), piece);
-                    d.client().write(at / bs, tmp.length / bs, tmp, 0);
-                    done += piece;
+                    int part = Math.min(want, CHUNK - bs);
+                    byte[] bounce = new byte[ceil(skip + part, bs) * bs];
+                    d.client().read(at / bs, bounce.length / bs, bounce, 0);
+                    piece.partial(at / bs, bounce, skip, part, done);
+                    done += part;
                 }
             }
         } catch (BlockException e) {
