@@ -18,9 +18,6 @@ public final class PortCaps {
 
     private static final String[] NAMES = {"DMA", "IRQ", "MMIO", "HOTPLUG", "REMOVABLE", "READ_ONLY", "BOOTABLE"};
 
-    /** Bits no capability uses. */
-    public static final int UNKNOWN_BITS = ~((1 << NAMES.length) - 1) & 0xffff;
-
     /** {@code DMA|IRQ|MMIO}, or {@code -} for none: how the console prints caps. */
     public static String describe(int caps) {
         List<String> names = new ArrayList<>();

@@ -72,14 +72,6 @@ public record PortInfo(String name, PortClass portClass, int subclass, String pa
         return metadata.clone();
     }
 
-    public PortInfo withName(String newName) {
-        return new PortInfo(newName, portClass, subclass, parent, vendorId, deviceId, caps, metadata);
-    }
-
-    public PortInfo withParent(String newParent) {
-        return new PortInfo(name, portClass, subclass, newParent, vendorId, deviceId, caps, metadata);
-    }
-
     public boolean hasCaps(int required) {
         return (caps & required) == required;
     }

@@ -55,7 +55,7 @@ final class DeterministicScheduler extends Scheduler {
         return timers.add(Math.max(atNanos, now), action);
     }
 
-    /** Makes a new task runnable; called by the baton holder, with the lock. */
+    @Override
     void admit(Task task) {
         addRunnable(task);
     }

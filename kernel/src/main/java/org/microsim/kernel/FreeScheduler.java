@@ -34,11 +34,10 @@ final class FreeScheduler extends Scheduler {
     private final java.util.TreeMap<Long, Integer> deadlines = new java.util.TreeMap<>();
     /** Tasks woken under the lock, to unpark after it is released. */
     private ArrayList<Task> toWake = new ArrayList<>();
-    private final Thread timerThread;
     private boolean closed;
 
     FreeScheduler() {
-        timerThread = Thread.ofPlatform().daemon().name("sim-timers").start(this::runTimers);
+        Thread.ofPlatform().daemon().name("sim-timers").start(this::runTimers);
     }
 
     @Override
@@ -73,6 +72,7 @@ final class FreeScheduler extends Scheduler {
     }
 
     /** Counts a new task as running from the moment it is created, so settle never misses it. */
+    @Override
     void admit(Task task) {
         running.incrementAndGet();
     }

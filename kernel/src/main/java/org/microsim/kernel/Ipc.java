@@ -489,12 +489,10 @@ final class Ipc {
                         new KernelProtocol.NameWanted(name, t.id).encode(), List.of());
             }
             asked = true;
-            t.lookingUp = name;
             nameWaiters.computeIfAbsent(name, n -> new ArrayList<>()).add(t);
             try {
                 await(t, deadline, "lookup " + name);
             } finally {
-                t.lookingUp = null;
                 List<Task> waiters = nameWaiters.get(name);
                 if (waiters != null) {
                     waiters.remove(t);

@@ -394,11 +394,7 @@ public final class Kernel implements AutoCloseable {
         } else {
             slots.set(id.index(), task);
         }
-        if (scheduler instanceof DeterministicScheduler d) {
-            d.admit(task);
-        } else {
-            ((FreeScheduler) scheduler).admit(task);
-        }
+        scheduler.admit(task);
         record(task, TraceEvent.Kind.SPAWN, program + (restartOf == null ? "" : " restart of " + restartOf)
                 + " by " + by, 0);
         task.thread.start();
@@ -468,9 +464,6 @@ public final class Kernel implements AutoCloseable {
         }
         if (t.pendingCall != null) {
             ipc.abandon(t.pendingCall);
-        }
-        if (t.lookingUp != null) {
-            t.lookingUp = null;
         }
         t.handles.clear();
         hardware.freeDma(t);

@@ -30,6 +30,9 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
         lock.unlock();
     }
 
+    /** A new task, before its thread starts: it counts as runnable from now on. Called with the lock. */
+    abstract void admit(Task task);
+
     /** A task thread begins: returns when the task may run its program. */
     abstract void started(Task task);
 

@@ -32,8 +32,6 @@ final class Task {
     CallRecord pendingCall;
     /** Ports this task waits to receive from, or null when it is not in receive. */
     Port[] receivingOn;
-    /** A name this task waits for in lookup, or null. */
-    String lookingUp;
     /** Why a lookup failed while this task waited (a name declared unavailable), or null. */
     String lookupFailure;
 

@@ -3,7 +3,6 @@ package org.microsim.kernel;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.function.Consumer;
 import org.microsim.abi.TaskId;
 
 /**
@@ -18,7 +17,6 @@ public final class Trace {
     private final boolean enabled;
     private final int limit;
     private final List<TraceEvent> events = new ArrayList<>();
-    private final List<Consumer<TraceEvent>> listeners = new ArrayList<>();
     private long fingerprint = 0xcbf29ce484222325L;
     private long count;
 
@@ -47,14 +45,6 @@ public final class Trace {
         if (events.size() < limit) {
             events.add(event);
         }
-        for (Consumer<TraceEvent> l : listeners) {
-            l.accept(event);
-        }
-    }
-
-    /** Calls {@code listener} with every later event, on the thread that records it. */
-    public synchronized void listen(Consumer<TraceEvent> listener) {
-        listeners.add(listener);
     }
 
     /** The hash of every event so far. */

@@ -28,12 +28,17 @@ final class BenchMachine implements AutoCloseable {
     private final Session session;
     private final CommandSet commands;
 
-    /** Boots a machine with {@code image} on AHCI port 0 (never written: no persist). */
-    BenchMachine(Path image) throws SessionException {
-        session = SessionFactory.installed().open(new MachineOptions(List.of("file=" + image + ",if=ahci"), List.of(),
-                1, false, Optional.empty(), Optional.empty(), false));
+    /** Boots the machine the options describe. */
+    BenchMachine(MachineOptions options) throws SessionException {
+        session = SessionFactory.installed().open(options);
         commands = Commands.of(session);
         run("boot");
+    }
+
+    /** Boots a machine with {@code image} on AHCI port 0 (never written: no persist). */
+    BenchMachine(Path image) throws SessionException {
+        this(new MachineOptions(List.of("file=" + image + ",if=ahci"), List.of(), 1, false, Optional.empty(),
+                Optional.empty(), false));
     }
 
     /** Runs a command; a failure is an error of the benchmark, with the command's words. */

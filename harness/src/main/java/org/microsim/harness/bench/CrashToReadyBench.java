@@ -5,13 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.microsim.harness.Commands;
 import org.microsim.harness.MachineOptions;
-import org.microsim.harness.Session;
-import org.microsim.harness.SessionFactory;
-import org.microsim.harness.script.CommandSet;
-import org.microsim.harness.script.Invocation;
-import org.microsim.harness.script.Outcome;
 
 /**
  * Crash-to-ready of the driver chain on the demo machine (ahci, then the partd of each disk, then the fatfsd
@@ -30,26 +24,22 @@ public final class CrashToReadyBench {
         int crashes = Measure.intArg(args, 0, 50);
         List<Long> virtual = new ArrayList<>();
         List<Long> wall = new ArrayList<>();
-        try (Session session = SessionFactory.installed().open(MachineOptions.defaults())) {
-            CommandSet commands = Commands.of(session);
-            run(commands, "boot");
-            String services = run(commands, "services");
+        try (BenchMachine m = new BenchMachine(MachineOptions.defaults())) {
+            String services = m.run("services");
             for (int i = 0; i < crashes; i++) {
                 // Past the restart window (five in ten seconds), so each crash meets a fresh contract: this
                 // measures a restart, not the backoff that a crash loop earns.
-                run(commands, "sleep", "11s");
-                long before = now(commands);
-                long start = System.nanoTime();
-                run(commands, "crash", "ahci#4");
-                wall.add(System.nanoTime() - start);
-                virtual.add(now(commands) - before);
-                String after = run(commands, "services");
+                m.run("sleep", "11s");
+                long before = now(m);
+                wall.add(m.time("crash", "ahci"));
+                virtual.add(now(m) - before);
+                String after = m.run("services");
                 if (after.lines().filter(l -> l.contains(" ready ")).count()
                         != services.lines().filter(l -> l.contains(" ready ")).count()) {
                     throw new IllegalStateException("not every service came back:\n" + after);
                 }
             }
-            System.out.println(run(commands, "services"));
+            System.out.println(m.run("services"));
         }
         Collections.sort(virtual);
         Collections.sort(wall);
@@ -60,16 +50,11 @@ public final class CrashToReadyBench {
                 wall.get(crashes - 1) / 1e6);
     }
 
-    private static long now(CommandSet commands) {
-        Matcher m = NOW.matcher(run(commands, "time"));
-        if (!m.find()) {
+    private static long now(BenchMachine m) {
+        Matcher time = NOW.matcher(m.run("time"));
+        if (!time.find()) {
             throw new IllegalStateException("time printed no nanoseconds");
         }
-        return Long.parseLong(m.group(1));
-    }
-
-    private static String run(CommandSet commands, String name, String... args) {
-        Outcome outcome = new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
-        return outcome.text();
+        return Long.parseLong(time.group(1));
     }
 }

@@ -93,7 +93,8 @@ final class MachineCommands {
         }
     }
 
-    private static void none(List<String> args, String name) throws UsageException {
+    /** Refuses arguments to a command that takes none. */
+    static void none(List<String> args, String name) throws UsageException {
         if (!args.isEmpty()) {
             throw new UsageException(name + " takes no arguments");
         }

@@ -33,13 +33,13 @@ final class ServiceCommands {
     static List<Command> of(SimSession s) {
         return List.of(
                 new SimpleCommand("services", "services", "list services: state, restarts, dependencies", args -> {
-                    noArgs(args, "services");
+                    MachineCommands.none(args, "services");
                     return ServiceTable.render(all(start -> ServiceStatus.decodePage(
                             s.call(Init.SERVICE_MANAGER, new SvcRequest.ListAll(start).encode()))));
                 }),
                 new SimpleCommand("lsdev", "lsdev", "show the device tree: ports, classes, drivers and their state",
                         args -> {
-                            noArgs(args, "lsdev");
+                            MachineCommands.none(args, "lsdev");
                             return Lsdev.render(all(start -> LsdevEntry.decodePage(
                                     s.call(Init.DEVICE_MANAGER, new DevdRequest.Lsdev(start).encode()))));
                         }),
@@ -82,11 +82,5 @@ final class ServiceCommands {
             throw new CommandFailedException("malformed list reply: " + e.getMessage());
         }
         return items;
-    }
-
-    private static void noArgs(List<String> args, String name) throws UsageException {
-        if (!args.isEmpty()) {
-            throw new UsageException(name + " takes no arguments");
-        }
     }
 }

@@ -226,8 +226,4 @@ final class SimSession implements Session {
         }
         throw new CommandFailedException("no task named " + word + " (see ps)");
     }
-
-    static String id(TaskId id) {
-        return id.toString();
-    }
 }
