@@ -16,7 +16,7 @@ import org.microsim.abi.WireWriter;
  * <pre>
  * id   request  inline bytes                             lease                  OK reply payload
  * 700  RUN      word count u16 (1..64), words str...     writable: the output   {@link RunResult}
- * 701  PUT      path str, length u32                     readable, &gt;= length   bytes written u32
+ * 701  PUT      path str, offset u64, length u32         readable, &gt;= length   bytes written u32
  * 702  GET      path str, offset u64, length u32         writable, &gt;= length   bytes read u32 (fewer at the end)
  * 703  STAT     path str                                                        {@link org.microsim.abi.fs.FileStat}
  * </pre>
@@ -24,9 +24,10 @@ import org.microsim.abi.WireWriter;
  * RUN runs one command line, already split into words; its output (text, or a file's bytes for cat) goes into
  * the lease, cut to the lease's size, and {@link RunResult} tells whether the command succeeded, how many
  * bytes were written and how long the whole output was (ask again with a larger lease to see the rest). A
- * command that fails is still an OK reply, with the failure flag and the reason as output. PUT creates or
- * replaces the file at path with the lease's first {@code length} bytes; GET reads a file (STAT first to
- * learn its size). A request that is malformed, or a PUT, GET or STAT that fails, is {@code REPLY_ERROR} with
+ * command that fails is still an OK reply, with the failure flag and the reason as output. PUT at offset 0
+ * creates or replaces the file at path with the lease's first {@code length} bytes, and PUT at a larger offset
+ * writes them there into the existing file; GET reads a piece of a file (STAT first to learn its size). A long
+ * file thus moves piece by piece, and neither side ever holds all of it. A request that is malformed, or a PUT, GET or STAT that fails, is {@code REPLY_ERROR} with
  * an {@link org.microsim.abi.fs.FsError} code and a sentence.
  */
 public sealed interface ShellRequest {
@@ -58,11 +59,14 @@ public sealed interface ShellRequest {
         }
     }
 
-    /** Writes the lease's first {@code length} bytes as the file at {@code path}. */
-    record Put(String path, int length) implements ShellRequest {
+    /**
+     * Writes the lease's first {@code length} bytes at {@code offset} of the file at {@code path}; offset 0
+     * creates or replaces the file.
+     */
+    record Put(String path, long offset, int length) implements ShellRequest {
         @Override
         public Message toMessage() {
-            return Message.of(PUT, new WireWriter().string(path).u32(length & 0xffffffffL).toByteArray());
+            return Message.of(PUT, new WireWriter().string(path).i64(offset).u32(length & 0xffffffffL).toByteArray());
         }
     }
 
@@ -102,20 +106,21 @@ public sealed interface ShellRequest {
                 }
                 yield new Run(words);
             }
-            case PUT -> new Put(r.string("path"), length(r));
-            case GET -> {
-                String path = r.string("path");
-                long offset = r.i64("offset");
-                if (offset < 0) {
-                    throw new MalformedException("offset " + Long.toUnsignedString(offset) + " is over 2^63-1");
-                }
-                yield new Get(path, offset, length(r));
-            }
+            case PUT -> new Put(r.string("path"), offset(r), length(r));
+            case GET -> new Get(r.string("path"), offset(r), length(r));
             case STAT -> new Stat(r.string("path"));
             default -> throw new MalformedException("unknown shell request id " + message.msgId());
         };
         r.end("shell request " + message.msgId());
         return request;
+    }
+
+    private static long offset(WireReader r) throws MalformedException {
+        long offset = r.i64("offset");
+        if (offset < 0) {
+            throw new MalformedException("offset " + Long.toUnsignedString(offset) + " is over 2^63-1");
+        }
+        return offset;
     }
 
     private static int length(WireReader r) throws MalformedException {

@@ -20,7 +20,8 @@ class ShellRequestTest {
     @Test
     void everyRequestRoundTrips() throws Exception {
         List<ShellRequest> all = List.of(new ShellRequest.Run(List.of("ls", "/vol/disk0p1")),
-                new ShellRequest.Put("/vol/a/b.txt", 123), new ShellRequest.Get("/dev/disk0", 1L << 40, 4096),
+                new ShellRequest.Put("/vol/a/b.txt", 0, 123), new ShellRequest.Put("/vol/a/b.txt", 1L << 33, 7),
+                new ShellRequest.Get("/dev/disk0", 1L << 40, 4096),
                 new ShellRequest.Stat("/"));
         for (ShellRequest r : all) {
             assertEquals(r, ShellRequest.decode(r.toMessage()));
@@ -35,7 +36,9 @@ class ShellRequestTest {
                 Message.of(ShellRequest.RUN, new WireWriter().u16(65).toByteArray()),
                 Message.of(ShellRequest.RUN, trailing),
                 Message.of(ShellRequest.RUN, new byte[] {1, 0, 2, 0, (byte) 0xff, (byte) 0xfe}),
-                Message.of(ShellRequest.PUT, new WireWriter().string("/x").u32(0x80000000L).toByteArray()),
+                Message.of(ShellRequest.PUT, new WireWriter().string("/x").i64(0).u32(0x80000000L).toByteArray()),
+                Message.of(ShellRequest.PUT, new WireWriter().string("/x").i64(-1).u32(1).toByteArray()),
+                Message.of(ShellRequest.PUT, new WireWriter().string("/x").u32(1).toByteArray()),
                 Message.of(ShellRequest.GET, new WireWriter().string("/x").i64(-1).u32(1).toByteArray()),
                 Message.of(ShellRequest.STAT, new byte[] {1}),
                 Message.of(799))) {

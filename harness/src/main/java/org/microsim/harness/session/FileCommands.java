@@ -1,11 +1,12 @@
 package org.microsim.harness.session;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Lease;
@@ -39,8 +40,11 @@ final class FileCommands {
     /** Output room lent to the shell first; a longer output is asked for again with the room it needs. */
     private static final int OUTPUT = 64 << 10;
     private static final int MAX_OUTPUT = 16 << 20;
-    /** The largest file get and put move: one Java array. */
-    private static final long MAX_FILE = Integer.MAX_VALUE - 8;
+    /**
+     * How much of a file one get or put call moves. Pieces keep the console's memory bounded whatever the
+     * file's size, and 4 MiB is what fatfsd moves per lease copy, so a piece costs it one copy.
+     */
+    private static final int PIECE = 4 << 20;
 
     /** One console call to the shell's port. */
     @FunctionalInterface
@@ -126,33 +130,69 @@ final class FileCommands {
         if (stat.directory()) {
             throw new CommandFailedException("get: " + simPath + " is a directory");
         }
-        if (stat.size() > MAX_FILE) {
-            throw new CommandFailedException("get: " + simPath + " has " + stat.size() + " bytes, more than get moves");
-        }
-        byte[] data = new byte[(int) stat.size()];
-        int n = data.length == 0 ? 0 : decode(call(shell, new ShellRequest.Get(simPath, 0, data.length).toMessage()
-                .withLease(Lease.writeOnly(data))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
-        try {
-            Files.write(host, n == data.length ? data : Arrays.copyOf(data, n));
+        byte[] piece = new byte[(int) Math.min(PIECE, Math.max(1, stat.size()))];
+        long done = 0;
+        try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            while (done < stat.size()) {
+                int want = (int) Math.min(piece.length, stat.size() - done);
+                int n = decode(call(shell, new ShellRequest.Get(simPath, done, want).toMessage()
+                        .withLease(Lease.writeOnly(piece))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+                writeFully(out, piece, Math.min(n, want));
+                done += Math.min(n, want);
+                if (n < want) {
+                    break; // the file shrank meanwhile: what there was has been copied
+                }
+            }
         } catch (IOException e) {
             throw new CommandFailedException("get: cannot write host file " + host + ": " + reason(e));
         }
-        return "got " + simPath + " (" + n + " bytes) into " + host;
+        return "got " + simPath + " (" + done + " bytes) into " + host;
     }
 
     private static String put(ShellCall shell, Path host, String simPath) throws CommandException {
-        byte[] data;
-        try {
-            if (Files.size(host) > MAX_FILE) {
-                throw new CommandFailedException("put: host file " + host + " is larger than put moves");
-            }
-            data = Files.readAllBytes(host);
+        long done = 0;
+        try (FileChannel in = FileChannel.open(host, StandardOpenOption.READ)) {
+            long size = in.size();
+            byte[] piece = new byte[(int) Math.min(PIECE, Math.max(1, size))];
+            // The first piece goes even when the file is empty: it creates or empties the file.
+            do {
+                int n = (int) Math.min(piece.length, size - done);
+                readPiece(in, done, piece, n);
+                int written = decode(call(shell, new ShellRequest.Put(simPath, done, n).toMessage()
+                        .withLease(Lease.readOnly(piece))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+                done += written;
+                if (written < n) {
+                    throw new CommandFailedException("put: the shell wrote " + written + " of " + n + " bytes at "
+                            + (done - written));
+                }
+            } while (done < size);
         } catch (IOException e) {
             throw new CommandFailedException("put: cannot read host file " + host + ": " + reason(e));
         }
-        int n = decode(call(shell, new ShellRequest.Put(simPath, data.length).toMessage()
-                .withLease(Lease.readOnly(data))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
-        return "put " + host + " (" + n + " bytes) into " + simPath;
+        return "put " + host + " (" + done + " bytes) into " + simPath;
+    }
+
+    private static void writeFully(FileChannel out, byte[] data, int length) throws IOException {
+        ByteBuffer buffer = ByteBuffer.wrap(data, 0, length);
+        while (buffer.hasRemaining()) {
+            out.write(buffer);
+        }
+    }
+
+    /**
+     * Copies {@code length} bytes at {@code at} of the host file through a memory mapping: one copy from the
+     * page cache, where a read call makes two (through a native buffer) and is several times slower.
+     */
+    private static void readPiece(FileChannel in, long at, byte[] into, int length) throws IOException {
+        if (length == 0) {
+            return;
+        }
+        try {
+            in.map(FileChannel.MapMode.READ_ONLY, at, length).get(0, into, 0, length);
+        } catch (InternalError e) {
+            throw new IOException("the file became shorter while being read", e);
+        }
     }
 
     /** The OK reply's payload, or the failure as a CommandFailedException. */

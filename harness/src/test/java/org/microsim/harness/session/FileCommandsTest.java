@@ -154,7 +154,8 @@ class FileCommandsTest {
         sim("get /vol/disk0p1/docs/big.bin out.bin");
         assertArrayEquals(big, Files.readAllBytes(dir.resolve("out.bin")));
 
-        byte[] mine = new byte[77_777];
+        // Over two 4 MiB pieces and a bit: get and put move a long file piece by piece.
+        byte[] mine = new byte[9 * MIB + 1234];
         new Random(8).nextBytes(mine);
         Files.write(dir.resolve("mine.bin"), mine);
         sim("put mine.bin /vol/disk0p1/docs/mine.bin");
@@ -162,6 +163,11 @@ class FileCommandsTest {
         sim("mv /vol/disk0p1/docs/mine.bin /vol/disk0p1/newdir/moved.bin");
         sim("get /vol/disk0p1/newdir/moved.bin back.bin");
         assertArrayEquals(mine, Files.readAllBytes(dir.resolve("back.bin")));
+        Files.write(dir.resolve("empty.bin"), new byte[0]);
+        sim("put empty.bin /vol/disk0p1/hello.txt");
+        assertTrue(sim("stat /vol/disk0p1/hello.txt").contains("size: 0"));
+        sim("get /vol/disk0p1/hello.txt empty-back.bin");
+        assertEquals(0, Files.size(dir.resolve("empty-back.bin")));
         sim("rm /vol/disk0p1/hello.txt");
         assertThrows(CommandFailedException.class, () -> sim("cat /vol/disk0p1/hello.txt"));
         assertEquals("synced", sim("sync"));
@@ -272,7 +278,7 @@ class FileCommandsTest {
             assertTrue(code == FsError.INVALID_REQUEST.code() || code == FsError.BAD_HANDLE.code(), "" + code);
         }
         for (Message bad : List.of(Message.of(ShellRequest.RUN, new byte[] {0, 0}), Message.of(ShellRequest.GET,
-                new byte[] {1}), Message.of(799), new ShellRequest.Put("/vol/disk0p1/x", 10).toMessage())) {
+                new byte[] {1}), Message.of(799), new ShellRequest.Put("/vol/disk0p1/x", 0, 10).toMessage())) {
             Message reply = kernel.consoleCall("shell", bad, T).orThrow();
             assertEquals(FsError.INVALID_REQUEST.code(), Replies.failure(reply).code());
         }

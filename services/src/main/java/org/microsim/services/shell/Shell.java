@@ -83,9 +83,10 @@ public final class Shell implements Program {
     }
 
     private static int put(VfsClient vfs, ShellRequest.Put put, ReplyRight right) throws FsException {
-        int fh = vfs.open(put.path(), OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNCATE);
+        int flags = put.offset() == 0 ? OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNCATE : OpenFlags.WRITE;
+        int fh = vfs.open(put.path(), flags);
         try {
-            return put.length() == 0 ? 0 : vfs.transfer(new FsRequest.Write(fh, 0, put.length()),
+            return put.length() == 0 ? 0 : vfs.transfer(new FsRequest.Write(fh, put.offset(), put.length()),
                     new Lease.Forward(right, 0, put.length(), true, false));
         } finally {
             vfs.close(fh);
