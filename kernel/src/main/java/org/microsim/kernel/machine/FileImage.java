@@ -1,8 +1,6 @@
 package org.microsim.kernel.machine;
 
-import java.io.EOFException;
 import java.io.IOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
@@ -21,7 +19,9 @@ import java.nio.file.StandardOpenOption;
  * <li>{@code readonly=on}: the disk reports itself read-only and writes fail.</li>
  * </ul>
  *
- * Problems are found at open, with the path and the reason: a missing file, a directory, no permission, an
+ * <p>The file's bytes are reached through memory mappings ({@link MappedFile}): one copy per access.
+ *
+ * <p>Problems are found at open, with the path and the reason: a missing file, a directory, no permission, an
  * empty file, or a size that is not a whole number of 512-byte sectors.
  */
 public final class FileImage implements DiskImage {
@@ -29,6 +29,7 @@ public final class FileImage implements DiskImage {
     private final FileChannel channel;
     private final long sectors;
     private final boolean readOnly;
+    private final MappedFile file;
     private final ChunkStore overlay;
 
     private FileImage(Path path, FileChannel channel, long sectors, boolean readOnly, boolean persist) {
@@ -36,7 +37,8 @@ public final class FileImage implements DiskImage {
         this.channel = channel;
         this.sectors = sectors;
         this.readOnly = readOnly;
-        this.overlay = readOnly || persist ? null : new ChunkStore(sectors * SECTOR_SIZE, this::readFile);
+        this.file = new MappedFile(channel, sectors * SECTOR_SIZE, persist);
+        this.overlay = readOnly || persist ? null : new ChunkStore(sectors * SECTOR_SIZE, file::read);
     }
 
     /**
@@ -113,19 +115,7 @@ public final class FileImage implements DiskImage {
         if (overlay != null) {
             overlay.read(offset, dst, dstOffset, length);
         } else {
-            readFile(offset, dst, dstOffset, length);
-        }
-    }
-
-    private void readFile(long offset, byte[] dst, int dstOffset, int length) throws IOException {
-        ByteBuffer buffer = ByteBuffer.wrap(dst, dstOffset, length);
-        long pos = offset;
-        while (buffer.hasRemaining()) {
-            int n = channel.read(buffer, pos);
-            if (n < 0) {
-                throw new EOFException("disk image " + path + " became shorter while in use");
-            }
-            pos += n;
+            file.read(offset, dst, dstOffset, length);
         }
     }
 
@@ -139,17 +129,13 @@ public final class FileImage implements DiskImage {
             overlay.write(offset, src, srcOffset, length);
             return;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(src, srcOffset, length);
-        long pos = offset;
-        while (buffer.hasRemaining()) {
-            pos += channel.write(buffer, pos);
-        }
+        file.write(offset, src, srcOffset, length);
     }
 
     @Override
     public void flush() throws IOException {
         if (persistent()) {
-            channel.force(false);
+            file.force();
         }
     }
 

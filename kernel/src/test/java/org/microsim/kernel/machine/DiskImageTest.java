@@ -52,6 +52,23 @@ class DiskImageTest {
     }
 
     @Test
+    void anImageCutShorterWhileInUseGivesAnIoErrorNotACrash() throws Exception {
+        Path file = image("disk.img", 64 * 512);
+        for (boolean persist : new boolean[] {false, true}) {
+            try (FileImage disk = FileImage.open(file, false, persist)) {
+                byte[] back = new byte[512];
+                disk.read(60 * 512, back, 0, 512);
+                try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE)) {
+                    channel.truncate(8 * 512);
+                }
+                IOException e = assertThrows(IOException.class, () -> disk.read(60 * 512, back, 0, 512));
+                assertTrue(e.getMessage().contains("shorter"), e.getMessage());
+            }
+            Files.write(file, new byte[64 * 512]);
+        }
+    }
+
+    @Test
     void aMachineRunWithoutPersistLeavesTheFileAlone() throws Exception {
         Path file = image("disk.img", 64 * 512);
         byte[] before = Files.readAllBytes(file);
