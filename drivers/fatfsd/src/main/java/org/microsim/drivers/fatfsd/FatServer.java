@@ -32,6 +32,11 @@ public final class FatServer {
     static final int CHUNK = 4 << 20;
 
     private final FatVolume volume;
+    /**
+     * The staging buffer of reads and writes, grown to at most {@link #CHUNK} and kept: a fresh 4 MiB array
+     * per request would be zeroed and collected for nothing. The server runs one request at a time.
+     */
+    private byte[] staging = new byte[0];
 
     /** Serves {@code volume}. */
     public FatServer(FatVolume volume) {
@@ -112,22 +117,32 @@ public final class FatServer {
 
     private int read(FsRequest.Read r, LeaseAccess lease) throws FsException {
         needLease(lease, r.length());
-        byte[] buf = new byte[Math.min(CHUNK, r.length())];
+        byte[] buf = staging(r.length());
         int done = 0;
         while (done < r.length()) {
-            int n = volume.read(r.fh(), r.offset() + done, buf, 0, Math.min(buf.length, r.length() - done));
+            int want = Math.min(buf.length, r.length() - done);
+            int n = volume.read(r.fh(), r.offset() + done, buf, 0, want);
             lease.write(done, buf, 0, n);
             done += n;
-            if (n < buf.length) {
-                break;
+            if (n < want) {
+                break; // the end of the file
             }
         }
         return done;
     }
 
+    /** A buffer for a transfer of {@code length} bytes: its length is min(CHUNK, length) or more. */
+    private byte[] staging(int length) {
+        int want = Math.min(CHUNK, length);
+        if (staging.length < want) {
+            staging = new byte[want];
+        }
+        return staging;
+    }
+
     private int write(FsRequest.Write w, LeaseAccess lease) throws FsException {
         needLease(lease, w.length());
-        byte[] buf = new byte[Math.min(CHUNK, w.length())];
+        byte[] buf = staging(w.length());
         int done = 0;
         while (done < w.length()) {
             int n = Math.min(buf.length, w.length() - done);
