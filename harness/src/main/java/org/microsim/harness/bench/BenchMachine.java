@@ -37,8 +37,13 @@ final class BenchMachine implements AutoCloseable {
 
     /** Boots a machine with {@code image} on AHCI port 0 (never written: no persist). */
     BenchMachine(Path image) throws SessionException {
-        this(new MachineOptions(List.of("file=" + image + ",if=ahci"), List.of(), 1, false, Optional.empty(),
-                Optional.empty(), false));
+        this(image, false);
+    }
+
+    /** Boots a machine with {@code image} on AHCI port 0, written through to the file when {@code persist}. */
+    BenchMachine(Path image, boolean persist) throws SessionException {
+        this(new MachineOptions(List.of("file=" + image + ",if=ahci" + (persist ? ",persist=on" : "")), List.of(), 1,
+                false, Optional.empty(), Optional.empty(), false));
     }
 
     /** Runs a command; a failure is an error of the benchmark, with the command's words. */

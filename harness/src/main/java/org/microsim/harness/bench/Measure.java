@@ -14,7 +14,17 @@ final class Measure {
 
     /** The median of {@code rounds} runs of {@code round}, after one discarded warm-up run. */
     static long median(int rounds, LongSupplier round) {
-        round.getAsLong();
+        return median(1, rounds, round);
+    }
+
+    /**
+     * The median of {@code rounds} runs of {@code round}, after {@code warmups} discarded runs: the JIT needs
+     * a few runs of a long chain of tasks before it has compiled the paths that matter (JMH warms up too).
+     */
+    static long median(int warmups, int rounds, LongSupplier round) {
+        for (int i = 0; i < warmups; i++) {
+            round.getAsLong();
+        }
         long[] times = new long[rounds];
         for (int i = 0; i < rounds; i++) {
             times[i] = round.getAsLong();
