@@ -9,14 +9,14 @@ import java.util.Random;
 /**
  * Writing and reading a 64 MiB file through the whole chain (console put/get -> shell -> VFS -> fatfsd ->
  * partd -> ahci -> AHCI model), side by side with mtools' {@code mcopy} doing the same on the same kind of
- * image in the same run (goals: read >= 1.0x mcopy, write >= 0.5x; each the median of 3 runs after 5 warm-up
+ * image in the same run (goals: read >= 1.0x mcopy, write >= 0.5x; each the median of 3 runs after 20 warm-up
  * runs, and the simulator's first, cold, run printed too); then creating 10,000 files with long names in one
  * directory and looking each up. The image is made by {@code mkfs.fat}; the simulator writes through to its
  * own copy (persist=on) as mcopy writes to its copy, and {@code fsck.fat -n} checks the simulator's at the
  * end. Needs dosfstools and mtools. Arguments: [MiB, default 64] [files, default 10000].
  */
 public final class FatFileBench {
-    private static final int WARMUPS = 5;
+    private static final int WARMUPS = 20;
 
     private FatFileBench() {
     }

@@ -130,20 +130,29 @@ final class FileCommands {
         if (stat.directory()) {
             throw new CommandFailedException("get: " + simPath + " is a directory");
         }
-        byte[] piece = new byte[(int) Math.min(PIECE, Math.max(1, stat.size()))];
+        long size = stat.size();
+        int pieceLength = (int) Math.min(PIECE, Math.max(1, size));
+        boolean overlap = size > pieceLength;
+        byte[] current = new byte[pieceLength];
+        byte[] spare = overlap ? new byte[pieceLength] : current;
         long done = 0;
         try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
-            while (done < stat.size()) {
-                int want = (int) Math.min(piece.length, stat.size() - done);
-                int n = decode(call(shell, new ShellRequest.Get(simPath, done, want).toMessage()
-                        .withLease(Lease.writeOnly(piece))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
-                writeFully(out, piece, Math.min(n, want));
-                done += Math.min(n, want);
+                StandardOpenOption.TRUNCATE_EXISTING); HostIo io = new HostIo(overlap)) {
+            while (done < size) {
+                int want = (int) Math.min(pieceLength, size - done);
+                int n = Math.min(want, decode(call(shell, new ShellRequest.Get(simPath, done, want).toMessage()
+                        .withLease(Lease.writeOnly(current))), bytes -> FsReplies.Transferred.decode(bytes).bytes()));
+                byte[] got = current;
+                // Written while the next piece is read; start waits for the previous write, so spare is free.
+                io.start(() -> writeFully(out, got, n));
+                current = spare;
+                spare = got;
+                done += n;
                 if (n < want) {
                     break; // the file shrank meanwhile: what there was has been copied
                 }
             }
+            io.finish();
         } catch (IOException e) {
             throw new CommandFailedException("get: cannot write host file " + host + ": " + reason(e));
         }
@@ -154,19 +163,37 @@ final class FileCommands {
         long done = 0;
         try (FileChannel in = FileChannel.open(host, StandardOpenOption.READ)) {
             long size = in.size();
-            byte[] piece = new byte[(int) Math.min(PIECE, Math.max(1, size))];
-            // The first piece goes even when the file is empty: it creates or empties the file.
-            do {
-                int n = (int) Math.min(piece.length, size - done);
-                readPiece(in, done, piece, n);
-                int written = decode(call(shell, new ShellRequest.Put(simPath, done, n).toMessage()
-                        .withLease(Lease.readOnly(piece))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
-                done += written;
-                if (written < n) {
-                    throw new CommandFailedException("put: the shell wrote " + written + " of " + n + " bytes at "
-                            + (done - written));
+            int pieceLength = (int) Math.min(PIECE, Math.max(1, size));
+            boolean overlap = size > pieceLength;
+            byte[] current = new byte[pieceLength];
+            byte[] next = overlap ? new byte[pieceLength] : current;
+            int n = (int) Math.min(pieceLength, size);
+            readPiece(in, 0, current, n);
+            try (HostIo io = new HostIo(overlap)) {
+                // The first piece goes even when the file is empty: it creates or empties the file.
+                while (true) {
+                    long nextAt = done + n;
+                    int nextLength = (int) Math.min(pieceLength, size - nextAt);
+                    byte[] fill = next;
+                    if (nextLength > 0) {
+                        io.start(() -> readPiece(in, nextAt, fill, nextLength)); // read while this piece is written
+                    }
+                    int written = decode(call(shell, new ShellRequest.Put(simPath, done, n).toMessage()
+                            .withLease(Lease.readOnly(current))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+                    if (written != n) {
+                        throw new CommandFailedException("put: the shell wrote " + written + " of " + n
+                                + " bytes at " + done);
+                    }
+                    done += n;
+                    if (nextLength <= 0) {
+                        break;
+                    }
+                    io.finish();
+                    next = current;
+                    current = fill;
+                    n = nextLength;
                 }
-            } while (done < size);
+            }
         } catch (IOException e) {
             throw new CommandFailedException("put: cannot read host file " + host + ": " + reason(e));
         }
