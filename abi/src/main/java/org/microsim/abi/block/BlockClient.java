@@ -6,6 +6,7 @@ import org.microsim.abi.Lease;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
+import org.microsim.abi.ReplyRight;
 import org.microsim.abi.Result;
 import org.microsim.abi.SysError;
 import org.microsim.abi.Sys;
@@ -91,6 +92,28 @@ public final class BlockClient implements BlockDevice {
      */
     public void forward(BlockProtocol.Request request, Lease lease) throws BlockException {
         call(sys, port, request, lease, timeout);
+    }
+
+    /**
+     * Moves {@code count} blocks at {@code lba} between the device and a window of the lease of a call this
+     * task holds, lending the window on ({@link Lease.Forward}) instead of copying it here: the device copies
+     * straight to or from the original caller's memory. Split like {@link #read} and {@link #write}.
+     *
+     * @param right       the held call whose lease is lent
+     * @param leaseOffset where in that lease the window starts
+     * @param read        true to read from the device into the lease, false to write the lease to the device
+     */
+    public void lend(long lba, int count, ReplyRight right, long leaseOffset, boolean read) throws BlockException {
+        int size = info.blockSize();
+        int perCall = Math.max(1, BlockProtocol.MAX_TRANSFER / size);
+        for (int done = 0; done < count; ) {
+            int n = Math.min(perCall, count - done);
+            BlockProtocol.Request request = read ? new BlockProtocol.Read(lba + done, n)
+                    : new BlockProtocol.Write(lba + done, n);
+            call(sys, port, request, new Lease.Forward(right, leaseOffset + (long) done * size, (long) n * size, !read,
+                    read), timeout);
+            done += n;
+        }
     }
 
     private void transfer(long lba, int count, byte[] buffer, int offset, boolean read) throws BlockException {

@@ -66,25 +66,29 @@ final class DataArea {
         }
     }
 
-    /** Reads {@code len} bytes at {@code pos} of the file whose clusters are {@code chain}. */
-    void read(int[] chain, long pos, byte[] dst, int off, int len) throws FsException {
+    /**
+     * Reads {@code len} bytes at {@code pos} of the file whose clusters are {@code chain} into {@code dst}: a
+     * part of a cluster through a cluster-sized buffer, whole clusters straight into {@code dst}, one device
+     * call per run of consecutive clusters.
+     */
+    void read(int[] chain, long pos, FileBytes dst, int len) throws FsException {
+        int off = 0;
         while (len > 0) {
             int i = (int) (pos / clusterSize);
             int within = (int) (pos % clusterSize);
-            int last = (int) ((pos + len - 1) / clusterSize);
-            int j = runEnd(chain, i, last + 1);
-            int runBytes = (j - i) * clusterSize;
-            int take = Math.min(len, runBytes - within);
-            int sectors = (j - i) * bpb.sectorsPerCluster();
-            if (within == 0 && take == runBytes) {
-                disk.read(sectorOf(chain[i]), sectors, dst, off);
+            int take;
+            if (within != 0 || len < clusterSize) {
+                take = Math.min(len, clusterSize - within);
+                byte[] whole = new byte[clusterSize];
+                disk.read(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
+                dst.copyIn(off, whole, within, take);
             } else {
-                byte[] tmp = new byte[runBytes];
-                disk.read(sectorOf(chain[i]), sectors, tmp, 0);
-                System.arraycopy(tmp, within, dst, off, take);
+                int j = runEnd(chain, i, i + len / clusterSize);
+                take = (j - i) * clusterSize;
+                dst.readFrom(disk, sectorOf(chain[i]), (j - i) * bpb.sectorsPerCluster(), off);
             }
             if (!cache.isEmpty()) {
-                overlay(chain, i, j, pos, dst, off, take);
+                overlay(chain, pos, dst, off, take);
             }
             pos += take;
             off += take;
@@ -92,47 +96,55 @@ final class DataArea {
         }
     }
 
-    private void overlay(int[] chain, int from, int to, long pos, byte[] dst, int off, int len) {
-        for (int k = from; k < to; k++) {
+    /** Copies what the cache holds for {@code [pos, pos + len)} over what was read from the device. */
+    private void overlay(int[] chain, long pos, FileBytes dst, int off, int len) throws FsException {
+        for (int k = (int) (pos / clusterSize); (long) k * clusterSize < pos + len; k++) {
             byte[] cached = cache.get(chain[k]);
             if (cached != null) {
                 long cStart = (long) k * clusterSize;
                 long a = Math.max(cStart, pos);
                 long b = Math.min(cStart + clusterSize, pos + len);
-                System.arraycopy(cached, (int) (a - cStart), dst, off + (int) (a - pos), (int) (b - a));
+                dst.copyIn(off + (int) (a - pos), cached, (int) (a - cStart), (int) (b - a));
             }
         }
     }
 
-    /** Writes {@code len} bytes at {@code pos} of the file whose clusters are {@code chain} (long enough). */
-    void write(int[] chain, long pos, byte[] src, int off, int len) throws FsException {
+    /**
+     * Writes {@code len} bytes of {@code src} at {@code pos} of the file whose clusters are {@code chain} (long
+     * enough). Fresh clusters go to the device: whole ones straight from {@code src}, one call per run of
+     * consecutive fresh clusters, a part of one merged into the cluster read back. Clusters of synced data are
+     * changed in the cache.
+     */
+    void write(int[] chain, long pos, FileBytes src, int len) throws FsException {
+        int off = 0;
         while (len > 0) {
             int i = (int) (pos / clusterSize);
             int within = (int) (pos % clusterSize);
-            int last = (int) ((pos + len - 1) / clusterSize);
             boolean fresh = fat.fresh(chain[i]);
-            int j = i + 1;
-            while (j <= last && chain[j] == chain[j - 1] + 1 && fat.fresh(chain[j]) == fresh) {
-                j++;
-            }
-            int runBytes = (j - i) * clusterSize;
-            int take = Math.min(len, runBytes - within);
-            if (fresh) {
-                writeThrough(chain[i], j - i, within, src, off, take);
+            int take;
+            if (within != 0 || len < clusterSize) {
+                take = Math.min(len, clusterSize - within);
+                if (fresh) {
+                    byte[] whole = new byte[clusterSize];
+                    disk.read(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
+                    src.copyOut(off, whole, within, take);
+                    disk.write(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
+                } else {
+                    src.copyOut(off, cached(chain[i], true), within, take);
+                }
             } else {
-                for (int k = i; k < j; k++) {
-                    long cStart = (long) k * clusterSize;
-                    long a = Math.max(cStart, pos);
-                    long b = Math.min(cStart + clusterSize, pos + take);
-                    byte[] buf = cache.get(chain[k]);
-                    if (buf == null) {
-                        buf = new byte[clusterSize];
-                        if (b - a < clusterSize) {
-                            disk.read(sectorOf(chain[k]), bpb.sectorsPerCluster(), buf, 0);
-                        }
-                        cache.put(chain[k], buf);
+                int limit = i + len / clusterSize;
+                int j = i + 1;
+                while (j < limit && chain[j] == chain[j - 1] + 1 && fat.fresh(chain[j]) == fresh) {
+                    j++;
+                }
+                take = (j - i) * clusterSize;
+                if (fresh) {
+                    src.writeTo(disk, sectorOf(chain[i]), (j - i) * bpb.sectorsPerCluster(), off);
+                } else {
+                    for (int k = i; k < j; k++) {
+                        src.copyOut(off + (k - i) * clusterSize, cached(chain[k], false), 0, clusterSize);
                     }
-                    System.arraycopy(src, off + (int) (a - pos), buf, (int) (a - cStart), (int) (b - a));
                 }
             }
             pos += take;
@@ -141,25 +153,20 @@ final class DataArea {
         }
     }
 
-    /** Writes {@code take} bytes at {@code within} of the run of {@code count} clusters from {@code first}. */
-    private void writeThrough(int first, int count, int within, byte[] src, int off, int take) throws FsException {
-        int spc = bpb.sectorsPerCluster();
-        int runBytes = count * clusterSize;
-        if (within == 0 && take == runBytes) {
-            disk.write(sectorOf(first), count * spc, src, off);
-            return;
+    /**
+     * The cache's copy of {@code cluster}, made on first use: read from the device when {@code merge} (only a
+     * part of it is about to change), left blank when it is about to be overwritten whole.
+     */
+    private byte[] cached(int cluster, boolean merge) throws FsException {
+        byte[] buf = cache.get(cluster);
+        if (buf == null) {
+            buf = new byte[clusterSize];
+            if (merge) {
+                disk.read(sectorOf(cluster), bpb.sectorsPerCluster(), buf, 0);
+            }
+            cache.put(cluster, buf);
         }
-        byte[] tmp = new byte[runBytes];
-        if (within % clusterSize != 0) {
-            disk.read(sectorOf(first), spc, tmp, 0);
-        }
-        int endIn = within + take;
-        int lastCluster = (endIn - 1) / clusterSize;
-        if (endIn % clusterSize != 0 && (lastCluster != 0 || within % clusterSize == 0)) {
-            disk.read(sectorOf(first + lastCluster), spc, tmp, lastCluster * clusterSize);
-        }
-        System.arraycopy(src, off, tmp, within, take);
-        disk.write(sectorOf(first), count * spc, tmp, 0);
+        return buf;
     }
 
     /** Writes the cache out, consecutive clusters in one call each, and empties it. */

@@ -1,5 +1,7 @@
 package org.microsim.drivers.fatfsd;
 
+import org.microsim.abi.ReplyRight;
+import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.fs.FsError;
@@ -39,6 +41,26 @@ final class Disk {
         } catch (BlockException e) {
             throw ioError("writing", sector, count, e);
         }
+    }
+
+    /**
+     * Moves {@code count} sectors between the device and the window of {@code lease} at {@code leaseOffset} by
+     * lending the window on to the device's server; false, with nothing done, when the device is not reached
+     * over IPC or the lease may not be lent.
+     *
+     * @param read true to read from the device into the lease
+     */
+    boolean lend(long sector, int count, LeaseAccess lease, long leaseOffset, boolean read) throws FsException {
+        ReplyRight right = lease.lendable(read);
+        if (right == null || !(device instanceof BlockClient client)) {
+            return false;
+        }
+        try {
+            client.lend(sector * blocksPerSector, count * blocksPerSector, right, leaseOffset, read);
+        } catch (BlockException e) {
+            throw ioError(read ? "reading" : "writing", sector, count, e);
+        }
+        return true;
     }
 
     void flush() throws FsException {

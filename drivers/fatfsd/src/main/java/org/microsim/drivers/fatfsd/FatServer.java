@@ -22,8 +22,9 @@ import org.microsim.abi.fs.FsRequest;
  * }
  * }</pre>
  *
- * <p>Bulk data moves through the request's lease in chunks of {@value #CHUNK} bytes, so a 64 MiB read costs
- * a 4 MiB buffer, not a 64 MiB one, while the volume still sees large contiguous requests. Every failure is a
+ * <p>Bulk data stays in the request's lease: whole clusters are lent on to the block device ({@link FileBytes}),
+ * and only the parts of clusters the volume must merge are copied. The volume sees a request in pieces of at
+ * most {@value #CHUNK} bytes, which bounds its merge buffers while keeping transfers large. Every failure is a
  * {@code REPLY_ERROR} with an {@link FsError} code: undecodable requests and lease problems are
  * {@link FsError#INVALID_REQUEST}; a runtime exception out of the library (a defect, not an input) is answered
  * as {@link FsError#IO_ERROR} naming it, because an exception escaping the server would crash the task.
@@ -32,11 +33,6 @@ public final class FatServer {
     static final int CHUNK = 4 << 20;
 
     private final FatVolume volume;
-    /**
-     * The staging buffer of reads and writes, grown to at most {@link #CHUNK} and kept: a fresh 4 MiB array
-     * per request would be zeroed and collected for nothing. The server runs one request at a time.
-     */
-    private byte[] staging = new byte[0];
 
     /** Serves {@code volume}. */
     public FatServer(FatVolume volume) {
@@ -117,12 +113,10 @@ public final class FatServer {
 
     private int read(FsRequest.Read r, LeaseAccess lease) throws FsException {
         needLease(lease, r.length());
-        byte[] buf = staging(r.length());
         int done = 0;
         while (done < r.length()) {
-            int want = Math.min(buf.length, r.length() - done);
-            int n = volume.read(r.fh(), r.offset() + done, buf, 0, want);
-            lease.write(done, buf, 0, n);
+            int want = Math.min(CHUNK, r.length() - done);
+            int n = volume.read(r.fh(), r.offset() + done, FileBytes.of(lease, done), want);
             done += n;
             if (n < want) {
                 break; // the end of the file
@@ -131,23 +125,12 @@ public final class FatServer {
         return done;
     }
 
-    /** A buffer for a transfer of {@code length} bytes: its length is min(CHUNK, length) or more. */
-    private byte[] staging(int length) {
-        int want = Math.min(CHUNK, length);
-        if (staging.length < want) {
-            staging = new byte[want];
-        }
-        return staging;
-    }
-
     private int write(FsRequest.Write w, LeaseAccess lease) throws FsException {
         needLease(lease, w.length());
-        byte[] buf = staging(w.length());
         int done = 0;
         while (done < w.length()) {
-            int n = Math.min(buf.length, w.length() - done);
-            lease.read(done, buf, 0, n);
-            volume.write(w.fh(), w.offset() + done, buf, 0, n);
+            int n = Math.min(CHUNK, w.length() - done);
+            volume.write(w.fh(), w.offset() + done, FileBytes.of(lease, done), n);
             done += n;
         }
         return done;

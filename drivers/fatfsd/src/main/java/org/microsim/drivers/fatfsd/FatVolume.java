@@ -204,6 +204,11 @@ public final class FatVolume {
 
     /** Reads up to {@code len} bytes at {@code offset}; returns how many (0 at or past the end). */
     public int read(int fh, long offset, byte[] dst, int off, int len) throws FsException {
+        return read(fh, offset, FileBytes.of(dst, off), len);
+    }
+
+    /** Reads up to {@code len} bytes at {@code offset} into {@code dst}; returns how many. */
+    int read(int fh, long offset, FileBytes dst, int len) throws FsException {
         Node node = handle(fh, OpenFlags.READ).node();
         if (offset < 0 || len < 0) {
             throw new FsException(FsError.INVALID_REQUEST, "negative offset or length");
@@ -211,13 +216,18 @@ public final class FatVolume {
         long size = node.size();
         int n = (int) Math.max(0, Math.min(len, size - offset));
         if (n > 0) {
-            data.read(tree.chainOf(node), offset, dst, off, n);
+            data.read(tree.chainOf(node), offset, dst, n);
         }
         return n;
     }
 
     /** Writes {@code len} bytes at {@code offset} (at the end for an APPEND handle); returns {@code len}. */
     public int write(int fh, long offset, byte[] src, int off, int len) throws FsException {
+        return write(fh, offset, FileBytes.of(src, off), len);
+    }
+
+    /** Writes {@code len} bytes of {@code src} at {@code offset} (at the end for APPEND); returns {@code len}. */
+    int write(int fh, long offset, FileBytes src, int len) throws FsException {
         Handle h = handle(fh, OpenFlags.WRITE);
         checkWritable();
         Node node = h.node();
@@ -234,13 +244,13 @@ public final class FatVolume {
         if (at > node.size()) {
             resize(node, at);
         }
-        writeAt(node, at, src, off, len);
+        writeAt(node, at, src, len);
         return len;
     }
 
-    private void writeAt(Node node, long at, byte[] src, int off, int len) throws FsException {
+    private void writeAt(Node node, long at, FileBytes src, int len) throws FsException {
         ensureClusters(node, at + len);
-        data.write(node.chain, at, src, off, len);
+        data.write(node.chain, at, src, len);
         if (at + len > node.size()) {
             node.setSize(at + len);
         }
@@ -276,8 +286,9 @@ public final class FatVolume {
             node.modified(clock.now());
         } else if (size > old) {
             byte[] zeros = new byte[(int) Math.min(ZERO_CHUNK, size - old)];
+            FileBytes zeroBytes = FileBytes.of(zeros, 0);
             for (long at = old; at < size; at += zeros.length) {
-                writeAt(node, at, zeros, 0, (int) Math.min(zeros.length, size - at));
+                writeAt(node, at, zeroBytes, (int) Math.min(zeros.length, size - at));
             }
         }
     }

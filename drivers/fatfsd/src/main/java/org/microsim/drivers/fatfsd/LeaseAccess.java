@@ -1,5 +1,6 @@
 package org.microsim.drivers.fatfsd;
 
+import org.microsim.abi.ReplyRight;
 import org.microsim.abi.fs.FsException;
 
 /**
@@ -17,4 +18,13 @@ public interface LeaseAccess {
 
     /** Copies {@code len} bytes of {@code src} into the lease at {@code leaseOffset}. */
     void write(long leaseOffset, byte[] src, int off, int len) throws FsException;
+
+    /**
+     * The reply right of the call this lease came with, when a window of it may be lent on to another server
+     * that writes into it ({@code intoLease}) or reads from it; null when it may not, and the bytes are copied
+     * through {@link #read} and {@link #write} instead (which then report what is wrong).
+     */
+    default ReplyRight lendable(boolean intoLease) {
+        return null;
+    }
 }

@@ -39,6 +39,11 @@ public record SysLease(Sys sys, ReplyRight right, LeaseInfo info) implements Lea
         }
     }
 
+    @Override
+    public ReplyRight lendable(boolean intoLease) {
+        return info != null && right != null && (intoLease ? info.writable() : info.readable()) ? right : null;
+    }
+
     /** False for an empty copy (nothing to ask the kernel), an error outside the window. */
     private boolean within(long at, int len, String what) throws FsException {
         if (at < 0 || len < 0 || size() - at < len) {

@@ -94,6 +94,39 @@ class FatfsdTest {
     }
 
     @Test
+    void largeTransfersLendTheLeaseOnAndLeasesWithoutTheRightAreRefused() throws Exception {
+        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        Path img = Tools.mkfs(dir, "t.img", 16, 1, 8192);
+        byte[] image = Files.readAllBytes(img);
+        try (Kernel k = boot(image, new ArrayList<>())) {
+            // Unaligned on purpose: a merged first cluster, whole clusters lent to the disk, a merged tail.
+            byte[] data = new byte[3 * 1024 * 1024 + 100];
+            new java.util.Random(6).nextBytes(data);
+            int fh = fh(call(k, new FsRequest.Open("/big.bin", OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE),
+                    null));
+            call(k, new FsRequest.Write(fh, 1000, data.length), Lease.readOnly(data));
+            byte[] back = new byte[data.length + 1000];
+            Message read = call(k, new FsRequest.Read(fh, 0, back.length), Lease.writeOnly(back));
+            assertEquals(back.length, FsReplies.Transferred.decode(read.data()).bytes());
+            assertArrayEquals(data, Arrays.copyOfRange(back, 1000, back.length));
+
+            Message readIntoReadOnly = call(k, new FsRequest.Read(fh, 0, 1 << 20), Lease.readOnly(new byte[1 << 20]));
+            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(readIntoReadOnly).error());
+            Message writeFromWriteOnly = call(k, new FsRequest.Write(fh, 0, 1 << 20),
+                    Lease.writeOnly(new byte[1 << 20]));
+            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(writeFromWriteOnly).error());
+
+            call(k, new FsRequest.Close(fh), null);
+            assertEquals(MsgIds.REPLY_OK, call(k, new FsRequest.Sync(), null).msgId());
+            Path written = dir.resolve("back.img");
+            Files.write(written, image);
+            byte[] expected = new byte[data.length + 1000];
+            System.arraycopy(data, 0, expected, 1000, data.length);
+            assertArrayEquals(expected, Images.readBack(written.toString(), "/big.bin"));
+        }
+    }
+
+    @Test
     void writesReachTheDiskOnTheirOwnAfterAnIdleSecond() throws Exception {
         Tools.assumeInstalled("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
