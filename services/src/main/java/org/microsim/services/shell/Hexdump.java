@@ -1,33 +1,45 @@
 package org.microsim.services.shell;
 
-import java.util.Locale;
+import java.util.HexFormat;
 
-/** The classic canonical hex dump: offset, 16 bytes in hex, the printable ASCII between bars. */
+/**
+ * The classic canonical hex dump: offset, 16 bytes in hex, the printable ASCII between bars. Built with
+ * {@link HexFormat} and one StringBuilder, since String.format per byte cost more than the disk read.
+ */
 final class Hexdump {
+    private static final HexFormat HEX = HexFormat.of();
+
     private Hexdump() {
     }
 
     /** {@code bytes}, which start at file offset {@code base}. */
     static String format(byte[] bytes, long base) {
-        StringBuilder out = new StringBuilder();
+        StringBuilder out = new StringBuilder((bytes.length / 16 + 2) * 80);
         for (int line = 0; line < bytes.length; line += 16) {
-            out.append(String.format(Locale.ROOT, "%08x ", base + line));
-            StringBuilder ascii = new StringBuilder();
+            offset(out, base + line).append(' ');
             for (int i = line; i < line + 16; i++) {
                 if (i % 8 == 0) {
                     out.append(' ');
                 }
                 if (i < bytes.length) {
-                    int b = bytes[i] & 0xff;
-                    out.append(String.format(Locale.ROOT, "%02x ", b));
-                    ascii.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+                    HEX.toHexDigits(out, bytes[i]).append(' ');
                 } else {
                     out.append("   ");
                 }
             }
-            out.append(" |").append(ascii).append("|\n");
+            out.append(" |");
+            for (int i = line; i < Math.min(line + 16, bytes.length); i++) {
+                int b = bytes[i] & 0xff;
+                out.append(b >= 0x20 && b < 0x7f ? (char) b : '.');
+            }
+            out.append("|\n");
         }
-        out.append(String.format(Locale.ROOT, "%08x%n", base + bytes.length));
-        return out.toString();
+        return offset(out, base + bytes.length).append('\n').toString();
+    }
+
+    /** The offset in lower-case hex, at least 8 digits (as %08x). */
+    private static StringBuilder offset(StringBuilder out, long value) {
+        String digits = Long.toHexString(value);
+        return out.append("0".repeat(Math.max(0, 8 - digits.length()))).append(digits);
     }
 }

@@ -15,6 +15,7 @@ class HexdumpTest {
                 00000112
                 """, Hexdump.format(bytes, 0x100));
         assertEquals("00000000\n", Hexdump.format(new byte[0], 0));
+        assertEquals("123456780  ff" + " ".repeat(48) + "|.|\n123456781\n", Hexdump.format(new byte[] {-1}, 0x123456780L));
     }
 
     @Test
