@@ -32,6 +32,7 @@ import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.ShellRequest;
+import org.microsim.drivers.fatfsd.ArrayDisk;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.harness.script.Command;

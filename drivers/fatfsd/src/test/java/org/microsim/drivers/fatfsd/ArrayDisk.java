@@ -14,8 +14,11 @@ import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockProtocol;
 import org.microsim.abi.block.BlockRequestCheck;
 
-/** A test block server: a public BLOCK port of 512-byte blocks over a byte array the test keeps. */
-record ArrayDisk(String name, int subclass, byte[] bytes) implements Program {
+/**
+ * A test block server: a public BLOCK port of 512-byte blocks over a byte array the test keeps. Shared with
+ * the harness's tests through this module's test-jar.
+ */
+public record ArrayDisk(String name, int subclass, byte[] bytes) implements Program {
     @Override
     public void run(Sys sys) {
         Handle port = sys.registerPort(PortInfo.of(name, PortClass.BLOCK, subclass)).orThrow();
