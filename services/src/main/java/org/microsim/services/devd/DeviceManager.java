@@ -182,10 +182,16 @@ public final class DeviceManager {
         return registry;
     }
 
-    /** The port tree with each port's driver and its state, for {@code lsdev}. */
+    /**
+     * The port tree with each port's driver and its state, for {@code lsdev}. Service ports that stand alone
+     * (vfs, shell, a driver's interrupt port) are left out: they are not devices, and {@code ports} lists them.
+     */
     public List<LsdevEntry> lsdev() {
         List<LsdevEntry> out = new ArrayList<>();
         for (Map.Entry<Integer, PortRegistry.Entry> e : registry.tree()) {
+            if (e.getKey() == 0 && e.getValue().info().portClass() == PortClass.SERVICE) {
+                continue;
+            }
             Binding b = bindings.get(e.getValue().name());
             String driver = b == null ? "-" : b.driver() == null ? Rule.NONE : b.driver();
             String state = b == null || b.driver() == null ? "-" : b.state().word();

@@ -73,6 +73,7 @@ class DeviceManagerTest {
     @Test
     void aMachineGetsItsDriversAndLsdevShowsTheTree() throws DevdException {
         machine();
+        devd.addPort(PortInfo.of("vfs", PortClass.SERVICE, 0), 7, true);
         assertEquals(Map.of("00:03.0:eth", "ethd", "00:1f.2:ahci", "ahci", "ahci0", "partd", "ahci0p1", "fatfsd"),
                 devd.bindings());
         devd.driverStates(Map.of("ahci#2", ServiceState.READY, "partd#4", ServiceState.READY,
