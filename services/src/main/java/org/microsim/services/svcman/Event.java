@@ -17,6 +17,13 @@ public sealed interface Event {
     record Crashed(String service, String cause) implements Event {
     }
 
+    /**
+     * The kernel refused to start the task for a reason no retry changes (no such program, bad arguments):
+     * the service fails at once instead of spending its start-up retries.
+     */
+    record SpawnRefused(String service, String cause) implements Event {
+    }
+
     /** A timer the supervisor scheduled came due. */
     record TimerFired(Timer timer) implements Event {
     }

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelProtocol;
 import org.microsim.abi.MalformedException;
@@ -120,6 +121,9 @@ final class SupervisedTasks {
         Message reply = kernelCall(new Message(KernelProtocol.SPAWN, request.encode(), s.handles(), null));
         try {
             Replies.Failure failure = Replies.failure(reply);
+            if (failure != null && failure.code() == ErrorCode.INVALID_ARGUMENT.code()) {
+                return supervisor.on(new Event.SpawnRefused(s.service(), failure.detail()));
+            }
             if (failure != null) {
                 return supervisor.on(new Event.Crashed(s.service(), "spawn failed: " + failure.detail()));
             }

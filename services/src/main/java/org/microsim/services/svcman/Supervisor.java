@@ -206,6 +206,13 @@ public final class Supervisor {
                     crashed(name, s, cause, false, actions);
                 }
             }
+            case Event.SpawnRefused(String name, String cause) -> {
+                Supervised s = services.get(name);
+                if (s != null && s.state == ServiceState.STARTING) {
+                    s.token = ++tokens;
+                    fail(name, s, "cannot be started: " + cause, actions);
+                }
+            }
             case Event.TimerFired(Timer timer) -> fired(timer, actions);
             case Event.NameWanted(String name) -> nameWanted(name, actions);
             case Event.PortAppeared(String name) -> names.endWait(name);

@@ -138,6 +138,19 @@ class SupervisorTest {
     }
 
     @Test
+    void aStartTheKernelRefusesFailsAtOnceAndItsDependentsWait() throws ServiceException {
+        sup.register(spec("ethd"));
+        sup.register(spec("netd", "ethd"));
+        assertEquals(List.of(spawn("ethd")), sup.start("netd"));
+        assertEquals(List.of(), sup.on(new Event.SpawnRefused("ethd", "no program named 'ethd'")));
+        assertEquals(ServiceState.FAILED, sup.state("ethd"));
+        assertEquals("cannot be started: no program named 'ethd'", sup.status("ethd").detail());
+        assertEquals(ServiceState.WAITING, sup.state("netd"));
+        assertEquals(List.of(), sup.on(new Event.SpawnRefused("ethd", "again")), "a failed service stays failed");
+        assertEquals(List.of(spawn("ethd")), sup.start("ethd"), "an explicit start tries again");
+    }
+
+    @Test
     void crashesDuringStartupAreRetriedABoundedNumberOfTimes() throws ServiceException {
         sup.register(spec("d"));
         sup.start("d");
