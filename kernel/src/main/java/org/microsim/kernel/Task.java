@@ -44,10 +44,12 @@ final class Task {
     volatile String endCause = "";
 
     // Scheduler bookkeeping, guarded by the kernel lock. {@code waiting} is volatile because a parked task
-    // in the free scheduler reads it without the lock.
+    // in the free scheduler reads it without the lock; {@code handedOff} is only touched by the task's own thread.
     volatile boolean waiting;
     boolean deadlinePassed;
     int runIndex = -1;
+    /** Free scheduler: this task woke another since it last blocked, which likely waits for this very carrier. */
+    boolean handedOff;
 
     Task(TaskId id, String name, Program program, long seed) {
         this.id = id;

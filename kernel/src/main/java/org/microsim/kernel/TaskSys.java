@@ -50,7 +50,7 @@ final class TaskSys implements Sys {
         try {
             r = op.get();
         } finally {
-            k.scheduler.exit();
+            k.scheduler.exit(t);
         }
         k.scheduler.switchPoint(t);
         if (t.killed) {
