@@ -33,6 +33,9 @@ import org.microsim.abi.WireWriter;
 final class Ipc {
     /** The answer of a call that succeeded with no value: one shared immutable object, not one per call. */
     private static final Result<Void> DONE = Result.ok(null);
+    /** The same for the common message that moves no handles, going out and coming in. */
+    private static final Result<List<HandleTable.Entry>> NO_ENTRIES = Result.ok(List.of());
+    private static final Result<List<Handle>> NO_HANDLES = Result.ok(List.of());
 
     private final Kernel k;
     /** Tasks blocked in lookup, by the name they wait for. */
@@ -87,7 +90,7 @@ final class Ipc {
                     + Message.MAX_HANDLES);
         }
         if (m.handles().isEmpty()) {
-            return Result.ok(List.of());
+            return NO_ENTRIES;
         }
         List<HandleTable.Entry> entries = new ArrayList<>(m.handles().size());
         for (Handle h : m.handles()) {
@@ -106,7 +109,7 @@ final class Ipc {
 
     private Result<List<Handle>> install(Task t, List<HandleTable.Entry> entries) {
         if (entries.isEmpty()) {
-            return Result.ok(List.of());
+            return NO_HANDLES;
         }
         List<Handle> local = new ArrayList<>(entries.size());
         for (HandleTable.Entry e : entries) {
