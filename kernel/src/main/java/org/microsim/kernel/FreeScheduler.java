@@ -2,7 +2,6 @@ package org.microsim.kernel;
 
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 
@@ -37,8 +36,11 @@ final class FreeScheduler extends Scheduler {
     private final long origin = System.nanoTime();
     private final Timers timers = new Timers();
     private final Condition timerWork = lock.newCondition();
-    /** Tasks not blocked: running, or woken and about to run. */
-    private final AtomicInteger running = new AtomicInteger();
+    /**
+     * Tasks not blocked: running, or woken and about to run. Guarded by the lock, like everything that changes
+     * it (a plain int: an atomic would add two read-modify-writes to every hand-off).
+     */
+    private int running;
     /** Deadlines of blocked tasks (a multiset): settle must not call the system quiet before they pass. */
     private final java.util.TreeMap<Long, Integer> deadlines = new java.util.TreeMap<>();
     /** Tasks woken under the lock, to unpark after it is released. */
@@ -110,7 +112,7 @@ final class FreeScheduler extends Scheduler {
     /** Counts a new task as running from the moment it is created, so settle never misses it. */
     @Override
     void admit(Task task) {
-        running.incrementAndGet();
+        running++;
     }
 
     @Override
@@ -120,7 +122,7 @@ final class FreeScheduler extends Scheduler {
     @Override
     boolean block(Task task, long deadline) {
         task.waiting = true;
-        running.decrementAndGet();
+        running--;
         if (deadline != Long.MAX_VALUE) {
             deadlines.merge(deadline, 1, Integer::sum);
         }
@@ -151,7 +153,7 @@ final class FreeScheduler extends Scheduler {
         if (task.waiting) {
             // The deadline passed and nobody woke it meanwhile (wake runs under the lock we hold now).
             task.waiting = false;
-            running.incrementAndGet();
+            running++;
             return true;
         }
         return false;
@@ -161,7 +163,7 @@ final class FreeScheduler extends Scheduler {
     void wake(Task task) {
         if (task.waiting) {
             task.waiting = false;
-            running.incrementAndGet();
+            running++;
             toWake.add(task);
         }
     }
@@ -172,7 +174,12 @@ final class FreeScheduler extends Scheduler {
 
     @Override
     void ended(Task task) {
-        running.decrementAndGet();
+        enter();
+        try {
+            running--;
+        } finally {
+            exit();
+        }
     }
 
     @Override
@@ -185,7 +192,7 @@ final class FreeScheduler extends Scheduler {
                 Timers.Entry next = timers.peek();
                 long nextTime = Math.min(next == null ? Long.MAX_VALUE : next.time,
                         deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.firstKey());
-                boolean idle = running.get() == 0 && nextTime - now() > quietNanos;
+                boolean idle = running == 0 && nextTime - now() > quietNanos;
                 if (!idle) {
                     quietSince = -1;
                 } else if (quietSince < 0) {
