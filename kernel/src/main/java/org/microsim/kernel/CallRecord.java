@@ -1,6 +1,7 @@
 package org.microsim.kernel;
 
 import java.util.List;
+import org.microsim.abi.Message;
 import org.microsim.abi.SysError;
 
 /**
@@ -23,8 +24,8 @@ final class CallRecord {
     State state = State.QUEUED;
     /** The task that received the call and holds the reply right. */
     Task holder;
-    int replyId;
-    byte[] replyData;
+    /** The reply as the server sent it; its handles are the server's numbers, {@code replyHandles} the ports. */
+    Message reply;
     List<HandleTable.Entry> replyHandles;
     SysError failure;
 

@@ -2,7 +2,6 @@ package org.microsim.kernel;
 
 import java.util.ArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
 
@@ -12,24 +11,36 @@ import java.util.concurrent.locks.LockSupport;
  * else: task deadlines are waited for directly) fire on one timer thread, under the kernel lock like any
  * other kernel code. Not reproducible; that is what it is for: real races, and speed.
  *
- * <p>A blocked task parks on its own; {@link #wake} only marks it and queues it, and {@link #exit} unparks
- * the queued tasks once the kernel lock is free. A call and its reply thus cost two unparks, as a
- * SynchronousQueue hand-off does, and no thread ever wakes up only to wait for the lock.
+ * <h2>Waking and waiting</h2>
+ * A blocked task waits on its own; {@link #wake} only marks it and queues it, and {@link #exit} unparks the
+ * queued tasks once the kernel lock is free, so no thread ever wakes up only to wait for the lock its waker
+ * still holds. How a task waits depends on whom it just woke. Unparking a virtual thread from a carrier puts
+ * it on that carrier's own run queue, so a task that woke a peer since it last blocked (a caller that just
+ * queued its call, a server that just replied) yields a few times first: its peer runs on this carrier and
+ * often answers before the yields are up, and a yielding task is woken by a mere permit, with no carrier
+ * thread to wake. Both sides of a call then take turns on one carrier, as a SynchronousQueue ping-pong of
+ * virtual threads does. A task that woke nobody has nothing to wait for on this carrier, and parks at once:
+ * yielding would only bounce it through the shared queue and rouse idle carriers to find it.
+ *
+ * <h2>The lock</h2>
+ * Kernel critical sections last a few hundred nanoseconds, and parking a thread on a busy lock and waking it
+ * costs microseconds; with two tasks on two carriers (a producer and its consumer) the lock is busy often.
+ * {@link #contended} therefore polls the lock briefly before queueing on it.
  */
 final class FreeScheduler extends Scheduler {
-    /**
-     * How many times a task yields its carrier before parking. The peer it just woke usually runs on this
-     * very carrier and often answers within a few yields, which costs far less than parking and being
-     * unparked (that wakes an idle carrier thread); LinkedTransferQueue waits the same way for virtual
-     * threads. Measured with IpcRoundTripBench: 0 yields 2.1 us, 8 yields 1.3 us per round trip.
-     */
+    /** How many times a task that woke a peer yields its carrier before parking (see the class comment). */
     private static final int YIELDS = 8;
+    /** How many times a busy kernel lock is polled, a spin-wait hint apart, before queueing on it. */
+    private static final int LOCK_SPINS = 50;
 
     private final long origin = System.nanoTime();
     private final Timers timers = new Timers();
     private final Condition timerWork = lock.newCondition();
-    /** Tasks not blocked: running, or woken and about to run. */
-    private final AtomicInteger running = new AtomicInteger();
+    /**
+     * Tasks not blocked: running, or woken and about to run. Guarded by the lock, like everything that changes
+     * it (a plain int: an atomic would add two read-modify-writes to every hand-off).
+     */
+    private int running;
     /** Deadlines of blocked tasks (a multiset): settle must not call the system quiet before they pass. */
     private final java.util.TreeMap<Long, Integer> deadlines = new java.util.TreeMap<>();
     /** Tasks woken under the lock, to unpark after it is released. */
@@ -58,23 +69,50 @@ final class FreeScheduler extends Scheduler {
     }
 
     @Override
-    void exit() {
-        if (toWake.isEmpty()) {
-            lock.unlock();
-            return;
+    void contended() {
+        for (int i = 0; i < LOCK_SPINS; i++) {
+            Thread.onSpinWait();
+            if (lock.tryLock()) {
+                return;
+            }
         }
-        ArrayList<Task> woken = toWake;
-        toWake = new ArrayList<>(2);
-        lock.unlock();
-        for (Task t : woken) {
-            LockSupport.unpark(t.thread);
+        lock.lock();
+    }
+
+    @Override
+    void exit(Task by) {
+        if (!toWake.isEmpty()) {
+            by.handedOff = true;
+        }
+        exit();
+    }
+
+    @Override
+    void exit() {
+        switch (toWake.size()) {
+            case 0 -> lock.unlock();
+            case 1 -> {
+                // The usual case (a call, a reply, a send): no new list for one task.
+                Task woken = toWake.getFirst();
+                toWake.clear();
+                lock.unlock();
+                LockSupport.unpark(woken.thread);
+            }
+            default -> {
+                ArrayList<Task> woken = toWake;
+                toWake = new ArrayList<>(2);
+                lock.unlock();
+                for (Task t : woken) {
+                    LockSupport.unpark(t.thread);
+                }
+            }
         }
     }
 
     /** Counts a new task as running from the moment it is created, so settle never misses it. */
     @Override
     void admit(Task task) {
-        running.incrementAndGet();
+        running++;
     }
 
     @Override
@@ -84,13 +122,15 @@ final class FreeScheduler extends Scheduler {
     @Override
     boolean block(Task task, long deadline) {
         task.waiting = true;
-        running.decrementAndGet();
+        running--;
         if (deadline != Long.MAX_VALUE) {
             deadlines.merge(deadline, 1, Integer::sum);
         }
-        exit();
+        exit(task);
+        int yields = task.handedOff ? YIELDS : 0;
+        task.handedOff = false;
         try {
-            for (int i = 0; i < YIELDS && task.waiting; i++) {
+            for (int i = 0; i < yields && task.waiting; i++) {
                 Thread.yield();
             }
             while (task.waiting) {
@@ -113,7 +153,7 @@ final class FreeScheduler extends Scheduler {
         if (task.waiting) {
             // The deadline passed and nobody woke it meanwhile (wake runs under the lock we hold now).
             task.waiting = false;
-            running.incrementAndGet();
+            running++;
             return true;
         }
         return false;
@@ -123,7 +163,7 @@ final class FreeScheduler extends Scheduler {
     void wake(Task task) {
         if (task.waiting) {
             task.waiting = false;
-            running.incrementAndGet();
+            running++;
             toWake.add(task);
         }
     }
@@ -134,7 +174,12 @@ final class FreeScheduler extends Scheduler {
 
     @Override
     void ended(Task task) {
-        running.decrementAndGet();
+        enter();
+        try {
+            running--;
+        } finally {
+            exit();
+        }
     }
 
     @Override
@@ -147,7 +192,7 @@ final class FreeScheduler extends Scheduler {
                 Timers.Entry next = timers.peek();
                 long nextTime = Math.min(next == null ? Long.MAX_VALUE : next.time,
                         deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.firstKey());
-                boolean idle = running.get() == 0 && nextTime - now() > quietNanos;
+                boolean idle = running == 0 && nextTime - now() > quietNanos;
                 if (!idle) {
                     quietSince = -1;
                 } else if (quietSince < 0) {

@@ -31,6 +31,12 @@ import org.microsim.abi.WireWriter;
  * </pre>
  */
 final class Ipc {
+    /** The answer of a call that succeeded with no value: one shared immutable object, not one per call. */
+    private static final Result<Void> DONE = Result.ok(null);
+    /** The same for the common message that moves no handles, going out and coming in. */
+    private static final Result<List<HandleTable.Entry>> NO_ENTRIES = Result.ok(List.of());
+    private static final Result<List<Handle>> NO_HANDLES = Result.ok(List.of());
+
     private final Kernel k;
     /** Tasks blocked in lookup, by the name they wait for. */
     private final java.util.Map<String, List<Task>> nameWaiters = new java.util.HashMap<>();
@@ -84,7 +90,7 @@ final class Ipc {
                     + Message.MAX_HANDLES);
         }
         if (m.handles().isEmpty()) {
-            return Result.ok(List.of());
+            return NO_ENTRIES;
         }
         List<HandleTable.Entry> entries = new ArrayList<>(m.handles().size());
         for (Handle h : m.handles()) {
@@ -103,7 +109,7 @@ final class Ipc {
 
     private Result<List<Handle>> install(Task t, List<HandleTable.Entry> entries) {
         if (entries.isEmpty()) {
-            return Result.ok(List.of());
+            return NO_HANDLES;
         }
         List<Handle> local = new ArrayList<>(entries.size());
         for (HandleTable.Entry e : entries) {
@@ -156,7 +162,7 @@ final class Ipc {
         while (k.scheduler.now() < deadline) {
             await(t, deadline, "sleep");
         }
-        return Result.ok(null);
+        return DONE;
     }
 
     // ------------------------------------------------------------------ send / receive
@@ -175,17 +181,17 @@ final class Ipc {
         }
         if (p.kind == Port.Kind.KERNEL) {
             k.portServer.handle(t, m.msgId(), m.data(), entries);
-            return Result.ok(null);
+            return DONE;
         }
         if (p.counted >= p.capacity) {
             return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
         }
         long seq = k.nextSeq++;
-        enqueue(p, new Envelope(seq, t.id, m.msgId(), m.data(), entries, null, true, null));
+        enqueue(p, new Envelope(seq, t.id, m, entries, null, true, null));
         if (k.trace.enabled()) {
             k.record(t, TraceEvent.Kind.SEND, "to " + p.name() + " id " + m.msgId() + " " + m.size() + "B", seq);
         }
-        return Result.ok(null);
+        return DONE;
     }
 
     /** A message from the kernel itself (notification, interrupt): never refused for a full queue. */
@@ -197,7 +203,8 @@ final class Ipc {
         if (p.closed) {
             return;
         }
-        enqueue(p, new Envelope(k.nextSeq++, TaskId.KERNEL, msgId, data, handles, null, false, irq));
+        enqueue(p, new Envelope(k.nextSeq++, TaskId.KERNEL, new Message(msgId, data, null, null), handles, null, false,
+                irq));
     }
 
     Result<Received> receive(Task t, long deadline, Handle[] handles) {
@@ -239,7 +246,8 @@ final class Ipc {
             }
             t.receivingOn = ports;
             try {
-                await(t, deadline, "receive " + ports[0].name() + (ports.length > 1 ? " +" + (ports.length - 1) : ""));
+                await(t, deadline, ports.length == 1 ? ports[0].receiveLabel()
+                        : ports[0].receiveLabel() + " +" + (ports.length - 1));
             } finally {
                 t.receivingOn = null;
             }
@@ -274,9 +282,22 @@ final class Ipc {
             }
         }
         if (k.trace.enabled()) {
-            k.record(t, TraceEvent.Kind.RECEIVE, "on " + p.name() + " id " + e.msgId() + " from " + e.sender(), e.seq());
+            k.record(t, TraceEvent.Kind.RECEIVE, "on " + p.name() + " id " + e.message().msgId() + " from " + e.sender(),
+                    e.seq());
         }
-        return Result.ok(new Received(e.sender(), via, new Message(e.msgId(), e.data(), handles, null), right, lease));
+        return Result.ok(new Received(e.sender(), via, delivered(e.message(), handles), right, lease));
+    }
+
+    /**
+     * A message as its receiver gets it: with the handles renumbered into the receiver's table and no lease
+     * (the receiver sees a LeaseInfo instead). A message that carried neither is handed over as it is (a kernel
+     * notification's handles come in the envelope only, so {@code local} is checked as well).
+     */
+    static Message delivered(Message sent, List<Handle> local) {
+        if (local.isEmpty() && sent.handles().isEmpty() && sent.lease() == null) {
+            return sent;
+        }
+        return new Message(sent.msgId(), sent.data(), local, null);
     }
 
     // ------------------------------------------------------------------ call / reply
@@ -308,7 +329,7 @@ final class Ipc {
         if (!(made instanceof Result.Ok<CallRecord>(CallRecord call))) {
             return Result.err(made.errorOrNull());
         }
-        enqueue(p, new Envelope(seq, t.id, m.msgId(), m.data(), entries, call, true, null));
+        enqueue(p, new Envelope(seq, t.id, m, entries, call, true, null));
         if (k.trace.enabled()) {
             k.record(t, TraceEvent.Kind.CALL, "to " + p.name() + " id " + m.msgId() + " " + m.size() + "B"
                     + (m.lease() == null ? "" : " lease " + m.lease().size() + "B"), seq);
@@ -322,7 +343,7 @@ final class Ipc {
                         if (!(local instanceof Result.Ok<List<Handle>>(var replyHandles))) {
                             return Result.err(local.errorOrNull());
                         }
-                        return Result.ok(new Message(call.replyId, call.replyData, replyHandles, null));
+                        return Result.ok(delivered(call.reply, replyHandles));
                     }
                     case FAILED -> {
                         return Result.err(call.failure);
@@ -335,7 +356,7 @@ final class Ipc {
                             }
                             return Result.err(ErrorCode.TIMED_OUT, "no reply from " + p.name() + " within the timeout");
                         }
-                        await(t, deadline, "call " + p.name());
+                        await(t, deadline, p.callLabel());
                     }
                 }
             }
@@ -387,15 +408,14 @@ final class Ipc {
         }
         t.heldCalls.remove(right.id());
         call.state = CallRecord.State.ANSWERED;
-        call.replyId = m.msgId();
-        call.replyData = m.data();
+        call.reply = m;
         call.replyHandles = entries;
         k.scheduler.wake(call.caller);
         if (k.trace.enabled()) {
             k.record(t, TraceEvent.Kind.REPLY, "to " + call.caller.name + " id " + m.msgId() + " " + m.size() + "B",
                     call.id);
         }
-        return Result.ok(null);
+        return DONE;
     }
 
     /** The server side failed the call (it died, its port closed): the caller gets {@code error}. */

@@ -307,7 +307,7 @@ public final class Kernel implements AutoCloseable {
                 return Result.err(made.errorOrNull());
             }
             call = c;
-            ipc.enqueue(p, new Envelope(seq, console.id, message.msgId(), message.data(), List.of(), call, true, null));
+            ipc.enqueue(p, new Envelope(seq, console.id, message, List.of(), call, true, null));
             record(console, TraceEvent.Kind.CALL, "to " + portName + " id " + message.msgId(), seq);
         } finally {
             scheduler.exit();
@@ -322,7 +322,7 @@ public final class Kernel implements AutoCloseable {
         scheduler.enter();
         try {
             return switch (call.state) {
-                case ANSWERED -> Result.ok(new Message(call.replyId, call.replyData, List.of(), null));
+                case ANSWERED -> Result.ok(Ipc.delivered(call.reply, List.of()));
                 case FAILED -> Result.err(call.failure);
                 default -> {
                     ipc.abandon(call);

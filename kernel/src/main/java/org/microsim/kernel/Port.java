@@ -33,6 +33,9 @@ final class Port {
     /** Messages in the queue that count against the capacity (kernel notifications do not). */
     int counted;
     boolean closed;
+    /** What ps shows for a task blocked on this port, made on first use: a server blocks on it again and again. */
+    private String receiveLabel;
+    private String callLabel;
 
     Port(long id, PortInfo info, Kind kind, Task owner, long generation, int capacity, boolean publicName,
          HardwareDevice device) {
@@ -48,6 +51,20 @@ final class Port {
 
     String name() {
         return info.name();
+    }
+
+    String receiveLabel() {
+        if (receiveLabel == null) {
+            receiveLabel = "receive " + name();
+        }
+        return receiveLabel;
+    }
+
+    String callLabel() {
+        if (callLabel == null) {
+            callLabel = "call " + name();
+        }
+        return callLabel;
     }
 
     String ownerName() {

@@ -19,6 +19,13 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
 
     /** Enters the kernel: takes the lock. */
     final void enter() {
+        if (!lock.tryLock()) {
+            contended();
+        }
+    }
+
+    /** {@link #enter} found the lock taken by another thread: waits for it. */
+    void contended() {
         lock.lock();
     }
 
@@ -28,6 +35,11 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
      */
     void exit() {
         lock.unlock();
+    }
+
+    /** Leaves the kernel at the end of a system call of {@code by}, on its own thread. */
+    void exit(Task by) {
+        exit();
     }
 
     /** A new task, before its thread starts: it counts as runnable from now on. Called with the lock. */

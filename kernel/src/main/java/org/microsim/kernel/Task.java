@@ -11,8 +11,8 @@ import org.microsim.abi.TaskId;
 
 /**
  * A task's kernel state: identity, handle table, owned ports, the calls it has received and not answered,
- * and what it waits for. Mutable fields are guarded by the kernel lock; {@code killed} and {@code state} are
- * also read by the task's own thread outside it.
+ * and what it waits for. Mutable fields are guarded by the kernel lock; {@code killed} is also read by the
+ * task's own thread outside it, and {@code waiting} by a waiting task in the free scheduler.
  */
 final class Task {
     final TaskId id;
@@ -35,19 +35,21 @@ final class Task {
     /** Why a lookup failed while this task waited (a name declared unavailable), or null. */
     String lookupFailure;
 
-    volatile TaskState state = TaskState.READY;
+    TaskState state = TaskState.READY;
     /** What the task is blocked in, for {@code ps}. */
-    volatile String waitingFor = "";
+    String waitingFor = "";
     /** Set when the task was killed or crashed from outside: its thread unwinds at its next system call. */
     volatile boolean killed;
     /** How the task ended, for {@code ps} and the notification. */
     volatile String endCause = "";
 
     // Scheduler bookkeeping, guarded by the kernel lock. {@code waiting} is volatile because a parked task
-    // in the free scheduler reads it without the lock.
+    // in the free scheduler reads it without the lock; {@code handedOff} is only touched by the task's own thread.
     volatile boolean waiting;
     boolean deadlinePassed;
     int runIndex = -1;
+    /** Free scheduler: this task woke another since it last blocked, which likely waits for this very carrier. */
+    boolean handedOff;
 
     Task(TaskId id, String name, Program program, long seed) {
         this.id = id;

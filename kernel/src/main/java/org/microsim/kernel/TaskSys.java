@@ -16,6 +16,7 @@ import org.microsim.abi.Result;
 import org.microsim.abi.Rights;
 import org.microsim.abi.StartInfo;
 import org.microsim.abi.Sys;
+import org.microsim.abi.SysError;
 import org.microsim.abi.TaskId;
 
 /**
@@ -49,7 +50,7 @@ final class TaskSys implements Sys {
         try {
             r = op.get();
         } finally {
-            k.scheduler.exit();
+            k.scheduler.exit(t);
         }
         k.scheduler.switchPoint(t);
         if (t.killed) {
@@ -58,20 +59,28 @@ final class TaskSys implements Sys {
         return r;
     }
 
-    /** The absolute deadline for a timeout, or an error for a bad one. */
-    private Result<Long> deadline(Duration timeout) {
+    /** Why a timeout cannot be used, or null when it can. */
+    private static SysError badTimeout(Duration timeout) {
         if (timeout == null) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "timeout is null");
+            return SysError.of(ErrorCode.INVALID_ARGUMENT, "timeout is null");
         }
         if (timeout.isNegative()) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "timeout is negative: " + timeout);
+            return SysError.of(ErrorCode.INVALID_ARGUMENT, "timeout is negative: " + timeout);
         }
+        return null;
+    }
+
+    /**
+     * The absolute deadline for a timeout {@link #badTimeout} accepted; Long.MAX_VALUE for none. A plain long,
+     * not a Result: the blocking calls are the hot ones, and a boxed deadline would be garbage on every call.
+     */
+    private long deadline(Duration timeout) {
         if (timeout.getSeconds() >= FOREVER_SECONDS) {
-            return Result.ok(Long.MAX_VALUE);
+            return Long.MAX_VALUE;
         }
         long now = k.scheduler.now();
         long nanos = timeout.toNanos();
-        return Result.ok(now > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : now + nanos);
+        return now > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : now + nanos;
     }
 
     @Override
@@ -128,9 +137,9 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Handle> lookup(String name, Duration timeout) {
-        return sys(() -> switch (deadline(timeout)) {
-            case Result.Ok<Long>(var deadline) -> k.ipc.lookup(t, name, deadline, !timeout.isZero());
-            case Result.Err<Long>(var e) -> Result.err(e);
+        return sys(() -> {
+            SysError bad = badTimeout(timeout);
+            return bad != null ? Result.err(bad) : k.ipc.lookup(t, name, deadline(timeout), !timeout.isZero());
         });
     }
 
@@ -141,17 +150,17 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Received> receive(Duration timeout, Handle... ports) {
-        return sys(() -> switch (deadline(timeout)) {
-            case Result.Ok<Long>(var deadline) -> k.ipc.receive(t, deadline, ports);
-            case Result.Err<Long>(var e) -> Result.err(e);
+        return sys(() -> {
+            SysError bad = badTimeout(timeout);
+            return bad != null ? Result.err(bad) : k.ipc.receive(t, deadline(timeout), ports);
         });
     }
 
     @Override
     public Result<Message> call(Handle to, Message message, Duration timeout) {
-        return sys(() -> switch (deadline(timeout)) {
-            case Result.Ok<Long>(var deadline) -> k.ipc.call(t, to, message, deadline);
-            case Result.Err<Long>(var e) -> Result.err(e);
+        return sys(() -> {
+            SysError bad = badTimeout(timeout);
+            return bad != null ? Result.err(bad) : k.ipc.call(t, to, message, deadline(timeout));
         });
     }
 
@@ -253,11 +262,14 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Void> sleep(Duration duration) {
-        return sys(() -> switch (deadline(duration)) {
-            case Result.Ok<Long>(var deadline) -> deadline == Long.MAX_VALUE
-                    ? Result.err(ErrorCode.INVALID_ARGUMENT, "sleep needs a finite duration")
+        return sys(() -> {
+            SysError bad = badTimeout(duration);
+            if (bad != null) {
+                return Result.err(bad);
+            }
+            long deadline = deadline(duration);
+            return deadline == Long.MAX_VALUE ? Result.err(ErrorCode.INVALID_ARGUMENT, "sleep needs a finite duration")
                     : k.ipc.sleep(t, deadline);
-            case Result.Err<Long>(var e) -> Result.err(e);
         });
     }
 

@@ -1,0 +1,198 @@
+package org.microsim.kernel;
+
+import static org.microsim.kernel.TestKernels.SHORT;
+import static org.microsim.kernel.TestKernels.echo;
+import static org.microsim.kernel.TestKernels.service;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.constraints.IntRange;
+import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Handle;
+import org.microsim.abi.Message;
+import org.microsim.abi.PortOptions;
+import org.microsim.abi.Received;
+import org.microsim.abi.Result;
+import org.microsim.abi.Sys;
+import org.microsim.abi.WireReader;
+import org.microsim.abi.WireWriter;
+
+/**
+ * The free scheduler's wake-up path under real parallel races: a waiter that spins, yields or parks, a waker
+ * that hands the wake-up over after releasing the kernel lock, and contended lock entries. A lost wake-up
+ * shows as a task still blocked when the system goes quiet; a wrong hand-off as a reply to the wrong call.
+ */
+class FreeSchedulerProperties {
+
+    /** Many tight call/reply loops against one or two servers: every call gets its own answer, none hangs. */
+    @Property(tries = 12)
+    void everyCallIsAnsweredAndNoWakeUpIsLost(@ForAll @IntRange(min = 1, max = 4) int clients,
+                                              @ForAll @IntRange(min = 1, max = 2) int servers,
+                                              @ForAll @IntRange(min = 1, max = 400) int calls) {
+        AtomicInteger done = new AtomicInteger();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        ProgramCatalog programs = new ProgramCatalog();
+        for (int s = 0; s < servers; s++) {
+            String name = "echo" + s;
+            programs.add(name, "", () -> echo(name));
+        }
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            programs.add("c" + c, "", () -> sys -> {
+                Handle h = sys.lookup("echo" + (id % servers), SHORT).orThrow();
+                for (int i = 0; i < calls; i++) {
+                    Message reply = sys.call(h, Message.of(1, new WireWriter().i32(id).i32(i).toByteArray()), SHORT)
+                            .orThrow();
+                    WireReader in = reply.reader();
+                    int who = in.i32("client");
+                    int n = in.i32("n");
+                    if (who != id || n != i) {
+                        wrong.add("client " + id + " call " + i + " got the answer to " + who + "/" + n);
+                    }
+                }
+                done.incrementAndGet();
+            });
+        }
+        try (Kernel k = free(programs)) {
+            for (int s = 0; s < servers; s++) {
+                k.spawn("echo" + s, "echo" + s, new byte[0], false).orThrow();
+            }
+            for (int c = 0; c < clients; c++) {
+                k.spawn("c" + c, "c" + c, new byte[0], false).orThrow();
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst());
+            }
+            if (done.get() != clients) {
+                throw new AssertionError(done.get() + " of " + clients + " clients finished: " + k.tasks());
+            }
+        }
+    }
+
+    /**
+     * Producers flood a small queue while the consumer drains it: each producer's messages arrive in order,
+     * exactly once, and the consumer, which blocks whenever the queue runs dry, is always woken again.
+     */
+    @Property(tries = 12)
+    void aFloodedQueueKeepsPerSenderOrder(@ForAll @IntRange(min = 1, max = 3) int producers,
+                                          @ForAll @IntRange(min = 1, max = 2000) int perProducer,
+                                          @ForAll @IntRange(min = 1, max = 16) int capacity) {
+        int total = producers * perProducer;
+        int[] next = new int[producers];
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger received = new AtomicInteger();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("sink", "", () -> sys -> {
+                    Handle port = sys.registerPort(service("sink"), new PortOptions(capacity, true)).orThrow();
+                    for (int i = 0; i < total; i++) {
+                        WireReader in = sys.receive(Sys.FOREVER, port).orThrow().message().reader();
+                        int p = in.i32("producer");
+                        int n = in.i32("n");
+                        if (n != next[p]) {
+                            wrong.add("producer " + p + ": got " + n + ", expected " + next[p]);
+                        }
+                        next[p] = n + 1;
+                        received.incrementAndGet();
+                    }
+                });
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            programs.add("p" + p, "", () -> sys -> {
+                Handle sink = sys.lookup("sink", SHORT).orThrow();
+                for (int n = 0; n < perProducer; n++) {
+                    Message m = Message.of(1, new WireWriter().i32(id).i32(n).toByteArray());
+                    Result<Void> r;
+                    while ((r = sys.send(sink, m)).code() == ErrorCode.QUEUE_FULL) {
+                        Thread.yield();
+                    }
+                    r.orThrow();
+                }
+            });
+        }
+        try (Kernel k = free(programs)) {
+            k.spawn("sink", "sink", new byte[0], false).orThrow();
+            for (int p = 0; p < producers; p++) {
+                k.spawn("p" + p, "p" + p, new byte[0], false).orThrow();
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst());
+            }
+            if (received.get() != total) {
+                throw new AssertionError("received " + received.get() + " of " + total + ": " + k.tasks());
+            }
+        }
+    }
+
+    /**
+     * Calls with timeouts short enough to race the reply: each ends either with its own answer or TIMED_OUT,
+     * the server's late replies get NO_CALLER, and a last call without a deadline still goes through.
+     */
+    @Property(tries = 10)
+    void timeoutsRacingRepliesEndEachCallOnce(@ForAll @IntRange(min = 1, max = 3) int clients,
+                                              @ForAll @IntRange(min = 1, max = 60) int calls,
+                                              @ForAll @IntRange(min = 0, max = 200_000) int timeoutNanos) {
+        Map<String, Integer> outcomes = new ConcurrentHashMap<>();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger done = new AtomicInteger();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("srv", "", () -> sys -> {
+                    Handle port = sys.registerPort(service("srv")).orThrow();
+                    while (true) {
+                        Received r = sys.receive(Sys.FOREVER, port).orThrow();
+                        ErrorCode code = sys.reply(r.replyRight(), Message.of(1, r.message().data())).code();
+                        outcomes.merge("reply " + code, 1, Integer::sum);
+                        if (code != null && code != ErrorCode.NO_CALLER) {
+                            wrong.add("reply gave " + code);
+                        }
+                    }
+                });
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            programs.add("c" + c, "", () -> sys -> {
+                Handle h = sys.lookup("srv", SHORT).orThrow();
+                for (int i = 0; i <= calls; i++) {
+                    Duration timeout = i == calls ? Sys.FOREVER : Duration.ofNanos(timeoutNanos);
+                    Result<Message> r = sys.call(h, Message.of(1, new WireWriter().i32(id).i32(i).toByteArray()),
+                            timeout);
+                    outcomes.merge("call " + r.code(), 1, Integer::sum);
+                    if (r.isOk()) {
+                        WireReader in = r.orThrow().reader();
+                        int who = in.i32("client");
+                        int n = in.i32("n");
+                        if (who != id || n != i) {
+                            wrong.add("client " + id + " call " + i + " got the answer to " + who + "/" + n);
+                        }
+                    } else if (r.code() != ErrorCode.TIMED_OUT || i == calls) {
+                        wrong.add("client " + id + " call " + i + " ended with " + r.code());
+                    }
+                }
+                done.incrementAndGet();
+            });
+        }
+        try (Kernel k = free(programs)) {
+            k.spawn("srv", "srv", new byte[0], false).orThrow();
+            for (int c = 0; c < clients; c++) {
+                k.spawn("c" + c, "c" + c, new byte[0], false).orThrow();
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst() + " " + outcomes);
+            }
+            if (done.get() != clients) {
+                throw new AssertionError(done.get() + " of " + clients + " clients finished: " + k.tasks());
+            }
+        }
+    }
+
+    private static Kernel free(ProgramCatalog programs) {
+        return Kernel.builder().mode(SchedulerMode.FREE).programs(programs).trace(false, 0).build();
+    }
+}
