@@ -22,7 +22,10 @@ class ModuleWallsTest {
 
     @BeforeAll
     static void importEverything() {
+        // Test classes may do what tasks may not (boot a kernel, run tools): leave out test-classes
+        // directories, and the test-jars (fatfsd's test block server) on the harness's test classpath.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("org.microsim");
     }
 
