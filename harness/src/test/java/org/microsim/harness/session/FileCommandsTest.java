@@ -67,21 +67,11 @@ class FileCommandsTest {
     private Map<String, Command> commands;
 
     private static String tool(String... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
-        pb.environment().put("MTOOLS_SKIP_CHECK", "1");
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        if (p.waitFor() != 0) {
-            throw new AssertionError(String.join(" ", command) + " failed: " + out);
-        }
-        return out;
+        return HostTools.run(command);
     }
 
     private static void assumeTools() {
-        for (String t : List.of("mkfs.fat", "sfdisk", "mcopy", "mmd", "mtype", "mdir")) {
-            assumeTrue(List.of("/usr/sbin", "/usr/bin", "/sbin", "/bin").stream()
-                    .anyMatch(d -> Files.isExecutable(Path.of(d, t))), t + " is not installed");
-        }
+        assumeTrue(HostTools.installed("mkfs.fat", "sfdisk", "mcopy", "mmd", "mtype", "mdir"), "dosfstools, fdisk or mtools missing");
     }
 
     /** A 12 MiB disk, one FAT16 partition (type 0x0e) from 1 MiB holding hello.txt, docs/ and big.bin. */
