@@ -58,6 +58,8 @@ public final class Kernel implements AutoCloseable {
     /** How long the harness waits for quiet when settling, and how far it lets virtual time run at most. */
     public static final Duration DEFAULT_QUIET = Duration.ofMillis(100);
     public static final Duration DEFAULT_SETTLE_LIMIT = Duration.ofSeconds(60);
+    /** How long {@link #close} lets killed tasks unwind (virtual time on the deterministic scheduler). */
+    public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** The port of the PCIe root: the parent of every device port the kernel registers at boot. */
     public static final String BUS_ROOT = org.microsim.kernel.machine.PciBus.ROOT_PORT;
 
@@ -334,7 +336,11 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** Kills every task, lets their threads unwind, and stops the timer thread. */
+    /**
+     * Kills every task, lets their threads unwind for at most {@link #CLOSE_WAIT}, and stops the timer thread.
+     * The wait is bounded so that a task that cannot unwind (a kernel bug, a program spinning without system
+     * calls on the free scheduler) costs a leaked daemon thread, not a simulator that never exits.
+     */
     @Override
     public void close() {
         scheduler.enter();
@@ -347,7 +353,7 @@ public final class Kernel implements AutoCloseable {
         } finally {
             scheduler.exit();
         }
-        scheduler.settle(0, Long.MAX_VALUE / 4);
+        scheduler.settle(0, CLOSE_WAIT.toNanos());
         scheduler.close();
     }
 
