@@ -6,11 +6,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -29,24 +27,12 @@ import org.microsim.abi.fs.OpenFlags;
  * only with {@link FsException}s that say something.
  */
 class CorruptionProperties {
-    private static final Path TMP;
+    private static final Path TMP = Tools.tempDir("fatfsd-corrupt");
     private static final Map<Integer, byte[]> IMAGES = new TreeMap<>();
-
-    static {
-        try {
-            TMP = Files.createTempDirectory("fatfsd-corrupt");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
 
     @AfterContainer
     static void cleanUp() throws IOException {
-        try (Stream<Path> files = Files.walk(TMP)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Tools.deleteTree(TMP);
     }
 
     static synchronized byte[] image(int bits) throws Exception {

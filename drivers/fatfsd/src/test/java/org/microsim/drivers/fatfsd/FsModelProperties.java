@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -34,26 +33,14 @@ import org.microsim.abi.fs.OpenFlags;
  * says it is invalid, and the final image must pass fsck.fat -n.
  */
 class FsModelProperties {
-    private static final Path TMP;
+    private static final Path TMP = Tools.tempDir("fatfsd-model");
     private static final TreeMap<String, byte[]> IMAGES = new TreeMap<>();
     private static final List<String> DIRS = List.of("/d1", "/d1/Sub Dir ☃", "/D2");
     private static final List<String> NAMES = List.of("a.txt", "Long Name with ünïcode.bin", "UPPER.TXT", "x");
 
-    static {
-        try {
-            TMP = Files.createTempDirectory("fatfsd-model");
-        } catch (IOException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
-
     @AfterContainer
     static void cleanUp() throws IOException {
-        try (Stream<Path> files = Files.walk(TMP)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
+        Tools.deleteTree(TMP);
     }
 
     static synchronized byte[] image(int bits) throws Exception {
