@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -160,6 +161,9 @@ final class FileCommands {
     }
 
     private static String put(ShellCall shell, Path host, String simPath) throws CommandException {
+        if (Files.isDirectory(host)) {
+            throw new CommandFailedException("put: host file " + host + " is a directory");
+        }
         long done = 0;
         try (FileChannel in = FileChannel.open(host, StandardOpenOption.READ)) {
             long size = in.size();

@@ -255,6 +255,9 @@ class FileCommandsTest {
         CommandFailedException missing = assertThrows(CommandFailedException.class,
                 () -> sim("put nothing-here.bin /vol/disk0p1/x"));
         assertTrue(missing.getMessage().contains("cannot read host file"), missing.getMessage());
+        CommandFailedException directory = assertThrows(CommandFailedException.class,
+                () -> sim("put . /vol/disk0p1/x"));
+        assertTrue(directory.getMessage().contains("is a directory"), directory.getMessage());
         CommandFailedException unwritable = assertThrows(CommandFailedException.class,
                 () -> sim("get /vol/disk0p1/hello.txt no-such-dir/x.txt"));
         assertTrue(unwritable.getMessage().contains("cannot write host file"), unwritable.getMessage());
