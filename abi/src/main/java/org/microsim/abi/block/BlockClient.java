@@ -105,29 +105,30 @@ public final class BlockClient implements BlockDevice {
      */
     public void lend(long lba, int count, ReplyRight right, long leaseOffset, boolean read) throws BlockException {
         int size = info.blockSize();
-        int perCall = Math.max(1, BlockProtocol.MAX_TRANSFER / size);
-        for (int done = 0; done < count; ) {
-            int n = Math.min(perCall, count - done);
-            BlockProtocol.Request request = read ? new BlockProtocol.Read(lba + done, n)
-                    : new BlockProtocol.Write(lba + done, n);
-            call(sys, port, request, new Lease.Forward(right, leaseOffset + (long) done * size, (long) n * size, !read,
-                    read), timeout);
-            done += n;
-        }
+        split(lba, count, read, (done, n) -> new Lease.Forward(right, leaseOffset + (long) done * size,
+                (long) n * size, !read, read));
     }
 
     private void transfer(long lba, int count, byte[] buffer, int offset, boolean read) throws BlockException {
         int size = info.blockSize();
         BlockRequestCheck.buffer(count, size, buffer.length, offset);
-        int perCall = Math.max(1, BlockProtocol.MAX_TRANSFER / size);
+        split(lba, count, read, (done, n) -> new Lease.Buffer(buffer, offset + done * size, n * size, !read, read));
+    }
+
+    /** The lease for the piece of {@code n} blocks that starts {@code done} blocks into a transfer. */
+    @FunctionalInterface
+    private interface PieceLease {
+        Lease of(int done, int n);
+    }
+
+    /** Sends a read or write of {@code count} blocks as calls of at most MAX_TRANSFER bytes, in order. */
+    private void split(long lba, int count, boolean read, PieceLease leases) throws BlockException {
+        int perCall = Math.max(1, BlockProtocol.MAX_TRANSFER / info.blockSize());
         for (int done = 0; done < count; ) {
             int n = Math.min(perCall, count - done);
-            int at = offset + done * size;
             BlockProtocol.Request request = read ? new BlockProtocol.Read(lba + done, n)
                     : new BlockProtocol.Write(lba + done, n);
-            Lease lease = read ? Lease.writeOnly(buffer, at, n * size)
-                    : new Lease.Buffer(buffer, at, n * size, true, false);
-            call(sys, port, request, lease, timeout);
+            call(sys, port, request, leases.of(done, n), timeout);
             done += n;
         }
     }

@@ -43,7 +43,7 @@ final class FileCommands {
     private static final int MAX_OUTPUT = 16 << 20;
     /**
      * How much of a file one get or put call moves. Pieces keep the console's memory bounded whatever the
-     * file's size, and 4 MiB is what fatfsd moves per lease copy, so a piece costs it one copy.
+     * file's size; 4 MiB is what fatfsd hands its volume at once, so a piece is one step of fatfsd's work.
      */
     private static final int PIECE = 4 << 20;
 

@@ -79,9 +79,7 @@ final class DataArea {
             int take;
             if (within != 0 || len < clusterSize) {
                 take = Math.min(len, clusterSize - within);
-                byte[] whole = new byte[clusterSize];
-                disk.read(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
-                dst.copyIn(off, whole, within, take);
+                dst.copyIn(off, readCluster(chain[i]), within, take);
             } else {
                 int j = runEnd(chain, i, i + len / clusterSize);
                 take = (j - i) * clusterSize;
@@ -125,8 +123,7 @@ final class DataArea {
             if (within != 0 || len < clusterSize) {
                 take = Math.min(len, clusterSize - within);
                 if (fresh) {
-                    byte[] whole = new byte[clusterSize];
-                    disk.read(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
+                    byte[] whole = readCluster(chain[i]);
                     src.copyOut(off, whole, within, take);
                     disk.write(sectorOf(chain[i]), bpb.sectorsPerCluster(), whole, 0);
                 } else {
@@ -160,13 +157,17 @@ final class DataArea {
     private byte[] cached(int cluster, boolean merge) throws FsException {
         byte[] buf = cache.get(cluster);
         if (buf == null) {
-            buf = new byte[clusterSize];
-            if (merge) {
-                disk.read(sectorOf(cluster), bpb.sectorsPerCluster(), buf, 0);
-            }
+            buf = merge ? readCluster(cluster) : new byte[clusterSize];
             cache.put(cluster, buf);
         }
         return buf;
+    }
+
+    /** One cluster as the device has it, in a new array. */
+    private byte[] readCluster(int cluster) throws FsException {
+        byte[] whole = new byte[clusterSize];
+        disk.read(sectorOf(cluster), bpb.sectorsPerCluster(), whole, 0);
+        return whole;
     }
 
     /** Writes the cache out, consecutive clusters in one call each, and empties it. */
