@@ -9,6 +9,7 @@ import org.microsim.abi.TaskId;
  * handles captured as (port, rights) so they survive the sender closing its own copies. The Message itself is
  * immutable (its bytes are copied in and out), so the queue keeps the sender's object and a receiver can be
  * given that very object when there are no handles to renumber: no copy of the bytes on the way.
+ * Envelopes are the nodes of their {@link PortQueue}, hence the one mutable field, {@code next}.
  *
  * @param seq     global order of sending: receive from several ports takes the oldest first
  * @param message as sent; its handles are the sender's numbers, {@code handles} are what they stand for
@@ -16,6 +17,63 @@ import org.microsim.abi.TaskId;
  * @param counted whether it counts against the port's capacity (kernel notifications do not)
  * @param irq     the binding an interrupt message came from, or null
  */
-record Envelope(long seq, TaskId sender, Message message, List<HandleTable.Entry> handles, CallRecord call,
-                boolean counted, IrqBinding irq) {
+final class Envelope {
+    private final long seq;
+    private final TaskId sender;
+    private final Message message;
+    private final List<HandleTable.Entry> handles;
+    private final CallRecord call;
+    private final boolean counted;
+    private final IrqBinding irq;
+    /** The next envelope of the queue; set once, by the sender that queued it. */
+    volatile Envelope next;
+
+    Envelope(long seq, TaskId sender, Message message, List<HandleTable.Entry> handles, CallRecord call,
+             boolean counted, IrqBinding irq) {
+        this.seq = seq;
+        this.sender = sender;
+        this.message = message;
+        this.handles = handles;
+        this.call = call;
+        this.counted = counted;
+        this.irq = irq;
+    }
+
+    /** The queue's initial head: never delivered. */
+    static Envelope stub() {
+        return new Envelope(-1, TaskId.KERNEL, null, List.of(), null, false, null);
+    }
+
+    long seq() {
+        return seq;
+    }
+
+    TaskId sender() {
+        return sender;
+    }
+
+    Message message() {
+        return message;
+    }
+
+    List<HandleTable.Entry> handles() {
+        return handles;
+    }
+
+    CallRecord call() {
+        return call;
+    }
+
+    boolean counted() {
+        return counted;
+    }
+
+    IrqBinding irq() {
+        return irq;
+    }
+
+    /** A plain message: no call to record, no handles to install, no interrupt to re-arm. The lock-free kind. */
+    boolean plain() {
+        return call == null && handles.isEmpty() && irq == null;
+    }
 }

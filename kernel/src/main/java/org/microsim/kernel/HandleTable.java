@@ -7,7 +7,9 @@ import org.microsim.abi.Rights;
 
 /**
  * One task's handles: slot number to (port, rights), like a file-descriptor table. Freed slots are reused
- * lowest-first so that handle numbers are deterministic. Not thread-safe: guarded by the kernel lock.
+ * lowest-first so that handle numbers are deterministic. Changed under the kernel lock; its own task also
+ * reads it without the lock (the lock-free send and receive), which only a kill from another thread can race,
+ * and {@link #get} stays in bounds then.
  */
 final class HandleTable {
     /** The most handles one task may hold: a runaway task cannot exhaust the kernel's memory. */
@@ -39,7 +41,8 @@ final class HandleTable {
 
     /** The entry at {@code slot}, or null for a slot that is out of range, closed or never used. */
     Entry get(int slot) {
-        return slot >= 0 && slot < size ? slots[slot] : null;
+        Entry[] all = slots;
+        return slot >= 0 && slot < size && slot < all.length ? all[slot] : null;
     }
 
     void remove(int slot) {

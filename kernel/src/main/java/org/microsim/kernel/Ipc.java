@@ -1,7 +1,6 @@
 package org.microsim.kernel;
 
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
@@ -19,12 +18,13 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 
 /**
- * Message passing: send, receive, call, reply, leases and name lookup. Every method runs with the kernel
- * lock held and returns an error value for every bad argument; blocking goes through the scheduler and is
- * always followed by a re-check (a wakeup says "look again", not "it happened").
+ * Message passing: send, receive, call, reply, leases and name lookup. Every method but {@link #send} and
+ * {@link #receive} (which take it where they need it) runs with the kernel lock held, and each returns an
+ * error value for every bad argument; blocking goes through the scheduler and is always followed by a
+ * re-check (a wakeup says "look again", not "it happened").
  *
  * <pre>
- *  send ──▶ [port queue, bounded] ──▶ receive (oldest head among the ports asked)
+ *  send ──▶ [port queue, bounded; plain messages lock-free] ──▶ receive (oldest head among the ports asked)
  *  call ──▶ [port queue] ──▶ receive: CallRecord RECEIVED, ReplyRight to the server
  *   ▲                                          │
  *   └──────────── reply: ANSWERED, wake ◀──────┘   (or FAILED: timeout, death, port closed)
@@ -123,19 +123,35 @@ final class Ipc {
         return Result.ok(local);
     }
 
+    /** Queues an envelope (its room already reserved if it is counted) and wakes the owner if it waits for it. */
     void enqueue(Port p, Envelope e) {
-        p.queue.addLast(e);
-        if (e.counted()) {
-            p.counted++;
-        }
+        p.queue.offer(e);
         Task owner = p.owner;
-        if (owner != null && owner.receivingOn != null) {
-            for (Port q : owner.receivingOn) {
+        if (owner != null && waitsOn(owner, p)) {
+            k.scheduler.wake(owner);
+        }
+    }
+
+    /** Whether {@code owner} is waiting in receive on {@code p}. */
+    private static boolean waitsOn(Task owner, Port p) {
+        Port[] on = owner.receivingOn;
+        if (on != null) {
+            for (Port q : on) {
                 if (q == p) {
-                    k.scheduler.wake(owner);
-                    break;
+                    return true;
                 }
             }
+        }
+        return false;
+    }
+
+    /** Runs {@code op} under the kernel lock, for the parts of send and receive that need it. */
+    private <T> Result<T> locked(Task t, java.util.function.Supplier<Result<T>> op) {
+        k.scheduler.enter();
+        try {
+            return op.get();
+        } finally {
+            k.scheduler.exit(t);
         }
     }
 
@@ -167,7 +183,48 @@ final class Ipc {
 
     // ------------------------------------------------------------------ send / receive
 
+    /**
+     * Sends. Called without the kernel lock: a plain message (no handles, no trace to write) to a task's port
+     * goes into the lock-free queue directly, and the lock is taken only to wake an owner that waits in
+     * receive. Everything else, errors included, goes the locked way.
+     *
+     * <p>Waking needs no lock to be safe: the sender links its envelope and then reads the owner's
+     * {@code receivingOn}; the owner sets {@code receivingOn} and then looks at its queues again before it
+     * blocks. All four accesses are volatile, so at least one side sees the other's write.
+     */
     Result<Void> send(Task t, Handle to, Message m) {
+        Port p = plainTarget(t, to, m);
+        if (p == null || !p.queue.reserve()) {
+            // A full queue answers under the lock as before: a sender retrying in a loop then waits its turn
+            // for the lock now and then, instead of spinning past the tasks queued for the lock or a carrier.
+            return locked(t, () -> sendLocked(t, to, m));
+        }
+        p.queue.offer(new Envelope(k.nextSeq(), t.id, m, List.of(), null, true, null));
+        if (waitsOn(p.owner, p)) {
+            locked(t, () -> {
+                k.scheduler.wake(p.owner);
+                return DONE;
+            });
+        }
+        return DONE;
+    }
+
+    private static <T> Result<T> queueFull(Port p) {
+        return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
+    }
+
+    /** The open task port a plain, valid send goes to without the lock; null when the send needs the lock. */
+    private Port plainTarget(Task t, Handle to, Message m) {
+        HandleTable.Entry e = to == null ? null : t.handles.get(to.slot());
+        if (e == null || !e.rights().canSend() || m == null || m.size() > Message.MAX_INLINE
+                || !m.handles().isEmpty() || m.lease() != null || k.trace.enabled()) {
+            return null;
+        }
+        Port p = e.port();
+        return p.kind == Port.Kind.TASK && !p.closed ? p : null;
+    }
+
+    private Result<Void> sendLocked(Task t, Handle to, Message m) {
         Result<Port> target = target(t, to);
         if (!(target instanceof Result.Ok<Port>(Port p))) {
             return Result.err(target.errorOrNull());
@@ -183,10 +240,10 @@ final class Ipc {
             k.portServer.handle(t, m.msgId(), m.data(), entries);
             return DONE;
         }
-        if (p.counted >= p.capacity) {
-            return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
+        if (!p.queue.reserve()) {
+            return queueFull(p);
         }
-        long seq = k.nextSeq++;
+        long seq = k.nextSeq();
         enqueue(p, new Envelope(seq, t.id, m, entries, null, true, null));
         if (k.trace.enabled()) {
             k.record(t, TraceEvent.Kind.SEND, "to " + p.name() + " id " + m.msgId() + " " + m.size() + "B", seq);
@@ -203,10 +260,15 @@ final class Ipc {
         if (p.closed) {
             return;
         }
-        enqueue(p, new Envelope(k.nextSeq++, TaskId.KERNEL, new Message(msgId, data, null, null), handles, null, false,
+        enqueue(p, new Envelope(k.nextSeq(), TaskId.KERNEL, new Message(msgId, data, null, null), handles, null, false,
                 irq));
     }
 
+    /**
+     * Receives the oldest message among the ports. Called without the kernel lock: only the owner takes from
+     * a port's queue, so a plain message is taken and handed over lock-free; a call, handles to install, an
+     * interrupt to re-arm or the trace take the lock, and so does waiting.
+     */
     Result<Received> receive(Task t, long deadline, Handle[] handles) {
         if (handles == null || handles.length == 0 || handles.length > 64) {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "receive needs 1 to 64 port handles");
@@ -226,52 +288,89 @@ final class Ipc {
             ports[i] = e.port();
         }
         while (true) {
-            int best = -1;
-            long bestSeq = Long.MAX_VALUE;
-            for (int i = 0; i < ports.length; i++) {
-                Envelope head = ports[i].queue.peekFirst();
-                if (head != null && head.seq() < bestSeq) {
-                    best = i;
-                    bestSeq = head.seq();
+            int best = oldest(ports);
+            for (int i = k.scheduler.pollsBeforeWaiting(t); i > 0 && best < 0; i--) {
+                Thread.onSpinWait();
+                best = oldest(ports);
+            }
+            // Looked at again: a call seen a moment ago may have been abandoned meanwhile.
+            Envelope head = best < 0 ? null : ports[best].queue.peek();
+            if (head != null && head.plain() && !k.trace.enabled()) {
+                Envelope e = ports[best].queue.pollPlain();
+                if (e.counted()) {
+                    ports[best].queue.received();
                 }
+                return Result.ok(new Received(e.sender(), handles[best], e.message(), null, null));
             }
-            if (best >= 0) {
-                return deliver(t, ports[best], handles[best]);
-            }
-            if (ports[0].closed) {
-                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + ports[0].name() + " was unregistered");
-            }
-            if (k.scheduler.now() >= deadline) {
-                return Result.err(ErrorCode.TIMED_OUT, "no message within the timeout");
-            }
-            t.receivingOn = ports;
-            try {
-                await(t, deadline, ports.length == 1 ? ports[0].receiveLabel()
-                        : ports[0].receiveLabel() + " +" + (ports.length - 1));
-            } finally {
-                t.receivingOn = null;
+            Result<Received> r = locked(t, () -> receiveLocked(t, handles, ports, deadline));
+            if (r != null) {
+                return r;
             }
         }
     }
 
+    /** The index of the port whose oldest message was sent first, or -1 when all are empty. */
+    private static int oldest(Port[] ports) {
+        int best = -1;
+        long bestSeq = Long.MAX_VALUE;
+        for (int i = 0; i < ports.length; i++) {
+            Envelope head = ports[i].queue.peek();
+            if (head != null && head.seq() < bestSeq) {
+                best = i;
+                bestSeq = head.seq();
+            }
+        }
+        return best;
+    }
+
+    /**
+     * With the lock held: delivers the oldest message, waiting for one first if none is queued; null when the
+     * wait ended with nothing to deliver (look again). {@code receivingOn} is set before the last look at the
+     * queues (see {@link #send}).
+     */
+    private Result<Received> receiveLocked(Task t, Handle[] handles, Port[] ports, long deadline) {
+        int best = oldest(ports);
+        if (best < 0) {
+            t.receivingOn = ports;
+            try {
+                best = oldest(ports);
+                if (best < 0) {
+                    if (ports[0].closed) {
+                        return Result.err(ErrorCode.NO_SUCH_PORT, "port " + ports[0].name() + " was unregistered");
+                    }
+                    if (k.scheduler.now() >= deadline) {
+                        return Result.err(ErrorCode.TIMED_OUT, "no message within the timeout");
+                    }
+                    await(t, deadline, ports.length == 1 ? ports[0].receiveLabel()
+                            : ports[0].receiveLabel() + " +" + (ports.length - 1));
+                    best = oldest(ports);
+                }
+            } finally {
+                t.receivingOn = null;
+            }
+        }
+        return best < 0 ? null : deliver(t, ports[best], handles[best]);
+    }
+
+    /** With the lock held: takes the oldest envelope of {@code p}, which is there. */
     private Result<Received> deliver(Task t, Port p, Handle via) {
-        Envelope e = p.queue.pollFirst();
+        Envelope e = p.queue.poll();
+        CallRecord call = e.call();
         if (e.counted()) {
-            p.counted--;
+            p.queue.received();
         }
         if (e.irq() != null) {
             e.irq().pending = false;
         }
         Result<List<Handle>> local = install(t, e.handles());
         if (!(local instanceof Result.Ok<List<Handle>>(var handles))) {
-            if (e.call() != null) {
-                fail(e.call(), local.errorOrNull());
+            if (call != null) {
+                fail(call, local.errorOrNull());
             }
             return Result.err(local.errorOrNull());
         }
         ReplyRight right = null;
         LeaseInfo lease = null;
-        CallRecord call = e.call();
         if (call != null) {
             call.state = CallRecord.State.RECEIVED;
             call.holder = t;
@@ -321,13 +420,13 @@ final class Ipc {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "a task cannot call its own port " + p.name()
                     + ": it would wait for itself");
         }
-        if (p.counted >= p.capacity) {
-            return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
-        }
-        long seq = k.nextSeq++;
+        long seq = k.nextSeq();
         Result<CallRecord> made = newCall(t, p, seq, m.lease());
         if (!(made instanceof Result.Ok<CallRecord>(CallRecord call))) {
             return Result.err(made.errorOrNull());
+        }
+        if (!p.queue.reserve()) {
+            return queueFull(p);
         }
         enqueue(p, new Envelope(seq, t.id, m, entries, call, true, null));
         if (k.trace.enabled()) {
@@ -437,13 +536,7 @@ final class Ipc {
             return;
         }
         if (call.state == CallRecord.State.QUEUED) {
-            for (Iterator<Envelope> it = call.port.queue.iterator(); it.hasNext(); ) {
-                if (it.next().call() == call) {
-                    it.remove();
-                    call.port.counted--;
-                    break;
-                }
-            }
+            call.port.queue.removeCall(call);
         }
         fail(call, SysError.of(ErrorCode.TIMED_OUT, "the caller stopped waiting"));
     }

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import org.microsim.abi.ErrorCode;
@@ -88,8 +89,8 @@ public final class Kernel implements AutoCloseable {
     private final Task console = new Task(TaskId.CONSOLE, "console", null, 0);
     Port resolver;
     private long nextPortId = 1;
-    long nextSeq = 1;
-    long nextCallId = 1;
+    /** The order of every message sent; atomic because plain sends are queued without the kernel lock. */
+    private final AtomicLong sequence = new AtomicLong(1);
 
     private record Subscription(Port port, int kinds) {
     }
@@ -300,13 +301,13 @@ public final class Kernel implements AutoCloseable {
                 return Result.err(ErrorCode.INVALID_ARGUMENT, "the console sends no handles and at most "
                         + Message.MAX_INLINE + " inline bytes");
             }
-            if (p.counted >= p.capacity) {
-                return Result.err(ErrorCode.QUEUE_FULL, "port " + portName + " is full");
-            }
-            long seq = nextSeq++;
+            long seq = nextSeq();
             Result<CallRecord> made = ipc.newCall(console, p, seq, message.lease());
             if (!(made instanceof Result.Ok<CallRecord>(CallRecord c))) {
                 return Result.err(made.errorOrNull());
+            }
+            if (!p.queue.reserve()) {
+                return Result.err(ErrorCode.QUEUE_FULL, "port " + portName + " is full");
             }
             call = c;
             ipc.enqueue(p, new Envelope(seq, console.id, message, List.of(), call, true, null));
@@ -513,16 +514,19 @@ public final class Kernel implements AutoCloseable {
         if (p.owner != null && p.owner.ownedPorts != null) {
             p.owner.ownedPorts.remove(p);
         }
-        for (Envelope e : p.queue) {
+        for (Envelope e : p.queue.drainKernelLane()) {
             if (e.call() != null) {
                 ipc.fail(e.call(), SysError.of(ErrorCode.PEER_DIED, "port " + p.name() + " closed"));
             }
         }
-        p.queue.clear();
-        p.counted = 0;
         irqBindings.removeIf(b -> b.target == p);
         record(p.owner, TraceEvent.Kind.PORT_REMOVED, p.name() + " gen " + p.generation, 0);
         notifySubscribers(KernelProtocol.PORT_EVENTS, MsgIds.NOTIFY_PORT_REMOVED, portEvent(p), null);
+    }
+
+    /** The next number in the global order of messages (also a call's id, its reply right). */
+    long nextSeq() {
+        return sequence.getAndIncrement();
     }
 
     /** The generation of the live port now behind {@code name}, or -1. */

@@ -1,6 +1,5 @@
 package org.microsim.kernel;
 
-import java.util.ArrayDeque;
 import org.microsim.abi.PortInfo;
 
 /**
@@ -29,10 +28,10 @@ final class Port {
     final boolean publicName;
     /** The hardware behind a device port; null otherwise. */
     final HardwareDevice device;
-    final ArrayDeque<Envelope> queue = new ArrayDeque<>(4);
-    /** Messages in the queue that count against the capacity (kernel notifications do not). */
-    int counted;
-    boolean closed;
+    /** What was sent and not yet received. Once the port is closed nothing takes from it; its calls failed. */
+    final PortQueue queue;
+    /** Volatile: senders and the owner's receive check it without the kernel lock. */
+    volatile boolean closed;
     /** What ps shows for a task blocked on this port, made on first use: a server blocks on it again and again. */
     private String receiveLabel;
     private String callLabel;
@@ -45,6 +44,7 @@ final class Port {
         this.owner = owner;
         this.generation = generation;
         this.capacity = capacity;
+        this.queue = new PortQueue(capacity);
         this.publicName = publicName;
         this.device = device;
     }

@@ -72,6 +72,13 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
     /** Ends the timer thread, if any. */
     abstract void close();
 
+    /**
+     * How many times {@code receiver}, with nothing queued, looks again (a spin-wait hint apart) before it
+     * takes the lock to wait: when its sender runs on another core, the next message is often a few hundred
+     * nanoseconds away, and waiting costs the two of them a park and an unpark.
+     */
+    abstract int pollsBeforeWaiting(Task receiver);
+
     /** The number of times a different task was given the CPU. */
     abstract long switches();
 }

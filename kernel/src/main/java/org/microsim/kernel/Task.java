@@ -30,8 +30,11 @@ final class Task {
     Map<Long, CallRecord> heldCalls;
     /** The call this task is blocked in, or null. */
     CallRecord pendingCall;
-    /** Ports this task waits to receive from, or null when it is not in receive. */
-    Port[] receivingOn;
+    /**
+     * Ports this task waits to receive from, or null when it is not waiting in receive. Volatile: a sender
+     * that queued without the kernel lock reads it to learn whether to wake the owner (see {@link Ipc#send}).
+     */
+    volatile Port[] receivingOn;
     /** Why a lookup failed while this task waited (a name declared unavailable), or null. */
     String lookupFailure;
 

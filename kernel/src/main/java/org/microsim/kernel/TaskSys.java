@@ -21,7 +21,8 @@ import org.microsim.abi.TaskId;
 
 /**
  * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
- * kernel lock, does its work in {@link Ipc} or {@link Kernel}, and passes through the scheduler's switch
+ * kernel lock (send and receive take it only where they need it), does its work in {@link Ipc} or
+ * {@link Kernel}, and passes through the scheduler's switch
  * point on the way out: that is where the deterministic scheduler may run another task. A killed task's
  * next system call unwinds it.
  */
@@ -52,6 +53,25 @@ final class TaskSys implements Sys {
         } finally {
             k.scheduler.exit(t);
         }
+        k.scheduler.switchPoint(t);
+        if (t.killed) {
+            throw new TaskKilled();
+        }
+        return r;
+    }
+
+    /**
+     * Runs {@code op} as a system call that takes the kernel lock itself, only where it needs it: send and
+     * receive, whose plain messages pass through lock-free queues (see {@link Ipc#send}).
+     */
+    private <T> Result<T> lockFree(Supplier<Result<T>> op) {
+        if (Thread.currentThread() != t.thread) {
+            return Result.err(ErrorCode.DENIED, "system call from a thread that is not task " + t.name + "'s");
+        }
+        if (t.killed) {
+            throw new TaskKilled();
+        }
+        Result<T> r = op.get();
         k.scheduler.switchPoint(t);
         if (t.killed) {
             throw new TaskKilled();
@@ -145,12 +165,12 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Void> send(Handle to, Message message) {
-        return sys(() -> k.ipc.send(t, to, message));
+        return lockFree(() -> k.ipc.send(t, to, message));
     }
 
     @Override
     public Result<Received> receive(Duration timeout, Handle... ports) {
-        return sys(() -> {
+        return lockFree(() -> {
             SysError bad = badTimeout(timeout);
             return bad != null ? Result.err(bad) : k.ipc.receive(t, deadline(timeout), ports);
         });

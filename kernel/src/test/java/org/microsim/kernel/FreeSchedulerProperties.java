@@ -15,6 +15,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.Received;
@@ -92,13 +93,7 @@ class FreeSchedulerProperties {
                 .add("sink", "", () -> sys -> {
                     Handle port = sys.registerPort(service("sink"), new PortOptions(capacity, true)).orThrow();
                     for (int i = 0; i < total; i++) {
-                        WireReader in = sys.receive(Sys.FOREVER, port).orThrow().message().reader();
-                        int p = in.i32("producer");
-                        int n = in.i32("n");
-                        if (n != next[p]) {
-                            wrong.add("producer " + p + ": got " + n + ", expected " + next[p]);
-                        }
-                        next[p] = n + 1;
+                        checkOrder(sys.receive(Sys.FOREVER, port).orThrow().message(), next, wrong);
                         received.incrementAndGet();
                     }
                 });
@@ -106,14 +101,7 @@ class FreeSchedulerProperties {
             int id = p;
             programs.add("p" + p, "", () -> sys -> {
                 Handle sink = sys.lookup("sink", SHORT).orThrow();
-                for (int n = 0; n < perProducer; n++) {
-                    Message m = Message.of(1, new WireWriter().i32(id).i32(n).toByteArray());
-                    Result<Void> r;
-                    while ((r = sys.send(sink, m)).code() == ErrorCode.QUEUE_FULL) {
-                        Thread.yield();
-                    }
-                    r.orThrow();
-                }
+                produce(sys, sink, id, perProducer);
             });
         }
         try (Kernel k = free(programs)) {
@@ -184,11 +172,119 @@ class FreeSchedulerProperties {
             }
             k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
             if (!wrong.isEmpty()) {
-                throw new AssertionError(wrong.getFirst() + " " + outcomes);
+                throw new AssertionError(wrong.getFirst() + " " + outcomes + ": " + k.tasks());
             }
             if (done.get() != clients) {
                 throw new AssertionError(done.get() + " of " + clients + " clients finished: " + k.tasks());
             }
+        }
+    }
+
+    /**
+     * Plain sends (the lock-free lane) and calls that may time out (the locked lane) share one small queue,
+     * received together with a second port: each producer's messages arrive once and in order, every call
+     * ends once, and when all is over the queue takes exactly its capacity again: no room is lost to calls
+     * abandoned in it, none is counted twice.
+     */
+    @Property(tries = 10)
+    void sendsAndCallsShareAQueueWithoutLosingRoom(@ForAll @IntRange(min = 1, max = 2) int producers,
+                                                   @ForAll @IntRange(min = 1, max = 500) int perProducer,
+                                                   @ForAll @IntRange(min = 1, max = 8) int capacity,
+                                                   @ForAll @IntRange(min = 0, max = 100_000) int timeoutNanos) {
+        int callers = 2;
+        int stop = 99;
+        AtomicInteger finished = new AtomicInteger();
+        AtomicInteger roomAtEnd = new AtomicInteger(-1);
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("srv", "", () -> sys -> {
+                    Handle mix = sys.registerPort(service("mix"), new PortOptions(capacity, true)).orThrow();
+                    Handle side = sys.registerPort(service("side")).orThrow();
+                    int[] next = new int[producers];
+                    while (true) {
+                        Received r = sys.receive(Sys.FOREVER, mix, side).orThrow();
+                        if (r.message().msgId() == stop) {
+                            break;
+                        }
+                        if (r.isCall()) {
+                            sys.reply(r.replyRight(), Message.of(1, r.message().data()));
+                            continue;
+                        }
+                        checkOrder(r.message(), next, wrong);
+                    }
+                    int room = 0;
+                    while (sys.send(mix, Message.of(2, new byte[0])).isOk()) {
+                        room++;
+                    }
+                    roomAtEnd.set(room);
+                });
+        int workers = producers + callers;
+        for (int p = 0; p < producers; p++) {
+            int id = p;
+            programs.add("p" + p, "", () -> sys -> {
+                Handle mix = sys.lookup("mix", SHORT).orThrow();
+                produce(sys, mix, id, perProducer);
+                finishedOne(sys, finished, workers, stop);
+            });
+        }
+        for (int c = 0; c < callers; c++) {
+            programs.add("c" + c, "", () -> sys -> {
+                Handle mix = sys.lookup("mix", SHORT).orThrow();
+                for (int i = 0; i < perProducer / 4 + 1; i++) {
+                    ErrorCode code = sys.call(mix, Message.of(3, new byte[8]), Duration.ofNanos(timeoutNanos)).code();
+                    if (code != null && code != ErrorCode.TIMED_OUT && code != ErrorCode.QUEUE_FULL) {
+                        wrong.add("a call ended with " + code);
+                    }
+                }
+                finishedOne(sys, finished, workers, stop);
+            });
+        }
+        try (Kernel k = free(programs)) {
+            k.spawn("srv", "srv", new byte[0], false).orThrow();
+            for (int p = 0; p < producers; p++) {
+                k.spawn("p" + p, "p" + p, new byte[0], false).orThrow();
+            }
+            for (int c = 0; c < callers; c++) {
+                k.spawn("c" + c, "c" + c, new byte[0], false).orThrow();
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst());
+            }
+            if (roomAtEnd.get() != capacity) {
+                throw new AssertionError("the queue of " + capacity + " took " + roomAtEnd.get() + " at the end: "
+                        + k.tasks());
+            }
+        }
+    }
+
+    /** Sends {@code count} numbered messages as producer {@code id}, waiting for room when the queue is full. */
+    private static void produce(Sys sys, Handle to, int id, int count) {
+        for (int n = 0; n < count; n++) {
+            Message m = Message.of(1, new WireWriter().i32(id).i32(n).toByteArray());
+            Result<Void> r;
+            while ((r = sys.send(to, m)).code() == ErrorCode.QUEUE_FULL) {
+                Thread.yield();
+            }
+            r.orThrow();
+        }
+    }
+
+    /** Notes in {@code wrong} a producer's message that is not the next of its numbers. */
+    private static void checkOrder(Message m, int[] next, List<String> wrong) throws MalformedException {
+        WireReader in = m.reader();
+        int p = in.i32("producer");
+        int n = in.i32("n");
+        if (n != next[p]) {
+            wrong.add("producer " + p + ": got " + n + ", expected " + next[p]);
+        }
+        next[p] = n + 1;
+    }
+
+    /** The last worker to finish tells the server to stop, on its second port. */
+    private static void finishedOne(Sys sys, AtomicInteger finished, int workers, int stop) {
+        if (finished.incrementAndGet() == workers) {
+            sys.send(sys.lookup("side", SHORT).orThrow(), Message.of(stop, new byte[0])).orThrow();
         }
     }
 

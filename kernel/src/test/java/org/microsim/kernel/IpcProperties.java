@@ -32,12 +32,15 @@ import org.microsim.abi.WireWriter;
  */
 class IpcProperties {
 
-    /** Senders each send numbered messages; the receiver sees each sender's in order, each exactly once. */
+    /**
+     * Senders each send numbered messages; the receiver sees each sender's in order, each exactly once. With
+     * the trace off, plain messages take the lock-free path; with it on, the locked one.
+     */
     @Property(tries = 60)
     void perSenderFifoWithoutLossOrDuplication(@ForAll long seed, @ForAll @IntRange(min = 1, max = 4) int senders,
                                                @ForAll @IntRange(min = 1, max = 40) int perSender,
                                                @ForAll @IntRange(min = 1, max = 8) int capacity,
-                                               @ForAll boolean free) {
+                                               @ForAll boolean free, @ForAll boolean traced) {
         Assume.that(!free || senders * perSender <= 60);
         List<long[]> received = new CopyOnWriteArrayList<>();
         int total = senders * perSender;
@@ -64,7 +67,8 @@ class IpcProperties {
                 }
             });
         }
-        try (Kernel k = TestKernels.kernel(seed, free ? SchedulerMode.FREE : SchedulerMode.DETERMINISTIC, programs)) {
+        try (Kernel k = Kernel.builder().seed(seed).mode(free ? SchedulerMode.FREE : SchedulerMode.DETERMINISTIC)
+                .programs(programs).trace(traced, 1000).build()) {
             k.spawn("sink", "sink", new byte[0], false).orThrow();
             for (int s = 0; s < senders; s++) {
                 k.spawn("src" + s, "src" + s, new byte[0], false).orThrow();

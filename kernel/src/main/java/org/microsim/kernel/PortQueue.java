@@ -1,0 +1,189 @@
+package org.microsim.kernel;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.ArrayDeque;
+import java.util.Iterator;
+import java.util.List;
+
+/**
+ * A port's message queue: many senders, one receiver (the port's owner). Plain messages, the bulk of the
+ * traffic, pass without the kernel lock, so a producer and its consumer on two cores do not take turns on one
+ * lock for every message; everything that needs the kernel's bookkeeping (calls, handles to install,
+ * interrupts) waits in a second lane kept under the lock, where an abandoned call can be taken out again. The receiver takes the older head of the two lanes, by the global send order.
+ *
+ * <pre>
+ *   plain send ──(no lock)──▶ [plain lane: head stub ─▶ e1 ─▶ e3 ◀─ tail] ─┐
+ *                                                                          ├─▶ receive: older head first
+ *   call, handles, irq ──(lock)──▶ [kernel lane: e2, e4]  ───────────────┘
+ * </pre>
+ *
+ * <h2>The plain lane</h2>
+ * An intrusive linked list after Dmitry Vyukov's non-blocking multi-producer queue: envelopes are the
+ * nodes. A sender swaps itself in as the tail and then links the old tail to itself; the receiver follows
+ * {@code next} from a stub it owns. Between the swap and the link the new envelope is not visible yet,
+ * which only delays it: its sender links it before its system call returns.
+ *
+ * <h2>Capacity</h2>
+ * Three counters of counted envelopes, each with one kind of writer: {@code reserved}, those ever admitted
+ * (senders); {@code received}, those the receiver took (the receiver alone); {@code abandoned}, calls taken out
+ * by the kernel when their caller gave up (under the lock). A sender compares against what it last saw of
+ * the other two and reads them again only when the queue looks full, so in steady flow neither side reads a
+ * line the other writes for every message. Kernel notifications are not counted:
+ * the kernel never loses one to a full queue.
+ */
+final class PortQueue extends PortQueueSenders {
+    private static final VarHandle TAIL;
+    private static final VarHandle KERNEL_HEAD;
+    private static final VarHandle RESERVED;
+    private static final VarHandle RECEIVED;
+    private static final VarHandle ABANDONED;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            KERNEL_HEAD = l.findVarHandle(PortQueue.class, "kernelHead", Envelope.class);
+            TAIL = l.findVarHandle(PortQueueSenders.class, "tail", Envelope.class);
+            RESERVED = l.findVarHandle(PortQueueSenders.class, "reserved", long.class);
+            RECEIVED = l.findVarHandle(PortQueue.class, "received", long.class);
+            ABANDONED = l.findVarHandle(PortQueue.class, "abandoned", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** The last plain envelope taken (or the initial stub); its {@code next} is the oldest queued. Receiver only. */
+    private Envelope head;
+    /** The kernel lane. Guarded by the kernel lock. */
+    private final ArrayDeque<Envelope> kernelLane = new ArrayDeque<>(2);
+    /**
+     * The kernel lane's head, published for the receiver's look without the lock. Release and acquire are
+     * enough (a sender into this lane holds the lock, and wakes the receiver under it), and spare the lane the
+     * full fence of a volatile store twice per call.
+     */
+    @SuppressWarnings("unused")
+    private Envelope kernelHead;
+    private volatile long received;
+    private volatile long abandoned;
+
+    PortQueue(int capacity) {
+        super(capacity);
+        this.head = Envelope.stub();
+        this.tail = head;
+    }
+
+    /** Claims room for one counted envelope; false when {@code capacity} are queued. Any thread. */
+    boolean reserve() {
+        while (true) {
+            long r = reserved;
+            if (r - leftSeen >= capacity) {
+                // Read received before abandoned: both only grow, so the sum can only be too small (safe).
+                leftSeen = received + abandoned;
+                if (r - leftSeen >= capacity) {
+                    return false;
+                }
+            }
+            if (RESERVED.compareAndSet(this, r, r + 1)) {
+                return true;
+            }
+        }
+    }
+
+    /** The receiver took a counted envelope: its room is free. Receiver only. */
+    void received() {
+        RECEIVED.setRelease(this, received + 1);
+    }
+
+    /** A counted call was taken out of the queue by the kernel (its caller gave up). Kernel lock held. */
+    private void abandoned() {
+        ABANDONED.setRelease(this, abandoned + 1);
+    }
+
+    /**
+     * Appends; a counted envelope must have {@link #reserve reserved} its room. A plain envelope may come from
+     * any thread; any other only with the kernel lock held.
+     */
+    void offer(Envelope e) {
+        if (e.plain()) {
+            Envelope previous = (Envelope) TAIL.getAndSet(this, e);
+            previous.next = e;
+        } else {
+            kernelLane.addLast(e);
+            publishKernelHead();
+        }
+    }
+
+    /** The oldest envelope of both lanes, or null. Receiver only (or anyone with the lock, for a look). */
+    Envelope peek() {
+        Envelope plain = head.next;
+        Envelope kernel = (Envelope) KERNEL_HEAD.getAcquire(this);
+        if (plain == null) {
+            return kernel;
+        }
+        return kernel == null || plain.seq() < kernel.seq() ? plain : kernel;
+    }
+
+    /**
+     * Takes the oldest plain envelope, which {@link #peek} showed is there. Receiver only; no lock needed. (A
+     * call queued meanwhile with an older number is not passed over unfairly: the two were sent concurrently.)
+     */
+    Envelope pollPlain() {
+        Envelope e = head.next;
+        head = e;
+        return e;
+    }
+
+    /** Takes the oldest envelope of both lanes, or returns null. Receiver only, with the kernel lock held. */
+    Envelope poll() {
+        Envelope oldest = peek();
+        if (oldest == null) {
+            return null;
+        }
+        if (oldest.plain()) {
+            head = oldest;
+        } else {
+            kernelLane.pollFirst();
+            publishKernelHead();
+        }
+        return oldest;
+    }
+
+    private void publishKernelHead() {
+        KERNEL_HEAD.setRelease(this, kernelLane.peekFirst());
+    }
+
+    /** Takes a queued call out again (its caller gave up). Kernel lock held. */
+    void removeCall(CallRecord call) {
+        for (Iterator<Envelope> it = kernelLane.iterator(); it.hasNext(); ) {
+            Envelope e = it.next();
+            if (e.call() == call) {
+                it.remove();
+                publishKernelHead();
+                if (e.counted()) {
+                    abandoned();
+                }
+                return;
+            }
+        }
+    }
+
+    /**
+     * Empties the kernel lane, returning what it held (oldest first): the port is closing, and its calls are
+     * to be failed. The plain lane goes with the port object. Kernel lock held.
+     */
+    List<Envelope> drainKernelLane() {
+        List<Envelope> all = List.copyOf(kernelLane);
+        kernelLane.clear();
+        publishKernelHead();
+        return all;
+    }
+
+    /** How many envelopes are queued: a moment's count, for display. Kernel lock held. */
+    int size() {
+        int n = kernelLane.size();
+        for (Envelope e = head.next; e != null; e = e.next) {
+            n++;
+        }
+        return n;
+    }
+}

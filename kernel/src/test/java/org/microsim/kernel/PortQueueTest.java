@@ -1,0 +1,120 @@
+package org.microsim.kernel;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.Message;
+import org.microsim.abi.TaskId;
+
+/** The two lanes of a port's queue and its capacity accounting, one thread and several. */
+class PortQueueTest {
+    private long seq;
+
+    @Test
+    void capacityCountsWhatIsQueuedAndFreesWhatLeaves() {
+        PortQueue q = new PortQueue(2);
+        assertTrue(q.reserve());
+        q.offer(plain(true));
+        assertTrue(q.reserve());
+        q.offer(plain(true));
+        assertFalse(q.reserve(), "a third message fits no queue of two");
+        q.offer(plain(false));
+        assertEquals(3, q.size(), "a kernel notification needs no room");
+
+        q.pollPlain();
+        q.received();
+        assertTrue(q.reserve(), "the room of a taken message is free again");
+        assertFalse(q.reserve());
+    }
+
+    @Test
+    void anAbandonedCallGivesItsRoomBackAndLeavesTheQueue() {
+        PortQueue q = new PortQueue(1);
+        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        assertTrue(q.reserve());
+        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null));
+        assertFalse(q.reserve());
+
+        q.removeCall(call);
+        assertNull(q.peek());
+        assertTrue(q.reserve(), "the abandoned call's room is free");
+    }
+
+    @Test
+    void theOlderHeadOfTheTwoLanesComesFirst() {
+        PortQueue q = new PortQueue(8);
+        Envelope first = plain(false);
+        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(),
+                new CallRecord(9, null, null, null, 0, 0, false, false, null), false, null);
+        Envelope third = plain(false);
+        q.offer(first);
+        q.offer(call);
+        q.offer(third);
+
+        assertSame(first, q.peek());
+        assertSame(first, q.poll());
+        assertSame(call, q.peek(), "the call was sent before the third message");
+        assertSame(call, q.poll());
+        assertSame(third, q.poll());
+        assertNull(q.poll());
+    }
+
+    @Test
+    void closingDrainsTheKernelLaneOnly() {
+        PortQueue q = new PortQueue(8);
+        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(),
+                new CallRecord(3, null, null, null, 0, 0, false, false, null), false, null);
+        q.offer(call);
+        q.offer(plain(false));
+        assertEquals(List.of(call), q.drainKernelLane());
+        assertEquals(1, q.size());
+    }
+
+    /** Senders on their own threads against one receiver: all arrive, once, each sender's in order. */
+    @Test
+    void manySendersOneReceiverLoseNothingAndKeepEachSendersOrder() throws InterruptedException {
+        int senders = 4;
+        int each = 50_000;
+        PortQueue q = new PortQueue(64);
+        List<Thread> threads = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int id = s;
+            threads.add(Thread.ofPlatform().start(() -> {
+                for (int n = 0; n < each; n++) {
+                    while (!q.reserve()) {
+                        Thread.onSpinWait();
+                    }
+                    byte[] data = {(byte) id, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
+                    q.offer(new Envelope(0, TaskId.KERNEL, Message.of(1, data), List.of(), null, true, null));
+                }
+            }));
+        }
+        int[] next = new int[senders];
+        for (int got = 0; got < senders * each; ) {
+            if (q.peek() == null) {
+                Thread.onSpinWait();
+                continue;
+            }
+            byte[] d = q.pollPlain().message().data();
+            q.received();
+            int n = (d[1] & 0xff) << 16 | (d[2] & 0xff) << 8 | (d[3] & 0xff);
+            assertEquals(next[d[0]], n, "sender " + d[0]);
+            next[d[0]]++;
+            got++;
+        }
+        for (Thread t : threads) {
+            t.join();
+        }
+        assertNull(q.peek());
+    }
+
+    private Envelope plain(boolean counted) {
+        return new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), null, counted, null);
+    }
+}
