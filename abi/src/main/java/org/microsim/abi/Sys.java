@@ -60,6 +60,19 @@ public interface Sys {
     /** Answers a call; a reply right works once. */
     Result<Void> reply(ReplyRight right, Message message);
 
+    /**
+     * Answers a call and waits for the next message, as one system call: seL4's ReplyRecv, the whole cost of
+     * one turn of a server loop. A caller that stopped waiting is no error here (the server goes on to
+     * receive); any other error of the reply is answered without receiving.
+     */
+    default Result<Received> replyAndReceive(ReplyRight right, Message reply, Duration timeout, Handle... ports) {
+        Result<Void> replied = reply(right, reply);
+        if (replied.code() != null && replied.code() != ErrorCode.NO_CALLER) {
+            return Result.err(replied.errorOrNull());
+        }
+        return receive(timeout, ports);
+    }
+
     /** Copies from the lease of an unanswered call into {@code dst}; returns the bytes copied. */
     Result<Integer> leaseRead(ReplyRight right, long leaseOffset, byte[] dst, int dstOffset, int length);
 

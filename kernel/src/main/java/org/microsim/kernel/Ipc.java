@@ -270,22 +270,9 @@ final class Ipc {
      * interrupt to re-arm or the trace take the lock, and so does waiting.
      */
     Result<Received> receive(Task t, long deadline, Handle[] handles) {
-        if (handles == null || handles.length == 0 || handles.length > 64) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "receive needs 1 to 64 port handles");
-        }
-        Port[] ports = new Port[handles.length];
-        for (int i = 0; i < handles.length; i++) {
-            HandleTable.Entry e = handles[i] == null ? null : t.handles.get(handles[i].slot());
-            if (e == null) {
-                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handles[i] + " in task " + t.name);
-            }
-            if (!e.rights().canReceive()) {
-                return Result.err(ErrorCode.NO_RIGHT, "handle " + handles[i] + " has no receive right");
-            }
-            if (e.port().closed) {
-                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " was unregistered");
-            }
-            ports[i] = e.port();
+        Result<Port[]> checked = receivePorts(t, handles);
+        if (!(checked instanceof Result.Ok<Port[]>(Port[] ports))) {
+            return Result.err(checked.errorOrNull());
         }
         while (true) {
             int best = oldest(ports);
@@ -307,6 +294,48 @@ final class Ipc {
                 return r;
             }
         }
+    }
+
+    /** The ports a receive names, checked: each handle must exist, carry the receive right and be open. */
+    private static Result<Port[]> receivePorts(Task t, Handle[] handles) {
+        if (handles == null || handles.length == 0 || handles.length > 64) {
+            return Result.err(ErrorCode.INVALID_ARGUMENT, "receive needs 1 to 64 port handles");
+        }
+        Port[] ports = new Port[handles.length];
+        for (int i = 0; i < handles.length; i++) {
+            HandleTable.Entry e = handles[i] == null ? null : t.handles.get(handles[i].slot());
+            if (e == null) {
+                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handles[i] + " in task " + t.name);
+            }
+            if (!e.rights().canReceive()) {
+                return Result.err(ErrorCode.NO_RIGHT, "handle " + handles[i] + " has no receive right");
+            }
+            if (e.port().closed) {
+                return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " was unregistered");
+            }
+            ports[i] = e.port();
+        }
+        return Result.ok(ports);
+    }
+
+    /**
+     * Replies and receives in one entry into the kernel, as seL4's ReplyRecv: the server answers, wakes its
+     * caller and starts waiting for the next request under the same hold of the lock. A caller that gave up
+     * meanwhile is no error here; any other error of the reply is answered without receiving.
+     */
+    Result<Received> replyAndReceive(Task t, ReplyRight right, Message m, long deadline, Handle[] handles) {
+        Result<Received> first = locked(t, () -> {
+            Result<Void> replied = reply(t, right, m);
+            if (replied.code() != null && replied.code() != ErrorCode.NO_CALLER) {
+                return Result.err(replied.errorOrNull());
+            }
+            Result<Port[]> checked = receivePorts(t, handles);
+            if (!(checked instanceof Result.Ok<Port[]>(Port[] ports))) {
+                return Result.err(checked.errorOrNull());
+            }
+            return receiveLocked(t, handles, ports, deadline);
+        });
+        return first != null ? first : receive(t, deadline, handles);
     }
 
     /** The index of the port whose oldest message was sent first, or -1 when all are empty. */

@@ -190,6 +190,14 @@ final class TaskSys implements Sys {
     }
 
     @Override
+    public Result<Received> replyAndReceive(ReplyRight right, Message reply, Duration timeout, Handle... ports) {
+        return lockFree(() -> {
+            SysError bad = badTimeout(timeout);
+            return bad != null ? Result.err(bad) : k.ipc.replyAndReceive(t, right, reply, deadline(timeout), ports);
+        });
+    }
+
+    @Override
     public Result<Integer> leaseRead(ReplyRight right, long leaseOffset, byte[] dst, int dstOffset, int length) {
         return sys(() -> {
             if (dst == null || dstOffset < 0 || length < 0 || dstOffset > dst.length - length) {

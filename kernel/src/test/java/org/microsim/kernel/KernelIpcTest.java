@@ -274,4 +274,49 @@ class KernelIpcTest {
             assertTrue(never.errorOrNull().detail().contains("never"));
         }
     }
+
+    /**
+     * A server loop of one replyAndReceive per request: each caller gets its own answer, a right already used
+     * is no reason to stop receiving, a bad port list is reported after the reply went out, and a bad reply is
+     * reported without receiving.
+     */
+    @ParameterizedTest
+    @EnumSource(SchedulerMode.class)
+    void replyAndReceiveAnswersAndWaitsInOneCall(SchedulerMode mode) {
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("srv", "", () -> sys -> {
+                    Handle port = sys.registerPort(service("srv")).orThrow();
+                    Received r = sys.receive(Sys.FOREVER, port).orThrow();
+                    for (int i = 0; i < 3; i++) {
+                        r = sys.replyAndReceive(r.replyRight(), Replies.ok(r.message().data()), SHORT, port).orThrow();
+                    }
+                    var used = r.replyRight();
+                    sys.reply(used, Replies.ok(r.message().data())).orThrow();
+                    Received bye = sys.replyAndReceive(used, Replies.ok(), SHORT, port).orThrow();
+                    seen.put("afterUsedRight", bye.message().msgId());
+                    Received last = sys.receive(Sys.FOREVER, port).orThrow();
+                    seen.put("badPorts", sys.replyAndReceive(last.replyRight(), Replies.ok(), SHORT, new Handle(99))
+                            .code());
+                    seen.put("nullRight", sys.replyAndReceive(null, Replies.ok(), Duration.ZERO, port).code());
+                })
+                .add("client", "", () -> sys -> {
+                    Handle h = sys.lookup("srv", SHORT).orThrow();
+                    for (int i = 0; i < 4; i++) {
+                        byte[] reply = sys.call(h, Message.of(1, new byte[] {(byte) i}), SHORT).orThrow().data();
+                        log.add(i + "->" + reply[0]);
+                    }
+                    sys.send(h, Message.of(42)).orThrow();
+                    seen.put("lastCall", sys.call(h, Message.of(1), SHORT).isOk());
+                });
+        try (Kernel k = TestKernels.kernel(1, mode, programs)) {
+            k.spawn("srv", "srv", new byte[0], false).orThrow();
+            k.spawn("client", "client", new byte[0], false).orThrow();
+            k.settle();
+            assertEquals(List.of("0->0", "1->1", "2->2", "3->3"), log);
+            assertEquals(42, seen.get("afterUsedRight"));
+            assertEquals(true, seen.get("lastCall"), "the reply went out before the bad port list was noticed");
+            assertEquals(ErrorCode.BAD_HANDLE, seen.get("badPorts"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("nullRight"));
+        }
+    }
 }

@@ -11,7 +11,7 @@ import org.microsim.abi.Sys;
 
 /**
  * The smallest server: registers the public port {@code echo} and answers every call with the bytes it
- * carried. One receive, one reply per request, as a seL4 or Hubris server loop.
+ * carried. One reply-and-receive per request, as a seL4 server loop.
  */
 public final class Echo implements Program {
     /** The port it serves. */
@@ -22,12 +22,11 @@ public final class Echo implements Program {
     @Override
     public void run(Sys sys) {
         Handle port = sys.registerPort(PortInfo.of(PORT, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC)).orThrow();
+        Received r = sys.receive(Sys.FOREVER, port).orThrow();
         while (true) {
-            Received r = sys.receive(Sys.FOREVER, port).orThrow();
-            if (r.isCall()) {
-                // A caller that gave up meanwhile is not an error for the server.
-                sys.reply(r.replyRight(), Replies.ok(r.message().data()));
-            }
+            // One system call per request: the answer and the wait for the next. A plain message needs no answer.
+            r = r.isCall() ? sys.replyAndReceive(r.replyRight(), Replies.ok(r.message().data()), Sys.FOREVER, port)
+                    .orThrow() : sys.receive(Sys.FOREVER, port).orThrow();
         }
     }
 }
