@@ -33,6 +33,32 @@ final class Measure {
         return times[rounds / 2];
     }
 
+    /**
+     * The times of {@code rounds} runs of each of {@code runs}, taken in turn (a, b, a, b, ...) after one
+     * warm-up run of each, so that a slow spell of a noisy machine falls on the kernel and its baselines
+     * alike rather than on whichever happened to run then. One sorted row per run.
+     */
+    static long[][] interleaved(int rounds, LongSupplier... runs) {
+        long[][] times = new long[runs.length][rounds];
+        for (LongSupplier run : runs) {
+            run.getAsLong();
+        }
+        for (int i = 0; i < rounds; i++) {
+            for (int r = 0; r < runs.length; r++) {
+                times[r][i] = runs[r].getAsLong();
+            }
+        }
+        for (long[] row : times) {
+            Arrays.sort(row);
+        }
+        return times;
+    }
+
+    /** The median of a sorted row of {@link #interleaved}. */
+    static long median(long[] sorted) {
+        return sorted[sorted.length / 2];
+    }
+
     static int intArg(String[] args, int index, int fallback) {
         try {
             return args.length > index ? Integer.parseInt(args[index]) : fallback;

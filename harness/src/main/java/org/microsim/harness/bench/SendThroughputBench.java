@@ -27,11 +27,15 @@ public final class SendThroughputBench {
 
     public static void main(String[] args) {
         int n = Measure.intArg(args, 0, 1_000_000);
-        long kernel = Measure.median(5, () -> kernelRound(n));
-        long queue = Measure.median(5, () -> queueRound(n));
-        System.out.printf("messages: %,d per round (16 bytes), median of 5 rounds%n", n);
-        System.out.printf("kernel send/receive (free)      %s%n", Measure.perSecond(n, kernel));
-        System.out.printf("ArrayBlockingQueue put/take     %s%n", Measure.perSecond(n, queue));
+        long[][] times = Measure.interleaved(5, () -> kernelRound(n), () -> queueRound(n));
+        long kernel = Measure.median(times[0]);
+        long queue = Measure.median(times[1]);
+        System.out.printf("messages: %,d per round (16 bytes), median of 5 rounds taken in turn (slowest..fastest)%n",
+                n);
+        System.out.printf("kernel send/receive (free)      %s  (%s..%s)%n", Measure.perSecond(n, kernel),
+                Measure.perSecond(n, times[0][4]), Measure.perSecond(n, times[0][0]));
+        System.out.printf("ArrayBlockingQueue put/take     %s  (%s..%s)%n", Measure.perSecond(n, queue),
+                Measure.perSecond(n, times[1][4]), Measure.perSecond(n, times[1][0]));
         System.out.printf("ratio kernel / baseline: %.2fx (goal >= 1x)%n", (double) queue / kernel);
     }
 
