@@ -18,10 +18,10 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 
 /**
- * Message passing: send, receive, call, reply, leases and name lookup. Every method but {@link #send} and
- * {@link #receive} (which take it where they need it) runs with the kernel lock held, and each returns an
- * error value for every bad argument; blocking goes through the scheduler and is always followed by a
- * re-check (a wakeup says "look again", not "it happened").
+ * Message passing: send, receive, call, reply, leases and name lookup. Every method but {@link #send},
+ * {@link #receive} and {@link #replyAndReceive} (which take it where they need it) runs with the kernel lock
+ * held, and each returns an error value for every bad argument; blocking goes through the scheduler and is
+ * always followed by a re-check (a wakeup says "look again", not "it happened").
  *
  * <pre>
  *  send ──▶ [port queue, bounded; plain messages lock-free] ──▶ receive (oldest head among the ports asked)

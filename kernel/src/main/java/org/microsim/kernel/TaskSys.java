@@ -21,7 +21,7 @@ import org.microsim.abi.TaskId;
 
 /**
  * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
- * kernel lock (send and receive take it only where they need it), does its work in {@link Ipc} or
+ * kernel lock (send and the receives take it only where they need it), does its work in {@link Ipc} or
  * {@link Kernel}, and passes through the scheduler's switch
  * point on the way out: that is where the deterministic scheduler may run another task. A killed task's
  * next system call unwinds it.
@@ -62,7 +62,7 @@ final class TaskSys implements Sys {
 
     /**
      * Runs {@code op} as a system call that takes the kernel lock itself, only where it needs it: send and
-     * receive, whose plain messages pass through lock-free queues (see {@link Ipc#send}).
+     * the receives, whose plain messages pass through lock-free queues (see {@link Ipc#send}).
      */
     private <T> Result<T> lockFree(Supplier<Result<T>> op) {
         if (Thread.currentThread() != t.thread) {
