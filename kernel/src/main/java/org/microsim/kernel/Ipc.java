@@ -191,6 +191,10 @@ final class Ipc {
      * <p>Waking needs no lock to be safe: the sender links its envelope and then reads the owner's
      * {@code receivingOn}; the owner sets {@code receivingOn} and then looks at its queues again before it
      * blocks. All four accesses are volatile, so at least one side sees the other's write.
+     *
+     * <p>On the free scheduler a plain send that races a kill of its sender from another task may still land,
+     * after the kill's notification: as on a multiprocessor, the message was on its way when the kill came.
+     * (The deterministic scheduler never stops a task inside a system call, so there it cannot happen.)
      */
     Result<Void> send(Task t, Handle to, Message m) {
         Port p = plainTarget(t, to, m);
