@@ -22,9 +22,8 @@ import org.microsim.abi.TaskId;
 /**
  * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
  * kernel lock (send and the receives take it only where they need it), does its work in {@link Ipc} or
- * {@link Kernel}, and passes through the scheduler's switch
- * point on the way out: that is where the deterministic scheduler may run another task. A killed task's
- * next system call unwinds it.
+ * {@link Kernel}, and passes through the scheduler's switch point on the way out: that is where the
+ * deterministic scheduler may run another task. A killed task's next system call unwinds it.
  */
 final class TaskSys implements Sys {
     /** Durations at least this long mean "no deadline". */
@@ -38,26 +37,16 @@ final class TaskSys implements Sys {
         this.t = task;
     }
 
-    /** Runs {@code op} as a system call. */
+    /** Runs {@code op} as a system call, under the kernel lock. */
     private <T> Result<T> sys(Supplier<Result<T>> op) {
-        if (Thread.currentThread() != t.thread) {
-            return Result.err(ErrorCode.DENIED, "system call from a thread that is not task " + t.name + "'s");
-        }
-        if (t.killed) {
-            throw new TaskKilled();
-        }
-        Result<T> r;
-        k.scheduler.enter();
-        try {
-            r = op.get();
-        } finally {
-            k.scheduler.exit(t);
-        }
-        k.scheduler.switchPoint(t);
-        if (t.killed) {
-            throw new TaskKilled();
-        }
-        return r;
+        return lockFree(() -> {
+            k.scheduler.enter();
+            try {
+                return op.get();
+            } finally {
+                k.scheduler.exit(t);
+            }
+        });
     }
 
     /**
