@@ -113,14 +113,21 @@ final class PortQueue extends PortQueueSenders {
         }
     }
 
-    /** The oldest envelope of both lanes, or null. Receiver only (or anyone with the lock, for a look). */
+    /**
+     * The oldest envelope of both lanes, or null. Receiver only (or anyone with the lock, for a look).
+     *
+     * <p>The two heads are read kernel lane, plain lane, kernel lane again, until the kernel lane's head held
+     * still: then whatever was queued before the head that wins is in view too, whichever lane it took. (A
+     * sender's message with handles followed by a plain one must not be overtaken by the plain one.)
+     */
     Envelope peek() {
-        Envelope plain = head.next;
-        Envelope kernel = (Envelope) KERNEL_HEAD.getAcquire(this);
-        if (plain == null) {
-            return kernel;
+        while (true) {
+            Envelope kernel = (Envelope) KERNEL_HEAD.getAcquire(this);
+            Envelope plain = head.next;
+            if (KERNEL_HEAD.getAcquire(this) == kernel) {
+                return plain == null || (kernel != null && kernel.seq() < plain.seq()) ? kernel : plain;
+            }
         }
-        return kernel == null || plain.seq() < kernel.seq() ? plain : kernel;
     }
 
     /**

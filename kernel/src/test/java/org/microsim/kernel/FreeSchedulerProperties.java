@@ -20,6 +20,7 @@ import org.microsim.abi.Message;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.Received;
 import org.microsim.abi.Result;
+import org.microsim.abi.Rights;
 import org.microsim.abi.Sys;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
@@ -254,6 +255,56 @@ class FreeSchedulerProperties {
             if (roomAtEnd.get() != capacity) {
                 throw new AssertionError("the queue of " + capacity + " took " + roomAtEnd.get() + " at the end: "
                         + k.tasks());
+            }
+        }
+    }
+
+    /**
+     * One sender mixes plain messages with messages carrying a handle (the queue's two lanes) and spreads them
+     * over two ports; the receiver, waiting on both, gets them in the order they were sent.
+     */
+    @Property(tries = 12)
+    void oneSendersMessagesKeepTheirOrderAcrossLanesAndPorts(@ForAll @IntRange(min = 1, max = 500) int count,
+                                                             @ForAll @IntRange(min = 1, max = 7) int handleEvery,
+                                                             @ForAll @IntRange(min = 1, max = 7) int otherPortEvery) {
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger received = new AtomicInteger();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("sink", "", () -> sys -> {
+                    Handle a = sys.registerPort(service("a"), new PortOptions(512, true)).orThrow();
+                    Handle b = sys.registerPort(service("b"), new PortOptions(512, true)).orThrow();
+                    for (int i = 0; i < count; i++) {
+                        Received r = sys.receive(Sys.FOREVER, a, b).orThrow();
+                        int n = r.message().reader().i32("n");
+                        if (n != i) {
+                            wrong.add("got message " + n + " as number " + i);
+                        }
+                        for (Handle h : r.message().handles()) {
+                            sys.close(h).orThrow();
+                        }
+                        received.incrementAndGet();
+                    }
+                })
+                .add("src", "", () -> sys -> {
+                    Handle a = sys.lookup("a", SHORT).orThrow();
+                    Handle b = sys.lookup("b", SHORT).orThrow();
+                    Handle own = sys.registerPort(service("src")).orThrow();
+                    Handle gift = sys.duplicate(own, Rights.SEND_GRANT).orThrow();
+                    for (int n = 0; n < count; n++) {
+                        byte[] data = new WireWriter().i32(n).toByteArray();
+                        Message m = n % handleEvery == 0 ? Message.of(1, data, gift) : Message.of(1, data);
+                        sys.send(n % otherPortEvery == 0 ? b : a, m).orThrow();
+                    }
+                });
+        try (Kernel k = free(programs)) {
+            k.spawn("sink", "sink", new byte[0], false).orThrow();
+            k.spawn("src", "src", new byte[0], false).orThrow();
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst());
+            }
+            if (received.get() != count) {
+                throw new AssertionError("received " + received.get() + " of " + count + ": " + k.tasks());
             }
         }
     }

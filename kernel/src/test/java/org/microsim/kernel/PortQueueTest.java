@@ -114,6 +114,53 @@ class PortQueueTest {
         assertNull(q.peek());
     }
 
+    /**
+     * One sender alternates the lanes (a kernel-lane envelope under the lock, as the kernel queues it, then
+     * plain ones without it); the receiver, peeking and taking as receive does, sees them in sending order.
+     * A look at one lane and then the other, without the second look at the kernel lane, fails this.
+     */
+    @Test
+    void aSendersMessagesKeepTheirOrderAcrossTheLanes() throws InterruptedException {
+        int count = 300_000;
+        PortQueue q = new PortQueue(count);
+        java.util.concurrent.locks.ReentrantLock kernelLock = new java.util.concurrent.locks.ReentrantLock();
+        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        Thread sender = Thread.ofPlatform().start(() -> {
+            for (int n = 0; n < count; n++) {
+                Message m = Message.of(1, new byte[] {(byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
+                if (n % 3 == 0) {
+                    kernelLock.lock();
+                    try {
+                        q.offer(new Envelope(n, TaskId.KERNEL, m, List.of(), call, false, null));
+                    } finally {
+                        kernelLock.unlock();
+                    }
+                } else {
+                    q.offer(new Envelope(n, TaskId.KERNEL, m, List.of(), null, false, null));
+                }
+            }
+        });
+        for (int expected = 0; expected < count; expected++) {
+            Envelope head;
+            while ((head = q.peek()) == null) {
+                Thread.onSpinWait();
+            }
+            Envelope taken;
+            if (head.plain()) {
+                taken = q.pollPlain();
+            } else {
+                kernelLock.lock();
+                try {
+                    taken = q.poll();
+                } finally {
+                    kernelLock.unlock();
+                }
+            }
+            assertEquals(expected, taken.seq(), "overtaken across the lanes");
+        }
+        sender.join();
+    }
+
     private Envelope plain(boolean counted) {
         return new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), null, counted, null);
     }
