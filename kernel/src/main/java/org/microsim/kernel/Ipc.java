@@ -145,16 +145,6 @@ final class Ipc {
         return false;
     }
 
-    /** Runs {@code op} under the kernel lock, for the parts of send and receive that need it. */
-    private <T> Result<T> locked(Task t, java.util.function.Supplier<Result<T>> op) {
-        k.scheduler.enter();
-        try {
-            return op.get();
-        } finally {
-            k.scheduler.exit(t);
-        }
-    }
-
     private void checkKilled(Task t) {
         if (t.killed) {
             throw new TaskKilled();
@@ -201,11 +191,11 @@ final class Ipc {
         if (p == null || !p.queue.reserve()) {
             // A full queue answers under the lock as before: a sender retrying in a loop then waits its turn
             // for the lock now and then, instead of spinning past the tasks queued for the lock or a carrier.
-            return locked(t, () -> sendLocked(t, to, m));
+            return k.scheduler.locked(t, () -> sendLocked(t, to, m));
         }
         p.queue.offer(new Envelope(k.nextSeq(), t.id, m, List.of(), null, true, null));
         if (waitsOn(p.owner, p)) {
-            locked(t, () -> {
+            k.scheduler.locked(t, () -> {
                 k.scheduler.wake(p.owner);
                 return DONE;
             });
@@ -293,7 +283,7 @@ final class Ipc {
                 }
                 return Result.ok(new Received(e.sender(), handles[best], e.message(), null, null));
             }
-            Result<Received> r = locked(t, () -> receiveLocked(t, handles, ports, deadline));
+            Result<Received> r = k.scheduler.locked(t, () -> receiveLocked(t, handles, ports, deadline));
             if (r != null) {
                 return r;
             }
@@ -328,7 +318,7 @@ final class Ipc {
      * meanwhile is no error here; any other error of the reply is answered without receiving.
      */
     Result<Received> replyAndReceive(Task t, ReplyRight right, Message m, long deadline, Handle[] handles) {
-        Result<Received> first = locked(t, () -> {
+        Result<Received> first = k.scheduler.locked(t, () -> {
             Result<Void> replied = reply(t, right, m);
             if (replied.code() != null && replied.code() != ErrorCode.NO_CALLER) {
                 return Result.err(replied.errorOrNull());

@@ -1,6 +1,8 @@
 package org.microsim.kernel;
 
 import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Supplier;
+import org.microsim.abi.Result;
 import org.microsim.kernel.machine.Timeline;
 
 /**
@@ -40,6 +42,16 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
     /** Leaves the kernel at the end of a system call of {@code by}, on its own thread. */
     void exit(Task by) {
         exit();
+    }
+
+    /** Runs {@code op} for task {@code by} inside the kernel: {@link #enter}, then {@link #exit(Task)}. */
+    final <T> Result<T> locked(Task by, Supplier<Result<T>> op) {
+        enter();
+        try {
+            return op.get();
+        } finally {
+            exit(by);
+        }
     }
 
     /** A new task, before its thread starts: it counts as runnable from now on. Called with the lock. */

@@ -39,14 +39,7 @@ final class TaskSys implements Sys {
 
     /** Runs {@code op} as a system call, under the kernel lock. */
     private <T> Result<T> sys(Supplier<Result<T>> op) {
-        return lockFree(() -> {
-            k.scheduler.enter();
-            try {
-                return op.get();
-            } finally {
-                k.scheduler.exit(t);
-            }
-        });
+        return lockFree(() -> k.scheduler.locked(t, op));
     }
 
     /**

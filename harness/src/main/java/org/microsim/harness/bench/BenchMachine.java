@@ -2,15 +2,11 @@ package org.microsim.harness.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.Optional;
-import org.microsim.abi.block.BlockDevice;
-import org.microsim.abi.block.BlockError;
-import org.microsim.abi.block.BlockException;
 import org.microsim.harness.Commands;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
@@ -65,48 +61,6 @@ final class BenchMachine implements AutoCloseable {
     @Override
     public void close() {
         session.close();
-    }
-
-    /** A block device over an image file, to write partition tables into it. */
-    static BlockDevice file(FileChannel channel, long blocks) {
-        return new BlockDevice() {
-            @Override
-            public int blockSize() {
-                return 512;
-            }
-
-            @Override
-            public long blockCount() {
-                return blocks;
-            }
-
-            @Override
-            public boolean readOnly() {
-                return false;
-            }
-
-            @Override
-            public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
-                try {
-                    channel.read(ByteBuffer.wrap(dst, offset, count * 512), lba * 512);
-                } catch (IOException e) {
-                    throw new BlockException(BlockError.IO_ERROR, e.getMessage());
-                }
-            }
-
-            @Override
-            public void write(long lba, int count, byte[] src, int offset) throws BlockException {
-                try {
-                    channel.write(ByteBuffer.wrap(src, offset, count * 512), lba * 512);
-                } catch (IOException e) {
-                    throw new BlockException(BlockError.IO_ERROR, e.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-        };
     }
 
     static FileChannel open(Path image) {

@@ -9,6 +9,8 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.microsim.drivers.partd.PartitionWriter;
+import org.microsim.harness.session.DemoDisks;
+import org.microsim.kernel.machine.FileImage;
 
 /**
  * Sequential read of a 256 MiB partition through the whole chain (console get -> shell -> VFS -> partd ->
@@ -75,7 +77,9 @@ public final class StorageReadBench {
         try (FileChannel channel = BenchMachine.open(image)) {
             channel.write(ByteBuffer.wrap(new byte[512]), blocks * 512 - 512);
             channel.write(ByteBuffer.wrap(data), FIRST_LBA * 512);
-            PartitionWriter.writeGpt(BenchMachine.file(channel, blocks), List.of(new PartitionWriter.GptPartition(
+        }
+        try (FileImage disk = FileImage.open(image, false, true)) {
+            PartitionWriter.writeGpt(new DemoDisks.ImageDevice(disk), List.of(new PartitionWriter.GptPartition(
                     PartitionWriter.LINUX_FILESYSTEM, FIRST_LBA, partBlocks, "bench")), 1);
         }
         return data;

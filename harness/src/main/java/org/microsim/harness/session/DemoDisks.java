@@ -248,11 +248,14 @@ public final class DemoDisks {
         return b;
     }
 
-    /** A memory image as a block device of 512-byte blocks: how the builders above reach it. */
-    static final class ImageDevice implements BlockDevice {
-        private final MemoryImage image;
+    /**
+     * A disk image as a block device of 512-byte blocks: how the builders above reach it, and how a benchmark
+     * writes a partition table into an image file.
+     */
+    public static final class ImageDevice implements BlockDevice {
+        private final DiskImage image;
 
-        ImageDevice(MemoryImage image) {
+        public ImageDevice(DiskImage image) {
             this.image = image;
         }
 
