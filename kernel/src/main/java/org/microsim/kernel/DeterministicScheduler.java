@@ -138,9 +138,9 @@ final class DeterministicScheduler extends Scheduler {
     void close() {
     }
 
-    /** None: one task runs at a time, so nobody else could send meanwhile. */
+    /** None: one task runs at a time, so nobody else could send or answer meanwhile. */
     @Override
-    int pollsBeforeWaiting(Task receiver) {
+    int pollsBeforeWaiting(Task waiter) {
         return 0;
     }
 

@@ -72,8 +72,11 @@ final class Envelope {
         return irq;
     }
 
-    /** A plain message: no call to record, no handles to install, no interrupt to re-arm. The lock-free kind. */
+    /**
+     * Whether it travels in the plain lane, without the kernel lock: no handles to install, no interrupt to
+     * re-arm, no lease to keep from outliving its call. A call may (its record settles races by itself).
+     */
     boolean plain() {
-        return call == null && handles.isEmpty() && irq == null;
+        return handles.isEmpty() && irq == null && (call == null || call.lease == null);
     }
 }

@@ -12,15 +12,22 @@ import java.util.concurrent.locks.LockSupport;
  * other kernel code. Not reproducible; that is what it is for: real races, and speed.
  *
  * <h2>Waking and waiting</h2>
- * A blocked task waits on its own; {@link #wake} only marks it and queues it, and {@link #exit} unparks the
- * queued tasks once the kernel lock is free, so no thread ever wakes up only to wait for the lock its waker
- * still holds. How a task waits depends on whom it just woke. Unparking a virtual thread from a carrier puts
- * it on that carrier's own run queue, so a task that woke a peer since it last blocked (a caller that just
- * queued its call, a server that just replied) yields a few times first: its peer runs on this carrier and
- * often answers before the yields are up, and a yielding task is woken by a mere permit, with no carrier
- * thread to wake. Both sides of a call then take turns on one carrier, as a SynchronousQueue ping-pong of
- * virtual threads does. A task that woke nobody has nothing to wait for on this carrier, and parks at once:
- * yielding would only bounce it through the shared queue and rouse idle carriers to find it.
+ * A caller waiting for its answer and a receiver waiting for a message first poll without the kernel lock
+ * ({@link #pollsBeforeWaiting}, {@link #pause}), as a SynchronousQueue does before it parks. How they poll
+ * depends on where the peer they wait for is. A peer running on another carrier answers within a few hundred
+ * nanoseconds, and the waiter spins for it: neither takes the lock or parks, and a call costs the cache lines
+ * the two pass each other. A peer that is off its carrier (yielded, or parked and just woken: unparking a
+ * virtual thread from a carrier puts it on that carrier's own run queue) most likely waits for this very
+ * carrier, and spinning would only keep it off; the waiter yields instead, and the two take turns on one
+ * carrier, as a SynchronousQueue ping-pong of virtual threads does. Each task says whether it is off its
+ * carrier ({@code Task.offCpu}).
+ *
+ * <p>When polling is over, the task blocks: {@link #wake} only marks it and queues it, and {@link #exit}
+ * unparks the queued tasks once the kernel lock is free, so no thread ever wakes up only to wait for the lock
+ * its waker still holds. A task that woke a peer since it last blocked yields a few times before it parks,
+ * for the same reason as above; a yielding task is woken by a mere permit, with no carrier thread to wake. A
+ * task that woke nobody parks at once: yielding would only bounce it through the shared queue and rouse idle
+ * carriers to find it.
  *
  * <h2>The lock</h2>
  * Kernel critical sections last a few hundred nanoseconds, and parking a thread on a busy lock and waking it
@@ -32,8 +39,10 @@ final class FreeScheduler extends Scheduler {
     private static final int YIELDS = 8;
     /** How many times a busy kernel lock is polled, a spin-wait hint apart, before queueing on it. */
     private static final int LOCK_SPINS = 50;
-    /** How many times a receiver looks at its empty queues again before waiting (about 2 µs here). */
-    private static final int RECEIVE_POLLS = 64;
+    /** How many times a receiver or caller looks again before it blocks: spinning, about 2 µs here. */
+    private static final int WAIT_POLLS = 64;
+    /** What one yield counts for among those polls: at most 8 yields before blocking. */
+    private static final int POLLS_PER_YIELD = 8;
 
     private final long origin = System.nanoTime();
     private final Timers timers = new Timers();
@@ -131,6 +140,7 @@ final class FreeScheduler extends Scheduler {
         exit(task);
         int yields = task.handedOff ? YIELDS : 0;
         task.handedOff = false;
+        task.offCpu = true;
         try {
             for (int i = 0; i < yields && task.waiting; i++) {
                 Thread.yield();
@@ -147,6 +157,7 @@ final class FreeScheduler extends Scheduler {
                 }
             }
         } finally {
+            task.offCpu = false;
             enter();
         }
         if (deadline != Long.MAX_VALUE) {
@@ -238,13 +249,22 @@ final class FreeScheduler extends Scheduler {
         }
     }
 
-    /**
-     * None right after the receiver woke a peer (a server that just replied): that peer likely waits for this
-     * very carrier, and spinning would only keep it off (see the class comment).
-     */
     @Override
-    int pollsBeforeWaiting(Task receiver) {
-        return receiver.handedOff ? 0 : RECEIVE_POLLS;
+    int pollsBeforeWaiting(Task waiter) {
+        return WAIT_POLLS;
+    }
+
+    /** Spins, or yields to a peer that is off its carrier (see the class comment). */
+    @Override
+    int pause(Task waiter, Task peer) {
+        if (peer != null && peer.offCpu) {
+            waiter.offCpu = true;
+            Thread.yield();
+            waiter.offCpu = false;
+            return POLLS_PER_YIELD;
+        }
+        Thread.onSpinWait();
+        return 1;
     }
 
     @Override

@@ -19,9 +19,9 @@ import org.microsim.abi.WireWriter;
 
 /**
  * Message passing: send, receive, call, reply, leases and name lookup. Every method but {@link #send},
- * {@link #receive} and {@link #replyAndReceive} (which take it where they need it) runs with the kernel lock
- * held, and each returns an error value for every bad argument; blocking goes through the scheduler and is
- * always followed by a re-check (a wakeup says "look again", not "it happened").
+ * {@link #receive}, {@link #call}, {@link #reply} and {@link #replyAndReceive} (which take it where they need
+ * it) runs with the kernel lock held, and each returns an error value for every bad argument; blocking goes
+ * through the scheduler and is always followed by a re-check (a wakeup says "look again", not "it happened").
  *
  * <pre>
  *  send ──▶ [port queue, bounded; plain messages lock-free] ──▶ receive (oldest head among the ports asked)
@@ -128,8 +128,18 @@ final class Ipc {
         p.queue.offer(e);
         Task owner = p.owner;
         if (owner != null && waitsOn(owner, p)) {
-            k.scheduler.wake(owner);
+            wakeReceiver(owner);
         }
+    }
+
+    /**
+     * Wakes a task waiting in receive, with the lock held. It no longer counts as waiting from here on: it will
+     * look at its queues again before it waits anew, so the senders that follow need not take the lock to
+     * wake it once more (a sender seeing {@code receivingOn} set takes the lock, see {@link #send}).
+     */
+    private void wakeReceiver(Task owner) {
+        owner.receivingOn = null;
+        k.scheduler.wake(owner);
     }
 
     /** Whether {@code owner} is waiting in receive on {@code p}. */
@@ -196,7 +206,7 @@ final class Ipc {
         p.queue.offer(new Envelope(k.nextSeq(), t.id, m, List.of(), null, true, null));
         if (waitsOn(p.owner, p)) {
             k.scheduler.locked(t, () -> {
-                k.scheduler.wake(p.owner);
+                wakeReceiver(p.owner);
                 return DONE;
             });
         }
@@ -204,7 +214,7 @@ final class Ipc {
     }
 
     private static <T> Result<T> queueFull(Port p) {
-        return Result.err(ErrorCode.QUEUE_FULL, "port " + p.name() + " has " + p.capacity + " messages queued");
+        return Result.err(p.fullError());
     }
 
     /** The open task port a plain, valid send goes to without the lock; null when the send needs the lock. */
@@ -270,24 +280,56 @@ final class Ipc {
         }
         while (true) {
             int best = oldest(ports);
-            for (int i = k.scheduler.pollsBeforeWaiting(t); i > 0 && best < 0; i--) {
-                Thread.onSpinWait();
+            int polls = k.scheduler.pollsBeforeWaiting(t);
+            while (polls > 0 && best < 0) {
+                polls -= k.scheduler.pause(t, t.peer);
                 best = oldest(ports);
             }
-            // Looked at again: a call seen a moment ago may have been abandoned meanwhile.
             Envelope head = best < 0 ? null : ports[best].queue.peek();
-            if (head != null && head.plain() && !k.trace.enabled()) {
+            if (head != null && head.plain() && !k.trace.enabled() && (head.call() == null || holdsNoCall(t))) {
                 Envelope e = ports[best].queue.pollPlain();
                 if (e.counted()) {
-                    ports[best].queue.received();
+                    ports[best].queue.received(); // its room is free, whatever became of it
                 }
-                return Result.ok(new Received(e.sender(), handles[best], e.message(), null, null));
+                CallRecord call = e.call();
+                if (call != null && !take(t, call)) {
+                    continue; // given up while queued
+                }
+                return Result.ok(new Received(e.sender(), handles[best], e.message(),
+                        call == null ? null : new ReplyRight(call.id), null));
             }
             Result<Received> r = k.scheduler.locked(t, () -> receiveLocked(t, handles, ports, deadline));
             if (r != null) {
                 return r;
             }
         }
+    }
+
+    /** Whether the task's one lock-free held call is free (answered, or no longer wanted by its caller). */
+    private static boolean holdsNoCall(Task t) {
+        CallRecord held = t.lockFreeHeld;
+        return held == null || !held.pending();
+    }
+
+    /**
+     * Without the lock, {@code t} takes a call from the plain lane and holds it in {@code lockFreeHeld}; false
+     * when it failed first. The call stays QUEUED (see {@link CallRecord}); if it fails after this look, its
+     * answer finds NO_CALLER. A kill racing this from another thread reads {@code lockFreeHeld} after
+     * setting {@code killed}, and this reads {@code killed} after setting {@code lockFreeHeld}: one of the two
+     * fails the call, so its caller never waits for a reply from a dead server.
+     */
+    private boolean take(Task t, CallRecord call) {
+        if (call.state() != CallRecord.State.QUEUED) {
+            return false;
+        }
+        t.lockFreeHeld = call;
+        if (t.killed) {
+            k.scheduler.locked(t, () -> {
+                fail(call, SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying"));
+                return DONE;
+            });
+        }
+        return true;
     }
 
     /** The ports a receive names, checked: each handle must exist, carry the receive right and be open. */
@@ -318,8 +360,13 @@ final class Ipc {
      * meanwhile is no error here; any other error of the reply is answered without receiving.
      */
     Result<Received> replyAndReceive(Task t, ReplyRight right, Message m, long deadline, Handle[] handles) {
+        CallRecord quick = lockFreeReply(t, right, m);
+        if (quick != null) {
+            answerLockFree(t, quick, m); // a caller that gave up is no error here
+            return receive(t, deadline, handles);
+        }
         Result<Received> first = k.scheduler.locked(t, () -> {
-            Result<Void> replied = reply(t, right, m);
+            Result<Void> replied = replyLocked(t, right, m);
             if (replied.code() != null && replied.code() != ErrorCode.NO_CALLER) {
                 return Result.err(replied.errorOrNull());
             }
@@ -362,8 +409,8 @@ final class Ipc {
 
     /**
      * With the lock held: delivers the oldest message, waiting for one first if none is queued; null when the
-     * wait ended with nothing to deliver (look again). {@code receivingOn} is set before the last look at the
-     * queues (see {@link #send}).
+     * wait ended with nothing to deliver, or with a call given up (look again). {@code receivingOn} is set
+     * before the last look at the queues (see {@link #send}).
      */
     private Result<Received> receiveLocked(Task t, Handle[] handles, Port[] ports, long deadline) {
         int best = oldest(ports);
@@ -389,12 +436,15 @@ final class Ipc {
         return best < 0 ? null : deliver(t, ports[best], handles[best]);
     }
 
-    /** With the lock held: takes the oldest envelope of {@code p}, which is there. */
+    /** With the lock held: takes the oldest envelope of {@code p}, which is there; null if it was a call given up. */
     private Result<Received> deliver(Task t, Port p, Handle via) {
         Envelope e = p.queue.poll();
-        CallRecord call = e.call();
         if (e.counted()) {
             p.queue.received();
+        }
+        CallRecord call = e.call();
+        if (call != null && !call.take(t)) {
+            return null; // given up while queued in the plain lane; look again
         }
         if (e.irq() != null) {
             e.irq().pending = false;
@@ -409,9 +459,11 @@ final class Ipc {
         ReplyRight right = null;
         LeaseInfo lease = null;
         if (call != null) {
-            call.state = CallRecord.State.RECEIVED;
-            call.holder = t;
-            t.heldCalls().put(call.id, call);
+            if (e.plain() && holdsNoCall(t)) {
+                t.lockFreeHeld = call; // so that its answer can go the lock-free way
+            } else {
+                t.heldCalls().put(call.id, call);
+            }
             right = new ReplyRight(call.id);
             if (call.lease != null) {
                 lease = new LeaseInfo(call.lease.length(), call.lease.readable(), call.lease.writable());
@@ -438,7 +490,75 @@ final class Ipc {
 
     // ------------------------------------------------------------------ call / reply
 
+    /**
+     * Calls. Called without the kernel lock: a call that lends nothing and moves no handles (trace off) is
+     * queued in the port's plain lane without it, and its caller then spins a little on the call's state
+     * before it waits in the scheduler, as seL4's fast path and a SynchronousQueue hand-off do. A server on
+     * another core that takes the call, answers it and goes back to its own queue meets the caller there
+     * without either of them taking the lock or parking. Everything else goes the locked way.
+     *
+     * <pre>
+     *  caller: reserve ─ queue ─ (wake the server if it waits) ─ spin on state ─┬─ ANSWERED / FAILED: done
+     *                                                                           └─ still pending: wait, locked
+     *  server: receive ─ take (writes nothing) ─ … ─ reply (QUEUED→ANSWERED) ─ (wake the caller if it waits)
+     * </pre>
+     *
+     * A kill of the caller, the server's death and the port's closing all fail the call under the lock; the
+     * compare-and-set on its state settles each race with the lock-free side (see {@link CallRecord}).
+     */
     Result<Message> call(Task t, Handle to, Message m, long deadline) {
+        Port p = plainTarget(t, to, m);
+        if (p == null || p.owner == t || !p.queue.reserve()) {
+            return k.scheduler.locked(t, () -> callLocked(t, to, m, deadline));
+        }
+        long seq = k.nextSeq();
+        CallRecord call = new CallRecord(seq, t, p, null, 0, 0, false, false, null);
+        t.pendingCall = call;
+        try {
+            p.queue.offer(new Envelope(seq, t.id, m, List.of(), call, true, null));
+            // The port may have closed, or this task been killed, since they were checked: each side reads the
+            // other's write after its own (closed before the lane's walk, killed before pendingCall's read), so
+            // whatever the closer or killer missed is failed here.
+            if (p.closed || t.killed || waitsOn(p.owner, p)) {
+                k.scheduler.locked(t, () -> {
+                    if (p.closed) {
+                        failIfQueued(call, gone(p));
+                    } else if (t.killed) {
+                        abandon(call);
+                    } else {
+                        wakeReceiver(p.owner);
+                    }
+                    return DONE;
+                });
+            }
+            t.peer = p.owner;
+            int polls = k.scheduler.pollsBeforeWaiting(t);
+            while (polls > 0 && call.pending()) {
+                polls -= k.scheduler.pause(t, p.owner);
+            }
+            call.callerWaits = true;
+            switch (call.state()) {
+                case ANSWERED -> {
+                    if (call.replyHandles.isEmpty()) {
+                        // No handles to renumber, so none and no lease in the reply (see delivered): it is
+                        // handed over untouched, and the caller reads its line only if it reads the reply.
+                        return Result.ok(call.reply);
+                    }
+                }
+                case FAILED -> {
+                    return Result.err(call.failure);
+                }
+                default -> {
+                }
+            }
+            return k.scheduler.locked(t, () -> awaitAnswer(t, call, deadline));
+        } finally {
+            t.pendingCall = null;
+        }
+    }
+
+    /** A call the lock-free way cannot take: checked, queued and waited for under the lock. */
+    private Result<Message> callLocked(Task t, Handle to, Message m, long deadline) {
         Result<Port> target = target(t, to);
         if (!(target instanceof Result.Ok<Port>(Port p))) {
             return Result.err(target.errorOrNull());
@@ -472,32 +592,38 @@ final class Ipc {
         }
         t.pendingCall = call;
         try {
-            while (true) {
-                switch (call.state) {
-                    case ANSWERED -> {
-                        Result<List<Handle>> local = install(t, call.replyHandles);
-                        if (!(local instanceof Result.Ok<List<Handle>>(var replyHandles))) {
-                            return Result.err(local.errorOrNull());
-                        }
-                        return Result.ok(delivered(call.reply, replyHandles));
-                    }
-                    case FAILED -> {
-                        return Result.err(call.failure);
-                    }
-                    default -> {
-                        if (k.scheduler.now() >= deadline) {
-                            abandon(call);
-                            if (k.trace.enabled()) {
-                                k.record(t, TraceEvent.Kind.TIMEOUT, "call to " + p.name(), seq);
-                            }
-                            return Result.err(ErrorCode.TIMED_OUT, "no reply from " + p.name() + " within the timeout");
-                        }
-                        await(t, deadline, p.callLabel());
-                    }
-                }
-            }
+            return awaitAnswer(t, call, deadline);
         } finally {
             t.pendingCall = null;
+        }
+    }
+
+    /** With the lock held: waits until the call is answered or failed, or gives it up at the deadline. */
+    private Result<Message> awaitAnswer(Task t, CallRecord call, long deadline) {
+        while (true) {
+            switch (call.state()) {
+                case ANSWERED -> {
+                    Result<List<Handle>> local = install(t, call.replyHandles);
+                    if (!(local instanceof Result.Ok<List<Handle>>(var replyHandles))) {
+                        return Result.err(local.errorOrNull());
+                    }
+                    return Result.ok(delivered(call.reply, replyHandles));
+                }
+                case FAILED -> {
+                    return Result.err(call.failure);
+                }
+                default -> {
+                    if (k.scheduler.now() >= deadline) {
+                        abandon(call);
+                        if (k.trace.enabled()) {
+                            k.record(t, TraceEvent.Kind.TIMEOUT, "call to " + call.port.name(), call.id);
+                        }
+                        return Result.err(ErrorCode.TIMED_OUT, "no reply from " + call.port.name()
+                                + " within the timeout");
+                    }
+                    await(t, deadline, call.port.callLabel());
+                }
+            }
         }
     }
 
@@ -508,7 +634,7 @@ final class Ipc {
             case Lease.Buffer b -> Result.ok(new CallRecord(seq, t, p, b.buffer(), b.offset(), b.length(), b.readable(),
                     b.writable(), null));
             case Lease.Forward f -> {
-                CallRecord from = f.from() == null || t.heldCalls == null ? null : t.heldCalls.get(f.from().id());
+                CallRecord from = f.from() == null ? null : t.heldCall(f.from().id());
                 if (from == null || from.lease == null || !from.lease.valid()) {
                     yield Result.err(ErrorCode.NO_CALLER, "no lease to forward: the call is not held or has none");
                 }
@@ -526,14 +652,54 @@ final class Ipc {
         };
     }
 
+    /**
+     * Replies. Called without the kernel lock: the answer to the call this task took without it (see
+     * {@link #receive}), when it moves no handles and the trace is off, is handed over without it; the caller
+     * is most likely still spinning on the call and sees it there. Everything else goes the locked way.
+     */
     Result<Void> reply(Task t, ReplyRight right, Message m) {
+        CallRecord quick = lockFreeReply(t, right, m);
+        return quick != null ? answerLockFree(t, quick, m) : k.scheduler.locked(t, () -> replyLocked(t, right, m));
+    }
+
+    /** The task's lock-free held call, when {@code m} answers it the lock-free way; null otherwise. */
+    private CallRecord lockFreeReply(Task t, ReplyRight right, Message m) {
+        CallRecord quick = t.lockFreeHeld;
+        boolean plain = quick != null && right != null && quick.id == right.id() && m != null
+                && m.size() <= Message.MAX_INLINE && m.handles().isEmpty() && m.lease() == null;
+        return plain && !k.trace.enabled() ? quick : null;
+    }
+
+    private Result<Void> answerLockFree(Task t, CallRecord call, Message m) {
+        t.lockFreeHeld = null;
+        t.peer = call.caller;
+        if (!call.answer(m, List.of())) {
+            return noCaller(call.id);
+        }
+        if (call.callerWaits) {
+            k.scheduler.locked(t, () -> {
+                k.scheduler.wake(call.caller);
+                return DONE;
+            });
+        }
+        return DONE;
+    }
+
+    private static Result<Void> noCaller(long id) {
+        return Result.err(ErrorCode.NO_CALLER, "reply right " + id
+                + " is unknown, already used, or its caller stopped waiting");
+    }
+
+    private Result<Void> replyLocked(Task t, ReplyRight right, Message m) {
         if (right == null) {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "reply right is null");
         }
-        CallRecord call = t.heldCalls == null ? null : t.heldCalls.get(right.id());
+        CallRecord call = t.heldCall(right.id());
         if (call == null || !call.pending()) {
-            return Result.err(ErrorCode.NO_CALLER, "reply right " + right.id()
-                    + " is unknown, already used, or its caller stopped waiting");
+            if (call != null) {
+                t.releaseHeld(call);
+            }
+            return noCaller(right.id());
         }
         Result<List<HandleTable.Entry>> handles = outgoing(t, m);
         if (!(handles instanceof Result.Ok<List<HandleTable.Entry>>(var entries))) {
@@ -542,10 +708,9 @@ final class Ipc {
         if (m.lease() != null) {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "a reply cannot carry a lease");
         }
-        t.heldCalls.remove(right.id());
-        call.state = CallRecord.State.ANSWERED;
-        call.reply = m;
-        call.replyHandles = entries;
+        t.releaseHeld(call);
+        t.peer = call.caller;
+        call.answer(m, entries); // nothing fails a call while the lock is held, so this is the answer
         k.scheduler.wake(call.caller);
         if (k.trace.enabled()) {
             k.record(t, TraceEvent.Kind.REPLY, "to " + call.caller.name + " id " + m.msgId() + " " + m.size() + "B",
@@ -554,35 +719,40 @@ final class Ipc {
         return DONE;
     }
 
-    /** The server side failed the call (it died, its port closed): the caller gets {@code error}. */
-    void fail(CallRecord call, SysError error) {
-        if (!call.pending()) {
-            return;
+    /**
+     * The server side failed the call (it died, its port closed): the caller gets {@code error}. Returns the
+     * state the call failed from, or null when it was over already.
+     */
+    CallRecord.State fail(CallRecord call, SysError error) {
+        CallRecord.State from = call.fail(error);
+        if (from != null) {
+            if (call.holder != null && call.holder.heldCalls != null) {
+                call.holder.heldCalls.remove(call.id);
+            }
+            k.scheduler.wake(call.caller);
         }
-        if (call.holder != null && call.holder.heldCalls != null) {
-            call.holder.heldCalls.remove(call.id);
-        }
-        call.state = CallRecord.State.FAILED;
-        call.failure = error;
-        k.scheduler.wake(call.caller);
+        return from;
     }
 
-    /** The caller gave up (timed out or died): the call leaves the queue, and a later reply finds no caller. */
+    /** Fails a call no server has taken yet (its port closed); one taken already is left to its server. */
+    void failIfQueued(CallRecord call, SysError error) {
+        if (call.state() == CallRecord.State.QUEUED) {
+            fail(call, error);
+        }
+    }
+
+    /** The caller gave up (timed out or died): the call leaves its queue, and a later reply finds no caller. */
     void abandon(CallRecord call) {
-        if (!call.pending()) {
-            return;
+        if (fail(call, SysError.of(ErrorCode.TIMED_OUT, "the caller stopped waiting")) == CallRecord.State.QUEUED) {
+            call.port.queue.abandon(call);
         }
-        if (call.state == CallRecord.State.QUEUED) {
-            call.port.queue.removeCall(call);
-        }
-        fail(call, SysError.of(ErrorCode.TIMED_OUT, "the caller stopped waiting"));
     }
 
     // ------------------------------------------------------------------ leases
 
     /** The lease of a call this task holds, checked for the right and the window. */
     Result<LeaseGrant> lease(Task t, ReplyRight right, long offset, int length, boolean write) {
-        CallRecord call = right == null || t.heldCalls == null ? null : t.heldCalls.get(right.id());
+        CallRecord call = right == null ? null : t.heldCall(right.id());
         if (call == null) {
             return Result.err(ErrorCode.NO_CALLER, "no unanswered call with that reply right");
         }

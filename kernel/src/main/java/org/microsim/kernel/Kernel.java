@@ -324,7 +324,7 @@ public final class Kernel implements AutoCloseable {
         }
         scheduler.enter();
         try {
-            return switch (call.state) {
+            return switch (call.state()) {
                 case ANSWERED -> Result.ok(Ipc.delivered(call.reply, List.of()));
                 case FAILED -> Result.err(call.failure);
                 default -> {
@@ -464,13 +464,19 @@ public final class Kernel implements AutoCloseable {
                 closePort(p);
             }
         }
+        SysError died = SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying");
         if (t.heldCalls != null) {
             for (CallRecord call : List.copyOf(t.heldCalls.values())) {
-                ipc.fail(call, SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying"));
+                ipc.fail(call, died);
             }
         }
-        if (t.pendingCall != null) {
-            ipc.abandon(t.pendingCall);
+        CallRecord lockFreeHeld = t.lockFreeHeld;
+        if (lockFreeHeld != null) {
+            ipc.fail(lockFreeHeld, died);
+        }
+        CallRecord pending = t.pendingCall;
+        if (pending != null) {
+            ipc.abandon(pending);
         }
         t.handles.clear();
         hardware.freeDma(t);
@@ -514,9 +520,17 @@ public final class Kernel implements AutoCloseable {
         if (p.owner != null && p.owner.ownedPorts != null) {
             p.owner.ownedPorts.remove(p);
         }
+        SysError closed = SysError.of(ErrorCode.PEER_DIED, "port " + p.name() + " closed");
         for (Envelope e : p.queue.drainKernelLane()) {
             if (e.call() != null) {
-                ipc.fail(e.call(), SysError.of(ErrorCode.PEER_DIED, "port " + p.name() + " closed"));
+                ipc.fail(e.call(), closed);
+            }
+        }
+        // Calls in the plain lane stay linked; those no server took yet fail (a caller that queued one after
+        // this walk sees the port closed and fails its own, see Ipc.call).
+        for (CallRecord call : p.queue.plainLaneCalls()) {
+            if (p.owner == null || call != p.owner.lockFreeHeld) {
+                ipc.failIfQueued(call, closed);
             }
         }
         irqBindings.removeIf(b -> b.target == p);

@@ -1,6 +1,8 @@
 package org.microsim.kernel;
 
+import org.microsim.abi.ErrorCode;
 import org.microsim.abi.PortInfo;
+import org.microsim.abi.SysError;
 
 /**
  * A kernel object messages are sent to: a PortInfo, an owner, a bounded queue and a generation (how many
@@ -35,6 +37,8 @@ final class Port {
     /** What ps shows for a task blocked on this port, made on first use: a server blocks on it again and again. */
     private String receiveLabel;
     private String callLabel;
+    /** QUEUE_FULL for this port, made on first use: a sender may retry a full queue many times in a row. */
+    private SysError fullError;
 
     Port(long id, PortInfo info, Kind kind, Task owner, long generation, int capacity, boolean publicName,
          HardwareDevice device) {
@@ -65,6 +69,13 @@ final class Port {
             callLabel = "call " + name();
         }
         return callLabel;
+    }
+
+    SysError fullError() {
+        if (fullError == null) {
+            fullError = SysError.of(ErrorCode.QUEUE_FULL, "port " + name() + " has " + capacity + " messages queued");
+        }
+        return fullError;
     }
 
     String ownerName() {

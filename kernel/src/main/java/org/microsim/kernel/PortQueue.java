@@ -7,16 +7,20 @@ import java.util.Iterator;
 import java.util.List;
 
 /**
- * A port's message queue: many senders, one receiver (the port's owner). Plain messages, the bulk of the
- * traffic, pass without the kernel lock, so a producer and its consumer on two cores do not take turns on one
- * lock for every message; everything that needs the kernel's bookkeeping (calls, handles to install,
- * interrupts) waits in a second lane kept under the lock, where an abandoned call can be taken out again. The receiver takes the older head of the two lanes, by the global send order.
+ * A port's message queue: many senders, one receiver (the port's owner). Plain messages and calls, the bulk of
+ * the traffic, pass without the kernel lock, so a producer and its consumer on two cores do not take turns on
+ * one lock for every message; what needs the kernel's bookkeeping (handles to install, interrupts, calls
+ * lending a buffer) waits in a second lane kept under the lock. The receiver takes the older head of the two
+ * lanes, by the global send order.
  *
  * <pre>
- *   plain send ──(no lock)──▶ [plain lane: head stub ─▶ e1 ─▶ e3 ◀─ tail] ─┐
- *                                                                          ├─▶ receive: older head first
- *   call, handles, irq ──(lock)──▶ [kernel lane: e2, e4]  ───────────────┘
+ *   send, call ──(no lock)──▶ [plain lane: head stub ─▶ e1 ─▶ e3 ◀─ tail] ─┐
+ *                                                                           ├─▶ receive: older head first
+ *   handles, irq, lease ──(lock)──▶ [kernel lane: e2, e4]  ───────────────┘
  * </pre>
+ *
+ * A call whose caller gave up leaves the kernel lane at once; in the plain lane it stays, failed, until the
+ * receiver passes over it (see {@link #abandon}).
  *
  * <h2>The plain lane</h2>
  * An intrusive linked list after Dmitry Vyukov's non-blocking multi-producer queue: envelopes are the
@@ -26,13 +30,13 @@ import java.util.List;
  *
  * <h2>Capacity</h2>
  * Three counters of counted envelopes, each with one kind of writer: {@code reserved}, those ever admitted
- * (senders); {@code received}, those the receiver took (the receiver alone); {@code abandoned}, calls taken out
- * by the kernel when their caller gave up (under the lock). A sender compares against what it last saw of
+ * (senders); {@code received}, those the receiver took (the receiver alone); {@code abandoned}, calls given up
+ * by their callers and taken out of the kernel lane (under the lock). A sender compares against what it last saw of
  * the other two and reads them again only when the queue looks full, so in steady flow neither side reads a
  * line the other writes for every message. Kernel notifications are not counted:
  * the kernel never loses one to a full queue.
  */
-final class PortQueue extends PortQueueSenders {
+final class PortQueue extends PortQueueLayout.Gap {
     private static final VarHandle TAIL;
     private static final VarHandle KERNEL_HEAD;
     private static final VarHandle RESERVED;
@@ -43,8 +47,8 @@ final class PortQueue extends PortQueueSenders {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             KERNEL_HEAD = l.findVarHandle(PortQueue.class, "kernelHead", Envelope.class);
-            TAIL = l.findVarHandle(PortQueueSenders.class, "tail", Envelope.class);
-            RESERVED = l.findVarHandle(PortQueueSenders.class, "reserved", long.class);
+            TAIL = l.findVarHandle(PortQueueLayout.Senders.class, "tail", Envelope.class);
+            RESERVED = l.findVarHandle(PortQueueLayout.Senders.class, "reserved", long.class);
             RECEIVED = l.findVarHandle(PortQueue.class, "received", long.class);
             ABANDONED = l.findVarHandle(PortQueue.class, "abandoned", long.class);
         } catch (ReflectiveOperationException e) {
@@ -159,8 +163,13 @@ final class PortQueue extends PortQueueSenders {
         KERNEL_HEAD.setRelease(this, kernelLane.peekFirst());
     }
 
-    /** Takes a queued call out again (its caller gave up). Kernel lock held. */
-    void removeCall(CallRecord call) {
+    /**
+     * A queued call was given up (its caller timed out or died; the call is failed already). From the kernel
+     * lane it is taken out and its room is free at once; in the plain lane it stays, and its room is free when
+     * the receiver passes over it, as for any plain message (the receiver may be taking it this very moment,
+     * and only one of the two may count it). Kernel lock held.
+     */
+    void abandon(CallRecord call) {
         for (Iterator<Envelope> it = kernelLane.iterator(); it.hasNext(); ) {
             Envelope e = it.next();
             if (e.call() == call) {
@@ -183,6 +192,21 @@ final class PortQueue extends PortQueueSenders {
         kernelLane.clear();
         publishKernelHead();
         return all;
+    }
+
+    /**
+     * The calls in the plain lane from the receiver's last look on (some may be taken or answered already): the
+     * port is closing, and its queued calls are to be failed. Kernel lock held; the receiver may still be
+     * taking from the lane, and a {@code head} older than its latest still leads to every envelope after it.
+     */
+    List<CallRecord> plainLaneCalls() {
+        List<CallRecord> calls = new java.util.ArrayList<>();
+        for (Envelope e = head.next; e != null; e = e.next) {
+            if (e.call() != null) {
+                calls.add(e.call());
+            }
+        }
+        return calls;
     }
 
     /** How many envelopes are queued: a moment's count, for display. Kernel lock held. */

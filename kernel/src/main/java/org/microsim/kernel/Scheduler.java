@@ -85,11 +85,20 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
     abstract void close();
 
     /**
-     * How many times {@code receiver}, with nothing queued, looks again (a spin-wait hint apart) before it
-     * takes the lock to wait: when its sender runs on another core, the next message is often a few hundred
-     * nanoseconds away, and waiting costs the two of them a park and an unpark.
+     * How many times {@code waiter} (a receiver with nothing queued, a caller with no answer yet) looks again,
+     * a spin-wait hint apart, before it takes the lock to wait: when its peer runs on another core, the next
+     * message is often a few hundred nanoseconds away, and waiting costs the two of them a park and an unpark.
      */
-    abstract int pollsBeforeWaiting(Task receiver);
+    abstract int pollsBeforeWaiting(Task waiter);
+
+    /**
+     * Between two of {@code waiter}'s polls: spins a moment, or lets {@code peer} (the task it waits for, or
+     * null) run. Returns how many polls that was worth.
+     */
+    int pause(Task waiter, Task peer) {
+        Thread.onSpinWait();
+        return 1;
+    }
 
     /** The number of times a different task was given the CPU. */
     abstract long switches();

@@ -10,11 +10,12 @@ import org.microsim.abi.StartInfo;
 import org.microsim.abi.TaskId;
 
 /**
- * A task's kernel state: identity, handle table, owned ports, the calls it has received and not answered,
- * and what it waits for. Mutable fields are guarded by the kernel lock; {@code killed} is also read by the
+ * A task's kernel state: identity, handle table, owned ports, the calls it has received and not answered
+ * (the one it took without the lock is in {@link TaskLayout.Own}, with the other fields it writes on every
+ * call), and what it waits for. Mutable fields are guarded by the kernel lock; {@code killed} is also read by the
  * task's own thread outside it, and {@code waiting} by a waiting task in the free scheduler.
  */
-final class Task {
+final class Task extends TaskLayout.Gap {
     final TaskId id;
     final String name;
     final Program program;
@@ -26,10 +27,8 @@ final class Task {
 
     /** Ports this task registered and has not unregistered. Created on first use: most tasks own one. */
     List<Port> ownedPorts;
-    /** Calls received and not yet answered, by reply-right id. */
+    /** Calls received under the kernel lock and not yet answered, by reply-right id. Changed under the lock. */
     Map<Long, CallRecord> heldCalls;
-    /** The call this task is blocked in, or null. */
-    CallRecord pendingCall;
     /**
      * Ports this task waits to receive from, or null when it is not waiting in receive. Volatile: a sender
      * that queued without the kernel lock reads it to learn whether to wake the owner (see {@link Ipc#send}).
@@ -53,6 +52,8 @@ final class Task {
     int runIndex = -1;
     /** Free scheduler: this task woke another since it last blocked, which likely waits for this very carrier. */
     boolean handedOff;
+    /** Free scheduler: this task yielded or parked its carrier (a peer spinning for it should yield instead). */
+    volatile boolean offCpu;
 
     Task(TaskId id, String name, Program program, long seed) {
         this.id = id;
@@ -73,6 +74,27 @@ final class Task {
             heldCalls = new HashMap<>(4);
         }
         return heldCalls;
+    }
+
+    /** The unanswered call with reply-right {@code id} this task holds, or null. */
+    CallRecord heldCall(long id) {
+        CallRecord quick = lockFreeHeld;
+        if (quick != null && quick.id == id) {
+            return quick;
+        }
+        return heldCalls == null ? null : heldCalls.get(id);
+    }
+
+    /**
+     * Forgets a held call it answers. The task's own thread only: nobody else clears {@code lockFreeHeld}, so a
+     * call it takes meanwhile is never lost (a call failed from outside just stays there, no longer pending).
+     */
+    void releaseHeld(CallRecord call) {
+        if (lockFreeHeld == call) {
+            lockFreeHeld = null;
+        } else if (heldCalls != null) {
+            heldCalls.remove(call.id);
+        }
     }
 
     boolean alive() {

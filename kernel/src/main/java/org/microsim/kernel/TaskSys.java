@@ -21,7 +21,7 @@ import org.microsim.abi.TaskId;
 
 /**
  * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
- * kernel lock (send and the receives take it only where they need it), does its work in {@link Ipc} or
+ * kernel lock (send, call, reply and the receives take it only where they need it), does its work in {@link Ipc} or
  * {@link Kernel}, and passes through the scheduler's switch point on the way out: that is where the
  * deterministic scheduler may run another task. A killed task's next system call unwinds it.
  */
@@ -43,8 +43,9 @@ final class TaskSys implements Sys {
     }
 
     /**
-     * Runs {@code op} as a system call that takes the kernel lock itself, only where it needs it: send and
-     * the receives, whose plain messages pass through lock-free queues (see {@link Ipc#send}).
+     * Runs {@code op} as a system call that takes the kernel lock itself, only where it needs it: send, call,
+     * reply and the receives, whose plain messages pass through lock-free queues (see {@link Ipc#send} and
+     * {@link Ipc#call}).
      */
     private <T> Result<T> lockFree(Supplier<Result<T>> op) {
         if (Thread.currentThread() != t.thread) {
@@ -160,7 +161,7 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Message> call(Handle to, Message message, Duration timeout) {
-        return sys(() -> {
+        return lockFree(() -> {
             SysError bad = badTimeout(timeout);
             return bad != null ? Result.err(bad) : k.ipc.call(t, to, message, deadline(timeout));
         });
@@ -168,7 +169,7 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Void> reply(ReplyRight right, Message message) {
-        return sys(() -> k.ipc.reply(t, right, message));
+        return lockFree(() -> k.ipc.reply(t, right, message));
     }
 
     @Override

@@ -132,17 +132,7 @@ class FreeSchedulerProperties {
         List<String> wrong = new CopyOnWriteArrayList<>();
         AtomicInteger done = new AtomicInteger();
         ProgramCatalog programs = new ProgramCatalog()
-                .add("srv", "", () -> sys -> {
-                    Handle port = sys.registerPort(service("srv")).orThrow();
-                    while (true) {
-                        Received r = sys.receive(Sys.FOREVER, port).orThrow();
-                        ErrorCode code = sys.reply(r.replyRight(), Message.of(1, r.message().data())).code();
-                        outcomes.merge("reply " + code, 1, Integer::sum);
-                        if (code != null && code != ErrorCode.NO_CALLER) {
-                            wrong.add("reply gave " + code);
-                        }
-                    }
-                });
+                .add("srv", "", () -> answersLateCallers(wrong, outcomes));
         for (int c = 0; c < clients; c++) {
             int id = c;
             programs.add("c" + c, "", () -> sys -> {
@@ -307,6 +297,162 @@ class FreeSchedulerProperties {
                 throw new AssertionError("received " + received.get() + " of " + count + ": " + k.tasks());
             }
         }
+    }
+
+    /**
+     * Servers that crash, unregister their port, or are killed from outside while clients call them without a
+     * deadline (the lock-free path, where a server holds a call without the kernel lock; the kill lands while
+     * it holds one): every call ends once, with its own answer or PEER_DIED, and no client hangs.
+     */
+    @Property(tries = 24)
+    void deathsAndClosesEndEveryCallOnce(@ForAll @IntRange(min = 1, max = 3) int clients,
+                                         @ForAll @IntRange(min = 0, max = 300) int answers,
+                                         @ForAll @IntRange(min = 0, max = 2) int how) {
+        int crash = 0;
+        int unregister = 1;
+        AtomicInteger answered = new AtomicInteger();
+        AtomicInteger done = new AtomicInteger();
+        java.util.concurrent.atomic.AtomicBoolean registered = new java.util.concurrent.atomic.AtomicBoolean();
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("srv", "", () -> sys -> {
+                    Handle port = sys.registerPort(service("srv")).orThrow();
+                    registered.set(true);
+                    while (true) {
+                        if (answered.get() >= answers && how == crash) {
+                            throw new IllegalStateException("server dies");
+                        }
+                        if (answered.get() >= answers && how == unregister) {
+                            sys.unregisterPort(port).orThrow();
+                            Handle idle = sys.registerPort(service("idle")).orThrow();
+                            sys.receive(Sys.FOREVER, idle);
+                        }
+                        Received r = sys.receive(Sys.FOREVER, port).orThrow();
+                        answered.incrementAndGet();
+                        for (int spin = 0; spin < 1000; spin++) {
+                            Thread.onSpinWait(); // holds the call a while: the kill from outside lands on it
+                        }
+                        sys.reply(r.replyRight(), Message.of(1, r.message().data()));
+                    }
+                });
+        for (int c = 0; c < clients; c++) {
+            int id = c;
+            programs.add("c" + c, "", () -> sys -> {
+                Result<Handle> found = sys.lookup("srv", Duration.ZERO);
+                if (!found.isOk()) {
+                    done.incrementAndGet(); // the server was gone before this client looked for it
+                    return;
+                }
+                Handle h = found.orThrow();
+                for (int i = 0; ; i++) {
+                    Result<Message> r = sys.call(h, Message.of(1, new WireWriter().i32(id).i32(i).toByteArray()),
+                            Sys.FOREVER);
+                    if (!r.isOk()) {
+                        if (r.code() != ErrorCode.PEER_DIED) {
+                            wrong.add("client " + id + " call " + i + " ended with " + r.code());
+                        }
+                        break;
+                    }
+                    WireReader in = r.orThrow().reader();
+                    if (in.i32("client") != id || in.i32("n") != i) {
+                        wrong.add("client " + id + " call " + i + " got another call's answer");
+                    }
+                }
+                done.incrementAndGet();
+            });
+        }
+        try (Kernel k = free(programs)) {
+            var server = k.spawn("srv", "srv", new byte[0], false).orThrow();
+            while (!registered.get()) {
+                Thread.onSpinWait();
+            }
+            for (int c = 0; c < clients; c++) {
+                k.spawn("c" + c, "c" + c, new byte[0], false).orThrow();
+            }
+            if (how != crash && how != unregister) {
+                while (answered.get() < answers) {
+                    Thread.onSpinWait();
+                }
+                k.kill(server, true, "killed from outside").orThrow();
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst() + ": " + k.tasks());
+            }
+            if (done.get() != clients) {
+                throw new AssertionError(done.get() + " of " + clients + " clients finished: " + k.tasks());
+            }
+        }
+    }
+
+    /**
+     * Clients killed from outside while they wait in calls: the server answers the others and learns of the
+     * dead ones' calls at most as NO_CALLER, and a last client's calls still go through.
+     */
+    @Property(tries = 15)
+    void killedCallersLeaveTheirServerServing(@ForAll @IntRange(min = 1, max = 3) int victims,
+                                              @ForAll @IntRange(min = 0, max = 2000) int spinsBeforeKill) {
+        List<String> wrong = new CopyOnWriteArrayList<>();
+        AtomicInteger lastCalls = new AtomicInteger();
+        AtomicInteger started = new AtomicInteger();
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("srv", "", () -> answersLateCallers(wrong, new ConcurrentHashMap<>()))
+                .add("victim", "", () -> sys -> {
+                    Handle h = sys.lookup("srv", SHORT).orThrow();
+                    started.incrementAndGet();
+                    while (true) {
+                        sys.call(h, Message.of(1, new byte[4]), Sys.FOREVER).orThrow();
+                    }
+                })
+                .add("last", "", () -> sys -> {
+                    Handle h = sys.lookup("srv", SHORT).orThrow();
+                    for (int i = 0; i < 100; i++) {
+                        sys.call(h, Message.of(1, new byte[4]), SHORT).orThrow();
+                        lastCalls.incrementAndGet();
+                    }
+                });
+        try (Kernel k = free(programs)) {
+            k.spawn("srv", "srv", new byte[0], false).orThrow();
+            List<org.microsim.abi.TaskId> ids = new java.util.ArrayList<>();
+            for (int v = 0; v < victims; v++) {
+                ids.add(k.spawn("victim", "v" + v, new byte[0], false).orThrow());
+            }
+            while (started.get() < victims) {
+                Thread.onSpinWait();
+            }
+            for (int i = 0; i < spinsBeforeKill; i++) {
+                Thread.onSpinWait();
+            }
+            for (var id : ids) {
+                k.kill(id, false, "killed from outside").orThrow();
+            }
+            k.spawn("last", "last", new byte[0], false).orThrow();
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofSeconds(10));
+            if (!wrong.isEmpty()) {
+                throw new AssertionError(wrong.getFirst());
+            }
+            if (lastCalls.get() != 100) {
+                throw new AssertionError("the last client got " + lastCalls.get() + " of 100 answers: " + k.tasks());
+            }
+        }
+    }
+
+    /**
+     * A server {@code srv} that echoes every call, counting its replies' outcomes; a reply may find its caller
+     * gone (NO_CALLER), any other error is noted in {@code wrong}.
+     */
+    private static org.microsim.abi.Program answersLateCallers(List<String> wrong, Map<String, Integer> outcomes) {
+        return sys -> {
+            Handle port = sys.registerPort(service("srv")).orThrow();
+            while (true) {
+                Received r = sys.receive(Sys.FOREVER, port).orThrow();
+                ErrorCode code = sys.reply(r.replyRight(), Message.of(1, r.message().data())).code();
+                outcomes.merge("reply " + code, 1, Integer::sum);
+                if (code != null && code != ErrorCode.NO_CALLER) {
+                    wrong.add("reply gave " + code);
+                }
+            }
+        };
     }
 
     /** Sends {@code count} numbered messages as producer {@code id}, waiting for room when the queue is full. */

@@ -34,24 +34,55 @@ class PortQueueTest {
     }
 
     @Test
-    void anAbandonedCallGivesItsRoomBackAndLeavesTheQueue() {
+    void anAbandonedCallInTheKernelLaneGivesItsRoomBackAndLeavesTheQueue() {
         PortQueue q = new PortQueue(1);
-        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        CallRecord call = leaseCall(1);
         assertTrue(q.reserve());
         q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null));
         assertFalse(q.reserve());
 
-        q.removeCall(call);
+        q.abandon(call);
         assertNull(q.peek());
         assertTrue(q.reserve(), "the abandoned call's room is free");
+    }
+
+    @Test
+    void anAbandonedCallInThePlainLaneStaysUntilTheReceiverPassesOverIt() {
+        PortQueue q = new PortQueue(1);
+        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        Envelope e = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null);
+        assertTrue(e.plain(), "a call lending nothing travels without the lock");
+        assertTrue(q.reserve());
+        q.offer(e);
+
+        assertEquals(CallRecord.State.QUEUED, call.fail(org.microsim.abi.SysError.of(
+                org.microsim.abi.ErrorCode.TIMED_OUT, "gave up")));
+        q.abandon(call);
+        assertSame(e, q.peek(), "it stays linked");
+        assertFalse(q.reserve(), "its room is the receiver's to free");
+        assertFalse(call.take(null), "no receiver can take it");
+        assertFalse(call.answer(Message.of(2), List.of()), "nor answer it");
+
+        q.pollPlain();
+        q.received();
+        assertTrue(q.reserve(), "passed over, its room is free");
+    }
+
+    @Test
+    void plainLaneCallsAreFoundForAClosingPort() {
+        PortQueue q = new PortQueue(8);
+        CallRecord call = new CallRecord(2, null, null, null, 0, 0, false, false, null);
+        q.offer(plain(false));
+        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, false, null));
+        assertEquals(List.of(call), q.plainLaneCalls());
     }
 
     @Test
     void theOlderHeadOfTheTwoLanesComesFirst() {
         PortQueue q = new PortQueue(8);
         Envelope first = plain(false);
-        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(),
-                new CallRecord(9, null, null, null, 0, 0, false, false, null), false, null);
+        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), leaseCall(9),
+                false, null);
         Envelope third = plain(false);
         q.offer(first);
         q.offer(call);
@@ -68,8 +99,8 @@ class PortQueueTest {
     @Test
     void closingDrainsTheKernelLaneOnly() {
         PortQueue q = new PortQueue(8);
-        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(),
-                new CallRecord(3, null, null, null, 0, 0, false, false, null), false, null);
+        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), leaseCall(3),
+                false, null);
         q.offer(call);
         q.offer(plain(false));
         assertEquals(List.of(call), q.drainKernelLane());
@@ -124,7 +155,7 @@ class PortQueueTest {
         int count = 300_000;
         PortQueue q = new PortQueue(count);
         java.util.concurrent.locks.ReentrantLock kernelLock = new java.util.concurrent.locks.ReentrantLock();
-        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        CallRecord call = leaseCall(1);
         Thread sender = Thread.ofPlatform().start(() -> {
             for (int n = 0; n < count; n++) {
                 Message m = Message.of(1, new byte[] {(byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
@@ -159,6 +190,11 @@ class PortQueueTest {
             assertEquals(expected, taken.seq(), "overtaken across the lanes");
         }
         sender.join();
+    }
+
+    /** A call lending a buffer: it travels in the kernel lane. */
+    private static CallRecord leaseCall(long id) {
+        return new CallRecord(id, null, null, new byte[1], 0, 1, true, false, null);
     }
 
     private Envelope plain(boolean counted) {
