@@ -30,11 +30,11 @@ import java.util.List;
  *
  * <h2>Capacity</h2>
  * Three counters of counted envelopes, each with one kind of writer: {@code reserved}, those ever admitted
- * (senders); {@code received}, those the receiver took (the receiver alone); {@code abandoned}, calls given up
- * by their callers and taken out of the kernel lane (under the lock). A sender compares against what it last saw of
- * the other two and reads them again only when the queue looks full, so in steady flow neither side reads a
- * line the other writes for every message. Kernel notifications are not counted:
- * the kernel never loses one to a full queue.
+ * (senders); {@code received}, those the receiver took, told in batches (the receiver alone, see
+ * {@link #received()}); {@code abandoned}, calls given up by their callers and taken out of the kernel lane
+ * (under the lock). A sender compares against what it last saw of the other two and reads them again only
+ * when the queue looks full, so in steady flow neither side reads a line the other writes for every message.
+ * Kernel notifications are not counted: the kernel never loses one to a full queue.
  */
 final class PortQueue extends PortQueueLayout.Gap {
     private static final VarHandle TAIL;
@@ -49,8 +49,8 @@ final class PortQueue extends PortQueueLayout.Gap {
             KERNEL_HEAD = l.findVarHandle(PortQueue.class, "kernelHead", Envelope.class);
             TAIL = l.findVarHandle(PortQueueLayout.Senders.class, "tail", Envelope.class);
             RESERVED = l.findVarHandle(PortQueueLayout.Senders.class, "reserved", long.class);
-            RECEIVED = l.findVarHandle(PortQueue.class, "received", long.class);
-            ABANDONED = l.findVarHandle(PortQueue.class, "abandoned", long.class);
+            RECEIVED = l.findVarHandle(PortQueueLayout.Counts.class, "received", long.class);
+            ABANDONED = l.findVarHandle(PortQueueLayout.Counts.class, "abandoned", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -67,13 +67,16 @@ final class PortQueue extends PortQueueLayout.Gap {
      */
     @SuppressWarnings("unused")
     private Envelope kernelHead;
-    private volatile long received;
-    private volatile long abandoned;
+    /** Counted envelopes the receiver took, published or not ({@link #received}). Receiver only. */
+    private long taken;
+    /** How many takes the receiver may leave unpublished while its queue is not empty. */
+    private final int batch;
 
     PortQueue(int capacity) {
         super(capacity);
         this.head = Envelope.stub();
         this.tail = head;
+        this.batch = capacity <= 8 ? 1 : Math.min(64, capacity / 8);
     }
 
     /** Claims room for one counted envelope; false when {@code capacity} are queued. Any thread. */
@@ -93,9 +96,18 @@ final class PortQueue extends PortQueueLayout.Gap {
         }
     }
 
-    /** The receiver took a counted envelope: its room is free. Receiver only. */
+    /**
+     * The receiver took a counted envelope: its room is free. The receiver tells senders in batches, every
+     * {@code batch} takes and whenever its queue is empty, so that a sender finding the queue full does not
+     * pull the count's cache line over for every message (a sender may thus see a busy queue full while up to
+     * {@code batch - 1} of its messages have just been taken; a queue of 8 or fewer is always exact). Receiver
+     * only.
+     */
     void received() {
-        RECEIVED.setRelease(this, received + 1);
+        long n = ++taken;
+        if (n - received >= batch || (head.next == null && kernelHead == null)) {
+            RECEIVED.setRelease(this, n);
+        }
     }
 
     /** A counted call was taken out of the queue by the kernel (its caller gave up). Kernel lock held. */

@@ -1,14 +1,16 @@
 package org.microsim.kernel;
 
 /**
- * The fields of a {@link PortQueue} that its senders write, with padding on both sides, so that senders and
- * the receiver do not pass one cache line back and forth on every message (and neither shares a line with
- * the port object before the queue, which both read). The JVM lays out a superclass's fields before a
- * subclass's, and within one class puts longs before references, so each run of padding is a class of its
- * own:
+ * The fields of a {@link PortQueue} in three runs, by who writes them and who reads them, with padding
+ * between, so that senders and the receiver do not pass one cache line back and forth on every message (and
+ * neither shares a line with the port object before the queue, which both read): what senders write; the
+ * counts the receiver (and the kernel) publish for senders to read when the queue looks full; and what the
+ * receiver alone touches on every message. A sender that keeps reading the counts of a full queue then
+ * costs the receiver nothing until it publishes. The JVM lays out a superclass's fields before a subclass's,
+ * and within one class puts longs before references, so each run is a class of its own:
  *
  * <pre>
- *   | header | Front: 64 bytes | Senders: tail, reserved, leftSeen | Gap: 64 bytes | PortQueue: receiver's fields |
+ *   | Front: 64 bytes | Senders: tail, reserved, leftSeen | Gap | Counts: received, abandoned | Gap | PortQueue |
  * </pre>
  */
 final class PortQueueLayout {
@@ -40,8 +42,28 @@ final class PortQueueLayout {
     }
 
     @SuppressWarnings("unused")
-    abstract static class Gap extends Senders {
+    abstract static class SendersGap extends Senders {
         private long p10, p11, p12, p13, p14, p15, p16, p17;
+
+        SendersGap(int capacity) {
+            super(capacity);
+        }
+    }
+
+    abstract static class Counts extends SendersGap {
+        /** Counted envelopes the receiver took, as far as it told senders. */
+        volatile long received;
+        /** Counted calls taken out of the kernel lane because their callers gave up. */
+        volatile long abandoned;
+
+        Counts(int capacity) {
+            super(capacity);
+        }
+    }
+
+    @SuppressWarnings("unused")
+    abstract static class Gap extends Counts {
+        private long p20, p21, p22, p23, p24, p25, p26, p27;
 
         Gap(int capacity) {
             super(capacity);

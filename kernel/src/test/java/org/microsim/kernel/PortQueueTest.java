@@ -34,6 +34,35 @@ class PortQueueTest {
     }
 
     @Test
+    void aBusyReceiverTellsSendersOfFreedRoomInBatchesAndAtOnceWhenItEmptiesItsQueue() {
+        PortQueue q = new PortQueue(64); // a batch of 8
+        for (int i = 0; i < 64; i++) {
+            assertTrue(q.reserve());
+            q.offer(plain(true));
+        }
+        for (int i = 0; i < 7; i++) {
+            q.pollPlain();
+            q.received();
+        }
+        assertFalse(q.reserve(), "seven takes of a busy queue are not told yet");
+        q.pollPlain();
+        q.received();
+        for (int i = 0; i < 8; i++) {
+            assertTrue(q.reserve(), "the eighth tells all eight");
+            q.offer(plain(true));
+        }
+        assertFalse(q.reserve());
+        for (int i = 0; i < 64; i++) {
+            q.pollPlain();
+            q.received();
+        }
+        assertNull(q.peek());
+        for (int i = 0; i < 64; i++) {
+            assertTrue(q.reserve(), "an emptied queue has told all its room");
+        }
+    }
+
+    @Test
     void anAbandonedCallInTheKernelLaneGivesItsRoomBackAndLeavesTheQueue() {
         PortQueue q = new PortQueue(1);
         CallRecord call = leaseCall(1);
