@@ -53,6 +53,8 @@ final class CallRecord {
      * it after its compare-and-set, so one of the two always sees the other.)
      */
     volatile boolean callerWaits;
+    /** The envelope the call travels in; set once, when it is made. */
+    Envelope envelope;
 
     CallRecord(long id, Task caller, Port port, byte[] leaseBuffer, int leaseBase, int leaseLength, boolean readable,
                boolean writable, LeaseGrant parent) {

@@ -288,12 +288,9 @@ final class Ipc {
             Envelope head = best < 0 ? null : ports[best].queue.peek();
             if (head != null && head.plain() && !k.trace.enabled() && (head.call() == null || holdsNoCall(t))) {
                 Envelope e = ports[best].queue.pollPlain();
-                if (e.counted()) {
-                    ports[best].queue.received(); // its room is free, whatever became of it
-                }
                 CallRecord call = e.call();
-                if (call != null && !take(t, call)) {
-                    continue; // given up while queued
+                if (!ports[best].queue.take(e) || (call != null && !take(t, call))) {
+                    continue; // a call given up, or failed by a port closing or a server dying
                 }
                 return Result.ok(new Received(e.sender(), handles[best], e.message(),
                         call == null ? null : new ReplyRight(call.id), null));
@@ -439,12 +436,9 @@ final class Ipc {
     /** With the lock held: takes the oldest envelope of {@code p}, which is there; null if it was a call given up. */
     private Result<Received> deliver(Task t, Port p, Handle via) {
         Envelope e = p.queue.poll();
-        if (e.counted()) {
-            p.queue.received();
-        }
         CallRecord call = e.call();
-        if (call != null && !call.take(t)) {
-            return null; // given up while queued in the plain lane; look again
+        if (!p.queue.take(e) || (call != null && !call.take(t))) {
+            return null; // a call given up, or failed, while queued in the plain lane; look again
         }
         if (e.irq() != null) {
             e.irq().pending = false;

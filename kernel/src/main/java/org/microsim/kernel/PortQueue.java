@@ -19,8 +19,8 @@ import java.util.List;
  *   handles, irq, lease ──(lock)──▶ [kernel lane: e2, e4]  ───────────────┘
  * </pre>
  *
- * A call whose caller gave up leaves the kernel lane at once; in the plain lane it stays, failed, until the
- * receiver passes over it (see {@link #abandon}).
+ * A call whose caller gave up frees its room at once: it leaves the kernel lane, and in the plain lane it
+ * stays, failed, until the receiver passes over it (see {@link #abandon}, {@link #take}).
  *
  * <h2>The plain lane</h2>
  * An intrusive linked list after Dmitry Vyukov's non-blocking multi-producer queue: envelopes are the
@@ -31,8 +31,7 @@ import java.util.List;
  * <h2>Capacity</h2>
  * Three counters of counted envelopes, each with one kind of writer: {@code reserved}, those ever admitted
  * (senders); {@code received}, those the receiver took, told in batches (the receiver alone, see
- * {@link #received()}); {@code abandoned}, calls given up by their callers and taken out of the kernel lane
- * (under the lock). A sender compares against what it last saw of the other two and reads them again only
+ * {@link #received()}); {@code abandoned}, calls given up by their callers while queued (under the lock). A sender compares against what it last saw of the other two and reads them again only
  * when the queue looks full, so in steady flow neither side reads a line the other writes for every message.
  * Kernel notifications are not counted: the kernel never loses one to a full queue.
  */
@@ -97,13 +96,28 @@ final class PortQueue extends PortQueueLayout.Gap {
     }
 
     /**
+     * The receiver took {@code e} from either lane: its room is free. False when {@code e} is a call its
+     * caller gave up while it was queued in the plain lane: that call's room was freed then, and the receiver
+     * passes over it. Receiver only.
+     */
+    boolean take(Envelope e) {
+        if (e.call() != null && !e.claimForReceiver()) {
+            return false;
+        }
+        if (e.counted()) {
+            received();
+        }
+        return true;
+    }
+
+    /**
      * The receiver took a counted envelope: its room is free. The receiver tells senders in batches, every
      * {@code batch} takes and whenever its queue is empty, so that a sender finding the queue full does not
      * pull the count's cache line over for every message (a sender may thus see a busy queue full while up to
      * {@code batch - 1} of its messages have just been taken; a queue of 8 or fewer is always exact). Receiver
      * only.
      */
-    void received() {
+    private void received() {
         long n = ++taken;
         if (n - received >= batch || (head.next == null && kernelHead == null)) {
             RECEIVED.setRelease(this, n);
@@ -176,10 +190,9 @@ final class PortQueue extends PortQueueLayout.Gap {
     }
 
     /**
-     * A queued call was given up (its caller timed out or died; the call is failed already). From the kernel
-     * lane it is taken out and its room is free at once; in the plain lane it stays, and its room is free when
-     * the receiver passes over it, as for any plain message (the receiver may be taking it this very moment,
-     * and only one of the two may count it). Kernel lock held.
+     * A queued call was given up (its caller timed out or died; the call is failed already): its room is free
+     * at once. From the kernel lane it is taken out; in the plain lane it stays until the receiver passes over
+     * it, unless the receiver took it this very moment (then the receiver freed its room). Kernel lock held.
      */
     void abandon(CallRecord call) {
         for (Iterator<Envelope> it = kernelLane.iterator(); it.hasNext(); ) {
@@ -192,6 +205,10 @@ final class PortQueue extends PortQueueLayout.Gap {
                 }
                 return;
             }
+        }
+        Envelope e = call.envelope;
+        if (e != null && e.counted() && e.claimForAbandon()) {
+            abandoned();
         }
     }
 

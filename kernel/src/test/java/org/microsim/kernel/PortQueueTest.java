@@ -27,8 +27,7 @@ class PortQueueTest {
         q.offer(plain(false));
         assertEquals(3, q.size(), "a kernel notification needs no room");
 
-        q.pollPlain();
-        q.received();
+        assertTrue(q.take(q.pollPlain()));
         assertTrue(q.reserve(), "the room of a taken message is free again");
         assertFalse(q.reserve());
     }
@@ -41,20 +40,17 @@ class PortQueueTest {
             q.offer(plain(true));
         }
         for (int i = 0; i < 7; i++) {
-            q.pollPlain();
-            q.received();
+            assertTrue(q.take(q.pollPlain()));
         }
         assertFalse(q.reserve(), "seven takes of a busy queue are not told yet");
-        q.pollPlain();
-        q.received();
+        assertTrue(q.take(q.pollPlain()));
         for (int i = 0; i < 8; i++) {
             assertTrue(q.reserve(), "the eighth tells all eight");
             q.offer(plain(true));
         }
         assertFalse(q.reserve());
         for (int i = 0; i < 64; i++) {
-            q.pollPlain();
-            q.received();
+            assertTrue(q.take(q.pollPlain()));
         }
         assertNull(q.peek());
         for (int i = 0; i < 64; i++) {
@@ -76,25 +72,35 @@ class PortQueueTest {
     }
 
     @Test
-    void anAbandonedCallInThePlainLaneStaysUntilTheReceiverPassesOverIt() {
+    void anAbandonedCallInThePlainLaneFreesItsRoomAndIsPassedOver() {
         PortQueue q = new PortQueue(1);
         CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
         Envelope e = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null);
         assertTrue(e.plain(), "a call lending nothing travels without the lock");
         assertTrue(q.reserve());
         q.offer(e);
+        assertFalse(q.reserve());
 
         assertEquals(CallRecord.State.QUEUED, call.fail(org.microsim.abi.SysError.of(
                 org.microsim.abi.ErrorCode.TIMED_OUT, "gave up")));
         q.abandon(call);
+        assertTrue(q.reserve(), "the abandoned call's room is free at once");
         assertSame(e, q.peek(), "it stays linked");
-        assertFalse(q.reserve(), "its room is the receiver's to free");
-        assertFalse(call.take(null), "no receiver can take it");
-        assertFalse(call.answer(Message.of(2), List.of()), "nor answer it");
+        assertFalse(q.take(q.pollPlain()), "the receiver passes over it");
+        assertFalse(q.reserve(), "and frees no room twice");
+        assertFalse(call.answer(Message.of(2), List.of()), "nobody answers it");
+    }
 
-        q.pollPlain();
-        q.received();
-        assertTrue(q.reserve(), "passed over, its room is free");
+    @Test
+    void aCallTakenByItsReceiverIsNotAbandonedInTheQueue() {
+        PortQueue q = new PortQueue(1);
+        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        assertTrue(q.reserve());
+        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null));
+        assertTrue(q.take(q.pollPlain()), "taken, its room is free");
+        q.abandon(call);
+        assertTrue(q.reserve());
+        assertFalse(q.reserve(), "the caller giving up late frees no room twice");
     }
 
     @Test
@@ -161,8 +167,9 @@ class PortQueueTest {
                 Thread.onSpinWait();
                 continue;
             }
-            byte[] d = q.pollPlain().message().data();
-            q.received();
+            Envelope e = q.pollPlain();
+            assertTrue(q.take(e));
+            byte[] d = e.message().data();
             int n = (d[1] & 0xff) << 16 | (d[2] & 0xff) << 8 | (d[3] & 0xff);
             assertEquals(next[d[0]], n, "sender " + d[0]);
             next[d[0]]++;
