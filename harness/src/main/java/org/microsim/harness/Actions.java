@@ -92,6 +92,10 @@ final class Actions {
     }
 
     private int withSession(MachineOptions options, ToIntFunction<CommandSet> body) {
+        if (systemTerminal && !options.free()) {
+            // This process is the command's own (Main.main, not a test) and runs one deterministic machine.
+            Carriers.forDeterministicMachines();
+        }
         Session session;
         try {
             session = factory.open(options);

@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.microsim.harness.Carriers;
 import org.microsim.harness.MachineOptions;
 
 /**
@@ -21,6 +22,7 @@ public final class CrashToReadyBench {
     }
 
     public static void main(String[] args) throws Exception {
+        Carriers.forDeterministicMachines(); // as sim does for a deterministic machine
         int crashes = Measure.intArg(args, 0, 50);
         List<Long> virtual = new ArrayList<>();
         List<Long> wall = new ArrayList<>();

@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import org.microsim.harness.Carriers;
 
 /**
  * Writing and reading a 64 MiB file through the whole chain (console put/get -> shell -> VFS -> fatfsd ->
@@ -22,6 +23,7 @@ public final class FatFileBench {
     }
 
     public static void main(String[] args) throws Exception {
+        Carriers.forDeterministicMachines(); // as sim does for a deterministic machine
         int mib = Measure.intArg(args, 0, 64);
         int files = Measure.intArg(args, 1, 10_000);
         Path dir = Files.createTempDirectory("microsim-bench");

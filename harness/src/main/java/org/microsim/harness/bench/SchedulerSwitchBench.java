@@ -3,6 +3,7 @@ package org.microsim.harness.bench;
 import java.time.Duration;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Message;
+import org.microsim.harness.Carriers;
 import org.microsim.kernel.Kernel;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.SchedulerMode;
@@ -18,6 +19,7 @@ public final class SchedulerSwitchBench {
     }
 
     public static void main(String[] args) {
+        Carriers.forDeterministicMachines(); // as sim does for a deterministic machine
         int calls = Measure.intArg(args, 0, 100_000);
         int clients = Measure.intArg(args, 1, 2);
         long[] switches = new long[1];

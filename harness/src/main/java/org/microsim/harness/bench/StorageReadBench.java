@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.microsim.drivers.partd.PartitionWriter;
+import org.microsim.harness.Carriers;
 import org.microsim.harness.session.DemoDisks;
 import org.microsim.kernel.machine.FileImage;
 
@@ -29,6 +30,7 @@ public final class StorageReadBench {
     }
 
     public static void main(String[] args) throws Exception {
+        Carriers.forDeterministicMachines(); // as sim does for a deterministic machine
         int mib = Measure.intArg(args, 0, 256);
         int randomReads = Measure.intArg(args, 1, 2000);
         Path dir = Files.createTempDirectory("microsim-bench");
