@@ -205,10 +205,7 @@ final class Ipc {
         }
         p.queue.offer(new Envelope(k.nextSeq(), t.id, m, List.of(), null, true, null));
         if (waitsOn(p.owner, p)) {
-            k.scheduler.locked(t, () -> {
-                wakeReceiver(p.owner);
-                return DONE;
-            });
+            k.scheduler.lockedRun(t, () -> wakeReceiver(p.owner));
         }
         return DONE;
     }
@@ -289,7 +286,7 @@ final class Ipc {
             if (head != null && head.plain() && !k.trace.enabled() && (head.call() == null || holdsNoCall(t))) {
                 Envelope e = ports[best].queue.pollPlain();
                 CallRecord call = e.call();
-                if (!ports[best].queue.take(e) || (call != null && !take(t, call))) {
+                if (!ports[best].queue.take(e) || (call != null && !holdLockFree(t, call))) {
                     continue; // a call given up, or failed by a port closing or a server dying
                 }
                 return Result.ok(new Received(e.sender(), handles[best], e.message(),
@@ -315,16 +312,14 @@ final class Ipc {
      * setting {@code killed}, and this reads {@code killed} after setting {@code lockFreeHeld}: one of the two
      * fails the call, so its caller never waits for a reply from a dead server.
      */
-    private boolean take(Task t, CallRecord call) {
+    private boolean holdLockFree(Task t, CallRecord call) {
         if (call.state() != CallRecord.State.QUEUED) {
             return false;
         }
         t.lockFreeHeld = call;
         if (t.killed) {
-            k.scheduler.locked(t, () -> {
-                fail(call, SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying"));
-                return DONE;
-            });
+            k.scheduler.lockedRun(t, () -> fail(call, SysError.of(ErrorCode.PEER_DIED, "task " + t
+                    + " died before replying")));
         }
         return true;
     }
@@ -514,7 +509,7 @@ final class Ipc {
             // other's write after its own (closed before the lane's walk, killed before pendingCall's read), so
             // whatever the closer or killer missed is failed here.
             if (p.closed || t.killed || waitsOn(p.owner, p)) {
-                k.scheduler.locked(t, () -> {
+                k.scheduler.lockedRun(t, () -> {
                     if (p.closed) {
                         failIfQueued(call, gone(p));
                     } else if (t.killed) {
@@ -522,7 +517,6 @@ final class Ipc {
                     } else {
                         wakeReceiver(p.owner);
                     }
-                    return DONE;
                 });
             }
             t.peer = p.owner;
@@ -671,10 +665,7 @@ final class Ipc {
             return noCaller(call.id);
         }
         if (call.callerWaits) {
-            k.scheduler.locked(t, () -> {
-                k.scheduler.wake(call.caller);
-                return DONE;
-            });
+            k.scheduler.lockedRun(t, () -> k.scheduler.wake(call.caller));
         }
         return DONE;
     }

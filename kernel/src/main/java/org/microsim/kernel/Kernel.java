@@ -107,7 +107,6 @@ public final class Kernel implements AutoCloseable {
 
     private Kernel(Builder b) {
         this.seed = b.seed;
-        sequence.set(SEQUENCE, 1);
         this.mode = b.mode;
         this.programs = b.programs;
         this.scheduler = b.mode == SchedulerMode.DETERMINISTIC ? new DeterministicScheduler(b.seed)
@@ -547,7 +546,7 @@ public final class Kernel implements AutoCloseable {
 
     /** The next number in the global order of messages (also a call's id, its reply right). */
     long nextSeq() {
-        return sequence.getAndIncrement(SEQUENCE);
+        return sequence.incrementAndGet(SEQUENCE); // from 1: 0 is no message
     }
 
     /** The generation of the live port now behind {@code name}, or -1. */

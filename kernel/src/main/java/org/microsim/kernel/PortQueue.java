@@ -31,8 +31,9 @@ import java.util.List;
  * <h2>Capacity</h2>
  * Three counters of counted envelopes, each with one kind of writer: {@code reserved}, those ever admitted
  * (senders); {@code received}, those the receiver took, told in batches (the receiver alone, see
- * {@link #received()}); {@code abandoned}, calls given up by their callers while queued (under the lock). A sender compares against what it last saw of the other two and reads them again only
- * when the queue looks full, so in steady flow neither side reads a line the other writes for every message.
+ * {@link #received()}); {@code abandoned}, calls given up by their callers while queued (under the lock). A
+ * sender compares against what it last saw of the other two and reads them again only when the queue looks
+ * full, so in steady flow neither side reads a line the other writes for every message.
  * Kernel notifications are not counted: the kernel never loses one to a full queue.
  */
 final class PortQueue extends PortQueueLayout.Gap {
@@ -124,7 +125,7 @@ final class PortQueue extends PortQueueLayout.Gap {
         }
     }
 
-    /** A counted call was taken out of the queue by the kernel (its caller gave up). Kernel lock held. */
+    /** A counted call was given up while queued: its room is free. Kernel lock held. */
     private void abandoned() {
         ABANDONED.setRelease(this, abandoned + 1);
     }

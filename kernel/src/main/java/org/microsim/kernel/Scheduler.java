@@ -54,6 +54,16 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
         }
     }
 
+    /** {@link #locked} for work that answers nothing: the wake-ups and failures a lock-free call ends in. */
+    final void lockedRun(Task by, Runnable op) {
+        enter();
+        try {
+            op.run();
+        } finally {
+            exit(by);
+        }
+    }
+
     /** A new task, before its thread starts: it counts as runnable from now on. Called with the lock. */
     abstract void admit(Task task);
 

@@ -63,7 +63,7 @@ class PortQueueTest {
         PortQueue q = new PortQueue(1);
         CallRecord call = leaseCall(1);
         assertTrue(q.reserve());
-        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null));
+        q.offer(carrying(call, true));
         assertFalse(q.reserve());
 
         q.abandon(call);
@@ -74,8 +74,8 @@ class PortQueueTest {
     @Test
     void anAbandonedCallInThePlainLaneFreesItsRoomAndIsPassedOver() {
         PortQueue q = new PortQueue(1);
-        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
-        Envelope e = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null);
+        CallRecord call = plainCall(1);
+        Envelope e = carrying(call, true);
         assertTrue(e.plain(), "a call lending nothing travels without the lock");
         assertTrue(q.reserve());
         q.offer(e);
@@ -94,9 +94,9 @@ class PortQueueTest {
     @Test
     void aCallTakenByItsReceiverIsNotAbandonedInTheQueue() {
         PortQueue q = new PortQueue(1);
-        CallRecord call = new CallRecord(1, null, null, null, 0, 0, false, false, null);
+        CallRecord call = plainCall(1);
         assertTrue(q.reserve());
-        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, true, null));
+        q.offer(carrying(call, true));
         assertTrue(q.take(q.pollPlain()), "taken, its room is free");
         q.abandon(call);
         assertTrue(q.reserve());
@@ -106,9 +106,9 @@ class PortQueueTest {
     @Test
     void plainLaneCallsAreFoundForAClosingPort() {
         PortQueue q = new PortQueue(8);
-        CallRecord call = new CallRecord(2, null, null, null, 0, 0, false, false, null);
+        CallRecord call = plainCall(2);
         q.offer(plain(false));
-        q.offer(new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, false, null));
+        q.offer(carrying(call, false));
         assertEquals(List.of(call), q.plainLaneCalls());
     }
 
@@ -116,8 +116,7 @@ class PortQueueTest {
     void theOlderHeadOfTheTwoLanesComesFirst() {
         PortQueue q = new PortQueue(8);
         Envelope first = plain(false);
-        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), leaseCall(9),
-                false, null);
+        Envelope call = carrying(leaseCall(9), false);
         Envelope third = plain(false);
         q.offer(first);
         q.offer(call);
@@ -134,8 +133,7 @@ class PortQueueTest {
     @Test
     void closingDrainsTheKernelLaneOnly() {
         PortQueue q = new PortQueue(8);
-        Envelope call = new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), leaseCall(3),
-                false, null);
+        Envelope call = carrying(leaseCall(3), false);
         q.offer(call);
         q.offer(plain(false));
         assertEquals(List.of(call), q.drainKernelLane());
@@ -228,12 +226,22 @@ class PortQueueTest {
         sender.join();
     }
 
+    /** A call lending nothing: it travels in the plain lane. */
+    private static CallRecord plainCall(long id) {
+        return new CallRecord(id, null, null, null, 0, 0, false, false, null);
+    }
+
+    /** An envelope with {@code call} (or none), counted against the queue or not. */
+    private Envelope carrying(CallRecord call, boolean counted) {
+        return new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), call, counted, null);
+    }
+
     /** A call lending a buffer: it travels in the kernel lane. */
     private static CallRecord leaseCall(long id) {
         return new CallRecord(id, null, null, new byte[1], 0, 1, true, false, null);
     }
 
     private Envelope plain(boolean counted) {
-        return new Envelope(seq++, TaskId.KERNEL, Message.of(1, new byte[0]), List.of(), null, counted, null);
+        return carrying(null, counted);
     }
 }
