@@ -30,6 +30,20 @@ public final class Replies {
     }
 
     /**
+     * Checks that an OK reply carries nothing: the reply type of requests answered with an empty payload.
+     *
+     * @return null, the only {@code Void}
+     * @throws MalformedException when the reply has bytes or handles
+     */
+    public static Void empty(Message reply) throws MalformedException {
+        if (reply.size() != 0 || !reply.handles().isEmpty()) {
+            throw new MalformedException("expected an empty reply, got " + reply.size() + " bytes and "
+                    + reply.handles().size() + " handles");
+        }
+        return null;
+    }
+
+    /**
      * The failure a reply carries, or null when it is a success.
      *
      * @throws MalformedException when the reply is neither a well-formed success nor a well-formed failure

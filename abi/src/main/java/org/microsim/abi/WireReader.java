@@ -63,6 +63,24 @@ public final class WireReader {
         return lo | hi << 32;
     }
 
+    /** An unsigned 64-bit field that must be below 2^63 (an offset, a size): the rest is malformed. */
+    public long u63(String field) throws MalformedException {
+        long v = i64(field);
+        if (v < 0) {
+            throw new MalformedException(field + " " + Long.toUnsignedString(v) + " is over 2^63-1");
+        }
+        return v;
+    }
+
+    /** An unsigned 32-bit field that must be below 2^31 (a length, a count): the rest is malformed. */
+    public int u31(String field) throws MalformedException {
+        long v = u32(field);
+        if (v > Integer.MAX_VALUE) {
+            throw new MalformedException(field + " " + v + " is over 2^31-1");
+        }
+        return (int) v;
+    }
+
     public byte[] bytes(int n, String field) throws MalformedException {
         need(n, field);
         byte[] out = new byte[n];

@@ -1,7 +1,10 @@
 package org.microsim.abi.block;
 
+import org.microsim.abi.ProtocolException;
+import org.microsim.abi.SysError;
+
 /** A failed block operation, with its {@link BlockError}. */
-public class BlockException extends Exception {
+public class BlockException extends ProtocolException {
     private final BlockError error;
 
     /** A failure with its error code and a sentence for people. */
@@ -10,8 +13,19 @@ public class BlockException extends Exception {
         this.error = error;
     }
 
+    /** The call never got an answer: DEVICE_GONE when the server is gone, IO_ERROR otherwise. */
+    public BlockException(String message, SysError unreachable) {
+        super(message, unreachable);
+        this.error = gone(unreachable) ? BlockError.DEVICE_GONE : BlockError.IO_ERROR;
+    }
+
     /** Why it failed. */
     public BlockError error() {
         return error;
+    }
+
+    @Override
+    public int code() {
+        return error.code();
     }
 }

@@ -4,9 +4,9 @@ import org.microsim.abi.LeaseInfo;
 
 /**
  * The checks every block server makes before touching a device, in one place so that ahci, usbd and partd
- * agree on them and on their error codes. A server decodes a request, calls {@link #check} with its own
- * geometry and the lease the kernel reported, and answers the {@link BlockException} with
- * {@link BlockProtocol#errorReply(BlockException)}.
+ * agree on them and on their error codes. A server's handler calls {@link #check} with the decoded request,
+ * its own geometry and the lease the kernel reported, and lets the {@link BlockException} go: the server
+ * runtime answers it with its code.
  */
 public final class BlockRequestCheck {
     private BlockRequestCheck() {
@@ -15,18 +15,18 @@ public final class BlockRequestCheck {
     /**
      * Accepts a request a device with {@code info} can serve with {@code lease}, or says why not.
      * GET_INFO and FLUSH always pass; READ and WRITE need a count of at least one block, at most
-     * {@link BlockProtocol#MAX_TRANSFER} bytes, inside the device, a lease large enough with the right
+     * {@link BlockRequest#MAX_TRANSFER} bytes, inside the device, a lease large enough with the right
      * access, and for WRITE a writable device.
      *
      * @param lease the lease that came with the call, null when none did
      */
-    public static void check(BlockProtocol.Request request, BlockProtocol.Info info, LeaseInfo lease)
+    public static void check(BlockRequest<?> request, BlockInfo info, LeaseInfo lease)
             throws BlockException {
         switch (request) {
-            case BlockProtocol.GetInfo g -> { }
-            case BlockProtocol.Flush f -> { }
-            case BlockProtocol.Read r -> transfer("read", r.lba(), r.count(), info, lease, true);
-            case BlockProtocol.Write w -> {
+            case BlockRequest.GetInfo g -> { }
+            case BlockRequest.Flush f -> { }
+            case BlockRequest.Read r -> transfer("read", r.lba(), r.count(), info, lease, true);
+            case BlockRequest.Write w -> {
                 if (info.readOnly()) {
                     throw new BlockException(BlockError.READ_ONLY, "the device is read-only");
                 }
@@ -57,13 +57,13 @@ public final class BlockRequestCheck {
         }
     }
 
-    private static void transfer(String what, long lba, int count, BlockProtocol.Info info, LeaseInfo lease,
+    private static void transfer(String what, long lba, int count, BlockInfo info, LeaseInfo lease,
                                  boolean intoLease) throws BlockException {
         range(lba, count, info.blockCount());
         long bytes = (long) count * info.blockSize();
-        if (bytes > BlockProtocol.MAX_TRANSFER) {
+        if (bytes > BlockRequest.MAX_TRANSFER) {
             throw new BlockException(BlockError.INVALID_REQUEST, what + " of " + bytes + " bytes is over the "
-                    + BlockProtocol.MAX_TRANSFER + "-byte maximum");
+                    + BlockRequest.MAX_TRANSFER + "-byte maximum");
         }
         if (lease == null) {
             throw new BlockException(BlockError.LEASE_TOO_SMALL, what + " of " + bytes + " bytes came without a lease");

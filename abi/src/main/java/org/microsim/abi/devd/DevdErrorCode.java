@@ -11,7 +11,9 @@ public enum DevdErrorCode {
     /** A port with that name is registered already, or would be its own ancestor. */
     EXISTS(3),
     /** No port has that name. */
-    UNKNOWN_PORT(4);
+    UNKNOWN_PORT(4),
+    /** devd could not be reached, or failed on its own. */
+    UNAVAILABLE(5);
 
     private final int code;
 

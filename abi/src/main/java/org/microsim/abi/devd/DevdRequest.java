@@ -1,10 +1,14 @@
 package org.microsim.abi.devd;
 
-import java.util.List;
+import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
+import org.microsim.abi.Protocol;
+import org.microsim.abi.Replies;
+import org.microsim.abi.Request;
+import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.Page;
@@ -24,7 +28,7 @@ import org.microsim.abi.svc.Page;
  * Pages are {@link Page}s (strings as u16-length UTF-8). Replies use {@link org.microsim.abi.Replies} with
  * {@link DevdErrorCode} codes.
  */
-public sealed interface DevdRequest {
+public sealed interface DevdRequest<T> extends Request<T, DevdException> {
     int ADD_RULE = MsgIds.DEVD_BASE;
     int LIST_RULES = MsgIds.DEVD_BASE + 1;
     int SUBSCRIBE = MsgIds.DEVD_BASE + 2;
@@ -33,11 +37,53 @@ public sealed interface DevdRequest {
     /** Longest rule line accepted, in bytes: a rule is one short line. */
     int MAX_RULE = 512;
 
-    /** The message carrying this request (without the subscriber handle of SUBSCRIBE). */
-    Message encode();
+    /**
+     * The protocol: a request that does not decode is BAD_REQUEST; a devd that cannot be reached, or fails on
+     * its own, UNAVAILABLE.
+     */
+    Protocol<DevdRequest<?>, DevdException> PROTOCOL = new Protocol<>() {
+        @Override
+        public String name() {
+            return "devd";
+        }
+
+        @Override
+        public DevdRequest<?> decode(Message message) throws MalformedException {
+            return DevdRequest.decode(message);
+        }
+
+        @Override
+        public DevdException failure(int code, String detail) {
+            try {
+                return new DevdException(DevdErrorCode.fromCode(code), detail);
+            } catch (MalformedException e) {
+                return new DevdException(DevdErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
+            }
+        }
+
+        @Override
+        public DevdException unreachable(String detail, SysError error) {
+            return new DevdException(detail, error);
+        }
+
+        @Override
+        public int badRequestCode() {
+            return DevdErrorCode.BAD_REQUEST.code();
+        }
+
+        @Override
+        public int internalErrorCode() {
+            return DevdErrorCode.UNAVAILABLE.code();
+        }
+    };
+
+    @Override
+    default Protocol<?, DevdException> protocol() {
+        return PROTOCOL;
+    }
 
     /** Appends a rule after the existing ones. */
-    record AddRule(String line) implements DevdRequest {
+    record AddRule(String line) implements DevdRequest<Page<String>> {
         /** Checks the length. */
         public AddRule {
             if (line.length() > MAX_RULE) {
@@ -46,42 +92,62 @@ public sealed interface DevdRequest {
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(ADD_RULE, new WireWriter().string(line).toByteArray());
+        }
+
+        @Override
+        public Page<String> decodeReply(Message reply) throws MalformedException {
+            return Page.decode(reply, r -> r.string("string"));
         }
     }
 
     /** Asks for the rules in match order, from the {@code start}-th on. */
-    record ListRules(int start) implements DevdRequest {
+    record ListRules(int start) implements DevdRequest<Page<String>> {
         /** Checks the range. */
         public ListRules {
-            checkStart(start);
+            Page.checkStart(start);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(LIST_RULES, new WireWriter().u16(start).toByteArray());
+        }
+
+        @Override
+        public Page<String> decodeReply(Message reply) throws MalformedException {
+            return Page.decode(reply, r -> r.string("string"));
         }
     }
 
-    /** Asks for msg 100 notifications about drivers whose port has this class. */
-    record Subscribe(PortClass portClass) implements DevdRequest {
+    /** Asks for msg 100 notifications, sent to {@code port}, about drivers whose port has this class. */
+    record Subscribe(PortClass portClass, Handle port) implements DevdRequest<Void> {
         @Override
-        public Message encode() {
-            return Message.of(SUBSCRIBE, new WireWriter().u16(portClass.code()).toByteArray());
+        public Message toMessage() {
+            return Message.of(SUBSCRIBE, new WireWriter().u16(portClass.code()).toByteArray(), port);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Asks for the port tree, depth first, from the {@code start}-th port on. */
-    record Lsdev(int start) implements DevdRequest {
+    record Lsdev(int start) implements DevdRequest<Page<LsdevEntry>> {
         /** Checks the range. */
         public Lsdev {
-            checkStart(start);
+            Page.checkStart(start);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(LSDEV, new WireWriter().u16(start).toByteArray());
+        }
+
+        @Override
+        public Page<LsdevEntry> decodeReply(Message reply) throws MalformedException {
+            return Page.decode(reply, LsdevEntry::read);
         }
     }
 
@@ -90,9 +156,9 @@ public sealed interface DevdRequest {
      *
      * @throws MalformedException for an unknown msg id, a short or over-long payload or a bad field
      */
-    static DevdRequest decode(Message message) throws MalformedException {
+    static DevdRequest<?> decode(Message message) throws MalformedException {
         WireReader r = message.reader();
-        DevdRequest request = switch (message.msgId()) {
+        DevdRequest<?> request = switch (message.msgId()) {
             case ADD_RULE -> {
                 String line = r.string("rule");
                 if (line.length() > MAX_RULE) {
@@ -101,31 +167,19 @@ public sealed interface DevdRequest {
                 yield new AddRule(line);
             }
             case LIST_RULES -> new ListRules(r.u16("start"));
-            case SUBSCRIBE -> new Subscribe(PortClass.fromCode(r.u16("port class")));
+            case SUBSCRIBE -> {
+                if (message.handles().size() != 1) {
+                    throw new MalformedException("subscribe needs exactly one handle: the port for msg 100 notifications");
+                }
+                yield new Subscribe(PortClass.fromCode(r.u16("port class")), message.handles().getFirst());
+            }
             case LSDEV -> new Lsdev(r.u16("start"));
             default -> throw new MalformedException("unknown devd request " + message.msgId());
         };
         r.end("devd request " + message.msgId());
-        return request;
-    }
-
-    /** A page of strings: the reply payload of ADD_RULE and LIST_RULES. */
-    static byte[] encodeStrings(List<String> strings, int start) {
-        return Page.encode(strings, start, WireWriter::string);
-    }
-
-    /**
-     * Decodes a page of strings.
-     *
-     * @throws MalformedException for a count that does not match the bytes
-     */
-    static Page<String> decodeStrings(byte[] bytes) throws MalformedException {
-        return Page.decode(bytes, r -> r.string("string"));
-    }
-
-    private static void checkStart(int start) {
-        if (start < 0 || start > 0xffff) {
-            throw new IllegalArgumentException("start " + start + " is outside 0..65535");
+        if (!(request instanceof Subscribe) && !message.handles().isEmpty()) {
+            throw new MalformedException("devd request " + message.msgId() + " carries no handles");
         }
+        return request;
     }
 }

@@ -16,7 +16,7 @@ public record DriverAvailable(long portId, Handle driver) {
     public static final int SIZE = 8;
 
     /** The message; the kernel moves {@code driver} into the receiver's handle table. */
-    public Message encode() {
+    public Message toMessage() {
         return Message.of(MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE, new WireWriter().i64(portId).toByteArray(), driver);
     }
 

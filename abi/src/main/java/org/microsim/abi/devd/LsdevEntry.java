@@ -1,11 +1,9 @@
 package org.microsim.abi.devd;
 
-import java.util.List;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
-import org.microsim.abi.svc.Page;
 
 /**
  * One line of {@code lsdev}: a port at its depth in the tree (0 for a root), the driver bound to it
@@ -34,19 +32,5 @@ public record LsdevEntry(int depth, PortInfo info, String driver, String state) 
      */
     public static LsdevEntry read(WireReader r) throws MalformedException {
         return new LsdevEntry(r.u8("depth"), PortInfo.read(r), r.string("driver"), r.string("state"));
-    }
-
-    /** The payload of an LSDEV reply: the {@link Page} of {@code entries} from {@code start}. */
-    public static byte[] encodePage(List<LsdevEntry> entries, int start) {
-        return Page.encode(entries, start, (w, e) -> e.write(w));
-    }
-
-    /**
-     * Decodes an LSDEV reply payload.
-     *
-     * @throws MalformedException for a count that does not match the bytes or a bad entry
-     */
-    public static Page<LsdevEntry> decodePage(byte[] bytes) throws MalformedException {
-        return Page.decode(bytes, LsdevEntry::read);
     }
 }

@@ -1,6 +1,8 @@
 package org.microsim.abi.fs;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -23,6 +25,19 @@ public record FileStat(String name, long size, boolean directory, int attributes
     /** Appends this record to {@code w}. */
     public WireWriter write(WireWriter w) {
         return w.i64(size).u8(directory ? 1 : 0).u8(attributes).i64(modified).string(name);
+    }
+
+    /** The OK reply to STAT. */
+    public Message toMessage() {
+        return Replies.ok(write(new WireWriter()).toByteArray());
+    }
+
+    /** Decodes a STAT reply: exactly one record, no handles. */
+    public static FileStat decode(Message reply) throws MalformedException {
+        WireReader r = FsReplies.reader(reply);
+        FileStat stat = read(r);
+        r.end("stat reply");
+        return stat;
     }
 
     /** Reads one record from {@code r}. */

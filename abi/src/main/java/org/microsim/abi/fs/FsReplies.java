@@ -16,14 +16,14 @@ public final class FsReplies {
 
     /** OPEN's reply: the new handle, u32. */
     public record Opened(int fh) {
-        /** The reply payload. */
-        public byte[] encode() {
-            return new WireWriter().u32(fh).toByteArray();
+        /** The OK reply. */
+        public Message toMessage() {
+            return Replies.ok(new WireWriter().u32(fh).toByteArray());
         }
 
-        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
-        public static Opened decode(byte[] bytes) throws MalformedException {
-            WireReader r = new WireReader(bytes);
+        /** Decodes the reply; a wrong length, an out-of-range field or handles are malformed. */
+        public static Opened decode(Message reply) throws MalformedException {
+            WireReader r = reader(reply);
             Opened o = new Opened(r.i32("fh"));
             r.end("open reply");
             return o;
@@ -32,14 +32,14 @@ public final class FsReplies {
 
     /** READ's and WRITE's reply: bytes moved through the lease, u32. */
     public record Transferred(int bytes) {
-        /** The reply payload. */
-        public byte[] encode() {
-            return new WireWriter().u32(bytes).toByteArray();
+        /** The OK reply. */
+        public Message toMessage() {
+            return Replies.ok(new WireWriter().u32(bytes).toByteArray());
         }
 
-        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
-        public static Transferred decode(byte[] bytes) throws MalformedException {
-            WireReader r = new WireReader(bytes);
+        /** Decodes the reply; a wrong length, an out-of-range field or handles are malformed. */
+        public static Transferred decode(Message reply) throws MalformedException {
+            WireReader r = reader(reply);
             long n = r.u32("bytes");
             r.end("transfer reply");
             if (n > Integer.MAX_VALUE) {
@@ -54,14 +54,14 @@ public final class FsReplies {
      * says whether entries follow (ask again from start + count).
      */
     public record DirPage(int count, int bytes, boolean more) {
-        /** The reply payload. */
-        public byte[] encode() {
-            return new WireWriter().u32(count).u32(bytes).u8(more ? 1 : 0).toByteArray();
+        /** The OK reply. */
+        public Message toMessage() {
+            return Replies.ok(new WireWriter().u32(count).u32(bytes).u8(more ? 1 : 0).toByteArray());
         }
 
-        /** Decodes a reply payload; a wrong length or out-of-range field is malformed. */
-        public static DirPage decode(byte[] bytes) throws MalformedException {
-            WireReader r = new WireReader(bytes);
+        /** Decodes the reply; a wrong length, an out-of-range field or handles are malformed. */
+        public static DirPage decode(Message reply) throws MalformedException {
+            WireReader r = reader(reply);
             long count = r.u32("count");
             long used = r.u32("bytes");
             int more = r.u8("more flag");
@@ -88,18 +88,11 @@ public final class FsReplies {
         return out;
     }
 
-    /** The error reply for {@code e}. */
-    public static Message error(FsException e) {
-        return Replies.error(e.error().code(), e.getMessage());
-    }
-
-    /**
-     * The failure a reply carries as an exception, or null for a success.
-     *
-     * @throws MalformedException when the reply is not a well-formed success or filesystem failure
-     */
-    public static FsException failure(Message reply) throws MalformedException {
-        Replies.Failure f = Replies.failure(reply);
-        return f == null ? null : new FsException(FsError.fromCode(f.code()), f.detail());
+    /** A reader over a reply that must carry no handles. */
+    static WireReader reader(Message reply) throws MalformedException {
+        if (!reply.handles().isEmpty()) {
+            throw new MalformedException("a filesystem reply carries no handles, not " + reply.handles().size());
+        }
+        return reply.reader();
     }
 }

@@ -3,14 +3,18 @@ package org.microsim.abi.fs;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
+import org.microsim.abi.Protocol;
+import org.microsim.abi.Replies;
+import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
 /**
  * The filesystem protocol: what a client (the VFS) asks a filesystem driver. Msg ids start at
  * {@link MsgIds#FS_BASE}; fields are little-endian, strings a u16 byte length then strict UTF-8, paths
- * '/'-separated from the volume root. Every request is answered by {@link org.microsim.abi.Replies}:
- * {@code REPLY_OK} with the payload below, or {@code REPLY_ERROR} with an {@link FsError} code and a sentence.
+ * '/'-separated from the volume root; no request carries handles. Every request is answered by
+ * {@link org.microsim.abi.Replies}: {@code REPLY_OK} with the payload below, or {@code REPLY_ERROR} with an
+ * {@link FsError} code and a sentence.
  *
  * <pre>
  * id   request   inline bytes                                 lease                    reply payload
@@ -31,9 +35,12 @@ import org.microsim.abi.WireWriter;
  *
  * READ returns fewer bytes than asked only at the end of the file. READDIR fills the lease with as many whole
  * entries as fit, starting at {@code start}, and says whether more follow. Offsets and sizes are unsigned on
- * the wire but must be below 2^63; a larger value is malformed.
+ * the wire but must be below 2^63; a larger value is malformed. The VFS serves this protocol over its whole
+ * namespace, which is why every filesystem request is also a {@link VfsRequest}.
+ *
+ * @param <T> what the OK reply carries
  */
-public sealed interface FsRequest {
+public sealed interface FsRequest<T> extends VfsRequest<T> {
     int OPEN = MsgIds.FS_BASE;
     int READ = MsgIds.FS_BASE + 1;
     int WRITE = MsgIds.FS_BASE + 2;
@@ -48,186 +55,234 @@ public sealed interface FsRequest {
     int SYNC = MsgIds.FS_BASE + 11;
     int STATFS = MsgIds.FS_BASE + 12;
 
-    /** This request's msg id. */
-    int msgId();
+    /**
+     * The protocol a filesystem driver serves: a request that does not decode is INVALID_REQUEST, a failure of
+     * the server's own or a call that got no answer IO_ERROR.
+     */
+    Protocol<FsRequest<?>, FsException> PROTOCOL = new Protocol<>() {
+        @Override
+        public String name() {
+            return "filesystem";
+        }
 
-    /** The inline bytes. */
-    byte[] encode();
+        @Override
+        public FsRequest<?> decode(Message message) throws MalformedException {
+            return FsRequest.decode(message);
+        }
 
-    /** The request as a message (without a lease: READ, WRITE and READDIR callers add theirs). */
-    default Message toMessage() {
-        return Message.of(msgId(), encode());
+        @Override
+        public FsException failure(int code, String detail) {
+            return FsException.of(code, detail);
+        }
+
+        @Override
+        public FsException unreachable(String detail, SysError error) {
+            return new FsException(detail, error);
+        }
+
+        @Override
+        public int badRequestCode() {
+            return FsError.INVALID_REQUEST.code();
+        }
+
+        @Override
+        public int internalErrorCode() {
+            return FsError.IO_ERROR.code();
+        }
+    };
+
+    @Override
+    default Protocol<?, FsException> protocol() {
+        return PROTOCOL;
     }
 
     /** Opens a file; see {@link OpenFlags}. */
-    record Open(String path, int flags) implements FsRequest {
-        public int msgId() {
-            return OPEN;
+    record Open(String path, int flags) implements FsRequest<FsReplies.Opened> {
+        @Override
+        public Message toMessage() {
+            return Message.of(OPEN, new WireWriter().string(path).u32(flags).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).u32(flags).toByteArray();
+        @Override
+        public FsReplies.Opened decodeReply(Message reply) throws MalformedException {
+            return FsReplies.Opened.decode(reply);
         }
     }
 
     /** Reads {@code length} bytes at {@code offset} into the caller's lease. */
-    record Read(int fh, long offset, int length) implements FsRequest {
-        public int msgId() {
-            return READ;
+    record Read(int fh, long offset, int length) implements FsRequest<FsReplies.Transferred> {
+        @Override
+        public Message toMessage() {
+            return Message.of(READ, new WireWriter().u32(fh).i64(offset).u32(length).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().u32(fh).i64(offset).u32(length).toByteArray();
+        @Override
+        public FsReplies.Transferred decodeReply(Message reply) throws MalformedException {
+            return FsReplies.Transferred.decode(reply);
         }
     }
 
     /** Writes {@code length} bytes from the caller's lease at {@code offset}. */
-    record Write(int fh, long offset, int length) implements FsRequest {
-        public int msgId() {
-            return WRITE;
+    record Write(int fh, long offset, int length) implements FsRequest<FsReplies.Transferred> {
+        @Override
+        public Message toMessage() {
+            return Message.of(WRITE, new WireWriter().u32(fh).i64(offset).u32(length).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().u32(fh).i64(offset).u32(length).toByteArray();
+        @Override
+        public FsReplies.Transferred decodeReply(Message reply) throws MalformedException {
+            return FsReplies.Transferred.decode(reply);
         }
     }
 
     /** Cuts or zero-extends an open file to {@code size}. */
-    record Truncate(int fh, long size) implements FsRequest {
-        public int msgId() {
-            return TRUNCATE;
+    record Truncate(int fh, long size) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return Message.of(TRUNCATE, new WireWriter().u32(fh).i64(size).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().u32(fh).i64(size).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Forgets a file handle. */
-    record Close(int fh) implements FsRequest {
-        public int msgId() {
-            return CLOSE;
+    record Close(int fh) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return Message.of(CLOSE, new WireWriter().u32(fh).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().u32(fh).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Describes the file or directory at {@code path}. */
-    record Stat(String path) implements FsRequest {
-        public int msgId() {
-            return STAT;
+    record Stat(String path) implements FsRequest<FileStat> {
+        @Override
+        public Message toMessage() {
+            return withPath(STAT, path);
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).toByteArray();
+        @Override
+        public FileStat decodeReply(Message reply) throws MalformedException {
+            return FileStat.decode(reply);
         }
     }
 
     /** Lists a directory from entry {@code start} on, into the caller's lease. */
-    record ReadDir(String path, int start) implements FsRequest {
-        public int msgId() {
-            return READDIR;
+    record ReadDir(String path, int start) implements FsRequest<FsReplies.DirPage> {
+        @Override
+        public Message toMessage() {
+            return Message.of(READDIR, new WireWriter().string(path).u32(start).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).u32(start).toByteArray();
+        @Override
+        public FsReplies.DirPage decodeReply(Message reply) throws MalformedException {
+            return FsReplies.DirPage.decode(reply);
         }
     }
 
     /** Creates a directory. */
-    record Mkdir(String path) implements FsRequest {
-        public int msgId() {
-            return MKDIR;
+    record Mkdir(String path) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return withPath(MKDIR, path);
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Deletes a file. */
-    record Unlink(String path) implements FsRequest {
-        public int msgId() {
-            return UNLINK;
+    record Unlink(String path) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return withPath(UNLINK, path);
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Deletes an empty directory. */
-    record Rmdir(String path) implements FsRequest {
-        public int msgId() {
-            return RMDIR;
+    record Rmdir(String path) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return withPath(RMDIR, path);
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(path).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Renames or moves a file or directory. */
-    record Rename(String from, String to) implements FsRequest {
-        public int msgId() {
-            return RENAME;
+    record Rename(String from, String to) implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return Message.of(RENAME, new WireWriter().string(from).string(to).toByteArray());
         }
 
-        public byte[] encode() {
-            return new WireWriter().string(from).string(to).toByteArray();
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Makes everything done so far durable. */
-    record Sync() implements FsRequest {
-        public int msgId() {
-            return SYNC;
+    record Sync() implements FsRequest<Void> {
+        @Override
+        public Message toMessage() {
+            return Message.of(SYNC);
         }
 
-        public byte[] encode() {
-            return new byte[0];
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Asks for sizes, free space, type and label. */
-    record StatFs() implements FsRequest {
-        public int msgId() {
-            return STATFS;
+    record StatFs() implements FsRequest<FsStats> {
+        @Override
+        public Message toMessage() {
+            return Message.of(STATFS);
         }
 
-        public byte[] encode() {
-            return new byte[0];
+        @Override
+        public FsStats decodeReply(Message reply) throws MalformedException {
+            return FsStats.decode(reply);
         }
     }
 
-    /** Decodes the request in {@code message}. */
-    static FsRequest decode(Message message) throws MalformedException {
-        return decode(message.msgId(), message.data());
+    private static Message withPath(int msgId, String path) {
+        return Message.of(msgId, new WireWriter().string(path).toByteArray());
     }
 
     /**
-     * Decodes a request from its msg id and inline bytes.
+     * Decodes a request.
      *
-     * @throws MalformedException for an unknown id, a wrong length, trailing bytes, bad UTF-8, bad flags or an
-     *         offset of 2^63 or more
+     * @throws MalformedException for an unknown id, a wrong length, trailing bytes, bad UTF-8, bad flags, an
+     *                            offset of 2^63 or more, or handles (no filesystem request carries any)
      */
-    static FsRequest decode(int msgId, byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
-        FsRequest request = switch (msgId) {
-            case OPEN -> {
-                String path = r.string("path");
-                int flags = r.i32("flags");
-                String problem = OpenFlags.problem(flags);
-                if (problem != null) {
-                    throw new MalformedException(problem);
-                }
-                yield new Open(path, flags);
-            }
-            case READ -> new Read(r.i32("fh"), offset(r, "offset"), r.i32("length"));
-            case WRITE -> new Write(r.i32("fh"), offset(r, "offset"), r.i32("length"));
-            case TRUNCATE -> new Truncate(r.i32("fh"), offset(r, "size"));
+    static FsRequest<?> decode(Message message) throws MalformedException {
+        WireReader r = message.reader();
+        int msgId = message.msgId();
+        FsRequest<?> request = switch (msgId) {
+            case OPEN -> new Open(r.string("path"), OpenFlags.read(r));
+            case READ -> new Read(r.i32("fh"), r.u63("offset"), r.i32("length"));
+            case WRITE -> new Write(r.i32("fh"), r.u63("offset"), r.i32("length"));
+            case TRUNCATE -> new Truncate(r.i32("fh"), r.u63("size"));
             case CLOSE -> new Close(r.i32("fh"));
             case STAT -> new Stat(r.string("path"));
             case READDIR -> new ReadDir(r.string("path"), r.i32("start"));
@@ -240,14 +295,10 @@ public sealed interface FsRequest {
             default -> throw new MalformedException("unknown filesystem request id " + msgId);
         };
         r.end("filesystem request " + msgId);
-        return request;
-    }
-
-    private static long offset(WireReader r, String field) throws MalformedException {
-        long v = r.i64(field);
-        if (v < 0) {
-            throw new MalformedException(field + " " + Long.toUnsignedString(v) + " is 2^63 or more");
+        if (!message.handles().isEmpty()) {
+            throw new MalformedException("filesystem request " + msgId + " carries no handles, not "
+                    + message.handles().size());
         }
-        return v;
+        return request;
     }
 }

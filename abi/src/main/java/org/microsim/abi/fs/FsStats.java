@@ -1,6 +1,8 @@
 package org.microsim.abi.fs;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -14,15 +16,15 @@ import org.microsim.abi.WireWriter;
 public record FsStats(long totalClusters, long freeClusters, int clusterSize, FsType type, boolean readOnly,
         String label) {
 
-    /** The reply payload. */
-    public byte[] encode() {
-        return new WireWriter().i64(totalClusters).i64(freeClusters).u32(clusterSize).u8(type.code())
-                .u8(readOnly ? 1 : 0).string(label).toByteArray();
+    /** The OK reply. */
+    public Message toMessage() {
+        return Replies.ok(new WireWriter().i64(totalClusters).i64(freeClusters).u32(clusterSize).u8(type.code())
+                .u8(readOnly ? 1 : 0).string(label).toByteArray());
     }
 
-    /** Decodes a reply payload. */
-    public static FsStats decode(byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
+    /** Decodes the reply; bad fields or handles are malformed. */
+    public static FsStats decode(Message reply) throws MalformedException {
+        WireReader r = FsReplies.reader(reply);
         long total = r.i64("total clusters");
         long free = r.i64("free clusters");
         long clusterSize = r.u32("cluster size");

@@ -1,5 +1,8 @@
 package org.microsim.abi.fs;
 
+import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireReader;
+
 /**
  * The flags of an open request (a u32 bit set). READ and/or WRITE say what the handle may do; CREATE makes the
  * file when missing (with EXCLUSIVE: fails with {@link FsError#EXISTS} when present); TRUNCATE empties it;
@@ -33,5 +36,19 @@ public final class OpenFlags {
             return "EXCLUSIVE needs CREATE";
         }
         return null;
+    }
+
+    /**
+     * Reads a u32 of flags and checks it.
+     *
+     * @throws MalformedException when the field is missing or the flags are not a valid combination
+     */
+    public static int read(WireReader r) throws MalformedException {
+        int flags = r.i32("flags");
+        String problem = problem(flags);
+        if (problem != null) {
+            throw new MalformedException(problem);
+        }
+        return flags;
     }
 }

@@ -1,6 +1,8 @@
 package org.microsim.abi.shell;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -13,9 +15,9 @@ import org.microsim.abi.WireWriter;
  * </pre>
  */
 public record RunResult(boolean success, int written, int total) {
-    /** The reply payload. */
-    public byte[] encode() {
-        return new WireWriter().u8(success ? 1 : 0).u32(written).u32(total).toByteArray();
+    /** The OK reply. */
+    public Message toMessage() {
+        return Replies.ok(new WireWriter().u8(success ? 1 : 0).u32(written).u32(total).toByteArray());
     }
 
     /** True when the lease held the whole output. */
@@ -23,9 +25,12 @@ public record RunResult(boolean success, int written, int total) {
         return written == total;
     }
 
-    /** Decodes a reply payload; a flag other than 0/1 or written over total is malformed. */
-    public static RunResult decode(byte[] bytes) throws MalformedException {
-        WireReader r = new WireReader(bytes);
+    /** Decodes the reply; a flag other than 0/1, written over total or handles are malformed. */
+    public static RunResult decode(Message reply) throws MalformedException {
+        if (!reply.handles().isEmpty()) {
+            throw new MalformedException("a run reply carries no handles");
+        }
+        WireReader r = reply.reader();
         int flag = r.u8("success flag");
         long written = r.u32("written");
         long total = r.u32("total");

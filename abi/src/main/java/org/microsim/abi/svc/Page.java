@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -37,6 +38,48 @@ public record Page<T>(int total, int start, List<T> items) {
     /** True when this page ends the list. */
     public boolean last() {
         return start + items.size() >= total;
+    }
+
+    /** Fetches the page that starts at item {@code start}: one call of a list request. */
+    @FunctionalInterface
+    public interface Source<T, E extends Exception> {
+        Page<T> page(int start) throws E;
+    }
+
+    /**
+     * Every item of a list, fetched page by page. Each page moves the start on by at least one item and a page
+     * starts at most at 65535, so this ends after at most one call per item.
+     */
+    public static <T, E extends Exception> List<T> all(Source<T, E> source) throws E {
+        List<T> all = new ArrayList<>();
+        while (all.size() <= 0xffff) {
+            Page<T> page = source.page(all.size());
+            all.addAll(page.items());
+            if (page.last() || page.items().isEmpty()) {
+                break;
+            }
+        }
+        return all;
+    }
+
+    /** Rejects a start outside the u16 the wire carries. */
+    public static void checkStart(int start) {
+        if (start < 0 || start > 0xffff) {
+            throw new IllegalArgumentException("start " + start + " is outside 0..65535");
+        }
+    }
+
+    /** The OK reply carrying the page of {@code all} from {@code start} (see {@link #encode}). */
+    public static <T> Message toMessage(List<T> all, int start, Writer<T> writer) {
+        return Replies.ok(encode(all, start, writer));
+    }
+
+    /** Decodes a reply carrying a page; handles make it malformed. */
+    public static <T> Page<T> decode(Message reply, Reader<T> reader) throws MalformedException {
+        if (!reply.handles().isEmpty()) {
+            throw new MalformedException("a list page carries no handles");
+        }
+        return decode(reply.data(), reader);
     }
 
     /**

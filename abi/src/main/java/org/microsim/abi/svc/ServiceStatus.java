@@ -37,18 +37,4 @@ public record ServiceStatus(String name, ServiceState state, int restarts, List<
         List<String> deps = Names.readList(r, "dependency");
         return new ServiceStatus(name, state, restarts, deps, r.string("detail"));
     }
-
-    /** The payload of a LIST reply: the {@link Page} of {@code statuses} from {@code start}. */
-    public static byte[] encodePage(List<ServiceStatus> statuses, int start) {
-        return Page.encode(statuses, start, (w, s) -> s.write(w));
-    }
-
-    /**
-     * Decodes a LIST reply payload.
-     *
-     * @throws MalformedException for a count that does not match the bytes, or any bad entry
-     */
-    public static Page<ServiceStatus> decodePage(byte[] bytes) throws MalformedException {
-        return Page.decode(bytes, ServiceStatus::read);
-    }
 }

@@ -5,6 +5,10 @@ import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
+import org.microsim.abi.Protocol;
+import org.microsim.abi.Replies;
+import org.microsim.abi.Request;
+import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -40,7 +44,7 @@ import org.microsim.abi.WireWriter;
  *
  * Replies use {@link org.microsim.abi.Replies}; error codes are {@link SvcErrorCode}.
  */
-public sealed interface SvcRequest {
+public sealed interface SvcRequest<T> extends Request<T, SvcException> {
     int REGISTER = MsgIds.SERVICE_MANAGER_BASE;
     int DEPEND = MsgIds.SERVICE_MANAGER_BASE + 1;
     int START = MsgIds.SERVICE_MANAGER_BASE + 2;
@@ -54,15 +58,57 @@ public sealed interface SvcRequest {
     /** The most start handles a service may be registered with. */
     int MAX_START_HANDLES = 4;
 
-    /** The message carrying this request. */
-    Message encode();
+    /**
+     * The protocol: a request that does not decode is BAD_REQUEST; a manager that cannot be reached, or fails
+     * on its own, UNAVAILABLE.
+     */
+    Protocol<SvcRequest<?>, SvcException> PROTOCOL = new Protocol<>() {
+        @Override
+        public String name() {
+            return "service manager";
+        }
+
+        @Override
+        public SvcRequest<?> decode(Message message) throws MalformedException {
+            return SvcRequest.decode(message);
+        }
+
+        @Override
+        public SvcException failure(int code, String detail) {
+            try {
+                return new SvcException(SvcErrorCode.fromCode(code), detail);
+            } catch (MalformedException e) {
+                return new SvcException(SvcErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
+            }
+        }
+
+        @Override
+        public SvcException unreachable(String detail, SysError error) {
+            return new SvcException(detail, error);
+        }
+
+        @Override
+        public int badRequestCode() {
+            return SvcErrorCode.BAD_REQUEST.code();
+        }
+
+        @Override
+        public int internalErrorCode() {
+            return SvcErrorCode.UNAVAILABLE.code();
+        }
+    };
+
+    @Override
+    default Protocol<?, SvcException> protocol() {
+        return PROTOCOL;
+    }
 
     /**
      * Registers a service: its program, direct dependencies, contract, the names it will provide and the
      * handles its tasks start with (the sender's handles in a request built to send, the receiver's once decoded).
      */
     record Register(String name, String program, List<String> deps, RestartContract contract,
-                    List<String> reserved, List<Handle> handles) implements SvcRequest {
+                    List<String> reserved, List<Handle> handles) implements SvcRequest<Void> {
         /** Validates names and copies the lists. */
         public Register {
             check("service name", name);
@@ -85,17 +131,22 @@ public sealed interface SvcRequest {
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             WireWriter w = new WireWriter().string(name).string(program);
             Names.writeList(w, deps);
             contract.write(w);
             Names.writeList(w, reserved);
             return new Message(REGISTER, w.toByteArray(), handles, null);
         }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
+        }
     }
 
     /** Adds a dependency edge to registered services: {@code service} needs {@code dependency}. */
-    record Depend(String service, String dependency) implements SvcRequest {
+    record Depend(String service, String dependency) implements SvcRequest<Void> {
         /** Validates the names. */
         public Depend {
             check("service name", service);
@@ -103,96 +154,140 @@ public sealed interface SvcRequest {
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(DEPEND, new WireWriter().string(service).string(dependency).toByteArray());
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Starts a service and, first, its dependencies. */
-    record Start(String service) implements SvcRequest {
+    record Start(String service) implements SvcRequest<Void> {
         /** Validates the name. */
         public Start {
             check("service name", service);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return named(START, service);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Stops a service and, first, everything that depends on it. */
-    record Stop(String service) implements SvcRequest {
+    record Stop(String service) implements SvcRequest<Void> {
         /** Validates the name. */
         public Stop {
             check("service name", service);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return named(STOP, service);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Stops then starts a service and its dependents; clears a {@code failed} state. */
-    record Restart(String service) implements SvcRequest {
+    record Restart(String service) implements SvcRequest<Void> {
         /** Validates the name. */
         public Restart {
             check("service name", service);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return named(RESTART, service);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Asks for one service's status. */
-    record Status(String service) implements SvcRequest {
+    record Status(String service) implements SvcRequest<ServiceStatus> {
         /** Validates the name. */
         public Status {
             check("service name", service);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return named(STATUS, service);
+        }
+
+        @Override
+        public ServiceStatus decodeReply(Message reply) throws MalformedException {
+            WireReader r = reply.reader();
+            ServiceStatus status = ServiceStatus.read(r);
+            r.end("status reply");
+            if (!reply.handles().isEmpty()) {
+                throw new MalformedException("a status reply carries no handles");
+            }
+            return status;
         }
     }
 
     /** Asks for the statuses of all services, sorted by name, from the {@code start}-th on. */
-    record ListAll(int start) implements SvcRequest {
+    record ListAll(int start) implements SvcRequest<Page<ServiceStatus>> {
         /** Checks the range. */
         public ListAll {
-            if (start < 0 || start > 0xffff) {
-                throw new IllegalArgumentException("start " + start + " is outside 0..65535");
-            }
+            Page.checkStart(start);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(LIST, new WireWriter().u16(start).toByteArray());
+        }
+
+        @Override
+        public Page<ServiceStatus> decodeReply(Message reply) throws MalformedException {
+            return Page.decode(reply, ServiceStatus::read);
         }
     }
 
     /** A service tells the manager it is ready to serve. */
-    record Ready() implements SvcRequest {
+    record Ready() implements SvcRequest<Void> {
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return Message.of(READY);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
     /** Stops and forgets a service that nothing depends on, with its reserved names and start handles. */
-    record Unregister(String service) implements SvcRequest {
+    record Unregister(String service) implements SvcRequest<Void> {
         /** Validates the name. */
         public Unregister {
             check("service name", service);
         }
 
         @Override
-        public Message encode() {
+        public Message toMessage() {
             return named(UNREGISTER, service);
+        }
+
+        @Override
+        public Void decodeReply(Message reply) throws MalformedException {
+            return Replies.empty(reply);
         }
     }
 
@@ -202,7 +297,7 @@ public sealed interface SvcRequest {
      * @throws MalformedException for an unknown msg id, a short or over-long payload, a bad field, or handles on a
      *                            request other than REGISTER (or more than {@link #MAX_START_HANDLES} on one)
      */
-    static SvcRequest decode(Message message) throws MalformedException {
+    static SvcRequest<?> decode(Message message) throws MalformedException {
         WireReader r = message.reader();
         List<Handle> handles = message.handles();
         if (message.msgId() != REGISTER && !handles.isEmpty()) {
@@ -212,7 +307,7 @@ public sealed interface SvcRequest {
         if (handles.size() > MAX_START_HANDLES) {
             throw new MalformedException(handles.size() + " start handles is over the limit of " + MAX_START_HANDLES);
         }
-        SvcRequest request = switch (message.msgId()) {
+        SvcRequest<?> request = switch (message.msgId()) {
             case REGISTER -> {
                 String name = Names.read(r, "service name");
                 String program = Names.read(r, "program");

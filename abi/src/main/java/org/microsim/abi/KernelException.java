@@ -1,0 +1,28 @@
+package org.microsim.abi;
+
+/** A refused or failed request to the kernel port ({@link KernelRequest}), with its {@link ErrorCode}. */
+public final class KernelException extends ProtocolException {
+    private final ErrorCode error;
+
+    /** The kernel's refusal. */
+    public KernelException(ErrorCode error, String message) {
+        super(message);
+        this.error = error;
+    }
+
+    /** The call to the kernel port failed. */
+    public KernelException(String message, SysError unreachable) {
+        super(message, unreachable);
+        this.error = unreachable == null ? ErrorCode.UNAVAILABLE : unreachable.code();
+    }
+
+    /** Why. */
+    public ErrorCode error() {
+        return error;
+    }
+
+    @Override
+    public int code() {
+        return error.code();
+    }
+}
