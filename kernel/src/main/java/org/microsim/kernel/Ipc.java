@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
 import org.microsim.abi.Lease;
 import org.microsim.abi.LeaseInfo;
 import org.microsim.abi.Message;
@@ -791,7 +791,7 @@ final class Ipc {
             }
             if (!asked && k.resolver != null && !k.resolver.closed) {
                 postFromKernel(k.resolver, MsgIds.NOTIFY_NAME_WANTED,
-                        new KernelProtocol.NameWanted(name, t.id).encode(), List.of());
+                        new KernelNotice.NameWanted(name, t.id).toMessage().data(), List.of());
             }
             asked = true;
             nameWaiters.computeIfAbsent(name, n -> new ArrayList<>()).add(t);

@@ -11,7 +11,8 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
@@ -119,7 +120,7 @@ public final class Kernel implements AutoCloseable {
         this.hardware = b.hardware.apply(scheduler);
         scheduler.enter();
         try {
-            kernelPort = newPort(PortInfo.of(KernelProtocol.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
+            kernelPort = newPort(PortInfo.of(KernelRequest.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
                     Port.Kind.KERNEL, null, 0, false, null);
             List<HardwareDevice> found = hardware.devices();
             if (!found.isEmpty()) {
@@ -489,8 +490,8 @@ public final class Kernel implements AutoCloseable {
         boolean crashed = state == TaskState.CRASHED;
         record(t, crashed ? TraceEvent.Kind.CRASH : state == TaskState.KILLED ? TraceEvent.Kind.KILL
                 : TraceEvent.Kind.EXIT, cause, 0);
-        notifySubscribers(KernelProtocol.TASK_EVENTS, crashed ? MsgIds.NOTIFY_TASK_CRASHED : MsgIds.NOTIFY_TASK_EXITED,
-                new KernelProtocol.TaskEvent(t.id, t.name, cause).encode(), null);
+        notifySubscribers(KernelRequest.TASK_EVENTS, crashed ? MsgIds.NOTIFY_TASK_CRASHED : MsgIds.NOTIFY_TASK_EXITED,
+                new KernelNotice.TaskEnded(t.id, t.name, cause, crashed).toMessage().data(), null);
     }
 
     // ------------------------------------------------------------------ ports (lock held)
@@ -512,7 +513,7 @@ public final class Kernel implements AutoCloseable {
         Port p = new Port(nextPortId++, info, kind, owner, generation, capacity, publicName, device);
         ports.put(info.name(), p);
         record(owner, TraceEvent.Kind.PORT_REGISTERED, info.name() + " gen " + generation + " " + info.portClass(), 0);
-        notifySubscribers(KernelProtocol.PORT_EVENTS, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p), p);
+        notifySubscribers(KernelRequest.PORT_EVENTS, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p), p);
         return p;
     }
 
@@ -541,7 +542,7 @@ public final class Kernel implements AutoCloseable {
         }
         irqBindings.removeIf(b -> b.target == p);
         record(p.owner, TraceEvent.Kind.PORT_REMOVED, p.name() + " gen " + p.generation, 0);
-        notifySubscribers(KernelProtocol.PORT_EVENTS, MsgIds.NOTIFY_PORT_REMOVED, portEvent(p), null);
+        notifySubscribers(KernelRequest.PORT_EVENTS, MsgIds.NOTIFY_PORT_REMOVED, portEvent(p), null);
     }
 
     /** The next number in the global order of messages (also a call's id, its reply right). */
@@ -556,8 +557,8 @@ public final class Kernel implements AutoCloseable {
     }
 
     private static byte[] portEvent(Port p) {
-        return new KernelProtocol.PortEvent(p.id, p.generation, p.owner == null ? TaskId.KERNEL : p.owner.id, p.info)
-                .encode();
+        return new KernelNotice.PortRemoved(new KernelNotice.PortEvent(p.id, p.generation,
+                p.owner == null ? TaskId.KERNEL : p.owner.id, p.info)).toMessage().data();
     }
 
     // ------------------------------------------------------------------ notifications (lock held)
@@ -565,7 +566,7 @@ public final class Kernel implements AutoCloseable {
     /** Subscribes a port to kernel events; port subscribers first hear of every port that exists. */
     void subscribe(Port port, int kinds) {
         subscriptions.add(new Subscription(port, kinds));
-        if ((kinds & KernelProtocol.PORT_EVENTS) != 0) {
+        if ((kinds & KernelRequest.PORT_EVENTS) != 0) {
             for (Port p : List.copyOf(ports.values())) {
                 if (p.kind == Port.Kind.KERNEL) {
                     continue;

@@ -1,13 +1,15 @@
 package org.microsim.kernel;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.Handle;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
-import org.microsim.abi.WireReader;
+import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 
 /**
@@ -24,68 +26,62 @@ final class KernelPortServer {
     }
 
     Message handle(Task caller, int msgId, byte[] data, List<HandleTable.Entry> handles) {
+        if (!KernelRequest.isKernelRequest(msgId)) {
+            return Replies.error(ErrorCode.UNKNOWN_REQUEST, "the kernel port has no request " + msgId);
+        }
+        // The request decodes against placeholder handles: handle i is the i-th entry transferred.
+        List<Handle> placeholders = new ArrayList<>(handles.size());
+        for (int i = 0; i < handles.size(); i++) {
+            placeholders.add(new Handle(i));
+        }
+        KernelRequest<?> request;
         try {
-            return switch (msgId) {
-                case KernelProtocol.SPAWN -> spawn(caller, KernelProtocol.Spawn.decode(data), handles);
-                case KernelProtocol.KILL -> {
-                    KernelProtocol.Kill kill = KernelProtocol.Kill.decode(data);
-                    yield reply(k.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
-                }
-                case KernelProtocol.SUBSCRIBE -> subscribe(caller, data, handles);
-                case KernelProtocol.SET_RESOLVER -> resolver(caller, data, handles);
-                case KernelProtocol.NAME_UNAVAILABLE -> {
-                    KernelProtocol.NameUnavailable n = KernelProtocol.NameUnavailable.decode(data);
-                    k.ipc.nameUnavailable(n.name(), n.reason());
-                    yield Replies.ok();
-                }
-                default -> Replies.error(ErrorCode.UNKNOWN_REQUEST, "the kernel port has no request " + msgId);
-            };
+            request = KernelRequest.decode(new Message(msgId, data, placeholders, null));
         } catch (MalformedException e) {
             return Replies.error(ErrorCode.INVALID_ARGUMENT, "malformed kernel request " + msgId + ": " + e.getMessage());
         }
-    }
-
-    private Message spawn(Task caller, KernelProtocol.Spawn s, List<HandleTable.Entry> handles) {
-        Result<org.microsim.abi.TaskId> r = k.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(),
-                handles);
-        return switch (r) {
-            case Result.Ok<org.microsim.abi.TaskId>(var id) -> Replies.ok(new WireWriter().i64(id.pack()).toByteArray());
-            case Result.Err<org.microsim.abi.TaskId>(var e) -> Replies.error(e.code(), e.detail());
+        return switch (request) {
+            case KernelRequest.Spawn s -> spawn(caller, s, handles);
+            case KernelRequest.Kill kill -> reply(k.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
+            case KernelRequest.Subscribe s -> subscribe(caller, s.kinds(), handles.get(s.port().slot()));
+            case KernelRequest.SetResolver r -> resolver(caller, handles.get(r.port().slot()));
+            case KernelRequest.NameUnavailable n -> {
+                k.ipc.nameUnavailable(n.name(), n.reason());
+                yield Replies.ok();
+            }
         };
     }
 
-    private Message subscribe(Task caller, byte[] data, List<HandleTable.Entry> handles) throws MalformedException {
-        WireReader r = new WireReader(data);
-        int kinds = r.i32("kinds");
-        r.end("subscribe request");
-        int known = KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS;
+    private Message spawn(Task caller, KernelRequest.Spawn s, List<HandleTable.Entry> handles) {
+        Result<TaskId> r = k.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(), handles);
+        return switch (r) {
+            case Result.Ok<TaskId>(var id) -> Replies.ok(new WireWriter().i64(id.pack()).toByteArray());
+            case Result.Err<TaskId>(var e) -> Replies.error(e.code(), e.detail());
+        };
+    }
+
+    private Message subscribe(Task caller, int kinds, HandleTable.Entry port) {
+        int known = KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS;
         if (kinds == 0 || (kinds & ~known) != 0) {
             return Replies.error(ErrorCode.INVALID_ARGUMENT, "unknown event kinds " + kinds);
         }
-        Port port = ownPort(caller, handles);
-        if (port == null) {
-            return Replies.error(ErrorCode.DENIED, "subscribe needs exactly one handle to a port the caller owns");
+        if (!owned(caller, port)) {
+            return Replies.error(ErrorCode.DENIED, "subscribe needs a handle to a port the caller owns");
         }
-        k.subscribe(port, kinds);
+        k.subscribe(port.port(), kinds);
         return Replies.ok();
     }
 
-    private Message resolver(Task caller, byte[] data, List<HandleTable.Entry> handles) throws MalformedException {
-        new WireReader(data).end("resolver request");
-        Port port = ownPort(caller, handles);
-        if (port == null) {
-            return Replies.error(ErrorCode.DENIED, "the resolver request needs one handle to a port the caller owns");
+    private Message resolver(Task caller, HandleTable.Entry port) {
+        if (!owned(caller, port)) {
+            return Replies.error(ErrorCode.DENIED, "the resolver request needs a handle to a port the caller owns");
         }
-        k.resolver = port;
+        k.resolver = port.port();
         return Replies.ok();
     }
 
-    private static Port ownPort(Task caller, List<HandleTable.Entry> handles) {
-        if (handles.size() != 1) {
-            return null;
-        }
-        Port p = handles.get(0).port();
-        return p.owner == caller && !p.closed ? p : null;
+    private static boolean owned(Task caller, HandleTable.Entry e) {
+        return e.port().owner == caller && !e.port().closed;
     }
 
     private static Message reply(Result<Void> r) {

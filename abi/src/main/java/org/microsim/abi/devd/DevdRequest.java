@@ -168,10 +168,11 @@ public sealed interface DevdRequest<T> extends Request<T, DevdException> {
             }
             case LIST_RULES -> new ListRules(r.u16("start"));
             case SUBSCRIBE -> {
+                PortClass portClass = PortClass.fromCode(r.u16("port class"));
                 if (message.handles().size() != 1) {
                     throw new MalformedException("subscribe needs exactly one handle: the port for msg 100 notifications");
                 }
-                yield new Subscribe(PortClass.fromCode(r.u16("port class")), message.handles().getFirst());
+                yield new Subscribe(portClass, message.handles().getFirst());
             }
             case LSDEV -> new Lsdev(r.u16("start"));
             default -> throw new MalformedException("unknown devd request " + message.msgId());

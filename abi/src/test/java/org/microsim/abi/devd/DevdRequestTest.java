@@ -14,16 +14,17 @@ import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.Page;
 
 class DevdRequestTest {
     @Test
     void requestsRoundTrip() throws MalformedException {
-        for (DevdRequest r : List.of(new DevdRequest.AddRule("match class=block -> partd"),
-                new DevdRequest.ListRules(3), new DevdRequest.Subscribe(PortClass.FILESYSTEM),
+        for (DevdRequest<?> r : List.of(new DevdRequest.AddRule("match class=block -> partd"),
+                new DevdRequest.ListRules(3), new DevdRequest.Subscribe(PortClass.FILESYSTEM, new Handle(2)),
                 new DevdRequest.Lsdev(0))) {
-            assertEquals(r, DevdRequest.decode(r.encode()));
+            assertEquals(r, DevdRequest.decode(r.toMessage()));
         }
     }
 
@@ -45,7 +46,7 @@ class DevdRequestTest {
 
     @Test
     void driverAvailableCarriesThePortIdLittleEndianAndOneHandle() throws MalformedException {
-        Message m = new DriverAvailable(0x0102030405060708L, new Handle(3)).encode();
+        Message m = new DriverAvailable(0x0102030405060708L, new Handle(3)).toMessage();
         assertEquals(MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE, m.msgId());
         assertEquals(8, m.size());
         assertEquals(8, m.data()[0]);
@@ -67,9 +68,9 @@ class DevdRequestTest {
         }
         List<LsdevEntry> seen = new java.util.ArrayList<>();
         for (int start = 0, pages = 0; start < many.size(); pages++) {
-            byte[] bytes = LsdevEntry.encodePage(many, start);
-            assertTrue(bytes.length <= Message.MAX_INLINE, bytes.length + " bytes");
-            Page<LsdevEntry> page = LsdevEntry.decodePage(bytes);
+            Message m = page(many, start);
+            assertTrue(m.size() <= Message.MAX_INLINE, m.size() + " bytes");
+            Page<LsdevEntry> page = lsdev(m);
             assertEquals(40, page.total());
             assertEquals(start, page.start());
             seen.addAll(page.items());
@@ -77,8 +78,8 @@ class DevdRequestTest {
             assertTrue(pages < 40, "every page makes progress");
         }
         assertEquals(many, seen);
-        assertEquals(new Page<>(40, 40, List.of()), LsdevEntry.decodePage(LsdevEntry.encodePage(many, 99)));
-        assertThrows(MalformedException.class, () -> LsdevEntry.decodePage(new byte[] {1, 0, 1, 0, 1, 0}),
+        assertEquals(new Page<>(40, 40, List.of()), lsdev(page(many, 99)));
+        assertThrows(MalformedException.class, () -> lsdev(Replies.ok(new byte[] {1, 0, 1, 0, 1, 0})),
                 "a page past its total");
     }
 
@@ -87,12 +88,27 @@ class DevdRequestTest {
         PortInfo ahci = new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI,
                 "pcie0:", 0x8086, 0x2922, PortCaps.DMA | PortCaps.MMIO, null);
         List<LsdevEntry> entries = List.of(new LsdevEntry(1, ahci, "ahci", "ready"));
-        assertEquals(new Page<>(1, 0, entries), LsdevEntry.decodePage(LsdevEntry.encodePage(entries, 0)));
-        byte[] cut = LsdevEntry.encodePage(entries, 0);
-        assertThrows(MalformedException.class,
-                () -> LsdevEntry.decodePage(java.util.Arrays.copyOf(cut, cut.length - 1)));
+        assertEquals(new Page<>(1, 0, entries), lsdev(page(entries, 0)));
+        byte[] cut = page(entries, 0).data();
+        assertThrows(MalformedException.class, () -> lsdev(Replies.ok(java.util.Arrays.copyOf(cut, cut.length - 1))));
         List<String> strings = List.of("a", "", "match -> none");
-        assertEquals(new Page<>(3, 1, strings.subList(1, 3)),
-                DevdRequest.decodeStrings(DevdRequest.encodeStrings(strings, 1)));
+        assertEquals(new Page<>(3, 1, strings.subList(1, 3)), new DevdRequest.ListRules(0)
+                .decodeReply(Page.toMessage(strings, 1, WireWriter::string)));
+    }
+
+    @Test
+    void onlySubscribeCarriesAHandle() {
+        assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.SUBSCRIBE,
+                new WireWriter().u16(PortClass.BLOCK.code()).toByteArray())), "no handle");
+        assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.LSDEV,
+                new byte[2], new Handle(1))), "a handle on lsdev");
+    }
+
+    private static Message page(List<LsdevEntry> all, int start) {
+        return Page.toMessage(all, start, (w, e) -> e.write(w));
+    }
+
+    private static Page<LsdevEntry> lsdev(Message reply) throws MalformedException {
+        return new DevdRequest.Lsdev(0).decodeReply(reply);
     }
 }

@@ -2,7 +2,6 @@ package org.microsim.abi.fs;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,7 +23,7 @@ import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
 
 class FsRequestTest {
-    static final List<FsRequest> SAMPLES = List.of(
+    static final List<FsRequest<?>> SAMPLES = List.of(
             new FsRequest.Open("/dir/ünï ☃.txt", OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE),
             new FsRequest.Read(7, 1L << 40, 65536),
             new FsRequest.Write(-1, 0, 12),
@@ -42,37 +41,38 @@ class FsRequestTest {
     @Test
     void everyRequestRoundTripsWithItsOwnId() throws MalformedException {
         Set<Integer> ids = new HashSet<>();
-        for (FsRequest r : SAMPLES) {
+        for (FsRequest<?> r : SAMPLES) {
             assertEquals(r, FsRequest.decode(r.toMessage()));
-            assertTrue(ids.add(r.msgId()), "duplicate id " + r.msgId());
-            assertTrue(r.msgId() >= MsgIds.FS_BASE && r.msgId() < MsgIds.FS_BASE + 100);
+            int id = r.toMessage().msgId();
+            assertTrue(ids.add(id), "duplicate id " + id);
+            assertTrue(id >= MsgIds.FS_BASE && id < MsgIds.FS_BASE + 100);
         }
     }
 
     @Test
     void layoutIsLittleEndianAsDocumented() {
-        byte[] b = new FsRequest.Read(0x01020304, 0x05, 0x0a0b0c0d).encode();
+        byte[] b = new FsRequest.Read(0x01020304, 0x05, 0x0a0b0c0d).toMessage().data();
         assertArrayEquals(new byte[] {4, 3, 2, 1, 5, 0, 0, 0, 0, 0, 0, 0, 0x0d, 0x0c, 0x0b, 0x0a}, b);
-        byte[] o = new FsRequest.Open("ab", 3).encode();
+        byte[] o = new FsRequest.Open("ab", 3).toMessage().data();
         assertArrayEquals(new byte[] {2, 0, 'a', 'b', 3, 0, 0, 0}, o);
     }
 
     @Test
     void everyTruncationIsRejected() {
-        for (FsRequest r : SAMPLES) {
-            byte[] full = r.encode();
+        for (FsRequest<?> r : SAMPLES) {
+            byte[] full = r.toMessage().data();
             for (int n = 0; n < full.length; n++) {
                 byte[] cut = Arrays.copyOf(full, n);
-                assertThrows(MalformedException.class, () -> FsRequest.decode(r.msgId(), cut), r + " cut to " + n);
+                assertThrows(MalformedException.class, () -> decode(r.toMessage().msgId(), cut), r + " cut to " + n);
             }
         }
     }
 
     @Test
     void trailingBytesAreRejected() {
-        for (FsRequest r : SAMPLES) {
-            byte[] longer = Arrays.copyOf(r.encode(), r.encode().length + 1);
-            MalformedException e = assertThrows(MalformedException.class, () -> FsRequest.decode(r.msgId(), longer));
+        for (FsRequest<?> r : SAMPLES) {
+            byte[] longer = Arrays.copyOf(r.toMessage().data(), r.toMessage().size() + 1);
+            MalformedException e = assertThrows(MalformedException.class, () -> decode(r.toMessage().msgId(), longer));
             assertTrue(e.getMessage().contains("trailing"), e.getMessage());
         }
     }
@@ -80,7 +80,7 @@ class FsRequestTest {
     @Test
     void unknownIdsAreRejected() {
         for (int id : new int[] {0, 499, 513, 599, MsgIds.BLOCK_BASE}) {
-            MalformedException e = assertThrows(MalformedException.class, () -> FsRequest.decode(id, new byte[0]));
+            MalformedException e = assertThrows(MalformedException.class, () -> decode(id, new byte[0]));
             assertTrue(e.getMessage().contains("unknown"), e.getMessage());
         }
     }
@@ -88,42 +88,46 @@ class FsRequestTest {
     @Test
     void nonUtf8PathsAreRejected() {
         byte[] bad = new WireWriter().u16(2).u8(0xC3).u8(0x28).u32(1).toByteArray();
-        MalformedException e = assertThrows(MalformedException.class, () -> FsRequest.decode(FsRequest.OPEN, bad));
+        MalformedException e = assertThrows(MalformedException.class, () -> decode(FsRequest.OPEN, bad));
         assertTrue(e.getMessage().contains("UTF-8"), e.getMessage());
         byte[] rename = new WireWriter().string("/ok").u16(1).u8(0xFF).toByteArray();
-        assertThrows(MalformedException.class, () -> FsRequest.decode(FsRequest.RENAME, rename));
+        assertThrows(MalformedException.class, () -> decode(FsRequest.RENAME, rename));
     }
 
     @Test
     void badFlagsAndHugeOffsetsAreRejected() {
         for (int flags : new int[] {0, OpenFlags.CREATE | OpenFlags.READ, 64 | OpenFlags.READ,
                 OpenFlags.EXCLUSIVE | OpenFlags.WRITE}) {
-            byte[] b = new FsRequest.Open("/x", flags).encode();
-            assertThrows(MalformedException.class, () -> FsRequest.decode(FsRequest.OPEN, b), "flags " + flags);
+            byte[] b = new FsRequest.Open("/x", flags).toMessage().data();
+            assertThrows(MalformedException.class, () -> decode(FsRequest.OPEN, b), "flags " + flags);
         }
         byte[] read = new WireWriter().u32(1).i64(-1).u32(1).toByteArray();
-        assertThrows(MalformedException.class, () -> FsRequest.decode(FsRequest.READ, read));
+        assertThrows(MalformedException.class, () -> decode(FsRequest.READ, read));
     }
 
     @Test
     void repliesRoundTrip() throws MalformedException {
-        assertEquals(new FsReplies.Opened(9), FsReplies.Opened.decode(new FsReplies.Opened(9).encode()));
+        assertEquals(new FsReplies.Opened(9), FsReplies.Opened.decode(new FsReplies.Opened(9).toMessage()));
         assertEquals(new FsReplies.Transferred(4096),
-                FsReplies.Transferred.decode(new FsReplies.Transferred(4096).encode()));
+                FsReplies.Transferred.decode(new FsReplies.Transferred(4096).toMessage()));
         FsReplies.DirPage page = new FsReplies.DirPage(2, 60, true);
-        assertEquals(page, FsReplies.DirPage.decode(page.encode()));
+        assertEquals(page, FsReplies.DirPage.decode(page.toMessage()));
         FsStats st = new FsStats(1000, 10, 4096, FsType.FAT32, false, "LABEL");
-        assertEquals(st, FsStats.decode(st.encode()));
+        assertEquals(st, FsStats.decode(st.toMessage()));
+        FileStat f = new FileStat("f", 1, false, 0, 0);
+        assertEquals(f, FileStat.decode(f.toMessage()));
         FileStat a = new FileStat("a ☃", 5, false, FileStat.ARCHIVE, 1_767_225_600L);
         FileStat b = new FileStat("d", 0, true, FileStat.DIRECTORY, 0);
         byte[] lease = b.write(a.write(new WireWriter())).toByteArray();
         assertEquals(List.of(a, b), FsReplies.entries(lease, new FsReplies.DirPage(2, lease.length, false)));
-        assertThrows(MalformedException.class, () -> FsReplies.DirPage.decode(new byte[] {1, 0, 0, 0, 1, 0, 0, 0, 2}));
+        assertThrows(MalformedException.class, () -> FsReplies.DirPage.decode(Replies.ok(new byte[] {1, 0, 0, 0, 1, 0, 0, 0, 2})));
         assertThrows(MalformedException.class, () -> FsReplies.entries(lease, new FsReplies.DirPage(3, 99, false)));
-        assertThrows(MalformedException.class, () -> FsStats.decode(Arrays.copyOf(st.encode(), 30)));
+        assertThrows(MalformedException.class, () -> FsStats.decode(Replies.ok(Arrays.copyOf(st.toMessage().data(), 30))));
         assertThrows(MalformedException.class,
-                () -> FsStats.decode(new FsStats(1, 2, 512, FsType.FAT12, false, "").encode()));
-        assertThrows(MalformedException.class, () -> FsReplies.Opened.decode(new byte[5]));
+                () -> FsStats.decode(new FsStats(1, 2, 512, FsType.FAT12, false, "").toMessage()));
+        assertThrows(MalformedException.class, () -> FsReplies.Opened.decode(Replies.ok(new byte[5])));
+        assertThrows(MalformedException.class, () -> FsReplies.Opened.decode(
+                Message.of(MsgIds.REPLY_OK, new byte[4], new org.microsim.abi.Handle(1))), "a handle");
     }
 
     @Test
@@ -132,18 +136,18 @@ class FsRequestTest {
         for (FsError e : FsError.values()) {
             assertTrue(codes.add(e.code()));
             assertEquals(e, FsError.fromCode(e.code()));
-            FsException back = FsReplies.failure(FsReplies.error(new FsException(e, "why")));
+            FsException back = FsRequest.PROTOCOL.failure(e.code(), "why");
             assertEquals(e, back.error());
             assertEquals("why", back.getMessage());
         }
         assertEquals(12, FsError.CORRUPT.code());
         assertThrows(MalformedException.class, () -> FsError.fromCode(99));
-        assertNull(FsReplies.failure(Replies.ok()));
-        assertThrows(MalformedException.class, () -> FsReplies.failure(Message.of(7)));
+        assertEquals(FsError.IO_ERROR, FsRequest.PROTOCOL.failure(99, "odd").error());
+        assertEquals(FsError.IO_ERROR, FsRequest.PROTOCOL.unreachable("gone", null).error());
     }
 
     @Provide
-    Arbitrary<FsRequest> requests() {
+    Arbitrary<FsRequest<?>> requests() {
         Arbitrary<String> paths = Arbitraries.strings().withCharRange('\u0000', '\uD7FF').ofMaxLength(40);
         Arbitrary<Integer> ints = Arbitraries.integers();
         Arbitrary<Long> offsets = Arbitraries.longs().greaterOrEqual(0);
@@ -166,18 +170,31 @@ class FsRequestTest {
     }
 
     @Property(tries = 300)
-    void randomRequestsRoundTrip(@ForAll("requests") FsRequest request) throws MalformedException {
-        assertEquals(request, FsRequest.decode(request.msgId(), request.encode()));
+    void randomRequestsRoundTrip(@ForAll("requests") FsRequest<?> request) throws MalformedException {
+        assertEquals(request, FsRequest.decode(request.toMessage()));
     }
 
     @Property(tries = 300)
     void randomBytesNeverThrowAnythingButMalformed(@ForAll("ids") int id, @ForAll byte[] bytes) {
         try {
-            FsRequest r = FsRequest.decode(id, bytes);
-            assertArrayEquals(bytes, r.encode(), "a decoded request encodes to the same bytes");
+            FsRequest<?> r = decode(id, bytes);
+            assertArrayEquals(bytes, r.toMessage().data(), "a decoded request encodes to the same bytes");
         } catch (MalformedException e) {
             assertTrue(!e.getMessage().isEmpty());
         }
+    }
+
+    private static FsRequest<?> decode(int id, byte[] bytes) throws MalformedException {
+        return FsRequest.decode(Message.of(id, bytes));
+    }
+
+    @Test
+    void theVfsDecodesBothProtocolsAndFsDriversOnlyTheirs() throws MalformedException {
+        Message mounts = new VfsRequest.Mounts(2).toMessage();
+        assertEquals(new VfsRequest.Mounts(2), VfsRequest.decode(mounts));
+        assertEquals(new FsRequest.Sync(), VfsRequest.decode(new FsRequest.Sync().toMessage()));
+        assertThrows(MalformedException.class, () -> FsRequest.decode(mounts));
+        assertThrows(MalformedException.class, () -> VfsRequest.decode(Message.of(MsgIds.FS_BASE + 23)));
     }
 
     @Provide

@@ -32,7 +32,7 @@ class VfsRequestTest {
     void decodingIsStrict() {
         for (Message bad : List.of(Message.of(VfsRequest.MOUNTS), Message.of(VfsRequest.MOUNTS, new byte[3]),
                 Message.of(VfsRequest.STATFS_AT, new byte[] {4, 0, 'a'}), Message.of(VfsRequest.DEVICES, new byte[1]),
-                Message.of(FsRequest.STAT, new byte[2]))) {
+                Message.of(FsRequest.STAT, new byte[1]), Message.of(VfsRequest.DEVICES + 1))) {
             assertThrows(MalformedException.class, () -> VfsRequest.decode(bad), bad.toString());
         }
         byte[] zeroBlocks = new WireWriter().string("d").string("").u16(0).u32(0).i64(1).u8(0).toByteArray();

@@ -13,17 +13,21 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
+import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.WireWriter;
 
 class ShellRequestTest {
     @Test
     void everyRequestRoundTrips() throws Exception {
-        List<ShellRequest> all = List.of(new ShellRequest.Run(List.of("ls", "/vol/disk0p1")),
-                new ShellRequest.Put("/vol/a/b.txt", 0, 123), new ShellRequest.Put("/vol/a/b.txt", 1L << 33, 7),
-                new ShellRequest.Get("/dev/disk0", 1L << 40, 4096),
+        List<ShellRequest<?>> all = List.of(new ShellRequest.Run(List.of("ls", "/vol/disk0p1")),
+                new ShellRequest.Open("/vol/a/b.txt", OpenFlags.WRITE | OpenFlags.CREATE),
+                new ShellRequest.Write(3, 0, 123), new ShellRequest.Write(3, 1L << 33, 7),
+                new ShellRequest.Read(-1, 1L << 40, 4096), new ShellRequest.Close(3),
                 new ShellRequest.Stat("/"));
-        for (ShellRequest r : all) {
+        for (ShellRequest<?> r : all) {
             assertEquals(r, ShellRequest.decode(r.toMessage()));
         }
     }
@@ -36,10 +40,12 @@ class ShellRequestTest {
                 Message.of(ShellRequest.RUN, new WireWriter().u16(65).toByteArray()),
                 Message.of(ShellRequest.RUN, trailing),
                 Message.of(ShellRequest.RUN, new byte[] {1, 0, 2, 0, (byte) 0xff, (byte) 0xfe}),
-                Message.of(ShellRequest.PUT, new WireWriter().string("/x").i64(0).u32(0x80000000L).toByteArray()),
-                Message.of(ShellRequest.PUT, new WireWriter().string("/x").i64(-1).u32(1).toByteArray()),
-                Message.of(ShellRequest.PUT, new WireWriter().string("/x").u32(1).toByteArray()),
-                Message.of(ShellRequest.GET, new WireWriter().string("/x").i64(-1).u32(1).toByteArray()),
+                Message.of(ShellRequest.WRITE, new WireWriter().u32(1).i64(0).u32(0x80000000L).toByteArray()),
+                Message.of(ShellRequest.WRITE, new WireWriter().u32(1).i64(-1).u32(1).toByteArray()),
+                Message.of(ShellRequest.WRITE, new WireWriter().u32(1).u32(1).toByteArray()),
+                Message.of(ShellRequest.READ, new WireWriter().u32(1).i64(-1).u32(1).toByteArray()),
+                Message.of(ShellRequest.OPEN, new WireWriter().string("/x").u32(0).toByteArray()),
+                Message.of(ShellRequest.CLOSE, new byte[4], new Handle(1)),
                 Message.of(ShellRequest.STAT, new byte[] {1}),
                 Message.of(799))) {
             assertThrows(MalformedException.class, () -> ShellRequest.decode(bad), bad.toString());
@@ -51,11 +57,11 @@ class ShellRequestTest {
     @Test
     void runResultsRoundTripAndAreChecked() throws Exception {
         RunResult r = new RunResult(false, 10, 20);
-        assertEquals(r, RunResult.decode(r.encode()));
-        assertThrows(MalformedException.class, () -> RunResult.decode(new WireWriter().u8(1).u32(5).u32(4)
-                .toByteArray()));
-        assertThrows(MalformedException.class, () -> RunResult.decode(new WireWriter().u8(2).u32(0).u32(0)
-                .toByteArray()));
+        assertEquals(r, RunResult.decode(r.toMessage()));
+        assertThrows(MalformedException.class, () -> RunResult.decode(Replies.ok(new WireWriter().u8(1).u32(5).u32(4)
+                .toByteArray())));
+        assertThrows(MalformedException.class, () -> RunResult.decode(Replies.ok(new WireWriter().u8(2).u32(0).u32(0)
+                .toByteArray())));
     }
 
     @Property(tries = 200)
@@ -69,6 +75,6 @@ class ShellRequestTest {
 
     @Provide
     Arbitrary<Integer> ids() {
-        return Arbitraries.integers().between(699, 704);
+        return Arbitraries.integers().between(699, 706);
     }
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
 
 class SvcRequestTest {
@@ -24,21 +25,21 @@ class SvcRequestTest {
             List.of("ahci"), RestartContract.DEFAULT, List.of("disk0p1", "disk0p2"));
 
     @Property(tries = 200)
-    void everyRequestRoundTrips(@ForAll("requests") SvcRequest request) throws MalformedException {
-        assertEquals(request, SvcRequest.decode(request.encode()));
+    void everyRequestRoundTrips(@ForAll("requests") SvcRequest<?> request) throws MalformedException {
+        assertEquals(request, SvcRequest.decode(request.toMessage()));
     }
 
     @Property(tries = 200)
-    void everyTruncationOrExtensionIsRejected(@ForAll("requests") SvcRequest request,
+    void everyTruncationOrExtensionIsRejected(@ForAll("requests") SvcRequest<?> request,
                                               @ForAll("cuts") int cut) {
-        byte[] bytes = request.encode().data();
+        byte[] bytes = request.toMessage().data();
         int length = Math.floorMod(cut, bytes.length + 2);
         if (length == bytes.length) {
             return;
         }
         byte[] changed = Arrays.copyOf(bytes, length);
         assertThrows(MalformedException.class,
-                () -> SvcRequest.decode(Message.of(request.encode().msgId(), changed)));
+                () -> SvcRequest.decode(Message.of(request.toMessage().msgId(), changed)));
     }
 
     @Provide
@@ -47,7 +48,7 @@ class SvcRequestTest {
     }
 
     @Provide
-    Arbitrary<SvcRequest> requests() {
+    Arbitrary<SvcRequest<?>> requests() {
         Arbitrary<String> name = Arbitraries.strings().withChars("abcdefgh:._-é").ofMinLength(1).ofMaxLength(12);
         Arbitrary<List<String>> names = name.list().uniqueElements().ofMaxSize(4);
         Arbitrary<RestartContract> contract = Combinators.combine(
@@ -73,16 +74,16 @@ class SvcRequestTest {
         List<Handle> four = List.of(new Handle(3), new Handle(4), new Handle(5), new Handle(6));
         SvcRequest.Register withHandles = new SvcRequest.Register("ahci#2", "ahci", List.of(),
                 RestartContract.DEFAULT, List.of(), four);
-        assertEquals(four, withHandles.encode().handles());
-        assertEquals(withHandles, SvcRequest.decode(withHandles.encode()));
+        assertEquals(four, withHandles.toMessage().handles());
+        assertEquals(withHandles, SvcRequest.decode(withHandles.toMessage()));
         List<Handle> five = List.of(new Handle(3), new Handle(4), new Handle(5), new Handle(6), new Handle(7));
         assertThrows(IllegalArgumentException.class, () -> new SvcRequest.Register("a", "a", List.of(),
                 RestartContract.DEFAULT, List.of(), five));
         assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(new Message(SvcRequest.REGISTER,
-                REGISTER.encode().data(), five, null))).getMessage().contains("over the limit"));
+                REGISTER.toMessage().data(), five, null))).getMessage().contains("over the limit"));
         for (SvcRequest other : List.of(new SvcRequest.Start("a"), new SvcRequest.Ready(),
                 new SvcRequest.Unregister("a"))) {
-            Message m = other.encode();
+            Message m = other.toMessage();
             assertTrue(assertThrows(MalformedException.class, () -> SvcRequest.decode(new Message(m.msgId(),
                     m.data(), List.of(new Handle(1)), null))).getMessage().contains("carries no handles"));
         }
@@ -90,8 +91,8 @@ class SvcRequestTest {
 
     @Test
     void registerHasTheDocumentedLayout() throws MalformedException {
-        byte[] b = REGISTER.encode().data();
-        assertEquals(SvcRequest.REGISTER, REGISTER.encode().msgId());
+        byte[] b = REGISTER.toMessage().data();
+        assertEquals(SvcRequest.REGISTER, REGISTER.toMessage().msgId());
         assertEquals(5, b[0], "u16 length of 'partd'");
         assertEquals('p', b[2]);
         assertEquals(REGISTER, SvcRequest.decode(Message.of(200, b)));
@@ -115,7 +116,7 @@ class SvcRequestTest {
 
     @Test
     void badContractsAndDuplicateNamesAreMalformed() {
-        byte[] good = REGISTER.encode().data();
+        byte[] good = REGISTER.toMessage().data();
         int contractAt = 2 + 5 + 2 + 5 + 1 + 2 + 4;
         byte[] badPolicy = good.clone();
         badPolicy[contractAt] = 7;
@@ -134,11 +135,16 @@ class SvcRequestTest {
     void statusListsRoundTripAndRejectBadCounts() throws MalformedException {
         List<ServiceStatus> list = List.of(new ServiceStatus("ahci", ServiceState.READY, 0, List.of(), ""),
                 new ServiceStatus("partd", ServiceState.FAILED, 3, List.of("ahci"), "crashed"));
-        byte[] bytes = ServiceStatus.encodePage(list, 0);
-        assertEquals(new Page<>(2, 0, list), ServiceStatus.decodePage(bytes));
-        byte[] moreClaimed = bytes.clone();
+        Message reply = Page.toMessage(list, 0, (w, s) -> s.write(w));
+        SvcRequest.ListAll listAll = new SvcRequest.ListAll(0);
+        assertEquals(new Page<>(2, 0, list), listAll.decodeReply(reply));
+        byte[] moreClaimed = reply.data();
         moreClaimed[4] = 3;
-        assertThrows(MalformedException.class, () -> ServiceStatus.decodePage(moreClaimed));
-        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0}, ServiceStatus.encodePage(List.of(), 0));
+        assertThrows(MalformedException.class, () -> listAll.decodeReply(Replies.ok(moreClaimed)));
+        assertArrayEquals(new byte[] {0, 0, 0, 0, 0, 0},
+                Page.toMessage(List.<ServiceStatus>of(), 0, (w, s) -> s.write(w)).data());
+        WireWriter one = new WireWriter();
+        list.get(1).write(one);
+        assertEquals(list.get(1), new SvcRequest.Status("partd").decodeReply(Replies.ok(one.toByteArray())));
     }
 }
