@@ -4,7 +4,7 @@ package org.microsim.abi;
  * Why a system call failed. These travel as values to the caller, never as exceptions: a failing call is a
  * normal event in a system where peers crash and restart. The wire code is stable.
  */
-public enum ErrorCode {
+public enum ErrorCode implements WireCode {
     /** The deadline passed before the call could complete. */
     TIMED_OUT(1),
     /** The task behind the port died; {@link SysError#newGeneration()} tells the generation now there, if any. */
@@ -38,16 +38,12 @@ public enum ErrorCode {
         this.code = code;
     }
 
+    @Override
     public int code() {
         return code;
     }
 
     public static ErrorCode fromCode(int code) throws MalformedException {
-        for (ErrorCode e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new MalformedException("unknown error code " + code);
+        return WireCode.fromCode(ErrorCode.class, code, "error code");
     }
 }

@@ -16,6 +16,15 @@ public final class KernelException extends ProtocolException {
         this.error = unreachable == null ? ErrorCode.UNAVAILABLE : unreachable.code();
     }
 
+    /** The failure an error reply with {@code code} carries; an unknown code is UNAVAILABLE, saying so. */
+    public static KernelException of(int code, String detail) {
+        try {
+            return new KernelException(ErrorCode.fromCode(code), detail);
+        } catch (MalformedException e) {
+            return new KernelException(ErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
+        }
+    }
+
     /** Why. */
     public ErrorCode error() {
         return error;

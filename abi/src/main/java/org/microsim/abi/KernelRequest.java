@@ -40,41 +40,8 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     int PORT_EVENTS = 2;
 
     /** The protocol. A request that does not decode is answered INVALID_ARGUMENT, an unknown one UNKNOWN_REQUEST. */
-    Protocol<KernelRequest<?>, KernelException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "kernel";
-        }
-
-        @Override
-        public KernelRequest<?> decode(Message message) throws MalformedException {
-            return KernelRequest.decode(message);
-        }
-
-        @Override
-        public KernelException failure(int code, String detail) {
-            try {
-                return new KernelException(ErrorCode.fromCode(code), detail);
-            } catch (MalformedException e) {
-                return new KernelException(ErrorCode.UNAVAILABLE, detail + " (" + e.getMessage() + ")");
-            }
-        }
-
-        @Override
-        public KernelException unreachable(String detail, SysError error) {
-            return new KernelException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return ErrorCode.INVALID_ARGUMENT.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return ErrorCode.UNAVAILABLE.code();
-        }
-    };
+    Protocol<KernelRequest<?>, KernelException> PROTOCOL = Protocol.of("kernel", KernelRequest::decode,
+            KernelException::of, KernelException::new, ErrorCode.INVALID_ARGUMENT.code(), ErrorCode.UNAVAILABLE.code());
 
     @Override
     default Protocol<?, KernelException> protocol() {

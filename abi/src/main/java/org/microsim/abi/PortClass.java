@@ -4,7 +4,7 @@ package org.microsim.abi;
  * What kind of thing a port stands for: the {@code port_class} field of {@link PortInfo}.
  * The codes are the seed design's and travel on the wire as a little-endian u16.
  */
-public enum PortClass {
+public enum PortClass implements WireCode {
     BLOCK(1),
     STORAGE_CONTROLLER(2),
     USB(3),
@@ -24,6 +24,7 @@ public enum PortClass {
     }
 
     /** The wire code. */
+    @Override
     public int code() {
         return code;
     }
@@ -34,11 +35,6 @@ public enum PortClass {
      * @throws MalformedException when no class has that code
      */
     public static PortClass fromCode(int code) throws MalformedException {
-        for (PortClass c : values()) {
-            if (c.code == code) {
-                return c;
-            }
-        }
-        throw new MalformedException("unknown port class " + code);
+        return WireCode.fromCode(PortClass.class, code, "port class");
     }
 }

@@ -1,9 +1,10 @@
 package org.microsim.abi.block;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /** Why a block request failed. The wire codes are the block protocol's error codes. */
-public enum BlockError {
+public enum BlockError implements WireCode {
     /** Some of the blocks asked for are past the end of the device (or the LBA is over 2^63-1). */
     OUT_OF_RANGE(1),
     /** A write to a read-only device. */
@@ -24,6 +25,7 @@ public enum BlockError {
     }
 
     /** The wire code, as in an error reply. */
+    @Override
     public int code() {
         return code;
     }
@@ -34,11 +36,6 @@ public enum BlockError {
      * @throws MalformedException when no error has that code
      */
     public static BlockError fromCode(int code) throws MalformedException {
-        for (BlockError e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new MalformedException("unknown block error " + code);
+        return WireCode.fromCode(BlockError.class, code, "block error");
     }
 }

@@ -1,5 +1,6 @@
 package org.microsim.abi.block;
 
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.ProtocolException;
 import org.microsim.abi.SysError;
 
@@ -17,6 +18,15 @@ public class BlockException extends ProtocolException {
     public BlockException(String message, SysError unreachable) {
         super(message, unreachable);
         this.error = gone(unreachable) ? BlockError.DEVICE_GONE : BlockError.IO_ERROR;
+    }
+
+    /** The failure an error reply with {@code code} carries; an unknown code is IO_ERROR, saying so. */
+    public static BlockException of(int code, String detail) {
+        try {
+            return new BlockException(BlockError.fromCode(code), detail);
+        } catch (MalformedException e) {
+            return new BlockException(BlockError.IO_ERROR, e.getMessage() + ": " + detail);
+        }
     }
 
     /** Why it failed. */

@@ -6,7 +6,6 @@ import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -46,41 +45,8 @@ public sealed interface BlockRequest<T> extends Request<T, BlockException> {
      * The protocol: a request that does not decode is INVALID_REQUEST; a server that is gone is DEVICE_GONE,
      * any other failed call or nonsensical answer IO_ERROR.
      */
-    Protocol<BlockRequest<?>, BlockException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "block";
-        }
-
-        @Override
-        public BlockRequest<?> decode(Message message) throws MalformedException {
-            return BlockRequest.decode(message);
-        }
-
-        @Override
-        public BlockException failure(int code, String detail) {
-            try {
-                return new BlockException(BlockError.fromCode(code), detail);
-            } catch (MalformedException e) {
-                return new BlockException(BlockError.IO_ERROR, e.getMessage() + ": " + detail);
-            }
-        }
-
-        @Override
-        public BlockException unreachable(String detail, SysError error) {
-            return new BlockException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return BlockError.INVALID_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return BlockError.IO_ERROR.code();
-        }
-    };
+    Protocol<BlockRequest<?>, BlockException> PROTOCOL = Protocol.of("block", BlockRequest::decode,
+            BlockException::of, BlockException::new, BlockError.INVALID_REQUEST.code(), BlockError.IO_ERROR.code());
 
     @Override
     default Protocol<?, BlockException> protocol() {

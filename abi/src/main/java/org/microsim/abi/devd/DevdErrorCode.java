@@ -1,9 +1,10 @@
 package org.microsim.abi.devd;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /** The u16 codes of devd's {@link org.microsim.abi.Replies#error error replies}. */
-public enum DevdErrorCode {
+public enum DevdErrorCode implements WireCode {
     /** A rule line does not parse; the detail gives the line, the offending word and why. */
     BAD_RULE(1),
     /** The request is malformed. */
@@ -22,6 +23,7 @@ public enum DevdErrorCode {
     }
 
     /** The wire code. */
+    @Override
     public int code() {
         return code;
     }
@@ -32,11 +34,6 @@ public enum DevdErrorCode {
      * @throws MalformedException for an unknown code
      */
     public static DevdErrorCode fromCode(int code) throws MalformedException {
-        for (DevdErrorCode e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new MalformedException("unknown devd error code " + code);
+        return WireCode.fromCode(DevdErrorCode.class, code, "devd error code");
     }
 }

@@ -1,5 +1,6 @@
 package org.microsim.abi.devd;
 
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.ProtocolException;
 import org.microsim.abi.SysError;
 
@@ -17,6 +18,15 @@ public final class DevdException extends ProtocolException {
     public DevdException(String detail, SysError unreachable) {
         super(detail, unreachable);
         this.code = DevdErrorCode.UNAVAILABLE;
+    }
+
+    /** The failure an error reply with {@code code} carries; an unknown code is UNAVAILABLE, saying so. */
+    public static DevdException of(int code, String detail) {
+        try {
+            return new DevdException(DevdErrorCode.fromCode(code), detail);
+        } catch (MalformedException e) {
+            return new DevdException(DevdErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
+        }
     }
 
     /** The protocol error code. */

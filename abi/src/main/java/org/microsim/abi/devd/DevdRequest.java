@@ -8,7 +8,6 @@ import org.microsim.abi.PortClass;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.Page;
@@ -41,41 +40,8 @@ public sealed interface DevdRequest<T> extends Request<T, DevdException> {
      * The protocol: a request that does not decode is BAD_REQUEST; a devd that cannot be reached, or fails on
      * its own, UNAVAILABLE.
      */
-    Protocol<DevdRequest<?>, DevdException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "devd";
-        }
-
-        @Override
-        public DevdRequest<?> decode(Message message) throws MalformedException {
-            return DevdRequest.decode(message);
-        }
-
-        @Override
-        public DevdException failure(int code, String detail) {
-            try {
-                return new DevdException(DevdErrorCode.fromCode(code), detail);
-            } catch (MalformedException e) {
-                return new DevdException(DevdErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
-            }
-        }
-
-        @Override
-        public DevdException unreachable(String detail, SysError error) {
-            return new DevdException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return DevdErrorCode.BAD_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return DevdErrorCode.UNAVAILABLE.code();
-        }
-    };
+    Protocol<DevdRequest<?>, DevdException> PROTOCOL = Protocol.of("devd", DevdRequest::decode,
+            DevdException::of, DevdException::new, DevdErrorCode.BAD_REQUEST.code(), DevdErrorCode.UNAVAILABLE.code());
 
     @Override
     default Protocol<?, DevdException> protocol() {

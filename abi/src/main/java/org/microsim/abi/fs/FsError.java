@@ -1,9 +1,10 @@
 package org.microsim.abi.fs;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /** Why a filesystem request failed. The wire codes are stable: they travel in {@code REPLY_ERROR} replies. */
-public enum FsError {
+public enum FsError implements WireCode {
     NOT_FOUND(1),
     EXISTS(2),
     NOT_A_DIRECTORY(3),
@@ -26,6 +27,7 @@ public enum FsError {
     }
 
     /** The wire code. */
+    @Override
     public int code() {
         return code;
     }
@@ -36,11 +38,6 @@ public enum FsError {
      * @throws MalformedException when no error has that code
      */
     public static FsError fromCode(int code) throws MalformedException {
-        for (FsError e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new MalformedException("unknown filesystem error " + code);
+        return WireCode.fromCode(FsError.class, code, "filesystem error");
     }
 }

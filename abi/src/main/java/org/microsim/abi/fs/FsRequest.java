@@ -5,7 +5,6 @@ import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Replies;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -59,37 +58,8 @@ public sealed interface FsRequest<T> extends VfsRequest<T> {
      * The protocol a filesystem driver serves: a request that does not decode is INVALID_REQUEST, a failure of
      * the server's own or a call that got no answer IO_ERROR.
      */
-    Protocol<FsRequest<?>, FsException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "filesystem";
-        }
-
-        @Override
-        public FsRequest<?> decode(Message message) throws MalformedException {
-            return FsRequest.decode(message);
-        }
-
-        @Override
-        public FsException failure(int code, String detail) {
-            return FsException.of(code, detail);
-        }
-
-        @Override
-        public FsException unreachable(String detail, SysError error) {
-            return new FsException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return FsError.INVALID_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return FsError.IO_ERROR.code();
-        }
-    };
+    Protocol<FsRequest<?>, FsException> PROTOCOL = Protocol.of("filesystem", FsRequest::decode,
+            FsException::of, FsException::new, FsError.INVALID_REQUEST.code(), FsError.IO_ERROR.code());
 
     @Override
     default Protocol<?, FsException> protocol() {

@@ -1,9 +1,10 @@
 package org.microsim.abi.fs;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /** The FAT variant of a volume; the wire code is the number of bits per FAT entry. */
-public enum FsType {
+public enum FsType implements WireCode {
     FAT12(12),
     FAT16(16),
     FAT32(32);
@@ -15,17 +16,13 @@ public enum FsType {
     }
 
     /** The wire code: 12, 16 or 32. */
+    @Override
     public int code() {
         return code;
     }
 
     /** The type with wire code {@code code}. */
     public static FsType fromCode(int code) throws MalformedException {
-        for (FsType t : values()) {
-            if (t.code == code) {
-                return t;
-            }
-        }
-        throw new MalformedException("unknown filesystem type " + code);
+        return WireCode.fromCode(FsType.class, code, "filesystem type");
     }
 }

@@ -5,7 +5,6 @@ import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.Page;
@@ -33,37 +32,8 @@ public sealed interface VfsRequest<T> extends Request<T, FsException>
     int DEVICES = MsgIds.FS_BASE + 22;
 
     /** The protocol the VFS serves: the filesystem protocol's errors, the requests of both. */
-    Protocol<VfsRequest<?>, FsException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "vfs";
-        }
-
-        @Override
-        public VfsRequest<?> decode(Message message) throws MalformedException {
-            return VfsRequest.decode(message);
-        }
-
-        @Override
-        public FsException failure(int code, String detail) {
-            return FsException.of(code, detail);
-        }
-
-        @Override
-        public FsException unreachable(String detail, SysError error) {
-            return new FsException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return FsError.INVALID_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return FsError.IO_ERROR.code();
-        }
-    };
+    Protocol<VfsRequest<?>, FsException> PROTOCOL = Protocol.of("vfs", VfsRequest::decode,
+            FsException::of, FsException::new, FsError.INVALID_REQUEST.code(), FsError.IO_ERROR.code());
 
     @Override
     default Protocol<?, FsException> protocol() {

@@ -8,7 +8,6 @@ import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.fs.FileStat;
@@ -55,37 +54,8 @@ public sealed interface ShellRequest<T> extends Request<T, FsException> {
     int MAX_WORDS = 64;
 
     /** The protocol: the filesystem protocol's error codes. */
-    Protocol<ShellRequest<?>, FsException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "shell";
-        }
-
-        @Override
-        public ShellRequest<?> decode(Message message) throws MalformedException {
-            return ShellRequest.decode(message);
-        }
-
-        @Override
-        public FsException failure(int code, String detail) {
-            return FsException.of(code, detail);
-        }
-
-        @Override
-        public FsException unreachable(String detail, SysError error) {
-            return new FsException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return FsError.INVALID_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return FsError.IO_ERROR.code();
-        }
-    };
+    Protocol<ShellRequest<?>, FsException> PROTOCOL = Protocol.of("shell", ShellRequest::decode,
+            FsException::of, FsException::new, FsError.INVALID_REQUEST.code(), FsError.IO_ERROR.code());
 
     @Override
     default Protocol<?, FsException> protocol() {

@@ -2,6 +2,7 @@ package org.microsim.abi.svc;
 
 import java.util.Locale;
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /**
  * Where a supervised service is in its life. The wire code is the ordinal's stable twin.
@@ -13,7 +14,7 @@ import org.microsim.abi.MalformedException;
  *                                            └─ limits exceeded ─▶ FAILED
  * </pre>
  */
-public enum ServiceState {
+public enum ServiceState implements WireCode {
     STOPPED(0), WAITING(1), STARTING(2), READY(3), BACKOFF(4), FAILED(5);
 
     private final int code;
@@ -23,6 +24,7 @@ public enum ServiceState {
     }
 
     /** The wire code. */
+    @Override
     public int code() {
         return code;
     }
@@ -43,11 +45,6 @@ public enum ServiceState {
      * @throws MalformedException for an unknown code
      */
     public static ServiceState fromCode(int code) throws MalformedException {
-        for (ServiceState s : values()) {
-            if (s.code == code) {
-                return s;
-            }
-        }
-        throw new MalformedException("unknown service state " + code);
+        return WireCode.fromCode(ServiceState.class, code, "service state");
     }
 }

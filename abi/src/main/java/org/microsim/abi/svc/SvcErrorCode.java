@@ -1,9 +1,10 @@
 package org.microsim.abi.svc;
 
 import org.microsim.abi.MalformedException;
+import org.microsim.abi.WireCode;
 
 /** The u16 codes of the service manager's {@link org.microsim.abi.Replies#error error replies}. */
-public enum SvcErrorCode {
+public enum SvcErrorCode implements WireCode {
     /** No service has that name. */
     UNKNOWN_SERVICE(1),
     /** The dependency would close a cycle; the detail names it ({@code cycle: a -> b -> a}). */
@@ -26,6 +27,7 @@ public enum SvcErrorCode {
     }
 
     /** The wire code. */
+    @Override
     public int code() {
         return code;
     }
@@ -36,11 +38,6 @@ public enum SvcErrorCode {
      * @throws MalformedException for an unknown code
      */
     public static SvcErrorCode fromCode(int code) throws MalformedException {
-        for (SvcErrorCode e : values()) {
-            if (e.code == code) {
-                return e;
-            }
-        }
-        throw new MalformedException("unknown service manager error code " + code);
+        return WireCode.fromCode(SvcErrorCode.class, code, "service manager error code");
     }
 }

@@ -1,5 +1,6 @@
 package org.microsim.abi.svc;
 
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.ProtocolException;
 import org.microsim.abi.SysError;
 
@@ -20,6 +21,15 @@ public final class SvcException extends ProtocolException {
     public SvcException(String detail, SysError unreachable) {
         super(detail, unreachable);
         this.code = SvcErrorCode.UNAVAILABLE;
+    }
+
+    /** The failure an error reply with {@code code} carries; an unknown code is UNAVAILABLE, saying so. */
+    public static SvcException of(int code, String detail) {
+        try {
+            return new SvcException(SvcErrorCode.fromCode(code), detail);
+        } catch (MalformedException e) {
+            return new SvcException(SvcErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
+        }
     }
 
     /** The protocol error code. */

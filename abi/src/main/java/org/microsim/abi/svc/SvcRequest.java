@@ -8,7 +8,6 @@ import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 
@@ -62,41 +61,8 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
      * The protocol: a request that does not decode is BAD_REQUEST; a manager that cannot be reached, or fails
      * on its own, UNAVAILABLE.
      */
-    Protocol<SvcRequest<?>, SvcException> PROTOCOL = new Protocol<>() {
-        @Override
-        public String name() {
-            return "service manager";
-        }
-
-        @Override
-        public SvcRequest<?> decode(Message message) throws MalformedException {
-            return SvcRequest.decode(message);
-        }
-
-        @Override
-        public SvcException failure(int code, String detail) {
-            try {
-                return new SvcException(SvcErrorCode.fromCode(code), detail);
-            } catch (MalformedException e) {
-                return new SvcException(SvcErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
-            }
-        }
-
-        @Override
-        public SvcException unreachable(String detail, SysError error) {
-            return new SvcException(detail, error);
-        }
-
-        @Override
-        public int badRequestCode() {
-            return SvcErrorCode.BAD_REQUEST.code();
-        }
-
-        @Override
-        public int internalErrorCode() {
-            return SvcErrorCode.UNAVAILABLE.code();
-        }
-    };
+    Protocol<SvcRequest<?>, SvcException> PROTOCOL = Protocol.of("service manager", SvcRequest::decode,
+            SvcException::of, SvcException::new, SvcErrorCode.BAD_REQUEST.code(), SvcErrorCode.UNAVAILABLE.code());
 
     @Override
     default Protocol<?, SvcException> protocol() {

@@ -2,9 +2,9 @@ package org.microsim.services.demo;
 
 import java.time.Duration;
 import java.util.Arrays;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
 import org.microsim.abi.Program;
 import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
@@ -32,17 +32,21 @@ public final class Pinger implements Program {
             sys.log("pinger: cannot reach " + Echo.PORT + ": " + echo.errorOrNull());
             return;
         }
+        Client client = Client.of(sys, echo.orThrow(), TIMEOUT);
         int good = 0;
         for (int i = 1; i <= count; i++) {
             byte[] payload = new byte[64];
             Arrays.fill(payload, (byte) i);
             long start = sys.now();
-            Result<Message> reply = sys.call(echo.orThrow(), Message.of(Echo.ECHO, payload), TIMEOUT);
-            if (reply instanceof Result.Ok<Message>(Message m) && Arrays.equals(m.data(), payload)) {
-                good++;
-                sys.log("pinger: reply " + i + " after " + (sys.now() - start) + "ns");
-            } else {
-                sys.log("pinger: call " + i + " failed: " + (reply.isOk() ? "wrong bytes" : reply.errorOrNull()));
+            try {
+                if (Arrays.equals(client.call(EchoRequest.of(payload)), payload)) {
+                    good++;
+                    sys.log("pinger: reply " + i + " after " + (sys.now() - start) + "ns");
+                } else {
+                    sys.log("pinger: call " + i + " failed: wrong bytes");
+                }
+            } catch (EchoRequest.Failed e) {
+                sys.log("pinger: call " + i + " failed: " + e.getMessage());
             }
         }
         sys.log("pinger: " + good + "/" + count + " replies");

@@ -4,29 +4,39 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
-import org.microsim.abi.MalformedException;
+import org.microsim.abi.Handler;
+import org.microsim.abi.KernelException;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
+import org.microsim.abi.Notice;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.Program;
+import org.microsim.abi.Protocol;
 import org.microsim.abi.Received;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
+import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
-import org.microsim.abi.WireWriter;
-import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
 import org.microsim.services.svcman.ServiceManagerProgram;
 
 /**
- * The devd task: a thin loop around {@link DeviceManager}. Started with the kernel port as start handle 0, it
- * looks up the service manager, registers the public port {@value #PORT_NAME} and subscribes to port and task
- * events; the kernel then tells it of every port, with a handle to each.
+ * The devd task: {@link DeviceManager} on the one server runtime. Started with the kernel port as start handle
+ * 0, it looks up the service manager, registers the public port {@value #PORT_NAME} and subscribes to port and
+ * task events; the kernel then tells it of every port, with a handle to each.
+ *
+ * <pre>
+ *   kernel ── Notice.Kernel (port registered / removed, task ended) ──▶ DeviceManager ──▶ DevdActions
+ *   tasks  ── DevdRequest (add rule, list rules, subscribe, lsdev) ───▶ DevdRequestHandler ─┘   │
+ *                                                                                              ▼
+ *              start / forget a driver service (svcman)   ·   msg 100 to a subscriber   ·   close a handle
+ * </pre>
  *
  * <p>Drivers are services of the service manager ({@link DriverServices}): for each bound port devd registers
  * {@code DRIVER#PORTID} with the port's handle as start handle 0 and a dependency on the driver of the parent
@@ -34,9 +44,10 @@ import org.microsim.services.svcman.ServiceManagerProgram;
  * manager's dependency graph. On unplug devd unregisters the subtree's drivers bottom-up; {@code lsdev} asks the
  * service manager for their states. A port registered by a task other than the kernel is a driver's port:
  * subscribers of its class get msg 100 with a send handle to it, again each time it comes back after a restart.
- * Subscribers are tasks, forgotten when their task ends.
+ * Subscribers are tasks, forgotten when their task ends. A request is answered before its actions are carried
+ * out, so a caller never waits for the drivers it caused to start.
  */
-public final class DevdProgram implements Program {
+public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
     /** The public port's name. */
     public static final String PORT_NAME = "devd";
     /** How long devd waits for the service manager: to appear at start, then to answer each call. */
@@ -45,6 +56,7 @@ public final class DevdProgram implements Program {
     private final List<Rule> rules;
     private Sys sys;
     private DeviceManager devices;
+    private DevdRequestHandler requests;
     private DriverServices drivers;
     private final Map<Long, Handle> portHandles = new HashMap<>();
     private final Map<String, Handle> subscribers = new HashMap<>();
@@ -55,102 +67,91 @@ public final class DevdProgram implements Program {
     }
 
     @Override
-    public void run(Sys system) throws Exception {
+    public void run(Sys system) throws KernelException {
         sys = system;
         Handle kernel = sys.start().handle(0);
         if (kernel == null) {
             throw new IllegalStateException("devd needs the kernel port as start handle 0");
         }
         Handle svcman = sys.lookup(ServiceManagerProgram.PORT_NAME, SVCMAN_TIMEOUT).orThrow();
-        drivers = new DriverServices(sys, svcman, SVCMAN_TIMEOUT);
+        drivers = new DriverServices(sys, Client.of(sys, svcman, SVCMAN_TIMEOUT));
         devices = new DeviceManager(rules);
-        DevdRequestHandler requests = new DevdRequestHandler(devices);
+        requests = new DevdRequestHandler(devices);
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
-        Message subscribe = Message.of(KernelProtocol.SUBSCRIBE,
-                new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(), port);
-        if (Replies.failure(sys.call(kernel, subscribe, SVCMAN_TIMEOUT).orThrow()) != null) {
-            throw new IllegalStateException("devd cannot subscribe to kernel events");
-        }
-        while (true) {
-            switch (sys.receive(Sys.FOREVER, port)) {
-                case Result.Ok<Received>(Received r) -> {
-                    if (r.sender().equals(TaskId.KERNEL) && !r.isCall()) {
-                        notification(r.message());
-                    } else if (r.isCall()) {
-                        call(requests, r);
-                    } else {
-                        r.message().handles().forEach(sys::close);
-                        sys.log("devd: ignored a message " + r.msgId() + " sent without a call by " + r.sender());
-                    }
-                }
-                case Result.Err<Received>(var e) -> throw new IllegalStateException("devd cannot receive: " + e);
-            }
-        }
+        Client.of(sys, kernel, SVCMAN_TIMEOUT).call(
+                new KernelRequest.Subscribe(KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS, port));
+        Server.serve(sys, this, port);
     }
 
-    private void call(DevdRequestHandler requests, Received r) {
-        String subscriber = "task " + r.sender();
-        List<Handle> handles = r.message().handles();
-        if (r.msgId() == DevdRequest.SUBSCRIBE) {
-            if (handles.size() != 1) {
-                handles.forEach(sys::close);
-                sys.reply(r.replyRight(), Replies.error(DevdErrorCode.BAD_REQUEST.code(),
-                        "subscribe needs exactly one handle: the port for msg 100 notifications"));
-                return;
+    @Override
+    public Protocol<DevdRequest<?>, ?> protocol() {
+        return DevdRequest.PROTOCOL;
+    }
+
+    @Override
+    public Message handle(DevdRequest<?> request, Received call) throws DevdException {
+        String subscriber = "task " + call.sender();
+        if (request instanceof DevdRequest.Lsdev) {
+            devices.driverStates(drivers.states());
+        }
+        DevdRequestHandler.Outcome o;
+        try {
+            o = requests.handle(request, subscriber);
+        } catch (DevdException e) {
+            if (request instanceof DevdRequest.Subscribe s) {
+                sys.close(s.port());
             }
-            Handle old = subscribers.put(subscriber, handles.getFirst());
+            throw e;
+        }
+        if (request instanceof DevdRequest.Subscribe s) {
+            Handle old = subscribers.put(subscriber, s.port());
             if (old != null) {
                 sys.close(old);
             }
-        } else {
-            handles.forEach(sys::close);
         }
-        if (r.msgId() == DevdRequest.LSDEV) {
-            devices.driverStates(drivers.states());
-        }
-        DevdRequestHandler.Outcome o = requests.handle(r.message(), subscriber);
-        sys.reply(r.replyRight(), o.reply());
+        sys.reply(call.replyRight(), o.reply());
         perform(o.actions());
+        return NO_REPLY;
     }
 
-    private void notification(Message m) {
-        try {
-            switch (m.msgId()) {
-                case MsgIds.NOTIFY_PORT_REGISTERED -> {
-                    KernelProtocol.PortEvent e = KernelProtocol.PortEvent.decode(m.data());
-                    boolean driverPort = !e.owner().equals(TaskId.KERNEL);
-                    try {
-                        List<DevdAction> actions = devices.addPort(e.info(), e.portId(), driverPort);
-                        if (m.handles().size() == 1) {
-                            portHandles.put(e.portId(), m.handles().getFirst());
-                        }
-                        perform(actions);
-                    } catch (DevdException x) {
-                        m.handles().forEach(sys::close);
-                        sys.log("devd: port " + e.info().name() + " ignored: " + x.getMessage());
-                    }
-                }
-                case MsgIds.NOTIFY_PORT_REMOVED -> {
-                    KernelProtocol.PortEvent e = KernelProtocol.PortEvent.decode(m.data());
-                    PortRegistry.Entry known = devices.registry().lookup(e.info().name());
-                    if (known != null && known.portId() == e.portId()) {
-                        perform(devices.removePort(e.info().name(), !e.owner().equals(TaskId.KERNEL)));
-                    }
-                }
-                case MsgIds.NOTIFY_TASK_CRASHED, MsgIds.NOTIFY_TASK_EXITED -> {
-                    String subscriber = "task " + KernelProtocol.TaskEvent.decode(m.data()).task();
-                    devices.unsubscribe(subscriber);
-                    Handle h = subscribers.remove(subscriber);
-                    if (h != null) {
-                        sys.close(h);
-                    }
-                }
-                default -> m.handles().forEach(sys::close);
-            }
-        } catch (MalformedException e) {
-            m.handles().forEach(sys::close);
-            sys.log("devd: malformed kernel notification " + m.msgId() + ": " + e.getMessage());
+    /** Port and task events from the kernel; the handle of a registered port is kept while devd knows it. */
+    @Override
+    public boolean notice(Notice notice) {
+        if (!(notice instanceof Notice.Kernel(KernelNotice event))) {
+            return false;
         }
+        switch (event) {
+            case KernelNotice.PortRegistered(KernelNotice.PortEvent e, Handle handle) -> {
+                try {
+                    List<DevdAction> actions = devices.addPort(e.info(), e.portId(), !e.owner().equals(TaskId.KERNEL));
+                    if (handle != null) {
+                        portHandles.put(e.portId(), handle);
+                    }
+                    perform(actions);
+                } catch (DevdException x) {
+                    sys.log("devd: port " + e.info().name() + " ignored: " + x.getMessage());
+                    return false;
+                }
+            }
+            case KernelNotice.PortRemoved(KernelNotice.PortEvent e) -> {
+                PortRegistry.Entry known = devices.registry().lookup(e.info().name());
+                if (known != null && known.portId() == e.portId()) {
+                    perform(devices.removePort(e.info().name(), !e.owner().equals(TaskId.KERNEL)));
+                }
+            }
+            case KernelNotice.TaskEnded ended -> {
+                String subscriber = "task " + ended.task();
+                devices.unsubscribe(subscriber);
+                Handle h = subscribers.remove(subscriber);
+                if (h != null) {
+                    sys.close(h);
+                }
+            }
+            case KernelNotice.NameWanted wanted -> {
+                return false;
+            }
+        }
+        return true;
     }
 
     private void perform(List<DevdAction> actions) {
@@ -177,7 +178,7 @@ public final class DevdProgram implements Program {
         if (to == null || driver == null) {
             return;
         }
-        Result<Void> sent = sys.send(to, new DriverAvailable(n.portId(), driver).encode());
+        Result<Void> sent = sys.send(to, new DriverAvailable(n.portId(), driver).toMessage());
         if (!sent.isOk()) {
             sys.log("devd: could not tell " + n.subscriber() + " about port " + n.portId() + ": " + sent.code());
         }

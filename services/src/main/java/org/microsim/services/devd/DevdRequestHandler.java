@@ -2,26 +2,29 @@ package org.microsim.services.devd;
 
 import java.util.ArrayList;
 import java.util.List;
-import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
+import org.microsim.abi.WireWriter;
 import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.LsdevEntry;
+import org.microsim.abi.svc.Page;
 
 /**
- * Turns a devd request message into a reply and the device manager's actions. Every failure is a reply, never
- * an exception; a refused request changes nothing. The request side of devd's IPC loop, testable with bytes.
+ * Turns a decoded devd request into its reply and the device manager's actions; a refused request is a
+ * {@link DevdException} and changes nothing. The request side of devd, testable without a kernel; the task
+ * around it ({@link DevdProgram}) carries the actions out.
  */
-public final class DevdRequestHandler {
+final class DevdRequestHandler {
     /** The reply to send and the actions to carry out. */
-    public record Outcome(Message reply, List<DevdAction> actions) {
+    record Outcome(Message reply, List<DevdAction> actions) {
     }
 
     private final DeviceManager devices;
 
     /** A handler over this device manager. */
-    public DevdRequestHandler(DeviceManager devices) {
+    DevdRequestHandler(DeviceManager devices) {
         this.devices = devices;
     }
 
@@ -30,24 +33,17 @@ public final class DevdRequestHandler {
      *
      * @param subscriber the name SUBSCRIBE registers the sender under (its task's service name)
      */
-    public Outcome handle(Message message, String subscriber) {
-        DevdRequest request;
-        try {
-            request = DevdRequest.decode(message);
-        } catch (MalformedException e) {
-            return new Outcome(Replies.error(DevdErrorCode.BAD_REQUEST.code(), e.getMessage()), List.of());
-        }
+    Outcome handle(DevdRequest<?> request, String subscriber) throws DevdException {
         return switch (request) {
             case DevdRequest.AddRule add -> {
                 Rule rule;
                 try {
                     rule = RuleParser.parseLine(add.line(), 1);
                 } catch (RuleSyntaxException e) {
-                    yield new Outcome(Replies.error(DevdErrorCode.BAD_RULE.code(), e.getMessage()), List.of());
+                    throw new DevdException(DevdErrorCode.BAD_RULE, e.getMessage());
                 }
                 if (rule == null) {
-                    yield new Outcome(Replies.error(DevdErrorCode.BAD_RULE.code(), "the line holds no rule"),
-                            List.of());
+                    throw new DevdException(DevdErrorCode.BAD_RULE, "the line holds no rule");
                 }
                 List<DevdAction> actions = devices.addRule(rule);
                 List<String> bound = new ArrayList<>();
@@ -56,15 +52,15 @@ public final class DevdRequestHandler {
                         bound.add(s.port());
                     }
                 });
-                yield new Outcome(Replies.ok(DevdRequest.encodeStrings(bound, 0)), actions);
+                yield new Outcome(Page.toMessage(bound, 0, WireWriter::string), actions);
             }
             case DevdRequest.ListRules l -> new Outcome(
-                    Replies.ok(DevdRequest.encodeStrings(devices.rules().stream().map(Rule::toString).toList(),
-                            l.start())),
+                    Page.toMessage(devices.rules().stream().map(Rule::toString).toList(), l.start(), WireWriter::string),
                     List.of());
-            case DevdRequest.Subscribe s -> new Outcome(Replies.ok(), devices.subscribe(subscriber, s.portClass()));
+            case DevdRequest.Subscribe s -> new Outcome(Replies.ok(),
+                    devices.subscribe(subscriber, s.portClass()));
             case DevdRequest.Lsdev l ->
-                    new Outcome(Replies.ok(LsdevEntry.encodePage(devices.lsdev(), l.start())), List.of());
+                    new Outcome(Page.toMessage(devices.lsdev(), l.start(), (w, e) -> e.write(w)), List.of());
         };
     }
 }

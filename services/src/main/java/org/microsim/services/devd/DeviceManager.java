@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.abi.svc.ServiceState;
 

@@ -1,20 +1,17 @@
 package org.microsim.services.devd;
 
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
-import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
-import org.microsim.abi.Replies;
-import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
 import org.microsim.abi.svc.Page;
 import org.microsim.abi.svc.RestartContract;
 import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcErrorCode;
+import org.microsim.abi.svc.SvcException;
 import org.microsim.abi.svc.SvcRequest;
 
 /**
@@ -28,14 +25,12 @@ final class DriverServices {
     static final RestartContract CONTRACT = RestartContract.DEFAULT.withReadyOnStart(true);
 
     private final Sys sys;
-    private final Handle svcman;
-    private final Duration timeout;
+    private final Client svcman;
 
-    /** Driver services registered through the service manager port {@code svcman}, each call waiting {@code timeout}. */
-    DriverServices(Sys sys, Handle svcman, Duration timeout) {
+    /** Driver services registered through the service manager's client. */
+    DriverServices(Sys sys, Client svcman) {
         this.sys = sys;
         this.svcman = svcman;
-        this.timeout = timeout;
     }
 
     /**
@@ -47,15 +42,19 @@ final class DriverServices {
      */
     ServiceState start(DevdAction.StartDriver s, Handle port) {
         List<String> deps = s.dependsOn().isEmpty() ? List.of() : List.of(s.dependsOn());
-        Replies.Failure registered = call(new SvcRequest.Register(s.service(), s.driver(), deps, CONTRACT, List.of(),
-                port == null ? List.of() : List.of(port)));
-        if (registered != null && registered.code() != SvcErrorCode.EXISTS.code()) {
-            sys.log("devd: cannot register " + s.service() + " for " + s.port() + ": " + registered.detail());
-            return ServiceState.FAILED;
+        try {
+            svcman.call(new SvcRequest.Register(s.service(), s.driver(), deps, CONTRACT, List.of(),
+                    port == null ? List.of() : List.of(port)));
+        } catch (SvcException e) {
+            if (e.error() != SvcErrorCode.EXISTS) {
+                sys.log("devd: cannot register " + s.service() + " for " + s.port() + ": " + e.getMessage());
+                return ServiceState.FAILED;
+            }
         }
-        Replies.Failure started = call(new SvcRequest.Start(s.service()));
-        if (started != null) {
-            sys.log("devd: cannot start " + s.service() + ": " + started.detail());
+        try {
+            svcman.call(new SvcRequest.Start(s.service()));
+        } catch (SvcException e) {
+            sys.log("devd: cannot start " + s.service() + ": " + e.getMessage());
             return ServiceState.FAILED;
         }
         return ServiceState.STARTING;
@@ -63,50 +62,23 @@ final class DriverServices {
 
     /** Stops and forgets a driver service (its dependents are forgotten first: devd unplugs bottom-up). */
     void forget(String service) {
-        Replies.Failure f = call(new SvcRequest.Unregister(service));
-        if (f != null) {
-            sys.log("devd: cannot unregister " + service + ": " + f.detail());
+        try {
+            svcman.call(new SvcRequest.Unregister(service));
+        } catch (SvcException e) {
+            sys.log("devd: cannot unregister " + service + ": " + e.getMessage());
         }
     }
 
     /** The state of every service the service manager lists; empty when it cannot be asked. */
     Map<String, ServiceState> states() {
         Map<String, ServiceState> out = new HashMap<>();
-        int start = 0;
-        // Each page moves start on by at least one item, and a page starts at most at 65535: bounded.
-        while (start <= 0xffff) {
-            Result<Message> reply = sys.call(svcman, new SvcRequest.ListAll(start).encode(), timeout);
-            Page<ServiceStatus> page;
-            try {
-                if (!(reply instanceof Result.Ok<Message>(Message m)) || Replies.failure(m) != null) {
-                    sys.log("devd: cannot list the services: " + reply);
-                    return out;
-                }
-                page = ServiceStatus.decodePage(m.data());
-            } catch (MalformedException e) {
-                sys.log("devd: malformed service list: " + e.getMessage());
-                return out;
+        try {
+            for (ServiceStatus status : Page.all(start -> svcman.call(new SvcRequest.ListAll(start)))) {
+                out.put(status.name(), status.state());
             }
-            page.items().forEach(status -> out.put(status.name(), status.state()));
-            if (page.last() || page.items().isEmpty()) {
-                return out;
-            }
-            start = page.start() + page.items().size();
+        } catch (SvcException e) {
+            sys.log("devd: cannot list the services: " + e.getMessage());
         }
         return out;
-    }
-
-    /** The failure the service manager answered, or null for a success. */
-    private Replies.Failure call(SvcRequest request) {
-        Result<Message> reply = sys.call(svcman, request.encode(), timeout);
-        if (!(reply instanceof Result.Ok<Message>(Message m))) {
-            return new Replies.Failure(SvcErrorCode.UNAVAILABLE.code(),
-                    "service manager unreachable: " + reply.errorOrNull());
-        }
-        try {
-            return Replies.failure(m);
-        } catch (MalformedException e) {
-            return new Replies.Failure(SvcErrorCode.UNAVAILABLE.code(), "malformed reply: " + e.getMessage());
-        }
     }
 }

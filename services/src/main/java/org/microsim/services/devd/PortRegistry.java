@@ -11,6 +11,7 @@ import java.util.TreeSet;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.DevdException;
 
 /**
  * The ports devd knows, as a tree by parent name (seed "Port Enumeration"). A port may name a parent that is

@@ -12,6 +12,7 @@ import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.FsStats;
 import org.microsim.abi.fs.MountEntry;
+import org.microsim.abi.fs.VfsRequest;
 
 /**
  * The shell's commands, each a few calls to the VFS through {@link VfsClient}. A command's result is its
@@ -84,7 +85,7 @@ final class ShellCommands {
             case "df" -> Output.ok(df(args.isEmpty() ? null : one(args, "df [PATH]")));
             case "sync" -> {
                 none(args, "sync");
-                vfs.simple(new FsRequest.Sync());
+                vfs.call(new FsRequest.Sync());
                 yield Output.ok("synced\n");
             }
             case "mounts" -> {
@@ -103,13 +104,13 @@ final class ShellCommands {
         };
     }
 
-    private Output done(FsRequest request) throws FsException {
-        vfs.simple(request);
+    private Output done(FsRequest<Void> request) throws FsException {
+        vfs.call(request);
         return Output.ok("");
     }
 
     private String ls(String path) throws FsException {
-        FileStat self = vfs.stat(path);
+        FileStat self = vfs.call(new FsRequest.Stat(path));
         List<FileStat> entries = self.directory() ? vfs.list(path) : List.of(self);
         StringBuilder out = new StringBuilder();
         for (FileStat e : entries) {
@@ -120,7 +121,7 @@ final class ShellCommands {
     }
 
     private String stat(String path) throws FsException {
-        FileStat s = vfs.stat(path);
+        FileStat s = vfs.call(new FsRequest.Stat(path));
         return "path: " + path + "\n"
                 + "type: " + (s.directory() ? "directory" : "file") + "\n"
                 + "size: " + s.size() + "\n"
@@ -130,7 +131,7 @@ final class ShellCommands {
     }
 
     private byte[] cat(String path) throws FsException, Refused {
-        FileStat s = vfs.stat(path);
+        FileStat s = vfs.call(new FsRequest.Stat(path));
         if (s.directory()) {
             throw new Refused("cat: " + path + " is a directory");
         }
@@ -147,7 +148,7 @@ final class ShellCommands {
         }
         String path = args.get(0);
         long offset = args.size() > 1 ? number(args.get(1), "offset") : 0;
-        FileStat s = vfs.stat(path);
+        FileStat s = vfs.call(new FsRequest.Stat(path));
         if (s.directory()) {
             throw new Refused("hexdump: " + path + " is a directory");
         }
@@ -162,7 +163,7 @@ final class ShellCommands {
 
     private String df(String path) throws FsException {
         if (path != null) {
-            vfs.statfs(path);
+            vfs.call(new VfsRequest.StatFsAt(path));
         }
         StringBuilder out = new StringBuilder(String.format(Locale.ROOT, "%-16s %12s %12s %12s %5s  %s%n",
                 "Filesystem", "Size", "Used", "Avail", "Use%", "Mounted on"));
@@ -170,7 +171,7 @@ final class ShellCommands {
             if (path != null && !(path + "/").startsWith(m.mountPoint() + "/")) {
                 continue;
             }
-            FsStats s = vfs.statfs(m.mountPoint());
+            FsStats s = vfs.call(new VfsRequest.StatFsAt(m.mountPoint()));
             long size = s.totalClusters() * s.clusterSize();
             long avail = s.freeClusters() * s.clusterSize();
             long used = size - avail;

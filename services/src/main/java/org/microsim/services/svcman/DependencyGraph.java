@@ -1,5 +1,6 @@
 package org.microsim.services.svcman;
 
+import org.microsim.abi.svc.SvcException;
 import com.google.common.graph.GraphBuilder;
 import com.google.common.graph.Graphs;
 import com.google.common.graph.MutableGraph;
@@ -38,11 +39,11 @@ final class DependencyGraph {
     /**
      * Adds a service with its direct dependencies; changes nothing when it fails.
      *
-     * @throws ServiceException EXISTS, BAD_REQUEST for a self-dependency, UNKNOWN_SERVICE for a missing dependency
+     * @throws SvcException EXISTS, BAD_REQUEST for a self-dependency, UNKNOWN_SERVICE for a missing dependency
      */
-    void add(String name, Collection<String> deps) throws ServiceException {
+    void add(String name, Collection<String> deps) throws SvcException {
         if (contains(name)) {
-            throw new ServiceException(SvcErrorCode.EXISTS, "service " + name + " is registered already");
+            throw new SvcException(SvcErrorCode.EXISTS, "service " + name + " is registered already");
         }
         for (String dep : deps) {
             checkEdge(name, dep, false);
@@ -54,9 +55,9 @@ final class DependencyGraph {
     /**
      * Adds the edge {@code service -> dependency}.
      *
-     * @throws ServiceException UNKNOWN_SERVICE, BAD_REQUEST for a self-dependency, CYCLE naming the cycle
+     * @throws SvcException UNKNOWN_SERVICE, BAD_REQUEST for a self-dependency, CYCLE naming the cycle
      */
-    void addEdge(String service, String dependency) throws ServiceException {
+    void addEdge(String service, String dependency) throws SvcException {
         if (!contains(service)) {
             throw unknown(service);
         }
@@ -64,18 +65,18 @@ final class DependencyGraph {
         graph.putEdge(service, dependency);
     }
 
-    private void checkEdge(String service, String dependency, boolean existing) throws ServiceException {
+    private void checkEdge(String service, String dependency, boolean existing) throws SvcException {
         if (service.equals(dependency)) {
-            throw new ServiceException(SvcErrorCode.BAD_REQUEST, "service " + service + " cannot depend on itself");
+            throw new SvcException(SvcErrorCode.BAD_REQUEST, "service " + service + " cannot depend on itself");
         }
         if (!contains(dependency)) {
-            throw new ServiceException(SvcErrorCode.UNKNOWN_SERVICE,
+            throw new SvcException(SvcErrorCode.UNKNOWN_SERVICE,
                     "service " + service + " depends on unknown service " + dependency);
         }
         if (existing) {
             List<String> path = dependencyPath(dependency, service);
             if (path != null) {
-                throw new ServiceException(SvcErrorCode.CYCLE,
+                throw new SvcException(SvcErrorCode.CYCLE,
                         "cycle: " + service + " -> " + String.join(" -> ", path));
             }
         }
@@ -182,7 +183,7 @@ final class DependencyGraph {
         return startOrder(affected);
     }
 
-    static ServiceException unknown(String name) {
-        return new ServiceException(SvcErrorCode.UNKNOWN_SERVICE, "unknown service " + name);
+    static SvcException unknown(String name) {
+        return new SvcException(SvcErrorCode.UNKNOWN_SERVICE, "unknown service " + name);
     }
 }

@@ -1,43 +1,53 @@
 package org.microsim.services.svcman;
 
 import java.time.Duration;
-import org.microsim.abi.ErrorCode;
 import java.util.HashSet;
 import java.util.Set;
-import org.microsim.abi.Replies;
-import org.microsim.abi.WireReader;
-import org.microsim.abi.svc.SvcErrorCode;
-import org.microsim.abi.svc.SvcRequest;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.Handler;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
+import org.microsim.abi.Notice;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.Program;
+import org.microsim.abi.Protocol;
 import org.microsim.abi.Received;
-import org.microsim.abi.Result;
+import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
+import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
+import org.microsim.abi.svc.SvcErrorCode;
+import org.microsim.abi.svc.SvcException;
+import org.microsim.abi.svc.SvcRequest;
 
 /**
- * The service manager task: a thin loop around {@link Supervisor}. It is started with a handle to the kernel
- * port as start handle 0, registers the public port {@value #PORT_NAME}, subscribes to task and port events
- * and becomes the name resolver. Then it receives, with a deadline at the next timer, and turns what arrives
- * into supervisor events or requests ({@link RequestHandler}); {@link SupervisedTasks} turns the supervisor's
- * actions into kernel requests.
+ * The service manager task: {@link Supervisor} on the one server runtime. It is started with a handle to the
+ * kernel port as start handle 0, registers the public port {@value #PORT_NAME}, subscribes to task and port
+ * events and becomes the name resolver. Then requests go to {@link RequestHandler}, kernel notices become
+ * supervisor events, and the supervisor's timers are the runtime's wake-up time; {@link SupervisedTasks}
+ * turns the supervisor's actions into kernel requests. A request is answered before its actions are carried
+ * out, so a controller never waits for the tasks it caused to start.
  *
- * <p>Notifications are believed only from the kernel: the sender is stamped by the kernel, so no task can fake
- * a crash or a name lookup. Handles that arrive are closed at once, except those of a REGISTER that succeeded:
- * they are the new service's start handles, kept until it is unregistered.
+ * <p>Notifications are believed only from the kernel (the runtime's {@link Notice.Kernel}): the sender is
+ * stamped by the kernel, so no task can fake a crash or a name lookup. Handles that arrive are closed, except
+ * those of a REGISTER that succeeded: they are the new service's start handles, kept until it is unregistered.
  */
-public final class ServiceManagerProgram implements Program {
+public final class ServiceManagerProgram implements Program, Handler<SvcRequest<?>> {
     /** The public port's name. */
     public static final String PORT_NAME = "svcman";
+    private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(5);
 
     private final long lookupTimeout;
+    private Sys sys;
+    private Supervisor supervisor;
+    private SupervisedTasks tasks;
+    private RequestHandler requests;
+    private Set<Integer> controllers;
 
     /**
      * The start arguments naming who may control the service manager: the task slots (u32 each) of init and
@@ -65,15 +75,21 @@ public final class ServiceManagerProgram implements Program {
         return slots;
     }
 
-    private static boolean isControl(int msgId) {
-        return switch (msgId) {
-            case SvcRequest.REGISTER, SvcRequest.DEPEND, SvcRequest.START, SvcRequest.STOP, SvcRequest.RESTART,
-                 SvcRequest.UNREGISTER -> true;
-            default -> false;
+    private static boolean isControl(SvcRequest<?> request) {
+        return switch (request) {
+            case SvcRequest.Register r -> true;
+            case SvcRequest.Depend d -> true;
+            case SvcRequest.Start s -> true;
+            case SvcRequest.Stop s -> true;
+            case SvcRequest.Restart r -> true;
+            case SvcRequest.Unregister u -> true;
+            case SvcRequest.Status s -> false;
+            case SvcRequest.ListAll l -> false;
+            case SvcRequest.Ready r -> false;
         };
     }
 
-    private static boolean mayControl(Set<Integer> controllers, TaskId sender) {
+    private boolean mayControl(TaskId sender) {
         return sender.equals(TaskId.CONSOLE) || (sender.index() > 0 && controllers.contains(sender.index()));
     }
 
@@ -83,65 +99,67 @@ public final class ServiceManagerProgram implements Program {
     }
 
     @Override
-    public void run(Sys sys) throws Exception {
-        Handle kernel = sys.start().handle(0);
-        if (kernel == null) {
+    public void run(Sys system) throws Exception {
+        sys = system;
+        Handle kernelPort = sys.start().handle(0);
+        if (kernelPort == null) {
             throw new IllegalStateException("the service manager needs the kernel port as start handle 0");
         }
-        Supervisor supervisor = new Supervisor(sys::now, lookupTimeout);
-        SupervisedTasks tasks = new SupervisedTasks(sys, kernel, supervisor);
-        RequestHandler requests = new RequestHandler(supervisor);
-        Set<Integer> controllers = controllers(sys.start().args());
+        Client kernel = Client.of(sys, kernelPort, KERNEL_TIMEOUT);
+        supervisor = new Supervisor(sys::now, lookupTimeout);
+        tasks = new SupervisedTasks(sys, kernel, supervisor);
+        requests = new RequestHandler(supervisor);
+        controllers = controllers(sys.start().args());
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
-        tasks.kernelCall(Message.of(KernelProtocol.SUBSCRIBE,
-                new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(), port));
-        tasks.kernelCall(Message.of(KernelProtocol.SET_RESOLVER, new byte[0], port));
-        while (true) {
-            tasks.fireDueTimers();
-            switch (sys.receive(tasks.untilNextTimer(), port)) {
-                case Result.Ok<Received>(Received r) -> {
-                    if (r.sender().equals(TaskId.KERNEL) && !r.isCall()) {
-                        r.message().handles().forEach(sys::close);
-                        notification(sys, supervisor, tasks, r.message());
-                    } else if (r.isCall() && isControl(r.msgId()) && !mayControl(controllers, r.sender())) {
-                        r.message().handles().forEach(sys::close);
-                        sys.reply(r.replyRight(), Replies.error(SvcErrorCode.DENIED.code(), "task " + r.sender()
-                                + " may not register, start or stop services: only init, devd and the console may"));
-                    } else if (r.isCall()) {
-                        RequestHandler.Outcome o = requests.handle(r.message(), tasks.serviceOf(r.sender()));
-                        if (o.reply().msgId() != MsgIds.REPLY_OK) {
-                            r.message().handles().forEach(sys::close);
-                        }
-                        sys.reply(r.replyRight(), o.reply());
-                        tasks.perform(o.actions());
-                    } else {
-                        r.message().handles().forEach(sys::close);
-                        sys.log("svcman: ignored a message " + r.msgId() + " sent without a call by " + r.sender());
-                    }
-                }
-                case Result.Err<Received>(var e) -> {
-                    if (e.code() != ErrorCode.TIMED_OUT) {
-                        throw new IllegalStateException("service manager cannot receive: " + e);
-                    }
-                }
-            }
-        }
+        kernel.call(new KernelRequest.Subscribe(KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS, port));
+        kernel.call(new KernelRequest.SetResolver(port));
+        Server.serve(sys, this, port);
     }
 
-    private static void notification(Sys sys, Supervisor supervisor, SupervisedTasks tasks, Message m) {
+    @Override
+    public Protocol<SvcRequest<?>, ?> protocol() {
+        return SvcRequest.PROTOCOL;
+    }
+
+    @Override
+    public Message handle(SvcRequest<?> request, Received call) throws SvcException {
+        RequestHandler.Outcome o;
         try {
-            switch (m.msgId()) {
-                case MsgIds.NOTIFY_TASK_CRASHED, MsgIds.NOTIFY_TASK_EXITED -> tasks.taskEnded(m);
-                case MsgIds.NOTIFY_PORT_REGISTERED -> tasks.perform(supervisor.on(
-                        new Event.PortAppeared(KernelProtocol.PortEvent.decode(m.data()).info().name())));
-                case MsgIds.NOTIFY_NAME_WANTED -> tasks.perform(supervisor.on(
-                        new Event.NameWanted(KernelProtocol.NameWanted.decode(m.data()).name())));
-                default -> {
-                    // Port removals change nothing the supervisor tracks.
-                }
+            if (isControl(request) && !mayControl(call.sender())) {
+                throw new SvcException(SvcErrorCode.DENIED, "task " + call.sender()
+                        + " may not register, start or stop services: only init, devd and the console may");
             }
-        } catch (MalformedException e) {
-            sys.log("svcman: malformed kernel notification " + m.msgId() + ": " + e.getMessage());
+            o = requests.handle(request, tasks.serviceOf(call.sender()));
+        } catch (SvcException e) {
+            if (request instanceof SvcRequest.Register r) {
+                r.handles().forEach(sys::close);
+            }
+            throw e;
         }
+        sys.reply(call.replyRight(), o.reply());
+        tasks.perform(o.actions());
+        return NO_REPLY;
+    }
+
+    @Override
+    public boolean notice(Notice notice) {
+        switch (notice) {
+            case Notice.Kernel(KernelNotice.TaskEnded ended) -> tasks.taskEnded(ended);
+            case Notice.Kernel(KernelNotice.PortRegistered registered) -> tasks.perform(supervisor.on(
+                    new Event.PortAppeared(registered.port().info().name())));
+            case Notice.Kernel(KernelNotice.NameWanted wanted) ->
+                    tasks.perform(supervisor.on(new Event.NameWanted(wanted.name())));
+            case Notice.Deadline deadline -> tasks.fireDueTimers();
+            default -> {
+                // Port removals change nothing the supervisor tracks; tasks' plain messages are not its protocol.
+            }
+        }
+        // The service manager keeps no handle that comes with a notice (the runtime closes them).
+        return false;
+    }
+
+    @Override
+    public long wakeAt() {
+        return tasks.nextTimer();
     }
 }

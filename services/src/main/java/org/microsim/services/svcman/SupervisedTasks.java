@@ -1,6 +1,5 @@
 package org.microsim.services.svcman;
 
-import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.Deque;
@@ -9,12 +8,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
 import org.microsim.abi.ErrorCode;
-import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
-import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
-import org.microsim.abi.Replies;
+import org.microsim.abi.Client;
+import org.microsim.abi.KernelException;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Sys;
+import org.microsim.abi.SysException;
 import org.microsim.abi.TaskId;
 
 /**
@@ -28,13 +27,11 @@ import org.microsim.abi.TaskId;
  * handles serve every spawn of a service until it is forgotten.
  */
 final class SupervisedTasks {
-    private static final Duration KERNEL_TIMEOUT = Duration.ofSeconds(5);
-
     private record Pending(long at, long seq, Timer timer) {
     }
 
     private final Sys sys;
-    private final Handle kernel;
+    private final Client kernel;
     private final Supervisor supervisor;
     private final Map<String, TaskId> taskOf = new HashMap<>();
     private final Map<TaskId, String> serviceOf = new HashMap<>();
@@ -43,44 +40,52 @@ final class SupervisedTasks {
             new PriorityQueue<>(Comparator.comparingLong(Pending::at).thenComparingLong(Pending::seq));
     private long timerSeq;
 
-    /** Tasks of {@code supervisor}'s services, spawned through {@code kernel}. */
-    SupervisedTasks(Sys sys, Handle kernel, Supervisor supervisor) {
+    /** Tasks of {@code supervisor}'s services, spawned through the kernel port's client. */
+    SupervisedTasks(Sys sys, Client kernel, Supervisor supervisor) {
         this.sys = sys;
         this.kernel = kernel;
         this.supervisor = supervisor;
     }
 
-    /** Sends a request to the kernel port; a kernel that does not answer is fatal to the supervising task. */
-    public Message kernelCall(Message request) {
-        return sys.call(kernel, request, KERNEL_TIMEOUT).orThrow();
+    /**
+     * A request to the kernel port whose refusal changes nothing here (a kill of a task that ended meanwhile):
+     * logged. A kernel that does not answer is fatal to the supervising task.
+     */
+    private void kernelCall(KernelRequest<Void> request) {
+        try {
+            kernel.call(request);
+        } catch (KernelException e) {
+            if (e.unreachable() != null) {
+                throw new SysException(e.unreachable());
+            }
+            sys.log("svcman: the kernel refused " + request + ": " + e.getMessage());
+        }
     }
 
     /** The service whose current task this is, or null. */
-    public String serviceOf(TaskId task) {
+    String serviceOf(TaskId task) {
         return serviceOf.get(task);
     }
 
-    /** How long the owner's receive may wait before a timer is due. */
-    public Duration untilNextTimer() {
+    /** When the next timer is due (virtual ns), or Long.MAX_VALUE when none is set. */
+    long nextTimer() {
         Pending next = timers.peek();
-        return next == null ? Sys.FOREVER : Duration.ofNanos(Math.max(0, next.at() - sys.now()));
+        return next == null ? Long.MAX_VALUE : next.at();
     }
 
     /** Fires every timer that is due. */
-    public void fireDueTimers() {
+    void fireDueTimers() {
         while (!timers.isEmpty() && timers.peek().at() <= sys.now()) {
             perform(supervisor.on(new Event.TimerFired(timers.poll().timer())));
         }
     }
 
     /**
-     * Applies a kernel task notification (NOTIFY_TASK_CRASHED or NOTIFY_TASK_EXITED).
+     * Applies a kernel task notification.
      *
      * @return the service that crashed, or null when the task is not one of ours (or no longer)
-     * @throws MalformedException when the notification does not decode
      */
-    public String taskEnded(Message notification) throws MalformedException {
-        KernelProtocol.TaskEvent e = KernelProtocol.TaskEvent.decode(notification.data());
+    String taskEnded(KernelNotice.TaskEnded e) {
         String service = serviceOf.remove(e.task());
         if (service != null) {
             taskOf.remove(service);
@@ -91,7 +96,7 @@ final class SupervisedTasks {
     }
 
     /** Carries out actions in order; spawning yields events whose actions join the queue. */
-    public void perform(List<Action> first) {
+    void perform(List<Action> first) {
         Deque<Action> queue = new ArrayDeque<>(first);
         while (!queue.isEmpty()) {
             switch (queue.removeFirst()) {
@@ -100,13 +105,11 @@ final class SupervisedTasks {
                     TaskId task = taskOf.remove(k.service());
                     if (task != null) {
                         serviceOf.remove(task);
-                        kernelCall(Message.of(KernelProtocol.KILL,
-                                new KernelProtocol.Kill(task, false, k.reason()).encode()));
+                        kernelCall(new KernelRequest.Kill(task, false, k.reason()));
                     }
                 }
                 case Action.ScheduleTimer t -> timers.add(new Pending(t.at(), timerSeq++, t.timer()));
-                case Action.NameUnavailable u -> kernelCall(Message.of(KernelProtocol.NAME_UNAVAILABLE,
-                        new KernelProtocol.NameUnavailable(u.name(), u.reason()).encode()));
+                case Action.NameUnavailable u -> kernelCall(new KernelRequest.NameUnavailable(u.name(), u.reason()));
                 case Action.Forget f -> {
                     lastTask.remove(f.service());
                     f.handles().forEach(sys::close);
@@ -116,24 +119,21 @@ final class SupervisedTasks {
     }
 
     private List<Action> spawn(Action.Spawn s) {
-        KernelProtocol.Spawn request =
-                new KernelProtocol.Spawn(s.program(), s.service(), lastTask.get(s.service()), new byte[0]);
-        Message reply = kernelCall(new Message(KernelProtocol.SPAWN, request.encode(), s.handles(), null));
+        TaskId task;
         try {
-            Replies.Failure failure = Replies.failure(reply);
-            if (failure != null && failure.code() == ErrorCode.INVALID_ARGUMENT.code()) {
-                return supervisor.on(new Event.SpawnRefused(s.service(), failure.detail()));
+            task = kernel.call(new KernelRequest.Spawn(s.program(), s.service(), lastTask.get(s.service()), new byte[0],
+                    s.handles()));
+        } catch (KernelException e) {
+            if (e.unreachable() != null) {
+                throw new SysException(e.unreachable());
             }
-            if (failure != null) {
-                return supervisor.on(new Event.Crashed(s.service(), "spawn failed: " + failure.detail()));
-            }
-            TaskId task = TaskId.unpack(reply.reader().i64("task id"));
-            taskOf.put(s.service(), task);
-            serviceOf.put(task, s.service());
-            lastTask.put(s.service(), task);
-            return supervisor.on(new Event.TaskStarted(s.service()));
-        } catch (MalformedException e) {
-            return supervisor.on(new Event.Crashed(s.service(), "spawn reply malformed: " + e.getMessage()));
+            return e.error() == ErrorCode.INVALID_ARGUMENT
+                    ? supervisor.on(new Event.SpawnRefused(s.service(), e.getMessage()))
+                    : supervisor.on(new Event.Crashed(s.service(), "spawn failed: " + e.getMessage()));
         }
+        taskOf.put(s.service(), task);
+        serviceOf.put(task, s.service());
+        lastTask.put(s.service(), task);
+        return supervisor.on(new Event.TaskStarted(s.service()));
     }
 }

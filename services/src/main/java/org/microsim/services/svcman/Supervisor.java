@@ -1,5 +1,6 @@
 package org.microsim.services.svcman;
 
+import org.microsim.abi.svc.SvcException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -64,13 +65,13 @@ public final class Supervisor {
     /**
      * Registers a service (stopped); changes nothing when refused.
      *
-     * @throws ServiceException EXISTS (the name or a reserved name is taken), UNKNOWN_SERVICE (a dependency),
+     * @throws SvcException EXISTS (the name or a reserved name is taken), UNKNOWN_SERVICE (a dependency),
      *                          BAD_REQUEST (a self-dependency)
      */
-    public void register(SvcRequest.Register spec) throws ServiceException {
+    public void register(SvcRequest.Register spec) throws SvcException {
         String taken = names.firstTaken(spec.reserved());
         if (taken != null) {
-            throw new ServiceException(SvcErrorCode.EXISTS,
+            throw new SvcException(SvcErrorCode.EXISTS,
                     "name " + taken + " is reserved by " + names.owner(taken) + " already");
         }
         graph.add(spec.name(), spec.deps());
@@ -82,13 +83,13 @@ public final class Supervisor {
      * Stops and forgets a service nothing depends on: its task is killed, waiters for its names are told it is
      * gone, and a {@link Action.Forget} hands its start handles back to be closed.
      *
-     * @throws ServiceException UNKNOWN_SERVICE, IN_USE naming the services that depend on it
+     * @throws SvcException UNKNOWN_SERVICE, IN_USE naming the services that depend on it
      */
-    public List<Action> unregister(String service) throws ServiceException {
+    public List<Action> unregister(String service) throws SvcException {
         require(service);
         List<String> dependents = graph.dependents(service);
         if (!dependents.isEmpty()) {
-            throw new ServiceException(SvcErrorCode.IN_USE, "service " + service + " is needed by "
+            throw new SvcException(SvcErrorCode.IN_USE, "service " + service + " is needed by "
                     + String.join(", ", dependents) + ": unregister them first");
         }
         List<Action> actions = new ArrayList<>();
@@ -107,18 +108,18 @@ public final class Supervisor {
      * Makes {@code service} depend on {@code dependency}. A running service is not restarted for it; the edge
      * counts from its next start.
      *
-     * @throws ServiceException UNKNOWN_SERVICE, BAD_REQUEST (self-dependency), CYCLE naming the cycle
+     * @throws SvcException UNKNOWN_SERVICE, BAD_REQUEST (self-dependency), CYCLE naming the cycle
      */
-    public void depend(String service, String dependency) throws ServiceException {
+    public void depend(String service, String dependency) throws SvcException {
         graph.addEdge(service, dependency);
     }
 
     /**
      * Starts a service and, first, its dependencies; a stopped or failed one starts with a clean contract.
      *
-     * @throws ServiceException UNKNOWN_SERVICE
+     * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> start(String service) throws ServiceException {
+    public List<Action> start(String service) throws SvcException {
         require(service);
         List<Action> actions = new ArrayList<>();
         want(service);
@@ -141,9 +142,9 @@ public final class Supervisor {
     /**
      * Stops a service and everything that depends on it, dependents first.
      *
-     * @throws ServiceException UNKNOWN_SERVICE
+     * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> stop(String service) throws ServiceException {
+    public List<Action> stop(String service) throws SvcException {
         require(service);
         List<Action> actions = new ArrayList<>();
         for (String name : graph.stopOrder(withDependents(service))) {
@@ -162,9 +163,9 @@ public final class Supervisor {
     /**
      * Stops then starts a service and its wanted dependents, clearing the service's failures.
      *
-     * @throws ServiceException UNKNOWN_SERVICE
+     * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> restart(String service) throws ServiceException {
+    public List<Action> restart(String service) throws SvcException {
         require(service);
         List<Action> actions = new ArrayList<>();
         for (String name : graph.stopOrder(withDependents(service))) {
@@ -361,20 +362,20 @@ public final class Supervisor {
         return all;
     }
 
-    private void require(String service) throws ServiceException {
+    private void require(String service) throws SvcException {
         if (!services.containsKey(service)) {
             throw DependencyGraph.unknown(service);
         }
     }
 
     /** The state of a service. */
-    public ServiceState state(String service) throws ServiceException {
+    public ServiceState state(String service) throws SvcException {
         require(service);
         return services.get(service).state;
     }
 
     /** The status of a service. */
-    public ServiceStatus status(String service) throws ServiceException {
+    public ServiceStatus status(String service) throws SvcException {
         require(service);
         Supervised s = services.get(service);
         return new ServiceStatus(service, s.state, s.restarts, graph.deps(service), s.detail);
@@ -396,7 +397,7 @@ public final class Supervisor {
     }
 
     /** What a crash of {@code service} restarts, in order: the service, then its transitive dependents. */
-    public List<String> restartPlan(String service) throws ServiceException {
+    public List<String> restartPlan(String service) throws SvcException {
         require(service);
         return graph.restartPlan(service);
     }

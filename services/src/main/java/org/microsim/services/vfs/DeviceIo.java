@@ -5,7 +5,7 @@ import org.microsim.abi.ReplyRight;
 import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockRequest;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 
@@ -16,7 +16,7 @@ import org.microsim.abi.fs.FsException;
  * patched, written back for a write). Transfers move in pieces of at most {@link #CHUNK} bytes.
  */
 final class DeviceIo {
-    static final int CHUNK = BlockProtocol.MAX_TRANSFER;
+    static final int CHUNK = BlockRequest.MAX_TRANSFER;
 
     private DeviceIo() {
     }
@@ -42,7 +42,7 @@ final class DeviceIo {
         return transfer(d, offset, (int) Math.min(length, size - offset), new Piece() {
             @Override
             public void whole(long lba, int blocks, int leaseOffset) throws BlockException {
-                d.client().forward(new BlockProtocol.Read(lba, blocks),
+                d.client().forward(new BlockRequest.Read(lba, blocks),
                         new Lease.Forward(right, leaseOffset, (long) blocks * bs, false, true));
             }
 
@@ -66,7 +66,7 @@ final class DeviceIo {
         return transfer(d, offset, length, new Piece() {
             @Override
             public void whole(long lba, int blocks, int leaseOffset) throws BlockException {
-                d.client().forward(new BlockProtocol.Write(lba, blocks),
+                d.client().forward(new BlockRequest.Write(lba, blocks),
                         new Lease.Forward(right, leaseOffset, (long) blocks * bs, true, false));
             }
 

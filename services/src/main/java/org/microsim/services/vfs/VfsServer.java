@@ -6,20 +6,22 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
+import org.microsim.abi.Handler;
 import org.microsim.abi.HandleInfo;
 import org.microsim.abi.Lease;
 import org.microsim.abi.LeaseInfo;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.Notice;
 import org.microsim.abi.PortClass;
+import org.microsim.abi.Protocol;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
 import org.microsim.abi.ReplyRight;
-import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
-import org.microsim.abi.WireWriter;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.devd.DriverAvailable;
@@ -53,11 +55,11 @@ import org.microsim.abi.svc.Page;
  * writing by offset; CREATE and TRUNCATE mean nothing to it and are ignored (so a whole-file write such as the
  * shell's PUT writes a device from offset 0), EXCLUSIVE fails with EXISTS and APPEND is refused. File handles are
  * the VFS's own, mapped to the driver's, so that handles of two filesystems never collide and a handle of a
- * filesystem that was replaced fails cleanly (BAD_HANDLE) instead of reaching the new driver. Every failure, of
- * the request or of a driver, is an error reply with an {@link FsError}: nothing a client or a driver does escapes
- * as an exception.
+ * filesystem that was replaced fails cleanly (BAD_HANDLE) instead of reaching the new driver. It is a handler on
+ * the one server runtime: every failure, of the request or of a driver, is an {@link FsException} the runtime
+ * answers with its {@link FsError}, and a driver-available notice arrives as a {@link Notice.Sent}.
  */
-final class VfsServer {
+final class VfsServer implements Handler<VfsRequest<?>> {
     /** How long a call to a driver may take. */
     static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(30);
     private static final int MAX_OPEN = 4096;
@@ -81,6 +83,21 @@ final class VfsServer {
         this.sys = sys;
     }
 
+    @Override
+    public Protocol<VfsRequest<?>, ?> protocol() {
+        return VfsRequest.PROTOCOL;
+    }
+
+    /** A driver-available notice (msg 100) binds its driver; anything else sent is not taken. */
+    @Override
+    public boolean notice(Notice notice) {
+        if (notice instanceof Notice.Sent(Received r) && r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
+            bind(r.message());
+            return true;
+        }
+        return false;
+    }
+
     /** Binds the driver a msg 100 notice announces; problems are logged, never thrown. */
     void bind(Message notice) {
         DriverAvailable n;
@@ -88,6 +105,7 @@ final class VfsServer {
             n = DriverAvailable.decode(notice);
         } catch (MalformedException e) {
             sys.log("vfs: ignored a bad driver notice: " + e.getMessage());
+            notice.handles().forEach(sys::close);
             return;
         }
         HandleInfo info = sys.inspect(n.driver()).orNull();
@@ -125,11 +143,11 @@ final class VfsServer {
 
     private void bindMount(Handle handle, HandleInfo info) {
         String source = info.info().parent().isEmpty() ? info.portName() : info.info().parent();
-        Mount mount = new Mount(VfsPath.component(source), handle, info.portName(), type(info.info().subclass()),
-                source);
+        Mount mount = new Mount(VfsPath.component(source), Client.of(sys, handle, DRIVER_TIMEOUT), info.portName(),
+                type(info.info().subclass()), source);
         Mount old = mounts.put(mount.name(), mount);
         if (old != null) {
-            sys.close(old.handle());
+            sys.close(old.client().handle());
         }
         sys.log("vfs: mounted " + info.portName() + " at " + mount.mountPoint() + " (" + mount.type() + ")");
     }
@@ -142,41 +160,26 @@ final class VfsServer {
         }
     }
 
-    /** The reply to a call; never throws. */
-    Message handle(Received call) {
-        try {
-            Message m = call.message();
-            if (VfsRequest.isVfsRequest(m.msgId())) {
-                return serve(VfsRequest.decode(m));
-            }
-            return serve(FsRequest.decode(m), call.replyRight(), call.lease());
-        } catch (MalformedException e) {
-            return Replies.error(FsError.INVALID_REQUEST.code(), "malformed request: " + e.getMessage());
-        } catch (FsException e) {
-            return FsReplies.error(e);
-        } catch (RuntimeException e) {
-            return Replies.error(FsError.IO_ERROR.code(), "internal error: " + e);
-        }
-    }
-
-    private Message serve(VfsRequest request) throws FsException {
+    @Override
+    public Message handle(VfsRequest<?> request, Received call) throws FsException {
         return switch (request) {
+            case FsRequest<?> fs -> serve(fs, call.replyRight(), call.lease());
             case VfsRequest.Mounts m -> {
                 prune();
                 List<MountEntry> all = mounts.values().stream()
                         .map(x -> new MountEntry(x.mountPoint(), x.type(), x.source())).toList();
-                yield Replies.ok(Page.encode(all, m.start(), (w, e) -> e.write(w)));
+                yield Page.toMessage(all, m.start(), (w, e) -> e.write(w));
             }
             case VfsRequest.Devices d -> {
                 prune();
                 List<DeviceEntry> all = devices.values().stream()
                         .map(x -> new DeviceEntry(x.name(), x.parent(), x.subclass(), x.client().blockSize(),
                                 x.client().blockCount(), x.client().readOnly())).toList();
-                yield Replies.ok(Page.encode(all, d.start(), (w, e) -> e.write(w)));
+                yield Page.toMessage(all, d.start(), (w, e) -> e.write(w));
             }
             case VfsRequest.StatFsAt s -> {
                 if (VfsPath.parse(s.path()) instanceof VfsPath.InMount in) {
-                    yield ok(remote(mount(in), new FsRequest.StatFs(), null));
+                    yield remote(mount(in), new FsRequest.StatFs(), null).toMessage();
                 }
                 throw new FsException(FsError.INVALID_REQUEST, s.path() + " is not on a mounted filesystem"
                         + " (filesystems are under /vol)");
@@ -184,29 +187,32 @@ final class VfsServer {
         };
     }
 
-    private Message serve(FsRequest request, ReplyRight right, LeaseInfo lease) throws FsException {
+    private Message serve(FsRequest<?> request, ReplyRight right, LeaseInfo lease) throws FsException {
         return switch (request) {
             case FsRequest.Open o -> open(o);
             case FsRequest.Read r -> {
                 needLease(lease, r.length(), true);
                 yield switch (file(r.fh())) {
-                    case RemoteFile f -> ok(remote(f.mount(), new FsRequest.Read(f.fh(), r.offset(), r.length()),
-                            new Lease.Forward(right, 0, r.length(), false, true)));
-                    case DeviceFile f -> transferred(DeviceIo.read(sys, device(f, OpenFlags.READ), right, r.offset(),
-                            r.length()));
+                    case RemoteFile f -> remote(f.mount(), new FsRequest.Read(f.fh(), r.offset(), r.length()),
+                            new Lease.Forward(right, 0, r.length(), false, true)).toMessage();
+                    case DeviceFile f -> new FsReplies.Transferred(DeviceIo.read(sys, device(f, OpenFlags.READ), right,
+                            r.offset(), r.length())).toMessage();
                 };
             }
             case FsRequest.Write w -> {
                 needLease(lease, w.length(), false);
                 yield switch (file(w.fh())) {
-                    case RemoteFile f -> ok(remote(f.mount(), new FsRequest.Write(f.fh(), w.offset(), w.length()),
-                            new Lease.Forward(right, 0, w.length(), true, false)));
-                    case DeviceFile f -> transferred(DeviceIo.write(sys, device(f, OpenFlags.WRITE), right, w.offset(),
-                            w.length()));
+                    case RemoteFile f -> remote(f.mount(), new FsRequest.Write(f.fh(), w.offset(), w.length()),
+                            new Lease.Forward(right, 0, w.length(), true, false)).toMessage();
+                    case DeviceFile f -> new FsReplies.Transferred(DeviceIo.write(sys, device(f, OpenFlags.WRITE), right,
+                            w.offset(), w.length())).toMessage();
                 };
             }
             case FsRequest.Truncate t -> switch (file(t.fh())) {
-                case RemoteFile f -> ok(remote(f.mount(), new FsRequest.Truncate(f.fh(), t.size()), null));
+                case RemoteFile f -> {
+                    remote(f.mount(), new FsRequest.Truncate(f.fh(), t.size()), null);
+                    yield Replies.ok();
+                }
                 case DeviceFile f -> throw new FsException(FsError.INVALID_REQUEST, "a device has a fixed size");
             };
             case FsRequest.Close c -> {
@@ -219,18 +225,18 @@ final class VfsServer {
                 }
                 yield Replies.ok();
             }
-            case FsRequest.Stat s -> Replies.ok(stat(VfsPath.parse(s.path())).write(new WireWriter()).toByteArray());
+            case FsRequest.Stat s -> stat(VfsPath.parse(s.path())).toMessage();
             case FsRequest.ReadDir d -> readDir(d, right, lease);
-            case FsRequest.Mkdir m -> ok(remote(inMount(m.path()), new FsRequest.Mkdir(rest(m.path())), null));
-            case FsRequest.Unlink u -> ok(remote(inMount(u.path()), new FsRequest.Unlink(rest(u.path())), null));
-            case FsRequest.Rmdir r -> ok(remote(inMount(r.path()), new FsRequest.Rmdir(rest(r.path())), null));
+            case FsRequest.Mkdir m -> changed(inMount(m.path()), new FsRequest.Mkdir(rest(m.path())));
+            case FsRequest.Unlink u -> changed(inMount(u.path()), new FsRequest.Unlink(rest(u.path())));
+            case FsRequest.Rmdir r -> changed(inMount(r.path()), new FsRequest.Rmdir(rest(r.path())));
             case FsRequest.Rename r -> {
                 Mount from = inMount(r.from());
                 if (inMount(r.to()) != from) {
                     throw new FsException(FsError.INVALID_REQUEST, "cannot move " + r.from() + " to " + r.to()
                             + ": they are on different filesystems");
                 }
-                yield ok(remote(from, new FsRequest.Rename(rest(r.from()), rest(r.to())), null));
+                yield changed(from, new FsRequest.Rename(rest(r.from()), rest(r.to())));
             }
             case FsRequest.Sync s -> sync();
             case FsRequest.StatFs s -> throw new FsException(FsError.INVALID_REQUEST,
@@ -245,13 +251,7 @@ final class VfsServer {
         OpenFile file = switch (VfsPath.parse(o.path())) {
             case VfsPath.InMount in -> {
                 Mount m = mount(in);
-                Message reply = remote(m, new FsRequest.Open(in.rest(), o.flags()), null);
-                try {
-                    yield new RemoteFile(m, FsReplies.Opened.decode(reply.data()).fh());
-                } catch (MalformedException e) {
-                    throw new FsException(FsError.IO_ERROR, "bad open reply from " + m.portName() + ": "
-                            + e.getMessage());
-                }
+                yield new RemoteFile(m, remote(m, new FsRequest.Open(in.rest(), o.flags()), null).fh());
             }
             case VfsPath.Dev d -> {
                 Device dev = device(d.name());
@@ -270,7 +270,7 @@ final class VfsServer {
         }
         int fh = nextFh++;
         files.put(fh, file);
-        return Replies.ok(new FsReplies.Opened(fh).encode());
+        return new FsReplies.Opened(fh).toMessage();
     }
 
     private FileStat stat(VfsPath path) throws FsException {
@@ -283,14 +283,7 @@ final class VfsServer {
                 yield new FileStat(dev.name(), dev.size(), false, dev.client().readOnly() ? FileStat.READ_ONLY : 0, 0);
             }
             case VfsPath.InMount in when in.isMountRoot() -> directory(mount(in).name());
-            case VfsPath.InMount in -> {
-                Message reply = remote(mount(in), new FsRequest.Stat(in.rest()), null);
-                try {
-                    yield FileStat.read(reply.reader());
-                } catch (MalformedException e) {
-                    throw new FsException(FsError.IO_ERROR, "bad stat reply: " + e.getMessage());
-                }
-            }
+            case VfsPath.InMount in -> remote(mount(in), new FsRequest.Stat(in.rest()), null);
         };
     }
 
@@ -302,8 +295,8 @@ final class VfsServer {
         needLease(lease, 1, true);
         VfsPath path = VfsPath.parse(d.path());
         if (path instanceof VfsPath.InMount in) {
-            return ok(remote(mount(in), new FsRequest.ReadDir(in.rest(), d.start()),
-                    new Lease.Forward(right, 0, lease.length(), false, true)));
+            return remote(mount(in), new FsRequest.ReadDir(in.rest(), d.start()),
+                    new Lease.Forward(right, 0, lease.length(), false, true)).toMessage();
         }
         prune();
         List<FileStat> all = switch (path) {
@@ -318,10 +311,11 @@ final class VfsServer {
             case VfsPath.VolDir v -> mounts.keySet().stream().map(VfsServer::directory).toList();
             default -> throw new FsException(FsError.NOT_A_DIRECTORY, d.path() + " is not a directory");
         };
-        return Replies.ok(DirListing.page(sys, right, lease.length(), all, d.start()).encode());
+        return DirListing.page(sys, right, lease.length(), all, d.start()).toMessage();
     }
 
-    private Message sync() {
+    /** Syncs every mount, all of them even when one fails; the first failure is the answer. */
+    private Message sync() throws FsException {
         FsException first = null;
         for (Mount m : List.copyOf(mounts.values())) {
             try {
@@ -330,37 +324,35 @@ final class VfsServer {
                 first = first == null ? e : first;
             }
         }
-        return first == null ? Replies.ok() : FsReplies.error(first);
+        if (first != null) {
+            throw first;
+        }
+        return Replies.ok();
     }
 
-    /** Calls a mounted filesystem; an OK reply comes back, anything else is an FsException. */
-    private Message remote(Mount m, FsRequest request, Lease lease) throws FsException {
-        Result<Message> result = sys.call(m.handle(), request.toMessage().withLease(lease), DRIVER_TIMEOUT);
-        ErrorCode code = result.code();
-        if (code == ErrorCode.PEER_DIED || code == ErrorCode.NO_SUCH_PORT || code == ErrorCode.BAD_HANDLE) {
-            unmount(m);
-            throw new FsException(FsError.IO_ERROR, "the filesystem at " + m.mountPoint() + " is gone ("
-                    + m.portName() + ": " + result.errorOrNull() + ")");
-        }
-        if (code != null) {
-            throw new FsException(FsError.IO_ERROR, m.portName() + " did not answer: " + result.errorOrNull());
-        }
-        Message reply = result.orNull();
-        FsException failure;
+    /** Calls a mounted filesystem; a filesystem found gone is unmounted. */
+    private <T> T remote(Mount m, FsRequest<T> request, Lease lease) throws FsException {
         try {
-            failure = FsReplies.failure(reply);
-        } catch (MalformedException e) {
-            throw new FsException(FsError.IO_ERROR, "bad reply from " + m.portName() + ": " + e.getMessage());
+            return m.client().call(request, lease);
+        } catch (FsException e) {
+            if (e.peerGone()) {
+                unmount(m);
+                throw new FsException(FsError.IO_ERROR, "the filesystem at " + m.mountPoint() + " is gone ("
+                        + m.portName() + ": " + e.unreachable() + ")");
+            }
+            throw e;
         }
-        if (failure != null) {
-            throw failure;
-        }
-        return reply;
+    }
+
+    /** A request that changes a mounted filesystem and is answered with nothing. */
+    private Message changed(Mount m, FsRequest<Void> request) throws FsException {
+        remote(m, request, null);
+        return Replies.ok();
     }
 
     private void unmount(Mount m) {
         if (mounts.remove(m.name(), m)) {
-            sys.close(m.handle());
+            sys.close(m.client().handle());
             sys.log("vfs: unmounted " + m.mountPoint() + ": " + m.portName() + " is gone");
         }
     }
@@ -368,7 +360,7 @@ final class VfsServer {
     /** Drops bindings whose port has died. */
     private void prune() {
         for (Mount m : List.copyOf(mounts.values())) {
-            if (!alive(m.handle())) {
+            if (!alive(m.client().handle())) {
                 unmount(m);
             }
         }
@@ -383,14 +375,6 @@ final class VfsServer {
     private boolean alive(Handle handle) {
         HandleInfo info = sys.inspect(handle).orNull();
         return info != null && info.alive();
-    }
-
-    private static Message ok(Message driverReply) {
-        return Replies.ok(driverReply.data());
-    }
-
-    private static Message transferred(int bytes) {
-        return Replies.ok(new FsReplies.Transferred(bytes).encode());
     }
 
     private Mount mount(VfsPath.InMount in) throws FsException {

@@ -18,6 +18,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdErrorCode;
 import org.microsim.abi.devd.LsdevEntry;
 
@@ -104,7 +105,7 @@ final class DevdWorld {
             actions = devices.addPort(info, id, driverPort);
         } catch (DevdException e) {
             assertTrue(wouldCycle(name, parent), e.getMessage() + " " + log);
-            assertEquals(DevdErrorCode.EXISTS, e.code());
+            assertEquals(DevdErrorCode.EXISTS, e.error());
             return;
         }
         assertFalse(wouldCycle(name, parent), "a port that is its own ancestor was accepted: " + log);

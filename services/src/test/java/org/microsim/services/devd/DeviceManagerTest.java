@@ -7,6 +7,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Handle;
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortCaps;
@@ -16,6 +18,7 @@ import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.devd.DevdErrorCode;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.abi.svc.ServiceState;
@@ -119,7 +122,7 @@ class DeviceManagerTest {
                 d.addPort(PortInfo.of("hub", PortClass.USB, PortSubclass.USB_HUB), 2, false));
         DevdException e = assertThrows(DevdException.class,
                 () -> d.addPort(new PortInfo("x", PortClass.USB, 0, "x", 0, 0, 0, null), 3, false));
-        assertEquals(DevdErrorCode.EXISTS, e.code());
+        assertEquals(DevdErrorCode.EXISTS, e.error());
         assertThrows(DevdException.class, () -> d.addPort(PortInfo.of("hub", PortClass.USB, 0), 4, false));
     }
 
@@ -149,28 +152,26 @@ class DeviceManagerTest {
         for (Message bad : List.of(Message.of(350), Message.of(DevdRequest.LSDEV, new byte[] {1}),
                 Message.of(DevdRequest.ADD_RULE, new byte[] {5, 0, 'a'}),
                 Message.of(DevdRequest.SUBSCRIBE, new WireWriter().u16(77).toByteArray()))) {
-            DevdRequestHandler.Outcome o = handler.handle(bad, "vfs");
-            assertEquals(DevdErrorCode.BAD_REQUEST.code(), Replies.failure(o.reply()).code(), bad.toString());
-            assertEquals(List.of(), o.actions());
+            assertThrows(MalformedException.class, () -> DevdRequest.decode(bad), bad.toString());
         }
-        DevdRequestHandler.Outcome badRule = handler.handle(new DevdRequest.AddRule("match klass=x -> y").encode(),
-                "vfs");
-        assertEquals(new Replies.Failure(DevdErrorCode.BAD_RULE.code(),
-                "line 1: 'klass=x': unknown key 'klass' (expected one of class, subclass, parent, caps, vendor, device)"),
-                Replies.failure(badRule.reply()));
+        DevdException badRule = assertThrows(DevdException.class,
+                () -> handler.handle(new DevdRequest.AddRule("match klass=x -> y"), "vfs"));
+        assertEquals(DevdErrorCode.BAD_RULE, badRule.error());
+        assertEquals("line 1: 'klass=x': unknown key 'klass' (expected one of class, subclass, parent, caps, vendor, device)",
+                badRule.getMessage());
         assertEquals(before, devd.rules());
 
-        DevdRequestHandler.Outcome add = handler.handle(new DevdRequest.AddRule("match class=bus -> busd").encode(),
-                "init");
-        assertEquals(List.of("pcie0:"), DevdRequest.decodeStrings(add.reply().data()).items());
+        DevdRequest.AddRule addRule = new DevdRequest.AddRule("match class=bus -> busd");
+        DevdRequestHandler.Outcome add = handler.handle(addRule, "init");
+        assertEquals(List.of("pcie0:"), addRule.decodeReply(add.reply()).items());
         assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd", "busd#1", "")), add.actions());
-        Message rules = handler.handle(new DevdRequest.ListRules(0).encode(), "init").reply();
-        assertEquals("match class=bus -> busd", DevdRequest.decodeStrings(rules.data()).items().getLast());
-        Message lsdev = handler.handle(new DevdRequest.Lsdev(0).encode(), "init").reply();
+        Message rules = handler.handle(new DevdRequest.ListRules(0), "init").reply();
+        assertEquals("match class=bus -> busd", new DevdRequest.ListRules(0).decodeReply(rules).items().getLast());
+        Message lsdev = handler.handle(new DevdRequest.Lsdev(0), "init").reply();
         assertEquals(MsgIds.REPLY_OK, lsdev.msgId());
-        List<LsdevEntry> entries = LsdevEntry.decodePage(lsdev.data()).items();
+        List<LsdevEntry> entries = new DevdRequest.Lsdev(0).decodeReply(lsdev).items();
         assertEquals(devd.lsdev(), entries);
         assertEquals(List.of(new DevdAction.Notify("vfs", 6)),
-                handler.handle(new DevdRequest.Subscribe(PortClass.FILESYSTEM).encode(), "vfs").actions());
+                handler.handle(new DevdRequest.Subscribe(PortClass.FILESYSTEM, new Handle(5)), "vfs").actions());
     }
 }

@@ -12,6 +12,7 @@ import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
 import org.microsim.abi.Message;
@@ -76,9 +77,7 @@ class DriversUnderSvcmanTest {
                     Handle devd = sys.lookup(DevdProgram.PORT_NAME, CALL).orThrow();
                     Handle inbox = sys.registerPort(PortInfo.of("vfs", PortClass.SERVICE, 0), PortOptions.PRIVATE)
                             .orThrow();
-                    Message subscribe = new DevdRequest.Subscribe(PortClass.FILESYSTEM).encode();
-                    assertNull(Replies.failure(sys.call(devd, new Message(subscribe.msgId(), subscribe.data(),
-                            List.of(inbox), null), CALL).orThrow()));
+                    Client.of(sys, devd, CALL).call(new DevdRequest.Subscribe(PortClass.FILESYSTEM, inbox));
                     while (true) {
                         Received r = sys.receive(Sys.FOREVER, inbox).orThrow();
                         if (r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
@@ -101,8 +100,8 @@ class DriversUnderSvcmanTest {
     }
 
     private static Map<String, ServiceStatus> services(Kernel k) throws Exception {
-        Message reply = k.consoleCall("svcman", new SvcRequest.ListAll(0).encode(), CALL).orThrow();
-        return ServiceStatus.decodePage(reply.data()).items().stream()
+        SvcRequest.ListAll list = new SvcRequest.ListAll(0);
+        return Client.typed(list, k.consoleCall("svcman", list.toMessage(), CALL).orThrow()).items().stream()
                 .collect(Collectors.toMap(ServiceStatus::name, s -> s, (a, b) -> a, TreeMap::new));
     }
 
@@ -157,7 +156,7 @@ class DriversUnderSvcmanTest {
             assertNotEquals(fsNotices.get(0), fsNotices.get(1), "about the filesystem port's new incarnation");
             assertTrue(k.ports().stream().anyMatch(p -> p.info().name().equals("disk0p1.fs") && p.generation() == 2));
 
-            assertNull(Replies.failure(k.consoleCall("svcman", new SvcRequest.Stop(ahci).encode(), CALL).orThrow()));
+            assertNull(Replies.failure(k.consoleCall("svcman", new SvcRequest.Stop(ahci).toMessage(), CALL).orThrow()));
             k.settle();
             services(k).values().forEach(s -> assertEquals(ServiceState.STOPPED, s.state(), s.toString()));
             for (String s : List.of(ahci, partd, fatfsd)) {

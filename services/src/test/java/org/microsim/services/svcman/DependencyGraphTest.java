@@ -1,5 +1,6 @@
 package org.microsim.services.svcman;
 
+import org.microsim.abi.svc.SvcException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
@@ -11,32 +12,32 @@ class DependencyGraphTest {
     private final DependencyGraph g = new DependencyGraph();
 
     @Test
-    void anEdgeClosingACycleIsRefusedWithTheCycleNamed() throws ServiceException {
+    void anEdgeClosingACycleIsRefusedWithTheCycleNamed() throws SvcException {
         g.add("a", List.of());
         g.add("b", List.of());
         g.add("c", List.of());
         g.addEdge("b", "c");
         g.addEdge("c", "a");
-        ServiceException e = assertThrows(ServiceException.class, () -> g.addEdge("a", "b"));
-        assertEquals(SvcErrorCode.CYCLE, e.code());
+        SvcException e = assertThrows(SvcException.class, () -> g.addEdge("a", "b"));
+        assertEquals(SvcErrorCode.CYCLE, e.error());
         assertEquals("cycle: a -> b -> c -> a", e.getMessage());
         assertEquals(List.of(), g.deps("a"), "the refused edge is not there");
     }
 
     @Test
-    void selfAndUnknownDependenciesAreRefused() throws ServiceException {
+    void selfAndUnknownDependenciesAreRefused() throws SvcException {
         g.add("a", List.of());
-        assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(ServiceException.class, () -> g.addEdge("a", "a")).code());
+        assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(SvcException.class, () -> g.addEdge("a", "a")).error());
         assertEquals(SvcErrorCode.BAD_REQUEST,
-                assertThrows(ServiceException.class, () -> g.add("b", List.of("b"))).code());
-        ServiceException unknown = assertThrows(ServiceException.class, () -> g.add("b", List.of("a", "zz")));
-        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, unknown.code());
+                assertThrows(SvcException.class, () -> g.add("b", List.of("b"))).error());
+        SvcException unknown = assertThrows(SvcException.class, () -> g.add("b", List.of("a", "zz")));
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, unknown.error());
         assertEquals(List.of("a"), List.copyOf(g.names()), "nothing of b was added");
-        assertEquals(SvcErrorCode.EXISTS, assertThrows(ServiceException.class, () -> g.add("a", List.of())).code());
+        assertEquals(SvcErrorCode.EXISTS, assertThrows(SvcException.class, () -> g.add("a", List.of())).error());
     }
 
     @Test
-    void aDiamondIsOrderedDeterministicallyByName() throws ServiceException {
+    void aDiamondIsOrderedDeterministicallyByName() throws SvcException {
         g.add("root", List.of());
         g.add("right", List.of("root"));
         g.add("left", List.of("root"));

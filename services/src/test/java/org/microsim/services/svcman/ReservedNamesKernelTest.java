@@ -49,7 +49,7 @@ class ReservedNamesKernelTest {
                     for (var request : List.of(
                             new SvcRequest.Register("owner", "owner", List.of(), contract, List.of("late")),
                             new SvcRequest.Register("broken", "broken", List.of(), contract, List.of("never")))) {
-                        Message reply = sys.call(svcman, request.encode(), WAIT).orThrow();
+                        Message reply = sys.call(svcman, request.toMessage(), WAIT).orThrow();
                         seen.put("register " + request.name(), String.valueOf(Replies.failure(reply)));
                     }
                 })

@@ -12,7 +12,7 @@ import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Mmio;
@@ -142,24 +142,22 @@ public final class ScriptedSys implements Sys {
         if (!to.equals(KERNEL)) {
             return Result.err(ErrorCode.BAD_HANDLE, "not scripted");
         }
+        KernelRequest<?> request;
         try {
-            switch (message.msgId()) {
-                case KernelProtocol.SPAWN -> {
-                    KernelProtocol.Spawn s = KernelProtocol.Spawn.decode(message.data());
-                    TaskId id = s.restartOf() == null ? new TaskId(nextTask++, 0) : s.restartOf().next();
-                    kernelLog.add("spawn " + s.taskName() + " " + id + " at " + now / 1_000_000 + "ms"
-                            + (message.handles().isEmpty() ? "" : " with " + message.handles()));
-                    return Result.ok(Replies.ok(new WireWriter().i64(id.pack()).toByteArray()));
-                }
-                case KernelProtocol.KILL -> kernelLog.add("kill " + KernelProtocol.Kill.decode(message.data()).task());
-                case KernelProtocol.NAME_UNAVAILABLE -> {
-                    KernelProtocol.NameUnavailable u = KernelProtocol.NameUnavailable.decode(message.data());
-                    kernelLog.add("unavailable " + u.name() + ": " + u.reason());
-                }
-                default -> kernelLog.add("request " + message.msgId());
-            }
+            request = KernelRequest.decode(message);
         } catch (MalformedException e) {
             throw new AssertionError(e);
+        }
+        switch (request) {
+            case KernelRequest.Spawn s -> {
+                TaskId id = s.restartOf() == null ? new TaskId(nextTask++, 0) : s.restartOf().next();
+                kernelLog.add("spawn " + s.taskName() + " " + id + " at " + now / 1_000_000 + "ms"
+                        + (message.handles().isEmpty() ? "" : " with " + message.handles()));
+                return Result.ok(Replies.ok(new WireWriter().i64(id.pack()).toByteArray()));
+            }
+            case KernelRequest.Kill k -> kernelLog.add("kill " + k.task());
+            case KernelRequest.NameUnavailable u -> kernelLog.add("unavailable " + u.name() + ": " + u.reason());
+            default -> kernelLog.add("request " + message.msgId());
         }
         return Result.ok(Replies.ok());
     }

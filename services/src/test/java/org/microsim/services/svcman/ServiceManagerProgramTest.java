@@ -2,6 +2,7 @@ package org.microsim.services.svcman;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.microsim.services.svcman.Specs.MS;
 import static org.microsim.services.svcman.Specs.spec;
 
@@ -9,7 +10,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -24,8 +25,7 @@ class ServiceManagerProgramTest {
     private final ScriptedSys sys = new ScriptedSys();
 
     private void crash(long at, TaskId task, String name) {
-        sys.at(at, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED,
-                new KernelProtocol.TaskEvent(task, name, "boom").encode()), false);
+        sys.at(at, TaskId.KERNEL, new KernelNotice.TaskEnded(task, name, "boom", true).toMessage(), false);
     }
 
     private void run() {
@@ -34,37 +34,37 @@ class ServiceManagerProgramTest {
 
     @Test
     void theLoopSpawnsRestartsWithTheNextGenerationAndKillsDependents() throws MalformedException {
-        sys.at(0, INIT, spec("ahci").encode(), true);
-        sys.at(0, INIT, spec("partd", "ahci").encode(), true);
-        sys.at(1 * MS, INIT, new SvcRequest.Start("partd").encode(), true);
-        sys.at(2 * MS, new TaskId(2, 0), new SvcRequest.Ready().encode(), true);
-        sys.at(3 * MS, new TaskId(3, 0), new SvcRequest.Ready().encode(), true);
+        sys.at(0, INIT, spec("ahci").toMessage(), true);
+        sys.at(0, INIT, spec("partd", "ahci").toMessage(), true);
+        sys.at(1 * MS, INIT, new SvcRequest.Start("partd").toMessage(), true);
+        sys.at(2 * MS, new TaskId(2, 0), new SvcRequest.Ready().toMessage(), true);
+        sys.at(3 * MS, new TaskId(3, 0), new SvcRequest.Ready().toMessage(), true);
         crash(1_000 * MS, new TaskId(2, 0), "ahci");
         crash(1_001 * MS, new TaskId(2, 0), "ahci");
-        sys.at(1_001 * MS, new TaskId(66, 0), Message.of(MsgIds.NOTIFY_TASK_CRASHED,
-                new KernelProtocol.TaskEvent(new TaskId(3, 0), "partd", "forged").encode()), false);
-        sys.at(1_020 * MS, new TaskId(2, 1), new SvcRequest.Ready().encode(), true);
-        sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).encode(), true);
+        sys.at(1_001 * MS, new TaskId(66, 0),
+                new KernelNotice.TaskEnded(new TaskId(3, 0), "partd", "forged", true).toMessage(), false);
+        sys.at(1_020 * MS, new TaskId(2, 1), new SvcRequest.Ready().toMessage(), true);
+        sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).toMessage(), true);
         run();
         assertEquals(List.of("request 32", "request 33", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
                 "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), sys.kernelLog);
         Message list = sys.replies.getLast();
-        List<ServiceStatus> statuses = ServiceStatus.decodePage(list.data()).items();
+        List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(list).items();
         assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=0 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
-        assertEquals(List.of("svcman: ignored a message 11 sent without a call by 66.0"), sys.logs);
+        assertEquals(List.of("svcman: ignored message 11 from task 66.0: it is not a call"), sys.logs);
     }
 
     @Test
     void startHandlesGoWithEverySpawnAndAreClosedWhenRefusedOrForgotten() {
         Handle device = new Handle(40);
         sys.at(0, INIT, new SvcRequest.Register("ahci#2", "ahci", List.of(), Specs.CONTRACT.withReadyOnStart(true),
-                List.of(), List.of(device)).encode(), true);
+                List.of(), List.of(device)).toMessage(), true);
         sys.at(0, INIT, new SvcRequest.Register("ahci#2", "ahci", List.of(), Specs.CONTRACT, List.of(),
-                List.of(new Handle(41))).encode(), true);
-        sys.at(1 * MS, INIT, new SvcRequest.Start("ahci#2").encode(), true);
+                List.of(new Handle(41))).toMessage(), true);
+        sys.at(1 * MS, INIT, new SvcRequest.Start("ahci#2").toMessage(), true);
         crash(1_000 * MS, new TaskId(2, 0), "ahci#2");
-        sys.at(2_000 * MS, INIT, new SvcRequest.Unregister("ahci#2").encode(), true);
+        sys.at(2_000 * MS, INIT, new SvcRequest.Unregister("ahci#2").toMessage(), true);
         run();
         assertEquals(List.of("request 32", "request 33", "spawn ahci#2 2.0 at 1ms with [h40]",
                 "spawn ahci#2 2.1 at 1010ms with [h40]", "kill 2.1"), sys.kernelLog);
@@ -73,11 +73,9 @@ class ServiceManagerProgramTest {
 
     @Test
     void reservedNamesStartTheirOwnerAndWaitersAreReleasedOnTimeout() {
-        sys.at(0, INIT, Specs.spec("partd", Specs.CONTRACT, List.of("disk0p1")).encode(), true);
-        sys.at(5 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_NAME_WANTED,
-                new KernelProtocol.NameWanted("disk0p1", INIT).encode()), false);
-        sys.at(6 * MS, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_NAME_WANTED,
-                new KernelProtocol.NameWanted("elsewhere", INIT).encode()), false);
+        sys.at(0, INIT, Specs.spec("partd", Specs.CONTRACT, List.of("disk0p1")).toMessage(), true);
+        sys.at(5 * MS, TaskId.KERNEL, new KernelNotice.NameWanted("disk0p1", INIT).toMessage(), false);
+        sys.at(6 * MS, TaskId.KERNEL, new KernelNotice.NameWanted("elsewhere", INIT).toMessage(), false);
         run();
         assertEquals(List.of("request 32", "request 33", "spawn partd 2.0 at 5ms",
                 "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), sys.kernelLog);
@@ -86,10 +84,10 @@ class ServiceManagerProgramTest {
     @Test
     void onlyInitDevdAndTheConsoleMayStartServices() throws MalformedException {
         TaskId stranger = new TaskId(66, 0);
-        sys.at(0, stranger, Specs.spec("evil", Specs.CONTRACT, List.of()).encode(), true);
-        sys.at(1, stranger, new SvcRequest.Start("anything").encode(), true);
-        sys.at(2, stranger, new SvcRequest.ListAll(0).encode(), true);
-        sys.at(3, TaskId.CONSOLE, new SvcRequest.Start("nothing").encode(), true);
+        sys.at(0, stranger, Specs.spec("evil", Specs.CONTRACT, List.of()).toMessage(), true);
+        sys.at(1, stranger, new SvcRequest.Start("anything").toMessage(), true);
+        sys.at(2, stranger, new SvcRequest.ListAll(0).toMessage(), true);
+        sys.at(3, TaskId.CONSOLE, new SvcRequest.Start("nothing").toMessage(), true);
         run();
         assertEquals(4, sys.replies.size());
         assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies.get(0)).code());
@@ -103,11 +101,14 @@ class ServiceManagerProgramTest {
     void malformedRequestsGetErrorRepliesAndTheLoopGoesOn() throws MalformedException {
         sys.at(0, INIT, Message.of(SvcRequest.START, new byte[] {1}), true);
         sys.at(0, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED, new byte[] {1, 2}), false);
-        sys.at(1, INIT, new SvcRequest.ListAll(0).encode(), true);
+        sys.at(1, INIT, new SvcRequest.ListAll(0).toMessage(), true);
         run();
         assertEquals(2, sys.replies.size());
         assertEquals(MsgIds.REPLY_ERROR, sys.replies.getFirst().msgId());
         assertEquals(null, Replies.failure(sys.replies.getLast()));
-        assertEquals(1, sys.logs.size());
+        assertEquals(2, sys.logs.size(), "each problem logged once: " + sys.logs);
+        assertTrue(sys.logs.get(0).startsWith("svcman: malformed service manager request 202 from task 9.0"),
+                sys.logs.get(0));
+        assertTrue(sys.logs.get(1).startsWith("svcman: malformed kernel notice 11"), sys.logs.get(1));
     }
 }

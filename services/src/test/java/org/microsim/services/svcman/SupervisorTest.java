@@ -1,5 +1,6 @@
 package org.microsim.services.svcman;
 
+import org.microsim.abi.svc.SvcException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ class SupervisorTest {
     private long now;
     private final Supervisor sup = new Supervisor(() -> now, 500 * MS);
 
-    private void storage() throws ServiceException {
+    private void storage() throws SvcException {
         sup.register(spec("ahci"));
         sup.register(spec("partd", "ahci"));
         sup.register(spec("fatfsd", "partd"));
@@ -30,7 +31,7 @@ class SupervisorTest {
         return sup.on(new Event.ReadyReported(name));
     }
 
-    private void bootAll() throws ServiceException {
+    private void bootAll() throws SvcException {
         storage();
         sup.start("vfs");
         ready("ahci");
@@ -44,7 +45,7 @@ class SupervisorTest {
     }
 
     @Test
-    void startHandlesGoWithEverySpawnOfTheirService() throws ServiceException {
+    void startHandlesGoWithEverySpawnOfTheirService() throws SvcException {
         List<Handle> device = List.of(new Handle(7), new Handle(8));
         sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT.withReadyOnStart(true),
                 List.of(), device));
@@ -60,19 +61,19 @@ class SupervisorTest {
     }
 
     @Test
-    void unregisterIsRefusedWhileDependedOnAndOtherwiseStopsAndForgets() throws ServiceException {
+    void unregisterIsRefusedWhileDependedOnAndOtherwiseStopsAndForgets() throws SvcException {
         sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT, List.of("disk0"),
                 List.of(new Handle(7))));
         sup.register(spec("partd#5", "ahci#2"));
         sup.start("partd#5");
         ready("ahci#2");
         String before = ServiceTable.render(sup.statuses());
-        ServiceException inUse = assertThrows(ServiceException.class, () -> sup.unregister("ahci#2"));
-        assertEquals(SvcErrorCode.IN_USE, inUse.code());
+        SvcException inUse = assertThrows(SvcException.class, () -> sup.unregister("ahci#2"));
+        assertEquals(SvcErrorCode.IN_USE, inUse.error());
         assertTrue(inUse.getMessage().contains("partd#5"), inUse.getMessage());
         assertEquals(before, ServiceTable.render(sup.statuses()));
-        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(ServiceException.class,
-                () -> sup.unregister("nosuch")).code());
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(SvcException.class,
+                () -> sup.unregister("nosuch")).error());
 
         assertEquals(List.of(new Action.Kill("partd#5", "unregistered"), new Action.Forget("partd#5", List.of())),
                 sup.unregister("partd#5"));
@@ -87,7 +88,7 @@ class SupervisorTest {
     }
 
     @Test
-    void startSpawnsDependenciesFirstEachAfterTheOneBeforeIsReady() throws ServiceException {
+    void startSpawnsDependenciesFirstEachAfterTheOneBeforeIsReady() throws SvcException {
         storage();
         assertEquals(List.of(spawn("ahci")), sup.start("vfs"));
         assertEquals(ServiceState.WAITING, sup.state("partd"));
@@ -99,7 +100,7 @@ class SupervisorTest {
     }
 
     @Test
-    void aCrashKillsDependentsTopDownThenRestartsAfterBackoffAndBringsThemBack() throws ServiceException {
+    void aCrashKillsDependentsTopDownThenRestartsAfterBackoffAndBringsThemBack() throws SvcException {
         bootAll();
         now = 1_000 * MS;
         List<Action> crash = sup.on(new Event.Crashed("partd", "boom"));
@@ -118,7 +119,7 @@ class SupervisorTest {
     }
 
     @Test
-    void backoffDoublesToTheCapAndResetsAfterAGoodRun() throws ServiceException {
+    void backoffDoublesToTheCapAndResetsAfterAGoodRun() throws SvcException {
         sup.register(spec("a", new RestartContract(RestartContract.Policy.ON_CRASH, 100, 1_000_000 * MS, 10 * MS,
                 40 * MS, 100 * MS, 2, 0, false), List.of()));
         sup.start("a");
@@ -138,7 +139,7 @@ class SupervisorTest {
     }
 
     @Test
-    void aStartTheKernelRefusesFailsAtOnceAndItsDependentsWait() throws ServiceException {
+    void aStartTheKernelRefusesFailsAtOnceAndItsDependentsWait() throws SvcException {
         sup.register(spec("ethd"));
         sup.register(spec("netd", "ethd"));
         assertEquals(List.of(spawn("ethd")), sup.start("netd"));
@@ -151,7 +152,7 @@ class SupervisorTest {
     }
 
     @Test
-    void crashesDuringStartupAreRetriedABoundedNumberOfTimes() throws ServiceException {
+    void crashesDuringStartupAreRetriedABoundedNumberOfTimes() throws SvcException {
         sup.register(spec("d"));
         sup.start("d");
         for (int i = 0; i < CONTRACT.startupRetries(); i++) {
@@ -166,7 +167,7 @@ class SupervisorTest {
     }
 
     @Test
-    void aServiceThatNeverReportsReadyIsKilledAndCountsAsAStartupCrash() throws ServiceException {
+    void aServiceThatNeverReportsReadyIsKilledAndCountsAsAStartupCrash() throws SvcException {
         sup.register(spec("slow", CONTRACT.withStartTimeout(50 * MS), List.of()));
         sup.register(spec("user", "slow"));
         List<Action> start = sup.start("user");
@@ -195,7 +196,7 @@ class SupervisorTest {
     }
 
     @Test
-    void moreRestartsThanTheIntensityAllowsFails() throws ServiceException {
+    void moreRestartsThanTheIntensityAllowsFails() throws SvcException {
         sup.register(spec("a"));
         sup.start("a");
         for (int i = 0; i < CONTRACT.maxRestarts(); i++) {
@@ -213,7 +214,7 @@ class SupervisorTest {
     }
 
     @Test
-    void restartsOutsideTheWindowDoNotCount() throws ServiceException {
+    void restartsOutsideTheWindowDoNotCount() throws SvcException {
         sup.register(spec("a"));
         sup.start("a");
         for (int i = 0; i < 10; i++) {
@@ -227,7 +228,7 @@ class SupervisorTest {
     }
 
     @Test
-    void policyNeverFailsOnTheFirstCrashAndStaleEventsChangeNothing() throws ServiceException {
+    void policyNeverFailsOnTheFirstCrashAndStaleEventsChangeNothing() throws SvcException {
         sup.register(spec("a", CONTRACT.withPolicy(RestartContract.Policy.NEVER), List.of()));
         sup.start("a");
         ready("a");
@@ -240,7 +241,7 @@ class SupervisorTest {
     }
 
     @Test
-    void stopKillsDependentsFirstAndCancelsPendingRestarts() throws ServiceException {
+    void stopKillsDependentsFirstAndCancelsPendingRestarts() throws SvcException {
         bootAll();
         assertEquals(List.of(new Action.Kill("vfs", "stop requested for partd"),
                 new Action.Kill("fatfsd", "stop requested for partd"),
@@ -255,7 +256,7 @@ class SupervisorTest {
     }
 
     @Test
-    void readyOnStartServicesAreReadyWhenTheirTaskRuns() throws ServiceException {
+    void readyOnStartServicesAreReadyWhenTheirTaskRuns() throws SvcException {
         sup.register(spec("a", CONTRACT.withReadyOnStart(true), List.of()));
         sup.register(spec("b", "a"));
         sup.start("b");
@@ -264,7 +265,7 @@ class SupervisorTest {
     }
 
     @Test
-    void theFirstLookupOfAReservedNameStartsItsOwnerAndOnlyReservedNamesDoSo() throws ServiceException {
+    void theFirstLookupOfAReservedNameStartsItsOwnerAndOnlyReservedNamesDoSo() throws SvcException {
         sup.register(spec("ahci"));
         sup.register(spec("partd", CONTRACT, List.of("disk0p1"), "ahci"));
         assertEquals(List.of(), sup.on(new Event.NameWanted("anything")));
@@ -279,7 +280,7 @@ class SupervisorTest {
     }
 
     @Test
-    void waitersAreToldWhenTheOwnerFailsOrTimesOut() throws ServiceException {
+    void waitersAreToldWhenTheOwnerFailsOrTimesOut() throws SvcException {
         sup.register(spec("partd", CONTRACT.withPolicy(RestartContract.Policy.NEVER), List.of("p0", "p1")));
         sup.on(new Event.NameWanted("p0"));
         List<Action> crash = sup.on(new Event.Crashed("partd", "bad disk"));
@@ -297,16 +298,16 @@ class SupervisorTest {
     }
 
     @Test
-    void refusedRegistrationsChangeNothing() throws ServiceException {
+    void refusedRegistrationsChangeNothing() throws SvcException {
         sup.register(spec("a", CONTRACT, List.of("n")));
-        assertEquals(SvcErrorCode.EXISTS, assertThrows(ServiceException.class,
-                () -> sup.register(spec("b", CONTRACT, List.of("n")))).code());
-        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(ServiceException.class,
-                () -> sup.register(spec("c", "zz"))).code());
-        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(ServiceException.class,
-                () -> sup.start("zz")).code());
-        assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(ServiceException.class,
-                () -> sup.depend("a", "a")).code());
+        assertEquals(SvcErrorCode.EXISTS, assertThrows(SvcException.class,
+                () -> sup.register(spec("b", CONTRACT, List.of("n")))).error());
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(SvcException.class,
+                () -> sup.register(spec("c", "zz"))).error());
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(SvcException.class,
+                () -> sup.start("zz")).error());
+        assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(SvcException.class,
+                () -> sup.depend("a", "a")).error());
         assertEquals("a stopped restarts=0 deps=-\n", ServiceTable.render(sup.statuses()));
     }
 }

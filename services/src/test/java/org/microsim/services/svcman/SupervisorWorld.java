@@ -1,5 +1,6 @@
 package org.microsim.services.svcman;
 
+import org.microsim.abi.svc.SvcException;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -68,7 +69,7 @@ final class SupervisorWorld {
     private ServiceState state(String name) {
         try {
             return sup.state(name);
-        } catch (ServiceException e) {
+        } catch (SvcException e) {
             throw new AssertionError(e);
         }
     }
@@ -120,9 +121,9 @@ final class SupervisorWorld {
         try {
             sup.register(spec);
             assertFalse(unknownDep, "a registration with an unknown dependency was accepted");
-        } catch (ServiceException e) {
+        } catch (SvcException e) {
             assertTrue(unknownDep, e.getMessage());
-            assertEquals(SvcErrorCode.UNKNOWN_SERVICE, e.code());
+            assertEquals(SvcErrorCode.UNKNOWN_SERVICE, e.error());
             assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertCode(() -> sup.state(name)));
             return;
         }
@@ -135,14 +136,14 @@ final class SupervisorWorld {
     }
 
     private interface Call {
-        void run() throws ServiceException;
+        void run() throws SvcException;
     }
 
     private static SvcErrorCode assertCode(Call call) {
         try {
             call.run();
-        } catch (ServiceException e) {
-            return e.code();
+        } catch (SvcException e) {
+            return e.error();
         }
         throw new AssertionError("expected a refusal");
     }
@@ -157,8 +158,8 @@ final class SupervisorWorld {
             try {
                 sup.depend(a, b);
                 throw new AssertionError("edge " + a + " -> " + b + " closes a cycle but was accepted");
-            } catch (ServiceException e) {
-                assertEquals(SvcErrorCode.CYCLE, e.code());
+            } catch (SvcException e) {
+                assertEquals(SvcErrorCode.CYCLE, e.error());
                 String[] path = e.getMessage().substring("cycle: ".length()).split(" -> ");
                 assertEquals(a, path[0], e.getMessage());
                 assertEquals(b, path[1], e.getMessage());
@@ -171,7 +172,7 @@ final class SupervisorWorld {
         }
         try {
             sup.depend(a, b);
-        } catch (ServiceException e) {
+        } catch (SvcException e) {
             throw new AssertionError(e);
         }
         deps.get(a).add(b);
@@ -193,7 +194,7 @@ final class SupervisorWorld {
         List<Action> actions;
         try {
             actions = sup.unregister(name);
-        } catch (ServiceException e) {
+        } catch (SvcException e) {
             throw new AssertionError(e);
         }
         apply(actions);
@@ -221,13 +222,13 @@ final class SupervisorWorld {
         }
     }
 
-    void start(String name) throws ServiceException {
+    void start(String name) throws SvcException {
         log.add("start " + name);
         want(name);
         apply(sup.start(name));
     }
 
-    void stop(String name) throws ServiceException {
+    void stop(String name) throws SvcException {
         log.add("stop " + name);
         for (String n : dependentsClosure(name)) {
             wanted.remove(n);
@@ -236,7 +237,7 @@ final class SupervisorWorld {
         apply(sup.stop(name));
     }
 
-    void restart(String name) throws ServiceException {
+    void restart(String name) throws SvcException {
         log.add("restart " + name);
         for (String n : dependentsClosure(name)) {
             if (state(n) != ServiceState.STOPPED) {

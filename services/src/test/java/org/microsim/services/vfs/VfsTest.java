@@ -15,10 +15,10 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
+import org.microsim.abi.Replies;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
-import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.OpenFlags;
@@ -60,21 +60,21 @@ class VfsTest {
     }
 
     private FsError error(Message reply) throws Exception {
-        FsException f = FsReplies.failure(reply);
-        return f == null ? null : f.error();
+        Replies.Failure f = Replies.failure(reply);
+        return f == null ? null : FsError.fromCode(f.code());
     }
 
     private int open(String path, int flags) throws Exception {
         Message reply = call(new FsRequest.Open(path, flags).toMessage());
         assertNull(error(reply), reply.toString());
-        return FsReplies.Opened.decode(reply.data()).fh();
+        return FsReplies.Opened.decode(reply).fh();
     }
 
     private List<FileStat> list(String path) throws Exception {
         byte[] lease = new byte[4096];
         Message reply = call(new FsRequest.ReadDir(path, 0).toMessage().withLease(Lease.writeOnly(lease)));
         assertNull(error(reply), reply.toString());
-        return FsReplies.entries(lease, FsReplies.DirPage.decode(reply.data()));
+        return FsReplies.entries(lease, FsReplies.DirPage.decode(reply));
     }
 
     @Test
@@ -85,7 +85,7 @@ class VfsTest {
 
         byte[] got = new byte[1000];
         Message read = call(new FsRequest.Read(fh, 3, 1000).toMessage().withLease(Lease.writeOnly(got)));
-        assertEquals(1000, FsReplies.Transferred.decode(read.data()).bytes());
+        assertEquals(1000, FsReplies.Transferred.decode(read).bytes());
         assertArrayEquals(Arrays.copyOfRange(disk, 3, 1003), got);
 
         byte[] patch = new byte[1500];
@@ -97,7 +97,7 @@ class VfsTest {
 
         byte[] tail = new byte[2048];
         read = call(new FsRequest.Read(fh, disk.length - 100, 2048).toMessage().withLease(Lease.writeOnly(tail)));
-        assertEquals(100, FsReplies.Transferred.decode(read.data()).bytes());
+        assertEquals(100, FsReplies.Transferred.decode(read).bytes());
         assertEquals(FsError.NO_SPACE, error(call(new FsRequest.Write(fh, disk.length - 10, 20).toMessage()
                 .withLease(Lease.readOnly(new byte[20])))));
         assertEquals(FsError.EXISTS, error(call(new FsRequest.Open("/dev/disk0",
@@ -160,24 +160,24 @@ class VfsTest {
         byte[] out = new byte[4096];
         Message reply = k.consoleCall("shell", new ShellRequest.Run(List.of("lsblk")).toMessage()
                 .withLease(Lease.writeOnly(out)), T).orThrow();
-        RunResult r = RunResult.decode(reply.data());
+        RunResult r = RunResult.decode(reply);
         String text = new String(out, 0, r.written());
         assertTrue(r.success() && text.contains("disk0") && text.contains("32768"), text);
 
         reply = k.consoleCall("shell", new ShellRequest.Run(List.of("hexdump", "/dev/disk0", "0x10", "4")).toMessage()
                 .withLease(Lease.writeOnly(out)), T).orThrow();
-        r = RunResult.decode(reply.data());
+        r = RunResult.decode(reply);
         assertTrue(r.success());
         assertTrue(new String(out, 0, r.written()).startsWith(String.format("00000010  %02x %02x", disk[16], disk[17])));
 
         reply = k.consoleCall("shell", new ShellRequest.Run(List.of("frobnicate")).toMessage()
                 .withLease(Lease.writeOnly(out)), T).orThrow();
-        r = RunResult.decode(reply.data());
+        r = RunResult.decode(reply);
         assertTrue(!r.success() && new String(out, 0, r.written()).contains("unknown command"));
 
         reply = k.consoleCall("shell", new ShellRequest.Run(List.of("ls", "/")).toMessage()
                 .withLease(Lease.writeOnly(new byte[3])), T).orThrow();
-        r = RunResult.decode(reply.data());
+        r = RunResult.decode(reply);
         assertTrue(r.success() && r.written() == 3 && r.total() > 3, r.toString());
     }
 }
