@@ -11,15 +11,15 @@ import java.util.Set;
  * call ({@link Sys#replyAndReceive}):
  *
  * <pre>
- *            ┌──────────────── replyAndReceive(last reply, wait until handler.wakeAt()) ◀──────────────┐
- *            ▼                                                                                          │
- *   call ─▶ protocol.decode ─┬─ ok ────────▶ handler.handle(request) ─┬─ reply ─────────────────────────┤
- *            │                │                                       ├─ NO_REPLY (answered elsewhere) ─┤
- *            │                │                                       └─ exception ─▶ error reply ──────┤
- *            │                └─ malformed ─▶ error reply (badRequestCode), logged once per msg id ─────┤
- *   kernel ─▶ Notice.Kernel / Notice.Interrupt ─▶ handler.notice ───────────────────────────────────────┤
- *   send ───▶ Notice.Sent ─▶ handler.notice (not taken: handles closed, logged once) ────────────────────┤
- *   timeout / wakeAt passed ─▶ Notice.Deadline ─▶ handler.notice ────────────────────────────────────────┘
+ *          ┌─────────── replyAndReceive(the last reply, wait until handler.wakeAt()) ◀────────────┐
+ *          ▼                                                                                        │
+ *  call ─▶ decode ─┬─ request ─▶ handler.handle ─┬─ reply ──────────────────────────────────────────┤
+ *          │       │                             ├─ NO_REPLY (answered elsewhere) ──────────────────┤
+ *          │       │                             └─ exception ─▶ error reply ───────────────────────┤
+ *          │       └─ malformed ─▶ error reply (badRequestCode), logged once per msg id ────────────┤
+ *  kernel ─▶ Notice.Kernel / Notice.Interrupt ─▶ handler.notice ────────────────────────────────────┤
+ *  send ───▶ Notice.Sent ─▶ handler.notice (not taken: handles closed, logged once) ────────────────┤
+ *  timeout, or wakeAt passed ─▶ Notice.Deadline ─▶ handler.notice ──────────────────────────────────┘
  * </pre>
  *
  * <p>Nothing a client sends can end the loop: a request that does not decode gets the protocol's bad-request
@@ -75,10 +75,10 @@ public final class Server<R> {
                     }
                 }
             }
-            long now = sys.now();
-            if (handler.wakeAt() <= now) {
+            long wakeAt = handler.wakeAt();
+            if (wakeAt != Long.MAX_VALUE && wakeAt <= sys.now()) {
                 flush();
-                notice(new Notice.Deadline(now));
+                notice(new Notice.Deadline(sys.now()));
             }
         }
     }

@@ -9,15 +9,9 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
-import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Lease;
-import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
-import org.microsim.abi.Replies;
-import org.microsim.abi.Result;
-import org.microsim.abi.WireReader;
 import org.microsim.abi.fs.FileStat;
-import org.microsim.abi.fs.FsReplies;
+import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.RunResult;
 import org.microsim.abi.shell.ShellRequest;
 import org.microsim.harness.script.Command;
@@ -29,8 +23,9 @@ import org.microsim.harness.script.UsageException;
  * The file commands of the console and scenarios: {@code ls}, {@code stat}, {@code cat}, {@code hexdump},
  * {@code mkdir}, {@code rm}, {@code rmdir}, {@code mv}, {@code df}, {@code sync}, {@code mounts}, {@code lsblk},
  * which the shell task runs ({@link ShellRequest.Run}), and {@code get} and {@code put}, which move a file
- * between the host and the simulated namespace ({@link ShellRequest.Get}, {@link ShellRequest.Put}), the host
- * side read or written here. All of them reach the simulated system only as the console's calls to the shell's
+ * between the host and the simulated namespace over one file the shell opens for the console
+ * ({@link ShellRequest.Open}, {@link ShellRequest.Read}, {@link ShellRequest.Write}, {@link ShellRequest.Close}:
+ * one call per piece), the host side read or written here. All of them reach the simulated system only as the console's calls to the shell's
  * public port, so they show what any program would see.
  *
  * <p>The words are checked here (a wrong count is a {@link UsageException}, bad input of a scenario); a command
@@ -47,15 +42,15 @@ final class FileCommands {
      */
     private static final int PIECE = 4 << 20;
 
-    /** One console call to the shell's port. */
+    /** The console's client of the shell's port. */
     @FunctionalInterface
-    interface ShellCall {
+    interface ShellClient {
         /**
-         * Calls the shell with {@code request} (lease included) and returns its reply or the call's error.
+         * The client.
          *
          * @throws CommandFailedException when no call can be made (the machine is not booted)
          */
-        Result<Message> call(Message request) throws CommandFailedException;
+        ConsoleClient get() throws CommandFailedException;
     }
 
     private FileCommands() {
@@ -64,11 +59,11 @@ final class FileCommands {
     /**
      * The file commands.
      *
-     * @param shell   makes a console call to the shell, typically
-     *                {@code m -> session.kernel().consoleCall("shell", m, Duration.ofSeconds(60))}
+     * @param shell   the console's client of the shell, typically
+     *                {@code () -> new ConsoleClient(session.kernel(), "shell", Duration.ofSeconds(60))}
      * @param baseDir where relative host paths of get and put are taken from
      */
-    static List<Command> of(ShellCall shell, Path baseDir) {
+    static List<Command> of(ShellClient shell, Path baseDir) {
         List<Command> commands = new ArrayList<>(List.of(
                 run(shell, "ls", 0, 1, "ls [PATH]", "list a directory of the simulated system (default /)"),
                 run(shell, "stat", 1, 1, "stat PATH", "show the type, size, attributes and time of a file"),
@@ -86,33 +81,33 @@ final class FileCommands {
         commands.add(new SimpleCommand("get", "get SIMPATH HOSTPATH", "copy a file of the simulated system to the host",
                 args -> {
                     count(args, 2, 2, "get SIMPATH HOSTPATH");
-                    return get(shell, args.get(0), baseDir.resolve(args.get(1)));
+                    return get(shell.get(), args.get(0), baseDir.resolve(args.get(1)));
                 }));
         commands.add(new SimpleCommand("put", "put HOSTPATH SIMPATH", "copy a host file into the simulated system",
                 args -> {
                     count(args, 2, 2, "put HOSTPATH SIMPATH");
-                    return put(shell, baseDir.resolve(args.get(0)), args.get(1));
+                    return put(shell.get(), baseDir.resolve(args.get(0)), args.get(1));
                 }));
         return List.copyOf(commands);
     }
 
-    private static Command run(ShellCall shell, String name, int min, int max, String usage, String help) {
+    private static Command run(ShellClient shell, String name, int min, int max, String usage, String help) {
         return new SimpleCommand(name, usage, help, args -> {
             count(args, min, max, usage);
             List<String> words = new ArrayList<>();
             words.add(name);
             words.addAll(args);
-            return runOnShell(shell, words);
+            return runOnShell(shell.get(), words);
         });
     }
 
-    private static String runOnShell(ShellCall shell, List<String> words) throws CommandException {
-        Message request = new ShellRequest.Run(words).toMessage();
+    private static String runOnShell(ConsoleClient shell, List<String> words) throws CommandException {
+        ShellRequest.Run request = new ShellRequest.Run(words);
         byte[] output = new byte[OUTPUT];
-        RunResult result = decode(call(shell, request.withLease(Lease.writeOnly(output))), RunResult::decode);
+        RunResult result = shell.call(request, Lease.writeOnly(output));
         if (!result.complete() && result.total() <= MAX_OUTPUT) {
             output = new byte[result.total()];
-            result = decode(call(shell, request.withLease(Lease.writeOnly(output))), RunResult::decode);
+            result = shell.call(request, Lease.writeOnly(output));
         }
         String text = new String(output, 0, result.written(), StandardCharsets.UTF_8);
         if (!result.complete()) {
@@ -125,9 +120,8 @@ final class FileCommands {
         return text;
     }
 
-    private static String get(ShellCall shell, String simPath, Path host) throws CommandException {
-        FileStat stat = decode(call(shell, new ShellRequest.Stat(simPath).toMessage()),
-                bytes -> FileStat.read(new WireReader(bytes)));
+    private static String get(ConsoleClient shell, String simPath, Path host) throws CommandException {
+        FileStat stat = shell.call(new ShellRequest.Stat(simPath));
         if (stat.directory()) {
             throw new CommandFailedException("get: " + simPath + " is a directory");
         }
@@ -137,12 +131,13 @@ final class FileCommands {
         byte[] current = new byte[pieceLength];
         byte[] spare = overlap ? new byte[pieceLength] : current;
         long done = 0;
+        int fh = shell.call(new ShellRequest.Open(simPath, OpenFlags.READ)).fh();
         try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING); HostIo io = new HostIo(overlap)) {
             while (done < size) {
                 int want = (int) Math.min(pieceLength, size - done);
-                int n = Math.min(want, decode(call(shell, new ShellRequest.Get(simPath, done, want).toMessage()
-                        .withLease(Lease.writeOnly(current))), bytes -> FsReplies.Transferred.decode(bytes).bytes()));
+                int n = Math.min(want, shell.call(new ShellRequest.Read(fh, done, want), Lease.writeOnly(current))
+                        .bytes());
                 byte[] got = current;
                 // Written while the next piece is read; start waits for the previous write, so spare is free.
                 io.start(() -> writeFully(out, got, n));
@@ -156,11 +151,13 @@ final class FileCommands {
             io.finish();
         } catch (IOException e) {
             throw new CommandFailedException("get: cannot write host file " + host + ": " + reason(e));
+        } finally {
+            close(shell, fh);
         }
         return "got " + simPath + " (" + done + " bytes) into " + host;
     }
 
-    private static String put(ShellCall shell, Path host, String simPath) throws CommandException {
+    private static String put(ConsoleClient shell, Path host, String simPath) throws CommandException {
         if (Files.isDirectory(host)) {
             throw new CommandFailedException("put: host file " + host + " is a directory");
         }
@@ -173,17 +170,18 @@ final class FileCommands {
             byte[] next = overlap ? new byte[pieceLength] : current;
             int n = (int) Math.min(pieceLength, size);
             readPiece(in, 0, current, n);
+            // Opening creates or empties the file, so an empty host file makes an empty one.
+            int fh = shell.call(new ShellRequest.Open(simPath, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNCATE))
+                    .fh();
             try (HostIo io = new HostIo(overlap)) {
-                // The first piece goes even when the file is empty: it creates or empties the file.
-                while (true) {
+                while (n > 0) {
                     long nextAt = done + n;
                     int nextLength = (int) Math.min(pieceLength, size - nextAt);
                     byte[] fill = next;
                     if (nextLength > 0) {
                         io.start(() -> readPiece(in, nextAt, fill, nextLength)); // read while this piece is written
                     }
-                    int written = decode(call(shell, new ShellRequest.Put(simPath, done, n).toMessage()
-                            .withLease(Lease.readOnly(current))), bytes -> FsReplies.Transferred.decode(bytes).bytes());
+                    int written = shell.call(new ShellRequest.Write(fh, done, n), Lease.readOnly(current)).bytes();
                     if (written != n) {
                         throw new CommandFailedException("put: the shell wrote " + written + " of " + n
                                 + " bytes at " + done);
@@ -197,11 +195,25 @@ final class FileCommands {
                     current = fill;
                     n = nextLength;
                 }
+            } finally {
+                close(shell, fh);
             }
         } catch (IOException e) {
             throw new CommandFailedException("put: cannot read host file " + host + ": " + reason(e));
         }
         return "put " + host + " (" + done + " bytes) into " + simPath;
+    }
+
+    /**
+     * Closes a file the shell opened for the console. A close that fails (the shell or the VFS was restarted
+     * meanwhile) must not hide how the transfer went: the shell's table of open files is bounded per caller.
+     */
+    private static void close(ConsoleClient shell, int fh) {
+        try {
+            shell.call(new ShellRequest.Close(fh));
+        } catch (CommandFailedException e) {
+            // Nothing more to do: see above.
+        }
     }
 
     private static void writeFully(FileChannel out, byte[] data, int length) throws IOException {
@@ -223,39 +235,6 @@ final class FileCommands {
             in.map(FileChannel.MapMode.READ_ONLY, at, length).get(0, into, 0, length);
         } catch (InternalError e) {
             throw new IOException("the file became shorter while being read", e);
-        }
-    }
-
-    /** The OK reply's payload, or the failure as a CommandFailedException. */
-    private static byte[] call(ShellCall shell, Message request) throws CommandFailedException {
-        Result<Message> result = shell.call(request);
-        if (result.code() == ErrorCode.NO_SUCH_PORT) {
-            throw new CommandFailedException("no shell is running (no public port 'shell')");
-        }
-        if (!result.isOk()) {
-            throw new CommandFailedException("the shell did not answer: " + result.errorOrNull());
-        }
-        try {
-            Replies.Failure failure = Replies.failure(result.orNull());
-            if (failure != null) {
-                throw new CommandFailedException(failure.detail());
-            }
-        } catch (MalformedException e) {
-            throw new CommandFailedException("bad reply from the shell: " + e.getMessage());
-        }
-        return result.orNull().data();
-    }
-
-    /** Decodes a reply payload. */
-    private interface Decoder<T> {
-        T decode(byte[] bytes) throws MalformedException;
-    }
-
-    private static <T> T decode(byte[] bytes, Decoder<T> decoder) throws CommandFailedException {
-        try {
-            return decoder.decode(bytes);
-        } catch (MalformedException e) {
-            throw new CommandFailedException("bad reply from the shell: " + e.getMessage());
         }
     }
 

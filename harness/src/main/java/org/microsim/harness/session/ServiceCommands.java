@@ -1,15 +1,10 @@
 package org.microsim.harness.session;
 
-import java.util.ArrayList;
 import java.util.List;
-import org.microsim.abi.MalformedException;
 import org.microsim.abi.devd.DevdRequest;
-import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.abi.svc.Page;
-import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
 import org.microsim.harness.script.Command;
-import org.microsim.harness.script.CommandFailedException;
 import org.microsim.harness.script.UsageException;
 import org.microsim.services.devd.Lsdev;
 import org.microsim.services.init.Init;
@@ -24,24 +19,18 @@ final class ServiceCommands {
     private ServiceCommands() {
     }
 
-    /** Reads every page of a list. */
-    @FunctionalInterface
-    private interface Pager<T> {
-        Page<T> page(int start) throws CommandFailedException, MalformedException;
-    }
-
     static List<Command> of(SimSession s) {
         return List.of(
                 new SimpleCommand("services", "services", "list services: state, restarts, dependencies", args -> {
                     MachineCommands.none(args, "services");
-                    return ServiceTable.render(all(start -> ServiceStatus.decodePage(
-                            s.call(Init.SERVICE_MANAGER, new SvcRequest.ListAll(start).encode()))));
+                    ConsoleClient svcman = s.client(Init.SERVICE_MANAGER);
+                    return ServiceTable.render(Page.all(start -> svcman.call(new SvcRequest.ListAll(start))));
                 }),
                 new SimpleCommand("lsdev", "lsdev", "show the device tree: ports, classes, drivers and their state",
                         args -> {
                             MachineCommands.none(args, "lsdev");
-                            return Lsdev.render(all(start -> LsdevEntry.decodePage(
-                                    s.call(Init.DEVICE_MANAGER, new DevdRequest.Lsdev(start).encode()))));
+                            ConsoleClient devd = s.client(Init.DEVICE_MANAGER);
+                            return Lsdev.render(Page.all(start -> devd.call(new DevdRequest.Lsdev(start))));
                         }),
                 control(s, "start", "start a service and what it needs"),
                 control(s, "stop", "stop a service and what needs it"),
@@ -54,7 +43,7 @@ final class ServiceCommands {
                 throw new UsageException("usage: " + verb + " NAME");
             }
             String name = args.get(0);
-            SvcRequest request;
+            SvcRequest<Void> request;
             try {
                 request = switch (verb) {
                     case "start" -> new SvcRequest.Start(name);
@@ -64,23 +53,9 @@ final class ServiceCommands {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            s.call(Init.SERVICE_MANAGER, request.encode());
+            s.client(Init.SERVICE_MANAGER).call(request);
             s.kernel().settle();
             return s.drainLogs() + verb + " " + name + ": done";
         });
-    }
-
-    private static <T> List<T> all(Pager<T> pager) throws CommandFailedException {
-        List<T> items = new ArrayList<>();
-        try {
-            Page<T> page;
-            do {
-                page = pager.page(items.size());
-                items.addAll(page.items());
-            } while (!page.last() && !page.items().isEmpty());
-        } catch (MalformedException e) {
-            throw new CommandFailedException("malformed list reply: " + e.getMessage());
-        }
-        return items;
     }
 }

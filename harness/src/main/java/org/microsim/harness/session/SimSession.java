@@ -4,11 +4,8 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.microsim.abi.Message;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
 import org.microsim.abi.TaskId;
-import org.microsim.abi.MalformedException;
 import org.microsim.services.init.Init;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
@@ -52,7 +49,7 @@ final class SimSession implements Session {
     public List<Command> commands() {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
-        all.addAll(FileCommands.of(request -> kernel().consoleCall("shell", request, FILE_TIMEOUT), baseDir()));
+        all.addAll(FileCommands.of(() -> new ConsoleClient(kernel(), "shell", FILE_TIMEOUT), baseDir()));
         return all;
     }
 
@@ -154,24 +151,9 @@ final class SimSession implements Session {
         return kernel;
     }
 
-    /**
-     * Calls a system service's port as the console and returns the reply's payload, or fails with the
-     * service's own words.
-     */
-    byte[] call(String port, Message request) throws CommandFailedException {
-        Result<Message> r = kernel().consoleCall(port, request, CALL_TIMEOUT);
-        if (!(r instanceof Result.Ok<Message>(Message reply))) {
-            throw new CommandFailedException(port + ": " + r.errorOrNull());
-        }
-        try {
-            Replies.Failure failure = Replies.failure(reply);
-            if (failure != null) {
-                throw new CommandFailedException(failure.detail());
-            }
-        } catch (MalformedException e) {
-            throw new CommandFailedException(port + " answered with a malformed reply: " + e.getMessage());
-        }
-        return reply.data();
+    /** The console's client of a system service's public port. */
+    ConsoleClient client(String port) throws CommandFailedException {
+        return new ConsoleClient(kernel(), port, CALL_TIMEOUT);
     }
 
     /** What tasks logged since the last call, one line each, with virtual time and task. */

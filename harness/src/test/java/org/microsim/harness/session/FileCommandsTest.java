@@ -28,7 +28,6 @@ import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.fs.FsError;
-import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.ShellRequest;
@@ -118,7 +117,7 @@ class FileCommandsTest {
         kernel.spawn("shell", "shell", new byte[0], false).orThrow();
         kernel.spawn("disk", "disk", new byte[0], false).orThrow();
         kernel.settle();
-        commands = FileCommands.of(m -> kernel.consoleCall("shell", m, T), dir).stream()
+        commands = FileCommands.of(() -> new ConsoleClient(kernel, "shell", T), dir).stream()
                 .collect(Collectors.toMap(Command::name, Function.identity()));
     }
 
@@ -226,9 +225,8 @@ class FileCommandsTest {
         assumeTools();
         makeImage();
         boot();
-        Message opened = kernel.consoleCall("vfs", new FsRequest.Open("/vol/disk0p1/hello.txt", OpenFlags.READ)
-                .toMessage(), T).orThrow();
-        int fh = FsReplies.Opened.decode(opened.data()).fh();
+        ConsoleClient vfs = new ConsoleClient(kernel, "vfs", T);
+        int fh = vfs.call(new FsRequest.Open("/vol/disk0p1/hello.txt", OpenFlags.READ)).fh();
         TaskId fat = kernel.tasks().stream().filter(t -> t.program().equals("fatfsd") && t.state().alive())
                 .map(TaskInfo::id).findFirst().orElseThrow(() -> new AssertionError(logs.toString()));
         kernel.kill(fat, true, "injected by the test").orThrow();
@@ -240,9 +238,9 @@ class FileCommandsTest {
         assertEquals(2, logs.stream().filter(l -> l.equals("vfs: vfs: mounted fat:disk0p1 at /vol/disk0p1 (fat16)"))
                 .count(), logs.toString());
         assertTrue(sim("ls /vol/disk0p1/docs").contains("big.bin"));
-        Message stale = kernel.consoleCall("vfs", new FsRequest.Read(fh, 0, 10).toMessage()
-                .withLease(Lease.writeOnly(new byte[10])), T).orThrow();
-        assertEquals(FsError.BAD_HANDLE.code(), Replies.failure(stale).code());
+        CommandFailedException stale = assertThrows(CommandFailedException.class,
+                () -> vfs.call(new FsRequest.Read(fh, 0, 10), Lease.writeOnly(new byte[10])));
+        assertTrue(stale.getMessage().contains("was unmounted or replaced"), stale.getMessage());
     }
 
     @Test
@@ -265,14 +263,15 @@ class FileCommandsTest {
                 .contains("no /nowhere"));
 
         for (Message bad : List.of(Message.of(FsRequest.STAT, new byte[] {5, 0, 'a'}), Message.of(FsRequest.READ,
-                new byte[3]), Message.of(4242), Message.of(FsRequest.READ, new FsRequest.Read(1, 0, 10).encode()))) {
+                new byte[3]), Message.of(4242), new FsRequest.Read(1, 0, 10).toMessage())) {
             Message reply = kernel.consoleCall("vfs", bad, T).orThrow();
             assertEquals(MsgIds.REPLY_ERROR, reply.msgId());
             int code = Replies.failure(reply).code();
             assertTrue(code == FsError.INVALID_REQUEST.code() || code == FsError.BAD_HANDLE.code(), "" + code);
         }
-        for (Message bad : List.of(Message.of(ShellRequest.RUN, new byte[] {0, 0}), Message.of(ShellRequest.GET,
-                new byte[] {1}), Message.of(799), new ShellRequest.Put("/vol/disk0p1/x", 0, 10).toMessage())) {
+        for (Message bad : List.of(Message.of(ShellRequest.RUN, new byte[] {0, 0}), Message.of(ShellRequest.READ,
+                new byte[] {1}), Message.of(799), new ShellRequest.Write(1, 0, 10).toMessage(),
+                new ShellRequest.Open("/vol/disk0p1/x", 0x40).toMessage())) {
             Message reply = kernel.consoleCall("shell", bad, T).orThrow();
             assertEquals(FsError.INVALID_REQUEST.code(), Replies.failure(reply).code());
         }
