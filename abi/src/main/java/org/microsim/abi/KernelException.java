@@ -2,36 +2,23 @@ package org.microsim.abi;
 
 /** A refused or failed request to the kernel port ({@link KernelRequest}), with its {@link ErrorCode}. */
 public final class KernelException extends ProtocolException {
-    private final ErrorCode error;
-
     /** The kernel's refusal. */
     public KernelException(ErrorCode error, String message) {
-        super(message);
-        this.error = error;
+        super(error, message, null);
     }
 
-    /** The call to the kernel port failed. */
+    /** The call to the kernel port failed: its error, or UNAVAILABLE for an answer that did not decode. */
     public KernelException(String message, SysError unreachable) {
-        super(message, unreachable);
-        this.error = unreachable == null ? ErrorCode.UNAVAILABLE : unreachable.code();
+        super(unreachable == null ? ErrorCode.UNAVAILABLE : unreachable.code(), message, unreachable);
     }
 
-    /** The failure an error reply with {@code code} carries; an unknown code is UNAVAILABLE, saying so. */
+    /** The failure an error reply with {@code code} carries. */
     public static KernelException of(int code, String detail) {
-        try {
-            return new KernelException(ErrorCode.fromCode(code), detail);
-        } catch (MalformedException e) {
-            return new KernelException(ErrorCode.UNAVAILABLE, e.getMessage() + ": " + detail);
-        }
+        return fromReply(ErrorCode.class, code, detail, ErrorCode.UNAVAILABLE, KernelException::new);
     }
 
     /** Why. */
     public ErrorCode error() {
-        return error;
-    }
-
-    @Override
-    public int code() {
-        return error.code();
+        return (ErrorCode) wireError();
     }
 }

@@ -83,54 +83,34 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     }
 
     /** Ends a task; {@code crash} makes it count as a crash (its supervisor restarts it). */
-    record Kill(TaskId task, boolean crash, String reason) implements KernelRequest<Void> {
+    record Kill(TaskId task, boolean crash, String reason) implements KernelRequest<Void>, EmptyReply<KernelException> {
         @Override
         public Message toMessage() {
             return Message.of(KILL, new WireWriter().i64(task.pack()).u8(crash ? 1 : 0).string(reason).toByteArray());
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Subscribes {@code port} (the caller's own) to the kernel's task and/or port events. */
-    record Subscribe(int kinds, Handle port) implements KernelRequest<Void> {
+    record Subscribe(int kinds, Handle port) implements KernelRequest<Void>, EmptyReply<KernelException> {
         @Override
         public Message toMessage() {
             return Message.of(SUBSCRIBE, new WireWriter().i32(kinds).toByteArray(), port);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Makes {@code port} (the caller's own) the one that hears of names nobody has yet. */
-    record SetResolver(Handle port) implements KernelRequest<Void> {
+    record SetResolver(Handle port) implements KernelRequest<Void>, EmptyReply<KernelException> {
         @Override
         public Message toMessage() {
             return Message.of(SET_RESOLVER, new byte[0], port);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Tells the tasks waiting for {@code name} that its owner cannot be started, and why. */
-    record NameUnavailable(String name, String reason) implements KernelRequest<Void> {
+    record NameUnavailable(String name, String reason) implements KernelRequest<Void>, EmptyReply<KernelException> {
         @Override
         public Message toMessage() {
             return Message.of(NAME_UNAVAILABLE, new WireWriter().string(name).string(reason).toByteArray());
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

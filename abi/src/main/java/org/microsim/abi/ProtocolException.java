@@ -1,36 +1,44 @@
 package org.microsim.abi;
 
+import java.util.function.BiFunction;
+
 /**
- * A request that failed, as its protocol says: the wire code of the protocol's own error enum and a sentence
- * for people. Each protocol has one subclass ({@code BlockException}, {@code FsException} ...) whose
- * {@link #code()} is what travels in a {@link Replies#error} reply, so that a server answers any failure with
- * one line ({@link Server} does it for every handler) and a client gets the same type back ({@link Client}).
+ * A request that failed, as its protocol says: a constant of the protocol's own error enum (its wire code
+ * travels in a {@link Replies#error} reply) and a sentence for people. Each protocol has one subclass
+ * ({@code BlockException}, {@code FsException} ...) with a typed {@code error()}, so that a server answers any
+ * failure with one line ({@link Server} does it for every handler) and a client gets the same type back
+ * ({@link Client}).
  *
  * <p>When the call itself failed in the kernel (the server died, the port is gone, the deadline passed), the
  * exception also carries that {@link SysError}: a client that must tell "the server said no" from "the server
  * is gone" asks {@link #peerGone()}.
  */
 public abstract class ProtocolException extends Exception {
+    private final WireCode error;
     private final transient SysError unreachable;
 
-    /** A refusal by the server, or a failure found on this side. */
-    protected ProtocolException(String message) {
-        this(message, null);
-    }
-
     /**
-     * A failure of the call itself.
+     * A failure.
      *
-     * @param unreachable the kernel's answer to the call, or null when there was none (an answer that made no
-     *                    sense, a refusal)
+     * @param error       the protocol's error constant
+     * @param unreachable the kernel's answer when the call itself failed, or null (a refusal, an answer that
+     *                    made no sense)
      */
-    protected ProtocolException(String message, SysError unreachable) {
+    protected ProtocolException(WireCode error, String message, SysError unreachable) {
         super(message);
+        this.error = error;
         this.unreachable = unreachable;
     }
 
+    /** The protocol's error constant; subclasses give it its type. */
+    protected WireCode wireError() {
+        return error;
+    }
+
     /** The protocol's wire code for this failure. */
-    public abstract int code();
+    public final int code() {
+        return error.code();
+    }
 
     /** The kernel's error when the call never reached an answer, or null. */
     public SysError unreachable() {
@@ -51,5 +59,18 @@ public abstract class ProtocolException extends Exception {
             case PEER_DIED, NO_SUCH_PORT, BAD_HANDLE -> true;
             default -> false;
         };
+    }
+
+    /**
+     * The exception an error reply with {@code code} stands for: {@code make} with the constant of that code,
+     * or with {@code fallback} and a detail that names the unknown code.
+     */
+    protected static <C extends Enum<C> & WireCode, X> X fromReply(Class<C> type, int code, String detail, C fallback,
+                                                                  BiFunction<C, String, X> make) {
+        try {
+            return make.apply(WireCode.fromCode(type, code, "error code"), detail);
+        } catch (MalformedException e) {
+            return make.apply(fallback, e.getMessage() + ": " + detail);
+        }
     }
 }

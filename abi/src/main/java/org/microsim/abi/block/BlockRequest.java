@@ -1,10 +1,10 @@
 package org.microsim.abi.block;
 
+import org.microsim.abi.EmptyReply;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
@@ -67,41 +67,26 @@ public sealed interface BlockRequest<T> extends Request<T, BlockException> {
     }
 
     /** Reads {@code count} blocks from {@code lba} into the call's writable lease. */
-    record Read(long lba, int count) implements BlockRequest<Void> {
+    record Read(long lba, int count) implements BlockRequest<Void>, EmptyReply<BlockException> {
         @Override
         public Message toMessage() {
             return Message.of(READ, transfer(lba, count));
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Writes {@code count} blocks at {@code lba} from the call's readable lease. */
-    record Write(long lba, int count) implements BlockRequest<Void> {
+    record Write(long lba, int count) implements BlockRequest<Void>, EmptyReply<BlockException> {
         @Override
         public Message toMessage() {
             return Message.of(WRITE, transfer(lba, count));
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Makes every acknowledged write durable. */
-    record Flush() implements BlockRequest<Void> {
+    record Flush() implements BlockRequest<Void>, EmptyReply<BlockException> {
         @Override
         public Message toMessage() {
             return Message.of(FLUSH);
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

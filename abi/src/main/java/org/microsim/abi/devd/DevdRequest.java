@@ -1,12 +1,12 @@
 package org.microsim.abi.devd;
 
+import org.microsim.abi.EmptyReply;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.Protocol;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
@@ -87,15 +87,10 @@ public sealed interface DevdRequest<T> extends Request<T, DevdException> {
     }
 
     /** Asks for msg 100 notifications, sent to {@code port}, about drivers whose port has this class. */
-    record Subscribe(PortClass portClass, Handle port) implements DevdRequest<Void> {
+    record Subscribe(PortClass portClass, Handle port) implements DevdRequest<Void>, EmptyReply<DevdException> {
         @Override
         public Message toMessage() {
             return Message.of(SUBSCRIBE, new WireWriter().u16(portClass.code()).toByteArray(), port);
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

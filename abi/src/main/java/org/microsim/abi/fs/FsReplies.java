@@ -74,6 +74,38 @@ public final class FsReplies {
         }
     }
 
+    /**
+     * A READDIR page about to be sent, as every server of the protocol builds it: the entries' bytes for the
+     * caller's lease and the reply that describes them.
+     */
+    public record Listing(DirPage page, byte[] entries) {
+        /**
+         * As many whole entries of {@code all}, from {@code start}, as fit {@code room} bytes of lease.
+         *
+         * @throws FsException INVALID_REQUEST for a start past the entries, or a lease too small for the first one
+         */
+        public static Listing of(List<FileStat> all, int start, long room) throws FsException {
+            if (start < 0 || start > all.size()) {
+                throw new FsException(FsError.INVALID_REQUEST, "readdir start " + Integer.toUnsignedString(start)
+                        + " past the " + all.size() + " entries");
+            }
+            WireWriter w = new WireWriter();
+            int used = 0;
+            for (int i = start; i < all.size(); i++) {
+                all.get(i).write(w);
+                if (w.size() > room) {
+                    if (i == start) {
+                        throw new FsException(FsError.INVALID_REQUEST, "a lease of " + room
+                                + " bytes cannot hold entry " + i + " (" + (w.size() - used) + " bytes)");
+                    }
+                    return new Listing(new DirPage(i - start, used, true), Arrays.copyOf(w.toByteArray(), used));
+                }
+                used = w.size();
+            }
+            return new Listing(new DirPage(all.size() - start, used, false), w.toByteArray());
+        }
+    }
+
     /** Decodes the {@code bytes} lease bytes of a READDIR page into its {@code count} entries. */
     public static List<FileStat> entries(byte[] lease, DirPage page) throws MalformedException {
         if (page.bytes() > lease.length) {

@@ -1,5 +1,6 @@
 package org.microsim.abi.fs;
 
+import org.microsim.abi.EmptyReply;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -106,28 +107,18 @@ public sealed interface FsRequest<T> extends VfsRequest<T> {
     }
 
     /** Cuts or zero-extends an open file to {@code size}. */
-    record Truncate(int fh, long size) implements FsRequest<Void> {
+    record Truncate(int fh, long size) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return Message.of(TRUNCATE, new WireWriter().u32(fh).i64(size).toByteArray());
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Forgets a file handle. */
-    record Close(int fh) implements FsRequest<Void> {
+    record Close(int fh) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return Message.of(CLOSE, new WireWriter().u32(fh).toByteArray());
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 
@@ -158,67 +149,42 @@ public sealed interface FsRequest<T> extends VfsRequest<T> {
     }
 
     /** Creates a directory. */
-    record Mkdir(String path) implements FsRequest<Void> {
+    record Mkdir(String path) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return withPath(MKDIR, path);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Deletes a file. */
-    record Unlink(String path) implements FsRequest<Void> {
+    record Unlink(String path) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return withPath(UNLINK, path);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Deletes an empty directory. */
-    record Rmdir(String path) implements FsRequest<Void> {
+    record Rmdir(String path) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return withPath(RMDIR, path);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Renames or moves a file or directory. */
-    record Rename(String from, String to) implements FsRequest<Void> {
+    record Rename(String from, String to) implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return Message.of(RENAME, new WireWriter().string(from).string(to).toByteArray());
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Makes everything done so far durable. */
-    record Sync() implements FsRequest<Void> {
+    record Sync() implements FsRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return Message.of(SYNC);
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

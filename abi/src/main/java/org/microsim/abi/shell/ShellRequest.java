@@ -2,6 +2,7 @@ package org.microsim.abi.shell;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.microsim.abi.EmptyReply;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -125,15 +126,10 @@ public sealed interface ShellRequest<T> extends Request<T, FsException> {
     }
 
     /** Closes an open file. */
-    record Close(int fh) implements ShellRequest<Void> {
+    record Close(int fh) implements ShellRequest<Void>, EmptyReply<FsException> {
         @Override
         public Message toMessage() {
             return Message.of(CLOSE, new WireWriter().u32(fh).toByteArray());
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

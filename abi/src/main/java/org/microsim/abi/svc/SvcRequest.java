@@ -1,12 +1,12 @@
 package org.microsim.abi.svc;
 
 import java.util.List;
+import org.microsim.abi.EmptyReply;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.Protocol;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Request;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
@@ -74,7 +74,7 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
      * handles its tasks start with (the sender's handles in a request built to send, the receiver's once decoded).
      */
     record Register(String name, String program, List<String> deps, RestartContract contract,
-                    List<String> reserved, List<Handle> handles) implements SvcRequest<Void> {
+                    List<String> reserved, List<Handle> handles) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates names and copies the lists. */
         public Register {
             check("service name", name);
@@ -104,15 +104,10 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
             Names.writeList(w, reserved);
             return new Message(REGISTER, w.toByteArray(), handles, null);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Adds a dependency edge to registered services: {@code service} needs {@code dependency}. */
-    record Depend(String service, String dependency) implements SvcRequest<Void> {
+    record Depend(String service, String dependency) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates the names. */
         public Depend {
             check("service name", service);
@@ -123,15 +118,10 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         public Message toMessage() {
             return Message.of(DEPEND, new WireWriter().string(service).string(dependency).toByteArray());
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Starts a service and, first, its dependencies. */
-    record Start(String service) implements SvcRequest<Void> {
+    record Start(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates the name. */
         public Start {
             check("service name", service);
@@ -141,15 +131,10 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         public Message toMessage() {
             return named(START, service);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Stops a service and, first, everything that depends on it. */
-    record Stop(String service) implements SvcRequest<Void> {
+    record Stop(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates the name. */
         public Stop {
             check("service name", service);
@@ -159,15 +144,10 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         public Message toMessage() {
             return named(STOP, service);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Stops then starts a service and its dependents; clears a {@code failed} state. */
-    record Restart(String service) implements SvcRequest<Void> {
+    record Restart(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates the name. */
         public Restart {
             check("service name", service);
@@ -176,11 +156,6 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         @Override
         public Message toMessage() {
             return named(RESTART, service);
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 
@@ -227,20 +202,15 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
     }
 
     /** A service tells the manager it is ready to serve. */
-    record Ready() implements SvcRequest<Void> {
+    record Ready() implements SvcRequest<Void>, EmptyReply<SvcException> {
         @Override
         public Message toMessage() {
             return Message.of(READY);
         }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
-        }
     }
 
     /** Stops and forgets a service that nothing depends on, with its reserved names and start handles. */
-    record Unregister(String service) implements SvcRequest<Void> {
+    record Unregister(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
         /** Validates the name. */
         public Unregister {
             check("service name", service);
@@ -249,11 +219,6 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         @Override
         public Message toMessage() {
             return named(UNREGISTER, service);
-        }
-
-        @Override
-        public Void decodeReply(Message reply) throws MalformedException {
-            return Replies.empty(reply);
         }
     }
 

@@ -117,7 +117,7 @@ class BlockRequestTest {
         assertEquals(BlockError.READ_ONLY, BlockRequest.PROTOCOL.failure(2, "no").error());
         BlockException unknown = BlockRequest.PROTOCOL.failure(99, "odd");
         assertEquals(BlockError.IO_ERROR, unknown.error());
-        assertTrue(unknown.getMessage().contains("unknown block error 99"), unknown.getMessage());
+        assertTrue(unknown.getMessage().contains("unknown error code 99"), unknown.getMessage());
         SysError died = SysError.of(ErrorCode.PEER_DIED, "gone");
         assertEquals(BlockError.DEVICE_GONE, BlockRequest.PROTOCOL.unreachable("x", died).error());
         assertTrue(BlockRequest.PROTOCOL.unreachable("x", died).peerGone());

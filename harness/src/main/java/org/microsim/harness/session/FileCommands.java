@@ -25,8 +25,8 @@ import org.microsim.harness.script.UsageException;
  * which the shell task runs ({@link ShellRequest.Run}), and {@code get} and {@code put}, which move a file
  * between the host and the simulated namespace over one file the shell opens for the console
  * ({@link ShellRequest.Open}, {@link ShellRequest.Read}, {@link ShellRequest.Write}, {@link ShellRequest.Close}:
- * one call per piece), the host side read or written here. All of them reach the simulated system only as the console's calls to the shell's
- * public port, so they show what any program would see.
+ * one call per piece), the host side read or written here. All of them reach the simulated system only as the
+ * console's calls to the shell's public port, so they show what any program would see.
  *
  * <p>The words are checked here (a wrong count is a {@link UsageException}, bad input of a scenario); a command
  * the shell ran and that failed, a missing shell, or a host file that cannot be read or written is a
