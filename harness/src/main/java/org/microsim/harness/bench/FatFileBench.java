@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
+import org.microsim.hosttools.HostTools;
 import org.microsim.harness.Carriers;
 
 /**
@@ -29,7 +30,7 @@ public final class FatFileBench {
         Path dir = Files.createTempDirectory("microsim-bench");
         try {
             Path image = dir.resolve("fat.img");
-            exec("mkfs.fat", "-F", "32", "-C", image.toString(), Long.toString(Math.max(256, mib * 3L) * 1024));
+            HostTools.ok("mkfs.fat", "-F", "32", "-C", image.toString(), Long.toString(Math.max(256, mib * 3L) * 1024));
             Path payload = dir.resolve("payload.bin");
             byte[] data = new byte[mib << 20];
             new Random(7).nextBytes(data);
@@ -38,9 +39,9 @@ public final class FatFileBench {
 
             Path mtoolsImage = dir.resolve("mtools.img");
             Files.copy(image, mtoolsImage);
-            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> exec("mcopy", "-o", "-i", mtoolsImage.toString(),
+            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-o", "-i", mtoolsImage.toString(),
                     payload.toString(), "::/BIG.BIN")));
-            long mcopyRead = Measure.median(WARMUPS, 3, () -> timed(() -> exec("mcopy", "-n", "-i", mtoolsImage.toString(),
+            long mcopyRead = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-n", "-i", mtoolsImage.toString(),
                     "::/BIG.BIN", back.toString())));
 
             // The simulator writes through to its own copy (persist=on), as mcopy writes to its image.
@@ -82,7 +83,7 @@ public final class FatFileBench {
                         Measure.perSecond(files, created), Measure.perSecond(files, looked));
                 m.run("sync");
             }
-            exec("fsck.fat", "-n", simImage.toString());
+            HostTools.ok("fsck.fat", "-n", simImage.toString());
             System.out.println("fsck.fat -n finds the simulator's image clean");
         } finally {
             try (var walk = Files.walk(dir)) {
@@ -120,13 +121,5 @@ public final class FatFileBench {
             throw new IllegalStateException("interrupted", e);
         }
         return System.nanoTime() - start;
-    }
-
-    private static void exec(String... command) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-        String output = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) {
-            throw new IOException(String.join(" ", command) + " failed: " + output);
-        }
     }
 }

@@ -22,6 +22,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
+import net.jqwik.api.lifecycle.BeforeProperty;
 import org.microsim.harness.Commands;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
@@ -29,6 +30,7 @@ import org.microsim.harness.SessionFactory;
 import org.microsim.harness.script.CommandSet;
 import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
+import org.microsim.hosttools.HostTools;
 
 /**
  * What sync acknowledged survives a crash of fatfsd or of any driver below it, through the whole chain: a
@@ -69,15 +71,18 @@ class CrashDurabilityProperties {
         return step.list().ofMinSize(4).ofMaxSize(14);
     }
 
+    /** dosfstools and mtools check what the simulator wrote: without them this property cannot say anything. */
+    @BeforeProperty
+    void requireTools() {
+        HostTools.require("mkfs.fat", "fsck.fat", "mcopy");
+    }
+
     @Property(tries = 10)
     void syncedFilesSurviveCrashesAnywhereInTheChain(@ForAll("scripts") List<Step> steps) throws Exception {
-        if (!HostTools.installed("mkfs.fat", "fsck.fat", "mcopy")) {
-            return; // a developer's machine without dosfstools or mtools; CI installs them
-        }
         Path dir = Files.createTempDirectory("microsim-crash");
         try {
             Path image = dir.resolve("fat.img");
-            HostTools.run("mkfs.fat", "-F", "16", "-C", image.toString(), "16384");
+            HostTools.ok("mkfs.fat", "-F", "16", "-C", image.toString(), "16384");
             Map<String, byte[]> current = new HashMap<>();
             Map<String, byte[]> synced = new HashMap<>();
             Set<String> changed = new HashSet<>();
@@ -124,11 +129,11 @@ class CrashDurabilityProperties {
                 }
                 m.run("sync");
             }
-            HostTools.run("fsck.fat", "-n", image.toString());
+            HostTools.ok("fsck.fat", "-n", image.toString());
             for (Map.Entry<String, byte[]> file : current.entrySet()) {
                 Path back = dir.resolve("back.bin");
                 Files.deleteIfExists(back);
-                HostTools.run("mcopy", "-n", "-i", image.toString(), "::/" + file.getKey(), back.toString());
+                HostTools.ok("mcopy", "-n", "-i", image.toString(), "::/" + file.getKey(), back.toString());
                 assertArrayEquals(file.getValue(), Files.readAllBytes(back), file.getKey());
             }
         } finally {

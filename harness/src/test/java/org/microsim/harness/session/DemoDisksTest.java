@@ -12,9 +12,9 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.microsim.hosttools.HostTools;
 import org.junit.jupiter.api.io.TempDir;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.fs.FileStat;
@@ -137,31 +137,6 @@ class DemoDisksTest {
         return sha.digest();
     }
 
-    private static Path tool(String name) {
-        Path found = Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin").map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(found != null, name + " is not installed");
-        return found;
-    }
-
-    /** Exit code and merged output of a tool. */
-    private record Run(int exit, byte[] out) {
-        String text() {
-            return new String(out, StandardCharsets.UTF_8);
-        }
-    }
-
-    private static Run run(Object... command) throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(Stream.of(command).map(Object::toString).toList());
-        pb.environment().put("MTOOLS_SKIP_CHECK", "1");
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        pb.redirectErrorStream(true);
-        Process p = pb.start();
-        p.getOutputStream().close();
-        byte[] out = p.getInputStream().readAllBytes();
-        return new Run(p.waitFor(), out);
-    }
-
     private Path partitionFile(MemoryImage disk, Partition p, String name) throws IOException {
         Path file = dir.resolve(name);
         byte[] chunk = new byte[1 << 20];
@@ -179,26 +154,25 @@ class DemoDisksTest {
 
     @Test
     void everyVolumePassesFsckAndReadsWithMtools() throws Exception {
-        Path fsck = tool("fsck.fat");
-        Path mcopy = tool("mcopy");
-        Path mdir = tool("mdir");
+        HostTools.require("fsck.fat", "mcopy", "mdir");
         int n = 0;
         for (MemoryImage disk : disks) {
             for (Partition p : table(disk).partitions()) {
                 Path file = partitionFile(disk, p, "part" + n++ + ".img");
-                Run check = run(fsck, "-n", "-v", file);
-                assertEquals(0, check.exit(), check.text());
-                assertTrue(!check.text().contains("differences") && !check.text().contains("Free cluster")
-                        && !check.text().contains("Perform changes"), check.text());
-                Run listing = run(mdir, "-i", file, "::/");
-                assertEquals(0, listing.exit(), listing.text());
+                HostTools.Run check = HostTools.run("fsck.fat", "-n", "-v", file);
+                String said = check.out() + check.stderr();
+                assertEquals(0, check.exit(), said);
+                assertTrue(!said.contains("differences") && !said.contains("Free cluster")
+                        && !said.contains("Perform changes"), said);
+                HostTools.Run listing = HostTools.run("mdir", "-i", file, "::/");
+                assertEquals(0, listing.exit(), listing.stderr());
             }
         }
         Path system = partitionFile(disks.get(0), table(disks.get(0)).partitions().get(0), "system.img");
-        Run readme = run(mcopy, "-i", system, "::/README.TXT", "-");
+        HostTools.Run readme = HostTools.run("mcopy", "-i", system, "::/README.TXT", "-");
         assertEquals(0, readme.exit());
-        assertEquals(DemoDisks.README, readme.text());
-        Run docs = run(mdir, "-i", system, "::/docs");
-        assertTrue(docs.text().contains("design-notes.txt"), docs.text());
+        assertEquals(DemoDisks.README, readme.out());
+        HostTools.Run docs = HostTools.run("mdir", "-i", system, "::/docs");
+        assertTrue(docs.out().contains("design-notes.txt"), docs.out());
     }
 }

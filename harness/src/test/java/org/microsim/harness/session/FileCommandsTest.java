@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -21,6 +20,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -66,11 +66,11 @@ class FileCommandsTest {
     private Map<String, Command> commands;
 
     private static String tool(String... command) throws IOException, InterruptedException {
-        return HostTools.run(command);
+        return HostTools.ok((Object[]) command).out();
     }
 
     private static void assumeTools() {
-        assumeTrue(HostTools.installed("mkfs.fat", "sfdisk", "mcopy", "mmd", "mtype", "mdir"), "dosfstools, fdisk or mtools missing");
+        HostTools.require("mkfs.fat", "sfdisk", "mcopy", "mmd", "mtype", "mdir");
     }
 
     /** A 12 MiB disk, one FAT16 partition (type 0x0e) from 1 MiB holding hello.txt, docs/ and big.bin. */
