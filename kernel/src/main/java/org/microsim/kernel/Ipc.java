@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
 import org.microsim.abi.Lease;
 import org.microsim.abi.LeaseInfo;
 import org.microsim.abi.Message;
@@ -238,7 +238,7 @@ final class Ipc {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "a lease lives for the length of a call: use call");
         }
         if (p.kind == Port.Kind.KERNEL) {
-            k.portServer.handle(t, m.msgId(), m.data(), entries);
+            k.portServer.handle(t, m, entries);
             return DONE;
         }
         if (!p.queue.reserve()) {
@@ -253,16 +253,15 @@ final class Ipc {
     }
 
     /** A message from the kernel itself (notification, interrupt): never refused for a full queue. */
-    void postFromKernel(Port p, int msgId, byte[] data, List<HandleTable.Entry> handles) {
-        postFromKernel(p, msgId, data, handles, null);
+    void postFromKernel(Port p, Message m, List<HandleTable.Entry> handles) {
+        postFromKernel(p, m, handles, null);
     }
 
-    private void postFromKernel(Port p, int msgId, byte[] data, List<HandleTable.Entry> handles, IrqBinding irq) {
+    private void postFromKernel(Port p, Message m, List<HandleTable.Entry> handles, IrqBinding irq) {
         if (p.closed) {
             return;
         }
-        enqueue(p, new Envelope(k.nextSeq(), TaskId.KERNEL, new Message(msgId, data, null, null), handles, null, false,
-                irq));
+        enqueue(p, new Envelope(k.nextSeq(), TaskId.KERNEL, m, handles, null, false, irq));
     }
 
     /**
@@ -559,7 +558,7 @@ final class Ipc {
             if (m.lease() != null) {
                 return Result.err(ErrorCode.INVALID_ARGUMENT, "the kernel port takes no leases");
             }
-            return Result.ok(k.portServer.handle(t, m.msgId(), m.data(), entries));
+            return Result.ok(k.portServer.handle(t, m, entries));
         }
         if (p.owner == t) {
             return Result.err(ErrorCode.INVALID_ARGUMENT, "a task cannot call its own port " + p.name()
@@ -790,8 +789,7 @@ final class Ipc {
                 return Result.err(ErrorCode.UNAVAILABLE, "no port named " + name + " appeared within the timeout");
             }
             if (!asked && k.resolver != null && !k.resolver.closed) {
-                postFromKernel(k.resolver, MsgIds.NOTIFY_NAME_WANTED,
-                        new KernelProtocol.NameWanted(name, t.id).encode(), List.of());
+                postFromKernel(k.resolver, new KernelNotice.NameWanted(name, t.id).toMessage(), List.of());
             }
             asked = true;
             nameWaiters.computeIfAbsent(name, n -> new ArrayList<>()).add(t);
@@ -849,7 +847,7 @@ final class Ipc {
         if (k.trace.enabled()) {
             k.record(binding.target.owner, TraceEvent.Kind.IRQ, "from " + device.name(), 0);
         }
-        postFromKernel(binding.target, MsgIds.IRQ, new WireWriter().i32(device.device.irq().line()).toByteArray(),
-                List.of(), binding);
+        postFromKernel(binding.target, Message.of(MsgIds.IRQ, new WireWriter().i32(device.device.irq().line())
+                .toByteArray()), List.of(), binding);
     }
 }

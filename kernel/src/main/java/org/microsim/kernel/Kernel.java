@@ -11,9 +11,9 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
@@ -119,7 +119,7 @@ public final class Kernel implements AutoCloseable {
         this.hardware = b.hardware.apply(scheduler);
         scheduler.enter();
         try {
-            kernelPort = newPort(PortInfo.of(KernelProtocol.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
+            kernelPort = newPort(PortInfo.of(KernelRequest.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
                     Port.Kind.KERNEL, null, 0, false, null);
             List<HardwareDevice> found = hardware.devices();
             if (!found.isEmpty()) {
@@ -489,8 +489,7 @@ public final class Kernel implements AutoCloseable {
         boolean crashed = state == TaskState.CRASHED;
         record(t, crashed ? TraceEvent.Kind.CRASH : state == TaskState.KILLED ? TraceEvent.Kind.KILL
                 : TraceEvent.Kind.EXIT, cause, 0);
-        notifySubscribers(KernelProtocol.TASK_EVENTS, crashed ? MsgIds.NOTIFY_TASK_CRASHED : MsgIds.NOTIFY_TASK_EXITED,
-                new KernelProtocol.TaskEvent(t.id, t.name, cause).encode(), null);
+        notifySubscribers(KernelRequest.TASK_EVENTS, new KernelNotice.TaskEnded(t.id, t.name, cause, crashed), null);
     }
 
     // ------------------------------------------------------------------ ports (lock held)
@@ -512,7 +511,7 @@ public final class Kernel implements AutoCloseable {
         Port p = new Port(nextPortId++, info, kind, owner, generation, capacity, publicName, device);
         ports.put(info.name(), p);
         record(owner, TraceEvent.Kind.PORT_REGISTERED, info.name() + " gen " + generation + " " + info.portClass(), 0);
-        notifySubscribers(KernelProtocol.PORT_EVENTS, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p), p);
+        notifySubscribers(KernelRequest.PORT_EVENTS, new KernelNotice.PortRegistered(portEvent(p), null), p);
         return p;
     }
 
@@ -541,7 +540,7 @@ public final class Kernel implements AutoCloseable {
         }
         irqBindings.removeIf(b -> b.target == p);
         record(p.owner, TraceEvent.Kind.PORT_REMOVED, p.name() + " gen " + p.generation, 0);
-        notifySubscribers(KernelProtocol.PORT_EVENTS, MsgIds.NOTIFY_PORT_REMOVED, portEvent(p), null);
+        notifySubscribers(KernelRequest.PORT_EVENTS, new KernelNotice.PortRemoved(portEvent(p)), null);
     }
 
     /** The next number in the global order of messages (also a call's id, its reply right). */
@@ -555,9 +554,8 @@ public final class Kernel implements AutoCloseable {
         return p == null ? -1 : p.generation;
     }
 
-    private static byte[] portEvent(Port p) {
-        return new KernelProtocol.PortEvent(p.id, p.generation, p.owner == null ? TaskId.KERNEL : p.owner.id, p.info)
-                .encode();
+    private static KernelNotice.PortEvent portEvent(Port p) {
+        return new KernelNotice.PortEvent(p.id, p.generation, p.owner == null ? TaskId.KERNEL : p.owner.id, p.info);
     }
 
     // ------------------------------------------------------------------ notifications (lock held)
@@ -565,22 +563,23 @@ public final class Kernel implements AutoCloseable {
     /** Subscribes a port to kernel events; port subscribers first hear of every port that exists. */
     void subscribe(Port port, int kinds) {
         subscriptions.add(new Subscription(port, kinds));
-        if ((kinds & KernelProtocol.PORT_EVENTS) != 0) {
+        if ((kinds & KernelRequest.PORT_EVENTS) != 0) {
             for (Port p : List.copyOf(ports.values())) {
                 if (p.kind == Port.Kind.KERNEL) {
                     continue;
                 }
-                ipc.postFromKernel(port, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p),
+                ipc.postFromKernel(port, new KernelNotice.PortRegistered(portEvent(p), null).toMessage(),
                         List.of(new HandleTable.Entry(p, Rights.SEND_GRANT)));
             }
         }
     }
 
-    private void notifySubscribers(int kind, int msgId, byte[] data, Port attached) {
+    private void notifySubscribers(int kind, KernelNotice notice, Port attached) {
         subscriptions.removeIf(s -> s.port.closed);
+        Message message = notice.toMessage();
         for (Subscription s : List.copyOf(subscriptions)) {
             if ((s.kinds & kind) != 0) {
-                ipc.postFromKernel(s.port, msgId, data,
+                ipc.postFromKernel(s.port, message,
                         attached == null ? List.of() : List.of(new HandleTable.Entry(attached, Rights.SEND_GRANT)));
             }
         }

@@ -1,13 +1,15 @@
 package org.microsim.kernel;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.Handle;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
-import org.microsim.abi.WireReader;
+import org.microsim.abi.TaskId;
 import org.microsim.abi.WireWriter;
 
 /**
@@ -15,6 +17,10 @@ import org.microsim.abi.WireWriter;
  * the name resolver. Reaching it at all needs a send handle to the kernel port, which only the harness hands
  * out (to init) and privileged tasks pass on. Requests are answered inline, under the kernel lock, so a
  * privileged call never waits for another task. Malformed requests get an error reply, never an exception.
+ *
+ * <p>A request is decoded with the abi's own {@link KernelRequest#decode}, the same code a task's server
+ * runtime would use. The handles it transferred are already the kernel's (port, rights) entries, so the
+ * message it decodes carries placeholders: handle {@code i} stands for the i-th entry, and is mapped back.
  */
 final class KernelPortServer {
     private final Kernel k;
@@ -23,68 +29,71 @@ final class KernelPortServer {
         this.k = kernel;
     }
 
-    Message handle(Task caller, int msgId, byte[] data, List<HandleTable.Entry> handles) {
+    /** Answers {@code request}, whose handles were checked and captured as {@code handles}, in order. */
+    Message handle(Task caller, Message request, List<HandleTable.Entry> handles) {
+        if (!KernelRequest.isKernelRequest(request.msgId())) {
+            return Replies.error(ErrorCode.UNKNOWN_REQUEST, "the kernel port has no request " + request.msgId());
+        }
         try {
-            return switch (msgId) {
-                case KernelProtocol.SPAWN -> spawn(caller, KernelProtocol.Spawn.decode(data), handles);
-                case KernelProtocol.KILL -> {
-                    KernelProtocol.Kill kill = KernelProtocol.Kill.decode(data);
-                    yield reply(k.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
-                }
-                case KernelProtocol.SUBSCRIBE -> subscribe(caller, data, handles);
-                case KernelProtocol.SET_RESOLVER -> resolver(caller, data, handles);
-                case KernelProtocol.NAME_UNAVAILABLE -> {
-                    KernelProtocol.NameUnavailable n = KernelProtocol.NameUnavailable.decode(data);
+            return switch (KernelRequest.decode(withPlaceholders(request, handles.size()))) {
+                case KernelRequest.Spawn s -> spawn(caller, s, handles);
+                case KernelRequest.Kill kill -> reply(k.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
+                case KernelRequest.Subscribe s -> subscribe(caller, s, handles);
+                case KernelRequest.SetResolver r -> resolver(caller, r, handles);
+                case KernelRequest.NameUnavailable n -> {
                     k.ipc.nameUnavailable(n.name(), n.reason());
                     yield Replies.ok();
                 }
-                default -> Replies.error(ErrorCode.UNKNOWN_REQUEST, "the kernel port has no request " + msgId);
             };
         } catch (MalformedException e) {
-            return Replies.error(ErrorCode.INVALID_ARGUMENT, "malformed kernel request " + msgId + ": " + e.getMessage());
+            return Replies.error(ErrorCode.INVALID_ARGUMENT, "malformed kernel request " + request.msgId() + ": "
+                    + e.getMessage());
         }
     }
 
-    private Message spawn(Task caller, KernelProtocol.Spawn s, List<HandleTable.Entry> handles) {
-        Result<org.microsim.abi.TaskId> r = k.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(),
-                handles);
+    /** The request with handle {@code i} in place of the i-th transferred entry. */
+    private static Message withPlaceholders(Message request, int count) {
+        List<Handle> placeholders = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            placeholders.add(new Handle(i));
+        }
+        return new Message(request.msgId(), request.data(), placeholders, null);
+    }
+
+    private Message spawn(Task caller, KernelRequest.Spawn s, List<HandleTable.Entry> handles) {
+        List<HandleTable.Entry> start = s.handles().stream().map(h -> handles.get(h.slot())).toList();
+        Result<TaskId> r = k.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(), start);
         return switch (r) {
-            case Result.Ok<org.microsim.abi.TaskId>(var id) -> Replies.ok(new WireWriter().i64(id.pack()).toByteArray());
-            case Result.Err<org.microsim.abi.TaskId>(var e) -> Replies.error(e.code(), e.detail());
+            case Result.Ok<TaskId>(var id) -> Replies.ok(new WireWriter().i64(id.pack()).toByteArray());
+            case Result.Err<TaskId>(var e) -> Replies.error(e.code(), e.detail());
         };
     }
 
-    private Message subscribe(Task caller, byte[] data, List<HandleTable.Entry> handles) throws MalformedException {
-        WireReader r = new WireReader(data);
-        int kinds = r.i32("kinds");
-        r.end("subscribe request");
-        int known = KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS;
-        if (kinds == 0 || (kinds & ~known) != 0) {
-            return Replies.error(ErrorCode.INVALID_ARGUMENT, "unknown event kinds " + kinds);
+    private Message subscribe(Task caller, KernelRequest.Subscribe s, List<HandleTable.Entry> handles) {
+        int known = KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS;
+        if (s.kinds() == 0 || (s.kinds() & ~known) != 0) {
+            return Replies.error(ErrorCode.INVALID_ARGUMENT, "unknown event kinds " + s.kinds());
         }
-        Port port = ownPort(caller, handles);
+        Port port = ownPort(caller, handles.get(s.port().slot()));
         if (port == null) {
-            return Replies.error(ErrorCode.DENIED, "subscribe needs exactly one handle to a port the caller owns");
+            return Replies.error(ErrorCode.DENIED, "subscribe needs a handle to a port the caller owns");
         }
-        k.subscribe(port, kinds);
+        k.subscribe(port, s.kinds());
         return Replies.ok();
     }
 
-    private Message resolver(Task caller, byte[] data, List<HandleTable.Entry> handles) throws MalformedException {
-        new WireReader(data).end("resolver request");
-        Port port = ownPort(caller, handles);
+    private Message resolver(Task caller, KernelRequest.SetResolver r, List<HandleTable.Entry> handles) {
+        Port port = ownPort(caller, handles.get(r.port().slot()));
         if (port == null) {
-            return Replies.error(ErrorCode.DENIED, "the resolver request needs one handle to a port the caller owns");
+            return Replies.error(ErrorCode.DENIED, "the resolver request needs a handle to a port the caller owns");
         }
         k.resolver = port;
         return Replies.ok();
     }
 
-    private static Port ownPort(Task caller, List<HandleTable.Entry> handles) {
-        if (handles.size() != 1) {
-            return null;
-        }
-        Port p = handles.get(0).port();
+    /** The port {@code entry} reaches, when it is the caller's own and open; null otherwise. */
+    private static Port ownPort(Task caller, HandleTable.Entry entry) {
+        Port p = entry.port();
         return p.owner == caller && !p.closed ? p : null;
     }
 
