@@ -18,6 +18,10 @@ import org.microsim.abi.WireWriter;
  * out (to init) and privileged tasks pass on. Requests are answered inline, under the kernel lock, so a
  * privileged call never waits for another task. Malformed requests get an error reply, never an exception.
  *
+ * <p>It is reached from one place, a call to the kernel port on the locked path ({@code Ipc.callLocked}), and
+ * every request gets its answer there: a message <em>sent</em> to the kernel port is refused before it gets
+ * here (INVALID_ARGUMENT, "use call"), since a reply to a send would have nowhere to go.
+ *
  * <p>A request is decoded with the abi's own {@link KernelRequest#decode}, the same code a task's server
  * runtime would use. The handles it transferred are already the kernel's (port, rights) entries, so the
  * message it decodes carries placeholders: handle {@code i} stands for the i-th entry, and is mapped back.
@@ -37,11 +41,11 @@ final class KernelPortServer {
         try {
             return switch (KernelRequest.decode(withPlaceholders(request, handles.size()))) {
                 case KernelRequest.Spawn s -> spawn(caller, s, handles);
-                case KernelRequest.Kill kill -> reply(k.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
+                case KernelRequest.Kill kill -> reply(k.tasks.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
                 case KernelRequest.Subscribe s -> subscribe(caller, s, handles);
                 case KernelRequest.SetResolver r -> resolver(caller, r, handles);
                 case KernelRequest.NameUnavailable n -> {
-                    k.ipc.nameUnavailable(n.name(), n.reason());
+                    k.names.nameUnavailable(n.name(), n.reason());
                     yield Replies.ok();
                 }
             };
@@ -62,7 +66,7 @@ final class KernelPortServer {
 
     private Message spawn(Task caller, KernelRequest.Spawn s, List<HandleTable.Entry> handles) {
         List<HandleTable.Entry> start = s.handles().stream().map(h -> handles.get(h.slot())).toList();
-        Result<TaskId> r = k.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(), start);
+        Result<TaskId> r = k.tasks.spawn(caller.id, s.program(), s.taskName(), s.restartOf(), s.args(), start);
         return switch (r) {
             case Result.Ok<TaskId>(var id) -> Replies.ok(new WireWriter().i64(id.pack()).toByteArray());
             case Result.Err<TaskId>(var e) -> Replies.error(e.code(), e.detail());
@@ -78,7 +82,7 @@ final class KernelPortServer {
         if (port == null) {
             return Replies.error(ErrorCode.DENIED, "subscribe needs a handle to a port the caller owns");
         }
-        k.subscribe(port, s.kinds());
+        k.notifications.subscribe(port, s.kinds());
         return Replies.ok();
     }
 
@@ -87,7 +91,7 @@ final class KernelPortServer {
         if (port == null) {
             return Replies.error(ErrorCode.DENIED, "the resolver request needs a handle to a port the caller owns");
         }
-        k.resolver = port;
+        k.names.setResolver(port);
         return Replies.ok();
     }
 

@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.Received;
@@ -35,7 +36,9 @@ class ConsoleCallTest {
             k.spawn("filler", "filler", new byte[0], false).orThrow();
             k.settle();
             byte[] buffer = new byte[9];
-            Result<Message> reply = k.consoleCall("filler", Message.of(5).withLease(Lease.writeOnly(buffer)),
+            Sys console = k.console();
+            Handle filler = console.lookup("filler", Duration.ZERO).orThrow();
+            Result<Message> reply = console.call(filler, Message.of(5).withLease(Lease.writeOnly(buffer)),
                     Duration.ofSeconds(5));
             assertEquals(0, reply.orThrow().msgId());
             assertArrayEquals("from 0.1".getBytes(), java.util.Arrays.copyOf(buffer, 8));
@@ -55,9 +58,11 @@ class ConsoleCallTest {
         try (Kernel k = TestKernels.kernel(programs)) {
             k.spawn("mute", "mute", new byte[0], false).orThrow();
             k.settle();
-            assertEquals(ErrorCode.NO_SUCH_PORT, k.consoleCall("nobody", Message.of(1), Duration.ofSeconds(1)).code());
+            Sys console = k.console();
+            assertEquals(ErrorCode.NO_SUCH_PORT, console.lookup("nobody", Duration.ZERO).code());
+            Handle mute = console.lookup("mute", Duration.ZERO).orThrow();
             long before = k.now();
-            assertEquals(ErrorCode.TIMED_OUT, k.consoleCall("mute", Message.of(1), Duration.ofSeconds(2)).code());
+            assertEquals(ErrorCode.TIMED_OUT, console.call(mute, Message.of(1), Duration.ofSeconds(2)).code());
             assertEquals(2_000_000_000L, k.now() - before);
         }
     }
