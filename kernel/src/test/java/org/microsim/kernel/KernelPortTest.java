@@ -18,10 +18,12 @@ import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
+import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
+import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 
@@ -115,6 +117,35 @@ class KernelPortTest {
             assertEquals(List.of("30:" + invalid, "31:" + invalid, "32:" + invalid,
                     "99:" + ErrorCode.UNKNOWN_REQUEST.code()), events);
             assertTrue(((String) seen.get("unknownProgram")).contains("no program named"));
+        }
+    }
+
+    /**
+     * The kernel answers every request it takes: a request sent without waiting for the answer is refused (its
+     * answer, a failure included, would have nowhere to go), and so is a call lending a buffer.
+     */
+    @Test
+    void theKernelPortAnswersCallsOnly() {
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("worker", "", () -> sys -> sys.sleep(Duration.ofSeconds(1)).orThrow())
+                .add("sender", "", () -> sys -> {
+                    Handle kernel = sys.start().handle(0);
+                    Result<Void> sent = sys.send(kernel, new KernelRequest.Spawn("worker", "worker", null,
+                            new byte[0]).toMessage());
+                    seen.put("send", sent.code());
+                    seen.put("sendDetail", sent.errorOrNull().detail());
+                    seen.put("unknownSent", sys.send(kernel, Message.of(99)).code());
+                    seen.put("lease", sys.call(kernel, new KernelRequest.Spawn("worker", "worker", null, new byte[0])
+                            .toMessage().withLease(Lease.readOnly(new byte[4])), SHORT).code());
+                });
+        try (Kernel k = TestKernels.kernel(programs)) {
+            k.spawn("sender", "sender", new byte[0], true).orThrow();
+            k.settle();
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("send"));
+            assertEquals("the kernel port answers calls only: use call", seen.get("sendDetail"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("unknownSent"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("lease"));
+            assertEquals(List.of("sender"), k.tasks().stream().map(TaskInfo::name).toList(), "nothing was spawned");
         }
     }
 
