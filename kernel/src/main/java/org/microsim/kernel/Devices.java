@@ -128,8 +128,8 @@ final class Devices {
         if (k.trace.enabled()) {
             k.record(binding.target.owner, TraceEvent.Kind.IRQ, "from " + device.name(), 0);
         }
-        k.notifications.postFromKernel(binding.target, Message.of(MsgIds.IRQ, new WireWriter().i32(device.device.irq().line())
-                .toByteArray()), List.of(), binding);
+        Message irq = Message.of(MsgIds.IRQ, new WireWriter().i32(device.device.irq().line()).toByteArray());
+        k.notifications.postFromKernel(binding.target, irq, List.of(), binding);
     }
 
     /** A port closed: interrupts bound to it go nowhere from now on. */

@@ -17,8 +17,9 @@ import org.microsim.abi.SysError;
  * kernel lock. This is the specification of IPC. {@link FastPath} runs the common case (plain messages and
  * calls: no handles, no lease, no trace) without the lock, and must mean the same: each entry point here offers
  * its call to the fast path first, and takes it the locked way when the fast path answers null, as seL4's
- * fastpath falls back to its slow path. With the fast path switched off ({@link Kernel.Builder#fastPath})
- * every call goes the locked way; the IPC properties are run both ways.
+ * fastpath falls back to its slow path (a fast receive never does: it polls, and when it finds nothing it may
+ * take it waits in {@link #receiveLocked} itself). With the fast path switched off
+ * ({@link Kernel.Builder#fastPath}) every call goes the locked way; the IPC properties are run both ways.
  *
  * <pre>
  *  TaskSys, ConsoleSys ──▶ send/receive/call/reply ──▶ FastPath ──answer──────────────────────▶ caller
@@ -30,7 +31,8 @@ import org.microsim.abi.SysError;
  *   └──────────── reply: ANSWERED, wake ◀──────┘   (or FAILED: timeout, death, port closed)
  * </pre>
  *
- * The entry points are called without the lock; everything else runs with it held. Every bad argument is an
+ * The entry points are called without the lock; everything else runs with it held (but for
+ * {@link #receivePorts}, which reads only the receiver's own table). Every bad argument is an
  * error value; blocking goes through the scheduler and is always followed by a re-check (a wakeup says "look
  * again", not "it happened"). The kernel port is served at one place, a locked call ({@link KernelPortServer});
  * a message sent to it is refused, since its answer would have nowhere to go.

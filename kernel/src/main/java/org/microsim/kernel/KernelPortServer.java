@@ -41,7 +41,8 @@ final class KernelPortServer {
         try {
             return switch (KernelRequest.decode(withPlaceholders(request, handles.size()))) {
                 case KernelRequest.Spawn s -> spawn(caller, s, handles);
-                case KernelRequest.Kill kill -> reply(k.tasks.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
+                case KernelRequest.Kill kill ->
+                        reply(k.tasks.kill(caller.id, kill.task(), kill.crash(), kill.reason()));
                 case KernelRequest.Subscribe s -> subscribe(caller, s, handles);
                 case KernelRequest.SetResolver r -> resolver(caller, r, handles);
                 case KernelRequest.NameUnavailable n -> {

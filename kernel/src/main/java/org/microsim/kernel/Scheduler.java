@@ -16,7 +16,10 @@ import org.microsim.kernel.machine.Timeline;
  * </pre>
  */
 abstract sealed class Scheduler implements Timeline permits DeterministicScheduler, FreeScheduler {
-    /** Guards all kernel state. Uncontended in the deterministic scheduler, where one thread runs at a time. */
+    /**
+     * The kernel lock: guards the kernel's state, but for what the fast path moves without it (see {@link Kernel}
+     * and {@link FastPath}). Uncontended in the deterministic scheduler, where one thread runs at a time.
+     */
     final ReentrantLock lock = new ReentrantLock();
 
     /** Enters the kernel: takes the lock. */
