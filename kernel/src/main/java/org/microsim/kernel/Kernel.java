@@ -45,7 +45,7 @@ import org.microsim.kernel.machine.Timeline;
  *     Notifications . subscriptions, the notices the kernel posts
  *     Ipc ........... send, receive, call, reply: the locked path, with the checks
  *       └ FastPath .. the same for plain messages and calls, without the lock
- *     Calls ......... calls that end without an answer: failed, given up
+ *     Calls ......... a call in flight: the wait for its answer, failing it, giving it up
  *     KernelPortServer  privileged requests, answered inside a locked call
  *     Names ......... lookup, waiting for a name, the resolver
  *     Leases ........ lease checks, forwarded windows, copies
