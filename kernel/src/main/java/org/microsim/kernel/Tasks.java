@@ -87,7 +87,7 @@ final class Tasks {
         return Result.ok(id);
     }
 
-    /** The live incarnation {@code id} names, or null (another incarnation, an empty slot, the kernel). */
+    /** The task {@code id} names while it is its slot's latest incarnation, alive or not; null otherwise. */
     private Task get(TaskId id) {
         Task t = id.index() > 0 && id.index() < slots.size() ? slots.get(id.index()) : null;
         return t != null && t.id.equals(id) ? t : null;
