@@ -15,7 +15,41 @@ import java.time.temporal.ChronoUnit;
  * </pre>
  *
  * Privileged work (spawning tasks, killing them, subscribing to kernel notifications) is not a method here:
- * it is a message to the kernel's own port, which only tasks given a handle to it can reach.
+ * it is a call to the kernel's own port ({@link KernelRequest}), which only tasks given a handle to it can reach.
+ *
+ * <h2>Every system call</h2>
+ * This interface lists them all. For each: whether it is a <b>switch point</b>, where the deterministic
+ * scheduler may run another task when the call returns (a call that waits also lets others run while it
+ * waits); whether it takes the <b>kernel lock</b>; and what the <b>console</b> may do with it (the harness's
+ * {@code Sys}, {@code Kernel.console()}: a client of the tasks, sender {@link TaskId#CONSOLE}).
+ *
+ * <pre>
+ * system call            switch point  kernel lock            console
+ * self, start, now       no            never                  yes (start: no handles, no arguments)
+ * random                 no            never                  no: throws SysException(DENIED)
+ * registerPort           yes           always                 DENIED
+ * unregisterPort         yes           always                 DENIED
+ * lookup                 yes           always                 yes: public task ports, as a task
+ * send                   yes           on the slow path only  yes: to public task ports, no handles
+ * receive                yes           on the slow path only  DENIED
+ * call                   yes           on the slow path only  yes: to public task ports, no handles, a lease ok
+ * reply                  yes           on the slow path only  DENIED
+ * replyAndReceive        yes           on the slow path only  DENIED
+ * leaseRead, leaseWrite  yes           always                 DENIED
+ * duplicate              yes           always                 DENIED
+ * close, inspect         yes           always                 yes
+ * sleep                  yes           always                 DENIED
+ * mapBar, allocDma       yes           always                 DENIED
+ * bindIrq                yes           always                 DENIED
+ * log                    no            always                 yes
+ * </pre>
+ *
+ * The <b>slow path</b> is everything the kernel's fast path does not take: with the fast path on (the default)
+ * and the trace off, a plain message or call (valid, to an open task port, moving no handles, lending nothing)
+ * is queued and taken, and a call held that way answered, without the lock; an error, handles, a lease, the
+ * trace, the fast path switched off, waking a peer that waits, and waiting itself take it. The free scheduler
+ * has no switch points: tasks run in parallel. The console's calls are never switch points (it runs on the
+ * harness's thread); where it waits, the system runs, virtual time included, until it is answered.
  */
 public interface Sys {
     /** Wait without a deadline. */

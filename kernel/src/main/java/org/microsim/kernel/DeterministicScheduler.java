@@ -66,7 +66,7 @@ final class DeterministicScheduler extends Scheduler {
     }
 
     @Override
-    boolean block(Task task, long deadline) {
+    boolean park(Task task, long deadline) {
         task.waiting = true;
         task.deadlinePassed = false;
         removeRunnable(task);
@@ -89,11 +89,8 @@ final class DeterministicScheduler extends Scheduler {
     }
 
     @Override
-    void wake(Task task) {
-        if (task.waiting) {
-            task.waiting = false;
-            addRunnable(task);
-        }
+    void resume(Task task) {
+        addRunnable(task);
     }
 
     @Override

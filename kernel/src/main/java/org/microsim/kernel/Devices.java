@@ -1,21 +1,35 @@
 package org.microsim.kernel;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
+import org.microsim.abi.Message;
 import org.microsim.abi.Mmio;
+import org.microsim.abi.MsgIds;
 import org.microsim.abi.Result;
+import org.microsim.abi.WireWriter;
 
 /**
- * Hardware access for drivers: a handle to a device port (which devd received from the kernel and passed
- * on when it had the driver started) is the grant. Without one, a task can map no BAR and bind no interrupt;
- * DMA memory is charged to the task and freed when it ends. All methods run with the kernel lock held.
+ * Hardware access for drivers: BARs, DMA memory and interrupts. A handle to a device port (which devd received
+ * from the kernel's port notices and passed on when it had the driver started) is the grant. Without one, a
+ * task can map no BAR and bind no interrupt; DMA memory is charged to the task and freed when it ends.
+ *
+ * <pre>
+ *   device model ── irq line ──▶ interrupt(device port) ── IrqBinding ──▶ IRQ message to the driver's port
+ *                                   (coalesced while one is queued)       (re-armed when it is received)
+ * </pre>
+ *
+ * All methods run with the kernel lock held; an interrupt line takes it when it fires.
  */
 final class Devices {
     /** The largest single DMA allocation: a runaway driver cannot take all simulated memory at once. */
     static final int MAX_DMA = 256 << 20;
 
     private final Kernel k;
+    /** Which port each device's interrupt goes to: at most one binding per device. */
+    private final List<IrqBinding> irqBindings = new ArrayList<>();
 
     Devices(Kernel kernel) {
         this.k = kernel;
@@ -26,7 +40,7 @@ final class Devices {
         devicePort.device.irq().connect(() -> {
             k.scheduler.enter();
             try {
-                k.ipc.interrupt(devicePort);
+                interrupt(devicePort);
             } finally {
                 k.scheduler.exit();
             }
@@ -83,15 +97,43 @@ final class Devices {
         if (!e.rights().canReceive() || e.port().owner != t || e.port().closed) {
             return Result.err(ErrorCode.NO_RIGHT, "interrupts go to a live port the task owns");
         }
-        for (IrqBinding b : k.irqBindings) {
+        for (IrqBinding b : irqBindings) {
             if (b.device == device && !b.target.closed && b.target.owner != t) {
                 return Result.err(ErrorCode.DENIED, "the interrupt of " + device.name() + " is bound by "
                         + b.target.ownerName());
             }
         }
-        k.irqBindings.removeIf(b -> b.device == device);
-        k.irqBindings.add(new IrqBinding(device, e.port()));
+        irqBindings.removeIf(b -> b.device == device);
+        irqBindings.add(new IrqBinding(device, e.port()));
         k.record(t, TraceEvent.Kind.DEVICE, "bind irq of " + device.name() + " to " + e.port().name(), 0);
         return Result.ok(null);
+    }
+
+    /** A device raised its line: one IRQ message to the bound port, unless one is already waiting. */
+    private void interrupt(Port device) {
+        IrqBinding binding = null;
+        for (IrqBinding b : irqBindings) {
+            if (b.device == device) {
+                binding = b;
+            }
+        }
+        if (binding == null || binding.target.closed) {
+            k.record(null, TraceEvent.Kind.DEVICE, "interrupt from " + device.name() + " with no driver bound", 0);
+            return;
+        }
+        if (binding.pending) {
+            return;
+        }
+        binding.pending = true;
+        if (k.trace.enabled()) {
+            k.record(binding.target.owner, TraceEvent.Kind.IRQ, "from " + device.name(), 0);
+        }
+        Message irq = Message.of(MsgIds.IRQ, new WireWriter().i32(device.device.irq().line()).toByteArray());
+        k.notifications.postFromKernel(binding.target, irq, List.of(), binding);
+    }
+
+    /** A port closed: interrupts bound to it go nowhere from now on. */
+    void portClosed(Port p) {
+        irqBindings.removeIf(b -> b.target == p);
     }
 }

@@ -22,7 +22,7 @@ import java.util.concurrent.locks.LockSupport;
  * carrier, as a SynchronousQueue ping-pong of virtual threads does. Each task says whether it is off its
  * carrier ({@code Task.offCpu}).
  *
- * <p>When polling is over, the task blocks: {@link #wake} only marks it and queues it, and {@link #exit}
+ * <p>When polling is over, the task blocks: {@link #resume} only counts it and queues it, and {@link #exit}
  * unparks the queued tasks once the kernel lock is free, so no thread ever wakes up only to wait for the lock
  * its waker still holds. A task that woke a peer since it last blocked yields a few times before it parks,
  * for the same reason as above; a yielding task is woken by a mere permit, with no carrier thread to wake. A
@@ -131,7 +131,7 @@ final class FreeScheduler extends Scheduler {
     }
 
     @Override
-    boolean block(Task task, long deadline) {
+    boolean park(Task task, long deadline) {
         task.waiting = true;
         running--;
         if (deadline != Long.MAX_VALUE) {
@@ -173,12 +173,9 @@ final class FreeScheduler extends Scheduler {
     }
 
     @Override
-    void wake(Task task) {
-        if (task.waiting) {
-            task.waiting = false;
-            running++;
-            toWake.add(task);
-        }
+    void resume(Task task) {
+        running++;
+        toWake.add(task);
     }
 
     @Override

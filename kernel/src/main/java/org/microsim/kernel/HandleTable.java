@@ -3,6 +3,10 @@ package org.microsim.kernel;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import org.microsim.abi.ErrorCode;
+import org.microsim.abi.Handle;
+import org.microsim.abi.HandleInfo;
+import org.microsim.abi.Result;
 import org.microsim.abi.Rights;
 
 /**
@@ -17,6 +21,9 @@ final class HandleTable {
 
     record Entry(Port port, Rights rights) {
     }
+
+    /** What {@link #install} answers for the common message that moves no handles: one shared object. */
+    private static final Result<List<Handle>> NO_HANDLES = Result.ok(List.of());
 
     private Entry[] slots = new Entry[2];
     private int size;
@@ -49,14 +56,56 @@ final class HandleTable {
         slots[slot] = null;
     }
 
-    int count() {
-        int n = 0;
-        for (int i = 0; i < size; i++) {
-            if (slots[i] != null) {
-                n++;
-            }
+    /**
+     * Installs handles that arrived with a message, in order: their numbers in this table, or UNAVAILABLE (and
+     * none installed) when the table is full.
+     */
+    Result<List<Handle>> install(List<Entry> entries, String taskName) {
+        if (entries.isEmpty()) {
+            return NO_HANDLES;
         }
-        return n;
+        List<Handle> local = new ArrayList<>(entries.size());
+        for (Entry e : entries) {
+            int slot = add(e);
+            if (slot < 0) {
+                local.forEach(h -> remove(h.slot()));
+                return Result.err(ErrorCode.UNAVAILABLE, "task " + taskName + " has no free handle slot");
+            }
+            local.add(new Handle(slot));
+        }
+        return Result.ok(local);
+    }
+
+    /** A second handle to the same port with at most the rights of the first (the duplicate system call). */
+    Result<Handle> duplicate(Handle handle, Rights rights) {
+        Entry e = handle == null ? null : get(handle.slot());
+        if (e == null) {
+            return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+        }
+        if (rights == null || !e.rights().includes(rights)) {
+            return Result.err(ErrorCode.NO_RIGHT, "a duplicate cannot have rights " + rights + " beyond " + e.rights());
+        }
+        int slot = add(new Entry(e.port(), rights));
+        return slot < 0 ? Result.err(ErrorCode.UNAVAILABLE, "no free handle slot") : Result.ok(new Handle(slot));
+    }
+
+    /** Closes a handle (the close system call); the port lives on. */
+    Result<Void> close(Handle handle) {
+        if (handle == null || get(handle.slot()) == null) {
+            return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+        }
+        remove(handle.slot());
+        return Result.ok(null);
+    }
+
+    /** What a handle reaches and may do (the inspect system call). */
+    Result<HandleInfo> inspect(Handle handle) {
+        Entry e = handle == null ? null : get(handle.slot());
+        if (e == null) {
+            return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
+        }
+        Port p = e.port();
+        return Result.ok(new HandleInfo(p.name(), p.id, p.generation, e.rights(), p.info, !p.closed));
     }
 
     /** Closes every handle, returning what was held. */

@@ -1,28 +1,18 @@
 package org.microsim.kernel;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.Consumer;
 import java.util.function.Function;
-import org.microsim.abi.ErrorCode;
-import org.microsim.abi.Handle;
-import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
-import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
-import org.microsim.abi.Program;
 import org.microsim.abi.Result;
 import org.microsim.abi.Rights;
-import org.microsim.abi.StartInfo;
-import org.microsim.abi.SysError;
+import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 import org.microsim.kernel.machine.Timeline;
 
@@ -34,27 +24,51 @@ import org.microsim.kernel.machine.Timeline;
  * (each on its own thread, crashing alone), moves messages between ports with bounded queues, checks
  * every handle and right, and tells a supervisor what happened (a task crashed, a port appeared or went).
  * Starting and restarting services, matching devices to drivers, files: all of that is done by tasks, which
- * reach the kernel only through {@link org.microsim.abi.Sys}; privileged requests (spawn, kill, subscribe)
- * are messages to the kernel's own port, served inline at one dispatch point ({@link KernelPortServer}).
+ * reach the kernel only through {@link Sys}; privileged requests (spawn, kill, subscribe) are calls to the
+ * kernel's own port, answered inline at one dispatch point ({@link KernelPortServer}).
  *
  * <h2>Errors</h2>
  * Every system call answers with a value: timed out, peer died (with the generation that replaced it),
  * no such port, no right, queue full, too large. A task's own bug (an exception escaping its program) ends
  * that task: its ports close, callers waiting on it get PEER_DIED, its handles and DMA memory are freed, and
- * subscribers get a crash notification. Nothing else is hurt.
+ * subscribers get a crash notice. Nothing else is hurt.
  *
- * <h2>Concurrency</h2>
- * All kernel state is guarded by the scheduler's lock. In the deterministic scheduler only one thread runs
- * at a time, so the lock is never contended and the order of events is a pure function of the seed. The
- * methods of this class that are not system calls (spawn, kill, settle, snapshots) are for the harness,
- * which calls them from its own thread while no task runs.
+ * <h2>Rooms</h2>
+ * This class is the facade the harness holds, and the hall the kernel's parts reach each other through. Each
+ * part keeps its own state:
  *
  * <pre>
- *   harness ─spawn/kill/settle─▶ Kernel ◀─Sys calls─ tasks (one thread each)
- *                                  │  ports, handles, calls, leases
- *                                  ├─ Scheduler (deterministic | free) ── timers ── device models
- *                                  └─ Trace (events + fingerprint)
+ *   harness ──spawn/kill/settle/console()──▶ Kernel ◀──Sys calls── TaskSys (one per task), ConsoleSys
+ *                                              │
+ *     Tasks ......... slots, spawn, kill, a task's thread, teardown
+ *     PortTable ..... ports by name, generations, port ids, register and close
+ *     Notifications . subscriptions, the notices the kernel posts
+ *     Ipc ........... send, receive, call, reply: the locked path, with the checks
+ *       └ FastPath .. the same for plain messages and calls, without the lock
+ *     Calls ......... a call in flight: the wait for its answer, failing it, giving it up
+ *     KernelPortServer  privileged requests, answered inside a locked call
+ *     Names ......... lookup, waiting for a name, the resolver
+ *     Leases ........ lease checks, forwarded windows, copies
+ *     Devices ....... BARs, DMA, interrupts
+ *     Scheduler (deterministic | free) ── timers ── device models;  Trace (events + fingerprint)
  * </pre>
+ *
+ * <h2>Concurrency</h2>
+ * The scheduler's lock, the kernel lock, guards the state of every part: the task slots and each task's
+ * state, held calls and what it waits for; changes to handle tables; the port table and generations; the
+ * subscriptions, name waiters and IRQ bindings; each port queue's kernel lane; and all blocking and waking.
+ * In the deterministic scheduler only one thread runs at a time, so the lock is never contended and the order
+ * of events is a pure function of the seed.
+ *
+ * <p>The fast path ({@link FastPath}, on unless {@link Builder#fastPath} turned it off) moves plain messages and
+ * calls without the lock. It touches only what is made safe for that: a port queue's plain lane and its
+ * capacity counters ({@link PortQueue}), a call's state, moved by compare-and-set ({@link CallRecord}), the
+ * volatile fields a sender, a receiver and a killer read of each other ({@code Task.receivingOn},
+ * {@code lockFreeHeld}, {@code pendingCall}, {@code killed}; {@code Port.closed}), its own task's handle table
+ * (only read), and the send order ({@link #nextSeq}, atomic). Everything else it does under the lock.
+ *
+ * <p>The methods of this class that are not system calls (spawn, kill, settle, snapshots, the console) are the
+ * harness's, called from its own thread; on the deterministic scheduler no task runs meanwhile.
  */
 public final class Kernel implements AutoCloseable {
     /** How long the harness waits for quiet when settling, and how far it lets virtual time run at most. */
@@ -65,31 +79,24 @@ public final class Kernel implements AutoCloseable {
     /** The port of the PCIe root: the parent of every device port the kernel registers at boot. */
     public static final String BUS_ROOT = org.microsim.kernel.machine.PciBus.ROOT_PORT;
 
-    final Scheduler scheduler;
-    final Trace trace;
-    final Hardware hardware;
     private final long seed;
     private final SchedulerMode mode;
     private final ProgramCatalog programs;
+    final Scheduler scheduler;
+    final Trace trace;
+    final Hardware hardware;
+    final Tasks tasks;
+    final PortTable ports;
+    final Notifications notifications;
     final Ipc ipc;
+    final Calls calls;
     final KernelPortServer portServer;
+    final Names names;
     final Devices devices;
-
-    /** Task slots by index: the latest incarnation in each. Slot 0 is the kernel itself. */
-    final List<Task> slots = new ArrayList<>();
-    /** Live ports by name, in registration order. */
-    final Map<String, Port> ports = new LinkedHashMap<>();
-    /** How many times each name has been registered: the generation of the next port of that name. */
-    private final Map<String, Long> generations = new LinkedHashMap<>();
-    /** Subscribers to kernel notifications. */
-    private final List<Subscription> subscriptions = new ArrayList<>();
+    /** The kernel's own port: a send handle to it is what makes a task privileged. */
+    private final Port kernelPort;
+    private final Sys console;
     private final List<Consumer<LogLine>> logListeners = new CopyOnWriteArrayList<>();
-    final List<IrqBinding> irqBindings = new ArrayList<>();
-    final Port kernelPort;
-    /** The console's identity as an IPC client: never runs, never waits in the scheduler. */
-    private final Task console = new Task(TaskId.CONSOLE, "console", null, 0);
-    Port resolver;
-    private long nextPortId = 1;
     /**
      * The order of every message sent, in the middle element of {@link #SEQUENCE_SLOTS}: atomic because plain
      * sends are queued without the kernel lock, and with 15 longs on either side on a cache line of its own,
@@ -99,10 +106,7 @@ public final class Kernel implements AutoCloseable {
     private static final int SEQUENCE_SLOTS = 31;
     private static final int SEQUENCE = SEQUENCE_SLOTS / 2;
 
-    private record Subscription(Port port, int kinds) {
-    }
-
-    /** A line a task logged. */
+    /** A line a task (or the console) logged. */
     public record LogLine(long time, TaskId task, String taskName, String text) {
     }
 
@@ -113,23 +117,28 @@ public final class Kernel implements AutoCloseable {
         this.scheduler = b.mode == SchedulerMode.DETERMINISTIC ? new DeterministicScheduler(b.seed)
                 : new FreeScheduler();
         this.trace = new Trace(b.trace, b.traceLimit);
-        this.ipc = new Ipc(this);
+        this.tasks = new Tasks(this);
+        this.ports = new PortTable(this);
+        this.notifications = new Notifications(this);
+        this.ipc = new Ipc(this, b.fastPath);
+        this.calls = new Calls(this);
         this.portServer = new KernelPortServer(this);
+        this.names = new Names(this);
         this.devices = new Devices(this);
-        slots.add(null);
+        this.console = new ConsoleSys(this);
         this.hardware = b.hardware.apply(scheduler);
         scheduler.enter();
         try {
-            kernelPort = newPort(PortInfo.of(KernelRequest.PORT_NAME, PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
-                    Port.Kind.KERNEL, null, 0, false, null);
+            kernelPort = ports.addKernelOwned(PortInfo.of(KernelRequest.PORT_NAME, PortClass.SERVICE,
+                    PortSubclass.SERVICE_GENERIC), Port.Kind.KERNEL, null);
             List<HardwareDevice> found = hardware.devices();
             if (!found.isEmpty()) {
                 // The root of the device tree: every PCIe function names it as its parent.
-                newPort(PortInfo.of(BUS_ROOT, PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), Port.Kind.DEVICE, null, 0,
-                        false, null);
+                ports.addKernelOwned(PortInfo.of(BUS_ROOT, PortClass.BUS, PortSubclass.BUS_PCIE_ROOT), Port.Kind.DEVICE,
+                        null);
             }
             for (HardwareDevice device : found) {
-                devices.connect(newPort(device.info(), Port.Kind.DEVICE, null, 0, false, device));
+                devices.connect(ports.addKernelOwned(device.info(), Port.Kind.DEVICE, device));
             }
         } finally {
             scheduler.exit();
@@ -140,7 +149,10 @@ public final class Kernel implements AutoCloseable {
         return new Builder();
     }
 
-    /** How to build a kernel. Defaults: seed 1, deterministic, no programs, no hardware, a full trace. */
+    /**
+     * How to build a kernel. Defaults: seed 1, deterministic, no programs, no hardware, a full trace, the fast
+     * path on.
+     */
     public static final class Builder {
         private long seed = 1;
         private SchedulerMode mode = SchedulerMode.DETERMINISTIC;
@@ -148,6 +160,7 @@ public final class Kernel implements AutoCloseable {
         private Function<Timeline, Hardware> hardware = t -> Hardware.NONE;
         private boolean trace = true;
         private int traceLimit = 1_000_000;
+        private boolean fastPath = true;
 
         public Builder seed(long value) {
             this.seed = value;
@@ -174,6 +187,16 @@ public final class Kernel implements AutoCloseable {
         public Builder trace(boolean enabled, int keep) {
             this.trace = enabled;
             this.traceLimit = keep;
+            return this;
+        }
+
+        /**
+         * Whether plain messages and calls may pass without the kernel lock (on by default). Off, every system
+         * call takes the locked path: slower, and the reference the fast path is held to. (With the trace on,
+         * IPC takes the locked path anyway, to write its events.)
+         */
+        public Builder fastPath(boolean enabled) {
+            this.fastPath = enabled;
             return this;
         }
 
@@ -215,7 +238,7 @@ public final class Kernel implements AutoCloseable {
         return scheduler.switches();
     }
 
-    /** Calls {@code listener} for every line a task logs. */
+    /** Calls {@code listener} for every line a task (or the console) logs. */
     public void onLog(Consumer<LogLine> listener) {
         logListeners.add(listener);
     }
@@ -229,7 +252,7 @@ public final class Kernel implements AutoCloseable {
         try {
             List<HandleTable.Entry> handles = privileged ? List.of(new HandleTable.Entry(kernelPort, Rights.SEND_GRANT))
                     : List.of();
-            return spawn(TaskId.KERNEL, program, taskName, null, args, handles);
+            return tasks.spawn(TaskId.KERNEL, program, taskName, null, args, handles);
         } finally {
             scheduler.exit();
         }
@@ -239,7 +262,7 @@ public final class Kernel implements AutoCloseable {
     public Result<Void> kill(TaskId id, boolean crash, String reason) {
         scheduler.enter();
         try {
-            return kill(TaskId.KERNEL, id, crash, reason);
+            return tasks.kill(TaskId.KERNEL, id, crash, reason);
         } finally {
             scheduler.exit();
         }
@@ -263,13 +286,7 @@ public final class Kernel implements AutoCloseable {
     public List<TaskInfo> tasks() {
         scheduler.enter();
         try {
-            List<TaskInfo> out = new ArrayList<>();
-            for (Task t : slots) {
-                if (t != null) {
-                    out.add(new TaskInfo(t.id, t.name, t.start.program(), t.state, t.alive() ? t.waitingFor : t.endCause));
-                }
-            }
-            return out;
+            return tasks.snapshot();
         } finally {
             scheduler.exit();
         }
@@ -279,69 +296,29 @@ public final class Kernel implements AutoCloseable {
     public List<PortSnapshot> ports() {
         scheduler.enter();
         try {
-            List<PortSnapshot> out = new ArrayList<>();
-            for (Port p : ports.values()) {
-                out.add(new PortSnapshot(p.id, p.info, p.owner == null ? TaskId.KERNEL : p.owner.id, p.ownerName(),
-                        p.generation, p.queue.size(), p.capacity, p.kind.name().toLowerCase(java.util.Locale.ROOT)));
-            }
-            return out;
+            return ports.snapshot();
         } finally {
             scheduler.exit();
         }
     }
 
     /**
-     * Calls a task's public port from the console, as a client task would: the request can lend a buffer
-     * ({@link org.microsim.abi.Lease.Buffer}), the server sees the sender {@code console}, and this returns the
-     * reply or the error, letting the system run (virtual time included) until then or until {@code timeout}.
-     * This is how the console and scenarios talk to the shell task.
+     * The console's system calls: the person at the keyboard, or a scenario, as a client of the tasks (sender
+     * {@link TaskId#CONSOLE}). For the harness's thread only (a task's thread is refused with DENIED), one call
+     * at a time. It can {@code lookup} public task ports, {@code call} and {@code send} to them (no handles;
+     * a call may lend a {@link org.microsim.abi.Lease.Buffer}), {@code close} and {@code inspect} its handles,
+     * read {@code now} and {@code log}; everything else answers DENIED. While it waits (a call, a lookup with a
+     * timeout) the system runs, virtual time included, until the answer comes or the timeout passes:
+     *
+     * <pre>{@code
+     * Sys console = kernel.console();
+     * Handle shell = console.lookup("shell", Duration.ZERO).orThrow();
+     * Result<Message> reply = console.call(shell, request, Duration.ofSeconds(5));
+     * console.close(shell);
+     * }</pre>
      */
-    public Result<Message> consoleCall(String portName, Message message, Duration timeout) {
-        CallRecord call;
-        scheduler.enter();
-        try {
-            Port p = ports.get(portName);
-            if (p == null || p.kind != Port.Kind.TASK || !p.publicName) {
-                return Result.err(ErrorCode.NO_SUCH_PORT, "no public port named " + portName);
-            }
-            if (!message.handles().isEmpty() || message.size() > Message.MAX_INLINE) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "the console sends no handles and at most "
-                        + Message.MAX_INLINE + " inline bytes");
-            }
-            long seq = nextSeq();
-            Result<CallRecord> made = ipc.newCall(console, p, seq, message.lease());
-            if (!(made instanceof Result.Ok<CallRecord>(CallRecord c))) {
-                return Result.err(made.errorOrNull());
-            }
-            if (!p.queue.reserve()) {
-                return Result.err(ErrorCode.QUEUE_FULL, "port " + portName + " is full");
-            }
-            call = c;
-            ipc.enqueue(p, new Envelope(seq, console.id, message, List.of(), call, true, null));
-            record(console, TraceEvent.Kind.CALL, "to " + portName + " id " + message.msgId(), seq);
-        } finally {
-            scheduler.exit();
-        }
-        long deadline = now() + timeout.toNanos();
-        while (call.pending() && now() < deadline) {
-            scheduler.settle(DEFAULT_QUIET.toNanos(), deadline - now());
-            if (call.pending() && now() < deadline) {
-                scheduler.advance(Math.min(DEFAULT_QUIET.toNanos(), deadline - now()));
-            }
-        }
-        scheduler.enter();
-        try {
-            return switch (call.state()) {
-                case ANSWERED -> Result.ok(Ipc.delivered(call.reply, List.of()));
-                case FAILED -> Result.err(call.failure);
-                default -> {
-                    ipc.abandon(call);
-                    yield Result.err(ErrorCode.TIMED_OUT, "no reply from " + portName + " within " + timeout);
-                }
-            };
-        } finally {
-            scheduler.exit();
-        }
+    public Sys console() {
+        return console;
     }
 
     /**
@@ -353,11 +330,7 @@ public final class Kernel implements AutoCloseable {
     public void close() {
         scheduler.enter();
         try {
-            for (Task t : slots) {
-                if (t != null && t.alive()) {
-                    kill(TaskId.KERNEL, t.id, false, "shutdown");
-                }
-            }
+            tasks.killAll("shutdown");
         } finally {
             scheduler.exit();
         }
@@ -365,230 +338,14 @@ public final class Kernel implements AutoCloseable {
         scheduler.close();
     }
 
-    // ------------------------------------------------------------------ lifecycle (lock held)
+    // ------------------------------------------------------------------ shared by the parts
 
-    /** Spawns a task; {@code handles} become its start handles, in order. */
-    Result<TaskId> spawn(TaskId by, String program, String taskName, TaskId restartOf, byte[] args,
-                         List<HandleTable.Entry> handles) {
-        ProgramCatalog.Entry entry = programs.get(program);
-        if (entry == null) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "no program named '" + program + "'");
-        }
-        if (taskName.isEmpty() || taskName.length() > 64) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "task name must be 1 to 64 characters");
-        }
-        TaskId id;
-        if (restartOf == null) {
-            id = new TaskId(slots.size(), 0);
-        } else {
-            Task old = restartOf.index() > 0 && restartOf.index() < slots.size() ? slots.get(restartOf.index()) : null;
-            if (old == null || !old.id.equals(restartOf)) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "no task " + restartOf + " to restart");
-            }
-            if (old.alive()) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "task " + restartOf + " is still running");
-            }
-            id = restartOf.next();
-        }
-        Program code;
-        try {
-            code = entry.factory().get();
-        } catch (RuntimeException e) {
-            return Result.err(ErrorCode.UNAVAILABLE, "program '" + program + "' could not be created: " + e);
-        }
-        Task task = new Task(id, taskName, code, mix(seed, id.pack()));
-        List<Handle> startHandles = new ArrayList<>();
-        for (HandleTable.Entry h : handles) {
-            startHandles.add(new Handle(task.handles.add(h)));
-        }
-        task.start = new StartInfo(program, taskName, startHandles, args);
-        task.thread = Thread.ofVirtual().name(taskName + "#" + id).unstarted(() -> run(task));
-        if (id.index() == slots.size()) {
-            slots.add(task);
-        } else {
-            slots.set(id.index(), task);
-        }
-        scheduler.admit(task);
-        record(task, TraceEvent.Kind.SPAWN, program + (restartOf == null ? "" : " restart of " + restartOf)
-                + " by " + by, 0);
-        task.thread.start();
-        return Result.ok(id);
-    }
-
-    private void run(Task task) {
-        TaskState end = TaskState.EXITED;
-        String cause = "";
-        try {
-            scheduler.started(task);
-            if (!task.killed) {
-                task.program.run(new TaskSys(this, task));
-            }
-        } catch (TaskKilled killed) {
-            // Torn down already by whoever killed it.
-        } catch (Throwable t) {
-            end = TaskState.CRASHED;
-            cause = describe(t);
-        }
-        scheduler.enter();
-        try {
-            if (task.alive()) {
-                teardown(task, end, cause);
-            }
-        } finally {
-            scheduler.exit();
-        }
-        scheduler.ended(task);
-    }
-
-    static String describe(Throwable t) {
-        String msg = t.getMessage();
-        return t.getClass().getSimpleName() + (msg == null || t instanceof StackOverflowError ? "" : ": " + msg);
-    }
-
-    Result<Void> kill(TaskId by, TaskId id, boolean crash, String reason) {
-        Task t = id.index() > 0 && id.index() < slots.size() ? slots.get(id.index()) : null;
-        if (t == null || !t.id.equals(id)) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "no task " + id);
-        }
-        if (!t.alive()) {
-            return Result.err(ErrorCode.INVALID_ARGUMENT, "task " + id + " (" + t.name + ") is not running");
-        }
-        t.killed = true;
-        teardown(t, crash ? TaskState.CRASHED : TaskState.KILLED,
-                (crash ? "crash injected" : "killed") + (by.equals(TaskId.KERNEL) ? "" : " by task " + by)
-                        + (reason.isEmpty() ? "" : ": " + reason));
-        // Let its thread run to its next system call, where it unwinds.
-        scheduler.wake(t);
-        return Result.ok(null);
-    }
-
-    /** Ends a task's kernel life: closes its ports, fails the calls it owed, frees its handles and memory. */
-    private void teardown(Task t, TaskState state, String cause) {
-        t.state = state;
-        t.endCause = cause;
-        if (t.ownedPorts != null) {
-            for (Port p : List.copyOf(t.ownedPorts)) {
-                closePort(p);
-            }
-        }
-        SysError died = SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying");
-        if (t.heldCalls != null) {
-            for (CallRecord call : List.copyOf(t.heldCalls.values())) {
-                ipc.fail(call, died);
-            }
-        }
-        CallRecord lockFreeHeld = t.lockFreeHeld;
-        if (lockFreeHeld != null) {
-            ipc.fail(lockFreeHeld, died);
-        }
-        CallRecord pending = t.pendingCall;
-        if (pending != null) {
-            ipc.abandon(pending);
-        }
-        t.handles.clear();
-        hardware.freeDma(t);
-        boolean crashed = state == TaskState.CRASHED;
-        record(t, crashed ? TraceEvent.Kind.CRASH : state == TaskState.KILLED ? TraceEvent.Kind.KILL
-                : TraceEvent.Kind.EXIT, cause, 0);
-        notifySubscribers(KernelRequest.TASK_EVENTS, crashed ? MsgIds.NOTIFY_TASK_CRASHED : MsgIds.NOTIFY_TASK_EXITED,
-                new KernelNotice.TaskEnded(t.id, t.name, cause, crashed).toMessage().data(), null);
-    }
-
-    // ------------------------------------------------------------------ ports (lock held)
-
-    /** Registers a port, or explains why not. */
-    Result<Port> registerPort(Task owner, PortInfo info, int capacity, boolean publicName) {
-        if (ports.containsKey(info.name())) {
-            return Result.err(ErrorCode.NAME_TAKEN, "a port named '" + info.name() + "' exists");
-        }
-        Port p = newPort(info, Port.Kind.TASK, owner, capacity, publicName, null);
-        owner.ownedPorts().add(p);
-        ipc.portAppeared(p);
-        return Result.ok(p);
-    }
-
-    private Port newPort(PortInfo info, Port.Kind kind, Task owner, int capacity, boolean publicName,
-                         HardwareDevice device) {
-        long generation = generations.merge(info.name(), 1L, Long::sum);
-        Port p = new Port(nextPortId++, info, kind, owner, generation, capacity, publicName, device);
-        ports.put(info.name(), p);
-        record(owner, TraceEvent.Kind.PORT_REGISTERED, info.name() + " gen " + generation + " " + info.portClass(), 0);
-        notifySubscribers(KernelRequest.PORT_EVENTS, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p), p);
-        return p;
-    }
-
-    /** Closes a port: queued calls fail with PEER_DIED, subscribers hear of it. */
-    void closePort(Port p) {
-        if (p.closed) {
-            return;
-        }
-        p.closed = true;
-        ports.remove(p.name(), p);
-        if (p.owner != null && p.owner.ownedPorts != null) {
-            p.owner.ownedPorts.remove(p);
-        }
-        SysError closed = SysError.of(ErrorCode.PEER_DIED, "port " + p.name() + " closed");
-        for (Envelope e : p.queue.drainKernelLane()) {
-            if (e.call() != null) {
-                ipc.fail(e.call(), closed);
-            }
-        }
-        // Calls in the plain lane stay linked; those no server took yet fail (a caller that queued one after
-        // this walk sees the port closed and fails its own, see Ipc.call).
-        for (CallRecord call : p.queue.plainLaneCalls()) {
-            if (p.owner == null || call != p.owner.lockFreeHeld) {
-                ipc.failIfQueued(call, closed);
-            }
-        }
-        irqBindings.removeIf(b -> b.target == p);
-        record(p.owner, TraceEvent.Kind.PORT_REMOVED, p.name() + " gen " + p.generation, 0);
-        notifySubscribers(KernelRequest.PORT_EVENTS, MsgIds.NOTIFY_PORT_REMOVED, portEvent(p), null);
-    }
-
-    /** The next number in the global order of messages (also a call's id, its reply right). */
+    /** The next number in the global order of messages (also a call's id, its reply right). Any thread. */
     long nextSeq() {
         return sequence.incrementAndGet(SEQUENCE); // from 1: 0 is no message
     }
 
-    /** The generation of the live port now behind {@code name}, or -1. */
-    long currentGeneration(String name) {
-        Port p = ports.get(name);
-        return p == null ? -1 : p.generation;
-    }
-
-    private static byte[] portEvent(Port p) {
-        return new KernelNotice.PortRemoved(new KernelNotice.PortEvent(p.id, p.generation,
-                p.owner == null ? TaskId.KERNEL : p.owner.id, p.info)).toMessage().data();
-    }
-
-    // ------------------------------------------------------------------ notifications (lock held)
-
-    /** Subscribes a port to kernel events; port subscribers first hear of every port that exists. */
-    void subscribe(Port port, int kinds) {
-        subscriptions.add(new Subscription(port, kinds));
-        if ((kinds & KernelRequest.PORT_EVENTS) != 0) {
-            for (Port p : List.copyOf(ports.values())) {
-                if (p.kind == Port.Kind.KERNEL) {
-                    continue;
-                }
-                ipc.postFromKernel(port, MsgIds.NOTIFY_PORT_REGISTERED, portEvent(p),
-                        List.of(new HandleTable.Entry(p, Rights.SEND_GRANT)));
-            }
-        }
-    }
-
-    private void notifySubscribers(int kind, int msgId, byte[] data, Port attached) {
-        subscriptions.removeIf(s -> s.port.closed);
-        for (Subscription s : List.copyOf(subscriptions)) {
-            if ((s.kinds & kind) != 0) {
-                ipc.postFromKernel(s.port, msgId, data,
-                        attached == null ? List.of() : List.of(new HandleTable.Entry(attached, Rights.SEND_GRANT)));
-            }
-        }
-    }
-
-    // ------------------------------------------------------------------ trace and log
-
+    /** Records a trace event of {@code task} (null: the kernel). Lock held. */
     void record(Task task, TraceEvent.Kind kind, String detail, long flow) {
         if (trace.enabled()) {
             trace.record(scheduler.now(), task == null ? TaskId.KERNEL : task.id, task == null ? "kernel" : task.name,
@@ -596,18 +353,18 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
+    /** A line {@code task} logged: to the trace and every log listener. Takes the lock. */
     void log(Task task, String text) {
-        record(task, TraceEvent.Kind.LOG, text, 0);
-        LogLine line = new LogLine(scheduler.now(), task.id, task.name, text);
-        for (Consumer<LogLine> l : logListeners) {
-            l.accept(line);
+        String line = text == null ? "null" : text;
+        scheduler.enter();
+        try {
+            record(task, TraceEvent.Kind.LOG, line, 0);
+            LogLine logged = new LogLine(scheduler.now(), task.id, task.name, line);
+            for (Consumer<LogLine> l : logListeners) {
+                l.accept(logged);
+            }
+        } finally {
+            scheduler.exit();
         }
-    }
-
-    private static long mix(long a, long b) {
-        long x = a * 0x9e3779b97f4a7c15L + b;
-        x = (x ^ (x >>> 30)) * 0xbf58476d1ce4e5b9L;
-        x = (x ^ (x >>> 27)) * 0x94d049bb133111ebL;
-        return x ^ (x >>> 31);
     }
 }

@@ -86,4 +86,32 @@ final class Port {
     public String toString() {
         return info.name() + "#" + generation;
     }
+
+    /**
+     * The index of the port whose oldest message was sent first, or -1 when all are empty. Plain messages
+     * arrive without the lock, so one look at the ports in turn is no snapshot: a message sent before the one
+     * found, to a port looked at earlier, may have arrived meanwhile. Looking again until the answer holds
+     * still settles it, as everything sent before what was found is in view by the second look.
+     */
+    static int oldest(Port[] ports) {
+        if (ports.length == 1) {
+            return ports[0].queue.peek() == null ? -1 : 0;
+        }
+        Envelope found = null;
+        while (true) {
+            int best = -1;
+            Envelope oldest = null;
+            for (int i = 0; i < ports.length; i++) {
+                Envelope head = ports[i].queue.peek();
+                if (head != null && (oldest == null || head.seq() < oldest.seq())) {
+                    best = i;
+                    oldest = head;
+                }
+            }
+            if (oldest == found) {
+                return best;
+            }
+            found = oldest;
+        }
+    }
 }

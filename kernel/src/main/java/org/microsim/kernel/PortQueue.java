@@ -8,10 +8,10 @@ import java.util.List;
 
 /**
  * A port's message queue: many senders, one receiver (the port's owner). Plain messages and calls, the bulk of
- * the traffic, pass without the kernel lock, so a producer and its consumer on two cores do not take turns on
- * one lock for every message; what needs the kernel's bookkeeping (handles to install, interrupts, calls
- * lending a buffer) waits in a second lane kept under the lock. The receiver takes the older head of the two
- * lanes, by the global send order.
+ * the traffic, can pass without the kernel lock ({@link FastPath}), so a producer and its consumer on two cores
+ * do not take turns on one lock for every message; what needs the kernel's bookkeeping (handles to install,
+ * interrupts, calls lending a buffer) waits in a second lane kept under the lock. The receiver takes the older
+ * head of the two lanes, by the global send order.
  *
  * <pre>
  *   send, call ──(no lock)──▶ [plain lane: head stub ─▶ e1 ─▶ e3 ◀─ tail] ─┐

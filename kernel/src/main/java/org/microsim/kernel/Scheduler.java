@@ -16,7 +16,10 @@ import org.microsim.kernel.machine.Timeline;
  * </pre>
  */
 abstract sealed class Scheduler implements Timeline permits DeterministicScheduler, FreeScheduler {
-    /** Guards all kernel state. Uncontended in the deterministic scheduler, where one thread runs at a time. */
+    /**
+     * The kernel lock: guards the kernel's state, but for what the fast path moves without it (see {@link Kernel}
+     * and {@link FastPath}). Uncontended in the deterministic scheduler, where one thread runs at a time.
+     */
     final ReentrantLock lock = new ReentrantLock();
 
     /** Enters the kernel: takes the lock. */
@@ -71,13 +74,75 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
     abstract void started(Task task);
 
     /**
+     * Blocks {@code task} in a system call, showing {@code what} in ps, until woken or until {@code deadline};
+     * a task killed meanwhile unwinds ({@link TaskKilled}). Called with {@link #lock} held; returns with it held.
+     * Returns true when the deadline passed.
+     */
+    final boolean await(Task task, long deadline, String what) {
+        task.state = TaskState.BLOCKED;
+        task.waitingFor = what;
+        boolean expired = block(task, deadline);
+        if (task.alive()) {
+            task.state = TaskState.READY;
+            task.waitingFor = "";
+        }
+        if (task.killed) {
+            throw new TaskKilled();
+        }
+        return expired;
+    }
+
+    /**
      * Waits until woken or until virtual time {@code deadline} (Long.MAX_VALUE: no deadline). Called with
      * {@link #lock} held; returns with it held. Returns true when the deadline passed.
+     *
+     * <p>A task parks its thread. The console has no thread of its own (its calls run on the harness's), and
+     * nothing else would run the system while it waited: it lets the system run instead, as the harness does.
      */
-    abstract boolean block(Task task, long deadline);
+    final boolean block(Task task, long deadline) {
+        return task.thread != null ? park(task, deadline) : runWhileConsoleWaits(task, deadline);
+    }
 
-    /** Ends a task's wait. Called with {@link #lock} held. */
-    abstract void wake(Task task);
+    /** {@link #block} for a task: its thread waits, and others run. */
+    abstract boolean park(Task task, long deadline);
+
+    /**
+     * {@link #block} for the console, on the harness's thread: the system runs until it is quiet, then virtual
+     * time moves on by at most {@link Kernel#DEFAULT_QUIET} if the console is still not woken, and the console
+     * looks again (its caller re-checks what it waits for, as after any wake-up).
+     */
+    private boolean runWhileConsoleWaits(Task console, long deadline) {
+        long quiet = Kernel.DEFAULT_QUIET.toNanos();
+        console.waiting = true;
+        exit();
+        try {
+            settle(quiet, Math.min(deadline - now(), Kernel.DEFAULT_SETTLE_LIMIT.toNanos()));
+            if (console.waiting && now() < deadline) {
+                advance(Math.min(quiet, deadline - now()));
+            }
+        } finally {
+            enter();
+        }
+        boolean expired = console.waiting && now() >= deadline;
+        console.waiting = false;
+        return expired;
+    }
+
+    /**
+     * Ends a task's wait. Called with {@link #lock} held. The console, which has no thread to resume, only
+     * stops waiting: it sees so when the system it runs meanwhile comes back to it.
+     */
+    final void wake(Task task) {
+        if (task.waiting) {
+            task.waiting = false;
+            if (task.thread != null) {
+                resume(task);
+            }
+        }
+    }
+
+    /** A task whose wait {@link #wake} ended runs again. Called with {@link #lock} held. */
+    abstract void resume(Task task);
 
     /** After a system call, without the lock: the deterministic scheduler may switch to another task here. */
     abstract void switchPoint(Task task);

@@ -23,6 +23,10 @@ final class Task extends TaskLayout.Gap {
     StartInfo start;
     final HandleTable handles = new HandleTable();
     final SplittableRandom random;
+    /**
+     * The task's thread, set once at spawn before anything can wake it. Null for the console, the one task
+     * without a thread: it waits by running the system from the harness's thread (see {@link Scheduler#block}).
+     */
     Thread thread;
 
     /** Ports this task registered and has not unregistered. Created on first use: most tasks own one. */
@@ -31,7 +35,7 @@ final class Task extends TaskLayout.Gap {
     Map<Long, CallRecord> heldCalls;
     /**
      * Ports this task waits to receive from, or null when it is not waiting in receive. Volatile: a sender
-     * that queued without the kernel lock reads it to learn whether to wake the owner (see {@link Ipc#send}).
+     * that queued without the kernel lock reads it to learn whether to wake the owner (see {@link FastPath#send}).
      */
     volatile Port[] receivingOn;
     /** Why a lookup failed while this task waited (a name declared unavailable), or null. */
@@ -60,6 +64,19 @@ final class Task extends TaskLayout.Gap {
         this.name = name;
         this.program = program;
         this.random = new SplittableRandom(seed);
+    }
+
+    /** Whether this task waits in receive on {@code p}. Read without the lock by the fast path's senders. */
+    boolean waitsIn(Port p) {
+        Port[] on = receivingOn;
+        if (on != null) {
+            for (Port q : on) {
+                if (q == p) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     List<Port> ownedPorts() {

@@ -18,7 +18,7 @@ final class TaskLayout {
         /**
          * The one call received without the kernel lock and not yet answered, or null: a server loop holds one
          * call at a time, and a field its own thread sets and clears spares the lock a map it would have to
-         * guard. Volatile: a kill from another thread reads it to fail the call (see {@link Ipc#receive}).
+         * guard. Volatile: a kill from another thread reads it to fail the call (see {@link FastPath#receive}).
          */
         volatile CallRecord lockFreeHeld;
         /** The call this task waits in, or null. Volatile: set without the lock by a lock-free call. */

@@ -20,10 +20,12 @@ import org.microsim.abi.SysError;
 import org.microsim.abi.TaskId;
 
 /**
- * One task's system-call interface. Each call checks that it comes from the task's own thread, takes the
- * kernel lock (send, call, reply and the receives take it only where they need it), does its work in {@link Ipc} or
- * {@link Kernel}, and passes through the scheduler's switch point on the way out: that is where the
- * deterministic scheduler may run another task. A killed task's next system call unwinds it.
+ * One task's system-call interface. Each call checks that it comes from the task's own thread, does its work in
+ * {@link Ipc} (send, receive, call, reply: lock-free on the fast path, locked otherwise) or under the kernel lock
+ * in the part of the kernel it concerns ({@link PortTable}, {@link Names}, {@link Leases}, {@link HandleTable},
+ * {@link Devices}), and passes through the scheduler's switch point on the way out: that is where the
+ * deterministic scheduler may run another task. A killed task's next system call unwinds it. Which calls take
+ * the lock and which are switch points is tabled in {@link Sys}.
  */
 final class TaskSys implements Sys {
     /** Durations at least this long mean "no deadline". */
@@ -44,8 +46,7 @@ final class TaskSys implements Sys {
 
     /**
      * Runs {@code op} as a system call that takes the kernel lock itself, only where it needs it: send, call,
-     * reply and the receives, whose plain messages pass through lock-free queues (see {@link Ipc#send} and
-     * {@link Ipc#call}).
+     * reply and the receives, whose plain messages pass through lock-free queues (see {@link FastPath}).
      */
     private <T> Result<T> lockFree(Supplier<Result<T>> op) {
         if (Thread.currentThread() != t.thread) {
@@ -63,7 +64,7 @@ final class TaskSys implements Sys {
     }
 
     /** Why a timeout cannot be used, or null when it can. */
-    private static SysError badTimeout(Duration timeout) {
+    static SysError badTimeout(Duration timeout) {
         if (timeout == null) {
             return SysError.of(ErrorCode.INVALID_ARGUMENT, "timeout is null");
         }
@@ -77,13 +78,17 @@ final class TaskSys implements Sys {
      * The absolute deadline for a timeout {@link #badTimeout} accepted; Long.MAX_VALUE for none. A plain long,
      * not a Result: the blocking calls are the hot ones, and a boxed deadline would be garbage on every call.
      */
-    private long deadline(Duration timeout) {
+    static long deadline(Scheduler clock, Duration timeout) {
         if (timeout.getSeconds() >= FOREVER_SECONDS) {
             return Long.MAX_VALUE;
         }
-        long now = k.scheduler.now();
+        long now = clock.now();
         long nanos = timeout.toNanos();
         return now > Long.MAX_VALUE - nanos ? Long.MAX_VALUE : now + nanos;
+    }
+
+    private long deadline(Duration timeout) {
+        return deadline(k.scheduler, timeout);
     }
 
     @Override
@@ -115,7 +120,7 @@ final class TaskSys implements Sys {
             if (options.queueCapacity() < 1 || options.queueCapacity() > PortOptions.MAX_CAPACITY) {
                 return Result.err(ErrorCode.INVALID_ARGUMENT, "queue capacity must be 1 to " + PortOptions.MAX_CAPACITY);
             }
-            return k.registerPort(t, info, options.queueCapacity(), options.publicName())
+            return k.ports.register(t, info, options.queueCapacity(), options.publicName())
                     .map(p -> new Handle(t.handles.add(new HandleTable.Entry(p, Rights.ALL))));
         });
     }
@@ -133,7 +138,7 @@ final class TaskSys implements Sys {
             if (e.port().closed) {
                 return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " is already unregistered");
             }
-            k.closePort(e.port());
+            k.ports.close(e.port());
             return Result.ok(null);
         });
     }
@@ -142,7 +147,7 @@ final class TaskSys implements Sys {
     public Result<Handle> lookup(String name, Duration timeout) {
         return sys(() -> {
             SysError bad = badTimeout(timeout);
-            return bad != null ? Result.err(bad) : k.ipc.lookup(t, name, deadline(timeout), !timeout.isZero());
+            return bad != null ? Result.err(bad) : k.names.lookup(t, name, deadline(timeout), !timeout.isZero());
         });
     }
 
@@ -182,93 +187,37 @@ final class TaskSys implements Sys {
 
     @Override
     public Result<Integer> leaseRead(ReplyRight right, long leaseOffset, byte[] dst, int dstOffset, int length) {
-        return sys(() -> {
-            if (dst == null || dstOffset < 0 || length < 0 || dstOffset > dst.length - length) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "destination range is outside the array");
-            }
-            return k.ipc.lease(t, right, leaseOffset, length, false).map(g -> {
-                System.arraycopy(g.buffer(), g.base() + (int) leaseOffset, dst, dstOffset, length);
-                return length;
-            });
-        });
+        return sys(() -> Leases.read(t, right, leaseOffset, dst, dstOffset, length));
     }
 
     @Override
     public Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, byte[] src, int srcOffset, int length) {
-        return sys(() -> {
-            if (src == null || srcOffset < 0 || length < 0 || srcOffset > src.length - length) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "source range is outside the array");
-            }
-            return k.ipc.lease(t, right, leaseOffset, length, true).map(g -> {
-                System.arraycopy(src, srcOffset, g.buffer(), g.base() + (int) leaseOffset, length);
-                return length;
-            });
-        });
+        return sys(() -> Leases.write(t, right, leaseOffset, src, srcOffset, length));
     }
 
     @Override
     public Result<Integer> leaseRead(ReplyRight right, long leaseOffset, DmaBuffer dst, int dstOffset, int length) {
-        return sys(() -> {
-            if (dst == null || dstOffset < 0 || length < 0 || dstOffset > dst.size() - length) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "destination range is outside the DMA buffer");
-            }
-            return k.ipc.lease(t, right, leaseOffset, length, false).map(g -> {
-                dst.write(dstOffset, g.buffer(), g.base() + (int) leaseOffset, length);
-                return length;
-            });
-        });
+        return sys(() -> Leases.read(t, right, leaseOffset, dst, dstOffset, length));
     }
 
     @Override
     public Result<Integer> leaseWrite(ReplyRight right, long leaseOffset, DmaBuffer src, int srcOffset, int length) {
-        return sys(() -> {
-            if (src == null || srcOffset < 0 || length < 0 || srcOffset > src.size() - length) {
-                return Result.err(ErrorCode.INVALID_ARGUMENT, "source range is outside the DMA buffer");
-            }
-            return k.ipc.lease(t, right, leaseOffset, length, true).map(g -> {
-                src.read(srcOffset, g.buffer(), g.base() + (int) leaseOffset, length);
-                return length;
-            });
-        });
+        return sys(() -> Leases.write(t, right, leaseOffset, src, srcOffset, length));
     }
 
     @Override
     public Result<Handle> duplicate(Handle handle, Rights rights) {
-        return sys(() -> {
-            HandleTable.Entry e = handle == null ? null : t.handles.get(handle.slot());
-            if (e == null) {
-                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
-            }
-            if (rights == null || !e.rights().includes(rights)) {
-                return Result.err(ErrorCode.NO_RIGHT, "a duplicate cannot have rights " + rights + " beyond "
-                        + e.rights());
-            }
-            int slot = t.handles.add(new HandleTable.Entry(e.port(), rights));
-            return slot < 0 ? Result.err(ErrorCode.UNAVAILABLE, "no free handle slot") : Result.ok(new Handle(slot));
-        });
+        return sys(() -> t.handles.duplicate(handle, rights));
     }
 
     @Override
     public Result<Void> close(Handle handle) {
-        return sys(() -> {
-            if (handle == null || t.handles.get(handle.slot()) == null) {
-                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
-            }
-            t.handles.remove(handle.slot());
-            return Result.ok(null);
-        });
+        return sys(() -> t.handles.close(handle));
     }
 
     @Override
     public Result<HandleInfo> inspect(Handle handle) {
-        return sys(() -> {
-            HandleTable.Entry e = handle == null ? null : t.handles.get(handle.slot());
-            if (e == null) {
-                return Result.err(ErrorCode.BAD_HANDLE, "no handle " + handle);
-            }
-            Port p = e.port();
-            return Result.ok(new HandleInfo(p.name(), p.id, p.generation, e.rights(), p.info, !p.closed));
-        });
+        return sys(() -> t.handles.inspect(handle));
     }
 
     @Override
@@ -279,8 +228,13 @@ final class TaskSys implements Sys {
                 return Result.err(bad);
             }
             long deadline = deadline(duration);
-            return deadline == Long.MAX_VALUE ? Result.err(ErrorCode.INVALID_ARGUMENT, "sleep needs a finite duration")
-                    : k.ipc.sleep(t, deadline);
+            if (deadline == Long.MAX_VALUE) {
+                return Result.err(ErrorCode.INVALID_ARGUMENT, "sleep needs a finite duration");
+            }
+            while (k.scheduler.now() < deadline) {
+                k.scheduler.await(t, deadline, "sleep");
+            }
+            return Ipc.DONE;
         });
     }
 
@@ -301,11 +255,6 @@ final class TaskSys implements Sys {
 
     @Override
     public void log(String text) {
-        k.scheduler.enter();
-        try {
-            k.log(t, text == null ? "null" : text);
-        } finally {
-            k.scheduler.exit();
-        }
+        k.log(t, text);
     }
 }

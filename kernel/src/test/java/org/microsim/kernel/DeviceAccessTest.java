@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Message;
 import org.microsim.abi.Mmio;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.Received;
 import org.microsim.abi.Sys;
-import org.microsim.abi.WireWriter;
 import org.microsim.kernel.machine.DriveConfig;
 import org.microsim.kernel.machine.Machine;
 import org.microsim.kernel.machine.MachineConfig;
@@ -49,21 +49,22 @@ class DeviceAccessTest {
                 .add("devd", "", () -> sys -> {
                     Handle kernel = sys.start().handle(0);
                     Handle inbox = sys.registerPort(service("devd"), PortOptions.PRIVATE).orThrow();
-                    sys.call(kernel, Message.of(KernelProtocol.SUBSCRIBE,
-                            new WireWriter().i32(KernelProtocol.PORT_EVENTS).toByteArray(), inbox), SHORT).orThrow();
+                    sys.call(kernel, new KernelRequest.Subscribe(KernelRequest.PORT_EVENTS, inbox).toMessage(), SHORT)
+                            .orThrow();
                     while (true) {
                         Received r = sys.receive(Sys.FOREVER, inbox).orThrow();
-                        var event = KernelProtocol.PortEvent.decode(r.message().data());
-                        String driver = switch (event.info().name()) {
+                        if (!(KernelNotice.decode(r.message()) instanceof KernelNotice.PortRegistered(var port,
+                                Handle device))) {
+                            continue;
+                        }
+                        String driver = switch (port.info().name()) {
                             case "00:03.0:eth" -> "nic-driver";
                             case "00:1f.2:ahci" -> "ahci-driver";
                             default -> null;
                         };
                         if (driver != null) {
-                            Handle device = r.message().handles().get(0);
-                            sys.call(kernel, Message.of(KernelProtocol.SPAWN,
-                                    new KernelProtocol.Spawn(driver, driver, null, new byte[0]).encode(), device),
-                                    SHORT).orThrow();
+                            sys.call(kernel, new KernelRequest.Spawn(driver, driver, null, new byte[0],
+                                    List.of(device)).toMessage(), SHORT).orThrow();
                         }
                     }
                 })

@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Message;
@@ -25,13 +25,17 @@ import org.microsim.abi.Result;
 import org.microsim.abi.Rights;
 import org.microsim.abi.Sys;
 
+/**
+ * The IPC system calls, case by case. Each case runs with the fast path on and off (with the trace off, so that
+ * the fast path is taken where it can be), and on both schedulers unless it counts virtual time exactly.
+ */
 class KernelIpcTest {
     private final Map<String, Object> seen = new ConcurrentHashMap<>();
     private final List<String> log = new CopyOnWriteArrayList<>();
 
-    @ParameterizedTest
-    @EnumSource(SchedulerMode.class)
-    void callGetsTheReply(SchedulerMode mode) {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void callGetsTheReply(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("echo", "", () -> echo("echo"))
                 .add("client", "", () -> sys -> {
@@ -39,7 +43,7 @@ class KernelIpcTest {
                     Message reply = sys.call(h, Message.of(7, new byte[] {1, 2, 3}), SHORT).orThrow();
                     seen.put("reply", reply);
                 });
-        try (Kernel k = TestKernels.kernel(1, mode, programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("echo", "echo", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
             k.settle();
@@ -49,8 +53,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void everyBadArgumentIsAnErrorValue() {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void everyBadArgumentIsAnErrorValue(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog().add("probe", "", () -> sys -> {
             Handle port = sys.registerPort(service("mine"), new PortOptions(2, true)).orThrow();
             Handle send = sys.duplicate(port, Rights.SEND).orThrow();
@@ -76,7 +81,7 @@ class KernelIpcTest {
             seen.put("dma", sys.allocDma(4096).code());
             seen.put("mapNotDevice", sys.mapBar(send, 0).code());
         });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("probe", "probe", new byte[0], false).orThrow();
             k.settle();
             assertEquals(ErrorCode.TOO_LARGE, seen.get("oversize"));
@@ -101,8 +106,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void aCrashEndsOnlyThatTaskAndFailsItsCallers() {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void aCrashEndsOnlyThatTaskAndFailsItsCallers(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("server", "", () -> sys -> {
                     var port = sys.registerPort(service("srv")).orThrow();
@@ -113,7 +119,7 @@ class KernelIpcTest {
                     Handle h = sys.lookup("srv", SHORT).orThrow();
                     seen.put("call", sys.call(h, Message.of(1), Sys.FOREVER));
                 });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("server", "server", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
             k.settle();
@@ -130,8 +136,9 @@ class KernelIpcTest {
         return recurse(n + 1) + 1;
     }
 
-    @Test
-    void timeoutsFireAtTheExactVirtualTime() {
+    @ParameterizedTest(name = "fast path {0}")
+    @ValueSource(booleans = {true, false})
+    void timeoutsFireAtTheExactVirtualTime(boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog().add("waiter", "", () -> sys -> {
             var port = sys.registerPort(service("w")).orThrow();
             long start = sys.now();
@@ -139,7 +146,7 @@ class KernelIpcTest {
             seen.put("code", r.code());
             seen.put("elapsed", sys.now() - start);
         });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, SchedulerMode.DETERMINISTIC, programs, fastPath)) {
             k.spawn("waiter", "waiter", new byte[0], false).orThrow();
             k.advance(Duration.ofSeconds(31));
             assertEquals(ErrorCode.TIMED_OUT, seen.get("code"));
@@ -147,8 +154,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void aStaleHandleNeverReachesTheNewIncarnation() {
+    @ParameterizedTest(name = "fast path {0}")
+    @ValueSource(booleans = {true, false})
+    void aStaleHandleNeverReachesTheNewIncarnation(boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("echo", "", () -> echo("svc"))
                 .add("client", "", () -> sys -> {
@@ -160,7 +168,7 @@ class KernelIpcTest {
                     Handle fresh = sys.lookup("svc", SHORT).orThrow();
                     seen.put("fresh", sys.call(fresh, Message.of(1), SHORT));
                 });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, SchedulerMode.DETERMINISTIC, programs, fastPath)) {
             var server = k.spawn("echo", "echo", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
             k.settle();
@@ -175,8 +183,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void handlesTravelInMessagesAndBytesAreNotHandles() {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void handlesTravelInMessagesAndBytesAreNotHandles(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("echo", "", () -> echo("secret"))
                 .add("broker", "", () -> sys -> {
@@ -195,7 +204,7 @@ class KernelIpcTest {
                     Handle forged = new Handle(reply.data()[0]);
                     seen.put("forged", sys.call(forged, Message.of(1), SHORT).code());
                 });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("echo", "echo", new byte[0], false).orThrow();
             k.spawn("broker", "broker", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
@@ -206,8 +215,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void leasesAreReadWriteForwardedAndRevoked() {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void leasesAreReadWriteForwardedAndRevoked(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("disk", "", () -> sys -> {
                     var port = sys.registerPort(service("disk")).orThrow();
@@ -238,7 +248,7 @@ class KernelIpcTest {
                     sys.call(part, Message.of(1).withLease(org.microsim.abi.Lease.writeOnly(buffer)), SHORT).orThrow();
                     seen.put("buffer", buffer);
                 });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("disk", "disk", new byte[0], false).orThrow();
             k.spawn("part", "part", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
@@ -250,8 +260,9 @@ class KernelIpcTest {
         }
     }
 
-    @Test
-    void lookupWaitsForTheNameAndTimesOutClearly() {
+    @ParameterizedTest(name = "fast path {0}")
+    @ValueSource(booleans = {true, false})
+    void lookupWaitsForTheNameAndTimesOutClearly(boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("late", "", () -> sys -> {
                     sys.sleep(Duration.ofSeconds(2)).orThrow();
@@ -263,7 +274,7 @@ class KernelIpcTest {
                     seen.put("waited", sys.now() - start);
                     seen.put("never", sys.lookup("never", Duration.ofSeconds(1)));
                 });
-        try (Kernel k = TestKernels.kernel(programs)) {
+        try (Kernel k = TestKernels.kernel(1, SchedulerMode.DETERMINISTIC, programs, fastPath)) {
             k.spawn("late", "late", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
             k.advance(Duration.ofSeconds(5));
@@ -280,9 +291,9 @@ class KernelIpcTest {
      * is no reason to stop receiving, a bad port list is reported after the reply went out, and a bad reply is
      * reported without receiving.
      */
-    @ParameterizedTest
-    @EnumSource(SchedulerMode.class)
-    void replyAndReceiveAnswersAndWaitsInOneCall(SchedulerMode mode) {
+    @ParameterizedTest(name = "{0}, fast path {1}")
+    @MethodSource("org.microsim.kernel.TestKernels#schedulersAndPaths")
+    void replyAndReceiveAnswersAndWaitsInOneCall(SchedulerMode mode, boolean fastPath) {
         ProgramCatalog programs = new ProgramCatalog()
                 .add("srv", "", () -> sys -> {
                     Handle port = sys.registerPort(service("srv")).orThrow();
@@ -308,7 +319,7 @@ class KernelIpcTest {
                     sys.send(h, Message.of(42)).orThrow();
                     seen.put("lastCall", sys.call(h, Message.of(1), SHORT).isOk());
                 });
-        try (Kernel k = TestKernels.kernel(1, mode, programs)) {
+        try (Kernel k = TestKernels.kernel(1, mode, programs, fastPath)) {
             k.spawn("srv", "srv", new byte[0], false).orThrow();
             k.spawn("client", "client", new byte[0], false).orThrow();
             k.settle();

@@ -16,15 +16,16 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
+import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
+import org.microsim.abi.Result;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
-import org.microsim.abi.WireWriter;
 
 class KernelPortTest {
     private final Map<String, Object> seen = new ConcurrentHashMap<>();
@@ -41,42 +42,33 @@ class KernelPortTest {
                 .add("supervisor", "", () -> sys -> {
                     Handle kernel = sys.start().handle(0);
                     Handle inbox = sys.registerPort(service("sup"), PortOptions.PRIVATE).orThrow();
-                    Message sub = Message.of(KernelProtocol.SUBSCRIBE,
-                            new WireWriter().i32(KernelProtocol.TASK_EVENTS | KernelProtocol.PORT_EVENTS).toByteArray(),
-                            inbox);
+                    Message sub = new KernelRequest.Subscribe(KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS,
+                            inbox).toMessage();
                     assertNull(Replies.failure(sys.call(kernel, sub, SHORT).orThrow()));
-                    Message spawn = Message.of(KernelProtocol.SPAWN,
-                            new KernelProtocol.Spawn("worker", "worker", null, new byte[0]).encode());
-                    Message reply = sys.call(kernel, spawn, SHORT).orThrow();
-                    TaskId worker = TaskId.unpack(reply.reader().i64("id"));
+                    KernelRequest.Spawn spawn = new KernelRequest.Spawn("worker", "worker", null, new byte[0]);
+                    TaskId worker = spawn.decodeReply(sys.call(kernel, spawn.toMessage(), SHORT).orThrow());
                     int restarts = 0;
                     while (true) {
                         Received r = sys.receive(Sys.FOREVER, inbox).orThrow();
-                        switch (r.msgId()) {
-                            case MsgIds.NOTIFY_TASK_CRASHED -> {
-                                var e = KernelProtocol.TaskEvent.decode(r.message().data());
+                        switch (KernelNotice.decode(r.message())) {
+                            case KernelNotice.TaskEnded e when e.crashed() -> {
                                 events.add("crashed " + e.task() + " " + e.cause());
                                 if (restarts++ == 0) {
-                                    Message again = Message.of(KernelProtocol.SPAWN,
-                                            new KernelProtocol.Spawn("worker", "worker", worker, new byte[0]).encode());
-                                    seen.put("restarted", TaskId.unpack(sys.call(kernel, again, SHORT).orThrow()
-                                            .reader().i64("id")));
+                                    var again = new KernelRequest.Spawn("worker", "worker", worker, new byte[0]);
+                                    seen.put("restarted", again.decodeReply(sys.call(kernel, again.toMessage(), SHORT)
+                                            .orThrow()));
                                 }
                             }
-                            case MsgIds.NOTIFY_PORT_REGISTERED -> {
-                                var e = KernelProtocol.PortEvent.decode(r.message().data());
-                                events.add("port " + e.info().name() + " gen " + e.generation()
-                                        + " handles " + r.message().handles().size());
-                            }
-                            case MsgIds.NOTIFY_PORT_REMOVED -> events.add("removed "
-                                    + KernelProtocol.PortEvent.decode(r.message().data()).info().name());
+                            case KernelNotice.PortRegistered e -> events.add("port " + e.port().info().name() + " gen "
+                                    + e.port().generation() + " handles " + r.message().handles().size());
+                            case KernelNotice.PortRemoved e -> events.add("removed " + e.port().info().name());
                             default -> events.add("other " + r.msgId());
                         }
                     }
                 })
                 .add("intruder", "", () -> sys -> {
-                    seen.put("lookupKernel", sys.lookup(KernelProtocol.PORT_NAME, Duration.ZERO).code());
-                    seen.put("forged", sys.call(new Handle(0), Message.of(KernelProtocol.SPAWN), SHORT).code());
+                    seen.put("lookupKernel", sys.lookup(KernelRequest.PORT_NAME, Duration.ZERO).code());
+                    seen.put("forged", sys.call(new Handle(0), Message.of(KernelRequest.SPAWN), SHORT).code());
                 });
     }
 
@@ -111,12 +103,11 @@ class KernelPortTest {
     void malformedKernelRequestsGetErrorReplies() {
         ProgramCatalog programs = new ProgramCatalog().add("fuzzer", "", () -> sys -> {
             Handle kernel = sys.start().handle(0);
-            for (int id : new int[] {KernelProtocol.SPAWN, KernelProtocol.KILL, KernelProtocol.SUBSCRIBE, 99}) {
+            for (int id : new int[] {KernelRequest.SPAWN, KernelRequest.KILL, KernelRequest.SUBSCRIBE, 99}) {
                 Message reply = sys.call(kernel, Message.of(id, new byte[] {1, 2, 3}), SHORT).orThrow();
                 events.add(id + ":" + Replies.failure(reply).code());
             }
-            Message spawnUnknown = Message.of(KernelProtocol.SPAWN,
-                    new KernelProtocol.Spawn("no-such-program", "x", null, new byte[0]).encode());
+            Message spawnUnknown = new KernelRequest.Spawn("no-such-program", "x", null, new byte[0]).toMessage();
             seen.put("unknownProgram", Replies.failure(sys.call(kernel, spawnUnknown, SHORT).orThrow()).detail());
         });
         try (Kernel k = TestKernels.kernel(programs)) {
@@ -126,6 +117,35 @@ class KernelPortTest {
             assertEquals(List.of("30:" + invalid, "31:" + invalid, "32:" + invalid,
                     "99:" + ErrorCode.UNKNOWN_REQUEST.code()), events);
             assertTrue(((String) seen.get("unknownProgram")).contains("no program named"));
+        }
+    }
+
+    /**
+     * The kernel answers every request it takes: a request sent without waiting for the answer is refused (its
+     * answer, a failure included, would have nowhere to go), and so is a call lending a buffer.
+     */
+    @Test
+    void theKernelPortAnswersCallsOnly() {
+        ProgramCatalog programs = new ProgramCatalog()
+                .add("worker", "", () -> sys -> sys.sleep(Duration.ofSeconds(1)).orThrow())
+                .add("sender", "", () -> sys -> {
+                    Handle kernel = sys.start().handle(0);
+                    Result<Void> sent = sys.send(kernel, new KernelRequest.Spawn("worker", "worker", null,
+                            new byte[0]).toMessage());
+                    seen.put("send", sent.code());
+                    seen.put("sendDetail", sent.errorOrNull().detail());
+                    seen.put("unknownSent", sys.send(kernel, Message.of(99)).code());
+                    seen.put("lease", sys.call(kernel, new KernelRequest.Spawn("worker", "worker", null, new byte[0])
+                            .toMessage().withLease(Lease.readOnly(new byte[4])), SHORT).code());
+                });
+        try (Kernel k = TestKernels.kernel(programs)) {
+            k.spawn("sender", "sender", new byte[0], true).orThrow();
+            k.settle();
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("send"));
+            assertEquals("the kernel port answers calls only: use call", seen.get("sendDetail"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("unknownSent"));
+            assertEquals(ErrorCode.INVALID_ARGUMENT, seen.get("lease"));
+            assertEquals(List.of("sender"), k.tasks().stream().map(TaskInfo::name).toList(), "nothing was spawned");
         }
     }
 

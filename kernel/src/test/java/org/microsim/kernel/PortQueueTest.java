@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.microsim.kernel.TestKernels.join;
+import static org.microsim.kernel.TestKernels.spinFor;
+import static org.microsim.kernel.TestKernels.spinUntil;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -12,7 +15,10 @@ import org.junit.jupiter.api.Test;
 import org.microsim.abi.Message;
 import org.microsim.abi.TaskId;
 
-/** The two lanes of a port's queue and its capacity accounting, one thread and several. */
+/**
+ * The two lanes of a port's queue and its capacity accounting, one thread and several. Every spin and join is
+ * bounded ({@link TestKernels#spinUntil}): a message lost in the queue fails the test instead of hanging it.
+ */
 class PortQueueTest {
     private long seq;
 
@@ -149,32 +155,26 @@ class PortQueueTest {
         List<Thread> threads = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             int id = s;
-            threads.add(Thread.ofPlatform().start(() -> {
+            threads.add(Thread.ofPlatform().name("sender" + s).start(() -> {
                 for (int n = 0; n < each; n++) {
-                    while (!q.reserve()) {
-                        Thread.onSpinWait();
-                    }
+                    spinUntil(q::reserve, "room in the queue (its receiver lost count)");
                     byte[] data = {(byte) id, (byte) (n >>> 16), (byte) (n >>> 8), (byte) n};
                     q.offer(new Envelope(0, TaskId.KERNEL, Message.of(1, data), List.of(), null, true, null));
                 }
             }));
         }
         int[] next = new int[senders];
-        for (int got = 0; got < senders * each; ) {
-            if (q.peek() == null) {
-                Thread.onSpinWait();
-                continue;
-            }
+        for (int got = 0; got < senders * each; got++) {
+            spinFor(q::peek, "message " + got + " of " + senders * each + " (lost in the queue)");
             Envelope e = q.pollPlain();
             assertTrue(q.take(e));
             byte[] d = e.message().data();
             int n = (d[1] & 0xff) << 16 | (d[2] & 0xff) << 8 | (d[3] & 0xff);
             assertEquals(next[d[0]], n, "sender " + d[0]);
             next[d[0]]++;
-            got++;
         }
         for (Thread t : threads) {
-            t.join();
+            join(t);
         }
         assertNull(q.peek());
     }
@@ -190,7 +190,7 @@ class PortQueueTest {
         PortQueue q = new PortQueue(count);
         java.util.concurrent.locks.ReentrantLock kernelLock = new java.util.concurrent.locks.ReentrantLock();
         CallRecord call = leaseCall(1);
-        Thread sender = Thread.ofPlatform().start(() -> {
+        Thread sender = Thread.ofPlatform().name("sender").start(() -> {
             for (int n = 0; n < count; n++) {
                 Message m = Message.of(1, new byte[] {(byte) (n >>> 16), (byte) (n >>> 8), (byte) n});
                 if (n % 3 == 0) {
@@ -206,10 +206,7 @@ class PortQueueTest {
             }
         });
         for (int expected = 0; expected < count; expected++) {
-            Envelope head;
-            while ((head = q.peek()) == null) {
-                Thread.onSpinWait();
-            }
+            Envelope head = spinFor(q::peek, "message " + expected + " of " + count + " (lost in the queue)");
             Envelope taken;
             if (head.plain()) {
                 taken = q.pollPlain();
@@ -223,7 +220,7 @@ class PortQueueTest {
             }
             assertEquals(expected, taken.seq(), "overtaken across the lanes");
         }
-        sender.join();
+        join(sender);
     }
 
     /** A call lending nothing: it travels in the plain lane. */
