@@ -22,23 +22,14 @@ import org.microsim.kernel.TaskState;
 class ServerClientTest {
     private static final Duration T = Duration.ofSeconds(5);
 
-    /** A failure of the calculator protocol. */
+    /** A failure of the calculator protocol: any code, 99 when the call got no answer. */
     static final class CalcException extends ProtocolException {
-        private final int code;
-
         CalcException(int code, String detail) {
-            super(detail);
-            this.code = code;
+            super(() -> code, detail, null);
         }
 
         CalcException(String detail, SysError error) {
-            super(detail, error);
-            this.code = 99;
-        }
-
-        @Override
-        public int code() {
-            return code;
+            super(() -> 99, detail, error);
         }
     }
 

@@ -4,47 +4,38 @@ import java.time.Duration;
 import org.microsim.abi.Client;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Lease;
-import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
 import org.microsim.abi.ProtocolException;
 import org.microsim.abi.Request;
-import org.microsim.abi.Result;
 import org.microsim.abi.SysError;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.kernel.Kernel;
 
 /**
- * The console's typed client of one system service's public port: a call as any task makes it, through the
- * kernel, answered with the request's reply type, or a {@link CommandFailedException} in the service's own
- * words. The one place the harness's commands call into the simulated system.
+ * The console's typed client of one system service's public port: the one typed {@link Client} over the
+ * kernel's console pseudo-task ({@link Kernel#console()}), so a command's call is a task's call in every way,
+ * and its failure a {@link CommandFailedException} in the service's own words. The one place the harness's
+ * commands call into the simulated system.
  */
 final class ConsoleClient {
-    private final Kernel kernel;
     private final String port;
-    private final Duration timeout;
+    private final Client client;
 
     /** A client of {@code port}; each call lets the system run for at most {@code timeout} of virtual time. */
     ConsoleClient(Kernel kernel, String port, Duration timeout) {
-        this.kernel = kernel;
         this.port = port;
-        this.timeout = timeout;
+        this.client = Client.named(kernel.console(), port, Duration.ZERO, timeout);
     }
 
     /** Calls with {@code request}, lending {@code lease} (null for none). */
     <T, E extends ProtocolException> T call(Request<T, E> request, Lease lease) throws CommandFailedException {
-        Message message = lease == null ? request.toMessage() : request.toMessage().withLease(lease);
-        Message reply = switch (kernel.consoleCall(port, message, timeout)) {
-            case Result.Ok<Message>(Message m) -> m;
-            case Result.Err<Message>(SysError e) when e.code() == ErrorCode.NO_SUCH_PORT ->
-                    throw new CommandFailedException("no " + port + " is running (no public port '" + port + "')");
-            case Result.Err<Message>(SysError e) -> throw new CommandFailedException(port + " did not answer: " + e);
-        };
         try {
-            return Client.typed(request, reply);
-        } catch (MalformedException e) {
-            throw new CommandFailedException(port + " answered with a malformed reply: " + e.getMessage());
+            return client.call(request, lease);
         } catch (ProtocolException e) {
-            throw new CommandFailedException(e.getMessage());
+            SysError why = e.unreachable();
+            if (why != null && why.code() == ErrorCode.NO_SUCH_PORT) {
+                throw new CommandFailedException("no " + port + " is running (no public port '" + port + "')");
+            }
+            throw new CommandFailedException(why == null ? e.getMessage() : port + " did not answer: " + why);
         }
     }
 

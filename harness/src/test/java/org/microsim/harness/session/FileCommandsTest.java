@@ -21,6 +21,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.microsim.hosttools.HostTools;
+import org.microsim.abi.Sys;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -264,7 +266,7 @@ class FileCommandsTest {
 
         for (Message bad : List.of(Message.of(FsRequest.STAT, new byte[] {5, 0, 'a'}), Message.of(FsRequest.READ,
                 new byte[3]), Message.of(4242), new FsRequest.Read(1, 0, 10).toMessage())) {
-            Message reply = kernel.consoleCall("vfs", bad, T).orThrow();
+            Message reply = console("vfs", bad);
             assertEquals(MsgIds.REPLY_ERROR, reply.msgId());
             int code = Replies.failure(reply).code();
             assertTrue(code == FsError.INVALID_REQUEST.code() || code == FsError.BAD_HANDLE.code(), "" + code);
@@ -272,10 +274,21 @@ class FileCommandsTest {
         for (Message bad : List.of(Message.of(ShellRequest.RUN, new byte[] {0, 0}), Message.of(ShellRequest.READ,
                 new byte[] {1}), Message.of(799), new ShellRequest.Write(1, 0, 10).toMessage(),
                 new ShellRequest.Open("/vol/disk0p1/x", 0x40).toMessage())) {
-            Message reply = kernel.consoleCall("shell", bad, T).orThrow();
+            Message reply = console("shell", bad);
             assertEquals(FsError.INVALID_REQUEST.code(), Replies.failure(reply).code());
         }
         assertEquals("/vol/disk0p1 fat16 disk0p1", sim("mounts"));
         assertTrue(sim("ls /vol/disk0p1").contains("hello.txt"));
+    }
+
+    /** A raw call to the public port {@code port}, as the console makes it. */
+    private Message console(String port, Message m) {
+        Sys console = kernel.console();
+        Handle h = console.lookup(port, Duration.ZERO).orThrow();
+        try {
+            return console.call(h, m, T).orThrow();
+        } finally {
+            console.close(h);
+        }
     }
 }

@@ -100,9 +100,13 @@ class DriversUnderSvcmanTest {
     }
 
     private static Map<String, ServiceStatus> services(Kernel k) throws Exception {
-        SvcRequest.ListAll list = new SvcRequest.ListAll(0);
-        return Client.typed(list, k.consoleCall("svcman", list.toMessage(), CALL).orThrow()).items().stream()
+        return svcman(k).call(new SvcRequest.ListAll(0)).items().stream()
                 .collect(Collectors.toMap(ServiceStatus::name, s -> s, (a, b) -> a, TreeMap::new));
+    }
+
+    /** The console's client of the service manager. */
+    private static Client svcman(Kernel k) {
+        return Client.named(k.console(), "svcman", Duration.ZERO, CALL);
     }
 
     private static String service(Map<String, ServiceStatus> all, String driver) {
@@ -156,7 +160,7 @@ class DriversUnderSvcmanTest {
             assertNotEquals(fsNotices.get(0), fsNotices.get(1), "about the filesystem port's new incarnation");
             assertTrue(k.ports().stream().anyMatch(p -> p.info().name().equals("disk0p1.fs") && p.generation() == 2));
 
-            assertNull(Replies.failure(k.consoleCall("svcman", new SvcRequest.Stop(ahci).toMessage(), CALL).orThrow()));
+            svcman(k).call(new SvcRequest.Stop(ahci));
             k.settle();
             services(k).values().forEach(s -> assertEquals(ServiceState.STOPPED, s.state(), s.toString()));
             for (String s : List.of(ahci, partd, fatfsd)) {

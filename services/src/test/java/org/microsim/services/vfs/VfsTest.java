@@ -13,6 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Sys;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
@@ -56,8 +58,20 @@ class VfsTest {
     }
 
     private Message call(Message m) {
-        return k.consoleCall("vfs", m, T).orThrow();
+        return console("vfs", m);
     }
+
+    /** A raw call to the public port {@code port}, as the console makes it. */
+    private Message console(String port, Message m) {
+        Sys console = k.console();
+        Handle h = console.lookup(port, Duration.ZERO).orThrow();
+        try {
+            return console.call(h, m, T).orThrow();
+        } finally {
+            console.close(h);
+        }
+    }
+
 
     private FsError error(Message reply) throws Exception {
         Replies.Failure f = Replies.failure(reply);
@@ -138,7 +152,7 @@ class VfsTest {
             if (random.nextBoolean()) {
                 m = m.withLease(new Lease.Buffer(new byte[64], 0, 64, random.nextBoolean(), random.nextBoolean()));
             }
-            Message reply = k.consoleCall(shell ? "shell" : "vfs", m, T).orThrow();
+            Message reply = console(shell ? "shell" : "vfs", m);
             assertTrue(reply.msgId() == 0 || reply.msgId() == 1, reply.toString());
         }
         assertArrayEquals(before, disk);
@@ -158,25 +172,25 @@ class VfsTest {
     @Test
     void theShellRunsCommandsOverTheVfs() throws Exception {
         byte[] out = new byte[4096];
-        Message reply = k.consoleCall("shell", new ShellRequest.Run(List.of("lsblk")).toMessage()
-                .withLease(Lease.writeOnly(out)), T).orThrow();
+        Message reply = console("shell", new ShellRequest.Run(List.of("lsblk")).toMessage()
+                .withLease(Lease.writeOnly(out)));
         RunResult r = RunResult.decode(reply);
         String text = new String(out, 0, r.written());
         assertTrue(r.success() && text.contains("disk0") && text.contains("32768"), text);
 
-        reply = k.consoleCall("shell", new ShellRequest.Run(List.of("hexdump", "/dev/disk0", "0x10", "4")).toMessage()
-                .withLease(Lease.writeOnly(out)), T).orThrow();
+        reply = console("shell", new ShellRequest.Run(List.of("hexdump", "/dev/disk0", "0x10", "4")).toMessage()
+                .withLease(Lease.writeOnly(out)));
         r = RunResult.decode(reply);
         assertTrue(r.success());
         assertTrue(new String(out, 0, r.written()).startsWith(String.format("00000010  %02x %02x", disk[16], disk[17])));
 
-        reply = k.consoleCall("shell", new ShellRequest.Run(List.of("frobnicate")).toMessage()
-                .withLease(Lease.writeOnly(out)), T).orThrow();
+        reply = console("shell", new ShellRequest.Run(List.of("frobnicate")).toMessage()
+                .withLease(Lease.writeOnly(out)));
         r = RunResult.decode(reply);
         assertTrue(!r.success() && new String(out, 0, r.written()).contains("unknown command"));
 
-        reply = k.consoleCall("shell", new ShellRequest.Run(List.of("ls", "/")).toMessage()
-                .withLease(Lease.writeOnly(new byte[3])), T).orThrow();
+        reply = console("shell", new ShellRequest.Run(List.of("ls", "/")).toMessage()
+                .withLease(Lease.writeOnly(new byte[3])));
         r = RunResult.decode(reply);
         assertTrue(r.success() && r.written() == 3 && r.total() > 3, r.toString());
     }
