@@ -3,7 +3,6 @@ package org.microsim.kernel;
 import java.util.List;
 import org.microsim.abi.Mmio;
 import org.microsim.abi.PortInfo;
-import org.microsim.kernel.machine.InterruptLine;
 
 /**
  * A device as the kernel offers it to drivers: the PortInfo it registers at boot, the memory BARs a driver

@@ -14,7 +14,6 @@ import org.microsim.abi.Result;
 import org.microsim.abi.Rights;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
-import org.microsim.kernel.machine.Timeline;
 
 /**
  * The microkernel: tasks, ports, handles and IPC, over one of two schedulers and a virtual clock.
@@ -77,7 +76,7 @@ public final class Kernel implements AutoCloseable {
     /** How long {@link #close} lets killed tasks unwind (virtual time on the deterministic scheduler). */
     public static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
     /** The port of the PCIe root: the parent of every device port the kernel registers at boot. */
-    public static final String BUS_ROOT = org.microsim.kernel.machine.PciBus.ROOT_PORT;
+    public static final String BUS_ROOT = "pcie0:";
 
     private final long seed;
     private final SchedulerMode mode;

@@ -3,7 +3,6 @@ package org.microsim.kernel;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Supplier;
 import org.microsim.abi.Result;
-import org.microsim.kernel.machine.Timeline;
 
 /**
  * Who runs next, and when timers fire. The kernel's IPC code is the same for both schedulers: it changes

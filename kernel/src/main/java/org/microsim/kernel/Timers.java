@@ -1,7 +1,6 @@
 package org.microsim.kernel;
 
 import java.util.PriorityQueue;
-import org.microsim.kernel.machine.Timeline;
 
 /**
  * Pending callbacks ordered by time, ties broken by creation order so that the same schedule always fires

@@ -11,7 +11,7 @@ import org.microsim.kernel.machine.MachineConfig;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
 import org.microsim.kernel.machine.ModelOptions;
-import org.microsim.kernel.machine.Timeline;
+import org.microsim.kernel.Timeline;
 
 /**
  * End-to-end benchmark of the AHCI model's data path: a register-level client reads a whole in-memory disk

@@ -1,5 +1,7 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.InterruptLine;
+import org.microsim.kernel.Timeline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;

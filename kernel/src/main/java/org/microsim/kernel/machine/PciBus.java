@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.Kernel;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -12,8 +13,8 @@ import org.microsim.abi.PortInfo;
  * the {@link PortInfo} the kernel registers for each at boot and the lines of the console's {@code lspci}.
  */
 public final class PciBus {
-    /** The parent of every function's port: the root complex. */
-    public static final String ROOT_PORT = "pcie0:";
+    /** The parent of every function's port: the root complex, whose port the kernel registers. */
+    public static final String ROOT_PORT = Kernel.BUS_ROOT;
 
     private final List<PciFunction> functions;
 

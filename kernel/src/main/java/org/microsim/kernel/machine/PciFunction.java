@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.InterruptLine;
 import java.util.List;
 import java.util.Optional;
 

@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.InterruptLine;
 import java.util.List;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.Mmio;

@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.InterruptLine;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.microsim.kernel.machine.E1000Test.*;
 

@@ -1,5 +1,7 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.InterruptLine;
+import org.microsim.kernel.Timeline;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;

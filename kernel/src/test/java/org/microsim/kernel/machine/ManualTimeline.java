@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import org.microsim.kernel.Timeline;
 import java.util.PriorityQueue;
 
 /** A test's virtual clock: callbacks wait in a queue until the test advances time past them. */

@@ -1,4 +1,4 @@
-package org.microsim.kernel.machine;
+package org.microsim.kernel;
 
 /**
  * The kernel clock as device models see it: the time now and a way to be called back later. In the

@@ -1,4 +1,4 @@
-package org.microsim.kernel.machine;
+package org.microsim.kernel;
 
 import java.util.concurrent.atomic.AtomicLong;
 
