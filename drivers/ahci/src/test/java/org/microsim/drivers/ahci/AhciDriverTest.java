@@ -15,6 +15,7 @@ import static org.microsim.drivers.ahci.Rig.patterned;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
@@ -112,14 +113,14 @@ class AhciDriverTest {
                 assertEquals(BlockError.OUT_OF_RANGE, assertThrows(BlockException.class,
                         () -> disk.write(SECTORS, 1, new byte[512], 0)).error());
                 Handle port = sys.lookup(DISK0, WAIT).orThrow();
-                Message tooSmall = new BlockRequest.Read(0, 2).toMessage().withLease(Lease.writeOnly(new byte[512]));
-                assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys.call(port, tooSmall, WAIT).orThrow()));
+                assertEquals(BlockError.LEASE_TOO_SMALL, assertThrows(BlockException.class, () -> Client.call(sys,
+                        port, new BlockRequest.Read(0, 2), Lease.writeOnly(new byte[512]), WAIT)).error());
                 Message unknown = Message.of(999);
                 assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, unknown, WAIT).orThrow()));
                 Message shortRead = Message.of(BlockRequest.READ, new byte[] {1, 2, 3});
                 assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, shortRead, WAIT).orThrow()));
-                Message noLease = new BlockRequest.Write(0, 1).toMessage();
-                assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys.call(port, noLease, WAIT).orThrow()));
+                assertEquals(BlockError.LEASE_TOO_SMALL, assertThrows(BlockException.class,
+                        () -> Client.call(sys, port, new BlockRequest.Write(0, 1), null, WAIT)).error());
                 sys.send(port, Message.of(BlockRequest.READ, new byte[] {9})).orThrow();
                 assertRead(disk, 42, 3);
             });
