@@ -13,9 +13,7 @@ import static org.microsim.drivers.ahci.Registers.GHC_AE;
 import static org.microsim.drivers.ahci.Registers.GHC_HR;
 import static org.microsim.drivers.ahci.Registers.GHC_IE;
 import static org.microsim.drivers.ahci.Registers.IS;
-import static org.microsim.drivers.ahci.Registers.IS_FATAL;
 import static org.microsim.drivers.ahci.Registers.PI;
-import static org.microsim.drivers.ahci.Registers.PX_IS;
 import static org.microsim.drivers.ahci.Registers.SECTOR;
 
 import java.time.Duration;
@@ -23,11 +21,9 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.IntConsumer;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
-import org.microsim.abi.Message;
 import org.microsim.abi.Mmio;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
@@ -35,16 +31,12 @@ import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortOptions;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Program;
-import org.microsim.abi.Received;
-import org.microsim.abi.Replies;
 import org.microsim.abi.Result;
+import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
-import org.microsim.abi.SysException;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
-import org.microsim.abi.block.BlockError;
-import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockInfo;
 import org.microsim.abi.block.BlockRequestCheck;
 
 /**
@@ -71,26 +63,30 @@ import org.microsim.abi.block.BlockRequestCheck;
  * whose names are all free, the controller's port as parent, caps DMA (plus READ_ONLY), and the AHCI port
  * number as one metadata byte. Interrupts arrive on a private port bound with {@link Sys#bindIrq}.
  *
- * <h2>The server loop</h2>
- * One loop receives from every block port and the interrupt port. A request is decoded and checked
- * ({@link BlockProtocol#decode}, {@link BlockRequestCheck}); anything malformed or out of range gets an error
- * reply and never reaches the disk. READ and WRITE become a {@link Transfer}: commands of at most one slot's
- * data buffer (and 65536 sectors) each, queued per disk and issued into free slots as they free up, across
- * requests, up to the CAP.NCS slots. Data moves between the caller's lease and the slot's DMA buffer with
- * the lease calls that take a {@link org.microsim.abi.DmaBuffer}, with no copy in between: before issuing a
- * write, after completing a read. An interrupt is handled as the spec says: read IS, clear each port's PxIS
- * (write 1 to clear) then IS, and every slot the driver issued whose PxCI bit is clear has completed.
- * A request is answered when all of its commands are done.
+ * <h2>Serving</h2>
+ * The block ports and the interrupt port are served by the one server runtime ({@link Server}) with an
+ * {@link AhciHandler}: the runtime decodes each call and answers anything malformed with INVALID_REQUEST (a
+ * request carrying handles included: they are closed), so only well-formed requests reach the driver, which
+ * checks them against the disk ({@link BlockRequestCheck}); a request out of range or with the wrong lease gets
+ * its error and never reaches the disk. GET_INFO is answered at once. READ and WRITE become a {@link Transfer}:
+ * commands of at most one slot's data buffer (and 65536 sectors) each, queued per disk and issued into free
+ * slots as they free up, across requests, up to the CAP.NCS slots; the handler tells the runtime that it
+ * answers them itself ({@link org.microsim.abi.Handler#NO_REPLY}) and does so when all of a request's commands
+ * are done. Data moves between the caller's lease and the slot's DMA buffer with the lease calls that take a
+ * {@link org.microsim.abi.DmaBuffer}, with no copy in between: before issuing a write, after completing a read.
+ * An interrupt reaches the handler as a notice from the kernel and is handled as the spec says: read IS, clear
+ * each port's PxIS (write 1 to clear) then IS, and every slot the driver issued whose PxCI bit is clear has
+ * completed.
  *
  * <h2>Errors</h2>
  * A fatal port error (TFES: the disk aborted; HBFS, HBDS, IFS, OFS: the host side failed) fails the
  * command in the failing slot with IO_ERROR, and, since recovery (clear ST, wait CR, clear SERR and IS,
  * CLO or COMRESET if the disk stays busy, set ST; section 6.2.2) drops every issued command, the others in
  * flight on that port too; the driver keeps serving. A command without a completion within
- * {@link #COMMAND_TIMEOUT} of virtual time from its issue is failed the same way: the loop's receive
- * timeout is the earliest deadline in flight, so it never waits forever on the hardware. (A disk that runs
- * commands one at a time so slowly that 32 queued ones outlast the timeout sees the later ones fail.) A port that cannot be recovered
- * is out of service: its requests fail with IO_ERROR at once.
+ * {@link #COMMAND_TIMEOUT} of virtual time from its issue is failed the same way: the handler asks the runtime
+ * to wake it at the earliest deadline in flight, so it never waits forever on the hardware. (A disk that runs
+ * commands one at a time so slowly that 32 queued ones outlast the timeout sees the later ones fail.) A port
+ * that cannot be recovered is out of service: its requests fail with IO_ERROR at once.
  *
  * <h2>Arguments</h2>
  * Empty, or a u32 (little-endian): the bytes of data buffer per slot, a multiple of 512 from 512 to
@@ -155,7 +151,10 @@ public final class Ahci implements Program {
         }
         abar.write32(IS, -1);
         abar.write32(GHC, GHC_AE | GHC_IE);
-        serve(irq);
+        List<Handle> ports = new ArrayList<>(disks.keySet());
+        ports.add(irq);
+        Server.serve(sys, new AhciHandler(sys, abar, commandListOverride, maxSectors, disks),
+                ports.toArray(Handle[]::new));
     }
 
     private static int slotBytes(byte[] args) throws MalformedException {
@@ -249,7 +248,7 @@ public final class Ahci implements Program {
             sys.log("ahci: reading sector 0 on port " + port.index + " failed (" + problem
                     + "); taking the disk as writable");
         }
-        return new Disk(port, new BlockProtocol.Info(SECTOR, id.sectors(), readOnly), id.model());
+        return new Disk(port, new BlockInfo(SECTOR, id.sectors(), readOnly), id.model());
     }
 
     /**
@@ -289,191 +288,5 @@ public final class Ahci implements Program {
         Handle h = r.orThrow();
         made.add(h);
         return h;
-    }
-
-    // ------------------------------------------------------------------ the server loop
-
-    private void serve(Handle irq) {
-        List<Handle> ports = new ArrayList<>(disks.keySet());
-        ports.add(irq);
-        Handle[] listen = ports.toArray(Handle[]::new);
-        while (true) {
-            long deadline = disks.values().stream().mapToLong(d -> d.port.earliestDeadline()).min().orElseThrow();
-            Duration wait = deadline == Long.MAX_VALUE ? Sys.FOREVER
-                    : Duration.ofNanos(Math.max(0, deadline - sys.now()));
-            switch (sys.receive(wait, listen)) {
-                case Result.Ok<Received>(Received r) -> {
-                    if (r.port().equals(irq)) {
-                        interrupt();
-                    } else {
-                        request(disks.get(r.port()), r);
-                    }
-                }
-                case Result.Err<Received>(var error) -> {
-                    if (error.code() != ErrorCode.TIMED_OUT) {
-                        throw new SysException(error);
-                    }
-                }
-            }
-            expire();
-            disks.values().forEach(this::pump);
-        }
-    }
-
-    private void request(Disk disk, Received r) {
-        // The block protocol transfers no handles; whatever a caller sent along would only fill our table.
-        r.message().handles().forEach(sys::close);
-        if (!r.isCall()) {
-            sys.log("ahci: " + disk.name + ": ignored message " + r.msgId() + " that is not a call");
-            return;
-        }
-        BlockProtocol.Request request;
-        try {
-            request = BlockProtocol.decode(r.message());
-            BlockRequestCheck.check(request, disk.info, r.lease());
-            if (disk.outOfService && !(request instanceof BlockProtocol.GetInfo)) {
-                throw new BlockException(BlockError.IO_ERROR, disk.name + " is out of service after a failed recovery");
-            }
-        } catch (MalformedException e) {
-            sys.reply(r.replyRight(), BlockProtocol.errorReply(e));
-            return;
-        } catch (BlockException e) {
-            sys.reply(r.replyRight(), BlockProtocol.errorReply(e));
-            return;
-        }
-        switch (request) {
-            case BlockProtocol.GetInfo g -> sys.reply(r.replyRight(), Replies.ok(disk.info.encode()));
-            case BlockProtocol.Read read ->
-                    disk.waiting.add(Transfer.data(r.replyRight(), read.lba(), read.count(), false, maxSectors));
-            case BlockProtocol.Write write ->
-                    disk.waiting.add(Transfer.data(r.replyRight(), write.lba(), write.count(), true, maxSectors));
-            case BlockProtocol.Flush f -> disk.waiting.add(Transfer.flush(r.replyRight()));
-        }
-    }
-
-    /** Issues waiting commands into free slots, oldest request first. */
-    private void pump(Disk disk) {
-        while (!disk.waiting.isEmpty()) {
-            Transfer t = disk.waiting.peek();
-            if (!t.hasNext()) {
-                disk.waiting.poll();
-                answer(t);
-                continue;
-            }
-            int slot = disk.port.freeSlot();
-            if (slot < 0) {
-                return;
-            }
-            Command command = t.next();
-            if (command.writesDevice() && !copy(t, command, disk.port, slot, false)) {
-                continue;
-            }
-            disk.port.issue(slot, command, sys.now() + COMMAND_TIMEOUT.toNanos());
-            t.issued();
-        }
-    }
-
-    /** Moves a command's data between the caller's lease and the slot's DMA buffer; false (and fails t) if not. */
-    private boolean copy(Transfer t, Command command, SataPort port, int slot, boolean toLease) {
-        Result<Integer> moved = toLease
-                ? sys.leaseWrite(t.right(), command.leaseOffset(), port.data(), port.dataOffset(slot), command.bytes())
-                : sys.leaseRead(t.right(), command.leaseOffset(), port.data(), port.dataOffset(slot), command.bytes());
-        if (moved instanceof Result.Ok<Integer>(Integer n) && n == command.bytes()) {
-            return true;
-        }
-        t.fail(BlockError.IO_ERROR, "lease copy failed: " + (moved.isOk() ? "short copy" : moved.errorOrNull()));
-        return false;
-    }
-
-    /**
-     * An interrupt: each port's PxIS is cleared (write 1 to clear) before IS, then finished slots are
-     * retired and fatal errors recovered. Every disk is looked at, since interrupts coalesce.
-     */
-    private void interrupt() {
-        int pending = abar.read32(IS);
-        for (Disk disk : disks.values()) {
-            int status = disk.port.read(PX_IS);
-            if (status != 0) {
-                disk.port.write(PX_IS, status);
-            }
-            harvest(disk, status);
-        }
-        abar.write32(IS, pending);
-    }
-
-    /** Retires the slots PxCI says are done; after a fatal error, fails the rest and recovers the port. */
-    private void harvest(Disk disk, int status) {
-        SataPort port = disk.port;
-        int fatal = status & IS_FATAL;
-        int failing = fatal != 0 ? 1 << port.currentSlot() : 0;
-        forEachSlot(port.finishedSlots() & ~failing, slot -> complete(disk, slot));
-        if (fatal != 0) {
-            String why = port.describe(status);
-            sys.log("ahci: " + disk.name + ": " + why + "; recovering the port");
-            recover(disk, why);
-        }
-    }
-
-    private void complete(Disk disk, int slot) {
-        Command command = disk.port.command(slot);
-        Transfer t = command.transfer();
-        if (command.opcode() == ATA_READ_DMA_EXT) {
-            copy(t, command, disk.port, slot, true);
-        }
-        disk.port.release(slot);
-        t.retired();
-        answer(t);
-    }
-
-    /** Fails every command in flight on the disk with IO_ERROR and runs the error recovery. */
-    private void recover(Disk disk, String why) {
-        forEachSlot(disk.port.busySlots(), slot -> {
-            Transfer t = disk.port.release(slot).transfer();
-            t.fail(BlockError.IO_ERROR, why);
-            t.retired();
-            answer(t);
-        });
-        if (!disk.port.recover(sys, commandListOverride)) {
-            sys.log("ahci: " + disk.name + ": the port did not recover; out of service");
-            disk.outOfService = true;
-            while (!disk.waiting.isEmpty()) {
-                Transfer t = disk.waiting.poll();
-                t.fail(BlockError.IO_ERROR, disk.name + " is out of service after a failed recovery");
-                answer(t);
-            }
-        }
-    }
-
-    /** Commands past their deadline: first a look for a completion whose interrupt was lost, then recovery. */
-    private void expire() {
-        long now = sys.now();
-        for (Disk disk : disks.values()) {
-            if (disk.port.earliestDeadline() > now) {
-                continue;
-            }
-            int status = disk.port.read(PX_IS);
-            disk.port.write(PX_IS, status);
-            harvest(disk, status);
-            if (disk.port.earliestDeadline() <= now) {
-                String why = "a command on " + disk.name + " did not complete within " + COMMAND_TIMEOUT.toSeconds()
-                        + " s";
-                sys.log("ahci: " + why + "; recovering the port");
-                recover(disk, why);
-            }
-        }
-    }
-
-    private void answer(Transfer t) {
-        Message reply = t.takeReply();
-        if (reply != null) {
-            // A caller that gave up or died cannot be answered; that is its business, not an error here.
-            sys.reply(t.right(), reply);
-        }
-    }
-
-    private static void forEachSlot(int mask, IntConsumer action) {
-        for (int rest = mask; rest != 0; rest &= rest - 1) {
-            action.accept(Integer.numberOfTrailingZeros(rest));
-        }
     }
 }

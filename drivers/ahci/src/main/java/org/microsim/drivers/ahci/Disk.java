@@ -2,7 +2,7 @@ package org.microsim.drivers.ahci;
 
 import java.util.ArrayDeque;
 import org.microsim.abi.Handle;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockInfo;
 
 /**
  * A disk being served: its port, the geometry its block port reports, the block port itself, and the
@@ -10,7 +10,7 @@ import org.microsim.abi.block.BlockProtocol;
  */
 final class Disk {
     final SataPort port;
-    final BlockProtocol.Info info;
+    final BlockInfo info;
     final String model;
     final ArrayDeque<Transfer> waiting = new ArrayDeque<>();
     Handle blockPort;
@@ -18,7 +18,7 @@ final class Disk {
     /** Set when error recovery could not bring the port back: every request then fails at once. */
     boolean outOfService;
 
-    Disk(SataPort port, BlockProtocol.Info info, String model) {
+    Disk(SataPort port, BlockInfo info, String model) {
         this.port = port;
         this.info = info;
         this.model = model;

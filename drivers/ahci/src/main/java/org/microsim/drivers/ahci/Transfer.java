@@ -10,7 +10,6 @@ import org.microsim.abi.Replies;
 import org.microsim.abi.ReplyRight;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
 
 /**
  * A block request being served: the commands it was split into that wait for a slot, how many are in
@@ -84,6 +83,6 @@ final class Transfer {
             return null;
         }
         answered = true;
-        return failure == null ? Replies.ok() : BlockProtocol.errorReply(failure);
+        return failure == null ? Replies.ok() : Replies.error(failure.code(), failure.getMessage());
     }
 }

@@ -32,7 +32,7 @@ class AhciConcurrencyTest {
     private static final byte[] SMALL_SLOTS = Ahci.slotBytesArgument(4096);
 
     /** Each client writes and reads back its own megabyte while the others do the same. */
-    private static Rig.Client worker(int index, boolean check) {
+    private static Rig.Body worker(int index, boolean check) {
         return sys -> {
             BlockClient disk = open(sys, DISK0);
             byte[] data = new byte[1 << 20];
@@ -101,7 +101,7 @@ class AhciConcurrencyTest {
     void concurrentRequestsSurviveAnotherRequestsDiskError() {
         try (Rig rig = new Rig(3, SMALL_SLOTS, new FlakyImage(patterned(SECTORS, false), 9000, 9001))) {
             List<BlockError> errors = new CopyOnWriteArrayList<>();
-            Rig.Client bad = sys -> {
+            Rig.Body bad = sys -> {
                 BlockClient disk = open(sys, DISK0);
                 for (int i = 0; i < 5; i++) {
                     BlockException e = assertThrows(BlockException.class,
@@ -109,7 +109,7 @@ class AhciConcurrencyTest {
                     errors.add(e.error());
                 }
             };
-            Rig.Client good = sys -> {
+            Rig.Body good = sys -> {
                 BlockClient disk = open(sys, DISK0);
                 for (int i = 0; i < 10; i++) {
                     try {

@@ -12,8 +12,10 @@ import static org.microsim.drivers.ahci.Rig.open;
 import static org.microsim.drivers.ahci.Rig.pattern;
 import static org.microsim.drivers.ahci.Rig.patterned;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
@@ -25,7 +27,7 @@ import org.microsim.abi.Replies;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockRequest;
 import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.machine.MemoryImage;
 
@@ -111,15 +113,32 @@ class AhciDriverTest {
                 assertEquals(BlockError.OUT_OF_RANGE, assertThrows(BlockException.class,
                         () -> disk.write(SECTORS, 1, new byte[512], 0)).error());
                 Handle port = sys.lookup(DISK0, WAIT).orThrow();
-                Message tooSmall = new BlockProtocol.Read(0, 2).toMessage().withLease(Lease.writeOnly(new byte[512]));
-                assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys.call(port, tooSmall, WAIT).orThrow()));
+                assertEquals(BlockError.LEASE_TOO_SMALL, assertThrows(BlockException.class, () -> Client.call(sys,
+                        port, new BlockRequest.Read(0, 2), Lease.writeOnly(new byte[512]), WAIT)).error());
                 Message unknown = Message.of(999);
                 assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, unknown, WAIT).orThrow()));
-                Message shortRead = Message.of(BlockProtocol.READ, new byte[] {1, 2, 3});
+                Message shortRead = Message.of(BlockRequest.READ, new byte[] {1, 2, 3});
                 assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys.call(port, shortRead, WAIT).orThrow()));
-                Message noLease = new BlockProtocol.Write(0, 1).toMessage();
-                assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys.call(port, noLease, WAIT).orThrow()));
-                sys.send(port, Message.of(BlockProtocol.READ, new byte[] {9})).orThrow();
+                assertEquals(BlockError.LEASE_TOO_SMALL, assertThrows(BlockException.class,
+                        () -> Client.call(sys, port, new BlockRequest.Write(0, 1), null, WAIT)).error());
+                sys.send(port, Message.of(BlockRequest.READ, new byte[] {9})).orThrow();
+                assertRead(disk, 42, 3);
+            });
+        }
+    }
+
+    @Test
+    void aRequestCarryingAHandleIsMalformedAndTheDriverKeepsServing() {
+        try (Rig rig = new Rig(patterned(SECTORS, false))) {
+            rig.run(sys -> {
+                BlockClient disk = open(sys, DISK0);
+                Handle port = sys.lookup(DISK0, WAIT).orThrow();
+                Handle own = sys.registerPort(PortInfo.of("stray", PortClass.SERVICE, PortSubclass.SERVICE_GENERIC))
+                        .orThrow();
+                Message withHandle = new Message(BlockRequest.GET_INFO, null, List.of(own), null);
+                Replies.Failure f = Replies.failure(sys.call(port, withHandle, WAIT).orThrow());
+                assertEquals(BlockError.INVALID_REQUEST.code(), f.code());
+                assertTrue(f.detail().startsWith("malformed block request: "), f.detail());
                 assertRead(disk, 42, 3);
             });
         }

@@ -5,10 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelProtocol;
-import org.microsim.abi.Message;
-import org.microsim.abi.MsgIds;
+import org.microsim.abi.KernelException;
+import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortOptions;
@@ -16,7 +17,6 @@ import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Received;
 import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
-import org.microsim.abi.WireWriter;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockException;
 import org.microsim.kernel.Kernel;
@@ -43,7 +43,7 @@ final class Rig implements AutoCloseable {
 
     /** The code of a client task; anything it throws fails the test. */
     @FunctionalInterface
-    interface Client {
+    interface Body {
         void run(Sys sys) throws Exception;
     }
 
@@ -90,23 +90,19 @@ final class Rig implements AutoCloseable {
         Handle kernelPort = sys.start().handle(0);
         Handle inbox = sys.registerPort(PortInfo.of("test-devd", PortClass.SERVICE, PortSubclass.SERVICE_GENERIC),
                 PortOptions.PRIVATE).orThrow();
-        sys.call(kernelPort, Message.of(KernelProtocol.SUBSCRIBE, new WireWriter()
-                .i32(KernelProtocol.PORT_EVENTS | KernelProtocol.TASK_EVENTS).toByteArray(), inbox), WAIT).orThrow();
+        Client.call(sys, kernelPort, new KernelRequest.Subscribe(KernelRequest.PORT_EVENTS
+                | KernelRequest.TASK_EVENTS, inbox), null, WAIT);
         Handle controller = null;
         while (true) {
             Received r = sys.receive(Sys.FOREVER, inbox).orThrow();
-            switch (r.msgId()) {
-                case MsgIds.NOTIFY_PORT_REGISTERED -> {
-                    PortInfo info = KernelProtocol.PortEvent.decode(r.message().data()).info();
-                    if (info.portClass() == PortClass.STORAGE_CONTROLLER
-                            && info.subclass() == PortSubclass.STORAGE_AHCI) {
-                        controller = r.message().handles().get(0);
-                        spawnDriver(sys, kernelPort, controller, driverArgs);
-                    }
+            switch (KernelNotice.decode(r.message())) {
+                case KernelNotice.PortRegistered p when p.port().info().portClass() == PortClass.STORAGE_CONTROLLER
+                        && p.port().info().subclass() == PortSubclass.STORAGE_AHCI -> {
+                    controller = p.handle();
+                    spawnDriver(sys, kernelPort, controller, driverArgs);
                 }
-                case MsgIds.NOTIFY_TASK_CRASHED -> {
-                    var event = KernelProtocol.TaskEvent.decode(r.message().data());
-                    if (event.name().equals("ahci") && controller != null) {
+                case KernelNotice.TaskEnded t when t.crashed() && t.name().equals("ahci") -> {
+                    if (controller != null) {
                         spawnDriver(sys, kernelPort, controller, driverArgs);
                     }
                 }
@@ -116,22 +112,22 @@ final class Rig implements AutoCloseable {
         }
     }
 
-    private void spawnDriver(Sys sys, Handle kernelPort, Handle controller, byte[] args) {
-        sys.call(kernelPort, Message.of(KernelProtocol.SPAWN,
-                new KernelProtocol.Spawn("ahci", "ahci", null, args).encode(), controller), WAIT).orThrow();
+    private void spawnDriver(Sys sys, Handle kernelPort, Handle controller, byte[] args) throws KernelException {
+        Client.call(sys, kernelPort, new KernelRequest.Spawn("ahci", "ahci", null, args, List.of(controller)), null,
+                WAIT);
         driverStarts.incrementAndGet();
     }
 
     /** Starts the clients as tasks, runs until everything is quiet, and fails if one threw or did not finish. */
-    void run(Client... bodies) {
+    void run(Body... bodies) {
         start(bodies);
         settle();
     }
 
     /** Starts the clients without running them. */
-    List<String> start(Client... bodies) {
+    List<String> start(Body... bodies) {
         List<String> names = new ArrayList<>();
-        for (Client body : bodies) {
+        for (Body body : bodies) {
             String name = "client" + clients.incrementAndGet();
             names.add(name);
             catalog.add(name, "test client", () -> sys -> {

@@ -1,9 +1,9 @@
 package org.microsim.drivers.fatfsd;
 
 import org.microsim.abi.ReplyRight;
-import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockException;
+import org.microsim.abi.block.LendableBlockDevice;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 
@@ -45,18 +45,18 @@ final class Disk {
 
     /**
      * Moves {@code count} sectors between the device and the window of {@code lease} at {@code leaseOffset} by
-     * lending the window on to the device's server; false, with nothing done, when the device is not reached
-     * over IPC or the lease may not be lent.
+     * lending the window on to the device's server; false, with nothing done, when the device cannot take a
+     * lent window (it is not reached over IPC) or the lease may not be lent.
      *
      * @param read true to read from the device into the lease
      */
     boolean lend(long sector, int count, LeaseAccess lease, long leaseOffset, boolean read) throws FsException {
         ReplyRight right = lease.lendable(read);
-        if (right == null || !(device instanceof BlockClient client)) {
+        if (right == null || !(device instanceof LendableBlockDevice lendable)) {
             return false;
         }
         try {
-            client.lend(sector * blocksPerSector, count * blocksPerSector, right, leaseOffset, read);
+            lendable.lend(sector * blocksPerSector, count * blocksPerSector, right, leaseOffset, read);
         } catch (BlockException e) {
             throw ioError(read ? "reading" : "writing", sector, count, e);
         }

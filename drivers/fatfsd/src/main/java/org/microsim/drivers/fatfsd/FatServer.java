@@ -1,7 +1,6 @@
 package org.microsim.drivers.fatfsd;
 
 import java.util.List;
-import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
@@ -12,60 +11,34 @@ import org.microsim.abi.fs.FsReplies;
 import org.microsim.abi.fs.FsRequest;
 
 /**
- * The filesystem protocol served from a {@link FatVolume}: a request in, the reply message out, with no IPC
- * of its own, so that it is tested without a kernel and the task's IPC loop is, in essence:
- *
- * <pre>{@code
- * Received call = sys.receive(Sys.FOREVER, port).orThrow();
- * if (call.isCall()) {
- *     sys.reply(call.replyRight(), server.handle(call.message(), SysLease.of(sys, call)));
- * }
- * }</pre>
+ * The filesystem protocol served from a {@link FatVolume}: a decoded request and its lease in, the reply message
+ * out, with no IPC of its own, so that it is tested without a kernel. The task ({@link Fatfsd}) puts it behind
+ * the server runtime, which decodes each call (answering what does not decode with
+ * {@link FsError#INVALID_REQUEST}), passes the call's lease as a {@link SysLease}, and answers an
+ * {@link FsException} thrown here with its code, any other exception (a defect, not an input) with
+ * {@link FsError#IO_ERROR}.
  *
  * <p>Bulk data stays in the request's lease: whole clusters are lent on to the block device ({@link FileBytes}),
  * and only the parts of clusters the volume must merge are copied. The volume sees a request in pieces of at
- * most {@value #CHUNK} bytes, which bounds its merge buffers while keeping transfers large. Every failure is a
- * {@code REPLY_ERROR} with an {@link FsError} code: undecodable requests and lease problems are
- * {@link FsError#INVALID_REQUEST}; a runtime exception out of the library (a defect, not an input) is answered
- * as {@link FsError#IO_ERROR} naming it, because an exception escaping the server would crash the task.
+ * most {@value #CHUNK} bytes, which bounds its merge buffers while keeping transfers large. Lease problems are
+ * {@link FsError#INVALID_REQUEST}.
  */
-public final class FatServer {
+final class FatServer {
     static final int CHUNK = 4 << 20;
 
     private final FatVolume volume;
 
     /** Serves {@code volume}. */
-    public FatServer(FatVolume volume) {
+    FatServer(FatVolume volume) {
         this.volume = volume;
     }
 
-    /** Decodes and serves {@code request}; never throws. */
-    public Message handle(Message request, LeaseAccess lease) {
-        FsRequest decoded;
-        try {
-            decoded = FsRequest.decode(request);
-        } catch (MalformedException e) {
-            return Replies.error(FsError.INVALID_REQUEST.code(), "malformed request: " + e.getMessage());
-        }
-        return handle(decoded, lease);
-    }
-
-    /** Serves a decoded request; never throws. */
-    public Message handle(FsRequest request, LeaseAccess lease) {
-        try {
-            return serve(request, lease);
-        } catch (FsException e) {
-            return FsReplies.error(e);
-        } catch (RuntimeException e) {
-            return Replies.error(FsError.IO_ERROR.code(), "internal error serving " + request + ": " + e);
-        }
-    }
-
-    private Message serve(FsRequest request, LeaseAccess lease) throws FsException {
+    /** Serves one request with {@code lease}; the OK reply, or the failure as an exception. */
+    Message handle(FsRequest<?> request, LeaseAccess lease) throws FsException {
         return switch (request) {
-            case FsRequest.Open o -> Replies.ok(new FsReplies.Opened(volume.open(o.path(), o.flags())).encode());
-            case FsRequest.Read r -> transferred(read(r, lease));
-            case FsRequest.Write w -> transferred(write(w, lease));
+            case FsRequest.Open o -> new FsReplies.Opened(volume.open(o.path(), o.flags())).toMessage();
+            case FsRequest.Read r -> new FsReplies.Transferred(read(r, lease)).toMessage();
+            case FsRequest.Write w -> new FsReplies.Transferred(write(w, lease)).toMessage();
             case FsRequest.Truncate t -> {
                 volume.truncate(t.fh(), t.size());
                 yield Replies.ok();
@@ -74,8 +47,8 @@ public final class FatServer {
                 volume.close(c.fh());
                 yield Replies.ok();
             }
-            case FsRequest.Stat s -> Replies.ok(volume.stat(s.path()).write(new WireWriter()).toByteArray());
-            case FsRequest.ReadDir d -> Replies.ok(readDir(d, lease).encode());
+            case FsRequest.Stat s -> volume.stat(s.path()).toMessage();
+            case FsRequest.ReadDir d -> readDir(d, lease).toMessage();
             case FsRequest.Mkdir m -> {
                 volume.mkdir(m.path());
                 yield Replies.ok();
@@ -96,12 +69,8 @@ public final class FatServer {
                 volume.sync();
                 yield Replies.ok();
             }
-            case FsRequest.StatFs s -> Replies.ok(volume.statfs().encode());
+            case FsRequest.StatFs s -> volume.statfs().toMessage();
         };
-    }
-
-    private static Message transferred(int bytes) {
-        return Replies.ok(new FsReplies.Transferred(bytes).encode());
     }
 
     private static void needLease(LeaseAccess lease, long length) throws FsException {

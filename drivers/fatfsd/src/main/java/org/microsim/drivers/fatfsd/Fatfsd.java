@@ -2,16 +2,20 @@ package org.microsim.drivers.fatfsd;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
+import org.microsim.abi.Handler;
 import org.microsim.abi.LiveHandle;
+import org.microsim.abi.Message;
+import org.microsim.abi.Notice;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.Program;
+import org.microsim.abi.Protocol;
 import org.microsim.abi.Received;
 import org.microsim.abi.Result;
+import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockException;
@@ -27,8 +31,9 @@ import org.microsim.abi.fs.FsType;
  * class FILESYSTEM: named {@code fat:<block port>} (the block port's name cut from the front when the whole
  * would pass 32 bytes, so the distinguishing tail, e.g. the partition number, stays), with the block port as
  * parent, the subclass the FAT variant's bits per entry ({@link #subclass}: 12, 16 or 32) and the READ_ONLY
- * cap when the volume is mounted read-only. Then it serves the filesystem protocol with {@link FatServer},
- * one call at a time, to any number of clients (file handles are the volume's, shared by all of them).
+ * cap when the volume is mounted read-only. Then it serves the filesystem protocol on the one server runtime
+ * ({@link Server}) with {@link FatServer} behind it, one call at a time, to any number of clients (file
+ * handles are the volume's, shared by all of them).
  *
  * <p>A volume that cannot be mounted (not FAT, corrupt boot sector, the disk does not answer) is logged with
  * the reason and the task ends normally: restarting it would fail the same way, so it must not crash-loop.
@@ -81,48 +86,86 @@ public final class Fatfsd implements Program {
         }
         sys.log("fatfsd: " + info.name() + ": " + volume.type() + " volume '" + volume.label() + "'"
                 + (volume.readOnlyReason() == null ? "" : ", read-only: " + volume.readOnlyReason()));
-        loop(sys, port.orNull(), volume);
+        Server.serve(sys, new FatHandler(sys, volume), port.orNull());
     }
 
-    private static void loop(Sys sys, Handle port, FatVolume volume) {
-        FatServer server = new FatServer(volume);
-        boolean dirty = false;
-        while (true) {
-            Result<Received> next = sys.receive(dirty ? WRITEBACK_DELAY : Sys.FOREVER, port);
-            if (next.code() == ErrorCode.TIMED_OUT) {
-                writeBack(sys, volume);
+    /**
+     * The task's handler: each request goes to {@link FatServer}; the write-back is the runtime's wake-up. While
+     * the volume has changes not yet synced, every request moves the wake-up to {@link #WRITEBACK_DELAY} after
+     * it, so the volume is written back once it has been idle that long (one that is never idle that long is
+     * made durable by SYNC and by the volume's own cache limits).
+     */
+    private static final class FatHandler implements Handler<FsRequest<?>> {
+        private final Sys sys;
+        private final FatVolume volume;
+        private final FatServer server;
+        /** True while a request may have changed the volume since the last sync. */
+        private boolean dirty;
+        private long wakeAt = Long.MAX_VALUE;
+
+        FatHandler(Sys sys, FatVolume volume) {
+            this.sys = sys;
+            this.volume = volume;
+            this.server = new FatServer(volume);
+        }
+
+        @Override
+        public Protocol<FsRequest<?>, ?> protocol() {
+            return FsRequest.PROTOCOL;
+        }
+
+        @Override
+        public Message handle(FsRequest<?> request, Received call) throws FsException {
+            if (request instanceof FsRequest.Sync) {
                 dirty = false;
-                continue;
+            } else {
+                dirty = dirty || changes(request);
             }
-            Received r = next.orThrow();
-            if (!r.isCall()) {
-                sys.log("fatfsd: ignored message " + r.msgId() + " that is not a call");
-                continue;
-            }
-            dirty = dirty || changes(r.msgId());
-            if (r.msgId() == FsRequest.SYNC) {
-                dirty = false;
-            }
-            var sent = sys.reply(r.replyRight(), server.handle(r.message(), SysLease.of(sys, r)));
-            if (!sent.isOk()) {
-                sys.log("fatfsd: reply to " + r.sender() + " lost: " + sent.errorOrNull());
+            try {
+                return server.handle(request, SysLease.of(sys, call));
+            } finally {
+                // The idle time starts when the request is done, whether it succeeded or not.
+                wakeAt = dirty ? sys.now() + WRITEBACK_DELAY.toNanos() : Long.MAX_VALUE;
             }
         }
-    }
 
-    private static boolean changes(int msgId) {
-        return switch (msgId) {
-            case FsRequest.OPEN, FsRequest.WRITE, FsRequest.TRUNCATE, FsRequest.CLOSE, FsRequest.MKDIR,
-                 FsRequest.UNLINK, FsRequest.RMDIR, FsRequest.RENAME -> true;
-            default -> false;
-        };
-    }
+        @Override
+        public boolean notice(Notice notice) {
+            if (!(notice instanceof Notice.Deadline)) {
+                return false;
+            }
+            try {
+                volume.sync();
+            } catch (FsException e) {
+                sys.log("fatfsd: write-back failed: " + e.getMessage());
+            }
+            dirty = false;
+            wakeAt = Long.MAX_VALUE;
+            return true;
+        }
 
-    private static void writeBack(Sys sys, FatVolume volume) {
-        try {
-            volume.sync();
-        } catch (FsException e) {
-            sys.log("fatfsd: write-back failed: " + e.getMessage());
+        @Override
+        public long wakeAt() {
+            return wakeAt;
+        }
+
+        /** Whether a request may leave changes that only a sync makes durable. */
+        private static boolean changes(FsRequest<?> request) {
+            return switch (request) {
+                case FsRequest.Open o -> true;
+                case FsRequest.Write w -> true;
+                case FsRequest.Truncate t -> true;
+                case FsRequest.Close c -> true;
+                case FsRequest.Mkdir m -> true;
+                case FsRequest.Unlink u -> true;
+                case FsRequest.Rmdir r -> true;
+                case FsRequest.Rename r -> true;
+                case FsRequest.Read r -> false;
+                case FsRequest.Stat s -> false;
+                case FsRequest.ReadDir d -> false;
+                case FsRequest.Sync s -> false;
+                case FsRequest.StatFs s -> false;
+            };
         }
     }
 

@@ -4,12 +4,12 @@ import org.microsim.abi.ReplyRight;
 import org.microsim.abi.fs.FsException;
 
 /**
- * The lease of the request being served, as {@link FatServer} needs it: the IPC loop implements it with
+ * The lease of the request being served, as {@link FatServer} needs it: the task implements it with
  * {@code Sys.leaseRead}/{@code Sys.leaseWrite} on the request's reply right, tests with a byte array.
  * A failed copy (no lease, window too small, lease revoked) is an {@link FsException}, normally
  * {@code INVALID_REQUEST}.
  */
-public interface LeaseAccess {
+interface LeaseAccess {
     /** The size of the lease window in bytes; 0 when the request carries no lease. */
     long size();
 

@@ -10,13 +10,13 @@ import org.microsim.abi.fs.FsException;
 
 /**
  * The lease of a received call, reached through {@link Sys#leaseRead} and {@link Sys#leaseWrite}: what the
- * task's IPC loop passes to {@link FatServer#handle}. A copy that the kernel refuses or cuts short (no lease,
+ * task's handler passes to {@link FatServer#handle}. A copy that the kernel refuses or cuts short (no lease,
  * wrong rights, window too small, caller gone) is an {@link FsError#INVALID_REQUEST}.
  */
-public record SysLease(Sys sys, ReplyRight right, LeaseInfo info) implements LeaseAccess {
+record SysLease(Sys sys, ReplyRight right, LeaseInfo info) implements LeaseAccess {
 
     /** The lease of {@code call} (size 0 when it carries none). */
-    public static SysLease of(Sys sys, Received call) {
+    static SysLease of(Sys sys, Received call) {
         return new SysLease(sys, call.replyRight(), call.lease());
     }
 

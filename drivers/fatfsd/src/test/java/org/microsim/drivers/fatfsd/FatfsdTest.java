@@ -2,7 +2,8 @@ package org.microsim.drivers.fatfsd;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -13,16 +14,19 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.abi.Handle;
+import org.microsim.abi.Client;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Program;
+import org.microsim.abi.Replies;
+import org.microsim.abi.WireWriter;
 import org.microsim.abi.fs.FsError;
-import org.microsim.abi.fs.FsReplies;
+import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
@@ -51,13 +55,21 @@ class FatfsdTest {
         return k;
     }
 
-    private static Message call(Kernel k, FsRequest request, Lease lease) {
-        return k.consoleCall("fat:disk0", request.toMessage().withLease(lease), T).orThrow();
+    /** A call through the console, with its reply typed as a client gets it: the payload or an FsException. */
+    private static <V> V call(Kernel k, FsRequest<V> request, Lease lease) throws Exception {
+        Message message = lease == null ? request.toMessage() : request.toMessage().withLease(lease);
+        return Client.typed(request, k.consoleCall("fat:disk0", message, T).orThrow());
     }
 
-    private static int fh(Message reply) throws Exception {
-        assertNull(FsReplies.failure(reply));
-        return FsReplies.Opened.decode(reply.data()).fh();
+    private static FsError error(ThrowingSupplier<?> call) {
+        return assertThrows(FsException.class, call::get).error();
+    }
+
+    /** The failure a raw message gets from fatfsd, asserting that it is INVALID_REQUEST. */
+    private static String invalid(Kernel k, Message message) throws Exception {
+        Replies.Failure f = Replies.failure(k.consoleCall("fat:disk0", message, T).orThrow());
+        assertEquals(FsError.INVALID_REQUEST.code(), f.code(), f.detail());
+        return f.detail();
     }
 
     @Test
@@ -75,18 +87,17 @@ class FatfsdTest {
             assertEquals(Fatfsd.subclass(FsType.FAT16), port.info().subclass());
             assertEquals("disk0", port.info().parent());
 
-            int fh = fh(call(k, new FsRequest.Open("/HELLO.TXT", OpenFlags.READ), null));
+            int fh = call(k, new FsRequest.Open("/HELLO.TXT", OpenFlags.READ), null).fh();
             byte[] buf = new byte[100];
-            Message read = call(k, new FsRequest.Read(fh, 0, 100), Lease.writeOnly(buf));
-            assertEquals(hello.length, FsReplies.Transferred.decode(read.data()).bytes());
+            assertEquals(hello.length, call(k, new FsRequest.Read(fh, 0, 100), Lease.writeOnly(buf)).bytes());
             assertArrayEquals(hello, Arrays.copyOf(buf, hello.length));
 
             byte[] data = new byte[70_000];
             new java.util.Random(5).nextBytes(data);
-            int out = fh(call(k, new FsRequest.Open("/new file.bin", OpenFlags.WRITE | OpenFlags.CREATE), null));
-            call(k, new FsRequest.Write(out, 0, data.length), Lease.readOnly(data));
+            int out = call(k, new FsRequest.Open("/new file.bin", OpenFlags.WRITE | OpenFlags.CREATE), null).fh();
+            assertEquals(data.length, call(k, new FsRequest.Write(out, 0, data.length), Lease.readOnly(data)).bytes());
             call(k, new FsRequest.Close(out), null);
-            assertEquals(MsgIds.REPLY_OK, call(k, new FsRequest.Sync(), null).msgId());
+            call(k, new FsRequest.Sync(), null);
             Path back = dir.resolve("back.img");
             Files.write(back, image);
             assertArrayEquals(data, Images.readBack(back.toString(), "/new file.bin"));
@@ -102,22 +113,20 @@ class FatfsdTest {
             // Unaligned on purpose: a merged first cluster, whole clusters lent to the disk, a merged tail.
             byte[] data = new byte[3 * 1024 * 1024 + 100];
             new java.util.Random(6).nextBytes(data);
-            int fh = fh(call(k, new FsRequest.Open("/big.bin", OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE),
-                    null));
+            int fh = call(k, new FsRequest.Open("/big.bin", OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE),
+                    null).fh();
             call(k, new FsRequest.Write(fh, 1000, data.length), Lease.readOnly(data));
             byte[] back = new byte[data.length + 1000];
-            Message read = call(k, new FsRequest.Read(fh, 0, back.length), Lease.writeOnly(back));
-            assertEquals(back.length, FsReplies.Transferred.decode(read.data()).bytes());
+            assertEquals(back.length, call(k, new FsRequest.Read(fh, 0, back.length), Lease.writeOnly(back)).bytes());
             assertArrayEquals(data, Arrays.copyOfRange(back, 1000, back.length));
 
-            Message readIntoReadOnly = call(k, new FsRequest.Read(fh, 0, 1 << 20), Lease.readOnly(new byte[1 << 20]));
-            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(readIntoReadOnly).error());
-            Message writeFromWriteOnly = call(k, new FsRequest.Write(fh, 0, 1 << 20),
-                    Lease.writeOnly(new byte[1 << 20]));
-            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(writeFromWriteOnly).error());
+            assertEquals(FsError.INVALID_REQUEST, error(() -> call(k, new FsRequest.Read(fh, 0, 1 << 20),
+                    Lease.readOnly(new byte[1 << 20]))));
+            assertEquals(FsError.INVALID_REQUEST, error(() -> call(k, new FsRequest.Write(fh, 0, 1 << 20),
+                    Lease.writeOnly(new byte[1 << 20]))));
 
             call(k, new FsRequest.Close(fh), null);
-            assertEquals(MsgIds.REPLY_OK, call(k, new FsRequest.Sync(), null).msgId());
+            call(k, new FsRequest.Sync(), null);
             Path written = dir.resolve("back.img");
             Files.write(written, image);
             byte[] expected = new byte[data.length + 1000];
@@ -133,10 +142,31 @@ class FatfsdTest {
         try (Kernel k = boot(image, new ArrayList<>())) {
             call(k, new FsRequest.Mkdir("/later"), null);
             k.advance(Duration.ofSeconds(2));
-            Path back = dir.resolve("back.img");
-            Files.write(back, image);
-            assertTrue(Tools.ok("mdir", "-i", back.toString(), "::/").out().contains("later"));
+            assertTrue(rootListing(image).contains("later"));
         }
+    }
+
+    @Test
+    void everyRequestWhileDirtyPutsTheWriteBackOff() throws Exception {
+        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
+        try (Kernel k = boot(image, new ArrayList<>())) {
+            call(k, new FsRequest.Mkdir("/later"), null);
+            k.advance(Duration.ofMillis(700));
+            assertFalse(rootListing(image).contains("later"), "written back before the volume was idle");
+            call(k, new FsRequest.StatFs(), null);
+            k.advance(Duration.ofMillis(700));
+            assertFalse(rootListing(image).contains("later"), "written back 0.7 s after the last request");
+            k.advance(Duration.ofMillis(500));
+            assertTrue(rootListing(image).contains("later"));
+        }
+    }
+
+    /** What mdir lists in the root of {@code image} as it is now. */
+    private String rootListing(byte[] image) throws Exception {
+        Path back = dir.resolve("back.img");
+        Files.write(back, image);
+        return Tools.ok("mdir", "-i", back.toString(), "::/").out();
     }
 
     @Test
@@ -144,29 +174,30 @@ class FatfsdTest {
         Tools.assumeInstalled("mkfs.fat");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
-            Message bad = k.consoleCall("fat:disk0", Message.of(FsRequest.STAT, new byte[] {9, 0, 1}), T).orThrow();
-            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(bad).error());
-            Message unknown = k.consoleCall("fat:disk0", Message.of(4242), T).orThrow();
-            assertEquals(FsError.INVALID_REQUEST, FsReplies.failure(unknown).error());
-            assertNull(FsReplies.failure(call(k, new FsRequest.StatFs(), null)));
+            assertTrue(invalid(k, Message.of(FsRequest.STAT, new byte[] {9, 0, 1})).startsWith(
+                    "malformed filesystem request: "));
+            assertEquals("malformed filesystem request: unknown filesystem request id 4242",
+                    invalid(k, Message.of(4242)));
+            invalid(k, Message.of(MsgIds.FS_BASE + 77));
+            invalid(k, Message.of(FsRequest.OPEN, new WireWriter().u16(1).u8(0xFF).u32(1).toByteArray()));
+            invalid(k, Message.of(FsRequest.SYNC, new byte[1]));
+            assertEquals(FsType.FAT12, call(k, new FsRequest.StatFs(), null).type());
         }
     }
 
     /** A client task: writes its own file through the fat port, reads it back, logs whether it matched. */
     private static Program client(String name) {
         return sys -> {
-            Handle fat = sys.lookup("fat:disk0", T).orThrow();
+            Client fat = Client.of(sys, sys.lookup("fat:disk0", T).orThrow(), T);
             byte[] data = new byte[20_000];
             new java.util.Random(name.hashCode()).nextBytes(data);
-            int fh = FsReplies.Opened.decode(sys.call(fat, new FsRequest.Open("/" + name,
-                    OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE).toMessage(), T).orThrow().data()).fh();
+            int fh = fat.call(new FsRequest.Open("/" + name, OpenFlags.READ | OpenFlags.WRITE | OpenFlags.CREATE))
+                    .fh();
             for (int at = 0; at < data.length; at += 5000) {
-                sys.call(fat, new FsRequest.Write(fh, at, 5000).toMessage()
-                        .withLease(new Lease.Buffer(data, at, 5000, true, false)), T).orThrow();
+                fat.call(new FsRequest.Write(fh, at, 5000), new Lease.Buffer(data, at, 5000, true, false));
             }
             byte[] back = new byte[data.length];
-            sys.call(fat, new FsRequest.Read(fh, 0, back.length).toMessage().withLease(Lease.writeOnly(back)), T)
-                    .orThrow();
+            fat.call(new FsRequest.Read(fh, 0, back.length), Lease.writeOnly(back));
             sys.log(name + (Arrays.equals(data, back) ? " matched" : " differed"));
         };
     }

@@ -7,21 +7,24 @@ import java.util.List;
 import java.util.Map;
 import org.microsim.abi.Handle;
 import org.microsim.abi.HandleInfo;
+import org.microsim.abi.Handler;
 import org.microsim.abi.LiveHandle;
 import org.microsim.abi.Lease;
-import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Program;
+import org.microsim.abi.Protocol;
 import org.microsim.abi.Received;
 import org.microsim.abi.Replies;
+import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockInfo;
+import org.microsim.abi.block.BlockRequest;
 import org.microsim.abi.block.BlockRequestCheck;
 
 /**
@@ -32,16 +35,18 @@ import org.microsim.abi.block.BlockRequestCheck;
  * {@code <disk>p<index>} (the disk part shortened when the whole would pass 32 bytes, so the index is never
  * lost and names stay unique), the subclass from the table, the disk as parent, caps DMA (plus READ_ONLY
  * for a read-only disk), and the partition index as one metadata byte (two, little-endian, past 255).
- * Extended partitions are containers, not volumes, and get no port. A disk without a table has nothing for
- * partd to serve: it says so and ends. A disk that cannot be opened (GET_INFO fails) crashes partd, so its
+ * Extended partitions are containers, not volumes, and get no port. A disk without a table is offered whole
+ * when it holds a filesystem; otherwise partd has nothing to serve: it says so and idles. A disk that cannot be opened (GET_INFO fails) crashes partd, so its
  * supervisor restarts it under its restart contract.
  *
- * <p>Then it serves the block protocol on those ports. Each request is decoded and checked against the
- * partition's own geometry with {@link BlockRequestCheck}, so a caller can never reach outside its
- * partition; READ and WRITE go to the disk at the translated LBA with the caller's lease forwarded
- * ({@link Lease.Forward}), so the data moves between the caller and the disk driver without a copy here.
- * Every request gets exactly one reply, an error reply for anything bad; nothing a caller sends can make
- * partd throw.
+ * <p>Then it serves the block protocol on all those ports with the one server runtime ({@link Server}), which
+ * decodes each call (anything malformed gets INVALID_REQUEST there and never reaches partd) and answers it with
+ * what the handler returns or the code of the {@link BlockException} it throws. The port a call came on picks
+ * the partition; the request is checked against the partition's own geometry with {@link BlockRequestCheck},
+ * so a caller can never reach outside its partition; READ and WRITE go to the disk at the translated LBA with
+ * the caller's lease forwarded ({@link Lease.Forward}), so the data moves between the caller and the disk
+ * driver without a copy here; a failure of the disk is answered with the disk's own error. Every request gets
+ * exactly one reply; nothing a caller sends can make partd throw.
  */
 public final class Partd implements Program {
     /** How long an idle partd sleeps between looks at nothing. */
@@ -53,7 +58,7 @@ public final class Partd implements Program {
     static final Duration DISK_TIMEOUT = Duration.ofSeconds(30);
 
     /** A partition being served: its view of the disk (for the LBA translation) and the geometry it reports. */
-    private record Served(Partition partition, PartitionView view, BlockProtocol.Info info) {
+    private record Served(Partition partition, PartitionView view, BlockInfo info) {
     }
 
     @Override
@@ -83,19 +88,7 @@ public final class Partd implements Program {
                 sys.sleep(IDLE).orThrow();
             }
         }
-        Handle[] ports = served.keySet().toArray(Handle[]::new);
-        while (true) {
-            Received r = sys.receive(Sys.FOREVER, ports).orThrow();
-            Served target = served.get(r.port());
-            if (!r.isCall() || target == null) {
-                sys.log("partd: ignored message " + r.msgId() + " that is not a call to a partition port");
-                continue;
-            }
-            var sent = sys.reply(r.replyRight(), serve(client, target, r));
-            if (!sent.isOk()) {
-                sys.log("partd: reply to " + r.sender() + " lost: " + sent.errorOrNull());
-            }
-        }
+        Server.serve(sys, new Partitions(client, served), served.keySet().toArray(Handle[]::new));
     }
 
     /**
@@ -130,7 +123,7 @@ public final class Partd implements Program {
             var port = sys.registerPort(info);
             if (port.isOk()) {
                 served.put(port.orNull(), new Served(p, PartitionView.of(client, p),
-                        new BlockProtocol.Info(client.blockSize(), p.blockCount(), client.readOnly())));
+                        new BlockInfo(client.blockSize(), p.blockCount(), client.readOnly())));
                 sys.log("partd: " + info.name() + ": " + p.typeName() + ", " + p.blockCount() + " blocks at LBA "
                         + p.firstLba());
             } else {
@@ -164,36 +157,39 @@ public final class Partd implements Program {
         return index <= 0xff ? new byte[] {(byte) index} : new byte[] {(byte) index, (byte) (index >>> 8)};
     }
 
-    private static Message serve(BlockClient client, Served target, Received r) {
-        try {
-            BlockProtocol.Request request = BlockProtocol.decode(r.message());
-            BlockRequestCheck.check(request, target.info(), r.lease());
-            return switch (request) {
-                case BlockProtocol.GetInfo g -> Replies.ok(target.info().encode());
-                case BlockProtocol.Flush f -> {
-                    client.flush();
-                    yield Replies.ok();
-                }
-                case BlockProtocol.Read read -> {
-                    client.forward(new BlockProtocol.Read(target.view().translate(read.lba(), read.count()),
-                            read.count()), window(r, read.count(), target, false, true));
-                    yield Replies.ok();
-                }
-                case BlockProtocol.Write write -> {
-                    client.forward(new BlockProtocol.Write(target.view().translate(write.lba(), write.count()),
-                            write.count()), window(r, write.count(), target, true, false));
-                    yield Replies.ok();
-                }
-            };
-        } catch (MalformedException e) {
-            return BlockProtocol.errorReply(e);
-        } catch (BlockException e) {
-            return BlockProtocol.errorReply(e);
+    /**
+     * The handler of the partition ports: the port a call came on picks the partition, whose own geometry the
+     * request is checked against before it is translated and forwarded to the disk.
+     */
+    private record Partitions(BlockClient disk, Map<Handle, Served> served) implements Handler<BlockRequest<?>> {
+        @Override
+        public Protocol<BlockRequest<?>, ?> protocol() {
+            return BlockRequest.PROTOCOL;
         }
-    }
 
-    /** The caller's lease, narrowed to exactly the bytes of the transfer and to the one right it needs. */
-    private static Lease window(Received r, int count, Served target, boolean readable, boolean writable) {
-        return new Lease.Forward(r.replyRight(), 0, (long) count * target.info().blockSize(), readable, writable);
+        @Override
+        public Message handle(BlockRequest<?> request, Received call) throws BlockException {
+            Served target = served.get(call.port());
+            BlockRequestCheck.check(request, target.info(), call.lease());
+            switch (request) {
+                case BlockRequest.GetInfo g -> {
+                    return target.info().toMessage();
+                }
+                case BlockRequest.Flush f -> disk.flush();
+                case BlockRequest.Read read -> disk.forward(new BlockRequest.Read(
+                        target.view().translate(read.lba(), read.count()), read.count()),
+                        window(call, read.count(), target, false, true));
+                case BlockRequest.Write write -> disk.forward(new BlockRequest.Write(
+                        target.view().translate(write.lba(), write.count()), write.count()),
+                        window(call, write.count(), target, true, false));
+            }
+            return Replies.ok();
+        }
+
+        /** The caller's lease, narrowed to exactly the bytes of the transfer and to the one right it needs. */
+        private static Lease window(Received call, int count, Served target, boolean readable, boolean writable) {
+            return new Lease.Forward(call.replyRight(), 0, (long) count * target.info().blockSize(), readable,
+                    writable);
+        }
     }
 }

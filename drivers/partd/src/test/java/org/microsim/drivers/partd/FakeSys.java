@@ -30,18 +30,22 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockInfo;
+import org.microsim.abi.block.BlockRequest;
 import org.microsim.abi.block.BlockRequestCheck;
 
 /**
  * Just enough kernel for one task on one thread, with no kernel: start handle 0 is a disk served from a
  * {@link MemoryDisk} by a tiny block server that honours leases (forwarded ones included, resolved to the
  * scripted caller's buffer); {@link #receive} hands out scripted calls and, when they run out, ends the task
- * with {@link ScriptDone}. Replies, registered ports and log lines are recorded for the test to check.
+ * with {@link ScriptDone}. Replies, registered ports, closed handles and log lines are recorded for the test
+ * to check.
  */
 final class FakeSys implements Sys {
     static final String DISK = "00:1f.2:ahci:0";
     static final Handle DISK_HANDLE = new Handle(0);
+    /** The task every scripted call comes from. */
+    static final TaskId CLIENT = new TaskId(5, 0);
 
     /** Thrown from {@link #receive} when every scripted call was delivered: how a test stops a server loop. */
     static final class ScriptDone extends RuntimeException {
@@ -57,6 +61,7 @@ final class FakeSys implements Sys {
     final Map<Handle, PortInfo> ports = new LinkedHashMap<>();
     final Map<Long, Message> replies = new HashMap<>();
     final List<String> log = new ArrayList<>();
+    final List<Handle> closed = new ArrayList<>();
     int diskCalls;
     private final Deque<Call> script = new ArrayDeque<>();
     private final Map<Long, Lease.Buffer> leases = new HashMap<>();
@@ -132,7 +137,7 @@ final class FakeSys implements Sys {
             leases.put(right, c.lease());
             info = new LeaseInfo(c.lease().length(), c.lease().readable(), c.lease().writable());
         }
-        return Result.ok(new Received(null, c.port(), c.message(), new ReplyRight(right), info));
+        return Result.ok(new Received(CLIENT, c.port(), c.message(), new ReplyRight(right), info));
     }
 
     @Override
@@ -144,25 +149,26 @@ final class FakeSys implements Sys {
         try {
             return Result.ok(serveDisk(message));
         } catch (MalformedException e) {
-            return Result.ok(BlockProtocol.errorReply(e));
+            return Result.ok(Replies.error(BlockError.INVALID_REQUEST.code(), e.getMessage()));
         } catch (BlockException e) {
-            return Result.ok(BlockProtocol.errorReply(e));
+            return Result.ok(Replies.error(e.code(), e.getMessage()));
         }
     }
 
     /** A disk server as ahci would be, over the memory disk. */
     private Message serveDisk(Message message) throws MalformedException, BlockException {
-        BlockProtocol.Info info = new BlockProtocol.Info(disk.blockSize(), disk.blockCount(), false);
+        BlockInfo info = new BlockInfo(disk.blockSize(), disk.blockCount(), false);
         Lease.Buffer lease = resolve(message.lease());
-        BlockRequestCheck.check(BlockProtocol.decode(message), info,
+        BlockRequest<?> request = BlockRequest.decode(message);
+        BlockRequestCheck.check(request, info,
                 lease == null ? null : new LeaseInfo(lease.length(), lease.readable(), lease.writable()));
-        switch (BlockProtocol.decode(message)) {
-            case BlockProtocol.GetInfo g -> {
-                return Replies.ok(info.encode());
+        switch (request) {
+            case BlockRequest.GetInfo g -> {
+                return info.toMessage();
             }
-            case BlockProtocol.Read r -> disk.read(r.lba(), r.count(), lease.buffer(), lease.offset());
-            case BlockProtocol.Write w -> disk.write(w.lba(), w.count(), lease.buffer(), lease.offset());
-            case BlockProtocol.Flush f -> disk.flush();
+            case BlockRequest.Read r -> disk.read(r.lba(), r.count(), lease.buffer(), lease.offset());
+            case BlockRequest.Write w -> disk.write(w.lba(), w.count(), lease.buffer(), lease.offset());
+            case BlockRequest.Flush f -> disk.flush();
         }
         return Replies.ok();
     }
@@ -218,6 +224,7 @@ final class FakeSys implements Sys {
 
     @Override
     public Result<Void> close(Handle handle) {
+        closed.add(handle);
         return Result.ok(null);
     }
 

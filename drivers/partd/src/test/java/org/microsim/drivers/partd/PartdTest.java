@@ -20,7 +20,8 @@ import org.microsim.abi.Replies;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
-import org.microsim.abi.block.BlockProtocol;
+import org.microsim.abi.block.BlockInfo;
+import org.microsim.abi.block.BlockRequest;
 
 /** partd against a fake kernel: the ports it registers and the block protocol it serves on them. */
 class PartdTest {
@@ -65,15 +66,15 @@ class PartdTest {
         byte[] readBuffer = new byte[3 * 512];
         byte[] writeBuffer = new byte[512];
         Arrays.fill(writeBuffer, (byte) 0x77);
-        long info = again.script(p5, new BlockProtocol.GetInfo().toMessage(), null);
-        long read = again.script(p5, new BlockProtocol.Read(1, 3).toMessage(),
+        long info = again.script(p5, new BlockRequest.GetInfo().toMessage(), null);
+        long read = again.script(p5, new BlockRequest.Read(1, 3).toMessage(),
                 (Lease.Buffer) Lease.writeOnly(readBuffer));
-        long write = again.script(p1, new BlockProtocol.Write(49, 1).toMessage(),
+        long write = again.script(p1, new BlockRequest.Write(49, 1).toMessage(),
                 (Lease.Buffer) Lease.readOnly(writeBuffer));
-        long flush = again.script(p1, new BlockProtocol.Flush().toMessage(), null);
+        long flush = again.script(p1, new BlockRequest.Flush().toMessage(), null);
         run(again);
 
-        assertEquals(new BlockProtocol.Info(512, 40, false), BlockProtocol.Info.decode(again.replies.get(info).data()));
+        assertEquals(new BlockInfo(512, 40, false), BlockInfo.decode(again.replies.get(info)));
         assertEquals(null, failure(again, read));
         assertEquals(211, readBuffer[0] & 0xff);
         assertEquals(213, readBuffer[2 * 512] & 0xff);
@@ -91,13 +92,14 @@ class PartdTest {
         FakeSys sys = machine();
         byte[] buffer = new byte[4096];
         Lease.Buffer lease = (Lease.Buffer) Lease.writeOnly(buffer);
-        long outside = sys.script(p5, new BlockProtocol.Read(39, 2).toMessage(), lease);
-        long huge = sys.script(p5, new BlockProtocol.Read(Long.MIN_VALUE, 1).toMessage(), lease);
-        long small = sys.script(p5, new BlockProtocol.Read(0, 9).toMessage(), lease);
-        long noLease = sys.script(p5, new BlockProtocol.Read(0, 1).toMessage(), null);
-        long wrongRight = sys.script(p5, new BlockProtocol.Write(0, 1).toMessage(), lease);
-        long malformed = sys.script(p5, Message.of(BlockProtocol.READ, new byte[5]), lease);
+        long outside = sys.script(p5, new BlockRequest.Read(39, 2).toMessage(), lease);
+        long huge = sys.script(p5, new BlockRequest.Read(Long.MIN_VALUE, 1).toMessage(), lease);
+        long small = sys.script(p5, new BlockRequest.Read(0, 9).toMessage(), lease);
+        long noLease = sys.script(p5, new BlockRequest.Read(0, 1).toMessage(), null);
+        long wrongRight = sys.script(p5, new BlockRequest.Write(0, 1).toMessage(), lease);
+        long malformed = sys.script(p5, Message.of(BlockRequest.READ, new byte[5]), lease);
         long unknown = sys.script(p5, Message.of(499), null);
+        long after = sys.script(p5, new BlockRequest.GetInfo().toMessage(), null);
         run(sys);
         int callsForTheTable = machineTableCalls();
         assertEquals(callsForTheTable, sys.diskCalls, "no bad request reached the disk");
@@ -107,7 +109,24 @@ class PartdTest {
         assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys, noLease).code());
         assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, wrongRight).code());
         assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, malformed).code());
-        assertTrue(failure(sys, unknown).detail().contains("msg id 499 is not a block request"));
+        assertEquals("malformed block request: msg id 499 is not a block request (400..403)",
+                failure(sys, unknown).detail());
+        assertEquals(null, failure(sys, after), "partd serves on after bad requests");
+    }
+
+    @Test
+    void aRequestCarryingAHandleIsMalformedAndTheHandleIsClosed() throws MalformedException {
+        FakeSys first = machine();
+        run(first);
+        Handle p1 = first.port(FakeSys.DISK + "p1");
+        FakeSys sys = machine();
+        Handle stray = new Handle(99);
+        long withHandle = sys.script(p1, new Message(BlockRequest.GET_INFO, null, List.of(stray), null), null);
+        long after = sys.script(p1, new BlockRequest.GetInfo().toMessage(), null);
+        run(sys);
+        assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, withHandle).code());
+        assertEquals(List.of(stray), sys.closed);
+        assertEquals(new BlockInfo(512, 50, false), BlockInfo.decode(sys.replies.get(after)));
     }
 
     private static int machineTableCalls() {
@@ -148,7 +167,7 @@ class PartdTest {
         FakeSys sys = new FakeSys(new MemoryDisk(512, 5000));
         new java.util.Random(5).nextBytes(sys.disk.bytes);
         BlockClient client = BlockClient.open(sys, FakeSys.DISK_HANDLE, Partd.DISK_TIMEOUT);
-        int count = 2 * BlockProtocol.MAX_TRANSFER / 512 + 7;
+        int count = 2 * BlockRequest.MAX_TRANSFER / 512 + 7;
         byte[] data = new byte[count * 512 + 100];
         client.read(3, count, data, 100);
         assertEquals(1 + 3, sys.diskCalls);
