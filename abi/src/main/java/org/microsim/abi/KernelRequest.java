@@ -25,7 +25,7 @@ import java.util.List;
  *
  * @param <T> what the OK reply carries
  */
-public sealed interface KernelRequest<T> extends Request<T, KernelException> {
+public sealed interface KernelRequest<T> extends Request<T, CallException> {
     /** The kernel port's name. */
     String PORT_NAME = "kernel";
 
@@ -40,11 +40,11 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     int PORT_EVENTS = 2;
 
     /** The protocol. A request that does not decode is answered INVALID_ARGUMENT, an unknown one UNKNOWN_REQUEST. */
-    Protocol<KernelRequest<?>, KernelException> PROTOCOL = Protocol.of("kernel", KernelRequest::decode,
-            KernelException::of, KernelException::new, ErrorCode.INVALID_ARGUMENT.code(), ErrorCode.UNAVAILABLE.code());
+    Protocol<KernelRequest<?>, CallException> PROTOCOL = Protocol.of("kernel", KernelRequest::decode,
+            CallException::of, CallException::new, ErrorCode.INVALID_ARGUMENT.code(), ErrorCode.UNAVAILABLE.code());
 
     @Override
-    default Protocol<?, KernelException> protocol() {
+    default Protocol<?, CallException> protocol() {
         return PROTOCOL;
     }
 
@@ -83,7 +83,7 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     }
 
     /** Ends a task; {@code crash} makes it count as a crash (its supervisor restarts it). */
-    record Kill(TaskId task, boolean crash, String reason) implements KernelRequest<Void>, EmptyReply<KernelException> {
+    record Kill(TaskId task, boolean crash, String reason) implements KernelRequest<Void>, EmptyReply<CallException> {
         @Override
         public Message toMessage() {
             return Message.of(KILL, new WireWriter().i64(task.pack()).u8(crash ? 1 : 0).string(reason).toByteArray());
@@ -91,7 +91,7 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     }
 
     /** Subscribes {@code port} (the caller's own) to the kernel's task and/or port events. */
-    record Subscribe(int kinds, Handle port) implements KernelRequest<Void>, EmptyReply<KernelException> {
+    record Subscribe(int kinds, Handle port) implements KernelRequest<Void>, EmptyReply<CallException> {
         @Override
         public Message toMessage() {
             return Message.of(SUBSCRIBE, new WireWriter().i32(kinds).toByteArray(), port);
@@ -99,7 +99,7 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     }
 
     /** Makes {@code port} (the caller's own) the one that hears of names nobody has yet. */
-    record SetResolver(Handle port) implements KernelRequest<Void>, EmptyReply<KernelException> {
+    record SetResolver(Handle port) implements KernelRequest<Void>, EmptyReply<CallException> {
         @Override
         public Message toMessage() {
             return Message.of(SET_RESOLVER, new byte[0], port);
@@ -107,7 +107,7 @@ public sealed interface KernelRequest<T> extends Request<T, KernelException> {
     }
 
     /** Tells the tasks waiting for {@code name} that its owner cannot be started, and why. */
-    record NameUnavailable(String name, String reason) implements KernelRequest<Void>, EmptyReply<KernelException> {
+    record NameUnavailable(String name, String reason) implements KernelRequest<Void>, EmptyReply<CallException> {
         @Override
         public Message toMessage() {
             return Message.of(NAME_UNAVAILABLE, new WireWriter().string(name).string(reason).toByteArray());

@@ -7,7 +7,7 @@ package org.microsim.abi;
  * <pre>
  *     0..9    generic replies           ({@link Replies})
  *    10..29   kernel notifications and interrupts
- *    30..99   the kernel port's privileged requests ({@link KernelProtocol})
+ *    30..99   the kernel port's privileged requests ({@link KernelRequest})
  *   100       SERVICE_NOTIFY_DRIVER_AVAILABLE
  *   200..299  service manager     300..399 devd     400..499 block
  *   500..599  filesystem          600..699 network  700..799 shell

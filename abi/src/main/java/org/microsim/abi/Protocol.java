@@ -38,9 +38,9 @@ public final class Protocol<R, E extends ProtocolException> {
      * The protocol of a port that takes no requests, only notices (init's inbox): every call is answered as
      * unknown. Its failures are the kernel's error codes.
      */
-    public static final Protocol<Void, KernelException> NONE = of("no", message -> {
+    public static final Protocol<Void, CallException> NONE = of("no", message -> {
         throw new MalformedException("this port takes no requests");
-    }, KernelException::of, KernelException::new, ErrorCode.UNKNOWN_REQUEST.code(), ErrorCode.UNAVAILABLE.code());
+    }, CallException::of, CallException::new, ErrorCode.UNKNOWN_REQUEST.code(), ErrorCode.UNAVAILABLE.code());
 
     private final String name;
     private final Decoder<R> decoder;

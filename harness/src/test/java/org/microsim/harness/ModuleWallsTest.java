@@ -9,6 +9,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import java.util.Set;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -106,33 +107,43 @@ class ModuleWallsTest {
     void simulatedCodeUsesOnlyTheKernelClockAndSeededRandomness() {
         noClasses().that().resideInAnyPackage(SIMULATED).and().doNotHaveFullyQualifiedName(FREE_SCHEDULER)
                 .should().callMethodWhere(call("reads the host's clock or sleeps a real thread",
-                        ModuleWallsTest::readsTheHostClock))
+                        access -> readsTheHostClock(owner(access), access.getName())))
                 .orShould().callMethodWhere(call("draws from an unseeded random source",
-                        ModuleWallsTest::drawsUnseededRandomness))
-                .orShould().callConstructorWhere(call("makes an unseeded random source",
-                        ModuleWallsTest::drawsUnseededRandomness))
+                        access -> drawsUnseededRandomness(owner(access), access.getName())))
                 .because("time is the kernel clock's and randomness comes from the seed, or runs do not replay")
+                .check(classes);
+        // The kernel makes the run's random streams, each from the seed; tasks draw from theirs (Sys.random).
+        noClasses().that().resideInAnyPackage(KERNEL)
+                .should().callConstructorWhere(call("makes an unseeded random source",
+                        access -> RANDOM_SOURCES.contains(owner(access))
+                                && (access.getTarget().getRawParameterTypes().isEmpty()
+                                || owner(access).equals("java.security.SecureRandom"))))
+                .because("every random stream of a run comes from its seed")
+                .check(classes);
+        noClasses().that().resideInAnyPackage(ABI, DRIVERS, SERVICES)
+                .should().callConstructorWhere(call("makes a random source of its own",
+                        access -> RANDOM_SOURCES.contains(owner(access))))
+                .because("a task's randomness is its stream of the run's seed (Sys.random), nothing else")
                 .check(classes);
     }
 
     @Test
     void tasksDoNotStartThreadsOrExecutorsOfTheirOwn() {
         noClasses().that().resideInAnyPackage(ABI, DRIVERS, SERVICES)
-                .should().callMethodWhere(call("starts a thread or an executor", ModuleWallsTest::startsThreads))
+                .should().callMethodWhere(call("starts a thread or an executor",
+                        access -> startsThreads(owner(access), access.getName())))
                 .orShould().callConstructorWhere(call("makes a thread, a timer or an executor",
-                        ModuleWallsTest::startsThreads))
+                        access -> startsThreads(owner(access), access.getName())))
                 .because("a task is one thread; the kernel decides what runs")
                 .check(classes);
     }
 
-    private static <T extends JavaAccess<?>> DescribedPredicate<T> call(String description, Target target) {
-        return DescribedPredicate.describe(description, access -> target.matches(
-                access.getTargetOwner().getFullName(), access.getName()));
+    private static <T extends JavaAccess<?>> DescribedPredicate<T> call(String description, Predicate<T> target) {
+        return DescribedPredicate.describe(description, target);
     }
 
-    @FunctionalInterface
-    private interface Target {
-        boolean matches(String owner, String name);
+    private static String owner(JavaAccess<?> access) {
+        return access.getTargetOwner().getFullName();
     }
 
     private static boolean readsTheHostClock(String owner, String name) {
@@ -151,8 +162,7 @@ class ModuleWallsTest {
             "java.util.SplittableRandom");
 
     private static boolean drawsUnseededRandomness(String owner, String name) {
-        return (RANDOM_SOURCES.contains(owner) && name.equals("<init>"))
-                || (owner.equals("java.util.concurrent.ThreadLocalRandom") && name.equals("current"))
+        return (owner.equals("java.util.concurrent.ThreadLocalRandom") && name.equals("current"))
                 || (owner.equals("java.lang.Math") && name.equals("random"))
                 || (owner.equals("java.lang.StrictMath") && name.equals("random"))
                 || (owner.equals("java.util.UUID") && name.equals("randomUUID"))

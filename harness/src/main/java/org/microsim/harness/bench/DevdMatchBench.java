@@ -8,7 +8,7 @@ import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DeviceManager;
-import org.microsim.services.devd.DevdException;
+import org.microsim.abi.devd.DevdException;
 import org.microsim.services.devd.Rule;
 import org.microsim.services.devd.RuleParser;
 import org.microsim.services.devd.RuleSyntaxException;

@@ -1,22 +1,20 @@
 package org.microsim.services.demo;
 
+import org.microsim.abi.CallException;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Protocol;
-import org.microsim.abi.ProtocolException;
 import org.microsim.abi.Request;
-import org.microsim.abi.SysError;
 
 /**
- * The echo protocol, the smallest there is: any message is a request (kept whole: an echo copies no more
- * than it must) (msg id {@link Echo#ECHO} is the
- * documented one), answered with its own bytes. Handles make a request malformed. Failures carry
- * {@link ErrorCode}s.
+ * The echo protocol, the smallest there is: any message is a request ({@link Echo#ECHO} is the documented msg
+ * id), kept whole, so that an echo copies no more than it must, and answered with its own bytes. Handles make
+ * a request malformed. Failures carry the system's {@link ErrorCode}s ({@link CallException}).
  */
-record EchoRequest(Message message) implements Request<byte[], EchoRequest.Failed> {
-    static final Protocol<EchoRequest, Failed> PROTOCOL = Protocol.of("echo", EchoRequest::decode, Failed::of,
-            Failed::new, ErrorCode.INVALID_ARGUMENT.code(), ErrorCode.UNAVAILABLE.code());
+record EchoRequest(Message message) implements Request<byte[], CallException> {
+    static final Protocol<EchoRequest, CallException> PROTOCOL = Protocol.of("echo", EchoRequest::decode,
+            CallException::of, CallException::new, ErrorCode.INVALID_ARGUMENT.code(), ErrorCode.UNAVAILABLE.code());
 
     /** An echo of {@code bytes} with the documented msg id. */
     static EchoRequest of(byte[] bytes) {
@@ -37,7 +35,7 @@ record EchoRequest(Message message) implements Request<byte[], EchoRequest.Faile
     }
 
     @Override
-    public Protocol<?, Failed> protocol() {
+    public Protocol<?, CallException> protocol() {
         return PROTOCOL;
     }
 
@@ -46,29 +44,5 @@ record EchoRequest(Message message) implements Request<byte[], EchoRequest.Faile
             throw new MalformedException("an echo request carries no handles");
         }
         return new EchoRequest(message);
-    }
-
-    /** A failed echo: its {@link ErrorCode}. */
-    static final class Failed extends ProtocolException {
-        private final int code;
-
-        Failed(String detail, SysError unreachable) {
-            super(detail, unreachable);
-            this.code = unreachable == null ? ErrorCode.UNAVAILABLE.code() : unreachable.code().code();
-        }
-
-        private Failed(int code, String detail) {
-            super(detail);
-            this.code = code;
-        }
-
-        static Failed of(int code, String detail) {
-            return new Failed(code, detail);
-        }
-
-        @Override
-        public int code() {
-            return code;
-        }
     }
 }

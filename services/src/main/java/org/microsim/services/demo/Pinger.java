@@ -2,6 +2,7 @@ package org.microsim.services.demo;
 
 import java.time.Duration;
 import java.util.Arrays;
+import org.microsim.abi.CallException;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
@@ -45,7 +46,7 @@ public final class Pinger implements Program {
                 } else {
                     sys.log("pinger: call " + i + " failed: wrong bytes");
                 }
-            } catch (EchoRequest.Failed e) {
+            } catch (CallException e) {
                 sys.log("pinger: call " + i + " failed: " + e.getMessage());
             }
         }

@@ -7,7 +7,7 @@ import java.util.Map;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Handler;
-import org.microsim.abi.KernelException;
+import org.microsim.abi.CallException;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Message;
@@ -67,7 +67,7 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
     }
 
     @Override
-    public void run(Sys system) throws KernelException {
+    public void run(Sys system) throws CallException {
         sys = system;
         Handle kernel = sys.start().handle(0);
         if (kernel == null) {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Handler;
-import org.microsim.abi.KernelException;
+import org.microsim.abi.CallException;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
@@ -83,7 +83,7 @@ public final class Init implements Program, Handler<Void> {
         Handle inbox = sys.registerPort(PortInfo.of("init", PortClass.SERVICE, 0), PortOptions.PRIVATE).orThrow();
         try {
             kernel.call(new KernelRequest.Subscribe(KernelRequest.TASK_EVENTS, inbox));
-        } catch (KernelException e) {
+        } catch (CallException e) {
             sys.log("init: subscribe failed: " + e.getMessage());
         }
         // devd first: the service manager is told which slots may control it (init's and devd's), and devd
@@ -154,7 +154,7 @@ public final class Init implements Program, Handler<Void> {
                     List.of(sys.start().handle(0))));
             watched.put(id, program);
             return id;
-        } catch (KernelException e) {
+        } catch (CallException e) {
             sys.log("init: spawn " + program + " failed: " + e.getMessage());
             return null;
         }

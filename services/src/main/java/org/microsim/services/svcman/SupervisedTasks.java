@@ -9,7 +9,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Client;
-import org.microsim.abi.KernelException;
+import org.microsim.abi.CallException;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Sys;
@@ -54,7 +54,7 @@ final class SupervisedTasks {
     private void kernelCall(KernelRequest<Void> request) {
         try {
             kernel.call(request);
-        } catch (KernelException e) {
+        } catch (CallException e) {
             if (e.unreachable() != null) {
                 throw new SysException(e.unreachable());
             }
@@ -123,7 +123,7 @@ final class SupervisedTasks {
         try {
             task = kernel.call(new KernelRequest.Spawn(s.program(), s.service(), lastTask.get(s.service()), new byte[0],
                     s.handles()));
-        } catch (KernelException e) {
+        } catch (CallException e) {
             if (e.unreachable() != null) {
                 throw new SysException(e.unreachable());
             }

@@ -7,7 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
-import org.microsim.abi.KernelException;
+import org.microsim.abi.CallException;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
 import org.microsim.abi.PortClass;
@@ -112,7 +112,7 @@ final class Rig implements AutoCloseable {
         }
     }
 
-    private void spawnDriver(Sys sys, Handle kernelPort, Handle controller, byte[] args) throws KernelException {
+    private void spawnDriver(Sys sys, Handle kernelPort, Handle controller, byte[] args) throws CallException {
         Client.call(sys, kernelPort, new KernelRequest.Spawn("ahci", "ahci", null, args, List.of(controller)), null,
                 WAIT);
         driverStarts.incrementAndGet();

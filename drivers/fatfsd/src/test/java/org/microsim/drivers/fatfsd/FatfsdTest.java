@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
 import org.microsim.abi.Client;
+import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -57,8 +58,17 @@ class FatfsdTest {
 
     /** A call through the console, with its reply typed as a client gets it: the payload or an FsException. */
     private static <V> V call(Kernel k, FsRequest<V> request, Lease lease) throws Exception {
-        Message message = lease == null ? request.toMessage() : request.toMessage().withLease(lease);
-        return Client.typed(request, k.consoleCall("fat:disk0", message, T).orThrow());
+        return Client.named(k.console(), "fat:disk0", Duration.ZERO, T).call(request, lease);
+    }
+
+    /** A raw message through the console, and its reply. */
+    private static Message raw(Kernel k, Message message) {
+        Handle h = k.console().lookup("fat:disk0", Duration.ZERO).orThrow();
+        try {
+            return k.console().call(h, message, T).orThrow();
+        } finally {
+            k.console().close(h);
+        }
     }
 
     private static FsError error(ThrowingSupplier<?> call) {
@@ -67,7 +77,7 @@ class FatfsdTest {
 
     /** The failure a raw message gets from fatfsd, asserting that it is INVALID_REQUEST. */
     private static String invalid(Kernel k, Message message) throws Exception {
-        Replies.Failure f = Replies.failure(k.consoleCall("fat:disk0", message, T).orThrow());
+        Replies.Failure f = Replies.failure(raw(k, message));
         assertEquals(FsError.INVALID_REQUEST.code(), f.code(), f.detail());
         return f.detail();
     }
