@@ -29,6 +29,11 @@ public final class Replies {
         return error(code.code(), detail);
     }
 
+    /** The error reply for a protocol's failure: its code and its sentence. */
+    public static Message error(ProtocolException failure) {
+        return error(failure.code(), failure.getMessage());
+    }
+
     /**
      * Checks that an OK reply carries nothing: the reply type of requests answered with an empty payload.
      *

@@ -158,7 +158,7 @@ public final class Server<R> {
             }
             return reply;
         } catch (ProtocolException e) {
-            return Replies.error(e.code(), e.getMessage());
+            return Replies.error(e);
         } catch (SysException e) {
             throw e;
         } catch (RuntimeException e) {

@@ -83,6 +83,6 @@ final class Transfer {
             return null;
         }
         answered = true;
-        return failure == null ? Replies.ok() : Replies.error(failure.code(), failure.getMessage());
+        return failure == null ? Replies.ok() : Replies.error(failure);
     }
 }

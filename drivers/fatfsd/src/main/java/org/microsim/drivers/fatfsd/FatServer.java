@@ -3,8 +3,6 @@ package org.microsim.drivers.fatfsd;
 import java.util.List;
 import org.microsim.abi.Message;
 import org.microsim.abi.Replies;
-import org.microsim.abi.WireWriter;
-import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsReplies;
@@ -106,30 +104,8 @@ final class FatServer {
     }
 
     private FsReplies.DirPage readDir(FsRequest.ReadDir d, LeaseAccess lease) throws FsException {
-        List<FileStat> all = volume.list(d.path());
-        if (d.start() < 0 || d.start() > all.size()) {
-            throw new FsException(FsError.INVALID_REQUEST, "readdir start " + Integer.toUnsignedString(d.start())
-                    + " past the " + all.size() + " entries");
-        }
-        WireWriter w = new WireWriter();
-        int count = 0;
-        for (int i = d.start(); i < all.size(); i++) {
-            int before = w.size();
-            all.get(i).write(w);
-            if (w.size() > lease.size()) {
-                if (count == 0) {
-                    throw new FsException(FsError.INVALID_REQUEST, "lease of " + lease.size()
-                            + " bytes cannot hold entry " + i + " (" + (w.size() - before) + " bytes)");
-                }
-                byte[] bytes = w.toByteArray();
-                lease.write(0, bytes, 0, before);
-                return new FsReplies.DirPage(count, before, true);
-            }
-            count++;
-        }
-        if (w.size() > 0) {
-            lease.write(0, w.toByteArray(), 0, w.size());
-        }
-        return new FsReplies.DirPage(count, w.size(), false);
+        FsReplies.Listing listing = FsReplies.Listing.of(volume.list(d.path()), d.start(), lease.size());
+        lease.write(0, listing.entries(), 0, listing.entries().length);
+        return listing.page();
     }
 }

@@ -151,7 +151,7 @@ final class FakeSys implements Sys {
         } catch (MalformedException e) {
             return Result.ok(Replies.error(BlockError.INVALID_REQUEST.code(), e.getMessage()));
         } catch (BlockException e) {
-            return Result.ok(Replies.error(e.code(), e.getMessage()));
+            return Result.ok(Replies.error(e));
         }
     }
 
