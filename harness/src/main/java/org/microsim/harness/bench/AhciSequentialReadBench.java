@@ -7,6 +7,7 @@ import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.Mmio;
 import org.microsim.kernel.machine.DriveConfig;
 import org.microsim.kernel.machine.Machine;
+import org.microsim.kernel.machine.MachineHardware;
 import org.microsim.kernel.machine.MachineConfig;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
@@ -118,13 +119,14 @@ public final class AhciSequentialReadBench {
         private final DmaBuffer data;
 
         Client(Machine machine, QueueTimeline timeline) {
-            this.abar = machine.ahci().orElseThrow().mmio();
+            this.abar = machine.ahciRegisters().orElseThrow();
             this.timeline = timeline;
             Object owner = "bench";
-            commandList = machine.memory().allocate(1024, owner).orElseThrow();
-            DmaBuffer fis = machine.memory().allocate(256, owner).orElseThrow();
-            table = machine.memory().allocate(0x80 + 16 * PRDS, owner).orElseThrow();
-            data = machine.memory().allocate(COMMAND_BYTES, owner).orElseThrow();
+            MachineHardware memory = new MachineHardware(machine);
+            commandList = memory.allocateDma(1024, owner);
+            DmaBuffer fis = memory.allocateDma(256, owner);
+            table = memory.allocateDma(0x80 + 16 * PRDS, owner);
+            data = memory.allocateDma(COMMAND_BYTES, owner);
             abar.write64(PORT, commandList.physAddress());
             abar.write64(PORT + 0x08, fis.physAddress());
             abar.write32(PORT + 0x18, 1 << 4);

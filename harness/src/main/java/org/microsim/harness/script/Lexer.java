@@ -13,7 +13,7 @@ import java.util.List;
  * start of a word starts a comment that runs to the end of the line; inside a word it is a character, so
  * names like {@code ahci#4} can be typed. A quote left open is an error pointing at the opening quote.
  */
-public final class Lexer {
+final class Lexer {
     private Lexer() {
     }
 

@@ -81,7 +81,7 @@ final class MachineCommands {
                         }),
                 new SimpleCommand("lspci", "lspci", "list the PCIe functions: address, class, vendor:device", args -> {
                     none(args, "lspci");
-                    return String.join("\n", s.machine().pci().lspci());
+                    return String.join("\n", s.machine().lspci());
                 }),
                 new SimpleCommand("spawn", "spawn PROGRAM [ARGS...]",
                         "start a demo program: " + s.programs().names(), args -> spawn(s, args)));

@@ -22,7 +22,7 @@ import org.microsim.abi.Mmio;
  * <p>Threads: driver threads write registers while timeline callbacks complete commands; both take this
  * controller's lock, and interrupts and scheduling happen after it is released ({@link Effects}).
  */
-public final class AhciController {
+final class AhciController {
     /** Intel. */
     public static final int VENDOR_ID = 0x8086;
     /** ICH9 AHCI (82801IR). */

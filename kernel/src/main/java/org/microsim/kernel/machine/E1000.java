@@ -29,7 +29,7 @@ import org.microsim.abi.Mmio;
  * or a ring that does not make sense (RDLEN zero, head or tail past the end, a buffer outside memory), is
  * counted in MPC. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
  */
-public final class E1000 implements EthernetLink.Station {
+final class E1000 implements EthernetLink.Station {
     /** Intel. */
     public static final int VENDOR_ID = 0x8086;
     /** 82540EM. */

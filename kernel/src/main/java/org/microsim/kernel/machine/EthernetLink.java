@@ -5,7 +5,7 @@ package org.microsim.kernel.machine;
  * host later. A link carries whole frames (destination, source, type, payload; no preamble or FCS) and
  * can be up or down; stations hear about both through their {@link Station}.
  */
-public interface EthernetLink {
+interface EthernetLink {
     /** Plugs a station in; the link calls it with frames for it and with carrier changes. */
     Attachment attach(Station station);
 

@@ -8,7 +8,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * to that station, at once and on the sender's thread, while the link is up. Pulling the cable
  * ({@link #setUp}) tells every station the carrier changed.
  */
-public final class LoopbackLink implements EthernetLink {
+final class LoopbackLink implements EthernetLink {
     private final List<Station> stations = new CopyOnWriteArrayList<>();
     private volatile boolean up = true;
 

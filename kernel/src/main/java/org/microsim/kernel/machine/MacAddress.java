@@ -3,7 +3,7 @@ package org.microsim.kernel.machine;
 import java.util.HexFormat;
 
 /** A 48-bit Ethernet address, written {@code 52:54:00:12:34:56}. */
-public record MacAddress(long value) {
+record MacAddress(long value) {
     /** QEMU's default for its first NIC; later NICs count up from it. */
     public static final MacAddress DEFAULT = new MacAddress(0x5254_0012_3456L);
 

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import org.microsim.abi.Mmio;
 import org.microsim.abi.PortInfo;
 
 /**
@@ -108,14 +109,19 @@ public final class Machine implements Closeable {
         return address;
     }
 
-    /** The physical memory drivers allocate DMA buffers from. */
-    public PhysicalMemory memory() {
+    /** The physical memory drivers allocate DMA buffers from (the kernel's way to it is {@link MachineHardware}). */
+    PhysicalMemory memory() {
         return memory;
     }
 
     /** The PCIe bus the kernel enumerates at boot. */
-    public PciBus pci() {
+    PciBus pci() {
         return pci;
+    }
+
+    /** The bus as the console's {@code lspci} shows it, one line per function. */
+    public List<String> lspci() {
+        return pci.lspci();
     }
 
     /** The port the kernel registers for each PCIe function at boot, in bus order. */
@@ -124,12 +130,20 @@ public final class Machine implements Closeable {
     }
 
     /** The AHCI controller, present when the machine has at least one drive. */
-    public Optional<AhciController> ahci() {
+    Optional<AhciController> ahci() {
         return Optional.ofNullable(ahci);
     }
 
+    /**
+     * The AHCI controller's registers (its ABAR) as a driver that mapped the BAR sees them, when the machine has
+     * one: for benchmarks and tests that watch or drive the hardware without a kernel.
+     */
+    public Optional<Mmio> ahciRegisters() {
+        return ahci().map(AhciController::mmio);
+    }
+
     /** The NICs, in configuration order. */
-    public List<E1000> nics() {
+    List<E1000> nics() {
         return List.copyOf(nics);
     }
 

@@ -1,7 +1,7 @@
 package org.microsim.kernel.machine;
 
 /** A PCIe function's bus, device and function numbers; prints as lspci does, {@code 00:1f.2}. */
-public record PciAddress(int bus, int device, int function) {
+record PciAddress(int bus, int device, int function) {
     /** Checks the ranges: bus 0-255, device 0-31, function 0-7. */
     public PciAddress {
         if (bus < 0 || bus > 255 || device < 0 || device > 31 || function < 0 || function > 7) {

@@ -12,7 +12,7 @@ import org.microsim.abi.PortInfo;
  * The PCIe bus: the functions the machine has, in address order, and how the rest of the system sees them:
  * the {@link PortInfo} the kernel registers for each at boot and the lines of the console's {@code lspci}.
  */
-public final class PciBus {
+final class PciBus {
     /** The parent of every function's port: the root complex, whose port the kernel registers. */
     public static final String ROOT_PORT = Kernel.BUS_ROOT;
 

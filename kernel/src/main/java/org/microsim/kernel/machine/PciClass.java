@@ -9,7 +9,7 @@ import org.microsim.abi.PortSubclass;
  * means to the rest of the system: the port class and subclass the kernel registers, the short kind in the
  * port name, and lspci's description.
  */
-public enum PciClass {
+enum PciClass {
     AHCI(0x01, 0x06, 0x01, PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI, "ahci", "SATA controller"),
     XHCI(0x0c, 0x03, 0x30, PortClass.USB, PortSubclass.USB_XHCI, "usb", "USB controller"),
     ETHERNET(0x02, 0x00, 0x00, PortClass.NETWORK, PortSubclass.NET_ETHERNET, "eth", "Ethernet controller");

@@ -10,7 +10,7 @@ import java.util.Optional;
  * interrupt line. The configuration space is read-only here: BARs are placed once when the machine is built,
  * and drivers receive them from the kernel as granted {@link Bar}s rather than by sizing them.
  */
-public final class PciFunction {
+final class PciFunction {
     /** Size of the configuration space modelled (the PCI-compatible 256 bytes). */
     public static final int CONFIG_SIZE = 256;
     private static final int SUBSYSTEM_VENDOR = 0x1af4;

@@ -20,7 +20,7 @@ import org.microsim.abi.DmaBuffer;
  * unmapped byte with {@code false} and moves nothing; models turn that into their spec's error. The
  * address map is a concurrent structure, so drivers may allocate while device callbacks run.
  */
-public final class PhysicalMemory {
+final class PhysicalMemory {
     /** Allocation granularity and alignment. */
     public static final long PAGE = 4096;
     /** The lowest address handed out: the first megabyte stays empty, so 0 and small numbers are unmapped. */

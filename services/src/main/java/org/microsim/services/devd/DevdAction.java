@@ -1,7 +1,7 @@
 package org.microsim.services.devd;
 
 /** What devd's logic wants done; its IPC loop carries these out in order. */
-public sealed interface DevdAction {
+sealed interface DevdAction {
     /**
      * Register {@code driver} for the port with the service manager as {@code service}, depending on
      * {@code dependsOn} (the service of the parent port's driver, empty for none), with a handle to the port

@@ -16,7 +16,7 @@ import org.microsim.abi.PortClass;
  * exactly once, to the subscribers present when the first one arrives; it is dropped if the port goes away
  * before that, so nobody is sent to a port that no longer exists.
  */
-public final class DriverNotices {
+final class DriverNotices {
     /** Tell {@code subscriber} that the driver port {@code portId} is available. */
     public record Notice(String subscriber, long portId) {
     }

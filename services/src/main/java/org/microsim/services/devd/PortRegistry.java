@@ -23,7 +23,7 @@ import org.microsim.abi.devd.DevdException;
  * place in the tree with {@link Entry#ABSENT} as its id, because the driver's supervisor will bring it back,
  * and a port registered again under its name takes the place over with its new id.
  */
-public final class PortRegistry {
+final class PortRegistry {
     /** A registered port: its description and the kernel's port id. */
     public record Entry(PortInfo info, long portId) {
         /** The id of a detached port. */

@@ -4,7 +4,7 @@ import java.util.List;
 import org.microsim.abi.Handle;
 
 /** What the supervisor wants done; the IPC loop carries these out in order. */
-public sealed interface Action {
+sealed interface Action {
     /** Spawn a task running {@code program} for {@code service}, passing it {@code handles} as its start handles. */
     record Spawn(String service, String program, List<Handle> handles) implements Action {
         /** Copies the handles. */

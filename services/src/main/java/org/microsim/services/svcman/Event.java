@@ -4,7 +4,7 @@ package org.microsim.services.svcman;
  * What happens to the supervisor from outside: task and port notifications from the kernel, reports from
  * services and timers coming due. Events about unknown or stale services change nothing.
  */
-public sealed interface Event {
+sealed interface Event {
     /** The task of a service is running (spawn succeeded). */
     record TaskStarted(String service) implements Event {
     }

@@ -42,7 +42,7 @@ import org.microsim.abi.svc.SvcRequest;
  * the kernel when the port appears, or told {@code unavailable: why} when the owner fails, is stopped or
  * does not provide the name within the lookup timeout. Names nobody reserved start nothing.
  */
-public final class Supervisor {
+final class Supervisor {
     private final LongSupplier clock;
     private final long lookupTimeout;
     private final DependencyGraph graph = new DependencyGraph();

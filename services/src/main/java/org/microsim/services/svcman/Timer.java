@@ -8,7 +8,7 @@ package org.microsim.services.svcman;
  * @param subject a service name ({@code RESTART}, {@code START_TIMEOUT}) or a reserved name ({@code LOOKUP})
  * @param token   the subject's token when the timer was set
  */
-public record Timer(Kind kind, String subject, long token) {
+record Timer(Kind kind, String subject, long token) {
     /** What a timer is for. */
     public enum Kind {
         /** A service's backoff is over: start it again. */

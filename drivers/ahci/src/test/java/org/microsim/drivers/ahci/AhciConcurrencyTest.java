@@ -59,7 +59,7 @@ class AhciConcurrencyTest {
     void commandsOfSeveralRequestsAreInFlightTogether() {
         try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
             rig.start(worker(0, true), worker(1, true));
-            Mmio abar = rig.machine.ahci().orElseThrow().mmio();
+            Mmio abar = rig.machine.ahciRegisters().orElseThrow();
             int most = 0;
             for (int step = 0; step < 200; step++) {
                 rig.kernel.advance(Duration.ofNanos(50_000));
