@@ -12,7 +12,7 @@ import org.microsim.kernel.machine.MachineException;
  * {@code --nic} words are checked here, and the images opened, so that bad ones stop {@code sim} before
  * anything runs, with the word or file at fault.
  */
-final class SimSessionFactory implements SessionFactory {
+public final class SimSessionFactory implements SessionFactory {
     @Override
     public Session open(MachineOptions options) throws SessionException {
         if (options.pcap().isPresent()) {
