@@ -8,9 +8,9 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
-import org.microsim.drivers.partd.PartitionWriter;
+import org.microsim.images.PartitionWriter;
 import org.microsim.harness.Carriers;
-import org.microsim.harness.session.DemoDisks;
+import org.microsim.images.DemoDisks;
 import org.microsim.kernel.machine.FileImage;
 
 /**

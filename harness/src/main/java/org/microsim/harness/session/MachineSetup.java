@@ -12,6 +12,7 @@ import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MachineOptions;
 import org.microsim.kernel.machine.ModelOptions;
 import org.microsim.kernel.machine.NicConfig;
+import org.microsim.images.DemoDisks;
 
 /**
  * The machine being described, before boot: drives and NICs from the command line and from scenario

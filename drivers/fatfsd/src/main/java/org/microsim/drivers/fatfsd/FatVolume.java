@@ -424,23 +424,34 @@ public final class FatVolume {
      */
     public void setLabel(String label) throws FsException {
         checkWritable();
-        String upper = label.toUpperCase(Locale.ROOT);
-        if (upper.isEmpty() || upper.length() > 11 || upper.startsWith(" ")
-                || !upper.chars().allMatch(c -> c == ' ' || Names.exact(String.valueOf((char) c)) != null)) {
-            throw new FsException(FsError.INVALID_NAME, "invalid volume label \"" + label + "\"");
-        }
-        byte[] name = String.format("%-11s", upper).getBytes(StandardCharsets.ISO_8859_1);
-        byte[] entry = new byte[32];
-        System.arraycopy(name, 0, entry, 0, 11);
-        entry[11] = Node.ATTR_VOLUME;
-        FatClock.Stamp now = clock.now();
-        Le.put16(entry, 22, now.time());
-        Le.put16(entry, 24, now.date());
+        byte[] entry = labelEntry(label, clock);
+        byte[] name = java.util.Arrays.copyOf(entry, 11);
         tree.writeLabel(entry);
         if (Le.u8(boot, bpb.labelOffset() - 5) == 0x29) {
             System.arraycopy(name, 0, boot, bpb.labelOffset(), 11);
             bootDirty = true;
         }
+    }
+
+    /**
+     * The 32-byte root directory entry that names a volume {@code label} (upper-cased), stamped by
+     * {@code clock}: what {@link #setLabel} writes, and what a formatter writes into a new volume.
+     *
+     * @throws FsException INVALID_NAME unless 1..11 characters valid in a short name (spaces allowed inside)
+     */
+    public static byte[] labelEntry(String label, FatClock clock) throws FsException {
+        String upper = label.toUpperCase(Locale.ROOT);
+        if (upper.isEmpty() || upper.length() > 11 || upper.startsWith(" ")
+                || !upper.chars().allMatch(c -> c == ' ' || Names.exact(String.valueOf((char) c)) != null)) {
+            throw new FsException(FsError.INVALID_NAME, "invalid volume label \"" + label + "\"");
+        }
+        byte[] entry = new byte[32];
+        System.arraycopy(String.format("%-11s", upper).getBytes(StandardCharsets.ISO_8859_1), 0, entry, 0, 11);
+        entry[11] = Node.ATTR_VOLUME;
+        FatClock.Stamp now = clock.now();
+        Le.put16(entry, 22, now.time());
+        Le.put16(entry, 24, now.date());
+        return entry;
     }
 
     // ---- durability ----

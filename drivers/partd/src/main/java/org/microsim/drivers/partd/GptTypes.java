@@ -6,15 +6,16 @@ import org.microsim.abi.PortSubclass;
 /**
  * GPT partition type GUIDs (UEFI 2.x and the de-facto registry the Linux tools share): which port subclass
  * each gets and what {@code lsblk} calls it. Microsoft basic data says only "a Windows filesystem", so its
- * subclass is decided by {@link FatSniffer} from the partition's first sector.
+ * subclass is decided by {@link FatSniffer} from the partition's first sector. The types a table writer
+ * (images' PartitionWriter) needs are public, so that what it writes is what this reader knows.
  */
-final class GptTypes {
+public final class GptTypes {
     private GptTypes() {
     }
 
-    static final UUID EFI_SYSTEM = UUID.fromString("C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
-    static final UUID BASIC_DATA = UUID.fromString("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7");
-    static final UUID LINUX_FILESYSTEM = UUID.fromString("0FC63DAF-8483-4772-8E79-3D69D8477DE4");
+    public static final UUID EFI_SYSTEM = UUID.fromString("C12A7328-F81F-11D2-BA4B-00A0C93EC93B");
+    public static final UUID BASIC_DATA = UUID.fromString("EBD0A0A2-B9E5-4433-87C0-68B6B72699C7");
+    public static final UUID LINUX_FILESYSTEM = UUID.fromString("0FC63DAF-8483-4772-8E79-3D69D8477DE4");
     static final UUID LINUX_SWAP = UUID.fromString("0657FD6D-A4AB-43C4-84E5-0933C84B4F4F");
     static final UUID LINUX_HOME = UUID.fromString("933AC7E1-2EB4-4F13-B844-0E14E2AEF915");
     static final UUID LINUX_ROOT_X86_64 = UUID.fromString("4F68BCE3-E8CD-4DB1-96E7-FBCAF984B709");

@@ -24,7 +24,7 @@ final class MbrReader {
     private MbrReader() {
     }
 
-    static final int PRIMARIES = 4;
+    static final int PRIMARIES = PartitionTableReader.MBR_PRIMARIES;
     static final int MAX_EBRS = 256;
     private static final int TABLE = 446;
 

@@ -5,18 +5,19 @@ import org.microsim.abi.PortSubclass;
 /**
  * MBR partition type bytes: which port subclass each gets and what {@code lsblk} calls it. The block
  * subclasses are the MBR type bytes themselves for the types this system knows; every other byte is
- * {@link PortSubclass#BLOCK_UNKNOWN}, named by its hex value.
+ * {@link PortSubclass#BLOCK_UNKNOWN}, named by its hex value. What a table writer (images' PartitionWriter)
+ * must agree on with this reader is public.
  */
-final class MbrTypes {
+public final class MbrTypes {
     private MbrTypes() {
     }
 
     static final int EMPTY = 0x00;
     static final int LINUX_EXTENDED = 0x85;
-    static final int GPT_PROTECTIVE = 0xee;
+    public static final int GPT_PROTECTIVE = 0xee;
 
     /** True for the container types whose EBR chain holds logical partitions. */
-    static boolean isExtended(int type) {
+    public static boolean isExtended(int type) {
         return type == PortSubclass.BLOCK_EXTENDED || type == PortSubclass.BLOCK_EXTENDED_LBA || type == LINUX_EXTENDED;
     }
 

@@ -23,6 +23,8 @@ public final class PartitionTableReader {
 
     /** The smallest block size a partition table can be read from. */
     public static final int MIN_BLOCK_SIZE = 512;
+    /** How many primary partitions an MBR holds. */
+    public static final int MBR_PRIMARIES = 4;
 
     /** Reads the partition table of {@code disk}. */
     public static PartitionTable read(BlockDevice disk) {

@@ -22,8 +22,9 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.drivers.partd.PartitionWriter.GptPartition;
-import org.microsim.drivers.partd.PartitionWriter.MbrPartition;
+import org.microsim.images.PartitionWriter.GptPartition;
+import org.microsim.images.PartitionWriter.MbrPartition;
+import org.microsim.images.PartitionWriter;
 
 /** Tables written by {@link PartitionWriter} satisfy sgdisk and sfdisk and read back exactly. */
 class PartitionWriterTest {

@@ -1,4 +1,4 @@
-package org.microsim.harness.session;
+package org.microsim.images;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -27,7 +27,6 @@ import org.microsim.drivers.partd.PartitionTable;
 import org.microsim.drivers.partd.PartitionTableReader;
 import org.microsim.drivers.partd.PartitionType;
 import org.microsim.drivers.partd.PartitionView;
-import org.microsim.drivers.partd.PartitionWriter;
 import org.microsim.kernel.machine.MemoryImage;
 
 /**

@@ -22,6 +22,7 @@ import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.images.FatFormatter;
 
 /**
  * Volumes made by {@link FatFormatter} pass fsck.fat, read and write with mtools, mount with {@link FatVolume},

@@ -1,11 +1,15 @@
-package org.microsim.drivers.fatfsd;
+package org.microsim.images;
 
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 import org.microsim.abi.block.BlockDevice;
+import org.microsim.abi.block.BlockException;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
+import org.microsim.drivers.fatfsd.FatClock;
+import org.microsim.drivers.fatfsd.FatVolume;
 
 /**
  * Makes an empty FAT12, FAT16 or FAT32 filesystem on a {@link BlockDevice}: what {@code mkfs.fat} does.
@@ -97,24 +101,26 @@ public final class FatFormatter {
         if (bps != 512 && bps != 1024 && bps != 2048 && bps != 4096) {
             throw invalid("block size " + bps + " is not a FAT sector size (512, 1024, 2048 or 4096)");
         }
-        String label = checkedLabel(options.label());
+        byte[] label = labelEntry(options.label(), clock);
         if (options.hiddenSectors() < 0 || options.hiddenSectors() > 0xFFFFFFFFL) {
             throw invalid("hidden sectors " + options.hiddenSectors() + " do not fit in 32 bits");
         }
         Layout layout = layout(options.type(), bps, Math.min(device.blockCount(), 0xFFFFFFFFL),
                 options.sectorsPerCluster());
-        write(new Disk(device, bps), layout, options, label, clock);
+        write(device, layout, options, label);
         return layout.type();
     }
 
-    private static String checkedLabel(String label) throws FsException {
-        String upper = label.toUpperCase(Locale.ROOT);
-        boolean valid = upper.length() <= 11 && !upper.startsWith(" ")
-                && upper.chars().allMatch(c -> c == ' ' || Names.exact(String.valueOf((char) c)) != null);
-        if (!valid) {
+    /** The label's root directory entry, as fatfsd writes it (null for no label). */
+    private static byte[] labelEntry(String label, FatClock clock) throws FsException {
+        if (label.isEmpty()) {
+            return null;
+        }
+        try {
+            return FatVolume.labelEntry(label, clock);
+        } catch (FsException e) {
             throw invalid("invalid volume label \"" + label + "\": up to 11 characters valid in a short name");
         }
-        return upper;
     }
 
     private static Layout layout(FsType type, int bps, long sectors, int wanted) throws FsException {
@@ -201,84 +207,99 @@ public final class FatFormatter {
                 + l.sectorsPerCluster() * l.bytesPerSector() + " bytes");
     }
 
-    private static void write(Disk disk, Layout l, Options options, String label, FatClock clock)
-            throws FsException {
+    private static void write(BlockDevice device, Layout l, Options options, byte[] label) throws FsException {
         int bps = l.bytesPerSector();
-        zero(disk, 0, l.dataStart() + (l.type() == FsType.FAT32 ? l.sectorsPerCluster() : 0), bps);
+        zero(device, 0, l.dataStart() + (l.type() == FsType.FAT32 ? l.sectorsPerCluster() : 0), bps);
         byte[] boot = bootSector(l, options, label);
-        disk.write(0, 1, boot, 0);
+        write(device, 0, boot);
         if (l.type() == FsType.FAT32) {
             byte[] info = fsInfo(l);
-            disk.write(FS_INFO_SECTOR, 1, info, 0);
-            disk.write(BACKUP_BOOT_SECTOR, 1, boot, 0);
-            disk.write(BACKUP_BOOT_SECTOR + FS_INFO_SECTOR, 1, info, 0);
+            write(device, FS_INFO_SECTOR, info);
+            write(device, BACKUP_BOOT_SECTOR, boot);
+            write(device, BACKUP_BOOT_SECTOR + FS_INFO_SECTOR, info);
         }
-        byte[] fatStart = new byte[bps];
+        ByteBuffer fatStart = sector(bps);
         switch (l.type()) {
-            case FAT12 -> Le.put32(fatStart, 0, 0xFFFF00L | MEDIA);
-            case FAT16 -> Le.put32(fatStart, 0, 0xFFFFFF00L | MEDIA);
-            case FAT32 -> {
-                Le.put32(fatStart, 0, 0x0FFFFF00L | MEDIA);
-                Le.put32(fatStart, 4, 0x0FFFFFFFL);
-                Le.put32(fatStart, 8, 0x0FFFFFFFL);
-            }
+            case FAT12 -> fatStart.putInt(0, 0xFFFF00 | MEDIA);
+            case FAT16 -> fatStart.putInt(0, 0xFFFFFF00 | MEDIA);
+            case FAT32 -> fatStart.putInt(0, 0x0FFFFF00 | MEDIA).putInt(4, 0x0FFFFFFF).putInt(8, 0x0FFFFFFF);
         }
         for (int i = 0; i < FAT_COUNT; i++) {
-            disk.write(l.reservedSectors() + i * l.fatSize(), 1, fatStart, 0);
+            write(device, l.reservedSectors() + i * l.fatSize(), fatStart.array());
         }
-        if (!label.isEmpty()) {
+        if (label != null) {
             byte[] root = new byte[bps];
-            System.arraycopy(padded(label), 0, root, 0, 11);
-            root[11] = Node.ATTR_VOLUME;
-            FatClock.Stamp now = clock.now();
-            Le.put16(root, 22, now.time());
-            Le.put16(root, 24, now.date());
-            disk.write(l.type() == FsType.FAT32 ? l.dataStart() : l.rootDirStart(), 1, root, 0);
+            System.arraycopy(label, 0, root, 0, label.length);
+            write(device, l.type() == FsType.FAT32 ? l.dataStart() : l.rootDirStart(), root);
         }
-        disk.flush();
+        try {
+            device.flush();
+        } catch (BlockException e) {
+            throw new FsException(FsError.IO_ERROR, "flushing the device failed: " + e.getMessage());
+        }
     }
 
-    private static void zero(Disk disk, long from, long to, int bps) throws FsException {
+    private static void zero(BlockDevice device, long from, long to, int bps) throws FsException {
         byte[] zeros = new byte[64 * 1024];
         int perWrite = zeros.length / bps;
         for (long s = from; s < to; s += perWrite) {
-            disk.write(s, (int) Math.min(perWrite, to - s), zeros, 0);
+            write(device, s, (int) Math.min(perWrite, to - s), zeros);
         }
     }
 
-    private static byte[] bootSector(Layout l, Options options, String label) {
-        byte[] b = new byte[l.bytesPerSector()];
+    /** Writes one sector (a sector is a device block: the formatter uses the device's block size). */
+    private static void write(BlockDevice device, long sector, byte[] bytes) throws FsException {
+        write(device, sector, 1, bytes);
+    }
+
+    private static void write(BlockDevice device, long sector, int count, byte[] bytes) throws FsException {
+        try {
+            device.write(sector, count, bytes, 0);
+        } catch (BlockException e) {
+            throw new FsException(FsError.IO_ERROR, "writing " + count + " sectors at " + sector + " failed: "
+                    + e.error() + " " + e.getMessage());
+        }
+    }
+
+    /** A zeroed sector whose fields are written little-endian, as FAT lays them out. */
+    private static ByteBuffer sector(int bytes) {
+        return ByteBuffer.allocate(bytes).order(ByteOrder.LITTLE_ENDIAN);
+    }
+
+    private static byte[] bootSector(Layout l, Options options, byte[] label) {
+        ByteBuffer le = sector(l.bytesPerSector());
+        byte[] b = le.array();
         boolean fat32 = l.type() == FsType.FAT32;
         int bootCode = fat32 ? 0x5A : 0x3E;
         b[0] = (byte) 0xEB;
         b[1] = (byte) (bootCode - 2);
         b[2] = (byte) 0x90;
         System.arraycopy("MICROSIM".getBytes(StandardCharsets.US_ASCII), 0, b, 3, 8);
-        Le.put16(b, 11, l.bytesPerSector());
+        le.putShort(11, (short) l.bytesPerSector());
         b[13] = (byte) l.sectorsPerCluster();
-        Le.put16(b, 14, l.reservedSectors());
+        le.putShort(14, (short) l.reservedSectors());
         b[16] = (byte) FAT_COUNT;
-        Le.put16(b, 17, l.rootEntries());
+        le.putShort(17, (short) l.rootEntries());
         boolean small = !fat32 && l.totalSectors() < 0x10000;
-        Le.put16(b, 19, small ? (int) l.totalSectors() : 0);
+        le.putShort(19, (short) (small ? (int) l.totalSectors() : 0));
         b[21] = (byte) MEDIA;
-        Le.put16(b, 22, fat32 ? 0 : (int) l.fatSize());
-        Le.put16(b, 24, 63);
-        Le.put16(b, 26, 255);
-        Le.put32(b, 28, options.hiddenSectors());
-        Le.put32(b, 32, small ? 0 : l.totalSectors());
+        le.putShort(22, (short) (fat32 ? 0 : (int) l.fatSize()));
+        le.putShort(24, (short) 63);
+        le.putShort(26, (short) 255);
+        le.putInt(28, (int) options.hiddenSectors());
+        le.putInt(32, (int) (small ? 0 : l.totalSectors()));
         int ext = 36;
         if (fat32) {
-            Le.put32(b, 36, l.fatSize());
-            Le.put32(b, 44, 2);
-            Le.put16(b, 48, FS_INFO_SECTOR);
-            Le.put16(b, 50, BACKUP_BOOT_SECTOR);
+            le.putInt(36, (int) l.fatSize());
+            le.putInt(44, 2);
+            le.putShort(48, (short) FS_INFO_SECTOR);
+            le.putShort(50, (short) BACKUP_BOOT_SECTOR);
             ext = 64;
         }
         b[ext] = (byte) 0x80;
         b[ext + 2] = 0x29;
-        Le.put32(b, ext + 3, volumeId(options.seed()));
-        System.arraycopy(padded(label.isEmpty() ? "NO NAME" : label), 0, b, ext + 7, 11);
+        le.putInt(ext + 3, (int) volumeId(options.seed()));
+        System.arraycopy(label == null ? "NO NAME    ".getBytes(StandardCharsets.US_ASCII) : label, 0, b, ext + 7, 11);
         String fsType = String.format("%-8s", l.type().name());
         System.arraycopy(fsType.getBytes(StandardCharsets.US_ASCII), 0, b, ext + 18, 8);
         // int 18h ("no bootable disk"), then spin: what a BIOS booting this volume should do.
@@ -292,13 +313,13 @@ public final class FatFormatter {
     }
 
     private static byte[] fsInfo(Layout l) {
-        byte[] info = new byte[l.bytesPerSector()];
-        Le.put32(info, 0, 0x41615252L);
-        Le.put32(info, 484, 0x61417272L);
-        Le.put32(info, 488, l.clusters() - 1);
-        Le.put32(info, 492, 3);
-        Le.put32(info, 508, 0xAA550000L);
-        return info;
+        ByteBuffer info = sector(l.bytesPerSector());
+        info.putInt(0, 0x41615252);
+        info.putInt(484, 0x61417272);
+        info.putInt(488, (int) (l.clusters() - 1));
+        info.putInt(492, 3);
+        info.putInt(508, 0xAA550000);
+        return info.array();
     }
 
     /** A volume id from the seed: SplitMix64's finalizer, so that near seeds give unrelated ids. */
@@ -307,10 +328,6 @@ public final class FatFormatter {
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         return (z ^ (z >>> 31)) & 0xFFFFFFFFL;
-    }
-
-    private static byte[] padded(String label) {
-        return String.format("%-11s", label).getBytes(StandardCharsets.ISO_8859_1);
     }
 
     private static FsException invalid(String why) {

@@ -20,6 +20,7 @@ import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.FsStats;
+import org.microsim.images.FatFormatter;
 
 /**
  * Whatever the size, type and cluster size, formatting either succeeds with a volume {@link FatVolume} mounts

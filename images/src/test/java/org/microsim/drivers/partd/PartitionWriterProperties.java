@@ -8,8 +8,9 @@ import java.util.Random;
 import java.util.UUID;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
-import org.microsim.drivers.partd.PartitionWriter.GptPartition;
-import org.microsim.drivers.partd.PartitionWriter.MbrPartition;
+import org.microsim.images.PartitionWriter.GptPartition;
+import org.microsim.images.PartitionWriter.MbrPartition;
+import org.microsim.images.PartitionWriter;
 
 /** Random layouts written by {@link PartitionWriter} are read back exactly by {@link PartitionTableReader}. */
 class PartitionWriterProperties {

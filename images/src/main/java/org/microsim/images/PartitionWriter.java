@@ -1,4 +1,4 @@
-package org.microsim.drivers.partd;
+package org.microsim.images;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -8,6 +8,9 @@ import java.util.UUID;
 import java.util.zip.CRC32;
 import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockException;
+import org.microsim.drivers.partd.GptTypes;
+import org.microsim.drivers.partd.MbrTypes;
+import org.microsim.drivers.partd.PartitionTableReader;
 
 /**
  * Writes partition tables: an MBR with up to four primaries (one of them may be an extended partition holding
@@ -235,7 +238,7 @@ public final class PartitionWriter {
 
     /** Checks an MBR layout; returns its extended partition, or null. */
     private static MbrPartition checkMbr(long diskBlocks, List<MbrPartition> primaries, List<MbrPartition> logicals) {
-        if (primaries.size() > MbrReader.PRIMARIES) {
+        if (primaries.size() > PartitionTableReader.MBR_PRIMARIES) {
             throw new IllegalArgumentException(primaries.size() + " primary partitions; an MBR holds 4");
         }
         MbrPartition extended = null;

@@ -1,4 +1,4 @@
-package org.microsim.harness.session;
+package org.microsim.images;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -14,10 +14,8 @@ import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.drivers.fatfsd.FatClock;
-import org.microsim.drivers.fatfsd.FatFormatter;
 import org.microsim.drivers.fatfsd.FatVolume;
 import org.microsim.drivers.partd.PartitionView;
-import org.microsim.drivers.partd.PartitionWriter;
 import org.microsim.kernel.machine.DiskImage;
 import org.microsim.kernel.machine.MemoryImage;
 
