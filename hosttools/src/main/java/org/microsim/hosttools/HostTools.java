@@ -82,7 +82,11 @@ public final class HostTools {
 
     /** Runs a tool with {@code stdin} (null for none) as its input. */
     public static Run run(byte[] stdin, Object... command) throws IOException, InterruptedException {
-        List<String> words = Stream.of(command).map(String::valueOf).toList();
+        List<String> words = new ArrayList<>(Stream.of(command).map(String::valueOf).toList());
+        // The JVM looks a bare name up in its own PATH, which often lacks sbin: look it up here instead.
+        if (!words.isEmpty() && !words.getFirst().contains(File.separator)) {
+            find(words.getFirst()).ifPresent(path -> words.set(0, path.toString()));
+        }
         ProcessBuilder pb = new ProcessBuilder(words);
         pb.environment().put("MTOOLS_SKIP_CHECK", "1");
         pb.environment().put("LC_ALL", "C.UTF-8");

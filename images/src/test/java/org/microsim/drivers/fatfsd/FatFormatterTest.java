@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
@@ -49,14 +50,14 @@ class FatFormatterTest {
     @ParameterizedTest
     @CsvSource({"12,1024", "12,4096", "16,16384", "16,65536", "32,65536", "32,307200"})
     void formattedVolumesPassFsckAndWorkWithMtoolsAndFatVolume(int bits, int kib) throws Exception {
-        Tools.assumeInstalled("fsck.fat", "mcopy", "mdir");
+        HostTools.require("fsck.fat", "mcopy", "mdir");
         Path img = blank("f.img", kib);
         try (FileDevice dev = new FileDevice(img)) {
             assertEquals(type(bits), FatFormatter.format(dev, FatFormatter.Options.of(type(bits), "Demo Vol", 7),
                     CLOCK));
         }
         Tools.fsckClean(img);
-        String listing = Tools.ok("mdir", "-i", img.toString(), "::/").out();
+        String listing = HostTools.ok("mdir", "-i", img.toString(), "::/").out();
         assertTrue(listing.contains("DEMO VOL"), listing);
         byte[] big = Images.bytes(new Random(bits), 70_000);
         try (FileDevice dev = new FileDevice(img)) {
@@ -93,13 +94,13 @@ class FatFormatterTest {
     @ParameterizedTest
     @CsvSource({"12,1024", "12,4096", "16,16384", "16,65536", "32,65536", "32,307200"})
     void clusterSizesAreMkfsFats(int bits, int kib) throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         Path ours = blank("ours.img", kib);
         try (FileDevice dev = new FileDevice(ours)) {
             FatFormatter.format(dev, FatFormatter.Options.of(type(bits), "", 1), CLOCK);
         }
         Path theirs = dir.resolve("theirs.img");
-        Tools.ok("mkfs.fat", "-C", "-F", String.valueOf(bits), theirs.toString(), String.valueOf(kib));
+        HostTools.ok("mkfs.fat", "-C", "-F", String.valueOf(bits), theirs.toString(), String.valueOf(kib));
         assertEquals(Files.readAllBytes(theirs)[13], Files.readAllBytes(ours)[13], "sectors per cluster");
     }
 
@@ -112,7 +113,7 @@ class FatFormatterTest {
 
     @Test
     void fourKibibyteBlocksMakeFourKibibyteSectors() throws Exception {
-        Tools.assumeInstalled("fsck.fat");
+        HostTools.require("fsck.fat");
         MemoryDevice dev = new MemoryDevice(new byte[64 << 20], 4096);
         FatFormatter.format(dev, FatFormatter.Options.of(FsType.FAT16, "BIG", 1), CLOCK);
         FatVolume v = FatVolume.mount(dev, CLOCK);

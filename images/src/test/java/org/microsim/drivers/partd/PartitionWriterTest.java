@@ -19,9 +19,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.images.PartitionWriter.GptPartition;
 import org.microsim.images.PartitionWriter.MbrPartition;
 import org.microsim.images.PartitionWriter;
@@ -50,22 +50,14 @@ class PartitionWriterTest {
             new MbrPartition(0x82, 27 * MIB + 1, 4 * MIB - 1, false),
             new MbrPartition(0x83, 31 * MIB + 1, 25 * MIB - 1, false));
 
-    private static Path tool(String name) {
-        Path found = Stream.of("/usr/sbin", "/sbin", "/usr/bin", "/bin").map(d -> Path.of(d, name))
-                .filter(Files::isExecutable).findFirst().orElse(null);
-        Assumptions.assumeTrue(found != null, name + " is not installed");
-        return found;
+    /** The tool's name, once it is known to be installed (skipped or, under CI, failed otherwise). */
+    private static String tool(String name) {
+        HostTools.require(name);
+        return name;
     }
 
     private static String run(Object... command) throws IOException, InterruptedException {
-        List<String> args = Stream.of(command).map(Object::toString).toList();
-        ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true);
-        pb.environment().put("LC_ALL", "C.UTF-8");
-        Process p = pb.start();
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), args + " failed:\n" + out);
-        return out;
+        return HostTools.ok(command).out();
     }
 
     private Path file(MemoryDisk disk) throws IOException {
@@ -100,7 +92,7 @@ class PartitionWriterTest {
 
     @Test
     void sgdiskFindsNoProblemAndListsExactlyTheWrittenPartitions() throws Exception {
-        Path sgdisk = tool("sgdisk");
+        String sgdisk = tool("sgdisk");
         Path image = file(gptDisk(1));
         String verify = run(sgdisk, "-v", image);
         assertTrue(verify.contains("No problems found"), verify);
@@ -180,7 +172,7 @@ class PartitionWriterTest {
 
     @Test
     void sfdiskListsTheMbrPartitionsAndVerifiesThem() throws Exception {
-        Path sfdisk = tool("sfdisk");
+        String sfdisk = tool("sfdisk");
         Path image = file(mbrDisk());
         String verify = run(sfdisk, "--verify", image);
         assertTrue(verify.contains("No errors detected"), verify);

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
@@ -21,7 +22,7 @@ class CorruptVolumeTest {
 
     /** A FAT16 image (512-byte clusters) with two 3-cluster files written by mtools. */
     private byte[] image() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        HostTools.require("mkfs.fat", "mcopy");
         if (clean == null) {
             Path img = Tools.mkfs(dir, "c.img", 16, 1, 8192);
             Images.copyIn(dir, img.toString(), "/one.bin", new byte[1500]);
@@ -117,7 +118,7 @@ class CorruptVolumeTest {
 
     @Test
     void fat32WithMirroringOffUsesOnlyTheActiveFat() throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         Path img = Tools.mkfs(dir, "m32.img", 32, 1, 34000);
         byte[] b = Files.readAllBytes(img);
         Bpb bpb = assertDoesNotThrow(b);

@@ -17,6 +17,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
@@ -36,7 +37,7 @@ class CorruptionProperties {
     }
 
     static synchronized byte[] image(int bits) throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy", "mmd", "mdel");
+        HostTools.require("mkfs.fat", "mcopy", "mmd", "mdel");
         if (!IMAGES.containsKey(bits)) {
             Path img = Tools.mkfs(TMP, "c" + bits + ".img", bits, 1, bits == 32 ? 34000 : bits == 16 ? 8192 : 1440);
             Images.populate(TMP, img, bits);

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
@@ -28,7 +29,7 @@ class FatServerTest {
     Path dir;
 
     FatServer server() throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         Path img = Tools.mkfs(dir, "s.img", 16, 2, 16384);
         return new FatServer(FatVolume.mount(new MemoryDevice(Files.readAllBytes(img), 512),
                 new FatClock(() -> 0L)));

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
@@ -29,7 +30,7 @@ class FatVolumeTest {
     static final int NEW = RW | OpenFlags.CREATE | OpenFlags.EXCLUSIVE;
 
     MemoryDevice image(int bits, int spc, int kib) throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         Path img = Tools.mkfs(dir, "m" + bits + "-" + spc + ".img", bits, spc, kib);
         return new MemoryDevice(Files.readAllBytes(img), 512);
     }

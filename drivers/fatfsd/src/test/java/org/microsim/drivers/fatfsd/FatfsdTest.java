@@ -16,6 +16,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.ThrowingSupplier;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
@@ -84,7 +85,7 @@ class FatfsdTest {
 
     @Test
     void servesAFatVolumeAndItsChangesReachTheImage() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        HostTools.require("mkfs.fat", "mcopy");
         Path img = Tools.mkfs(dir, "t.img", 16, 1, 8192);
         byte[] hello = "hello from the host\n".getBytes(StandardCharsets.UTF_8);
         Images.copyIn(dir, img.toString(), "/hello.txt", hello);
@@ -116,7 +117,7 @@ class FatfsdTest {
 
     @Test
     void largeTransfersLendTheLeaseOnAndLeasesWithoutTheRightAreRefused() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        HostTools.require("mkfs.fat", "mcopy");
         Path img = Tools.mkfs(dir, "t.img", 16, 1, 8192);
         byte[] image = Files.readAllBytes(img);
         try (Kernel k = boot(image, new ArrayList<>())) {
@@ -147,7 +148,7 @@ class FatfsdTest {
 
     @Test
     void writesReachTheDiskOnTheirOwnAfterAnIdleSecond() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
             call(k, new FsRequest.Mkdir("/later"), null);
@@ -158,7 +159,7 @@ class FatfsdTest {
 
     @Test
     void everyRequestWhileDirtyPutsTheWriteBackOff() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy");
+        HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
             call(k, new FsRequest.Mkdir("/later"), null);
@@ -176,12 +177,12 @@ class FatfsdTest {
     private String rootListing(byte[] image) throws Exception {
         Path back = dir.resolve("back.img");
         Files.write(back, image);
-        return Tools.ok("mdir", "-i", back.toString(), "::/").out();
+        return HostTools.ok("mdir", "-i", back.toString(), "::/").out();
     }
 
     @Test
     void malformedRequestsGetErrorsAndServingGoesOn() throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
             assertTrue(invalid(k, Message.of(FsRequest.STAT, new byte[] {9, 0, 1})).startsWith(
@@ -214,7 +215,7 @@ class FatfsdTest {
 
     @Test
     void severalClientsAreServedAtOnce() throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 16, 1, 8192));
         List<String> logs = new ArrayList<>();
         ProgramCatalog programs = new ProgramCatalog()

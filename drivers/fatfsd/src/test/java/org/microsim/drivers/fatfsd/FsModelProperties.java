@@ -22,6 +22,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
@@ -44,7 +45,7 @@ class FsModelProperties {
     }
 
     static synchronized byte[] image(int bits) throws Exception {
-        Tools.assumeInstalled("mkfs.fat");
+        HostTools.require("mkfs.fat");
         if (!IMAGES.containsKey("" + bits)) {
             int kib = bits == 12 ? 1440 : bits == 16 ? 8192 : 34000;
             IMAGES.put("" + bits, Files.readAllBytes(Tools.mkfs(TMP, "model" + bits + ".img", bits, 1, kib)));

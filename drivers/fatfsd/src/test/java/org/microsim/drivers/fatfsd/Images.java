@@ -1,5 +1,6 @@
 package org.microsim.drivers.fatfsd;
 
+import org.microsim.hosttools.HostTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -22,7 +23,7 @@ final class Images {
         Map<String, byte[]> expected = new LinkedHashMap<>();
         String i = img.toString();
         for (String d : List.of("/dir one", "/dir one/sub dir", "/Ünïcødé dir", "/frag")) {
-            Tools.ok("mmd", "-i", i, "::" + d);
+            HostTools.ok("mmd", "-i", i, "::" + d);
             expected.put(d, null);
         }
         Map<String, Integer> files = new LinkedHashMap<>();
@@ -44,7 +45,7 @@ final class Images {
             }
         }
         for (int k = 0; k < 10; k += 2) {
-            Tools.ok("mdel", "-i", i, "::/frag/piece" + k);
+            HostTools.ok("mdel", "-i", i, "::/frag/piece" + k);
         }
         expected.put("/frag/fragmented big file.bin", copyIn(dir, i, "/frag/fragmented big file.bin",
                 bytes(random, 40_000)));
@@ -60,11 +61,11 @@ final class Images {
     static byte[] copyIn(Path dir, String img, String path, byte[] content) throws IOException, InterruptedException {
         Path local = dir.resolve("in");
         Files.write(local, content);
-        Tools.ok("mcopy", "-i", img, local.toString(), "::" + path);
+        HostTools.ok("mcopy", "-i", img, local.toString(), "::" + path);
         return content;
     }
 
     static byte[] readBack(String img, String path) throws IOException, InterruptedException {
-        return Tools.ok("mcopy", "-i", img, "::" + path, "-").stdout();
+        return HostTools.ok("mcopy", "-i", img, "::" + path, "-").stdout();
     }
 }

@@ -13,6 +13,7 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
@@ -40,7 +41,7 @@ class InteropReadTest {
     @ParameterizedTest
     @CsvSource({"12,1,1440", "12,4,4096", "16,1,16384", "16,8,40960", "32,1,65536", "32,8,300000"})
     void readsWhatMtoolsWrote(int bits, int spc, int kib) throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy", "mmd", "mdel");
+        HostTools.require("mkfs.fat", "mcopy", "mmd", "mdel");
         Path img = Tools.mkfs(dir, "t.img", bits, spc, kib);
         Map<String, byte[]> expected = Images.populate(dir, img, bits * 100 + spc);
         try (FileDevice dev = new FileDevice(img)) {

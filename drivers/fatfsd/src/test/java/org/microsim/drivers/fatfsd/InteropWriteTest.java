@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.OpenFlags;
 
 /**
@@ -38,7 +39,7 @@ class InteropWriteTest {
 
     @Test
     void longNamesOfEveryLengthReadBackWithMtools() throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy", "mdir", "fsck.fat");
+        HostTools.require("mkfs.fat", "mcopy", "mdir", "fsck.fat");
         Path img = Tools.mkfs(dir, "n.img", 32, 1, 65536);
         List<String> names = new ArrayList<>();
         for (int len : new int[] {9, 12, 13, 14, 25, 26, 27, 254, 255}) {
@@ -62,7 +63,7 @@ class InteropWriteTest {
             v.sync();
         }
         Tools.fsckClean(img);
-        String listing = Tools.ok("mdir", "-i", img.toString(), "::/n").out();
+        String listing = HostTools.ok("mdir", "-i", img.toString(), "::/n").out();
         for (String name : names) {
             assertTrue(listing.contains(name), name + " in\n" + listing);
             assertArrayEquals(name.getBytes(StandardCharsets.UTF_8),
@@ -73,7 +74,7 @@ class InteropWriteTest {
     @ParameterizedTest
     @CsvSource({"12,1,1440", "12,2,4096", "16,1,16384", "16,4,40960", "32,1,65536", "32,8,300000"})
     void libraryWritesPassFsckAndReadBackWithMtools(int bits, int spc, int kib) throws Exception {
-        Tools.assumeInstalled("mkfs.fat", "mcopy", "mmd", "mdel", "mdir", "fsck.fat");
+        HostTools.require("mkfs.fat", "mcopy", "mmd", "mdel", "mdir", "fsck.fat");
         Path img = Tools.mkfs(dir, "w.img", bits, spc, kib);
         Map<String, byte[]> premade = Images.populate(dir, img, bits + spc);
         Random random = new Random(bits * 31L + spc);
@@ -149,9 +150,9 @@ class InteropWriteTest {
         }
         assertArrayEquals(premade.get("/dir one/sub dir/deep file.bin"),
                 Images.readBack(img.toString(), "/dir one/sub dir/deep file.bin"));
-        String listing = Tools.ok("mdir", "-i", img.toString(), "::/UPPER/moved dir").out();
+        String listing = HostTools.ok("mdir", "-i", img.toString(), "::/UPPER/moved dir").out();
         assertTrue(listing.contains("Library file number 1 with a much longer name.data"), listing);
-        String root = Tools.ok("mdir", "-i", img.toString(), "::/").out();
+        String root = HostTools.ok("mdir", "-i", img.toString(), "::/").out();
         assertTrue(root.contains("NEWLABEL"), root);
         assertTrue(root.contains("MiXeD.Txt"), root);
         try (FileDevice dev = new FileDevice(img)) {

@@ -19,9 +19,9 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.hosttools.HostTools;
 import org.microsim.abi.PortSubclass;
 
 /** Images partitioned by sfdisk and sgdisk are read exactly as those tools describe them. */
@@ -35,23 +35,14 @@ class ToolImagesTest {
     record Expected(int index, long start, long size, String type, String label) {
     }
 
-    private static Path tool(String name) {
-        List<String> dirs = new ArrayList<>(List.of(System.getenv().getOrDefault("PATH", "").split(":")));
-        dirs.addAll(List.of("/usr/sbin", "/sbin", "/usr/bin"));
-        Path found = dirs.stream().filter(d -> !d.isEmpty()).map(d -> Path.of(d, name)).filter(Files::isExecutable)
-                .findFirst().orElse(null);
-        Assumptions.assumeTrue(found != null, name + " is not installed");
-        return found;
+    /** The tool's name, once it is known to be installed (skipped or, under CI, failed otherwise). */
+    private static String tool(String name) {
+        HostTools.require(name);
+        return name;
     }
 
     private static String run(String stdin, Object... command) throws IOException, InterruptedException {
-        List<String> args = Stream.of(command).map(Object::toString).toList();
-        Process p = new ProcessBuilder(args).redirectErrorStream(true).start();
-        p.getOutputStream().write(stdin.getBytes(StandardCharsets.UTF_8));
-        p.getOutputStream().close();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertEquals(0, p.waitFor(), args + " failed:\n" + out);
-        return out;
+        return HostTools.ok(stdin.getBytes(StandardCharsets.UTF_8), command).out();
     }
 
     private Path image(String name, long bytes) throws IOException {
@@ -76,7 +67,7 @@ class ToolImagesTest {
 
     @Test
     void mbrWithLogicalsMatchesSfdisk() throws Exception {
-        Path sfdisk = tool("sfdisk");
+        String sfdisk = tool("sfdisk");
         Path image = image("mbr.img", 64 * MIB);
         run("""
                 label: dos
@@ -117,7 +108,7 @@ class ToolImagesTest {
 
     /** Seven partitions of six types, an unused entry (7) between them, two formatted FAT volumes. */
     private Path sgdiskImage() throws Exception {
-        Path sgdisk = tool("sgdisk");
+        String sgdisk = tool("sgdisk");
         Path image = image("gpt.img", 96 * MIB);
         run("", sgdisk, "-n", "1:2048:+4M", "-t", "1:ef00", "-c", "1:EFI system",
                 "-n", "2:0:+4M", "-t", "2:8300", "-c", "2:root",
@@ -130,7 +121,7 @@ class ToolImagesTest {
     }
 
     private static List<Expected> sgdiskSays(Path image) throws Exception {
-        Path sgdisk = tool("sgdisk");
+        String sgdisk = tool("sgdisk");
         String listing = run("", sgdisk, "-p", image);
         Matcher row = Pattern.compile("(?m)^\\s+(\\d+)\\s+(\\d+)\\s+(\\d+)\\s").matcher(listing);
         List<Expected> expected = new ArrayList<>();
@@ -150,7 +141,7 @@ class ToolImagesTest {
     @Test
     void gptMatchesSgdiskAndSniffsBasicData() throws Exception {
         Path image = sgdiskImage();
-        Path mkfs = tool("mkfs.fat");
+        String mkfs = tool("mkfs.fat");
         run("", mkfs, "-F", "16", "-s", "1", "--offset", "18432", image, "8192");
         run("", mkfs, "-F", "32", "-s", "1", "--offset", "34816", image, "40960");
         List<Expected> expected = sgdiskSays(image);
