@@ -86,7 +86,7 @@ public record Page<T>(int total, int start, List<T> items) {
      * The page of {@code all} from {@code start}: as many items as fit in a message, at least one unless
      * {@code start} is past the end (then none).
      */
-    public static <T> byte[] encode(List<T> all, int start, Writer<T> writer) {
+    private static <T> byte[] encode(List<T> all, int start, Writer<T> writer) {
         int total = Math.min(all.size(), 0xffff);
         int from = Math.min(Math.max(start, 0), total);
         WireWriter body = new WireWriter();
@@ -108,7 +108,7 @@ public record Page<T>(int total, int start, List<T> items) {
      *
      * @throws MalformedException for a count that does not match the bytes, a start past the total or a bad item
      */
-    public static <T> Page<T> decode(byte[] bytes, Reader<T> reader) throws MalformedException {
+    private static <T> Page<T> decode(byte[] bytes, Reader<T> reader) throws MalformedException {
         WireReader r = new WireReader(bytes);
         int total = r.u16("total");
         int start = r.u16("start");
