@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.microsim.hosttools.HostTools;
 import org.junit.jupiter.api.io.TempDir;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.fs.FileStat;
@@ -27,6 +26,7 @@ import org.microsim.drivers.partd.PartitionTable;
 import org.microsim.drivers.partd.PartitionTableReader;
 import org.microsim.drivers.partd.PartitionType;
 import org.microsim.drivers.partd.PartitionView;
+import org.microsim.hosttools.HostTools;
 import org.microsim.kernel.machine.MemoryImage;
 
 /**

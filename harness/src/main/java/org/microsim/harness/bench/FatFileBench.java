@@ -5,8 +5,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Random;
-import org.microsim.hosttools.HostTools;
 import org.microsim.harness.Carriers;
+import org.microsim.hosttools.HostTools;
 
 /**
  * Writing and reading a 64 MiB file through the whole chain (console put/get -> shell -> VFS -> fatfsd ->
@@ -39,10 +39,10 @@ public final class FatFileBench {
 
             Path mtoolsImage = dir.resolve("mtools.img");
             Files.copy(image, mtoolsImage);
-            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-o", "-i", mtoolsImage.toString(),
-                    payload.toString(), "::/BIG.BIN")));
-            long mcopyRead = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-n", "-i", mtoolsImage.toString(),
-                    "::/BIG.BIN", back.toString())));
+            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-o", "-i",
+                    mtoolsImage.toString(), payload.toString(), "::/BIG.BIN")));
+            long mcopyRead = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-n", "-i",
+                    mtoolsImage.toString(), "::/BIG.BIN", back.toString())));
 
             // The simulator writes through to its own copy (persist=on), as mcopy writes to its image.
             Path simImage = dir.resolve("sim.img");

@@ -18,11 +18,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 import org.microsim.images.FatFormatter;
 
 /**

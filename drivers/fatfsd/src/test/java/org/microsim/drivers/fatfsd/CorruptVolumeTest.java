@@ -10,10 +10,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /** Hand-made corruptions: each is refused, made read-only or reported as CORRUPT with what is wrong. */
 class CorruptVolumeTest {

@@ -17,10 +17,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.lifecycle.AfterContainer;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /**
  * Real images (made and filled by mkfs.fat and mtools) with random bit flips in the boot sector, the FAT and

@@ -13,7 +13,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
@@ -22,6 +21,7 @@ import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.FsStats;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /** The protocol served over a real volume, leases as byte arrays. */
 class FatServerTest {

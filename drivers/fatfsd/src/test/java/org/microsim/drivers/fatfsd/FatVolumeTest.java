@@ -15,11 +15,11 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /** The library on images in memory: errors, crash semantics, performance shape, short-name generation. */
 class FatVolumeTest {

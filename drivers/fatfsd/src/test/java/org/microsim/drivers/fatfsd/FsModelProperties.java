@@ -22,10 +22,10 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /**
  * Random sequences of file operations against a model (path to bytes, set of directories), with random syncs

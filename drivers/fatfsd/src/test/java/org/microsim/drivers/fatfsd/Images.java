@@ -1,6 +1,5 @@
 package org.microsim.drivers.fatfsd;
 
-import org.microsim.hosttools.HostTools;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -8,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import org.microsim.hosttools.HostTools;
 
 /**
  * Builds populated images with the real tools: mkfs.fat, then mcopy/mmd/mdel with long names, unicode,

@@ -13,10 +13,10 @@ import java.util.TreeSet;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.microsim.hosttools.HostTools;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
+import org.microsim.hosttools.HostTools;
 
 /** Images made and filled by mkfs.fat and mtools read back byte for byte through the library. */
 class InteropReadTest {

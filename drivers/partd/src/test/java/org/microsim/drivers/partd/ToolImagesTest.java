@@ -1,10 +1,7 @@
 package org.microsim.drivers.partd;
 
-import org.microsim.abi.PortInfo;
-
-import static org.junit.jupiter.api.Assertions.assertThrows;
-
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -21,8 +18,9 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.hosttools.HostTools;
+import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
+import org.microsim.hosttools.HostTools;
 
 /** Images partitioned by sfdisk and sgdisk are read exactly as those tools describe them. */
 class ToolImagesTest {
