@@ -87,7 +87,7 @@ public final class DeviceManager {
     /**
      * Registers a port (or attaches a detached one again, keeping its binding), binds it (and any unbound port
      * its arrival lets a rule match), and, for a port a driver registered, tells the subscribers of its class
-     * or stores the notice.
+     * (it is remembered for those who subscribe later).
      *
      * @param driverPort true when a driver task registered the port (it is a driver's service port)
      * @throws DevdException EXISTS for a duplicate name or a port that would be its own ancestor
@@ -160,7 +160,7 @@ public final class DeviceManager {
                 ? b.withState(byService.get(b.service())) : b);
     }
 
-    /** Subscribes to driver ports of a class; returns the stored notices, now delivered. */
+    /** Subscribes to driver ports of a class; returns a notice of every one available now. */
     public List<DevdAction> subscribe(String subscriber, PortClass portClass) {
         return notices.subscribe(subscriber, portClass).stream()
                 .<DevdAction>map(n -> new DevdAction.Notify(n.subscriber(), n.portId())).toList();

@@ -1,6 +1,5 @@
 package org.microsim.services.devd;
 
-import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -11,10 +10,12 @@ import org.microsim.abi.PortClass;
 
 /**
  * Who gets told that a driver is available (msg id 100), after the seed's service-integration note: services
- * subscribe to a class of driver port; when such a port is ready every current subscriber of its class is
- * told. When nobody has subscribed to the class yet, the notice waits in the class's mailbox and is delivered
- * exactly once, to the subscribers present when the first one arrives; it is dropped if the port goes away
- * before that, so nobody is sent to a port that no longer exists.
+ * subscribe to a class of driver port, and devd remembers every driver port of each class that is available
+ * now. A subscriber is told of all of them when it subscribes, and of each new one as it becomes available.
+ * So a service that comes later, or comes back after a crash and subscribes anew (the VFS restarted, with every
+ * mount gone), learns of every driver there is, as MINIX's data store lets a restarted server find what it
+ * served: nothing is lost because a notice was delivered once to an earlier incarnation. A port that goes away
+ * is forgotten, so nobody is sent to a port that no longer exists.
  */
 final class DriverNotices {
     /** Tell {@code subscriber} that the driver port {@code portId} is available. */
@@ -22,27 +23,19 @@ final class DriverNotices {
     }
 
     private final Map<PortClass, Set<String>> subscribers = new EnumMap<>(PortClass.class);
-    private final Map<PortClass, Set<Long>> mailboxes = new EnumMap<>(PortClass.class);
+    /** The driver ports available now, by class, in the order they became available. */
+    private final Map<PortClass, Set<Long>> available = new EnumMap<>(PortClass.class);
 
-    /** A driver port of class {@code portClass} is ready: the notices to send now (none if it is stored). */
+    /** A driver port of class {@code portClass} is ready: the notices to send to its current subscribers. */
     public List<Notice> available(PortClass portClass, long portId) {
-        Set<String> subs = subscribers.getOrDefault(portClass, Set.of());
-        if (subs.isEmpty()) {
-            mailboxes.computeIfAbsent(portClass, k -> new LinkedHashSet<>()).add(portId);
-            return List.of();
-        }
-        return subs.stream().map(s -> new Notice(s, portId)).toList();
+        available.computeIfAbsent(portClass, k -> new LinkedHashSet<>()).add(portId);
+        return subscribers.getOrDefault(portClass, Set.of()).stream().map(s -> new Notice(s, portId)).toList();
     }
 
-    /** Subscribes; returns the stored notices of the class, now delivered and forgotten. */
+    /** Subscribes (again, if it did before); returns a notice of every available driver port of the class. */
     public List<Notice> subscribe(String subscriber, PortClass portClass) {
         subscribers.computeIfAbsent(portClass, k -> new TreeSet<>()).add(subscriber);
-        Set<Long> stored = mailboxes.remove(portClass);
-        List<Notice> out = new ArrayList<>();
-        if (stored != null) {
-            stored.forEach(id -> out.add(new Notice(subscriber, id)));
-        }
-        return out;
+        return available.getOrDefault(portClass, Set.of()).stream().map(id -> new Notice(subscriber, id)).toList();
     }
 
     /** Forgets a subscriber (its task is gone) in every class. */
@@ -50,13 +43,8 @@ final class DriverNotices {
         subscribers.values().forEach(s -> s.remove(subscriber));
     }
 
-    /** Forgets a stored notice for a port that went away. */
+    /** Forgets a driver port that went away (its driver ended, or the device was unplugged). */
     public void portGone(long portId) {
-        mailboxes.values().forEach(m -> m.remove(portId));
-    }
-
-    /** The stored notices of a class, oldest first. */
-    public List<Long> stored(PortClass portClass) {
-        return List.copyOf(mailboxes.getOrDefault(portClass, Set.of()));
+        available.values().forEach(m -> m.remove(portId));
     }
 }

@@ -127,11 +127,12 @@ class DeviceManagerTest {
     }
 
     @Test
-    void noticesWaitForTheirSubscriberAndAreDeliveredOnce() throws DevdException {
+    void everySubscriberIsToldOfEveryAvailableDriverEvenWhenItSubscribesAnew() throws DevdException {
         machine();
         assertEquals(List.of(new DevdAction.Notify("vfs", 6)), devd.subscribe("vfs", PortClass.FILESYSTEM));
-        assertEquals(List.of(), devd.subscribe("vfs", PortClass.FILESYSTEM));
-        assertEquals(List.of(), devd.subscribe("shell", PortClass.FILESYSTEM), "delivered once, to vfs");
+        assertEquals(List.of(new DevdAction.Notify("vfs", 6)), devd.subscribe("vfs", PortClass.FILESYSTEM),
+                "a subscriber that subscribes anew (a restarted VFS) is told again");
+        assertEquals(List.of(new DevdAction.Notify("shell", 6)), devd.subscribe("shell", PortClass.FILESYSTEM));
         List<DevdAction> more = devd.addPort(new PortInfo("ahci0p2.fs", PortClass.FILESYSTEM, 0, "ahci0", 0, 0, 0,
                 null), 8, true);
         assertEquals(List.of(new DevdAction.Notify("shell", 8), new DevdAction.Notify("vfs", 8)), more);
@@ -139,7 +140,8 @@ class DeviceManagerTest {
         devd.unsubscribe("vfs");
         devd.addPort(new PortInfo("gone.fs", PortClass.FILESYSTEM, 0, "", 0, 0, 0, null), 9, true);
         devd.removePort("gone.fs", true);
-        assertEquals(List.of(), devd.subscribe("vfs", PortClass.FILESYSTEM), "no notice for a port that went away");
+        assertEquals(List.of(new DevdAction.Notify("vfs", 6), new DevdAction.Notify("vfs", 8)),
+                devd.subscribe("vfs", PortClass.FILESYSTEM), "no notice for a port that went away");
         assertEquals(List.of(new DevdAction.Notify("vfs", 11)), devd.addPort(new PortInfo("gone.fs",
                 PortClass.FILESYSTEM, 0, "", 0, 0, 0, null), 11, true), "told again when it comes back");
     }
