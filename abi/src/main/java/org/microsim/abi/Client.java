@@ -15,8 +15,10 @@ import java.time.Duration;
  *
  * A client is bound either to a handle (a device, a port given at start) or to a name, as Hubris clients find
  * their servers: a named client looks the port up on first use and again after the server was found gone, so
- * a restarted server is reached by the next call. A failed call is never retried here: the server may have
- * acted on it before it died, and only the caller knows whether doing it twice is harmless.
+ * a restarted server is reached by the next call. A failed call is retried only when it reached no server at
+ * all: a named client's handle went stale while a new server took the name (the kernel says PEER_DIED with
+ * the new generation), so the call goes once to the new one. Any other failure is the caller's: the server may
+ * have acted on the call before it died, and only the caller knows whether doing it twice is harmless.
  *
  * <p>Use a client from its task's thread only, as {@link Sys} itself.
  */
@@ -60,6 +62,18 @@ public final class Client {
 
     /** Calls with {@code request}, lending {@code lease} (null for none) for the length of the call. */
     public <T, E extends ProtocolException> T call(Request<T, E> request, Lease lease) throws E {
+        try {
+            return callOnce(request, lease);
+        } catch (ProtocolException e) {
+            if (name == null || e.unreachable() == null || e.unreachable().newGeneration() <= 0) {
+                throw e;
+            }
+            // The handle was stale and a new server has the name: nobody saw the call, so it goes to the new one.
+            return callOnce(request, lease);
+        }
+    }
+
+    private <T, E extends ProtocolException> T callOnce(Request<T, E> request, Lease lease) throws E {
         Handle to = target(request.protocol());
         try {
             return call(sys, to, request, lease, timeout);

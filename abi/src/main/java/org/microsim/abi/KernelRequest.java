@@ -16,7 +16,14 @@ import java.util.List;
  * 32  SUBSCRIBE         kinds u32 ({@link #TASK_EVENTS} | {@link #PORT_EVENTS})   a port the caller owns   empty
  * 33  SET_RESOLVER      (none)                                               a port the caller owns   empty
  * 34  NAME_UNAVAILABLE  name str, reason str                                 none              empty
+ * 35  FIND_TASK         task name str                                        none              found u8; then
+ *                                                                                              task u64, program
+ *                                                                                              str, alive u8
  * </pre>
+ *
+ * FIND_TASK tells who runs (or last ran) under a task name: the live task of that name, else the latest
+ * incarnation of the highest slot that had it. A supervisor that was itself restarted uses it to find the
+ * tasks it had started, which went on running (or died) while it was down.
  *
  * A port subscriber is first told of every port that exists; the resolver gets
  * {@link MsgIds#NOTIFY_NAME_WANTED} for names nobody has yet; NAME_UNAVAILABLE fails the tasks waiting in
@@ -34,6 +41,7 @@ public sealed interface KernelRequest<T> extends Request<T, CallException> {
     int SUBSCRIBE = 32;
     int SET_RESOLVER = 33;
     int NAME_UNAVAILABLE = 34;
+    int FIND_TASK = 35;
 
     /** SUBSCRIBE kinds. */
     int TASK_EVENTS = 1;
@@ -114,9 +122,42 @@ public sealed interface KernelRequest<T> extends Request<T, CallException> {
         }
     }
 
+    /** Who runs, or last ran, under the task name {@code name}; the reply is null when nobody ever did. */
+    record FindTask(String name) implements KernelRequest<FoundTask> {
+        @Override
+        public Message toMessage() {
+            return Message.of(FIND_TASK, new WireWriter().string(name).toByteArray());
+        }
+
+        @Override
+        public FoundTask decodeReply(Message reply) throws MalformedException {
+            WireReader r = reply.reader();
+            int found = r.u8("found");
+            FoundTask task = switch (found) {
+                case 0 -> null;
+                case 1 -> new FoundTask(TaskId.unpack(r.i64("task")), r.string("program"), r.u8("alive") == 1);
+                default -> throw new MalformedException("found flag must be 0 or 1, got " + found);
+            };
+            r.end("find task reply");
+            return task;
+        }
+    }
+
+    /** FIND_TASK's answer: the task, the program it runs, and whether it is alive. */
+    record FoundTask(TaskId task, String program, boolean alive) {
+        /** The OK reply; {@code found} null for nobody. */
+        public static Message toMessage(FoundTask found) {
+            WireWriter w = new WireWriter().u8(found == null ? 0 : 1);
+            if (found != null) {
+                w.i64(found.task().pack()).string(found.program()).u8(found.alive() ? 1 : 0);
+            }
+            return Replies.ok(w.toByteArray());
+        }
+    }
+
     /** True for the msg ids of this protocol. */
     static boolean isKernelRequest(int msgId) {
-        return msgId >= SPAWN && msgId <= NAME_UNAVAILABLE;
+        return msgId >= SPAWN && msgId <= FIND_TASK;
     }
 
     /**
@@ -147,6 +188,7 @@ public sealed interface KernelRequest<T> extends Request<T, CallException> {
             case SUBSCRIBE -> new Subscribe(r.i32("kinds"), one(handles, "subscribe"));
             case SET_RESOLVER -> new SetResolver(one(handles, "resolver request"));
             case NAME_UNAVAILABLE -> new NameUnavailable(r.string("name"), r.string("reason"));
+            case FIND_TASK -> new FindTask(r.string("task name"));
             default -> throw new MalformedException("the kernel port has no request " + message.msgId());
         };
         r.end("kernel request " + message.msgId());

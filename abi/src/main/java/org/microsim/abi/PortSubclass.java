@@ -49,6 +49,8 @@ public final class PortSubclass {
 
     // Services.
     public static final int SERVICE_GENERIC = 0x00;
+    /** A service that wants devd's notices of the driver classes its metadata lists: see DriverInterest. */
+    public static final int SERVICE_DRIVER_CLIENT = 0x01;
 
     /** Matches any subclass in a devd rule; never a real subclass on the wire. */
     public static final int ANY = -1;

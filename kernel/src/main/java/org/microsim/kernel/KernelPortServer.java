@@ -49,6 +49,7 @@ final class KernelPortServer {
                     k.names.nameUnavailable(n.name(), n.reason());
                     yield Replies.ok();
                 }
+                case KernelRequest.FindTask f -> KernelRequest.FoundTask.toMessage(k.tasks.find(f.name()));
             };
         } catch (MalformedException e) {
             return Replies.error(ErrorCode.INVALID_ARGUMENT, "malformed kernel request " + request.msgId() + ": "

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.ErrorCode;
 import org.microsim.abi.Handle;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Program;
 import org.microsim.abi.Result;
 import org.microsim.abi.StartInfo;
@@ -190,6 +191,20 @@ final class Tasks {
             }
         }
         return false;
+    }
+
+    /**
+     * Who runs under {@code name}: its live task, else the latest incarnation of the highest slot that had the
+     * name; null when no task ever had it.
+     */
+    KernelRequest.FoundTask find(String name) {
+        Task found = null;
+        for (Task t : slots) {
+            if (t != null && t.name.equals(name) && (found == null || !found.alive() || t.alive())) {
+                found = t;
+            }
+        }
+        return found == null ? null : new KernelRequest.FoundTask(found.id, found.start.program(), found.alive());
     }
 
     /** Every slot's latest incarnation, by index, as {@code ps} shows it. */

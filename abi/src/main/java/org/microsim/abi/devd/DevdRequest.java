@@ -1,11 +1,8 @@
 package org.microsim.abi.devd;
 
-import org.microsim.abi.EmptyReply;
-import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
-import org.microsim.abi.PortClass;
 import org.microsim.abi.Protocol;
 import org.microsim.abi.Request;
 import org.microsim.abi.WireReader;
@@ -19,10 +16,11 @@ import org.microsim.abi.svc.Page;
  * 300 ADD_RULE    rule line str (devd's rule syntax)    reply: the first page of the names of the ports
  *                                                       it bound; errors: BAD_RULE with line, word and why
  * 301 LIST_RULES  start u16                             reply: a page of the rules in match order
- * 302 SUBSCRIBE   port class u16; handle 0 = the subscriber's port for msg 100 notifications
- *                                                       reply: empty; stored notifications follow at once
  * 303 LSDEV       start u16                             reply: a page of {@link LsdevEntry}
  * </pre>
+ *
+ * 302 is not used: it was SUBSCRIBE, before a service asked for driver notices in its own port's PortInfo
+ * ({@link DriverInterest}), where devd finds the wish again after a crash.
  *
  * Pages are {@link Page}s (strings as u16-length UTF-8). Replies use {@link org.microsim.abi.Replies} with
  * {@link DevdErrorCode} codes.
@@ -30,7 +28,6 @@ import org.microsim.abi.svc.Page;
 public sealed interface DevdRequest<T> extends Request<T, DevdException> {
     int ADD_RULE = MsgIds.DEVD_BASE;
     int LIST_RULES = MsgIds.DEVD_BASE + 1;
-    int SUBSCRIBE = MsgIds.DEVD_BASE + 2;
     int LSDEV = MsgIds.DEVD_BASE + 3;
 
     /** Longest rule line accepted, in bytes: a rule is one short line. */
@@ -86,14 +83,6 @@ public sealed interface DevdRequest<T> extends Request<T, DevdException> {
         }
     }
 
-    /** Asks for msg 100 notifications, sent to {@code port}, about drivers whose port has this class. */
-    record Subscribe(PortClass portClass, Handle port) implements DevdRequest<Void>, EmptyReply<DevdException> {
-        @Override
-        public Message toMessage() {
-            return Message.of(SUBSCRIBE, new WireWriter().u16(portClass.code()).toByteArray(), port);
-        }
-    }
-
     /** Asks for the port tree, depth first, from the {@code start}-th port on. */
     record Lsdev(int start) implements DevdRequest<Page<LsdevEntry>> {
         /** Checks the range. */
@@ -128,18 +117,11 @@ public sealed interface DevdRequest<T> extends Request<T, DevdException> {
                 yield new AddRule(line);
             }
             case LIST_RULES -> new ListRules(r.u16("start"));
-            case SUBSCRIBE -> {
-                PortClass portClass = PortClass.fromCode(r.u16("port class"));
-                if (message.handles().size() != 1) {
-                    throw new MalformedException("subscribe needs exactly one handle: the port for msg 100 notifications");
-                }
-                yield new Subscribe(portClass, message.handles().getFirst());
-            }
             case LSDEV -> new Lsdev(r.u16("start"));
             default -> throw new MalformedException("unknown devd request " + message.msgId());
         };
         r.end("devd request " + message.msgId());
-        if (!(request instanceof Subscribe) && !message.handles().isEmpty()) {
+        if (!message.handles().isEmpty()) {
             throw new MalformedException("devd request " + message.msgId() + " carries no handles");
         }
         return request;

@@ -20,9 +20,11 @@ import org.microsim.abi.WireWriter;
  *               handles 0..{@value #MAX_START_HANDLES}: the service's start handles
  *               reply: empty                 errors: EXISTS, UNKNOWN_SERVICE (a dependency), BAD_REQUEST
  * 201 DEPEND    service str, dependency str  reply: empty   errors: UNKNOWN_SERVICE, CYCLE, BAD_REQUEST
- * 202 START     service str                  reply: empty   errors: UNKNOWN_SERVICE
- * 203 STOP      service str                  reply: empty   errors: UNKNOWN_SERVICE
- * 204 RESTART   service str                  reply: empty   errors: UNKNOWN_SERVICE
+ * 202 START     service str                  reply: the first {@link Page} of the services it starts
+ * 203 STOP      service str                  reply: the first {@link Page} of the services it stops
+ * 204 RESTART   service str                  reply: the first {@link Page} of the services it restarts
+ *                                            (in the order it does so; empty when there is nothing to do)
+ *                                            errors: UNKNOWN_SERVICE
  * 205 STATUS    service str                  reply: one {@link ServiceStatus}
  * 206 LIST      start u16 (first item)       reply: a {@link Page} of {@link ServiceStatus}, sorted by name
  * 207 READY     (no bytes; the sender's task is the service)   reply: empty   errors: DENIED
@@ -120,8 +122,11 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         }
     }
 
-    /** Starts a service and, first, its dependencies. */
-    record Start(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
+    /**
+     * Starts a service and, first, its dependencies; then the services that a stop of any of them took down
+     * with it, so that START undoes STOP.
+     */
+    record Start(String service) implements SvcRequest<Page<String>> {
         /** Validates the name. */
         public Start {
             check("service name", service);
@@ -131,10 +136,15 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         public Message toMessage() {
             return named(START, service);
         }
+
+        @Override
+        public Page<String> decodeReply(Message reply) throws MalformedException {
+            return changed(reply);
+        }
     }
 
     /** Stops a service and, first, everything that depends on it. */
-    record Stop(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
+    record Stop(String service) implements SvcRequest<Page<String>> {
         /** Validates the name. */
         public Stop {
             check("service name", service);
@@ -144,10 +154,15 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         public Message toMessage() {
             return named(STOP, service);
         }
+
+        @Override
+        public Page<String> decodeReply(Message reply) throws MalformedException {
+            return changed(reply);
+        }
     }
 
     /** Stops then starts a service and its dependents; clears a {@code failed} state. */
-    record Restart(String service) implements SvcRequest<Void>, EmptyReply<SvcException> {
+    record Restart(String service) implements SvcRequest<Page<String>> {
         /** Validates the name. */
         public Restart {
             check("service name", service);
@@ -156,6 +171,11 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         @Override
         public Message toMessage() {
             return named(RESTART, service);
+        }
+
+        @Override
+        public Page<String> decodeReply(Message reply) throws MalformedException {
+            return changed(reply);
         }
     }
 
@@ -258,6 +278,11 @@ public sealed interface SvcRequest<T> extends Request<T, SvcException> {
         };
         r.end("service manager request " + message.msgId());
         return request;
+    }
+
+    /** The services a START, STOP or RESTART changed: the first page of their names. */
+    private static Page<String> changed(Message reply) throws MalformedException {
+        return Page.decode(reply, r -> Names.read(r, "service name"));
     }
 
     private static Message named(int msgId, String name) {

@@ -1,10 +1,12 @@
 package org.microsim.abi.devd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.Handle;
 import org.microsim.abi.MalformedException;
@@ -22,8 +24,7 @@ class DevdRequestTest {
     @Test
     void requestsRoundTrip() throws MalformedException {
         for (DevdRequest<?> r : List.of(new DevdRequest.AddRule("match class=block -> partd"),
-                new DevdRequest.ListRules(3), new DevdRequest.Subscribe(PortClass.FILESYSTEM, new Handle(2)),
-                new DevdRequest.Lsdev(0))) {
+                new DevdRequest.ListRules(3), new DevdRequest.Lsdev(0))) {
             assertEquals(r, DevdRequest.decode(r.toMessage()));
         }
     }
@@ -32,10 +33,8 @@ class DevdRequestTest {
     void malformedRequestsAreRejectedWithTheReason() {
         assertTrue(assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(399)))
                 .getMessage().contains("unknown devd request"));
-        assertTrue(assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.SUBSCRIBE,
-                new WireWriter().u16(99).toByteArray()))).getMessage().contains("unknown port class"));
-        assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.SUBSCRIBE,
-                new byte[] {4})));
+        assertTrue(assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(302)))
+                .getMessage().contains("unknown devd request"), "302 was SUBSCRIBE");
         assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.LSDEV,
                 new byte[] {0})));
         assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.LSDEV,
@@ -97,11 +96,26 @@ class DevdRequestTest {
     }
 
     @Test
-    void onlySubscribeCarriesAHandle() {
-        assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.SUBSCRIBE,
-                new WireWriter().u16(PortClass.BLOCK.code()).toByteArray())), "no handle");
+    void noRequestCarriesAHandle() {
         assertThrows(MalformedException.class, () -> DevdRequest.decode(Message.of(DevdRequest.LSDEV,
                 new byte[2], new Handle(1))), "a handle on lsdev");
+    }
+
+    @Test
+    void aDriverInterestTravelsInItsPortsInfo() throws MalformedException {
+        DriverInterest vfs = new DriverInterest(Set.of(PortClass.FILESYSTEM, PortClass.BLOCK));
+        PortInfo port = vfs.port("vfs");
+        assertEquals(PortClass.SERVICE, port.portClass());
+        assertEquals(PortSubclass.SERVICE_DRIVER_CLIENT, port.subclass());
+        assertEquals(vfs, DriverInterest.of(PortInfo.decode(port.encode())));
+        assertNull(DriverInterest.of(PortInfo.of("shell", PortClass.SERVICE, PortSubclass.SERVICE_GENERIC)));
+        assertNull(DriverInterest.of(new PortInfo("disk0", PortClass.BLOCK, PortSubclass.SERVICE_DRIVER_CLIENT, "",
+                0, 0, 0, new byte[] {1})), "only a service port states an interest");
+        assertTrue(assertThrows(MalformedException.class, () -> DriverInterest.of(new PortInfo("x", PortClass.SERVICE,
+                PortSubclass.SERVICE_DRIVER_CLIENT, "", 0, 0, 0, new byte[] {99}))).getMessage()
+                .contains("port class"));
+        assertThrows(MalformedException.class, () -> DriverInterest.of(new PortInfo("x", PortClass.SERVICE,
+                PortSubclass.SERVICE_DRIVER_CLIENT, "", 0, 0, 0, null)), "no class named");
     }
 
     private static Message page(List<LsdevEntry> all, int start) {

@@ -11,7 +11,7 @@ import java.util.List;
  * regular expressions such as {@code "\d+"} need no doubling. Quoted and unquoted parts next to each other
  * make one word, as in a shell ({@code file="my disk.img"} is one word). As in a shell, a {@code #} at the
  * start of a word starts a comment that runs to the end of the line; inside a word it is a character, so
- * names like {@code ahci#4} can be typed. A quote left open is an error pointing at the opening quote.
+ * names like {@code plain#word} can be typed. A quote left open is an error pointing at the opening quote.
  */
 final class Lexer {
     private Lexer() {

@@ -135,10 +135,10 @@ final class MachineCommands {
     }
 
     static String ps(List<TaskInfo> tasks) {
-        StringBuilder out = new StringBuilder(String.format("%-8s %-16s %-10s %-8s %s%n", "ID", "NAME", "PROGRAM",
+        StringBuilder out = new StringBuilder(String.format("%-8s %-24s %-10s %-8s %s%n", "ID", "NAME", "PROGRAM",
                 "STATE", "DETAIL"));
         for (TaskInfo t : tasks) {
-            out.append(String.format("%-8s %-16s %-10s %-8s %s%n", t.id(), t.name(), t.program(), t.state().label(),
+            out.append(String.format("%-8s %-24s %-10s %-8s %s%n", t.id(), t.name(), t.program(), t.state().label(),
                     t.detail()));
         }
         return out.toString().stripTrailing();

@@ -197,7 +197,7 @@ final class SimSession implements Session {
         if (!named.isEmpty()) {
             return named.get(named.size() - 1);
         }
-        // Drivers are named after their service (ahci#4): their program's name finds them when it is unique.
+        // Drivers are named after their service (partd@ahci0:disk0): their program's name finds them when it is unique.
         List<TaskInfo> running = tasks.stream().filter(t -> t.program().equals(word) && t.state().alive()).toList();
         if (running.size() == 1) {
             return running.get(0);

@@ -10,6 +10,7 @@ import org.microsim.abi.Handler;
 import org.microsim.abi.CallException;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
+import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.Notice;
 import org.microsim.abi.PortClass;
@@ -24,28 +25,32 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
+import org.microsim.abi.devd.DriverInterest;
 import org.microsim.services.svcman.ServiceManagerProgram;
 
 /**
  * The devd task: {@link DeviceManager} on the one server runtime. Started with the kernel port as start handle
- * 0, it looks up the service manager, registers the public port {@value #PORT_NAME} and subscribes to port and
- * task events; the kernel then tells it of every port, with a handle to each.
+ * 0, it registers the public port {@value #PORT_NAME} and subscribes to port events; the kernel then tells it
+ * of every port, with a handle to each. Everything devd knows comes from there, so a restarted devd knows it
+ * all again: the devices and their bindings (the drivers' services and tasks live on in the service manager),
+ * and the subscribers, whose ports say what they want ({@link DriverInterest}).
  *
  * <pre>
- *   kernel ── Notice.Kernel (port registered / removed, task ended) ──▶ DeviceManager ──▶ DevdActions
- *   tasks  ── DevdRequest (add rule, list rules, subscribe, lsdev) ───▶ DevdRequestHandler ─┘   │
- *                                                                                              ▼
- *              start / forget a driver service (svcman)   ·   msg 100 to a subscriber   ·   close a handle
+ *   kernel ── Notice.Kernel (port registered / removed) ──▶ DeviceManager ──▶ DevdActions
+ *   tasks  ── DevdRequest (add rule, list rules, lsdev) ──▶ DevdRequestHandler ─┘   │
+ *                                                                                    ▼
+ *        start / forget a driver service (svcman)   ·   msg 100 to a subscriber   ·   close a handle
  * </pre>
  *
  * <p>Drivers are services of the service manager ({@link DriverServices}): for each bound port devd registers
- * {@code DRIVER#PORTID} with the port's handle as start handle 0 and a dependency on the driver of the parent
+ * {@code DRIVER@PORT} with the port's handle as start handle 0 and a dependency on the driver of the parent
  * port, then starts it, so a crashed driver is restarted with everything stacked on it, in order, by the service
  * manager's dependency graph. On unplug devd unregisters the subtree's drivers bottom-up; {@code lsdev} asks the
  * service manager for their states. A port registered by a task other than the kernel is a driver's port:
  * subscribers of its class get msg 100 with a send handle to it, again each time it comes back after a restart.
- * Subscribers are tasks, forgotten when their task ends. A request is answered before its actions are carried
- * out, so a caller never waits for the drivers it caused to start.
+ * A subscriber is a port, forgotten when it closes. When the service manager comes back from a crash, devd
+ * registers every bound driver with it again ({@link DeviceManager#rebind()}). A request is answered before its
+ * actions are carried out, so a caller never waits for the drivers it caused to start.
  */
 public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
     /** The public port's name. */
@@ -59,7 +64,8 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
     private DevdRequestHandler requests;
     private DriverServices drivers;
     private final Map<Long, Handle> portHandles = new HashMap<>();
-    private final Map<String, Handle> subscribers = new HashMap<>();
+    /** Subscribers, by port name: the port each one's notices go to. */
+    private final Map<String, Long> subscribers = new HashMap<>();
 
     /** devd with these rules, in match order. */
     public DevdProgram(List<Rule> rules) {
@@ -73,13 +79,13 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
         if (kernel == null) {
             throw new IllegalStateException("devd needs the kernel port as start handle 0");
         }
-        Handle svcman = sys.lookup(ServiceManagerProgram.PORT_NAME, SVCMAN_TIMEOUT).orThrow();
-        drivers = new DriverServices(sys, Client.of(sys, svcman, SVCMAN_TIMEOUT));
+        drivers = new DriverServices(sys, Client.named(sys, ServiceManagerProgram.PORT_NAME, SVCMAN_TIMEOUT,
+                SVCMAN_TIMEOUT));
         devices = new DeviceManager(rules);
         requests = new DevdRequestHandler(devices);
         Handle port = sys.registerPort(PortInfo.of(PORT_NAME, PortClass.SERVICE, 0)).orThrow();
         Client.of(sys, kernel, SVCMAN_TIMEOUT).call(
-                new KernelRequest.Subscribe(KernelRequest.TASK_EVENTS | KernelRequest.PORT_EVENTS, port));
+                new KernelRequest.Subscribe(KernelRequest.PORT_EVENTS, port));
         Server.serve(sys, this, port);
     }
 
@@ -90,25 +96,10 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
 
     @Override
     public Message handle(DevdRequest<?> request, Received call) throws DevdException {
-        String subscriber = "task " + call.sender();
         if (request instanceof DevdRequest.Lsdev) {
             devices.driverStates(drivers.states());
         }
-        DevdRequestHandler.Outcome o;
-        try {
-            o = requests.handle(request, subscriber);
-        } catch (DevdException e) {
-            if (request instanceof DevdRequest.Subscribe s) {
-                sys.close(s.port());
-            }
-            throw e;
-        }
-        if (request instanceof DevdRequest.Subscribe s) {
-            Handle old = subscribers.put(subscriber, s.port());
-            if (old != null) {
-                sys.close(old);
-            }
-        }
+        DevdRequestHandler.Outcome o = requests.handle(request);
         sys.reply(call.replyRight(), o.reply());
         perform(o.actions());
         return NO_REPLY;
@@ -128,6 +119,11 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
                         portHandles.put(e.portId(), handle);
                     }
                     perform(actions);
+                    subscribe(e);
+                    if (e.info().name().equals(ServiceManagerProgram.PORT_NAME) && e.generation() > 1) {
+                        // The service manager was restarted and knows no driver: register them all again.
+                        perform(devices.rebind());
+                    }
                 } catch (DevdException x) {
                     sys.log("devd: port " + e.info().name() + " ignored: " + x.getMessage());
                     return false;
@@ -136,16 +132,14 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
             case KernelNotice.PortRemoved(KernelNotice.PortEvent e) -> {
                 PortRegistry.Entry known = devices.registry().lookup(e.info().name());
                 if (known != null && known.portId() == e.portId()) {
+                    if (subscribers.remove(e.info().name()) != null) {
+                        devices.unsubscribe(e.info().name());
+                    }
                     perform(devices.removePort(e.info().name(), !e.owner().equals(TaskId.KERNEL)));
                 }
             }
             case KernelNotice.TaskEnded ended -> {
-                String subscriber = "task " + ended.task();
-                devices.unsubscribe(subscriber);
-                Handle h = subscribers.remove(subscriber);
-                if (h != null) {
-                    sys.close(h);
-                }
+                return false;
             }
             case KernelNotice.NameWanted wanted -> {
                 return false;
@@ -171,9 +165,31 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
         }
     }
 
+    /**
+     * A port that states a {@link DriverInterest} subscribes its owner, under the port's name, to the driver
+     * ports of those classes: it is told at once of every one available.
+     */
+    private void subscribe(KernelNotice.PortEvent e) {
+        DriverInterest interest;
+        try {
+            interest = DriverInterest.of(e.info());
+        } catch (MalformedException x) {
+            sys.log("devd: port " + e.info().name() + " asks for driver notices wrongly: " + x.getMessage());
+            return;
+        }
+        if (interest == null || !portHandles.containsKey(e.portId())) {
+            return;
+        }
+        subscribers.put(e.info().name(), e.portId());
+        for (PortClass c : interest.classes()) {
+            perform(devices.subscribe(e.info().name(), c));
+        }
+    }
+
     /** Sends msg 100; the kernel copies the transferred handle, so devd keeps its own for the next subscriber. */
     private void notify(DevdAction.Notify n) {
-        Handle to = subscribers.get(n.subscriber());
+        Long subscriberPort = subscribers.get(n.subscriber());
+        Handle to = subscriberPort == null ? null : portHandles.get(subscriberPort);
         Handle driver = portHandles.get(n.portId());
         if (to == null || driver == null) {
             return;

@@ -3,7 +3,6 @@ package org.microsim.services.devd;
 import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.Message;
-import org.microsim.abi.Replies;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.devd.DevdErrorCode;
 import org.microsim.abi.devd.DevdException;
@@ -28,12 +27,8 @@ final class DevdRequestHandler {
         this.devices = devices;
     }
 
-    /**
-     * Handles one request.
-     *
-     * @param subscriber the name SUBSCRIBE registers the sender under (its task's service name)
-     */
-    Outcome handle(DevdRequest<?> request, String subscriber) throws DevdException {
+    /** Handles one request. */
+    Outcome handle(DevdRequest<?> request) throws DevdException {
         return switch (request) {
             case DevdRequest.AddRule add -> {
                 Rule rule;
@@ -57,8 +52,6 @@ final class DevdRequestHandler {
             case DevdRequest.ListRules l -> new Outcome(
                     Page.toMessage(devices.rules().stream().map(Rule::toString).toList(), l.start(), WireWriter::string),
                     List.of());
-            case DevdRequest.Subscribe s -> new Outcome(Replies.ok(),
-                    devices.subscribe(subscriber, s.portClass()));
             case DevdRequest.Lsdev l ->
                     new Outcome(Page.toMessage(devices.lsdev(), l.start(), (w, e) -> e.write(w)), List.of());
         };

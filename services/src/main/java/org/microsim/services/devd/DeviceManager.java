@@ -57,12 +57,20 @@ public final class DeviceManager {
     }
 
     /**
-     * {@code DRIVER#PORTID}: the service of a driver bound to a port, the driver's name cut so that the whole
-     * fits a 32-byte service name. Port ids are never reused, so the name is unique.
+     * {@code DRIVER@PORT}: the service of a driver bound to a port, named after the port's name, as
+     * {@code partd@ahci0:disk0}. The name is what survives: a port that comes back after its driver's restart has
+     * a new id but the same name, and so does every port a restarted devd is told of, so a restarted devd names
+     * the services it finds running as it named them before. A name that does not fit a service name (32 bytes,
+     * no spaces, commas or control characters) keeps what fits and ends in a hash of the port's name.
      */
-    public static String serviceName(String driver, long portId) {
-        String id = "#" + portId;
-        return driver.substring(0, Math.min(driver.length(), 32 - id.length())) + id;
+    public static String serviceName(String driver, String portName) {
+        String name = driver + "@" + portName;
+        String plain = name.replaceAll("[^!-~]|,", "_");
+        if (plain.equals(name) && name.length() <= 32) {
+            return name;
+        }
+        String hash = String.format("~%08x", portName.hashCode());
+        return plain.substring(0, Math.min(plain.length(), 32 - hash.length())) + hash;
     }
 
     /** The first rule that matches the port, or null. */
@@ -121,7 +129,7 @@ public final class DeviceManager {
                 bindings.put(e.name(), new Binding(null, null, ServiceState.STOPPED));
                 continue;
             }
-            String service = serviceName(rule.driver(), e.portId());
+            String service = serviceName(rule.driver(), e.name());
             bindings.put(e.name(), new Binding(rule.driver(), service, ServiceState.STARTING));
             Binding parent = bindings.get(e.info().parent());
             String dependsOn = parent == null || parent.service() == null ? "" : parent.service();
@@ -150,6 +158,24 @@ public final class DeviceManager {
             }
             notices.portGone(e.portId());
             actions.add(new DevdAction.Unregistered(e.name(), e.portId()));
+        }
+        return actions;
+    }
+
+    /**
+     * Every bound driver's start again, parents first: for a service manager that was restarted and knows none
+     * of them. It takes on their tasks, which still run, as it registers them.
+     */
+    public List<DevdAction> rebind() {
+        List<DevdAction> actions = new ArrayList<>();
+        for (Map.Entry<Integer, PortRegistry.Entry> node : registry.tree()) {
+            PortRegistry.Entry e = node.getValue();
+            Binding b = bindings.get(e.name());
+            if (e.present() && b != null && b.service() != null) {
+                Binding parent = bindings.get(e.info().parent());
+                actions.add(new DevdAction.StartDriver(e.name(), e.portId(), b.driver(), b.service(),
+                        parent == null || parent.service() == null ? "" : parent.service()));
+            }
         }
         return actions;
     }

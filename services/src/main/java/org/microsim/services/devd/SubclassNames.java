@@ -40,6 +40,7 @@ final class SubclassNames {
         name(PortClass.NETWORK, "switch_port", PortSubclass.NET_SWITCH_PORT);
         name(PortClass.BUS, "pcie_root", PortSubclass.BUS_PCIE_ROOT);
         name(PortClass.SERVICE, "generic", PortSubclass.SERVICE_GENERIC);
+        name(PortClass.SERVICE, "driver_client", PortSubclass.SERVICE_DRIVER_CLIENT);
     }
 
     private SubclassNames() {

@@ -43,6 +43,13 @@ import org.microsim.services.svcman.ServiceManagerProgram;
  * a private port that takes no requests) and restarts them (same slot, next generation) a bounded number of
  * times. Everything else is the service manager's to restart. One failed step of the boot is logged and the
  * rest goes on.
+ *
+ * <p>The service table survives its manager by re-registration, not by a store: after restarting the service
+ * manager, init registers and starts the system services again, as at boot, and devd does the same for the
+ * drivers when it sees the manager's port come back. The truth about what should run lives with them (the
+ * system description, the bound devices), and the truth about what runs lives in the kernel's task table,
+ * where the new manager finds the tasks that outlived the old one and takes them on (FIND_TASK). A state store
+ * as MINIX's DS would hold a copy of both, and would itself need to survive its own crash.
  */
 public final class Init implements Program, Handler<Void> {
     /** The program names init starts itself. */
@@ -62,6 +69,7 @@ public final class Init implements Program, Handler<Void> {
     private final Map<TaskId, String> watched = new HashMap<>();
     private final Map<String, Integer> restarts = new HashMap<>();
     private final Map<String, byte[]> args = new HashMap<>();
+    private SystemDescription description;
 
     /** The argument bytes for a description. */
     public static byte[] args(SystemDescription description) {
@@ -73,7 +81,6 @@ public final class Init implements Program, Handler<Void> {
         sys = system;
         Handle kernelPort = sys.start().handle(0);
         kernel = Client.of(sys, kernelPort, TIMEOUT);
-        SystemDescription description;
         try {
             description = SystemDescription.parse(new String(sys.start().args(), StandardCharsets.UTF_8));
         } catch (MalformedException e) {
@@ -93,7 +100,7 @@ public final class Init implements Program, Handler<Void> {
         args.put(SERVICE_MANAGER, devd == null ? ServiceManagerProgram.args(sys.self().index())
                 : ServiceManagerProgram.args(sys.self().index(), devd.index()));
         spawn(SERVICE_MANAGER, null);
-        startServices(description);
+        startServices();
         Server.serve(sys, this, inbox);
     }
 
@@ -118,14 +125,18 @@ public final class Init implements Program, Handler<Void> {
                     sys.log("init: " + program + " crashed " + count + " times; leaving it down");
                 } else {
                     sys.log("init: " + program + " crashed (" + ended.cause() + "); restarting it");
-                    spawn(program, ended.task());
+                    if (spawn(program, ended.task()) != null && program.equals(SERVICE_MANAGER)) {
+                        // The new service manager knows no service: init registers its own again (devd does the
+                        // drivers'), and the service manager takes on the tasks that outlived its predecessor.
+                        startServices();
+                    }
                 }
             }
         }
         return false;
     }
 
-    private void startServices(SystemDescription description) {
+    private void startServices() {
         if (description.services().isEmpty()) {
             return;
         }
@@ -139,7 +150,7 @@ public final class Init implements Program, Handler<Void> {
         }
     }
 
-    private void svcman(Client svcman, SvcRequest<Void> request, String what) {
+    private void svcman(Client svcman, SvcRequest<?> request, String what) {
         try {
             svcman.call(request);
         } catch (SvcException e) {

@@ -45,9 +45,9 @@ final class RequestHandler {
                 supervisor.depend(d.service(), d.dependency());
                 yield Outcome.of(Replies.ok());
             }
-            case SvcRequest.Start s -> new Outcome(Replies.ok(), supervisor.start(s.service()));
-            case SvcRequest.Stop s -> new Outcome(Replies.ok(), supervisor.stop(s.service()));
-            case SvcRequest.Restart s -> new Outcome(Replies.ok(), supervisor.restart(s.service()));
+            case SvcRequest.Start s -> changed(supervisor.start(s.service()));
+            case SvcRequest.Stop s -> changed(supervisor.stop(s.service()));
+            case SvcRequest.Restart s -> changed(supervisor.restart(s.service()));
             case SvcRequest.Status s -> {
                 WireWriter w = new WireWriter();
                 supervisor.status(s.service()).write(w);
@@ -62,5 +62,10 @@ final class RequestHandler {
                 yield new Outcome(Replies.ok(), supervisor.on(new Event.ReadyReported(senderService)));
             }
         };
+    }
+
+    /** The reply names the services changed, as many as fit; the actions carry the change out. */
+    private static Outcome changed(Supervisor.Change change) {
+        return new Outcome(Page.toMessage(change.services(), 0, WireWriter::string), change.actions());
     }
 }

@@ -138,6 +138,9 @@ public final class ServiceManagerProgram implements Program, Handler<SvcRequest<
         }
         sys.reply(call.replyRight(), o.reply());
         tasks.perform(o.actions());
+        if (request instanceof SvcRequest.Register r) {
+            tasks.perform(tasks.adopt(r.name(), r.program()));
+        }
         return NO_REPLY;
     }
 

@@ -12,7 +12,14 @@ final class Supervised {
     ServiceState state = ServiceState.STOPPED;
     /** Somebody asked for this service (or a dependent) to run. */
     boolean wanted;
-    int restarts;
+    /** The service whose stop took this one down while it was wanted, or null: its start brings this one back. */
+    String stoppedWith;
+    /**
+     * How many tasks were spawned for the service: each spawn after the first is the next generation of the
+     * same task slot (the service manager restarts a task in its slot), so {@code spawns - 1} is both the
+     * restarts {@code services} shows and the generation {@code ps} shows.
+     */
+    int spawns;
     long backoff;
     int startupCrashes;
     long readyAt;
@@ -25,6 +32,11 @@ final class Supervised {
     Supervised(SvcRequest.Register spec) {
         this.spec = spec;
         this.backoff = spec.contract().initialBackoff();
+    }
+
+    /** The restarts shown: spawns after the first. */
+    int restarts() {
+        return Math.max(0, spawns - 1);
     }
 
     RestartContract contract() {

@@ -7,14 +7,15 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
-import org.microsim.abi.ErrorCode;
-import org.microsim.abi.Client;
 import org.microsim.abi.CallException;
+import org.microsim.abi.Client;
+import org.microsim.abi.ErrorCode;
 import org.microsim.abi.KernelNotice;
 import org.microsim.abi.KernelRequest;
 import org.microsim.abi.Sys;
 import org.microsim.abi.SysException;
 import org.microsim.abi.TaskId;
+import org.microsim.abi.svc.SvcException;
 
 /**
  * Carries the service manager's {@link Supervisor} actions out through the kernel port: SPAWN with the
@@ -59,6 +60,38 @@ final class SupervisedTasks {
                 throw new SysException(e.unreachable());
             }
             sys.log("svcman: the kernel refused " + request + ": " + e.getMessage());
+        }
+    }
+
+    /**
+     * Looks in the kernel's task table for a task a previous service manager started for {@code service}
+     * (the task name is the service's) running {@code program}, and takes it on: the service manager itself was
+     * restarted, and the services' tasks were not. Returns the supervisor's actions.
+     */
+    List<Action> adopt(String service, String program) {
+        KernelRequest.FoundTask found;
+        try {
+            found = kernel.call(new KernelRequest.FindTask(service));
+        } catch (CallException e) {
+            if (e.unreachable() != null) {
+                throw new SysException(e.unreachable());
+            }
+            sys.log("svcman: cannot look for the task of " + service + ": " + e.getMessage());
+            return List.of();
+        }
+        if (found == null || !found.program().equals(program)) {
+            return List.of();
+        }
+        lastTask.put(service, found.task());
+        if (found.alive()) {
+            taskOf.put(service, found.task());
+            serviceOf.put(found.task(), service);
+            sys.log("svcman: " + service + " runs as task " + found.task() + ": taken on");
+        }
+        try {
+            return supervisor.adopt(service, found.task().generation(), found.alive());
+        } catch (SvcException e) {
+            throw new IllegalStateException("adopting a service registered a moment ago", e);
         }
     }
 

@@ -3,6 +3,7 @@ package org.microsim.services.svcman;
 import org.microsim.abi.svc.SvcException;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -80,6 +81,27 @@ final class Supervisor {
     }
 
     /**
+     * Takes on the task a registered service already has: one a previous service manager started, which went on
+     * running (or ended) while this one was down, found by its name in the kernel's task table. A live task
+     * is the running, ready service; a dead one leaves the service stopped, to be started again in the same
+     * slot. Either way the restarts count on from the task's generation.
+     */
+    public List<Action> adopt(String service, int generation, boolean alive) throws SvcException {
+        require(service);
+        Supervised s = services.get(service);
+        List<Action> actions = new ArrayList<>();
+        s.spawns = generation + 1;
+        if (alive) {
+            s.wanted = true;
+            s.state = ServiceState.READY;
+            s.readyAt = clock.getAsLong();
+            s.token = ++tokens;
+            sweep(actions);
+        }
+        return actions;
+    }
+
+    /**
      * Stops and forgets a service nothing depends on: its task is killed, waiters for its names are told it is
      * gone, and a {@link Action.Forget} hands its start handles back to be closed.
      *
@@ -97,6 +119,7 @@ final class Supervisor {
         if (s.state.running()) {
             actions.add(new Action.Kill(service, "unregistered"));
         }
+        services.values().stream().filter(o -> service.equals(o.stoppedWith)).forEach(o -> o.stoppedWith = null);
         unavailable(service, service + " was unregistered", actions);
         names.release(service);
         graph.remove(service);
@@ -115,16 +138,42 @@ final class Supervisor {
     }
 
     /**
-     * Starts a service and, first, its dependencies; a stopped or failed one starts with a clean contract.
+     * What a start, stop or restart changed: the services it started, stopped or restarted, in the order it
+     * does so (empty when there was nothing to do), and the actions that carry it out.
+     */
+    record Change(List<String> services, List<Action> actions) {
+    }
+
+    /**
+     * Starts a service and, first, its dependencies; then the services a stop of any of them took down with
+     * it (so that a start undoes a stop). A stopped or failed one starts with a clean contract.
      *
      * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> start(String service) throws SvcException {
+    public Change start(String service) throws SvcException {
         require(service);
+        Set<String> all = new HashSet<>();
+        for (String next = service; next != null; ) {
+            all.add(next);
+            all.addAll(graph.transitiveDeps(next));
+            next = services.entrySet().stream()
+                    .filter(e -> all.contains(e.getValue().stoppedWith) && !all.contains(e.getKey()))
+                    .map(Map.Entry::getKey).sorted().findFirst().orElse(null);
+        }
+        List<String> started = graph.startOrder(all).stream().filter(name -> !onItsWay(services.get(name)))
+                .toList();
+        for (String name : all) {
+            services.get(name).stoppedWith = null;
+            want(name);
+        }
         List<Action> actions = new ArrayList<>();
-        want(service);
         sweep(actions);
-        return actions;
+        return new Change(started, actions);
+    }
+
+    /** Wanted and running, or about to be: a start has nothing to do for it. */
+    private static boolean onItsWay(Supervised s) {
+        return s.wanted && s.state != ServiceState.STOPPED && s.state != ServiceState.FAILED;
     }
 
     private void want(String service) {
@@ -140,15 +189,26 @@ final class Supervisor {
     }
 
     /**
-     * Stops a service and everything that depends on it, dependents first.
+     * Stops a service and everything that depends on it, dependents first. The dependents that were wanted
+     * remember that this stop took them down, so that a start of the service brings them back.
      *
      * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> stop(String service) throws SvcException {
+    public Change stop(String service) throws SvcException {
         require(service);
         List<Action> actions = new ArrayList<>();
+        List<String> stopped = new ArrayList<>();
         for (String name : graph.stopOrder(withDependents(service))) {
             Supervised s = services.get(name);
+            if (s.wanted || s.state.running()) {
+                stopped.add(name);
+                if (!name.equals(service)) {
+                    s.stoppedWith = service;
+                }
+            }
+            if (name.equals(service)) {
+                s.stoppedWith = null;
+            }
             if (s.state.running()) {
                 actions.add(new Action.Kill(name, "stop requested for " + service));
             }
@@ -157,7 +217,7 @@ final class Supervisor {
             s.token = ++tokens;
             unavailable(name, name + " was stopped", actions);
         }
-        return actions;
+        return new Change(stopped, actions);
     }
 
     /**
@@ -165,13 +225,17 @@ final class Supervisor {
      *
      * @throws SvcException UNKNOWN_SERVICE
      */
-    public List<Action> restart(String service) throws SvcException {
+    public Change restart(String service) throws SvcException {
         require(service);
         List<Action> actions = new ArrayList<>();
+        List<String> restarted = new ArrayList<>();
         for (String name : graph.stopOrder(withDependents(service))) {
             Supervised s = services.get(name);
             if (s.state.running()) {
                 actions.add(new Action.Kill(name, "restart requested for " + service));
+            }
+            if (s.state != ServiceState.STOPPED || name.equals(service)) {
+                restarted.add(name);
             }
             if (s.state != ServiceState.STOPPED) {
                 s.clearFailures();
@@ -180,9 +244,10 @@ final class Supervisor {
             }
         }
         services.get(service).clearFailures();
+        services.get(service).stoppedWith = null;
         want(service);
         sweep(actions);
-        return actions;
+        return new Change(graph.startOrder(restarted), actions);
     }
 
     /** Applies an event. Events about unknown services, or stale ones, change nothing. */
@@ -211,6 +276,7 @@ final class Supervisor {
                 Supervised s = services.get(name);
                 if (s != null && s.state == ServiceState.STARTING) {
                     s.token = ++tokens;
+                    s.spawns--;
                     fail(name, s, "cannot be started: " + cause, actions);
                 }
             }
@@ -267,7 +333,6 @@ final class Supervisor {
             return;
         }
         s.recentRestarts.addLast(now);
-        s.restarts++;
         s.state = ServiceState.BACKOFF;
         s.detail = "crashed: " + cause;
         actions.add(new Action.ScheduleTimer(new Timer(Timer.Kind.RESTART, name, s.token), now + s.backoff));
@@ -344,6 +409,7 @@ final class Supervisor {
             if (depsReady) {
                 s.state = ServiceState.STARTING;
                 s.token = ++tokens;
+                s.spawns++;
                 actions.add(new Action.Spawn(name, s.spec.program(), s.spec.handles()));
                 long timeout = s.contract().startTimeout();
                 if (timeout > 0) {
@@ -378,7 +444,7 @@ final class Supervisor {
     public ServiceStatus status(String service) throws SvcException {
         require(service);
         Supervised s = services.get(service);
-        return new ServiceStatus(service, s.state, s.restarts, graph.deps(service), s.detail);
+        return new ServiceStatus(service, s.state, s.restarts(), graph.deps(service), s.detail);
     }
 
     /** Every service's status, sorted by name. */
@@ -386,7 +452,7 @@ final class Supervisor {
         List<ServiceStatus> out = new ArrayList<>();
         for (String name : graph.names()) {
             Supervised s = services.get(name);
-            out.add(new ServiceStatus(name, s.state, s.restarts, graph.deps(name), s.detail));
+            out.add(new ServiceStatus(name, s.state, s.restarts(), graph.deps(name), s.detail));
         }
         return out;
     }

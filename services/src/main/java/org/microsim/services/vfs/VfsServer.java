@@ -46,7 +46,7 @@ import org.microsim.abi.svc.Page;
  * port mounts it at {@code /vol/<source>}, the source being the port's parent (the block port the volume lives
  * on, e.g. {@code /vol/disk0p1}), or the port's own name when it has no parent ('/' in a name becomes '_').
  * A notice for a name already bound replaces the binding: that is how a restarted driver (a new generation)
- * is bound again. A binding goes away when its port is found dead: a call answered PEER_DIED (or no such
+ * is bound again; a notice for the very port already bound changes nothing. A binding goes away when its port is found dead: a call answered PEER_DIED (or no such
  * port), or a listing that inspects the handle.
  *
  * <h2>Serving</h2>
@@ -114,7 +114,11 @@ final class VfsServer implements Handler<VfsRequest<?>> {
             sys.close(n.driver());
             return;
         }
-        if (info.info().portClass() == PortClass.BLOCK) {
+        if (bound(info.portId())) {
+            // The same port again, from a devd that restarted and told its subscribers everything anew: the
+            // binding stands, and files open through it stay open.
+            sys.close(n.driver());
+        } else if (info.info().portClass() == PortClass.BLOCK) {
             bindDevice(n.driver(), info);
         } else if (info.info().portClass() == PortClass.FILESYSTEM) {
             bindMount(n.driver(), info);
@@ -122,6 +126,11 @@ final class VfsServer implements Handler<VfsRequest<?>> {
             sys.log("vfs: ignored a notice for " + info.portName() + " of class " + info.info().portClass());
             sys.close(n.driver());
         }
+    }
+
+    private boolean bound(long portId) {
+        return devices.values().stream().anyMatch(d -> d.portId() == portId)
+                || mounts.values().stream().anyMatch(m -> m.portId() == portId);
     }
 
     private void bindDevice(Handle handle, HandleInfo info) {
@@ -134,7 +143,7 @@ final class VfsServer implements Handler<VfsRequest<?>> {
             return;
         }
         String name = VfsPath.component(info.portName());
-        Device old = devices.put(name, new Device(name, handle, info.info().parent(), info.info().subclass(), client));
+        Device old = devices.put(name, new Device(name, handle, info.portId(), info.info().parent(), info.info().subclass(), client));
         if (old != null) {
             sys.close(old.handle());
         }
@@ -144,7 +153,7 @@ final class VfsServer implements Handler<VfsRequest<?>> {
     private void bindMount(Handle handle, HandleInfo info) {
         String source = info.info().parent().isEmpty() ? info.portName() : info.info().parent();
         Mount mount = new Mount(VfsPath.component(source), Client.of(sys, handle, DRIVER_TIMEOUT), info.portName(),
-                type(info.info().subclass()), source);
+                info.portId(), type(info.info().subclass()), source);
         Mount old = mounts.put(mount.name(), mount);
         if (old != null) {
             sys.close(old.client().handle());

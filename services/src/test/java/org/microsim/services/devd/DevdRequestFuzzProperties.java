@@ -27,7 +27,7 @@ class DevdRequestFuzzProperties {
         boolean changed = false;
         try {
             DevdRequest<?> request = DevdRequest.decode(Message.of(msgId, bytes));
-            DevdRequestHandler.Outcome o = new DevdRequestHandler(devices).handle(request, "x");
+            DevdRequestHandler.Outcome o = new DevdRequestHandler(devices).handle(request);
             assertEquals(MsgIds.REPLY_OK, o.reply().msgId());
             changed = request instanceof DevdRequest.AddRule;
         } catch (MalformedException | DevdException refused) {

@@ -131,7 +131,7 @@ final class DevdWorld {
     private void started(DevdAction.StartDriver s, Set<String> unboundBefore) {
         assertTrue(unboundBefore.contains(s.port()), s + " for a port that was bound already: " + log);
         assertEquals(ids.get(s.port()), s.portId());
-        assertEquals(DeviceManager.serviceName(s.driver(), s.portId()), s.service());
+        assertEquals(DeviceManager.serviceName(s.driver(), s.port()), s.service());
         assertEquals(services.getOrDefault(ports.get(s.port()).parent(), ""), s.dependsOn(),
                 "depends on the parent's driver, bound before it: " + log);
         assertNull(started.put(s.port(), s.driver()), "driver started twice for " + s.port());

@@ -1,7 +1,9 @@
 package org.microsim.services.devd;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -47,12 +49,22 @@ class DeviceManagerTest {
 
     @Test
     void eachDriverServiceDependsOnTheDriverOfTheParentPort() throws DevdException {
-        assertEquals(List.of(new DevdAction.StartDriver("00:1f.2:ahci", 2, "ahci", "ahci#2", ""),
-                new DevdAction.StartDriver("00:03.0:eth", 3, "ethd", "ethd#3", ""),
-                new DevdAction.StartDriver("ahci0", 4, "partd", "partd#4", "ahci#2"),
-                new DevdAction.StartDriver("ahci0p1", 5, "fatfsd", "fatfsd#5", "partd#4")), machine());
-        assertEquals("averyveryverylongdrivername#1234",
-                DeviceManager.serviceName("averyveryverylongdrivername-xyz", 1234));
+        assertEquals(List.of(new DevdAction.StartDriver("00:1f.2:ahci", 2, "ahci", "ahci@00:1f.2:ahci", ""),
+                new DevdAction.StartDriver("00:03.0:eth", 3, "ethd", "ethd@00:03.0:eth", ""),
+                new DevdAction.StartDriver("ahci0", 4, "partd", "partd@ahci0", "ahci@00:1f.2:ahci"),
+                new DevdAction.StartDriver("ahci0p1", 5, "fatfsd", "fatfsd@ahci0p1", "partd@ahci0")), machine());
+    }
+
+    @Test
+    void aServiceIsNamedAfterItsPortAndTooLongOrOddNamesEndInAHash() {
+        assertEquals("partd@ahci0:disk0", DeviceManager.serviceName("partd", "ahci0:disk0"));
+        String longName = DeviceManager.serviceName("fatfsd", "usb0:hub1:port2:msc0:disk0p12");
+        assertEquals(32, longName.length());
+        assertTrue(longName.startsWith("fatfsd@usb0:hub1:port2:"), longName);
+        assertNotEquals(longName, DeviceManager.serviceName("fatfsd", "usb0:hub1:port2:msc0:disk0p13"));
+        String odd = DeviceManager.serviceName("partd", "disk, one");
+        assertTrue(odd.matches("partd@disk__one~[0-9a-f]{8}"), odd);
+        assertNotEquals(odd, DeviceManager.serviceName("partd", "disk_,one"));
     }
 
     @Test
@@ -66,10 +78,10 @@ class DeviceManagerTest {
         assertEquals(10, devd.registry().lookup("ahci0").portId());
         devd.removePort("ahci0p1", true);
         assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
-                new DevdAction.StopDriver("ahci0p1", "fatfsd#5"),
+                new DevdAction.StopDriver("ahci0p1", "fatfsd@ahci0p1"),
                 new DevdAction.Unregistered("ahci0p1", PortRegistry.Entry.ABSENT),
-                new DevdAction.StopDriver("ahci0", "partd#4"), new DevdAction.Unregistered("ahci0", 10),
-                new DevdAction.StopDriver("00:1f.2:ahci", "ahci#2"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                new DevdAction.StopDriver("ahci0", "partd@ahci0"), new DevdAction.Unregistered("ahci0", 10),
+                new DevdAction.StopDriver("00:1f.2:ahci", "ahci@00:1f.2:ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
                 devd.removePort("00:1f.2:ahci", false), "an unplug takes detached ports too");
     }
 
@@ -79,8 +91,8 @@ class DeviceManagerTest {
         devd.addPort(PortInfo.of("vfs", PortClass.SERVICE, 0), 7, true);
         assertEquals(Map.of("00:03.0:eth", "ethd", "00:1f.2:ahci", "ahci", "ahci0", "partd", "ahci0p1", "fatfsd"),
                 devd.bindings());
-        devd.driverStates(Map.of("ahci#2", ServiceState.READY, "partd#4", ServiceState.READY,
-                "ethd#3", ServiceState.FAILED, "other", ServiceState.READY));
+        devd.driverStates(Map.of("ahci@00:1f.2:ahci", ServiceState.READY, "partd@ahci0", ServiceState.READY,
+                "ethd@00:03.0:eth", ServiceState.FAILED, "other", ServiceState.READY));
         assertEquals("""
                 pcie0: bus pcie_root 0000:0000 - - -
                   00:03.0:eth network ethernet 8086:100e DMA|IRQ|MMIO ethd failed
@@ -95,9 +107,9 @@ class DeviceManagerTest {
     void unplugRemovesTheSubtreeBottomUp() throws DevdException {
         machine();
         assertEquals(List.of(new DevdAction.Unregistered("ahci0p1.fs", 6),
-                new DevdAction.StopDriver("ahci0p1", "fatfsd#5"), new DevdAction.Unregistered("ahci0p1", 5),
-                new DevdAction.StopDriver("ahci0", "partd#4"), new DevdAction.Unregistered("ahci0", 4),
-                new DevdAction.StopDriver("00:1f.2:ahci", "ahci#2"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
+                new DevdAction.StopDriver("ahci0p1", "fatfsd@ahci0p1"), new DevdAction.Unregistered("ahci0p1", 5),
+                new DevdAction.StopDriver("ahci0", "partd@ahci0"), new DevdAction.Unregistered("ahci0", 4),
+                new DevdAction.StopDriver("00:1f.2:ahci", "ahci@00:1f.2:ahci"), new DevdAction.Unregistered("00:1f.2:ahci", 2)),
                 devd.removePort("00:1f.2:ahci", false));
         assertEquals(Map.of("00:03.0:eth", "ethd"), devd.bindings());
         assertEquals(List.of(), devd.removePort("00:1f.2:ahci", false), "removing an unknown port does nothing");
@@ -108,8 +120,8 @@ class DeviceManagerTest {
         machine();
         devd.addPort(PortInfo.of("sw0", PortClass.NETWORK, PortSubclass.NET_SWITCH_PORT), 7, false);
         List<DevdAction> actions = devd.addRule(new Rule(null, new java.util.TreeSet<>(), null, 0, -1, -1, "catchall"));
-        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "catchall", "catchall#1", ""),
-                new DevdAction.StartDriver("ahci0p1.fs", 6, "catchall", "catchall#6", "fatfsd#5")), actions,
+        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "catchall", "catchall@pcie0:", ""),
+                new DevdAction.StartDriver("ahci0p1.fs", 6, "catchall", "catchall@ahci0p1.fs", "fatfsd@ahci0p1")), actions,
                 "parents first");
         assertEquals("none", devd.bindings().get("sw0"), "switch ports stay without a driver");
     }
@@ -118,7 +130,7 @@ class DeviceManagerTest {
     void anOrphanIsMatchedAgainWhenItsParentArrives() throws Exception {
         DeviceManager d = new DeviceManager(RuleParser.parse("match class=block parent=usb -> usbstor"));
         assertEquals(List.of(), d.addPort(new PortInfo("disk", PortClass.BLOCK, 0, "hub", 0, 0, 0, null), 1, false));
-        assertEquals(List.of(new DevdAction.StartDriver("disk", 1, "usbstor", "usbstor#1", "")),
+        assertEquals(List.of(new DevdAction.StartDriver("disk", 1, "usbstor", "usbstor@disk", "")),
                 d.addPort(PortInfo.of("hub", PortClass.USB, PortSubclass.USB_HUB), 2, false));
         DevdException e = assertThrows(DevdException.class,
                 () -> d.addPort(new PortInfo("x", PortClass.USB, 0, "x", 0, 0, 0, null), 3, false));
@@ -153,27 +165,25 @@ class DeviceManagerTest {
         List<Rule> before = devd.rules();
         for (Message bad : List.of(Message.of(350), Message.of(DevdRequest.LSDEV, new byte[] {1}),
                 Message.of(DevdRequest.ADD_RULE, new byte[] {5, 0, 'a'}),
-                Message.of(DevdRequest.SUBSCRIBE, new WireWriter().u16(77).toByteArray()))) {
+                Message.of(302, new WireWriter().u16(77).toByteArray()))) {
             assertThrows(MalformedException.class, () -> DevdRequest.decode(bad), bad.toString());
         }
         DevdException badRule = assertThrows(DevdException.class,
-                () -> handler.handle(new DevdRequest.AddRule("match klass=x -> y"), "vfs"));
+                () -> handler.handle(new DevdRequest.AddRule("match klass=x -> y")));
         assertEquals(DevdErrorCode.BAD_RULE, badRule.error());
         assertEquals("line 1: 'klass=x': unknown key 'klass' (expected one of class, subclass, parent, caps, vendor, device)",
                 badRule.getMessage());
         assertEquals(before, devd.rules());
 
         DevdRequest.AddRule addRule = new DevdRequest.AddRule("match class=bus -> busd");
-        DevdRequestHandler.Outcome add = handler.handle(addRule, "init");
+        DevdRequestHandler.Outcome add = handler.handle(addRule);
         assertEquals(List.of("pcie0:"), addRule.decodeReply(add.reply()).items());
-        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd", "busd#1", "")), add.actions());
-        Message rules = handler.handle(new DevdRequest.ListRules(0), "init").reply();
+        assertEquals(List.of(new DevdAction.StartDriver("pcie0:", 1, "busd", "busd@pcie0:", "")), add.actions());
+        Message rules = handler.handle(new DevdRequest.ListRules(0)).reply();
         assertEquals("match class=bus -> busd", new DevdRequest.ListRules(0).decodeReply(rules).items().getLast());
-        Message lsdev = handler.handle(new DevdRequest.Lsdev(0), "init").reply();
+        Message lsdev = handler.handle(new DevdRequest.Lsdev(0)).reply();
         assertEquals(MsgIds.REPLY_OK, lsdev.msgId());
         List<LsdevEntry> entries = new DevdRequest.Lsdev(0).decodeReply(lsdev).items();
         assertEquals(devd.lsdev(), entries);
-        assertEquals(List.of(new DevdAction.Notify("vfs", 6)),
-                handler.handle(new DevdRequest.Subscribe(PortClass.FILESYSTEM, new Handle(5)), "vfs").actions());
     }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
@@ -28,6 +29,7 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
+import org.microsim.abi.devd.DriverInterest;
 import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
@@ -74,10 +76,8 @@ class DriversUnderSvcmanTest {
                 .add("partd", "test stand-in", () -> driver("p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32))
                 .add("fatfsd", "test stand-in", () -> driver(".fs", PortClass.FILESYSTEM, 0))
                 .add("vfs", "test subscriber", () -> sys -> {
-                    Handle devd = sys.lookup(DevdProgram.PORT_NAME, CALL).orThrow();
-                    Handle inbox = sys.registerPort(PortInfo.of("vfs", PortClass.SERVICE, 0), PortOptions.PRIVATE)
+                    Handle inbox = sys.registerPort(new DriverInterest(Set.of(PortClass.FILESYSTEM)).port("vfs"))
                             .orThrow();
-                    Client.of(sys, devd, CALL).call(new DevdRequest.Subscribe(PortClass.FILESYSTEM, inbox));
                     while (true) {
                         Received r = sys.receive(Sys.FOREVER, inbox).orThrow();
                         if (r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
@@ -110,7 +110,7 @@ class DriversUnderSvcmanTest {
     }
 
     private static String service(Map<String, ServiceStatus> all, String driver) {
-        return all.keySet().stream().filter(n -> n.startsWith(driver + "#")).findFirst().orElseThrow();
+        return all.keySet().stream().filter(n -> n.startsWith(driver + "@")).findFirst().orElseThrow();
     }
 
     private static TaskInfo task(Kernel k, String name) {

@@ -31,7 +31,7 @@ import org.microsim.abi.WireWriter;
 /**
  * A one-task stand-in for the kernel, for testing a server loop with bytes alone: incoming messages are
  * scripted at virtual times, the kernel port answers SPAWN with fresh task ids (the next generation for a
- * restart) and everything else with OK, and every kernel request and reply is recorded. Other servers the
+ * restart), FIND_TASK from {@link #existing} and everything else with OK, and every kernel request and reply is recorded. Other servers the
  * program looks up by name answer calls through a function ({@link #serve}). When nothing more is scripted and
  * the program would wait forever, {@link Finished} ends the run.
  */
@@ -54,6 +54,8 @@ public final class ScriptedSys implements Sys {
     private long now;
     private int nextTask = 2;
     public final List<String> kernelLog = new ArrayList<>();
+    /** The tasks FIND_TASK finds, by task name: those a previous service manager left. */
+    public final Map<String, KernelRequest.FoundTask> existing = new HashMap<>();
     public final List<Message> replies = new ArrayList<>();
     public final List<Message> sent = new ArrayList<>();
     public final List<String> logs = new ArrayList<>();
@@ -156,6 +158,10 @@ public final class ScriptedSys implements Sys {
                 return Result.ok(Replies.ok(new WireWriter().i64(id.pack()).toByteArray()));
             }
             case KernelRequest.Kill k -> kernelLog.add("kill " + k.task());
+            case KernelRequest.FindTask f -> {
+                kernelLog.add("find " + f.name());
+                return Result.ok(KernelRequest.FoundTask.toMessage(existing.get(f.name())));
+            }
             case KernelRequest.NameUnavailable u -> kernelLog.add("unavailable " + u.name() + ": " + u.reason());
             default -> kernelLog.add("request " + message.msgId());
         }

@@ -11,6 +11,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.Handle;
 import org.microsim.abi.KernelNotice;
+import org.microsim.abi.KernelRequest;
 import org.microsim.abi.MalformedException;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
@@ -46,13 +47,36 @@ class ServiceManagerProgramTest {
         sys.at(1_020 * MS, new TaskId(2, 1), new SvcRequest.Ready().toMessage(), true);
         sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).toMessage(), true);
         run();
-        assertEquals(List.of("request 32", "request 33", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
+        assertEquals(List.of("request 32", "request 33", "find ahci", "find partd", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
                 "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), sys.kernelLog);
         Message list = sys.replies.getLast();
         List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(list).items();
-        assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=0 deps=ahci\n",
+        // Restarts count every task started again in the slot (partd 3.1 too): what ps shows as the generation.
+        assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=1 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
         assertEquals(List.of("svcman: ignored message 11 from task 66.0: it is not a call"), sys.logs);
+    }
+
+    @Test
+    void aRestartedManagerTakesOnTheTasksItsPredecessorStartedAndCountsOnFromTheirGenerations()
+            throws MalformedException {
+        sys.existing.put("ahci", new KernelRequest.FoundTask(new TaskId(2, 3), "ahci-prog", true));
+        sys.existing.put("partd", new KernelRequest.FoundTask(new TaskId(3, 1), "partd-prog", false));
+        sys.existing.put("other", new KernelRequest.FoundTask(new TaskId(4, 0), "not-its-program", true));
+        sys.at(0, INIT, spec("ahci").toMessage(), true);
+        sys.at(0, INIT, spec("partd", "ahci").toMessage(), true);
+        sys.at(0, INIT, spec("other").toMessage(), true);
+        sys.at(1 * MS, INIT, new SvcRequest.ListAll(0).toMessage(), true);
+        sys.at(2 * MS, INIT, new SvcRequest.Start("partd").toMessage(), true);
+        crash(1_000 * MS, new TaskId(2, 3), "ahci");
+        run();
+        assertEquals(List.of("request 32", "request 33", "find ahci", "find partd", "find other",
+                "spawn partd 3.2 at 2ms", "kill 3.2", "spawn ahci 2.4 at 1010ms"), sys.kernelLog.subList(0, 8));
+        List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(sys.replies.get(3)).items();
+        assertEquals("ahci ready restarts=3 deps=-\nother stopped restarts=0 deps=-\n"
+                + "partd stopped restarts=1 deps=ahci\n",
+                ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
+        assertEquals(List.of("svcman: ahci runs as task 2.3: taken on"), sys.logs);
     }
 
     @Test
@@ -66,7 +90,7 @@ class ServiceManagerProgramTest {
         crash(1_000 * MS, new TaskId(2, 0), "ahci#2");
         sys.at(2_000 * MS, INIT, new SvcRequest.Unregister("ahci#2").toMessage(), true);
         run();
-        assertEquals(List.of("request 32", "request 33", "spawn ahci#2 2.0 at 1ms with [h40]",
+        assertEquals(List.of("request 32", "request 33", "find ahci#2", "spawn ahci#2 2.0 at 1ms with [h40]",
                 "spawn ahci#2 2.1 at 1010ms with [h40]", "kill 2.1"), sys.kernelLog);
         assertEquals(List.of(new Handle(41), device), sys.closed);
     }
@@ -77,7 +101,7 @@ class ServiceManagerProgramTest {
         sys.at(5 * MS, TaskId.KERNEL, new KernelNotice.NameWanted("disk0p1", INIT).toMessage(), false);
         sys.at(6 * MS, TaskId.KERNEL, new KernelNotice.NameWanted("elsewhere", INIT).toMessage(), false);
         run();
-        assertEquals(List.of("request 32", "request 33", "spawn partd 2.0 at 5ms",
+        assertEquals(List.of("request 32", "request 33", "find partd", "spawn partd 2.0 at 5ms",
                 "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), sys.kernelLog);
     }
 

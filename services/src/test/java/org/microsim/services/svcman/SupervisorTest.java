@@ -33,7 +33,7 @@ class SupervisorTest {
 
     private void bootAll() throws SvcException {
         storage();
-        sup.start("vfs");
+        sup.start("vfs").actions();
         ready("ahci");
         ready("partd");
         ready("fatfsd");
@@ -50,14 +50,14 @@ class SupervisorTest {
         sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT.withReadyOnStart(true),
                 List.of(), device));
         Action.Spawn first = new Action.Spawn("ahci#2", "ahci", device);
-        assertEquals(List.of(first), sup.start("ahci#2"));
+        assertEquals(List.of(first), sup.start("ahci#2").actions());
         sup.on(new Event.TaskStarted("ahci#2"));
         now = 1_000 * MS;
         Action.ScheduleTimer restart = (Action.ScheduleTimer) sup.on(new Event.Crashed("ahci#2", "boom")).getLast();
         now = restart.at();
         assertEquals(List.of(first), sup.on(new Event.TimerFired(restart.timer())));
         assertEquals(List.of(new Action.Kill("ahci#2", "restart requested for ahci#2"), first),
-                sup.restart("ahci#2"));
+                sup.restart("ahci#2").actions());
     }
 
     @Test
@@ -65,7 +65,7 @@ class SupervisorTest {
         sup.register(new SvcRequest.Register("ahci#2", "ahci", List.of(), CONTRACT, List.of("disk0"),
                 List.of(new Handle(7))));
         sup.register(spec("partd#5", "ahci#2"));
-        sup.start("partd#5");
+        sup.start("partd#5").actions();
         ready("ahci#2");
         String before = ServiceTable.render(sup.statuses());
         SvcException inUse = assertThrows(SvcException.class, () -> sup.unregister("ahci#2"));
@@ -90,7 +90,7 @@ class SupervisorTest {
     @Test
     void startSpawnsDependenciesFirstEachAfterTheOneBeforeIsReady() throws SvcException {
         storage();
-        assertEquals(List.of(spawn("ahci")), sup.start("vfs"));
+        assertEquals(List.of(spawn("ahci")), sup.start("vfs").actions());
         assertEquals(ServiceState.WAITING, sup.state("partd"));
         assertEquals(List.of(spawn("partd")), ready("ahci"));
         assertEquals(List.of(spawn("fatfsd")), ready("partd"));
@@ -122,7 +122,7 @@ class SupervisorTest {
     void backoffDoublesToTheCapAndResetsAfterAGoodRun() throws SvcException {
         sup.register(spec("a", new RestartContract(RestartContract.Policy.ON_CRASH, 100, 1_000_000 * MS, 10 * MS,
                 40 * MS, 100 * MS, 2, 0, false), List.of()));
-        sup.start("a");
+        sup.start("a").actions();
         ready("a");
         long[] expected = {10, 20, 40, 40};
         for (long delay : expected) {
@@ -142,19 +142,19 @@ class SupervisorTest {
     void aStartTheKernelRefusesFailsAtOnceAndItsDependentsWait() throws SvcException {
         sup.register(spec("ethd"));
         sup.register(spec("netd", "ethd"));
-        assertEquals(List.of(spawn("ethd")), sup.start("netd"));
+        assertEquals(List.of(spawn("ethd")), sup.start("netd").actions());
         assertEquals(List.of(), sup.on(new Event.SpawnRefused("ethd", "no program named 'ethd'")));
         assertEquals(ServiceState.FAILED, sup.state("ethd"));
         assertEquals("cannot be started: no program named 'ethd'", sup.status("ethd").detail());
         assertEquals(ServiceState.WAITING, sup.state("netd"));
         assertEquals(List.of(), sup.on(new Event.SpawnRefused("ethd", "again")), "a failed service stays failed");
-        assertEquals(List.of(spawn("ethd")), sup.start("ethd"), "an explicit start tries again");
+        assertEquals(List.of(spawn("ethd")), sup.start("ethd").actions(), "an explicit start tries again");
     }
 
     @Test
     void crashesDuringStartupAreRetriedABoundedNumberOfTimes() throws SvcException {
         sup.register(spec("d"));
-        sup.start("d");
+        sup.start("d").actions();
         for (int i = 0; i < CONTRACT.startupRetries(); i++) {
             Action.ScheduleTimer t = (Action.ScheduleTimer) sup.on(new Event.Crashed("d", "bad")).getFirst();
             now = t.at();
@@ -163,14 +163,14 @@ class SupervisorTest {
         assertEquals(List.of(), sup.on(new Event.Crashed("d", "bad")));
         assertEquals(ServiceState.FAILED, sup.state("d"));
         assertTrue(sup.status("d").detail().contains("3 times while starting"), sup.status("d").detail());
-        assertEquals(List.of(spawn("d")), sup.start("d"), "an explicit start tries again");
+        assertEquals(List.of(spawn("d")), sup.start("d").actions(), "an explicit start tries again");
     }
 
     @Test
     void aServiceThatNeverReportsReadyIsKilledAndCountsAsAStartupCrash() throws SvcException {
         sup.register(spec("slow", CONTRACT.withStartTimeout(50 * MS), List.of()));
         sup.register(spec("user", "slow"));
-        List<Action> start = sup.start("user");
+        List<Action> start = sup.start("user").actions();
         Action.ScheduleTimer timeout = (Action.ScheduleTimer) start.get(1);
         assertEquals(new Timer(Timer.Kind.START_TIMEOUT, "slow", 1), timeout.timer());
         assertEquals(50 * MS, timeout.at());
@@ -190,7 +190,7 @@ class SupervisorTest {
         }
         assertEquals(ServiceState.FAILED, sup.state("slow"));
         assertEquals(ServiceState.WAITING, sup.state("user"), "its dependent waits; it is not hung in starting");
-        sup.restart("slow");
+        sup.restart("slow").actions();
         ready("slow");
         assertEquals(List.of(), sup.on(new Event.TimerFired(timeout.timer())), "a stale timeout does nothing");
     }
@@ -198,7 +198,7 @@ class SupervisorTest {
     @Test
     void moreRestartsThanTheIntensityAllowsFails() throws SvcException {
         sup.register(spec("a"));
-        sup.start("a");
+        sup.start("a").actions();
         for (int i = 0; i < CONTRACT.maxRestarts(); i++) {
             ready("a");
             now += MS;
@@ -216,7 +216,7 @@ class SupervisorTest {
     @Test
     void restartsOutsideTheWindowDoNotCount() throws SvcException {
         sup.register(spec("a"));
-        sup.start("a");
+        sup.start("a").actions();
         for (int i = 0; i < 10; i++) {
             ready("a");
             now += 2_000 * MS;
@@ -230,7 +230,7 @@ class SupervisorTest {
     @Test
     void policyNeverFailsOnTheFirstCrashAndStaleEventsChangeNothing() throws SvcException {
         sup.register(spec("a", CONTRACT.withPolicy(RestartContract.Policy.NEVER), List.of()));
-        sup.start("a");
+        sup.start("a").actions();
         ready("a");
         assertEquals(List.of(), sup.on(new Event.Crashed("a", "x")));
         assertEquals(ServiceState.FAILED, sup.state("a"));
@@ -245,12 +245,16 @@ class SupervisorTest {
         bootAll();
         assertEquals(List.of(new Action.Kill("vfs", "stop requested for partd"),
                 new Action.Kill("fatfsd", "stop requested for partd"),
-                new Action.Kill("partd", "stop requested for partd")), sup.stop("partd"));
+                new Action.Kill("partd", "stop requested for partd")), sup.stop("partd").actions());
         assertEquals(ServiceState.READY, sup.state("ahci"));
-        sup.start("partd");
+        assertEquals(List.of("partd", "fatfsd", "vfs"), sup.start("partd").services(),
+                "a start undoes the stop: what it took down comes back");
         ready("partd");
-        Action.ScheduleTimer t = (Action.ScheduleTimer) sup.on(new Event.Crashed("partd", "x")).getFirst();
-        sup.stop("partd");
+        assertEquals(ServiceState.STARTING, sup.state("fatfsd"));
+        Action.ScheduleTimer t = sup.on(new Event.Crashed("partd", "x")).stream()
+                .filter(Action.ScheduleTimer.class::isInstance).map(Action.ScheduleTimer.class::cast).findFirst()
+                .orElseThrow();
+        sup.stop("partd").actions();
         assertEquals(List.of(), sup.on(new Event.TimerFired(t.timer())), "a stale restart timer does nothing");
         assertEquals(ServiceState.STOPPED, sup.state("partd"));
     }
@@ -259,7 +263,7 @@ class SupervisorTest {
     void readyOnStartServicesAreReadyWhenTheirTaskRuns() throws SvcException {
         sup.register(spec("a", CONTRACT.withReadyOnStart(true), List.of()));
         sup.register(spec("b", "a"));
-        sup.start("b");
+        sup.start("b").actions();
         assertEquals(List.of(spawn("b")), sup.on(new Event.TaskStarted("a")));
         assertEquals(List.of(), sup.on(new Event.TaskStarted("b")), "b reports ready itself");
     }
@@ -305,7 +309,7 @@ class SupervisorTest {
         assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(SvcException.class,
                 () -> sup.register(spec("c", "zz"))).error());
         assertEquals(SvcErrorCode.UNKNOWN_SERVICE, assertThrows(SvcException.class,
-                () -> sup.start("zz")).error());
+                () -> sup.start("zz").actions()).error());
         assertEquals(SvcErrorCode.BAD_REQUEST, assertThrows(SvcException.class,
                 () -> sup.depend("a", "a")).error());
         assertEquals("a stopped restarts=0 deps=-\n", ServiceTable.render(sup.statuses()));

@@ -46,9 +46,12 @@ final class SupervisorWorld {
     private final Supervisor sup = new Supervisor(() -> now, LOOKUP_TIMEOUT);
     private final Map<String, Set<String>> deps = new TreeMap<>();
     private final Map<String, RestartContract> contracts = new HashMap<>();
-    private final Map<String, Integer> restarts = new HashMap<>();
+    /** Tasks spawned per service since it was registered: the restarts shown are the spawns after the first. */
+    private final Map<String, Integer> spawns = new HashMap<>();
     private final Map<String, Counters> counters = new HashMap<>();
     private final Set<String> wanted = new HashSet<>();
+    /** Services a stop took down while wanted, and whose stop it was: a start of that one brings them back. */
+    private final Map<String, String> stoppedWith = new HashMap<>();
     private final Set<String> failed = new HashSet<>();
     /** Edges added while their source was running: they count from its next spawn. */
     private final Set<List<String>> lateEdges = new HashSet<>();
@@ -129,7 +132,7 @@ final class SupervisorWorld {
         }
         deps.put(name, new TreeSet<>(depList));
         contracts.put(name, contract);
-        restarts.put(name, 0);
+        spawns.put(name, 0);
         Counters c = new Counters();
         c.backoff = contract.initialBackoff();
         counters.put(name, c);
@@ -202,10 +205,12 @@ final class SupervisorWorld {
         assertEquals(new Action.Forget(name, List.of()), actions.getLast());
         deps.remove(name);
         contracts.remove(name);
-        restarts.remove(name);
+        spawns.remove(name);
         counters.remove(name);
         wanted.remove(name);
         failed.remove(name);
+        stoppedWith.remove(name);
+        stoppedWith.values().removeIf(name::equals);
         lateEdges.removeIf(e -> e.contains(name));
         latestRestart.remove(name);
         latestStart.remove(name);
@@ -224,17 +229,34 @@ final class SupervisorWorld {
 
     void start(String name) throws SvcException {
         log.add("start " + name);
-        want(name);
-        apply(sup.start(name));
+        Set<String> all = new HashSet<>(depsClosure(name));
+        for (boolean grew = true; grew; ) {
+            grew = false;
+            for (Map.Entry<String, String> e : stoppedWith.entrySet()) {
+                if (all.contains(e.getValue()) && !all.contains(e.getKey())) {
+                    all.addAll(depsClosure(e.getKey()));
+                    grew = true;
+                }
+            }
+        }
+        for (String n : all) {
+            stoppedWith.remove(n);
+            want(n);
+        }
+        apply(sup.start(name).actions());
     }
 
     void stop(String name) throws SvcException {
         log.add("stop " + name);
         for (String n : dependentsClosure(name)) {
+            if (!n.equals(name) && (wanted.contains(n) || state(n).running())) {
+                stoppedWith.put(n, name);
+            }
             wanted.remove(n);
             failed.remove(n);
         }
-        apply(sup.stop(name));
+        stoppedWith.remove(name);
+        apply(sup.stop(name).actions());
     }
 
     void restart(String name) throws SvcException {
@@ -245,8 +267,9 @@ final class SupervisorWorld {
             }
         }
         reset(name);
+        stoppedWith.remove(name);
         want(name);
-        apply(sup.restart(name));
+        apply(sup.restart(name).actions());
     }
 
     void ready(String name) {
@@ -306,7 +329,6 @@ final class SupervisorWorld {
             assertEquals(now + k.backoff, restartTimers.getFirst().at(), "backoff");
             k.restartTimes.add(now);
             k.backoff = Math.min(c.maxBackoff(), 2 * k.backoff);
-            restarts.merge(name, 1, Integer::sum);
         }
     }
 
@@ -361,6 +383,7 @@ final class SupervisorWorld {
                 case Action.Spawn s -> {
                     assertEquals(s.service() + "-prog", s.program());
                     spawned.add(s.service());
+                    spawns.merge(s.service(), 1, Integer::sum);
                     lateEdges.removeIf(e -> e.getFirst().equals(s.service()));
                 }
                 case Action.ScheduleTimer t -> {
@@ -415,7 +438,7 @@ final class SupervisorWorld {
         StringBuilder expected = new StringBuilder();
         for (String n : names()) {
             Set<String> d = deps.get(n);
-            expected.append(n).append(' ').append(state(n).word()).append(" restarts=").append(restarts.get(n))
+            expected.append(n).append(' ').append(state(n).word()).append(" restarts=").append(Math.max(0, spawns.get(n) - 1))
                     .append(" deps=").append(d.isEmpty() ? "-" : String.join(",", d)).append('\n');
         }
         String table = ServiceTable.render(sup.statuses()).replaceAll(" why=\"[^\"]*\"", "");
