@@ -2,6 +2,8 @@ package org.microsim.services.init;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,9 +41,10 @@ import org.microsim.services.svcman.ServiceManagerProgram;
  * </pre>
  *
  * Then it stays as the supervisor of the two tasks it spawned, as MINIX's init watches the reincarnation
- * server: it hears of their crashes from the kernel (a handler of notices only, on the one server runtime, over
- * a private port that takes no requests) and restarts them (same slot, next generation) a bounded number of
- * times. Everything else is the service manager's to restart. One failed step of the boot is logged and the
+ * server: it hears of their ends from the kernel (a handler of notices only, on the one server runtime, over
+ * a private port that takes no requests) and restarts them (same slot, next generation), whether they crashed
+ * or were killed: nothing may stop them for good. As a supervisor's intensity, at most {@value #MAX_RESTARTS}
+ * restarts of one within {@link #RESTART_WINDOW} of virtual time; past that it is left down, and init says so. Everything else is the service manager's to restart. One failed step of the boot is logged and the
  * rest goes on.
  *
  * <p>The service table survives its manager by re-registration, not by a store: after restarting the service
@@ -55,8 +58,9 @@ public final class Init implements Program, Handler<Void> {
     /** The program names init starts itself. */
     public static final String SERVICE_MANAGER = "svcman";
     public static final String DEVICE_MANAGER = "devd";
-    /** How often init restarts svcman or devd before leaving them dead (and saying so). */
+    /** How often init restarts svcman or devd within {@link #RESTART_WINDOW} before leaving it down. */
     static final int MAX_RESTARTS = 5;
+    static final Duration RESTART_WINDOW = Duration.ofSeconds(10);
     private static final Duration TIMEOUT = Duration.ofSeconds(5);
     /**
      * The default contract, ready once running: a service that needs another finds it by looking its port up
@@ -67,7 +71,8 @@ public final class Init implements Program, Handler<Void> {
     private Sys sys;
     private Client kernel;
     private final Map<TaskId, String> watched = new HashMap<>();
-    private final Map<String, Integer> restarts = new HashMap<>();
+    /** Virtual times of each program's restarts still inside the window. */
+    private final Map<String, Deque<Long>> restarts = new HashMap<>();
     private final Map<String, byte[]> args = new HashMap<>();
     private SystemDescription description;
 
@@ -114,26 +119,34 @@ public final class Init implements Program, Handler<Void> {
         throw new IllegalStateException("init's inbox takes no requests");
     }
 
-    /** A crash of devd or svcman: restarted, a bounded number of times. */
+    /** The end of devd or svcman, crashed or killed: restarted, within the intensity. */
     @Override
     public boolean notice(Notice notice) {
-        if (notice instanceof Notice.Kernel(KernelNotice.TaskEnded ended) && ended.crashed()) {
-            String program = watched.remove(ended.task());
-            if (program != null) {
-                int count = restarts.merge(program, 1, Integer::sum);
-                if (count > MAX_RESTARTS) {
-                    sys.log("init: " + program + " crashed " + count + " times; leaving it down");
-                } else {
-                    sys.log("init: " + program + " crashed (" + ended.cause() + "); restarting it");
-                    if (spawn(program, ended.task()) != null && program.equals(SERVICE_MANAGER)) {
-                        // The new service manager knows no service: init registers its own again (devd does the
-                        // drivers'), and the service manager takes on the tasks that outlived its predecessor.
-                        startServices();
-                    }
-                }
-            }
+        if (!(notice instanceof Notice.Kernel(KernelNotice.TaskEnded ended))) {
+            return false;
         }
-        return false;
+        String program = watched.remove(ended.task());
+        if (program == null) {
+            return false;
+        }
+        long now = sys.now();
+        Deque<Long> recent = restarts.computeIfAbsent(program, p -> new ArrayDeque<>());
+        while (!recent.isEmpty() && now - recent.peekFirst() >= RESTART_WINDOW.toNanos()) {
+            recent.removeFirst();
+        }
+        if (recent.size() >= MAX_RESTARTS) {
+            sys.log("init: " + program + " ended " + (MAX_RESTARTS + 1) + " times within "
+                    + RESTART_WINDOW.toSeconds() + " s; leaving it down");
+            return true;
+        }
+        recent.addLast(now);
+        sys.log("init: " + program + " ended (" + ended.cause() + "); restarting it");
+        if (spawn(program, ended.task()) != null && program.equals(SERVICE_MANAGER)) {
+            // The new service manager knows no service: init registers its own again (devd does the drivers'),
+            // and the service manager takes on the tasks that outlived its predecessor.
+            startServices();
+        }
+        return true;
     }
 
     private void startServices() {
