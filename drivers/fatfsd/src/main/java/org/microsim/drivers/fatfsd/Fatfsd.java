@@ -38,9 +38,12 @@ import org.microsim.abi.fs.FsType;
  * <p>A volume that cannot be mounted (not FAT, corrupt boot sector, the disk does not answer) is logged with
  * the reason and the task ends normally: restarting it would fail the same way, so it must not crash-loop.
  *
- * <p>Writes become durable on SYNC, and also on their own once the volume has been idle for
- * {@link #WRITEBACK_DELAY} of virtual time after a change: a crash of fatfsd loses at most the changes of
- * that last moment and never leaves a half-written state ({@link FatVolume} guarantees this).
+ * <p>What a client was told is done is on the disk: a close after writing, a mkdir, a removal or a rename is
+ * answered only once the volume is synced (close-to-open as NFS and AFS: a file written and closed is durable,
+ * and the namespace changes at once, as a {@code dirsync} mount). So a crash of fatfsd, or of any driver below
+ * it, loses nothing a client saw acknowledged: at most the writes to a file still open. Those become durable on
+ * SYNC, on close, and also on their own once the volume has been idle for {@link #WRITEBACK_DELAY} of virtual
+ * time; a crash never leaves a half-written state ({@link FatVolume} guarantees this).
  */
 public final class Fatfsd implements Program {
     /** How long one call to the block device may take. */
@@ -122,11 +125,23 @@ public final class Fatfsd implements Program {
                 dirty = dirty || changes(request);
             }
             try {
-                return server.handle(request, SysLease.of(sys, call));
+                Message reply = server.handle(request, SysLease.of(sys, call));
+                if (dirty && acknowledgesDurably(request)) {
+                    volume.sync();
+                    dirty = false;
+                }
+                return reply;
             } finally {
                 // The idle time starts when the request is done, whether it succeeded or not.
                 wakeAt = dirty ? sys.now() + WRITEBACK_DELAY.toNanos() : Long.MAX_VALUE;
             }
+        }
+
+        /** The requests whose success is only answered once it is on the disk. */
+        private static boolean acknowledgesDurably(FsRequest<?> request) {
+            return request instanceof FsRequest.Close || request instanceof FsRequest.Mkdir
+                    || request instanceof FsRequest.Unlink || request instanceof FsRequest.Rmdir
+                    || request instanceof FsRequest.Rename;
         }
 
         @Override

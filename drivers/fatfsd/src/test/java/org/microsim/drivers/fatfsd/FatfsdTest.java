@@ -147,11 +147,28 @@ class FatfsdTest {
     }
 
     @Test
-    void writesReachTheDiskOnTheirOwnAfterAnIdleSecond() throws Exception {
+    void whatIsAcknowledgedIsOnTheDiskAtOnce() throws Exception {
         HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
-            call(k, new FsRequest.Mkdir("/later"), null);
+            call(k, new FsRequest.Mkdir("/made"), null);
+            assertTrue(rootListing(image).contains("made"), "a mkdir is answered once it is on the disk");
+            int fh = call(k, new FsRequest.Open("/closed.bin", OpenFlags.WRITE | OpenFlags.CREATE), null).fh();
+            call(k, new FsRequest.Write(fh, 0, 3), Lease.readOnly(new byte[] {1, 2, 3}));
+            call(k, new FsRequest.Close(fh), null);
+            Path back = dir.resolve("closed.img");
+            Files.write(back, image);
+            assertArrayEquals(new byte[] {1, 2, 3}, Images.readBack(back.toString(), "/closed.bin"),
+                    "a file written and closed is on the disk when the close is answered");
+        }
+    }
+
+    @Test
+    void writesToAnOpenFileReachTheDiskOnTheirOwnAfterAnIdleSecond() throws Exception {
+        HostTools.require("mkfs.fat", "mcopy");
+        byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
+        try (Kernel k = boot(image, new ArrayList<>())) {
+            call(k, new FsRequest.Open("/later.bin", OpenFlags.WRITE | OpenFlags.CREATE), null);
             k.advance(Duration.ofSeconds(2));
             assertTrue(rootListing(image).contains("later"));
         }
@@ -162,7 +179,7 @@ class FatfsdTest {
         HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
         try (Kernel k = boot(image, new ArrayList<>())) {
-            call(k, new FsRequest.Mkdir("/later"), null);
+            call(k, new FsRequest.Open("/later.bin", OpenFlags.WRITE | OpenFlags.CREATE), null);
             k.advance(Duration.ofMillis(700));
             assertFalse(rootListing(image).contains("later"), "written back before the volume was idle");
             call(k, new FsRequest.StatFs(), null);
