@@ -206,6 +206,15 @@ final class SimSession implements Session {
             throw new CommandFailedException(running.size() + " tasks run " + word + " ("
                     + String.join(", ", running.stream().map(TaskInfo::name).toList()) + "): use a name or an id");
         }
+        // Else the start of a running task's name, when only one has it (fatfsd@ahci0:disk1 for its partition).
+        List<TaskInfo> started = tasks.stream().filter(t -> t.name().startsWith(word) && t.state().alive()).toList();
+        if (started.size() == 1) {
+            return started.get(0);
+        }
+        if (started.size() > 1) {
+            throw new CommandFailedException("'" + word + "' could be any of "
+                    + String.join(", ", started.stream().map(TaskInfo::name).toList()) + ": give the whole name");
+        }
         throw new CommandFailedException("no task named " + word + " (see ps)");
     }
 }
