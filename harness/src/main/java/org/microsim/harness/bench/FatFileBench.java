@@ -1,8 +1,10 @@
 package org.microsim.harness.bench;
 
 import java.io.IOException;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.Random;
 import org.microsim.harness.Carriers;
@@ -14,7 +16,8 @@ import org.microsim.hosttools.HostTools;
  * image in the same run (goals: read >= 1.0x mcopy, write >= 0.5x; each the median of 3 runs after 20 warm-up
  * runs, and the simulator's first, cold, run printed too); then creating 10,000 files with long names in one
  * directory and looking each up. The image is made by {@code mkfs.fat}; the simulator writes through to its
- * own copy (persist=on) as mcopy writes to its copy, and {@code fsck.fat -n} checks the simulator's at the
+ * own copy (persist=on) as mcopy writes to its copy, both forced to the host's disk before the write counts as
+ * done (a put is answered once its file is durable), and {@code fsck.fat -n} checks the simulator's at the
  * end. Needs dosfstools and mtools. Arguments: [MiB, default 64] [files, default 10000].
  */
 public final class FatFileBench {
@@ -39,8 +42,14 @@ public final class FatFileBench {
 
             Path mtoolsImage = dir.resolve("mtools.img");
             Files.copy(image, mtoolsImage);
-            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-o", "-i",
-                    mtoolsImage.toString(), payload.toString(), "::/BIG.BIN")));
+            // A put returns once the file is on the disk (fatfsd answers a close after writing once the volume is
+            // synced, and a persist=on image is then forced to the host's disk), so mcopy's copy is forced too.
+            long mcopyWrite = Measure.median(WARMUPS, 3, () -> timed(() -> {
+                HostTools.ok("mcopy", "-o", "-i", mtoolsImage.toString(), payload.toString(), "::/BIG.BIN");
+                try (FileChannel written = FileChannel.open(mtoolsImage, StandardOpenOption.WRITE)) {
+                    written.force(true);
+                }
+            }));
             long mcopyRead = Measure.median(WARMUPS, 3, () -> timed(() -> HostTools.ok("mcopy", "-n", "-i",
                     mtoolsImage.toString(), "::/BIG.BIN", back.toString())));
 

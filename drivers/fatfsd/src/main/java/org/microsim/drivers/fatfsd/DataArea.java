@@ -57,10 +57,13 @@ final class DataArea {
         return out;
     }
 
-    /** Writes whole clusters (a directory) to the device. */
-    void writeAll(int[] chain, byte[] data) throws FsException {
-        for (int i = 0; i < chain.length; ) {
-            int j = runEnd(chain, i, chain.length);
+    /**
+     * Writes whole clusters {@code from} (inclusive) to {@code to} (exclusive) of {@code chain}, a directory's,
+     * from the same clusters of {@code data}, one device call per run of consecutive clusters.
+     */
+    void write(int[] chain, int from, int to, byte[] data) throws FsException {
+        for (int i = from; i < to; ) {
+            int j = runEnd(chain, i, to);
             disk.write(sectorOf(chain[i]), (j - i) * bpb.sectorsPerCluster(), data, i * clusterSize);
             i = j;
         }

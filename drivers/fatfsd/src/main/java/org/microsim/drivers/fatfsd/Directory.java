@@ -1,6 +1,7 @@
 package org.microsim.drivers.fatfsd;
 
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -33,7 +34,13 @@ final class Directory {
     byte[] raw;
     /** Bytes of directory: the clusters times the cluster size, or the fixed root's size. */
     private int size;
-    boolean dirty;
+    /**
+     * Which of its clusters (by index in {@link #clusters}) changed since the last write-back, so that a sync
+     * writes those and not a whole large directory for one new entry; the fixed root is one unit.
+     */
+    private final BitSet dirtyClusters = new BitSet();
+    /** Bytes per unit of {@link #dirtyClusters}: a cluster, or the whole fixed root. */
+    private final int unit;
     /** Slot of the volume-label entry in a root directory, or -1. */
     int labelSlot = -1;
     private int end;
@@ -49,7 +56,32 @@ final class Directory {
         this.clusters = clusters;
         this.raw = raw;
         this.size = raw.length;
+        this.unit = fixed ? Math.max(1, raw.length) : raw.length / clusters.length;
         parse();
+    }
+
+    /** Marks the unit holding byte {@code offset} of the directory as changed. */
+    void touch(int offset) {
+        dirtyClusters.set(offset / unit);
+    }
+
+    /** Marks all of it as changed (a new directory). */
+    void touchAll() {
+        dirtyClusters.set(0, fixed ? 1 : clusters.length);
+    }
+
+    boolean dirty() {
+        return !dirtyClusters.isEmpty();
+    }
+
+    /** The changed clusters, by index in {@link #clusters}; a copy. */
+    BitSet dirtyClusters() {
+        return (BitSet) dirtyClusters.clone();
+    }
+
+    /** Everything changed is on the disk. */
+    void clean() {
+        dirtyClusters.clear();
     }
 
     int slots() {
@@ -182,8 +214,8 @@ final class Directory {
         }
         int[] all = Arrays.copyOf(clusters, clusters.length + added.length);
         System.arraycopy(added, 0, all, clusters.length, added.length);
+        dirtyClusters.set(clusters.length, all.length);
         clusters = all;
-        dirty = true;
     }
 
     /**
@@ -200,6 +232,9 @@ final class Directory {
         int shortSlot = slot + lfns;
         if (lfns > 0) {
             Names.writeLfn(raw, slot * 32, name, Names.checksum(entry, 0));
+            for (int s = slot; s < shortSlot; s++) {
+                touch(s * 32);
+            }
         }
         occupy(shortSlot, entry);
         node.parent = this;
@@ -218,13 +253,14 @@ final class Directory {
 
     private void occupy(int slot, byte[] entry) {
         System.arraycopy(entry, 0, raw, slot * 32, 32);
+        touch(slot * 32);
         if (slot + 1 > end) {
             end = slot + 1;
             if (end < slots()) {
                 raw[end * 32] = 0;
+                touch(end * 32);
             }
         }
-        dirty = true;
     }
 
     /** Frees the slots of {@code node} (marks them 0xE5). */
@@ -232,9 +268,9 @@ final class Directory {
         unindex(node);
         for (int s = node.firstSlot; s <= node.slot; s++) {
             raw[s * 32] = (byte) 0xE5;
+            touch(s * 32);
         }
         freeHint = Math.min(freeHint, node.firstSlot);
-        dirty = true;
     }
 
     /** Rewrites the ".." entry (slot 1) of this directory to name {@code cluster}. */
@@ -242,7 +278,7 @@ final class Directory {
         if (slots() > 1 && raw[32] == '.' && raw[33] == '.') {
             Le.put16(raw, 32 + 26, cluster);
             Le.put16(raw, 32 + 20, fat32 ? cluster >>> 16 : 0);
-            dirty = true;
+            touch(32);
         }
     }
 }

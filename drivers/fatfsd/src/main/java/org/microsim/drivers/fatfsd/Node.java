@@ -42,7 +42,7 @@ final class Node {
     /** Replaces the changeable attribute bits (read-only, hidden, system, archive); the kind stays. */
     void setAttributes(int attributes) {
         parent.raw[off() + 11] = (byte) ((attr() & ATTR_DIR) | attributes);
-        parent.dirty = true;
+        parent.touch(off());
     }
 
     boolean isDirectory() {
@@ -57,7 +57,7 @@ final class Node {
     void setFirstCluster(int c) {
         Le.put16(parent.raw, off() + 26, c);
         Le.put16(parent.raw, off() + 20, parent.fat32 ? c >>> 16 : 0);
-        parent.dirty = true;
+        parent.touch(off());
     }
 
     long size() {
@@ -66,7 +66,7 @@ final class Node {
 
     void setSize(long size) {
         Le.put32(parent.raw, off() + 28, size);
-        parent.dirty = true;
+        parent.touch(off());
     }
 
     /** Stamps a modification: write time and date, access date, archive bit. */
@@ -75,7 +75,7 @@ final class Node {
         Le.put16(parent.raw, off() + 24, now.date());
         Le.put16(parent.raw, off() + 18, now.date());
         parent.raw[off() + 11] |= ATTR_ARCHIVE;
-        parent.dirty = true;
+        parent.touch(off());
     }
 
     int writeTime() {

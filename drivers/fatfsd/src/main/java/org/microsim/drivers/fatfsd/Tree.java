@@ -3,6 +3,7 @@ package org.microsim.drivers.fatfsd;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.List;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
@@ -236,7 +237,7 @@ final class Tree {
         dotEntry(raw, 32, "..", entry, dir.clusterForDotDot());
         node.chain = cluster;
         node.directory = new Directory(node, bpb.type() == FsType.FAT32, false, cluster, raw);
-        node.directory.dirty = true;
+        node.directory.touchAll();
         loaded.add(node.directory);
     }
 
@@ -293,14 +294,20 @@ final class Tree {
     /** Writes every changed directory to the device. */
     void writeBack() throws FsException {
         for (Directory dir : loaded) {
-            if (dir.dirty) {
-                if (dir.fixed) {
-                    disk.write(bpb.rootDirStart(), (int) bpb.rootDirSectors(), dir.raw, 0);
-                } else {
-                    data.writeAll(dir.clusters, dir.raw);
-                }
-                dir.dirty = false;
+            if (!dir.dirty()) {
+                continue;
             }
+            if (dir.fixed) {
+                disk.write(bpb.rootDirStart(), (int) bpb.rootDirSectors(), dir.raw, 0);
+            } else {
+                BitSet changed = dir.dirtyClusters();
+                for (int i = changed.nextSetBit(0); i >= 0; ) {
+                    int end = changed.nextClearBit(i);
+                    data.write(dir.clusters, i, end, dir.raw);
+                    i = changed.nextSetBit(end);
+                }
+            }
+            dir.clean();
         }
     }
 }

@@ -9,8 +9,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
@@ -71,6 +73,32 @@ class FatVolumeTest {
         int fsInfo = Le.u16(dev.bytes, 48) * 512;
         assertEquals(again.statfs().freeClusters(), Le.u32(dev.bytes, fsInfo + 488), "FSInfo free count");
         assertEquals(again.statfs().totalClusters() - (64 << 20) / 512 - 1, again.statfs().freeClusters());
+    }
+
+    @Test
+    void aSyncAfterEachChangeWritesOnlyTheDirectorysChangedClustersAndLosesNoLongName() throws Exception {
+        // 512-byte clusters hold 16 entries, and a name of 40 characters takes 4 LFN entries and a short one,
+        // so the runs of entries of some names start in one cluster and end in the next.
+        MemoryDevice dev = image(16, 1, 4096);
+        FatVolume v = mount(dev);
+        v.mkdir("/d");
+        v.sync();
+        List<String> names = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            String name = String.format("a rather long file name number %04d.txt", i);
+            names.add(name);
+            v.close(v.open("/d/" + name, NEW));
+            v.sync();
+        }
+        dev.writes = 0;
+        v.mkdir("/d/last one with a long name");
+        v.sync();
+        // The new entries (at most two clusters), the new directory's cluster, a FAT sector per copy, and no more:
+        // not the whole directory of some twenty clusters.
+        assertTrue(dev.writes <= 6, "device writes for one mkdir: " + dev.writes);
+        names.add("last one with a long name");
+        assertEquals(names.stream().sorted().toList(),
+                mount(dev).list("/d").stream().map(FileStat::name).sorted().toList());
     }
 
     @Test
