@@ -24,6 +24,15 @@ import org.microsim.abi.svc.SvcRequest;
  * whose dependencies are all ready; the others wait. So a start order is always a topological order, and a
  * service is never spawned before what it needs has said it is ready.
  *
+ * <p><b>Stopping.</b> A stop takes the service down with everything that depends on it, dependents first, and
+ * each wanted dependent remembers whose stop took it down; a start of that service brings them back, so a stop
+ * and a start are inverses (systemd's {@code PartOf=} works the same way). A service stopped on its own stays
+ * stopped. Start, stop and restart name the services they change, for the caller to show.
+ *
+ * <p><b>Taking over.</b> A service manager that was itself restarted is told every service again (init and devd
+ * register them anew) and {@link #adopt adopts} the tasks its predecessor had started, which the kernel still
+ * knows by their names: a live one is the ready service, a dead one a stopped service to start in its slot.
+ *
  * <p><b>Crashing.</b> A crash is handled as OTP's {@code rest_for_one} and systemd's {@code Requires=}: the
  * running dependents are killed first, dependents before what they need, and go back to waiting; the crashed
  * service is restarted under its {@link RestartContract}; when it is ready again the sweep restarts the
