@@ -13,13 +13,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import org.microsim.harness.Commands;
-import org.microsim.harness.MachineOptions;
-import org.microsim.harness.Session;
 import org.microsim.harness.SessionException;
-import org.microsim.harness.SessionFactory;
-import org.microsim.harness.script.CommandSet;
-import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 
 /**
@@ -66,7 +60,7 @@ class SystemRecoveryProperties {
         return step.list().ofMinSize(3).ofMaxSize(12);
     }
 
-    @Property(tries = 12)
+    @Property(tries = 40)
     void everyServiceEveryMountAndEveryAcknowledgedDirectoryComeBack(@ForAll("scripts") List<Step> steps)
             throws SessionException {
         try (Machine m = new Machine()) {
@@ -118,16 +112,12 @@ class SystemRecoveryProperties {
         return List.copyOf(all);
     }
 
-    /** The demo machine, booted, driven by console commands; every command's text is kept for the failure. */
+    /** The demo machine, booted; every command's text is kept for the failure. */
     private static final class Machine implements AutoCloseable {
-        private final Session session;
-        private final CommandSet commands;
+        private final ConsoleMachine console = ConsoleMachine.demo();
         private final List<String> transcript = new ArrayList<>();
 
         Machine() throws SessionException {
-            session = SessionFactory.installed().open(MachineOptions.defaults());
-            commands = Commands.of(session);
-            run("boot");
         }
 
         /** Runs a command that must succeed; its output. */
@@ -148,7 +138,7 @@ class SystemRecoveryProperties {
         }
 
         private Outcome invoke(String name, String... args) {
-            Outcome outcome = new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
+            Outcome outcome = console.invoke(name, args);
             transcript.add("> " + name + " " + String.join(" ", args) + "\n" + outcome.text());
             return outcome;
         }
@@ -159,7 +149,7 @@ class SystemRecoveryProperties {
 
         @Override
         public void close() {
-            session.close();
+            console.close();
         }
     }
 }

@@ -2,8 +2,10 @@ package org.microsim.services.devd;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
@@ -45,6 +47,8 @@ public final class DeviceManager {
     private final PortRegistry registry = new PortRegistry();
     private final Map<String, Binding> bindings = new HashMap<>();
     private final DriverNotices notices = new DriverNotices();
+    /** Bound ports, away when the service manager was restarted, whose driver it has not been told of yet. */
+    private final Set<String> unknownToManager = new HashSet<>();
 
     /** A device manager with these rules, in match order. */
     public DeviceManager(List<Rule> rules) {
@@ -107,6 +111,10 @@ public final class DeviceManager {
         // rule's fields are the port's own and its parent's class. Matching just that subtree keeps a
         // registration O(subtree), not O(all ports).
         rematch(registry.subtreeTopDown(info.name()), actions);
+        Binding bound = bindings.get(info.name());
+        if (unknownToManager.remove(info.name()) && bound != null && bound.service() != null) {
+            actions.add(start(registry.lookup(info.name()), bound));
+        }
         if (driverPort) {
             for (DriverNotices.Notice n : notices.available(info.portClass(), portId)) {
                 actions.add(new DevdAction.Notify(n.subscriber(), n.portId()));
@@ -129,11 +137,9 @@ public final class DeviceManager {
                 bindings.put(e.name(), new Binding(null, null, ServiceState.STOPPED));
                 continue;
             }
-            String service = serviceName(rule.driver(), e.name());
-            bindings.put(e.name(), new Binding(rule.driver(), service, ServiceState.STARTING));
-            Binding parent = bindings.get(e.info().parent());
-            String dependsOn = parent == null || parent.service() == null ? "" : parent.service();
-            actions.add(new DevdAction.StartDriver(e.name(), e.portId(), rule.driver(), service, dependsOn));
+            Binding b = new Binding(rule.driver(), serviceName(rule.driver(), e.name()), ServiceState.STARTING);
+            bindings.put(e.name(), b);
+            actions.add(start(e, b));
         }
     }
 
@@ -152,6 +158,7 @@ public final class DeviceManager {
             return actions;
         }
         for (PortRegistry.Entry e : registry.remove(name)) {
+            unknownToManager.remove(e.name());
             Binding b = bindings.remove(e.name());
             if (b != null && b.service() != null) {
                 actions.add(new DevdAction.StopDriver(e.name(), b.service()));
@@ -164,20 +171,31 @@ public final class DeviceManager {
 
     /**
      * Every bound driver's start again, parents first: for a service manager that was restarted and knows none
-     * of them. It takes on their tasks, which still run, as it registers them.
+     * of them. It takes on their tasks, which still run, as it registers them. A bound port that is away now
+     * (its parent's driver is down) is started again when it comes back ({@link #addPort}).
      */
     public List<DevdAction> rebind() {
         List<DevdAction> actions = new ArrayList<>();
         for (Map.Entry<Integer, PortRegistry.Entry> node : registry.tree()) {
             PortRegistry.Entry e = node.getValue();
             Binding b = bindings.get(e.name());
-            if (e.present() && b != null && b.service() != null) {
-                Binding parent = bindings.get(e.info().parent());
-                actions.add(new DevdAction.StartDriver(e.name(), e.portId(), b.driver(), b.service(),
-                        parent == null || parent.service() == null ? "" : parent.service()));
+            if (b == null || b.service() == null) {
+                continue;
+            }
+            if (e.present()) {
+                actions.add(start(e, b));
+            } else {
+                unknownToManager.add(e.name());
             }
         }
         return actions;
+    }
+
+    /** The start of the driver bound to {@code e}, after the driver of its parent. */
+    private DevdAction.StartDriver start(PortRegistry.Entry e, Binding b) {
+        Binding parent = bindings.get(e.info().parent());
+        return new DevdAction.StartDriver(e.name(), e.portId(), b.driver(), b.service(),
+                parent == null || parent.service() == null ? "" : parent.service());
     }
 
     /** Records the states of driver services, by service name, for {@code lsdev}; other names are ignored. */

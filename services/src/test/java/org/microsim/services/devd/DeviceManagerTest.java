@@ -86,6 +86,24 @@ class DeviceManagerTest {
     }
 
     @Test
+    void aRestartedServiceManagerIsToldOfEveryBoundDriverAlsoOfThoseWhosePortComesBackLater() throws DevdException {
+        machine();
+        devd.removePort("ahci0p1.fs", true);
+        devd.removePort("ahci0p1", true);
+        devd.removePort("ahci0", true);
+        assertEquals(List.of(new DevdAction.StartDriver("00:03.0:eth", 3, "ethd", "ethd@00:03.0:eth", ""),
+                        new DevdAction.StartDriver("00:1f.2:ahci", 2, "ahci", "ahci@00:1f.2:ahci", "")),
+                devd.rebind(), "the drivers of the ports there now, parents first");
+        assertEquals(List.of(new DevdAction.StartDriver("ahci0", 10, "partd", "partd@ahci0", "ahci@00:1f.2:ahci")),
+                devd.addPort(DISK, 10, true), "the disk's driver, once its port is back");
+        assertEquals(List.of(new DevdAction.StartDriver("ahci0p1", 11, "fatfsd", "fatfsd@ahci0p1", "partd@ahci0")),
+                devd.addPort(new PortInfo("ahci0p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32, "ahci0", 0, 0,
+                        PortCaps.BOOTABLE, null), 11, true));
+        devd.removePort("ahci0", true);
+        assertEquals(List.of(), devd.addPort(DISK, 12, true), "told once: later comings back are the manager's");
+    }
+
+    @Test
     void aMachineGetsItsDriversAndLsdevShowsTheTree() throws DevdException {
         machine();
         devd.addPort(PortInfo.of("vfs", PortClass.SERVICE, 0), 7, true);
