@@ -2,7 +2,6 @@ package org.microsim.harness.session;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,12 +22,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.BeforeProperty;
-import org.microsim.harness.Commands;
-import org.microsim.harness.MachineOptions;
-import org.microsim.harness.Session;
-import org.microsim.harness.SessionFactory;
-import org.microsim.harness.script.CommandSet;
-import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.hosttools.HostTools;
 
@@ -143,28 +136,21 @@ class CrashDurabilityProperties {
         }
     }
 
-    /** A booted machine with the image on AHCI port 0, written through, driven by console commands. */
+    /** A booted machine with the image on AHCI port 0, written through, that reads files back. */
     private static final class Machine implements AutoCloseable {
-        private final Session session;
-        private final CommandSet commands;
+        private final ConsoleMachine console;
 
         Machine(Path image) throws Exception {
-            session = SessionFactory.installed().open(new MachineOptions(List.of("file=" + image
-                    + ",if=ahci,persist=on"), List.of(), 1, false, Optional.empty(), Optional.empty(), false));
-            commands = Commands.of(session);
-            run("boot");
+            console = ConsoleMachine.withDisk(image);
         }
 
         String run(String name, String... args) {
-            Outcome outcome = new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
-            assertTrue(outcome instanceof Outcome.Success, name + " " + String.join(" ", args) + ": " + outcome.text());
-            return outcome.text();
+            return console.run(name, args);
         }
 
         /** The file's bytes, or empty when it does not exist. */
         Optional<byte[]> read(Path dir, String name) throws IOException {
-            Outcome listing = new Invocation(commands.find("stat").orElseThrow(), List.of(VOLUME + name)).run();
-            if (!(listing instanceof Outcome.Success)) {
+            if (!(console.invoke("stat", VOLUME + name) instanceof Outcome.Success)) {
                 return Optional.empty();
             }
             Path back = dir.resolve("get.bin");
@@ -174,7 +160,7 @@ class CrashDurabilityProperties {
 
         @Override
         public void close() {
-            session.close();
+            console.close();
         }
     }
 }

@@ -8,9 +8,12 @@ import org.microsim.abi.fs.FsType;
 /**
  * The BIOS parameter block of a FAT boot sector, validated, with the geometry derived from it.
  *
- * <p>The FAT type is decided only by the count of data clusters, as the Microsoft specification says: below
- * 4085 it is FAT12, below 65525 FAT16, otherwise FAT32. The "FAT12   " strings in the boot sector are
- * informational and ignored. Every field the layout depends on is checked against the specification's allowed
+ * <p>A volume whose 16-bit FAT size is 0 and whose 32-bit one is not has the FAT32 layout (a root directory
+ * cluster, no fixed root, 32-bit FAT entries) and is FAT32 whatever its cluster count, as Linux and fsck.fat
+ * decide; {@code mkfs.fat -F 32} makes such volumes below the specification's 65525 clusters. Otherwise the
+ * count of data clusters decides, as the Microsoft specification says: below 4085 FAT12, below 65525 FAT16, and
+ * more is refused (no FAT16 addresses them). The "FAT12   " strings in the boot sector are informational and
+ * ignored. Every field the layout depends on is checked against the specification's allowed
  * values and against the device size, so that nothing computed from a hostile boot sector can point outside
  * the device or make a loop run away; a refusal says which field is wrong.
  */
@@ -116,10 +119,15 @@ record Bpb(int bytesPerSector, int sectorsPerCluster, int reservedSectors, int f
                     + total + " sectors");
         }
         long clusters = (total - meta) / spc;
-        FsType type = clusters < 4085 ? FsType.FAT12 : clusters < 65525 ? FsType.FAT16 : FsType.FAT32;
         if (clusters == 0) {
             throw refuse("no data cluster");
         }
+        boolean fat32Layout = Le.u16(b, 22) == 0;
+        if (!fat32Layout && clusters >= 65525) {
+            throw refuse("volume with a 16-bit FAT size and " + clusters + " clusters: FAT12 and FAT16 address"
+                    + " fewer than 65525, and FAT32 keeps its FAT size in the 32-bit field");
+        }
+        FsType type = fat32Layout ? FsType.FAT32 : clusters < 4085 ? FsType.FAT12 : FsType.FAT16;
         if (clusters > 0x0FFFFFF5L) {
             throw refuse(clusters + " clusters is more than FAT32 can address");
         }
@@ -127,9 +135,9 @@ record Bpb(int bytesPerSector, int sectorsPerCluster, int reservedSectors, int f
         int fsInfo = 0;
         int extFlags = 0;
         if (type == FsType.FAT32) {
-            if (rootEntries != 0 || Le.u16(b, 22) != 0) {
-                throw refuse("FAT32 volume (" + clusters + " clusters) with a FAT16 root entry count "
-                        + rootEntries + " or 16-bit FAT size");
+            if (rootEntries != 0) {
+                throw refuse("FAT32 volume (" + clusters + " clusters) with a fixed root directory of "
+                        + rootEntries + " entries");
             }
             if (Le.u16(b, 42) != 0) {
                 throw refuse("FAT32 version " + Le.u16(b, 42) + " is not 0.0");

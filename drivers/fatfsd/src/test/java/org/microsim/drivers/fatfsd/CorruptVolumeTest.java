@@ -89,6 +89,23 @@ class CorruptVolumeTest {
     }
 
     @Test
+    void theFat32LayoutIsCheckedAsFat32WhateverTheClusterCount() throws Exception {
+        HostTools.require("mkfs.fat");
+        byte[] small32 = Files.readAllBytes(Tools.mkfs(dir, "s32.img", 32, 1, 1024));
+        assertEquals(org.microsim.abi.fs.FsType.FAT32, mount(small32.clone()).type());
+        byte[] b = small32.clone();
+        Le.put16(b, 17, 512);
+        assertTrue(refused(b).getMessage().contains("FAT32 volume (") && refused(b).getMessage()
+                .contains("with a fixed root directory of 512 entries"), refused(b).getMessage());
+        b = small32.clone();
+        Le.put16(b, 42, 1);
+        assertTrue(refused(b).getMessage().contains("FAT32 version 1 is not 0.0"), refused(b).getMessage());
+        b = small32.clone();
+        Le.put32(b, 44, 5000);
+        assertTrue(refused(b).getMessage().contains("root directory cluster 5000 outside"), refused(b).getMessage());
+    }
+
+    @Test
     void differingFatCopiesMountReadOnlyWithTheReason() throws Exception {
         byte[] b = image();
         Bpb bpb = assertDoesNotThrow(b);

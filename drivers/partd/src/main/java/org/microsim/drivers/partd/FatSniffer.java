@@ -5,13 +5,13 @@ import java.util.Arrays;
 import org.microsim.abi.PortSubclass;
 
 /**
- * Tells what a "Microsoft basic data" GPT partition holds from its first sector, since the GPT type does not
- * say. A sector is a FAT boot sector when it has a jump instruction (EB xx or E9 xx xx), the 0x55AA
+ * Tells what a partition (or a disk) holds from its first sector, where its type does not say. A sector is a FAT boot sector when it has a jump instruction (EB xx or E9 xx xx), the 0x55AA
  * signature and a plausible BPB (bytes per sector a power of two from 512 to 4096, sectors per cluster a
- * power of two, at least one reserved sector and one FAT, a non-zero FAT size and sector count); the FAT
- * type then follows from the count of data clusters exactly as the Microsoft FAT specification decides it
- * (under 4085 FAT12, under 65525 FAT16, else FAT32). The OEM name "NTFS    " gives NTFS. Anything else is
- * {@link PortSubclass#BLOCK_UNKNOWN}.
+ * power of two, at least one reserved sector and one FAT, a non-zero FAT size and sector count). A FAT size
+ * only in the 32-bit field is the FAT32 layout, FAT32 whatever the cluster count (as Linux and fsck.fat decide,
+ * and as {@code mkfs.fat -F 32} makes small volumes); otherwise the count of data clusters decides as the
+ * Microsoft FAT specification does (under 4085 FAT12, else FAT16). The OEM name "NTFS    " gives NTFS.
+ * Anything else is {@link PortSubclass#BLOCK_UNKNOWN}.
  */
 final class FatSniffer {
     private FatSniffer() {
@@ -44,11 +44,10 @@ final class FatSniffer {
         if (dataSectors <= 0) {
             return PortSubclass.BLOCK_UNKNOWN;
         }
-        long clusters = dataSectors / sectorsPerCluster;
-        if (clusters < 4085) {
-            return PortSubclass.BLOCK_FAT12;
+        if (Bytes.u16(sector, 22) == 0) {
+            return PortSubclass.BLOCK_FAT32;
         }
-        return clusters < 65525 ? PortSubclass.BLOCK_FAT16 : PortSubclass.BLOCK_FAT32;
+        return dataSectors / sectorsPerCluster < 4085 ? PortSubclass.BLOCK_FAT12 : PortSubclass.BLOCK_FAT16;
     }
 
     private static boolean powerOfTwo(int v) {

@@ -24,9 +24,13 @@ public final class GptTypes {
     static final UUID BIOS_BOOT = UUID.fromString("21686148-6449-6E6F-744E-656564454649");
     static final UUID MICROSOFT_RESERVED = UUID.fromString("E3C9E316-0B5C-4DB8-817D-F92DF00215AE");
 
-    /** True when the subclass depends on the partition's contents: {@link FatSniffer} decides it. */
+    /**
+     * True when the type does not say which filesystem the partition holds, so its first sector decides
+     * ({@link FatSniffer}): basic data, EFI System (FAT by the UEFI specification, or not yet formatted) and
+     * Linux filesystem data (any filesystem, FAT included).
+     */
     static boolean needsSniffing(UUID type) {
-        return type.equals(BASIC_DATA);
+        return type.equals(BASIC_DATA) || type.equals(EFI_SYSTEM) || type.equals(LINUX_FILESYSTEM);
     }
 
     /** The subclass for a type; {@link PortSubclass#BLOCK_UNKNOWN} for basic data until it is sniffed. */

@@ -44,15 +44,21 @@ final class MbrReader {
 
     /**
      * True when LBA 0 can be an MBR: every status byte is 0x00 or 0x80 (as Linux requires), and it is not a
-     * FAT or NTFS boot sector with an empty table (a volume written to the whole disk).
+     * FAT or NTFS boot sector with an empty table (a volume written to the whole disk) or with an entry that
+     * starts at LBA 0, over the table itself: {@code mkfs.fat --mbr=y} writes such an entry into the boot
+     * sector of a whole-disk volume for systems that want a table, and Linux, finding it, reads the boot
+     * sector as the volume (blkid sees vfat, partx no table); so does partd.
      */
     static boolean isMbr(byte[] sector) {
         List<Entry> entries = entries(sector);
         if (entries.stream().anyMatch(e -> e.status() != 0 && e.status() != 0x80)) {
             return false;
         }
-        boolean empty = entries.stream().allMatch(e -> e.type() == MbrTypes.EMPTY);
-        return !empty || FatSniffer.subclass(sector) == PortSubclass.BLOCK_UNKNOWN;
+        if (FatSniffer.subclass(sector) == PortSubclass.BLOCK_UNKNOWN) {
+            return true;
+        }
+        List<Entry> used = entries.stream().filter(e -> e.type() != MbrTypes.EMPTY).toList();
+        return !used.isEmpty() && used.stream().noneMatch(e -> e.start() == 0);
     }
 
     /** The partitions of the MBR in {@code sector}, primaries by slot then logicals, before the shared checks. */

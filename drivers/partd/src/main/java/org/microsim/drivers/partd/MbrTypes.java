@@ -21,6 +21,11 @@ public final class MbrTypes {
         return type == PortSubclass.BLOCK_EXTENDED || type == PortSubclass.BLOCK_EXTENDED_LBA || type == LINUX_EXTENDED;
     }
 
+    /** True for the types whose first sector says more than the type does: EFI System (0xEF), Linux (0x83). */
+    static boolean needsSniffing(int type) {
+        return type == PortSubclass.BLOCK_EFI_SYSTEM || type == PortSubclass.BLOCK_LINUX;
+    }
+
     static int subclass(int type) {
         return switch (type) {
             case PortSubclass.BLOCK_FAT12, PortSubclass.BLOCK_FAT16_SMALL, PortSubclass.BLOCK_FAT16,

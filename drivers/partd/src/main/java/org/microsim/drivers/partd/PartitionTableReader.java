@@ -2,6 +2,7 @@ package org.microsim.drivers.partd;
 
 import java.util.ArrayList;
 import java.util.List;
+import org.microsim.abi.PortSubclass;
 import org.microsim.abi.block.BlockDevice;
 
 /**
@@ -11,8 +12,8 @@ import org.microsim.abi.block.BlockDevice;
  * PartitionTable.Scheme#NONE}: the caller may offer the disk whole), unless LBA 1 holds a GPT header, which is
  * then read with a problem noted. An MBR with a type 0xEE entry is a protective (or hybrid) MBR and the GPT
  * is read instead; otherwise it is an MBR when {@link MbrReader#isMbr} accepts it, else no table.
- * The entries are then put through {@link PartitionChecks}, and "Microsoft basic data" partitions get their
- * subclass from their first sector ({@link FatSniffer}).
+ * The entries are then put through {@link PartitionChecks}, and partitions whose type does not say what they
+ * hold get their subclass from their first sector ({@link FatSniffer}).
  *
  * <p>Nothing on the disk can make this throw or loop without bound: every problem, a failed read included,
  * becomes a sentence in {@link PartitionTable#problems()}.
@@ -53,24 +54,33 @@ public final class PartitionTableReader {
             return new PartitionTable(PartitionTable.Scheme.NONE, List.of(), problems);
         }
         List<Partition> found = PartitionChecks.accept(MbrReader.read(sectors, first), disk.blockCount(), problems);
-        return new PartitionTable(PartitionTable.Scheme.MBR, found, problems);
+        return new PartitionTable(PartitionTable.Scheme.MBR, sniffed(found, sectors), problems);
     }
 
     private static PartitionTable gpt(Sectors sectors, List<String> problems) {
-        List<Partition> found = new ArrayList<>();
-        for (Partition p : PartitionChecks.accept(GptReader.read(sectors), sectors.blockCount(), problems)) {
-            boolean basicData = p.type() instanceof PartitionType.Gpt g && GptTypes.needsSniffing(g.guid());
-            found.add(basicData ? sniffed(p, sectors) : p);
-        }
-        return new PartitionTable(PartitionTable.Scheme.GPT, found, problems);
+        List<Partition> found = PartitionChecks.accept(GptReader.read(sectors), sectors.blockCount(), problems);
+        return new PartitionTable(PartitionTable.Scheme.GPT, sniffed(found, sectors), problems);
     }
 
-    private static Partition sniffed(Partition p, Sectors sectors) {
-        byte[] boot = sectors.block(p.firstLba(), "partition " + p.index() + " boot sector");
-        if (boot == null) {
-            return p;
+    /**
+     * The partitions with the subclass their first sector shows, for the types that do not say what they hold
+     * (basic data, EFI System, Linux data): an EFI System partition is FAT by the UEFI specification, and
+     * tools format Linux-typed partitions with anything. When the sector is no FAT or NTFS boot sector, a
+     * typed partition keeps its type's subclass, so an unformatted EFI System partition stays {@code efi_system}.
+     */
+    private static List<Partition> sniffed(List<Partition> found, Sectors sectors) {
+        List<Partition> out = new ArrayList<>();
+        for (Partition p : found) {
+            boolean sniff = switch (p.type()) {
+                case PartitionType.Gpt g -> GptTypes.needsSniffing(g.guid());
+                case PartitionType.Mbr m -> MbrTypes.needsSniffing(m.code());
+            };
+            byte[] boot = sniff ? sectors.block(p.firstLba(), "partition " + p.index() + " boot sector") : null;
+            int seen = boot == null ? PortSubclass.BLOCK_UNKNOWN : FatSniffer.subclass(boot);
+            boolean keep = boot == null || seen == PortSubclass.BLOCK_UNKNOWN && p.subclass() != PortSubclass.BLOCK_UNKNOWN;
+            out.add(keep ? p : new Partition(p.index(), p.firstLba(), p.blockCount(), p.type(), seen, p.typeName(),
+                    p.label()));
         }
-        return new Partition(p.index(), p.firstLba(), p.blockCount(), p.type(), FatSniffer.subclass(boot), p.typeName(),
-                p.label());
+        return out;
     }
 }

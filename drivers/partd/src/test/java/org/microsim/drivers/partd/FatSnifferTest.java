@@ -6,7 +6,10 @@ import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.PortSubclass;
 
-/** The FAT type follows from the cluster count, as the Microsoft FAT specification decides it. */
+/**
+ * The FAT type follows from the layout (a FAT size only in the 32-bit field is FAT32), then from the cluster
+ * count, as the Microsoft FAT specification decides it.
+ */
 class FatSnifferTest {
     /** A boot sector with one sector per cluster, one reserved sector, two FATs and no root directory. */
     private static byte[] boot(long totalSectors, int fatSectors) {
@@ -32,7 +35,17 @@ class FatSnifferTest {
         assertEquals(PortSubclass.BLOCK_FAT12, FatSniffer.subclass(boot(1 + 2 * 12 + 4084, 12)));
         assertEquals(PortSubclass.BLOCK_FAT16, FatSniffer.subclass(boot(1 + 2 * 12 + 4085, 12)));
         assertEquals(PortSubclass.BLOCK_FAT16, FatSniffer.subclass(boot(1 + 2 * 256 + 65524, 256)));
-        assertEquals(PortSubclass.BLOCK_FAT32, FatSniffer.subclass(boot(1 + 2 * 256 + 65525, 256)));
+    }
+
+    @Test
+    void aFatSizeOnlyInThe32BitFieldIsFat32WhateverTheClusterCount() {
+        // What mkfs.fat -F 32 makes of 1 MiB: about 2000 clusters, FAT32 as Linux and fsck.fat see it.
+        byte[] small = boot(2048, 0);
+        TableWriter.put32(small, 36, 16);
+        assertEquals(PortSubclass.BLOCK_FAT32, FatSniffer.subclass(small));
+        byte[] large = boot(1 + 2 * 600 + 70000, 0);
+        TableWriter.put32(large, 36, 600);
+        assertEquals(PortSubclass.BLOCK_FAT32, FatSniffer.subclass(large));
     }
 
     @Test

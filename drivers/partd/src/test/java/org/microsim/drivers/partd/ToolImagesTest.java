@@ -18,6 +18,8 @@ import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.hosttools.HostTools;
@@ -227,19 +229,71 @@ class ToolImagesTest {
         assertEquals(new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of()), read(fat));
     }
 
-    /** A FAT volume made straight on a whole disk (no table) is offered whole, as partition 0, to fatfsd. */
+    /**
+     * A FAT volume made straight on a whole disk is offered whole, as partition 0, to fatfsd: plain, with the
+     * partition entry {@code --mbr=y} writes over its own boot sector (Linux too reads the boot sector then:
+     * blkid says vfat, partx finds no table), and a FAT32 below the specification's 65525 clusters.
+     */
+    @ParameterizedTest(name = "mkfs.fat {0}")
+    @CsvSource(delimiter = '|', value = {
+            "-F 12 -C {} 8192 | fat12",
+            "-F 16 -s 1 --mbr=y -C {} 16384 | fat16",
+            "-F 32 -s 1 -C {} 1024 | fat32",
+            "-F 32 -s 1 --mbr=y -C {} 1024 | fat32"})
+    void partdOffersAWholeDiskFatVolumeAsOnePartition(String options, String type) throws Exception {
+        Path fat = dir.resolve("whole.img");
+        List<Object> command = new ArrayList<>(List.of(tool("mkfs.fat")));
+        for (String word : options.split(" ")) {
+            command.add(word.equals("{}") ? fat.toString() : word);
+        }
+        run("", command.toArray());
+        assertEquals(new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of()), read(fat));
+        List<PortInfo> ports = partdPorts(fat);
+        assertEquals(1, ports.size(), ports.toString());
+        assertEquals(FakeSys.DISK + "p0", ports.get(0).name());
+        assertEquals(switch (type) {
+            case "fat12" -> PortSubclass.BLOCK_FAT12;
+            case "fat16" -> PortSubclass.BLOCK_FAT16;
+            default -> PortSubclass.BLOCK_FAT32;
+        }, ports.get(0).subclass());
+    }
+
+    /**
+     * FAT in partitions whose type does not say which filesystem they hold, EFI System and Linux data, in a GPT
+     * (sgdisk) and an MBR (sfdisk): the boot sector decides, and a blank one keeps its type's subclass.
+     */
     @Test
-    void partdOffersAWholeDiskFatVolumeAsOnePartition() throws Exception {
-        Path fat = image("whole.img", 8 * MIB);
-        run("", tool("mkfs.fat"), "-F", "12", fat);
-        byte[] content = Files.readAllBytes(fat);
+    void fatInEfiSystemAndLinuxPartitionsIsFoundByItsBootSector() throws Exception {
+        Path gpt = image("efi-gpt.img", 16 * MIB);
+        run("", tool("sgdisk"), "-n", "1:2048:+4M", "-t", "1:ef00", "-n", "2:0:+4M", "-t", "2:8300",
+                "-n", "3:0:+2M", "-t", "3:ef00", "-n", "4:0:+2M", "-t", "4:8300", gpt);
+        Path mbr = image("efi-mbr.img", 16 * MIB);
+        run("""
+                label: dos
+                unit: sectors
+                start=2048, size=8192, type=ef
+                start=10240, size=8192, type=83
+                start=18432, size=4096, type=ef
+                start=22528, size=4096, type=83
+                """, tool("sfdisk"), mbr);
+        for (Path image : List.of(gpt, mbr)) {
+            run("", tool("mkfs.fat"), "-F", "12", "--offset", "2048", image, "4096");
+            run("", tool("mkfs.fat"), "-F", "16", "-s", "1", "--offset", "10240", image, "4096");
+            PartitionTable table = read(image);
+            assertEquals(List.of(), table.problems());
+            assertEquals(List.of(PortSubclass.BLOCK_FAT12, PortSubclass.BLOCK_FAT16, PortSubclass.BLOCK_EFI_SYSTEM,
+                    PortSubclass.BLOCK_LINUX), table.partitions().stream().map(Partition::subclass).toList(),
+                    image.getFileName().toString());
+        }
+    }
+
+    /** The ports partd registers for the disk image {@code image}. */
+    private static List<PortInfo> partdPorts(Path image) throws IOException {
+        byte[] content = Files.readAllBytes(image);
         MemoryDisk disk = new MemoryDisk(512, content.length / 512);
         System.arraycopy(content, 0, disk.bytes, 0, content.length);
         FakeSys sys = new FakeSys(disk);
         assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
-        List<PortInfo> ports = List.copyOf(sys.ports.values());
-        assertEquals(1, ports.size(), ports.toString());
-        assertEquals(FakeSys.DISK + "p0", ports.get(0).name());
-        assertEquals(org.microsim.abi.PortSubclass.BLOCK_FAT12, ports.get(0).subclass());
+        return List.copyOf(sys.ports.values());
     }
 }
