@@ -61,7 +61,7 @@ final class MachineCommands {
                         "attach a disk image before boot (as --drive)", args -> {
                             one(args, "drive file=PATH,if=ahci[,readonly=on][,persist=on]");
                             try {
-                                s.setup().drive(args.get(0), s.baseDir());
+                                s.setup().drive("drive", args.get(0), s.baseDir());
                             } catch (org.microsim.kernel.machine.MachineException e) {
                                 throw MachineSetup.usage(e);
                             }

@@ -1,5 +1,6 @@
 package org.microsim.harness.session;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,10 +25,28 @@ final class MachineSetup {
     private final List<DriveConfig> drives = new ArrayList<>();
     private final List<NicConfig> nics = new ArrayList<>();
 
-    /** Adds a drive from its option words; relative paths are taken from {@code baseDir}. */
-    void drive(String words, Path baseDir) throws MachineException {
+    /**
+     * Adds a drive from its option words; relative paths are taken from {@code baseDir}.
+     *
+     * @param how the option or command that names the drive ({@code --drive}, {@code drive}), for messages
+     */
+    void drive(String how, String words, Path baseDir) throws MachineException {
         DriveConfig.File file = MachineOptions.parseDrive(words, baseDir);
-        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist())));
+        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(),
+                how + " " + words)));
+    }
+
+    /** Gives up the image files of drives no machine was built with (their locks go with them). */
+    void close() {
+        for (DriveConfig drive : drives) {
+            if (drive instanceof DriveConfig.Image(DiskImage image)) {
+                try {
+                    image.close();
+                } catch (IOException e) {
+                    System.err.println("sim: could not close a disk image: " + e.getMessage());
+                }
+            }
+        }
     }
 
     void nic(String words) throws MachineException {

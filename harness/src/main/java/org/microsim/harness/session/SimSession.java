@@ -71,6 +71,8 @@ final class SimSession implements Session {
                 System.err.println("sim: could not write back a persistent drive: " + e.getMessage());
             }
             machine = null;
+        } else {
+            setup.close();
         }
     }
 

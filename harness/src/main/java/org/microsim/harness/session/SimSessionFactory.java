@@ -23,12 +23,13 @@ public final class SimSessionFactory implements SessionFactory {
         Path here = Path.of("").toAbsolutePath();
         try {
             for (String drive : options.drives()) {
-                setup.drive(drive, here);
+                setup.drive("--drive", drive, here);
             }
             for (String nic : options.nics()) {
                 setup.nic(nic);
             }
         } catch (MachineException e) {
+            setup.close();
             throw new SessionException(e.getMessage());
         }
         return new SimSession(options, setup);

@@ -62,4 +62,33 @@ class ScenarioMachineTest {
         String message = err.toString(StandardCharsets.UTF_8);
         assertTrue(message.contains("bad.scn:2") && message.contains("nowhere.img"), message);
     }
+
+    /** The same image twice, one of them persist=on, is refused naming both drives, on the command line too. */
+    @Test
+    void anImageWrittenByOneDriveIsNotAttachedTwice() throws Exception {
+        Files.write(dir.resolve("disk.img"), new byte[1 << 20]);
+        Path scenario = dir.resolve("twice.scn");
+        Files.writeString(scenario, "drive file=disk.img,if=ahci,persist=on\ndrive file=./disk.img,if=ahci\nboot\n");
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(2, run(scenario, out, err));
+        String message = err.toString(StandardCharsets.UTF_8);
+        assertTrue(message.contains("twice.scn:2") && message.contains("attached by drive"
+                + " file=disk.img,if=ahci,persist=on, cannot be attached by drive file=./disk.img,if=ahci as well"),
+                message);
+
+        String image = dir.resolve("disk.img").toString();
+        ByteArrayOutputStream cliErr = new ByteArrayOutputStream();
+        assertEquals(2, Main.execute(new SimSessionFactory(), new ByteArrayInputStream(new byte[0]),
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(cliErr, true, StandardCharsets.UTF_8),
+                "--drive", "file=" + image + ",if=ahci", "--drive", "file=" + image + ",if=ahci,persist=on", "boot"));
+        assertTrue(cliErr.toString(StandardCharsets.UTF_8).contains("attached by --drive file=" + image
+                + ",if=ahci, cannot be attached by --drive file=" + image + ",if=ahci,persist=on as well"),
+                cliErr.toString(StandardCharsets.UTF_8));
+
+        Files.writeString(scenario, "drive file=disk.img,if=ahci,persist=on\nboot\n");
+        assertEquals(0, run(scenario, new ByteArrayOutputStream(), new ByteArrayOutputStream()),
+                "the refused runs gave the file back");
+    }
 }

@@ -1,12 +1,10 @@
 package org.microsim.kernel.machine;
 
 import java.io.IOException;
-import java.nio.channels.FileChannel;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 
 /**
  * A raw disk image file, in one of three modes.
@@ -22,41 +20,50 @@ import java.nio.file.StandardOpenOption;
  * <p>The file's bytes are reached through memory mappings ({@link MappedFile}): one copy per access.
  *
  * <p>Problems are found at open, with the path and the reason: a missing file, a directory, no permission, an
- * empty file, or a size that is not a whole number of 512-byte sectors.
+ * empty file, a size that is not a whole number of 512-byte sectors, or a file another drive holds: a
+ * {@code persist=on} drive needs its file to itself, in this process and in any other ({@link ImageLocks}).
  */
 public final class FileImage implements DiskImage {
     private final Path path;
-    private final FileChannel channel;
+    private final ImageLocks.Claim claim;
     private final long sectors;
     private final boolean readOnly;
     private final MappedFile file;
     private final ChunkStore overlay;
+    private boolean closed;
 
-    private FileImage(Path path, FileChannel channel, long sectors, boolean readOnly, boolean persist) {
+    private FileImage(Path path, ImageLocks.Claim claim, long sectors, boolean readOnly, boolean persist) {
         this.path = path;
-        this.channel = channel;
+        this.claim = claim;
         this.sectors = sectors;
         this.readOnly = readOnly;
-        this.file = new MappedFile(channel, sectors * SECTOR_SIZE, persist);
+        this.file = new MappedFile(claim.channel(), sectors * SECTOR_SIZE, persist);
         this.overlay = readOnly || persist ? null : new ChunkStore(sectors * SECTOR_SIZE, file::read);
     }
 
-    /**
-     * Opens an image.
-     *
-     * @throws MachineException naming the path and what is wrong with it
-     */
+    /** Opens an image, attached by a drive described as its path. */
     public static FileImage open(Path path, boolean readOnly, boolean persist) throws MachineException {
+        return open(path, readOnly, persist, "a drive of " + path);
+    }
+
+    /**
+     * Opens an image for a drive and locks the file: exclusively for {@code persist}, shared otherwise
+     * ({@link ImageLocks}).
+     *
+     * @param attachedBy how the drive was described, for a refusal that names both drives
+     * @throws MachineException naming the path and what is wrong with it, or who holds it
+     */
+    public static FileImage open(Path path, boolean readOnly, boolean persist, String attachedBy)
+            throws MachineException {
         if (readOnly && persist) {
             throw new MachineException("disk image " + path + ": readonly=on and persist=on contradict each other");
         }
         if (Files.isDirectory(path)) {
             throw new MachineException("disk image " + path + " is a directory, not an image file");
         }
-        FileChannel channel;
+        ImageLocks.Claim claim;
         try {
-            channel = persist ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
-                    : FileChannel.open(path, StandardOpenOption.READ);
+            claim = ImageLocks.claim(path, persist, attachedBy);
         } catch (NoSuchFileException e) {
             throw new MachineException("disk image " + path + " does not exist");
         } catch (AccessDeniedException e) {
@@ -66,24 +73,24 @@ public final class FileImage implements DiskImage {
             throw new MachineException("disk image " + path + " cannot be opened: " + e.getMessage(), e);
         }
         try {
-            long size = channel.size();
+            long size = claim.channel().size();
             if (size == 0 || size % SECTOR_SIZE != 0) {
                 throw new MachineException("disk image " + path + " is " + size
                         + " bytes, which is not a whole, non-zero number of " + SECTOR_SIZE + "-byte sectors");
             }
-            return new FileImage(path, channel, size / SECTOR_SIZE, readOnly, persist);
+            return new FileImage(path, claim, size / SECTOR_SIZE, readOnly, persist);
         } catch (IOException e) {
-            closeQuietly(channel);
+            releaseQuietly(claim);
             throw new MachineException("disk image " + path + " cannot be read: " + e.getMessage(), e);
         } catch (MachineException e) {
-            closeQuietly(channel);
+            releaseQuietly(claim);
             throw e;
         }
     }
 
-    private static void closeQuietly(FileChannel channel) {
+    private static void releaseQuietly(ImageLocks.Claim claim) {
         try {
-            channel.close();
+            ImageLocks.release(claim);
         } catch (IOException ignored) {
             // The open already failed; that error is the one the user needs.
         }
@@ -139,12 +146,17 @@ public final class FileImage implements DiskImage {
         }
     }
 
+    /** Writes back and gives the file up; closing again does nothing, so a shared file's count stays right. */
     @Override
-    public void close() throws IOException {
+    public synchronized void close() throws IOException {
+        if (closed) {
+            return;
+        }
+        closed = true;
         try {
             flush();
         } finally {
-            channel.close();
+            ImageLocks.release(claim);
         }
     }
 }
