@@ -16,6 +16,7 @@ import org.microsim.harness.script.CommandSet;
 import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
+import org.microsim.harness.script.Text;
 import org.microsim.harness.trace.ChromeTrace;
 
 /**
@@ -53,19 +54,34 @@ final class Actions {
     /** {@code sim run FILE|-}: the scenario runner's exit code. */
     int run(String file, MachineOptions options) {
         boolean stdin = file.equals("-");
-        if (!stdin && !Files.isRegularFile(Path.of(file))) {
-            err.println(CliErrors.usage("sim run", "no such scenario file: " + file));
+        Path path = HostPaths.resolve(Path.of(""), file);
+        // Any file that can be read will do: a pipe from <(...), a FIFO, /dev/stdin.
+        Optional<String> unreadable = stdin ? Optional.empty() : unreadable(path);
+        if (unreadable.isPresent()) {
+            err.println(CliErrors.usage("sim run", "cannot read the scenario " + file + ": " + unreadable.get()));
             return CliErrors.BAD_INPUT;
         }
-        // A scenario's own paths (drive file=...) are relative to the scenario, so it can describe its machine.
-        MachineOptions scenarioOptions = stdin ? options
-                : options.withBaseDir(Path.of(file).toAbsolutePath().getParent());
+        // A scenario's own paths (drive file=...) are relative to the scenario, so it can describe its machine;
+        // those of a scenario from a pipe are relative to the current directory, as the pipe's are.
+        MachineOptions scenarioOptions = stdin || !Files.isRegularFile(path) ? options
+                : options.withBaseDir(path.toAbsolutePath().getParent());
         return withSession(scenarioOptions, commands -> {
             ScenarioRunner runner = new ScenarioRunner(commands, out, err, options.debug());
             return stdin
                     ? runner.run("<stdin>", new InputStreamReader(in, StandardCharsets.UTF_8))
-                    : runner.run(Path.of(file));
+                    : runner.run(path);
         });
+    }
+
+    /** Why {@code file} cannot be read as a scenario, if it cannot. */
+    private static Optional<String> unreadable(Path file) {
+        if (Files.isDirectory(file)) {
+            return Optional.of("it is a directory");
+        }
+        if (!Files.exists(file)) {
+            return Optional.of("no such file or directory");
+        }
+        return Files.isReadable(file) ? Optional.empty() : Optional.of("permission denied");
     }
 
     /** {@code sim console}: 0 once the console ends. */
@@ -136,12 +152,12 @@ final class Actions {
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
-                    out.println(success.output().stripTrailing());
+                    out.println(Text.printable(success.output().stripTrailing()));
                 }
                 return 0;
             }
             case Outcome.Failure failure -> {
-                err.println("sim: boot failed: " + failure.message());
+                err.println("sim: boot failed: " + Text.printable(failure.message()));
                 return 1;
             }
             case Outcome.Misuse misuse -> {

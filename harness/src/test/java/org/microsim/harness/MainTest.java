@@ -168,8 +168,30 @@ class MainTest {
 
     @Test
     void missingScenarioFile() {
-        assertBadCommandLine("no such scenario file: " + dir.resolve("nope.scn"), "sim run",
+        assertBadCommandLine("cannot read the scenario " + dir.resolve("nope.scn") + ": no such file or directory", "sim run",
                 "run", dir.resolve("nope.scn").toString());
+    }
+
+    @Test
+    void aScenarioCanComeFromAPipe() throws Exception {
+        Path fifo = dir.resolve("scenario.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Files.writeString(fifo, "echo from a pipe\nexpect output contains \"pipe\"\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(0, sim("run", fifo.toString()), err());
+        writer.join();
+        assertTrue(out().contains("from a pipe"), out());
+    }
+
+    @Test
+    void aDirectoryIsNotAScenario() {
+        assertBadCommandLine("cannot read the scenario " + dir + ": it is a directory", "sim run", "run",
+                dir.toString());
     }
 
     @Test

@@ -24,6 +24,7 @@ import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.Statement;
 import org.microsim.harness.script.StatementParser;
+import org.microsim.harness.script.Text;
 
 /**
  * The interactive console: reads lines of the scenario language with JLine (line editing, history,
@@ -156,7 +157,7 @@ public final class Console implements AutoCloseable {
                 if (last == null) {
                     out.println("error: nothing to check yet: expect checks the last command");
                 } else {
-                    out.println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
+                    println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
                 }
                 return true;
             }
@@ -167,18 +168,24 @@ public final class Console implements AutoCloseable {
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
-                    out.println(success.output().stripTrailing());
+                    println(success.output().stripTrailing());
                 }
             }
-            case Outcome.Failure failure -> out.println("error: " + failure.message());
-            case Outcome.Misuse misuse -> out.println("error: " + misuse.message() + "\nusage: " + misuse.usage());
+            case Outcome.Failure failure -> println("error: " + failure.message());
+            case Outcome.Misuse misuse -> println("error: " + misuse.message()
+                    + (misuse.quotesUsage() ? "" : "\nusage: " + misuse.usage()));
             case Outcome.Crash crash -> {
                 if (debug) {
                     crash.cause().printStackTrace(out);
                 }
-                out.println("internal error in " + invocation.command().name() + ": " + crash.text());
+                println("internal error in " + invocation.command().name() + ": " + crash.text());
             }
         }
+    }
+
+    /** Prints what the simulated system said, its control characters made visible (see {@link Text}). */
+    private void println(String text) {
+        out.println(Text.printable(text));
     }
 
     /** Restores the terminal. */

@@ -17,6 +17,8 @@ public final class CommandSet {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
     private final SortedMap<String, Command> byName = new TreeMap<>();
+    /** The columns of the screen the output goes to, for {@code help}; the console keeps it current. */
+    private volatile int width = Text.DEFAULT_WIDTH;
 
     /**
      * Adds a command.
@@ -52,5 +54,15 @@ public final class CommandSet {
     /** The commands, sorted by name. */
     public List<Command> all() {
         return List.copyOf(byName.values());
+    }
+
+    /** How wide output may be: the terminal's width, or {@link Text#DEFAULT_WIDTH}. */
+    public int width() {
+        return width;
+    }
+
+    /** Sets the width output may take; a terminal that does not know its width gives 0, meaning the default. */
+    public void width(int columns) {
+        width = columns > 0 ? columns : Text.DEFAULT_WIDTH;
     }
 }

@@ -173,7 +173,8 @@ public final class ScenarioRunner {
                 }
                 case Outcome.Misuse misuse -> {
                     return OptionalInt.of(
-                            report(BAD_INPUT, step, misuse.message() + " (usage: " + misuse.usage() + ")"));
+                            report(BAD_INPUT, step, misuse.message()
+                                    + (misuse.quotesUsage() ? "" : " (usage: " + misuse.usage() + ")")));
                 }
                 case Outcome.Crash crash -> {
                     if (debug) {
@@ -202,7 +203,7 @@ public final class ScenarioRunner {
         }
 
         private int report(int code, Step step, String why) {
-            err.println(name + ":" + step.line() + ": " + why);
+            err.println(name + ":" + step.line() + ": " + Text.printable(why));
             return code;
         }
     }
@@ -219,7 +220,7 @@ public final class ScenarioRunner {
 
     private void printIndented(String text) {
         if (!text.isEmpty()) {
-            out.println(OUTPUT_INDENT + text.stripTrailing().replace("\n", "\n" + OUTPUT_INDENT));
+            out.println(OUTPUT_INDENT + Text.printable(text.stripTrailing()).replace("\n", "\n" + OUTPUT_INDENT));
         }
     }
 

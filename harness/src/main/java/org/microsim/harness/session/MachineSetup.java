@@ -3,6 +3,9 @@ package org.microsim.harness.session;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.microsim.harness.HostPaths;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.machine.DiskImage;
 import org.microsim.kernel.machine.DriveConfig;
@@ -21,12 +24,14 @@ import org.microsim.images.DemoDisks;
  * built-in demo machine.
  */
 final class MachineSetup {
+    private static final Pattern HOME_FILE = Pattern.compile("(?:^|,)file=(~(?:/[^,]*)?)(?=,|$)");
+
     private final List<DriveConfig> drives = new ArrayList<>();
     private final List<NicConfig> nics = new ArrayList<>();
 
     /** Adds a drive from its option words; relative paths are taken from {@code baseDir}. */
     void drive(String words, Path baseDir) throws MachineException {
-        DriveConfig.File file = MachineOptions.parseDrive(words, baseDir);
+        DriveConfig.File file = MachineOptions.parseDrive(withHome(words, baseDir), baseDir);
         drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist())));
     }
 
@@ -48,6 +53,13 @@ final class MachineSetup {
             return new MachineConfig(demo, List.of(NicConfig.DEFAULT), ModelOptions.DEFAULT);
         }
         return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
+    }
+
+    /** The words with a {@code file=~/...} in the user's home, as a shell would have put it. */
+    private static String withHome(String words, Path baseDir) {
+        Matcher m = HOME_FILE.matcher(words);
+        return m.find() ? words.substring(0, m.start(1))
+                + HostPaths.resolve(baseDir, m.group(1)) + words.substring(m.end(1)) : words;
     }
 
     /** Option words of a scenario command turned into bad input for the runner, with the machine's reason. */

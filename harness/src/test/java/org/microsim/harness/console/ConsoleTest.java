@@ -111,7 +111,7 @@ class ConsoleTest {
     @Test
     void misuseShowsUsage() throws IOException {
         String out = session("quit now\n");
-        assertTrue(out.contains("error: quit takes no arguments\nusage: quit"), out);
+        assertTrue(out.contains("error: quit takes no arguments, got 1\nusage: quit"), out);
     }
 
     @Test
