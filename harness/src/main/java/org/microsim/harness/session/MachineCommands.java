@@ -76,6 +76,12 @@ final class MachineCommands {
                             }
                             return "nic added";
                         }),
+                new SimpleCommand("demo", "demo", "keep the demo machine's disks and NIC before boot (as --demo)",
+                        args -> {
+                            Arity.check(args, 0, 0, "demo");
+                            s.setup().demo();
+                            return "the demo machine's disks and NIC come first";
+                        }),
                 new SimpleCommand("lspci", "lspci", "list the PCIe functions: address, class, vendor:device", args -> {
                     none(args, "lspci");
                     return String.join("\n", s.machine().lspci());
