@@ -17,7 +17,6 @@ import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
 import org.microsim.harness.script.Text;
-import org.microsim.harness.trace.ChromeTrace;
 
 /**
  * What the subcommands of {@code sim} do, once the command line is parsed: each opens a session, uses its
@@ -108,6 +107,16 @@ final class Actions {
     }
 
     private int withSession(MachineOptions options, ToIntFunction<CommandSet> body) {
+        Optional<TraceFile> trace = Optional.empty();
+        if (options.trace().isPresent()) {
+            switch (TraceFile.check(options.trace().get(), err)) {
+                case TraceFile.Result.Ok ok -> trace = Optional.of(ok.file());
+                case TraceFile.Result.Bad bad -> {
+                    err.println(CliErrors.usage("sim", bad.message()));
+                    return CliErrors.BAD_INPUT;
+                }
+            }
+        }
         if (systemTerminal && !options.free()) {
             // This process is the command's own (Main.main, not a test) and runs one deterministic machine.
             Carriers.forDeterministicMachines();
@@ -122,23 +131,17 @@ final class Actions {
             err.println("sim: " + e.getMessage());
             return CliErrors.BAD_INPUT;
         }
+        if (systemTerminal && trace.isPresent()) {
+            // Ctrl-C or SIGTERM ends the process without coming back here: the trace is written on the way out.
+            TraceFile file = trace.get();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> file.write(session), "sim-trace"));
+        }
         try (session) {
             int code = body.applyAsInt(Commands.of(session));
-            Optional<Path> trace = options.trace();
-            if (trace.isPresent() && !writeTrace(session, trace.get()) && code == 0) {
+            if (trace.isPresent() && !trace.get().write(session) && code == 0) {
                 return CliErrors.BAD_INPUT;
             }
             return code;
-        }
-    }
-
-    private boolean writeTrace(Session session, Path file) {
-        try {
-            ChromeTrace.write(session.trace(), file);
-            return true;
-        } catch (IOException e) {
-            err.println("sim: cannot write the trace to " + file + ": " + e.getMessage());
-            return false;
         }
     }
 

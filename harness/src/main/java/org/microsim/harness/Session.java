@@ -20,6 +20,14 @@ public interface Session extends AutoCloseable {
     /** The kernel events so far, in order, for {@code --trace}. */
     List<TraceEvent> trace();
 
+    /**
+     * How many kernel events happened so far: more than {@link #trace()} holds when the kernel stopped keeping
+     * them, which the trace file then says.
+     */
+    default long traceTotal() {
+        return trace().size();
+    }
+
     /** Stops the machine and releases its files (pcap, persistent drives). */
     @Override
     void close();

@@ -59,6 +59,11 @@ final class SimSession implements Session {
     }
 
     @Override
+    public long traceTotal() {
+        return kernel == null ? 0 : kernel.trace().count();
+    }
+
+    @Override
     public void close() {
         if (kernel != null) {
             kernel.close();
