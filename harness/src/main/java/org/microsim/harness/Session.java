@@ -2,6 +2,7 @@ package org.microsim.harness;
 
 import java.util.List;
 import org.microsim.harness.script.Command;
+import org.microsim.harness.script.Foreground;
 import org.microsim.kernel.TraceEvent;
 
 /**
@@ -16,6 +17,13 @@ public interface Session extends AutoCloseable {
      * {@code echo}, or {@code expect}.
      */
     List<Command> commands();
+
+    /**
+     * Gives the machine the foreground it prints its live lines to and takes Ctrl-C from (see
+     * {@link Foreground}); a machine that prints nothing while it runs and never runs long ignores it.
+     */
+    default void attach(Foreground foreground) {
+    }
 
     /** The kernel events so far, in order, for {@code --trace}. */
     List<TraceEvent> trace();

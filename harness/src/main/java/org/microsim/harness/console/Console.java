@@ -17,9 +17,11 @@ import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
+import org.jline.utils.Signals;
 import org.microsim.harness.script.BadLineException;
 import org.microsim.harness.script.CommandSet;
 import org.microsim.harness.script.Expectation;
+import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.Statement;
@@ -37,12 +39,19 @@ import org.microsim.harness.script.Text;
  * so the console can be driven by a script; each line is then written after its prompt, making the output a
  * transcript.
  *
+ * <p>What tasks log while a command runs is printed as it comes ({@link Foreground}). Ctrl-C while a command
+ * runs stops it at its next step of virtual time and the prompt comes back; the machine stays as the command
+ * left it. A burst of work that takes no virtual time cannot be cut, and a second Ctrl-C, for when that is too
+ * long, ends {@code sim} with exit code 130 (the trace, if asked for, is still written).
+ *
  * <p>History is kept in memory, and in {@code ~/.microsim_history} only if that file can be written; a
  * read-only home costs the history file, never the console.
  */
 public final class Console implements AutoCloseable {
     /** The prompt; the caret under a bad line's column is aligned after it. */
     static final String PROMPT = "sim> ";
+    /** The exit code of a process ended by SIGINT, as a shell reports it. */
+    private static final int INTERRUPTED = 130;
     /** Held so that the level set on it stays set (the logging framework keeps loggers weakly). */
     private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
 
@@ -76,6 +85,26 @@ public final class Console implements AutoCloseable {
                 .completer(new CommandCompleter(commands))
                 .build();
         historyFile.ifPresent(file -> file.loadInto(reader.getHistory()));
+        // While a line is read JLine takes Ctrl-C itself; between, the signal comes here.
+        terminal.handle(Terminal.Signal.INT, signal -> controlC());
+    }
+
+    /** Ctrl-C outside line editing: stops the running command, or ends sim when it is pressed again. */
+    void controlC() {
+        switch (commands.foreground().interrupt()) {
+            case IDLE -> {
+                // Between two commands: nothing to stop.
+            }
+            case STOPPING -> {
+                out.println("^C: the command stops at its next step of virtual time (Ctrl-C again ends sim)");
+                out.flush();
+            }
+            case AGAIN -> {
+                out.println("^C: ending sim");
+                out.flush();
+                Runtime.getRuntime().exit(INTERRUPTED);
+            }
+        }
     }
 
     /**
@@ -94,6 +123,11 @@ public final class Console implements AutoCloseable {
                 .dumb(true)
                 .encoding(StandardCharsets.UTF_8)
                 .build();
+        if (terminal instanceof DumbTerminal) {
+            // A real terminal takes SIGINT from the system for its handlers; the dumb one, on a pipe, does not, and
+            // Ctrl-C would end the process. The signal is handed to it here, so it works the same on a pipe.
+            Signals.register("INT", () -> terminal.raise(Terminal.Signal.INT));
+        }
         Optional<HistoryFile> history = terminal instanceof DumbTerminal
                 ? Optional.empty()
                 : Optional.ofNullable(System.getProperty("user.home")).filter(home -> !home.isEmpty())
@@ -149,8 +183,12 @@ public final class Console implements AutoCloseable {
     private boolean execute(Statement statement) {
         switch (statement) {
             case Invocation invocation -> {
-                last = invocation.run();
-                print(invocation, last);
+                Foreground.Run run = commands.foreground().run(invocation, line -> {
+                    println(line);
+                    out.flush();
+                });
+                last = run.outcome();
+                print(invocation, run.rest());
                 return !(last instanceof Outcome.Success && invocation.command().endsSession());
             }
             case Expectation expectation -> {

@@ -17,6 +17,7 @@ public final class CommandSet {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
     private final SortedMap<String, Command> byName = new TreeMap<>();
+    private final Foreground foreground = new Foreground();
     /** The columns of the screen the output goes to, for {@code help}; the console keeps it current. */
     private volatile int width = Text.DEFAULT_WIDTH;
 
@@ -64,5 +65,10 @@ public final class CommandSet {
     /** Sets the width output may take; a terminal that does not know its width gives 0, meaning the default. */
     public void width(int columns) {
         width = columns > 0 ? columns : Text.DEFAULT_WIDTH;
+    }
+
+    /** The command running in the foreground: its live lines and its Ctrl-C. */
+    public Foreground foreground() {
+        return foreground;
     }
 }

@@ -164,8 +164,11 @@ public final class ScenarioRunner {
         /** Runs one command; returns an exit code if the run must stop there. */
         private OptionalInt invoke(Step step, Invocation invocation) {
             commandCount++;
-            last = invocation.run();
-            switch (last) {
+            // What tasks log while the command runs is printed as it comes, and is the start of its output.
+            Foreground.Run run = commands.foreground().run(invocation,
+                    line -> out.println(OUTPUT_INDENT + Text.printable(line)));
+            last = run.outcome();
+            switch (run.rest()) {
                 case Outcome.Success success -> printIndented(success.output());
                 case Outcome.Failure failure -> {
                     printIndented("error: " + failure.message());

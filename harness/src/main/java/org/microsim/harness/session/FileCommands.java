@@ -56,6 +56,13 @@ final class FileCommands {
         ConsoleClient get() throws CommandFailedException;
     }
 
+    /** Ctrl-C, checked between the pieces of get and put. */
+    @FunctionalInterface
+    interface Interruption {
+        /** @throws CommandFailedException when the command was interrupted */
+        void check() throws CommandFailedException;
+    }
+
     private FileCommands() {
     }
 
@@ -65,8 +72,9 @@ final class FileCommands {
      * @param shell   the console's client of the shell, typically
      *                {@code () -> new ConsoleClient(session.kernel(), "shell", Duration.ofSeconds(60))}
      * @param baseDir where relative host paths of get and put are taken from
+     * @param interruption Ctrl-C
      */
-    static List<Command> of(ShellClient shell, Path baseDir) {
+    static List<Command> of(ShellClient shell, Path baseDir, Interruption interruption) {
         List<Command> commands = new ArrayList<>(List.of(
                 run(shell, "ls", 0, 1, "ls [PATH]", "list a directory of the simulated system (default /)"),
                 run(shell, "stat", 1, 1, "stat PATH", "show the type, size, attributes and time of a file"),
@@ -85,13 +93,13 @@ final class FileCommands {
                 args -> {
                     Arity.check(args, 2, 2, "get");
                     fitsAMessage(args.subList(0, 1));
-                    return get(shell.get(), args.get(0), HostPaths.resolve(baseDir, args.get(1)));
+                    return get(shell.get(), args.get(0), HostPaths.resolve(baseDir, args.get(1)), interruption);
                 }));
         commands.add(new SimpleCommand("put", "put HOSTPATH SIMPATH", "copy a host file into the simulated system",
                 args -> {
                     Arity.check(args, 2, 2, "put");
                     fitsAMessage(args.subList(1, 2));
-                    return put(shell.get(), HostPaths.resolve(baseDir, args.get(0)), args.get(1));
+                    return put(shell.get(), HostPaths.resolve(baseDir, args.get(0)), args.get(1), interruption);
                 }));
         return List.copyOf(commands);
     }
@@ -127,7 +135,8 @@ final class FileCommands {
         return text;
     }
 
-    private static String get(ConsoleClient shell, String simPath, Path host) throws CommandException {
+    private static String get(ConsoleClient shell, String simPath, Path host, Interruption interruption)
+            throws CommandException {
         FileStat stat = shell.call(new ShellRequest.Stat(simPath));
         if (stat.directory()) {
             throw new CommandFailedException("get: " + simPath + " is a directory");
@@ -142,6 +151,7 @@ final class FileCommands {
         try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING); HostIo io = new HostIo(overlap)) {
             while (done < size) {
+                interruption.check();
                 int want = (int) Math.min(pieceLength, size - done);
                 int n = Math.min(want, shell.call(new ShellRequest.Read(fh, done, want), Lease.writeOnly(current))
                         .bytes());
@@ -164,7 +174,8 @@ final class FileCommands {
         return "got " + simPath + " (" + done + " bytes) into " + host;
     }
 
-    private static String put(ConsoleClient shell, Path host, String simPath) throws CommandException {
+    private static String put(ConsoleClient shell, Path host, String simPath, Interruption interruption)
+            throws CommandException {
         if (Files.isDirectory(host)) {
             throw new CommandFailedException("put: host file " + host + " is a directory");
         }
@@ -182,6 +193,7 @@ final class FileCommands {
                     .fh();
             try (HostIo io = new HostIo(overlap)) {
                 while (n > 0) {
+                    interruption.check();
                     long nextAt = done + n;
                     int nextLength = (int) Math.min(pieceLength, size - nextAt);
                     byte[] fill = next;

@@ -44,9 +44,8 @@ final class MachineCommands {
                 new SimpleCommand("sleep", "sleep DURATION", "let virtual time pass, e.g. sleep 250ms", args -> {
                     Arity.check(args, 1, 1, "sleep");
                     Duration d = Durations.parse(args.get(0));
-                    Kernel k = s.kernel();
-                    k.advance(d);
-                    return s.drainLogs() + "now " + Durations.format(k.now());
+                    s.advance(d);
+                    return s.drainLogs() + "now " + Durations.format(s.kernel().now());
                 }),
                 new SimpleCommand("kill", "kill TASK", "end a task (by id or name) as a clean kill",
                         args -> end(s, args, false)),
@@ -105,7 +104,7 @@ final class MachineCommands {
         if (!r.isOk()) {
             throw new CommandFailedException(r.errorOrNull().detail());
         }
-        k.settle();
+        s.settle();
         return s.drainLogs() + (crash ? "crashed " : "killed ") + t.id() + " (" + t.name() + ")";
     }
 
@@ -132,8 +131,8 @@ final class MachineCommands {
         if (!(r instanceof Result.Ok<TaskId>(TaskId id))) {
             throw new CommandFailedException(r.errorOrNull().detail());
         }
-        k.settle();
-        return "spawned " + id + " (" + p.name() + ")\n" + s.drainLogs().stripTrailing();
+        s.settle();
+        return s.drainLogs() + "spawned " + id + " (" + p.name() + ")";
     }
 
     static String ps(List<TaskInfo> tasks) {
