@@ -17,6 +17,7 @@ public final class Commands {
         CommandSet commands = Builtins.commandSet();
         session.commands().forEach(commands::add);
         session.attach(commands.foreground());
+        commands.completeArgumentsWith(session::complete);
         return commands;
     }
 }

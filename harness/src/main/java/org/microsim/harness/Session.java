@@ -2,6 +2,7 @@ package org.microsim.harness;
 
 import java.util.List;
 import org.microsim.harness.script.Command;
+import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
 import org.microsim.kernel.TraceEvent;
 
@@ -23,6 +24,14 @@ public interface Session extends AutoCloseable {
      * {@link Foreground}); a machine that prints nothing while it runs and never runs long ignores it.
      */
     default void attach(Foreground foreground) {
+    }
+
+    /**
+     * What an argument of one of its commands may be, for Tab in the console (see
+     * {@link org.microsim.harness.script.CommandSet.ArgumentCompleter}); a machine that knows none offers none.
+     */
+    default List<Completion> complete(String command, List<String> before, String prefix) {
+        return List.of();
     }
 
     /** The kernel events so far, in order, for {@code --trace}. */

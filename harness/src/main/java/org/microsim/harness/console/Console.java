@@ -13,7 +13,6 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
@@ -73,15 +72,10 @@ public final class Console implements AutoCloseable {
         // A dumb terminal reads a pipe or a file, which nobody sees being typed: writing each line after its
         // prompt makes the output a readable transcript.
         this.echo = terminal instanceof DumbTerminal;
-        DefaultParser parser = new DefaultParser();
-        // The language has no backslash escapes outside quotes, and an open quote is an error, not a
-        // continuation line.
-        parser.setEscapeChars(new char[0]);
-        parser.setEofOnUnclosedQuote(false);
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sim")
-                .parser(parser)
+                .parser(new QuotingParser())
                 .completer(new CommandCompleter(commands))
                 .build();
         historyFile.ifPresent(file -> file.loadInto(reader.getHistory()));

@@ -42,6 +42,8 @@ final class FileCommands {
      * file's size; 4 MiB is what fatfsd hands its volume at once, so a piece is one step of fatfsd's work.
      */
     private static final int PIECE = 4 << 20;
+    /** Where the name starts in a line of the shell's {@code ls}: after "T" " " a 12-wide size and two spaces. */
+    private static final int LS_NAME = 16;
     /** The most bytes of simulated paths one command sends: see {@link #fitsAMessage}. */
     static final int MAX_PATH = 960;
 
@@ -133,6 +135,15 @@ final class FileCommands {
             throw new CommandFailedException(text);
         }
         return text;
+    }
+
+    /**
+     * The names in a simulated directory, a directory's with a trailing {@code /}, as {@code ls} lists them:
+     * each line is a type, a size column and, from {@link #LS_NAME}, the name.
+     */
+    static List<String> list(ConsoleClient shell, String dir) throws CommandException {
+        return runOnShell(shell, List.of("ls", dir)).lines().filter(line -> line.length() > LS_NAME)
+                .map(line -> line.substring(LS_NAME)).toList();
     }
 
     private static String get(ConsoleClient shell, String simPath, Path host, Interruption interruption)

@@ -69,6 +69,11 @@ final class Programs {
         return byName.get(name);
     }
 
+    /** The names, sorted. */
+    List<String> all() {
+        return List.copyOf(byName.keySet());
+    }
+
     String names() {
         return String.join(", ", byName.keySet());
     }

@@ -11,6 +11,7 @@ import org.microsim.services.init.Init;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
 import org.microsim.harness.script.Command;
+import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.kernel.Kernel;
@@ -53,6 +54,7 @@ final class SimSession implements Session {
     /** Lines logged while no command printed them as they came; they join the next command's output. */
     private final StringBuilder logs = new StringBuilder();
     private Foreground foreground = new Foreground();
+    private final Completions completions = new Completions(this);
     private Kernel kernel;
     private Machine machine;
 
@@ -65,9 +67,13 @@ final class SimSession implements Session {
     public List<Command> commands() {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
-        all.addAll(FileCommands.of(() -> new ConsoleClient(kernel(), "shell", FILE_TIMEOUT), baseDir(),
-                this::checkInterrupt));
+        all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
         return all;
+    }
+
+    @Override
+    public List<Completion> complete(String command, List<String> before, String prefix) {
+        return completions.complete(command, before, prefix);
     }
 
     @Override
@@ -231,6 +237,11 @@ final class SimSession implements Session {
             throw new CommandFailedException("the machine is not booted yet: run 'boot' first");
         }
         return kernel;
+    }
+
+    /** The console's client of the shell, for the file commands. */
+    ConsoleClient shell() throws CommandFailedException {
+        return new ConsoleClient(kernel(), "shell", FILE_TIMEOUT);
     }
 
     /** The console's client of a system service's public port. */
