@@ -90,7 +90,8 @@ public final class Console implements AutoCloseable {
                 // Between two commands: nothing to stop.
             }
             case STOPPING -> {
-                out.println("^C: the command stops at its next step of virtual time (Ctrl-C again ends sim)");
+                out.println("^C: the command stops at its next step of virtual time (work that takes none "
+                        + "finishes first; Ctrl-C again ends sim)");
                 out.flush();
             }
             case AGAIN -> {
