@@ -16,7 +16,7 @@ import org.microsim.harness.script.CommandSet;
 import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
-import org.microsim.harness.trace.ChromeTrace;
+import org.microsim.harness.script.Text;
 
 /**
  * What the subcommands of {@code sim} do, once the command line is parsed: each opens a session, uses its
@@ -53,19 +53,34 @@ final class Actions {
     /** {@code sim run FILE|-}: the scenario runner's exit code. */
     int run(String file, MachineOptions options) {
         boolean stdin = file.equals("-");
-        if (!stdin && !Files.isRegularFile(Path.of(file))) {
-            err.println(CliErrors.usage("sim run", "no such scenario file: " + file));
+        Path path = HostPaths.resolve(Path.of(""), file);
+        // Any file that can be read will do: a pipe from <(...), a FIFO, /dev/stdin.
+        Optional<String> unreadable = stdin ? Optional.empty() : unreadable(path);
+        if (unreadable.isPresent()) {
+            err.println(CliErrors.usage("sim run", "cannot read the scenario " + file + ": " + unreadable.get()));
             return CliErrors.BAD_INPUT;
         }
-        // A scenario's own paths (drive file=...) are relative to the scenario, so it can describe its machine.
-        MachineOptions scenarioOptions = stdin ? options
-                : options.withBaseDir(Path.of(file).toAbsolutePath().getParent());
+        // A scenario's own paths (drive file=...) are relative to the scenario, so it can describe its machine;
+        // those of a scenario from a pipe are relative to the current directory, as the pipe's are.
+        MachineOptions scenarioOptions = stdin || !Files.isRegularFile(path) ? options
+                : options.withBaseDir(path.toAbsolutePath().getParent());
         return withSession(scenarioOptions, commands -> {
             ScenarioRunner runner = new ScenarioRunner(commands, out, err, options.debug());
             return stdin
                     ? runner.run("<stdin>", new InputStreamReader(in, StandardCharsets.UTF_8))
-                    : runner.run(Path.of(file));
+                    : runner.run(path);
         });
+    }
+
+    /** Why {@code file} cannot be read as a scenario, if it cannot. */
+    private static Optional<String> unreadable(Path file) {
+        if (Files.isDirectory(file)) {
+            return Optional.of("it is a directory");
+        }
+        if (!Files.exists(file)) {
+            return Optional.of("no such file or directory");
+        }
+        return Files.isReadable(file) ? Optional.empty() : Optional.of("permission denied");
     }
 
     /** {@code sim console}: 0 once the console ends. */
@@ -92,6 +107,16 @@ final class Actions {
     }
 
     private int withSession(MachineOptions options, ToIntFunction<CommandSet> body) {
+        Optional<TraceFile> trace = Optional.empty();
+        if (options.trace().isPresent()) {
+            switch (TraceFile.check(options.trace().get(), err)) {
+                case TraceFile.Result.Ok ok -> trace = Optional.of(ok.file());
+                case TraceFile.Result.Bad bad -> {
+                    err.println(CliErrors.usage("sim", bad.message()));
+                    return CliErrors.BAD_INPUT;
+                }
+            }
+        }
         if (systemTerminal && !options.free()) {
             // This process is the command's own (Main.main, not a test) and runs one deterministic machine.
             Carriers.forDeterministicMachines();
@@ -106,23 +131,17 @@ final class Actions {
             err.println("sim: " + e.getMessage());
             return CliErrors.BAD_INPUT;
         }
+        if (systemTerminal && trace.isPresent()) {
+            // Ctrl-C or SIGTERM ends the process without coming back here: the trace is written on the way out.
+            TraceFile file = trace.get();
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> file.write(session), "sim-trace"));
+        }
         try (session) {
             int code = body.applyAsInt(Commands.of(session));
-            Optional<Path> trace = options.trace();
-            if (trace.isPresent() && !writeTrace(session, trace.get()) && code == 0) {
+            if (trace.isPresent() && !trace.get().write(session) && code == 0) {
                 return CliErrors.BAD_INPUT;
             }
             return code;
-        }
-    }
-
-    private boolean writeTrace(Session session, Path file) {
-        try {
-            ChromeTrace.write(session.trace(), file);
-            return true;
-        } catch (IOException e) {
-            err.println("sim: cannot write the trace to " + file + ": " + e.getMessage());
-            return false;
         }
     }
 
@@ -136,12 +155,12 @@ final class Actions {
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
-                    out.println(success.output().stripTrailing());
+                    out.println(Text.printable(success.output().stripTrailing()));
                 }
                 return 0;
             }
             case Outcome.Failure failure -> {
-                err.println("sim: boot failed: " + failure.message());
+                err.println("sim: boot failed: " + Text.printable(failure.message()));
                 return 1;
             }
             case Outcome.Misuse misuse -> {

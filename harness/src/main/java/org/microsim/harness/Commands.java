@@ -16,6 +16,8 @@ public final class Commands {
     public static CommandSet of(Session session) {
         CommandSet commands = Builtins.commandSet();
         session.commands().forEach(commands::add);
+        session.attach(commands.foreground());
+        commands.completeArgumentsWith(session::complete);
         return commands;
     }
 }

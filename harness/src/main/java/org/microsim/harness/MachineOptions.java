@@ -20,9 +20,11 @@ import java.util.Optional;
  * @param debug show stack traces of internal errors
  * @param baseDir where relative paths in scenario commands ({@code drive file=...}) are taken from: the
  *     scenario file's directory for {@code sim run FILE}, else the current directory
+ * @param demo the demo machine's disks and NIC come first even though drives or NICs are given ({@code --demo});
+ *     without it, any drive or NIC replaces the whole demo machine
  */
 public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
-        Optional<Path> pcap, boolean debug, Path baseDir) {
+        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo) {
     /** The seed when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -38,12 +40,17 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
     /** Options whose relative paths are taken from the current directory. */
     public MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
             Optional<Path> pcap, boolean debug) {
-        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath());
+        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false);
     }
 
     /** The same options, with relative scenario paths taken from {@code dir}. */
     public MachineOptions withBaseDir(Path dir) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath());
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo);
+    }
+
+    /** The same options, with the demo machine kept under the given drives and NICs or not. */
+    public MachineOptions withDemo(boolean keep) {
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep);
     }
 
     /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */

@@ -18,7 +18,8 @@ import picocli.CommandLine.ScopeType;
 /**
  * The {@code sim} command: {@code sim [OPTIONS] [run FILE|- | console | boot | bench [NAME]]}.
  *
- * <p>With no subcommand it boots the built-in demo machine and opens the console, so a new user sees a whole
+ * <p>With no subcommand, as with {@code console}, it boots the built-in demo machine and opens the console
+ * ({@code console --no-boot} opens it before boot), so a new user sees a whole
  * system with nothing to prepare. The machine options are QEMU-like and shared by every subcommand (they may
  * come before or after it); they are collected into {@link MachineOptions} and handed to the
  * {@link SessionFactory}. Exit codes: {@code run} returns the scenario's (0 passed, 1 an expectation failed,
@@ -35,6 +36,11 @@ public final class Main implements Callable<Integer> {
     // option appears both before and after the subcommand.
     private final List<String> drives = new ArrayList<>();
     private final List<String> nics = new ArrayList<>();
+
+    @Option(names = "--demo", order = 3, scope = ScopeType.INHERIT,
+            description = "Keep the demo machine's disks and NIC and add the --drive and --nic ones after them "
+                    + "(without it, any --drive or --nic replaces the whole demo machine).")
+    private boolean demo;
 
     @Option(names = "--seed", order = 3, scope = ScopeType.INHERIT, paramLabel = "N", defaultValue = "1",
             description = "Seed of the scheduler and of every random choice (default: ${DEFAULT-VALUE}).")
@@ -62,7 +68,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--drive", order = 1, scope = ScopeType.INHERIT,
             paramLabel = "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
             description = "Attach a disk image on an AHCI or USB controller. Writes stay in memory unless "
-                    + "persist=on. Repeatable.")
+                    + "persist=on. Repeatable. Replaces the demo machine unless --demo.")
     void drive(String value) {
         if (value != null) {
             drives.add(value);
@@ -71,7 +77,8 @@ public final class Main implements Callable<Integer> {
 
     @Option(names = "--nic", order = 2, scope = ScopeType.INHERIT, arity = "0..1", fallbackValue = "",
             paramLabel = "mac=MAC",
-            description = "Add an Ethernet controller, optionally with its MAC address. Repeatable.")
+            description = "Add an Ethernet controller, optionally with its MAC address. Repeatable. Replaces the "
+                    + "demo machine unless --demo.")
     void nic(String value) {
         if (value != null) {
             nics.add(value);
@@ -116,7 +123,7 @@ public final class Main implements Callable<Integer> {
 
     MachineOptions options() {
         return new MachineOptions(drives, nics, seed, free, Optional.ofNullable(trace), Optional.ofNullable(pcap),
-                debug);
+                debug).withDemo(demo);
     }
 
     /** {@code sim} alone: boot the demo machine, then the console. */
@@ -133,9 +140,10 @@ public final class Main implements Callable<Integer> {
     }
 
     @Command(name = "console", mixinStandardHelpOptions = true,
-            description = "Open the interactive console (help lists the commands; Ctrl-D ends).")
-    int console() {
-        return actions.console(options());
+            description = {"Boot the machine and open the interactive console, as sim alone does (help lists the "
+                + "commands; Ctrl-D ends).", "With --no-boot the console opens before boot, to attach drives first."})
+    int console(@Option(names = "--no-boot", description = "open the console without booting") boolean noBoot) {
+        return noBoot ? actions.console(options()) : actions.bootThenConsole(options());
     }
 
     @Command(name = "boot", mixinStandardHelpOptions = true,

@@ -2,6 +2,8 @@ package org.microsim.harness;
 
 import java.util.List;
 import org.microsim.harness.script.Command;
+import org.microsim.harness.script.Completion;
+import org.microsim.harness.script.Foreground;
 import org.microsim.kernel.TraceEvent;
 
 /**
@@ -17,8 +19,31 @@ public interface Session extends AutoCloseable {
      */
     List<Command> commands();
 
+    /**
+     * Gives the machine the foreground it prints its live lines to and takes Ctrl-C from (see
+     * {@link Foreground}); a machine that prints nothing while it runs and never runs long ignores it.
+     */
+    default void attach(Foreground foreground) {
+    }
+
+    /**
+     * What an argument of one of its commands may be, for Tab in the console (see
+     * {@link org.microsim.harness.script.CommandSet.ArgumentCompleter}); a machine that knows none offers none.
+     */
+    default List<Completion> complete(String command, List<String> before, String prefix) {
+        return List.of();
+    }
+
     /** The kernel events so far, in order, for {@code --trace}. */
     List<TraceEvent> trace();
+
+    /**
+     * How many kernel events happened so far: more than {@link #trace()} holds when the kernel stopped keeping
+     * them, which the trace file then says.
+     */
+    default long traceTotal() {
+        return trace().size();
+    }
 
     /** Stops the machine and releases its files (pcap, persistent drives). */
     @Override

@@ -19,7 +19,8 @@ import org.microsim.kernel.TraceEvent;
 public interface SessionFactory {
     /**
      * Opens a session. With no {@code --drive} and no {@code --nic} the machine is the built-in demo machine,
-     * generated in memory, so that {@code sim} alone shows a whole system.
+     * generated in memory, so that {@code sim} alone shows a whole system; a drive or NIC replaces it, unless
+     * {@link MachineOptions#demo()} keeps it.
      *
      * @throws SessionException if the options do not describe a machine that can be built
      */

@@ -11,7 +11,7 @@ import org.microsim.kernel.TraceEvent;
  * A session without a machine: {@code boot} answers from the options (or fails when a drive says
  * {@code file=broken}), and the trace holds one message from init to a driver.
  */
-final class FakeSession implements Session {
+class FakeSession implements Session {
     final MachineOptions options;
     boolean closed;
 

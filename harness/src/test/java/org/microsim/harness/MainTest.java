@@ -108,9 +108,30 @@ class MainTest {
     }
 
     @Test
-    void unwritableTraceIsReported() {
-        assertEquals(2, sim("--trace", dir.resolve("no/such/dir/t.json").toString(), "boot"));
-        assertTrue(err().startsWith("sim: cannot write the trace to "), err());
+    void aTracePathThatCannotBeWrittenStopsSimBeforeBoot() throws IOException {
+        assertBadCommandLine("cannot write the trace to " + dir.resolve("no/such/t.json") + ": no such directory: "
+                + dir.resolve("no/such"), "sim", "--trace", dir.resolve("no/such/t.json").toString(), "boot");
+        assertBadCommandLine(": it is a directory", "sim", "--trace", dir.toString(), "boot");
+        Files.writeString(dir.resolve("file"), "");
+        assertBadCommandLine(": not a directory: " + dir.resolve("file"), "sim", "--trace",
+                dir.resolve("file/t.json").toString(), "boot");
+        assertBadCommandLine("--trace needs a file name", "sim", "--trace", "", "boot");
+    }
+
+    @Test
+    void aTruncatedTraceSaysSoOnStandardError() throws IOException {
+        Path trace = dir.resolve("out.json");
+        SessionFactory longRun = options -> new FakeSession(options) {
+            @Override
+            public long traceTotal() {
+                return 1_000_003;
+            }
+        };
+        assertEquals(0, Main.execute(longRun, new ByteArrayInputStream(new byte[0]),
+                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
+                "--trace", trace.toString(), "boot"), err());
+        assertTrue(err().contains("the trace holds the first 2 of 1000003 kernel events"), err());
+        assertTrue(Files.readString(trace).contains("\"trace truncated\""));
     }
 
     @Test
@@ -124,9 +145,26 @@ class MainTest {
     @Test
     void consoleReadsPipedInput() {
         stdin = "echo hi there\nboot\n";
+        assertEquals(0, sim("console", "--no-boot"), err());
+        int echoed = out().indexOf("hi there\n");
+        assertTrue(echoed >= 0 && out().indexOf("booted with seed 1") > echoed, out());
+    }
+
+    @Test
+    void consoleBootsAsSimAloneDoes() {
+        stdin = "echo after boot\n";
         assertEquals(0, sim("console"), err());
-        assertTrue(out().contains("hi there\n"), out());
-        assertTrue(out().contains("booted with seed 1"), out());
+        int booted = out().indexOf("booted with seed 1");
+        assertTrue(booted >= 0 && out().indexOf("after boot\n") > booted, out());
+    }
+
+    @Test
+    void demoKeepsTheDemoMachineUnderTheGivenDrives() throws IOException {
+        assertEquals(0, sim("run", scenario("echo x\n").toString(), "--drive", "file=a.img,if=ahci"), err());
+        assertFalse(session.options.demo());
+        assertEquals(0, sim("run", scenario("echo x\n").toString(), "--drive", "file=a.img,if=ahci", "--demo"),
+                err());
+        assertTrue(session.options.demo());
     }
 
     @Test
@@ -138,6 +176,8 @@ class MainTest {
     }
 
     private void assertBadCommandLine(String message, String hint, String... args) {
+        out.reset();
+        err.reset();
         assertEquals(2, sim(args));
         List<String> lines = err().lines().toList();
         assertEquals(2, lines.size(), err());
@@ -168,8 +208,30 @@ class MainTest {
 
     @Test
     void missingScenarioFile() {
-        assertBadCommandLine("no such scenario file: " + dir.resolve("nope.scn"), "sim run",
+        assertBadCommandLine("cannot read the scenario " + dir.resolve("nope.scn") + ": no such file or directory", "sim run",
                 "run", dir.resolve("nope.scn").toString());
+    }
+
+    @Test
+    void aScenarioCanComeFromAPipe() throws Exception {
+        Path fifo = dir.resolve("scenario.fifo");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+        Thread writer = Thread.ofPlatform().start(() -> {
+            try {
+                Files.writeString(fifo, "echo from a pipe\nexpect output contains \"pipe\"\n");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        assertEquals(0, sim("run", fifo.toString()), err());
+        writer.join();
+        assertTrue(out().contains("from a pipe"), out());
+    }
+
+    @Test
+    void aDirectoryIsNotAScenario() {
+        assertBadCommandLine("cannot read the scenario " + dir + ": it is a directory", "sim run", "run",
+                dir.toString());
     }
 
     @Test

@@ -11,8 +11,8 @@ import org.microsim.harness.script.StatementParser;
 
 /**
  * Tab completion for the language: command names (with their help as description) and {@code expect} as
- * the first word, the topics of {@code help}, and the words of the three expectations. It reads the
- * {@link CommandSet} on every completion, so commands added later complete too.
+ * the first word, the topics of {@code help}, the words of the three expectations, and the arguments a
+ * machine knows how to complete ({@link CommandSet#completeArgument}: paths, tasks, services...). It reads the {@link CommandSet} on every completion, so commands added later complete too.
  */
 final class CommandCompleter implements Completer {
     private final CommandSet commands;
@@ -41,6 +41,10 @@ final class CommandCompleter implements Completer {
         } else if (first.equals(StatementParser.EXPECT) && index == 2 && words.get(1).equals("output")) {
             candidates.add(new Candidate("contains"));
             candidates.add(new Candidate("matches"));
+        } else {
+            String prefix = line.word().substring(0, line.wordCursor());
+            commands.completeArgument(first, words.subList(1, index), prefix).forEach(
+                    c -> candidates.add(new Candidate(c.value(), c.value(), null, null, null, null, c.complete())));
         }
     }
 }

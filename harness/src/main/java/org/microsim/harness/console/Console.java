@@ -13,17 +13,19 @@ import org.jline.reader.EndOfFileException;
 import org.jline.reader.LineReader;
 import org.jline.reader.LineReaderBuilder;
 import org.jline.reader.UserInterruptException;
-import org.jline.reader.impl.DefaultParser;
 import org.jline.terminal.Terminal;
 import org.jline.terminal.TerminalBuilder;
 import org.jline.terminal.impl.DumbTerminal;
+import org.jline.utils.Signals;
 import org.microsim.harness.script.BadLineException;
 import org.microsim.harness.script.CommandSet;
 import org.microsim.harness.script.Expectation;
+import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.Statement;
 import org.microsim.harness.script.StatementParser;
+import org.microsim.harness.script.Text;
 
 /**
  * The interactive console: reads lines of the scenario language with JLine (line editing, history,
@@ -36,12 +38,19 @@ import org.microsim.harness.script.StatementParser;
  * so the console can be driven by a script; each line is then written after its prompt, making the output a
  * transcript.
  *
+ * <p>What tasks log while a command runs is printed as it comes ({@link Foreground}). Ctrl-C while a command
+ * runs stops it at its next step of virtual time and the prompt comes back; the machine stays as the command
+ * left it. A burst of work that takes no virtual time cannot be cut, and a second Ctrl-C, for when that is too
+ * long, ends {@code sim} with exit code 130 (the trace, if asked for, is still written).
+ *
  * <p>History is kept in memory, and in {@code ~/.microsim_history} only if that file can be written; a
  * read-only home costs the history file, never the console.
  */
 public final class Console implements AutoCloseable {
     /** The prompt; the caret under a bad line's column is aligned after it. */
     static final String PROMPT = "sim> ";
+    /** The exit code of a process ended by SIGINT, as a shell reports it. */
+    private static final int INTERRUPTED = 130;
     /** Held so that the level set on it stays set (the logging framework keeps loggers weakly). */
     private static final Logger JLINE_LOG = Logger.getLogger("org.jline");
 
@@ -63,18 +72,34 @@ public final class Console implements AutoCloseable {
         // A dumb terminal reads a pipe or a file, which nobody sees being typed: writing each line after its
         // prompt makes the output a readable transcript.
         this.echo = terminal instanceof DumbTerminal;
-        DefaultParser parser = new DefaultParser();
-        // The language has no backslash escapes outside quotes, and an open quote is an error, not a
-        // continuation line.
-        parser.setEscapeChars(new char[0]);
-        parser.setEofOnUnclosedQuote(false);
         this.reader = LineReaderBuilder.builder()
                 .terminal(terminal)
                 .appName("sim")
-                .parser(parser)
+                .parser(new QuotingParser())
                 .completer(new CommandCompleter(commands))
                 .build();
         historyFile.ifPresent(file -> file.loadInto(reader.getHistory()));
+        // While a line is read JLine takes Ctrl-C itself; between, the signal comes here.
+        terminal.handle(Terminal.Signal.INT, signal -> controlC());
+    }
+
+    /** Ctrl-C outside line editing: stops the running command, or ends sim when it is pressed again. */
+    void controlC() {
+        switch (commands.foreground().interrupt()) {
+            case IDLE -> {
+                // Between two commands: nothing to stop.
+            }
+            case STOPPING -> {
+                out.println("^C: the command stops at its next step of virtual time (work that takes none "
+                        + "finishes first; Ctrl-C again ends sim)");
+                out.flush();
+            }
+            case AGAIN -> {
+                out.println("^C: ending sim");
+                out.flush();
+                Runtime.getRuntime().exit(INTERRUPTED);
+            }
+        }
     }
 
     /**
@@ -93,6 +118,11 @@ public final class Console implements AutoCloseable {
                 .dumb(true)
                 .encoding(StandardCharsets.UTF_8)
                 .build();
+        if (terminal instanceof DumbTerminal) {
+            // A real terminal takes SIGINT from the system for its handlers; the dumb one, on a pipe, does not, and
+            // Ctrl-C would end the process. The signal is handed to it here, so it works the same on a pipe.
+            Signals.register("INT", () -> terminal.raise(Terminal.Signal.INT));
+        }
         Optional<HistoryFile> history = terminal instanceof DumbTerminal
                 ? Optional.empty()
                 : Optional.ofNullable(System.getProperty("user.home")).filter(home -> !home.isEmpty())
@@ -148,15 +178,19 @@ public final class Console implements AutoCloseable {
     private boolean execute(Statement statement) {
         switch (statement) {
             case Invocation invocation -> {
-                last = invocation.run();
-                print(invocation, last);
+                Foreground.Run run = commands.foreground().run(invocation, line -> {
+                    println(line);
+                    out.flush();
+                });
+                last = run.outcome();
+                print(invocation, run.rest());
                 return !(last instanceof Outcome.Success && invocation.command().endsSession());
             }
             case Expectation expectation -> {
                 if (last == null) {
                     out.println("error: nothing to check yet: expect checks the last command");
                 } else {
-                    out.println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
+                    println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
                 }
                 return true;
             }
@@ -167,18 +201,24 @@ public final class Console implements AutoCloseable {
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
-                    out.println(success.output().stripTrailing());
+                    println(success.output().stripTrailing());
                 }
             }
-            case Outcome.Failure failure -> out.println("error: " + failure.message());
-            case Outcome.Misuse misuse -> out.println("error: " + misuse.message() + "\nusage: " + misuse.usage());
+            case Outcome.Failure failure -> println("error: " + failure.message());
+            case Outcome.Misuse misuse -> println("error: " + misuse.message()
+                    + (misuse.quotesUsage() ? "" : "\nusage: " + misuse.usage()));
             case Outcome.Crash crash -> {
                 if (debug) {
                     crash.cause().printStackTrace(out);
                 }
-                out.println("internal error in " + invocation.command().name() + ": " + crash.text());
+                println("internal error in " + invocation.command().name() + ": " + crash.text());
             }
         }
+    }
+
+    /** Prints what the simulated system said, its control characters made visible (see {@link Text}). */
+    private void println(String text) {
+        out.println(Text.printable(text));
     }
 
     /** Restores the terminal. */

@@ -17,6 +17,10 @@ public final class CommandSet {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_-]*");
 
     private final SortedMap<String, Command> byName = new TreeMap<>();
+    private final Foreground foreground = new Foreground();
+    private volatile ArgumentCompleter arguments = (command, before, prefix) -> List.of();
+    /** The columns of the screen the output goes to, for {@code help}; the console keeps it current. */
+    private volatile int width = Text.DEFAULT_WIDTH;
 
     /**
      * Adds a command.
@@ -52,5 +56,43 @@ public final class CommandSet {
     /** The commands, sorted by name. */
     public List<Command> all() {
         return List.copyOf(byName.values());
+    }
+
+    /** How wide output may be: the terminal's width, or {@link Text#DEFAULT_WIDTH}. */
+    public int width() {
+        return width;
+    }
+
+    /** Sets the width output may take; a terminal that does not know its width gives 0, meaning the default. */
+    public void width(int columns) {
+        width = columns > 0 ? columns : Text.DEFAULT_WIDTH;
+    }
+
+    /** The command running in the foreground: its live lines and its Ctrl-C. */
+    public Foreground foreground() {
+        return foreground;
+    }
+
+    /** What the argument being typed may be, for Tab in the console: paths, task names... */
+    @FunctionalInterface
+    public interface ArgumentCompleter {
+        /**
+         * The completions; none, never an error, when they cannot be had (the machine is not booted).
+         *
+         * @param command the command's name
+         * @param before the arguments before the one being typed
+         * @param prefix what is typed of it so far
+         */
+        List<Completion> complete(String command, List<String> before, String prefix);
+    }
+
+    /** Completes the arguments of the commands with {@code completer} (the machine's). */
+    public void completeArgumentsWith(ArgumentCompleter completer) {
+        arguments = completer;
+    }
+
+    /** The completions of an argument of {@code command}. */
+    public List<Completion> completeArgument(String command, List<String> before, String prefix) {
+        return arguments.complete(command, before, prefix);
     }
 }

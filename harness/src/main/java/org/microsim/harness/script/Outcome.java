@@ -40,6 +40,11 @@ public sealed interface Outcome {
         public String text() {
             return message;
         }
+
+        /** Whether the message already says "usage: " and the usage line, which then is not printed a second time. */
+        public boolean quotesUsage() {
+            return message.contains("usage: " + usage);
+        }
     }
 
     /**

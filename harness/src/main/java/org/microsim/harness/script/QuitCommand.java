@@ -28,9 +28,7 @@ final class QuitCommand implements Command {
 
     @Override
     public String run(List<String> args) throws UsageException {
-        if (!args.isEmpty()) {
-            throw new UsageException(name + " takes no arguments");
-        }
+        Arity.check(args, 0, 0, name);
         return "";
     }
 

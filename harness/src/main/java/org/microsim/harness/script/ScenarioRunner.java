@@ -164,8 +164,11 @@ public final class ScenarioRunner {
         /** Runs one command; returns an exit code if the run must stop there. */
         private OptionalInt invoke(Step step, Invocation invocation) {
             commandCount++;
-            last = invocation.run();
-            switch (last) {
+            // What tasks log while the command runs is printed as it comes, and is the start of its output.
+            Foreground.Run run = commands.foreground().run(invocation,
+                    line -> out.println(OUTPUT_INDENT + Text.printable(line)));
+            last = run.outcome();
+            switch (run.rest()) {
                 case Outcome.Success success -> printIndented(success.output());
                 case Outcome.Failure failure -> {
                     printIndented("error: " + failure.message());
@@ -173,7 +176,8 @@ public final class ScenarioRunner {
                 }
                 case Outcome.Misuse misuse -> {
                     return OptionalInt.of(
-                            report(BAD_INPUT, step, misuse.message() + " (usage: " + misuse.usage() + ")"));
+                            report(BAD_INPUT, step, misuse.message()
+                                    + (misuse.quotesUsage() ? "" : " (usage: " + misuse.usage() + ")")));
                 }
                 case Outcome.Crash crash -> {
                     if (debug) {
@@ -202,7 +206,7 @@ public final class ScenarioRunner {
         }
 
         private int report(int code, Step step, String why) {
-            err.println(name + ":" + step.line() + ": " + why);
+            err.println(name + ":" + step.line() + ": " + Text.printable(why));
             return code;
         }
     }
@@ -219,7 +223,7 @@ public final class ScenarioRunner {
 
     private void printIndented(String text) {
         if (!text.isEmpty()) {
-            out.println(OUTPUT_INDENT + text.stripTrailing().replace("\n", "\n" + OUTPUT_INDENT));
+            out.println(OUTPUT_INDENT + Text.printable(text.stripTrailing()).replace("\n", "\n" + OUTPUT_INDENT));
         }
     }
 

@@ -1,5 +1,6 @@
 package org.microsim.harness.script;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.regex.Pattern;
@@ -38,9 +39,53 @@ public final class StatementParser {
             return Optional.of(expectation(words));
         }
         Command command = commands.find(first.text()).orElseThrow(() -> new BadLineException(
-                "unknown command " + Lexer.quote(first.text()) + " (help lists the commands)", first.column()));
+                "unknown command " + Lexer.quote(first.text()) + nearest(first.text(), commands)
+                        .map(name -> " (did you mean " + name + "? help lists the commands)")
+                        .orElse(" (help lists the commands)"), first.column()));
         List<String> args = words.subList(1, words.size()).stream().map(Word::text).toList();
         return Optional.of(new Invocation(command, args));
+    }
+
+    /**
+     * The command a typo most likely meant: the nearest name by edit distance (insert, delete, replace, swap two
+     * neighbours), if one is at most two edits away and nearer than any other. {@code expect} counts as a name.
+     */
+    static Optional<String> nearest(String word, CommandSet commands) {
+        List<String> names = new ArrayList<>(commands.names());
+        names.add(EXPECT);
+        int best = Integer.MAX_VALUE;
+        List<String> bestNames = new ArrayList<>();
+        for (String name : names) {
+            int d = distance(word, name);
+            if (d < best) {
+                best = d;
+                bestNames.clear();
+            }
+            if (d == best) {
+                bestNames.add(name);
+            }
+        }
+        return best <= Math.min(2, word.length() - 1) && bestNames.size() == 1 ? Optional.of(bestNames.get(0))
+                : Optional.empty();
+    }
+
+    /** The optimal string alignment distance: Levenshtein's, with a swap of two neighbours as one edit. */
+    private static int distance(String a, String b) {
+        int[][] d = new int[a.length() + 1][b.length() + 1];
+        for (int i = 0; i <= a.length(); i++) {
+            for (int j = 0; j <= b.length(); j++) {
+                if (i == 0 || j == 0) {
+                    d[i][j] = i + j;
+                    continue;
+                }
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                d[i][j] = Math.min(Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1), d[i - 1][j - 1] + cost);
+                if (i > 1 && j > 1 && a.charAt(i - 1) == b.charAt(j - 2) && a.charAt(i - 2) == b.charAt(j - 1)) {
+                    d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+                }
+            }
+        }
+        return d[a.length()][b.length()];
     }
 
     private static Expectation expectation(List<Word> words) throws BadLineException {

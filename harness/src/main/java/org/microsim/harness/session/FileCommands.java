@@ -14,10 +14,11 @@ import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.RunResult;
 import org.microsim.abi.shell.ShellRequest;
+import org.microsim.harness.HostPaths;
+import org.microsim.harness.script.Arity;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.CommandFailedException;
-import org.microsim.harness.script.UsageException;
 
 /**
  * The file commands of the console and scenarios: {@code ls}, {@code stat}, {@code cat}, {@code hexdump},
@@ -28,7 +29,7 @@ import org.microsim.harness.script.UsageException;
  * one call per piece), the host side read or written here. All of them reach the simulated system only as the
  * console's calls to the shell's public port, so they show what any program would see.
  *
- * <p>The words are checked here (a wrong count is a {@link UsageException}, bad input of a scenario); a command
+ * <p>The words are checked here (a wrong count is a {@link org.microsim.harness.script.UsageException}, bad input of a scenario; paths too long to send are refused before anything is sent); a command
  * the shell ran and that failed, a missing shell, or a host file that cannot be read or written is a
  * {@link CommandFailedException} with the reason.
  */
@@ -41,6 +42,10 @@ final class FileCommands {
      * file's size; 4 MiB is what fatfsd hands its volume at once, so a piece is one step of fatfsd's work.
      */
     private static final int PIECE = 4 << 20;
+    /** Where the name starts in a line of the shell's {@code ls}: after "T" " " a 12-wide size and two spaces. */
+    private static final int LS_NAME = 16;
+    /** The most bytes of simulated paths one command sends: see {@link #fitsAMessage}. */
+    static final int MAX_PATH = 960;
 
     /** The console's client of the shell's port. */
     @FunctionalInterface
@@ -53,6 +58,13 @@ final class FileCommands {
         ConsoleClient get() throws CommandFailedException;
     }
 
+    /** Ctrl-C, checked between the pieces of get and put. */
+    @FunctionalInterface
+    interface Interruption {
+        /** @throws CommandFailedException when the command was interrupted */
+        void check() throws CommandFailedException;
+    }
+
     private FileCommands() {
     }
 
@@ -62,8 +74,9 @@ final class FileCommands {
      * @param shell   the console's client of the shell, typically
      *                {@code () -> new ConsoleClient(session.kernel(), "shell", Duration.ofSeconds(60))}
      * @param baseDir where relative host paths of get and put are taken from
+     * @param interruption Ctrl-C
      */
-    static List<Command> of(ShellClient shell, Path baseDir) {
+    static List<Command> of(ShellClient shell, Path baseDir, Interruption interruption) {
         List<Command> commands = new ArrayList<>(List.of(
                 run(shell, "ls", 0, 1, "ls [PATH]", "list a directory of the simulated system (default /)"),
                 run(shell, "stat", 1, 1, "stat PATH", "show the type, size, attributes and time of a file"),
@@ -80,20 +93,24 @@ final class FileCommands {
                 run(shell, "lsblk", 0, 0, "lsblk", "list block devices with sizes and partition types")));
         commands.add(new SimpleCommand("get", "get SIMPATH HOSTPATH", "copy a file of the simulated system to the host",
                 args -> {
-                    count(args, 2, 2, "get SIMPATH HOSTPATH");
-                    return get(shell.get(), args.get(0), baseDir.resolve(args.get(1)));
+                    Arity.check(args, 2, 2, "get");
+                    fitsAMessage(args.subList(0, 1));
+                    return get(shell.get(), args.get(0), HostPaths.resolve(baseDir, args.get(1)), interruption);
                 }));
         commands.add(new SimpleCommand("put", "put HOSTPATH SIMPATH", "copy a host file into the simulated system",
                 args -> {
-                    count(args, 2, 2, "put HOSTPATH SIMPATH");
-                    return put(shell.get(), baseDir.resolve(args.get(0)), args.get(1));
+                    Arity.check(args, 2, 2, "put");
+                    fitsAMessage(args.subList(1, 2));
+                    return put(shell.get(), HostPaths.resolve(baseDir, args.get(0)), args.get(1), interruption);
                 }));
         return List.copyOf(commands);
     }
 
     private static Command run(ShellClient shell, String name, int min, int max, String usage, String help) {
         return new SimpleCommand(name, usage, help, args -> {
-            count(args, min, max, usage);
+            Arity.check(args, min, max, name);
+            // hexdump's words after its path are numbers; every other word of these commands is a path.
+            fitsAMessage(name.equals("hexdump") ? args.subList(0, 1) : args);
             List<String> words = new ArrayList<>();
             words.add(name);
             words.addAll(args);
@@ -120,7 +137,17 @@ final class FileCommands {
         return text;
     }
 
-    private static String get(ConsoleClient shell, String simPath, Path host) throws CommandException {
+    /**
+     * The names in a simulated directory, a directory's with a trailing {@code /}, as {@code ls} lists them:
+     * each line is a type, a size column and, from {@link #LS_NAME}, the name.
+     */
+    static List<String> list(ConsoleClient shell, String dir) throws CommandException {
+        return runOnShell(shell, List.of("ls", dir)).lines().filter(line -> line.length() > LS_NAME)
+                .map(line -> line.substring(LS_NAME)).toList();
+    }
+
+    private static String get(ConsoleClient shell, String simPath, Path host, Interruption interruption)
+            throws CommandException {
         FileStat stat = shell.call(new ShellRequest.Stat(simPath));
         if (stat.directory()) {
             throw new CommandFailedException("get: " + simPath + " is a directory");
@@ -135,6 +162,7 @@ final class FileCommands {
         try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING); HostIo io = new HostIo(overlap)) {
             while (done < size) {
+                interruption.check();
                 int want = (int) Math.min(pieceLength, size - done);
                 int n = Math.min(want, shell.call(new ShellRequest.Read(fh, done, want), Lease.writeOnly(current))
                         .bytes());
@@ -150,14 +178,15 @@ final class FileCommands {
             }
             io.finish();
         } catch (IOException e) {
-            throw new CommandFailedException("get: cannot write host file " + host + ": " + reason(e));
+            throw new CommandFailedException("get: cannot write host file " + host + ": " + HostPaths.why(e));
         } finally {
             close(shell, fh);
         }
         return "got " + simPath + " (" + done + " bytes) into " + host;
     }
 
-    private static String put(ConsoleClient shell, Path host, String simPath) throws CommandException {
+    private static String put(ConsoleClient shell, Path host, String simPath, Interruption interruption)
+            throws CommandException {
         if (Files.isDirectory(host)) {
             throw new CommandFailedException("put: host file " + host + " is a directory");
         }
@@ -175,6 +204,7 @@ final class FileCommands {
                     .fh();
             try (HostIo io = new HostIo(overlap)) {
                 while (n > 0) {
+                    interruption.check();
                     long nextAt = done + n;
                     int nextLength = (int) Math.min(pieceLength, size - nextAt);
                     byte[] fill = next;
@@ -199,7 +229,7 @@ final class FileCommands {
                 close(shell, fh);
             }
         } catch (IOException e) {
-            throw new CommandFailedException("put: cannot read host file " + host + ": " + reason(e));
+            throw new CommandFailedException("put: cannot read host file " + host + ": " + HostPaths.why(e));
         }
         return "put " + host + " (" + done + " bytes) into " + simPath;
     }
@@ -238,14 +268,23 @@ final class FileCommands {
         }
     }
 
-    private static void count(List<String> args, int min, int max, String usage) throws UsageException {
-        if (args.size() < min || args.size() > max) {
-            throw new UsageException("usage: " + usage);
+    /**
+     * Refuses simulated paths that could not travel: a path goes to the shell, then to the VFS, then to a
+     * filesystem, each time in one message of at most 1 KiB with a few bytes of its own, so paths may take
+     * {@value #MAX_PATH} bytes of it, together (mv sends two).
+     */
+    private static void fitsAMessage(List<String> paths) throws CommandFailedException {
+        int total = 0;
+        for (String path : paths) {
+            int length = path.getBytes(StandardCharsets.UTF_8).length;
+            if (length > MAX_PATH) {
+                throw new CommandFailedException("path is too long: " + length + " bytes, at most " + MAX_PATH);
+            }
+            total += length;
         }
-    }
-
-    private static String reason(IOException e) {
-        String kind = e.getClass().getSimpleName().replace("Exception", "");
-        return e.getMessage() == null ? kind : kind + " (" + e.getMessage() + ")";
+        if (total > MAX_PATH) {
+            throw new CommandFailedException("the paths are too long together: " + total + " bytes, at most "
+                    + MAX_PATH);
+        }
     }
 }

@@ -6,6 +6,7 @@ import java.util.Locale;
 import org.microsim.abi.PortCaps;
 import org.microsim.abi.Result;
 import org.microsim.abi.TaskId;
+import org.microsim.harness.script.Arity;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.harness.script.UsageException;
@@ -41,13 +42,10 @@ final class MachineCommands {
                     return "virtual time " + Durations.format(now) + " (" + now + " ns)";
                 }),
                 new SimpleCommand("sleep", "sleep DURATION", "let virtual time pass, e.g. sleep 250ms", args -> {
-                    if (args.size() != 1) {
-                        throw new UsageException("usage: sleep DURATION (like 250ms or 10s)");
-                    }
+                    Arity.check(args, 1, 1, "sleep");
                     Duration d = Durations.parse(args.get(0));
-                    Kernel k = s.kernel();
-                    k.advance(d);
-                    return s.drainLogs() + "now " + Durations.format(k.now());
+                    s.advance(d);
+                    return s.drainLogs() + "now " + Durations.format(s.kernel().now());
                 }),
                 new SimpleCommand("kill", "kill TASK", "end a task (by id or name) as a clean kill",
                         args -> end(s, args, false)),
@@ -59,7 +57,7 @@ final class MachineCommands {
                 }),
                 new SimpleCommand("drive", "drive file=PATH,if=ahci[,readonly=on][,persist=on]",
                         "attach a disk image before boot (as --drive)", args -> {
-                            one(args, "drive file=PATH,if=ahci[,readonly=on][,persist=on]");
+                            Arity.check(args, 1, 1, "drive");
                             try {
                                 s.setup().drive("drive", args.get(0), s.baseDir());
                             } catch (org.microsim.kernel.machine.MachineException e) {
@@ -69,15 +67,19 @@ final class MachineCommands {
                         }),
                 new SimpleCommand("nic", "nic [mac=52:54:00:12:34:56]", "add an e1000 NIC before boot (as --nic)",
                         args -> {
-                            if (args.size() > 1) {
-                                throw new UsageException("usage: nic [mac=52:54:00:12:34:56]");
-                            }
+                            Arity.check(args, 0, 1, "nic");
                             try {
                                 s.setup().nic(args.isEmpty() ? "" : args.get(0));
                             } catch (org.microsim.kernel.machine.MachineException e) {
                                 throw MachineSetup.usage(e);
                             }
                             return "nic added";
+                        }),
+                new SimpleCommand("demo", "demo", "keep the demo machine's disks and NIC before boot (as --demo)",
+                        args -> {
+                            Arity.check(args, 0, 0, "demo");
+                            s.setup().demo();
+                            return "the demo machine's disks and NIC come first";
                         }),
                 new SimpleCommand("lspci", "lspci", "list the PCIe functions: address, class, vendor:device", args -> {
                     none(args, "lspci");
@@ -87,38 +89,28 @@ final class MachineCommands {
                         "start a demo program: " + s.programs().names(), args -> spawn(s, args)));
     }
 
-    private static void one(List<String> args, String usage) throws UsageException {
-        if (args.size() != 1) {
-            throw new UsageException("usage: " + usage);
-        }
-    }
-
     /** Refuses arguments to a command that takes none. */
     static void none(List<String> args, String name) throws UsageException {
-        if (!args.isEmpty()) {
-            throw new UsageException(name + " takes no arguments");
-        }
+        Arity.check(args, 0, 0, name);
     }
 
     private static String end(SimSession s, List<String> args, boolean crash) throws UsageException,
             CommandFailedException {
         String verb = crash ? "crash" : "kill";
-        if (args.size() != 1) {
-            throw new UsageException("usage: " + verb + " TASK (an id like 3 or 3.0, or a name)");
-        }
+        Arity.check(args, 1, 1, verb);
         TaskInfo t = s.task(args.get(0));
         Kernel k = s.kernel();
         Result<Void> r = k.kill(t.id(), crash, "console");
         if (!r.isOk()) {
             throw new CommandFailedException(r.errorOrNull().detail());
         }
-        k.settle();
+        s.settle();
         return s.drainLogs() + (crash ? "crashed " : "killed ") + t.id() + " (" + t.name() + ")";
     }
 
     private static String spawn(SimSession s, List<String> args) throws UsageException, CommandFailedException {
         if (args.isEmpty()) {
-            throw new UsageException("usage: spawn PROGRAM [ARGS...]; programs: " + s.programs().names());
+            throw new UsageException("spawn needs a PROGRAM: " + s.programs().names());
         }
         Programs.Spawnable p = s.programs().get(args.get(0));
         if (p == null) {
@@ -126,12 +118,21 @@ final class MachineCommands {
         }
         byte[] bytes = p.args().encode(args.subList(1, args.size()));
         Kernel k = s.kernel();
+        if (p.port().isPresent()) {
+            String port = p.port().get();
+            for (PortSnapshot taken : k.ports()) {
+                if (taken.info().name().equals(port)) {
+                    throw new CommandFailedException(p.name() + " is already running: " + taken.ownerName() + " ("
+                            + taken.owner() + ") serves port '" + port + "'; kill it first");
+                }
+            }
+        }
         Result<TaskId> r = k.spawn(p.name(), p.name(), bytes, false);
         if (!(r instanceof Result.Ok<TaskId>(TaskId id))) {
             throw new CommandFailedException(r.errorOrNull().detail());
         }
-        k.settle();
-        return "spawned " + id + " (" + p.name() + ")\n" + s.drainLogs().stripTrailing();
+        s.settle();
+        return s.drainLogs() + "spawned " + id + " (" + p.name() + ")";
     }
 
     static String ps(List<TaskInfo> tasks) {

@@ -4,6 +4,9 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.microsim.harness.HostPaths;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.machine.DiskImage;
 import org.microsim.kernel.machine.DriveConfig;
@@ -19,11 +22,16 @@ import org.microsim.images.DemoDisks;
  * The machine being described, before boot: drives and NICs from the command line and from scenario
  * commands. Images are opened as soon as they are named, so a missing or malformed one is reported at once
  * (naming the file and why), not in the middle of a boot. With nothing described, the machine is the
- * built-in demo machine.
+ * built-in demo machine; anything described replaces it, unless the demo is asked for ({@code --demo}, the
+ * {@code demo} command): then its disks and NIC come first (ahci0:disk0 and disk1, as always) and the
+ * described ones after.
  */
 final class MachineSetup {
+    private static final Pattern HOME_FILE = Pattern.compile("(?:^|,)file=(~(?:/[^,]*)?)(?=,|$)");
+
     private final List<DriveConfig> drives = new ArrayList<>();
     private final List<NicConfig> nics = new ArrayList<>();
+    private boolean demo;
 
     /**
      * Adds a drive from its option words; relative paths are taken from {@code baseDir}.
@@ -31,7 +39,7 @@ final class MachineSetup {
      * @param how the option or command that names the drive ({@code --drive}, {@code drive}), for messages
      */
     void drive(String how, String words, Path baseDir) throws MachineException {
-        DriveConfig.File file = MachineOptions.parseDrive(words, baseDir);
+        DriveConfig.File file = MachineOptions.parseDrive(withHome(words, baseDir), baseDir);
         drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(),
                 how + " " + words)));
     }
@@ -53,20 +61,31 @@ final class MachineSetup {
         nics.add(MachineOptions.parseNic(words));
     }
 
-    boolean isDemo() {
-        return drives.isEmpty() && nics.isEmpty();
+    /** Keeps the demo machine's disks and NIC, before whatever else is described. */
+    void demo() {
+        demo = true;
     }
 
-    /** What to build: the described machine, or the demo machine when nothing was described. */
+    /** What to build: the described machine, after the demo machine's devices when they are wanted. */
     MachineConfig config() {
-        if (isDemo()) {
-            List<DriveConfig> demo = new ArrayList<>();
-            for (DiskImage disk : DemoDisks.build()) {
-                demo.add(new DriveConfig.Image(disk));
-            }
-            return new MachineConfig(demo, List.of(NicConfig.DEFAULT), ModelOptions.DEFAULT);
+        if (!demo && !(drives.isEmpty() && nics.isEmpty())) {
+            return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
         }
-        return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
+        List<DriveConfig> allDrives = new ArrayList<>();
+        for (DiskImage disk : DemoDisks.build()) {
+            allDrives.add(new DriveConfig.Image(disk));
+        }
+        allDrives.addAll(drives);
+        List<NicConfig> allNics = new ArrayList<>(List.of(NicConfig.DEFAULT));
+        allNics.addAll(nics);
+        return new MachineConfig(allDrives, allNics, ModelOptions.DEFAULT);
+    }
+
+    /** The words with a {@code file=~/...} in the user's home, as a shell would have put it. */
+    private static String withHome(String words, Path baseDir) {
+        Matcher m = HOME_FILE.matcher(words);
+        return m.find() ? words.substring(0, m.start(1))
+                + HostPaths.resolve(baseDir, m.group(1)) + words.substring(m.end(1)) : words;
     }
 
     /** Option words of a scenario command turned into bad input for the runner, with the machine's reason. */

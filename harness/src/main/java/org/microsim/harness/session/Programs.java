@@ -2,9 +2,11 @@ package org.microsim.harness.session;
 
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.microsim.abi.Program;
+import org.microsim.harness.script.Arity;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.demo.Echo;
@@ -21,24 +23,27 @@ final class Programs {
         byte[] encode(List<String> words) throws UsageException;
     }
 
-    record Spawnable(String name, String usage, String description, Supplier<Program> factory, ArgEncoder args) {
+    /**
+     * A program and how to start it.
+     *
+     * @param port the public port the program registers, if any: a second copy could not, so it is refused
+     */
+    record Spawnable(String name, String usage, String description, Optional<String> port, Supplier<Program> factory,
+            ArgEncoder args) {
     }
 
     private final Map<String, Spawnable> byName = new TreeMap<>();
 
     Programs() {
-        add(new Spawnable("echo", "echo", "a server on port 'echo' that answers every call with its bytes", Echo::new,
+        add(new Spawnable("echo", "echo", "a server on port 'echo' that answers every call with its bytes",
+                Optional.of("echo"), Echo::new,
                 words -> {
-                    if (!words.isEmpty()) {
-                        throw new UsageException("echo takes no arguments");
-                    }
+                    Arity.check(words, 0, 0, "spawn echo");
                     return new byte[0];
                 }));
         add(new Spawnable("pinger", "pinger [N]", "calls 'echo' N times (default 3) and logs each answer",
-                Pinger::new, words -> {
-                    if (words.size() > 1) {
-                        throw new UsageException("usage: spawn pinger [N]");
-                    }
+                Optional.empty(), Pinger::new, words -> {
+                    Arity.check(words, 0, 1, "spawn pinger");
                     int n = words.isEmpty() ? 3 : count(words.get(0));
                     return Pinger.args(n);
                 }));
@@ -62,6 +67,11 @@ final class Programs {
 
     Spawnable get(String name) {
         return byName.get(name);
+    }
+
+    /** The names, sorted. */
+    List<String> all() {
+        return List.copyOf(byName.keySet());
     }
 
     String names() {

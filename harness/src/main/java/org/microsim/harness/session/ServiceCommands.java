@@ -60,7 +60,7 @@ final class ServiceCommands {
                 case "stop" -> new SvcRequest.Stop(name);
                 default -> new SvcRequest.Restart(name);
             });
-            s.kernel().settle();
+            s.settle();
             String logs = s.drainLogs();
             if (changed.items().isEmpty()) {
                 return logs + verb + " " + name + ": nothing to do (" + switch (verb) {

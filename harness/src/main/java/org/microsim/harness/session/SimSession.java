@@ -3,6 +3,7 @@ package org.microsim.harness.session;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
 import org.microsim.abi.Result;
 import org.microsim.abi.TaskId;
@@ -10,6 +11,8 @@ import org.microsim.services.init.Init;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
 import org.microsim.harness.script.Command;
+import org.microsim.harness.script.Completion;
+import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.kernel.Kernel;
 import org.microsim.kernel.ProgramCatalog;
@@ -23,20 +26,35 @@ import org.microsim.kernel.machine.MachineHardware;
 /**
  * One simulated machine driven by the command language: it is configured, booted by {@code boot}, then
  * inspected and poked by commands until closed. Every command that lets the system run (boot, spawn, kill,
- * crash, sleep) ends by letting it settle and prints what tasks logged meanwhile, so a scenario reads as a
- * transcript of what happened.
+ * crash, sleep, start, stop, restart) ends by letting it settle, and what tasks log meanwhile is part of its
+ * output, so a scenario reads as a transcript of what happened. Through the {@link Foreground} those lines are
+ * printed as they are logged.
+ *
+ * <p>Letting the system run is done in steps of {@link #STEP} of virtual time, and Ctrl-C is checked between
+ * two ({@link Foreground#check}). Steps do not change the run: the deterministic scheduler hands control back
+ * to the harness only when no task can run, and taking it again from there is what one long call would have
+ * done (see {@link #settle()} for why settling in steps stops where one settle would).
  */
 final class SimSession implements Session {
     /** How long a console call to a system service may take, in virtual time. */
-    private static final java.time.Duration CALL_TIMEOUT = java.time.Duration.ofSeconds(30);
+    private static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    /**
+     * The step of virtual time between two checks for Ctrl-C: the quiet window of a settle, the shortest step
+     * for which settling in steps stops where one settle would (see {@link #settle()}).
+     */
+    private static final Duration STEP = Kernel.DEFAULT_QUIET;
 
     /** How long a file command may take, in virtual time: a 64 MiB put through the whole chain fits. */
-    private static final java.time.Duration FILE_TIMEOUT = java.time.Duration.ofSeconds(120);
+    private static final Duration FILE_TIMEOUT = Duration.ofSeconds(120);
 
     private final MachineOptions options;
     private final MachineSetup setup;
     private final Programs programs = new Programs();
-    private final List<Kernel.LogLine> logs = new ArrayList<>();
+    /** Lines logged while no command printed them as they came; they join the next command's output. */
+    private final StringBuilder logs = new StringBuilder();
+    private Foreground foreground = new Foreground();
+    private final Completions completions = new Completions(this);
     private Kernel kernel;
     private Machine machine;
 
@@ -49,13 +67,28 @@ final class SimSession implements Session {
     public List<Command> commands() {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
-        all.addAll(FileCommands.of(() -> new ConsoleClient(kernel(), "shell", FILE_TIMEOUT), baseDir()));
+        all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
         return all;
+    }
+
+    @Override
+    public List<Completion> complete(String command, List<String> before, String prefix) {
+        return completions.complete(command, before, prefix);
+    }
+
+    @Override
+    public void attach(Foreground live) {
+        foreground = live;
     }
 
     @Override
     public List<TraceEvent> trace() {
         return kernel == null ? List.of() : kernel.trace().events();
+    }
+
+    @Override
+    public long traceTotal() {
+        return kernel == null ? 0 : kernel.trace().count();
     }
 
     @Override
@@ -134,15 +167,70 @@ final class SimSession implements Session {
             throw new CommandFailedException("the machine cannot be built: " + failure.get(0).getMessage());
         }
         kernel.onLog(line -> {
-            synchronized (logs) {
-                logs.add(line);
+            String text = '[' + Durations.format(line.time()) + "] " + line.taskName() + '#' + line.task() + ": "
+                    + line.text();
+            if (!foreground.offer(text)) {
+                synchronized (logs) {
+                    logs.append(text).append('\n');
+                }
             }
         });
         Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description()), true);
         if (!init.isOk()) {
             throw new CommandFailedException("init could not start: " + init.errorOrNull().detail());
         }
-        kernel.settle();
+        settle();
+    }
+
+    /**
+     * Runs until the system is quiet, as {@link Kernel#settle()} does, in steps of {@link #STEP}.
+     *
+     * <p>A step is {@code settle(QUIET, STEP)}: it stops when nothing is runnable and the next timer is either
+     * more than QUIET away (quiet: done) or past the step's end. In the second case virtual time has moved past
+     * the step's end minus QUIET, so a step after which time has not moved ended quiet; one after which it
+     * moved is followed by another, which returns at once without running anything if the system was quiet
+     * after all. Each step's end is at least QUIET past now, so no timer that one long settle would fire is
+     * left out.
+     *
+     * @throws CommandFailedException when Ctrl-C interrupted it
+     */
+    void settle() throws CommandFailedException {
+        Kernel k = kernel();
+        long end = k.now() + Kernel.DEFAULT_SETTLE_LIMIT.toNanos();
+        while (true) {
+            long from = k.now();
+            if (from >= end) {
+                return;
+            }
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofNanos(Math.min(STEP.toNanos(), end - from)));
+            if (k.now() == from) {
+                return;
+            }
+            foreground.check();
+        }
+    }
+
+    /**
+     * Lets {@code duration} of virtual time pass, in steps of {@link #STEP}.
+     *
+     * @throws CommandFailedException when Ctrl-C interrupted it
+     */
+    void advance(Duration duration) throws CommandFailedException {
+        Kernel k = kernel();
+        long end = k.now() + duration.toNanos();
+        while (k.now() < end) {
+            k.advance(Duration.ofNanos(Math.min(STEP.toNanos(), end - k.now())));
+            foreground.check();
+        }
+    }
+
+    /**
+     * For commands that work in steps of their own (get and put, a piece per call).
+     *
+     * @throws CommandFailedException when Ctrl-C interrupted the command
+     */
+    void checkInterrupt() throws CommandFailedException {
+        foreground.check();
     }
 
     /** The running kernel, or a clear failure before boot. */
@@ -153,22 +241,23 @@ final class SimSession implements Session {
         return kernel;
     }
 
+    /** The console's client of the shell, for the file commands. */
+    ConsoleClient shell() throws CommandFailedException {
+        return new ConsoleClient(kernel(), "shell", FILE_TIMEOUT);
+    }
+
     /** The console's client of a system service's public port. */
     ConsoleClient client(String port) throws CommandFailedException {
         return new ConsoleClient(kernel(), port, CALL_TIMEOUT);
     }
 
-    /** What tasks logged since the last call, one line each, with virtual time and task. */
+    /** What tasks logged since the last call and was not printed as it came, one line each. */
     String drainLogs() {
-        StringBuilder out = new StringBuilder();
         synchronized (logs) {
-            for (Kernel.LogLine l : logs) {
-                out.append('[').append(Durations.format(l.time())).append("] ").append(l.taskName()).append('#')
-                        .append(l.task()).append(": ").append(l.text()).append('\n');
-            }
-            logs.clear();
+            String out = logs.toString();
+            logs.setLength(0);
+            return out;
         }
-        return out.toString();
     }
 
     /**

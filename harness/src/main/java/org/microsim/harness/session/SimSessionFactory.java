@@ -20,6 +20,9 @@ public final class SimSessionFactory implements SessionFactory {
                     + " have yet: nothing would cross the wire to capture");
         }
         MachineSetup setup = new MachineSetup();
+        if (options.demo()) {
+            setup.demo();
+        }
         Path here = Path.of("").toAbsolutePath();
         try {
             for (String drive : options.drives()) {

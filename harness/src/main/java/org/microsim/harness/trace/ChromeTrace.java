@@ -33,25 +33,40 @@ import org.microsim.kernel.TraceEvent;
  * records in between. A flow id seen once draws no arrow.
  *
  * <p>The file has one event per line, in the order given, which keeps traces of the same seed diffable.
+ *
+ * <p>The kernel keeps a bounded number of events. When more happened than were kept, the file ends with a
+ * global instant named {@value #TRUNCATED} at the last kept event's time, saying how many of how many it
+ * holds: a viewer then shows where the record stops instead of a run that seems to end early.
  */
 public final class ChromeTrace {
     private static final int PID = 1;
     private static final String SLICE_DURATION = "0.001";
     private static final String FLOW_NAME = "message";
     private static final String FLOW_CATEGORY = "flow";
+    /** The name of the event that marks a trace missing its later events. */
+    public static final String TRUNCATED = "trace truncated";
 
     private ChromeTrace() {
     }
 
-    /** Writes the events to a file (UTF-8), replacing it. */
-    public static void write(List<TraceEvent> events, Path file) throws IOException {
+    /**
+     * Writes the events to a file (UTF-8), replacing it.
+     *
+     * @param total how many events happened: more than {@code events.size()} marks the file truncated
+     */
+    public static void write(List<TraceEvent> events, long total, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            write(events, out);
+            write(events, total, out);
         }
     }
 
-    /** Writes the events as one JSON object. */
+    /** Writes the events as one JSON object, all of what happened. */
     public static void write(List<TraceEvent> events, Writer out) throws IOException {
+        write(events, events.size(), out);
+    }
+
+    /** Writes the events as one JSON object, marked truncated when {@code total} is more than they are. */
+    public static void write(List<TraceEvent> events, long total, Writer out) throws IOException {
         Map<TaskId, Integer> tids = tracks(events);
         List<String> lines = new ArrayList<>();
         lines.add(metadata(0, "process_name", "name", JsonText.quote("microsim")));
@@ -74,6 +89,12 @@ public final class ChromeTrace {
                 lines.add(kernelEvent(event, tid, "\"ph\":\"X\",\"dur\":" + SLICE_DURATION));
                 lines.add(flowEvent(event, tid, flowPhase(i, flow)));
             }
+        }
+        if (total > events.size()) {
+            long at = events.isEmpty() ? 0 : events.getLast().time();
+            lines.add("{\"ph\":\"i\",\"s\":\"g\",\"pid\":" + PID + ",\"tid\":0,\"ts\":" + micros(at)
+                    + ",\"name\":\"" + TRUNCATED + "\",\"cat\":\"trace\",\"args\":{\"kept\":" + events.size()
+                    + ",\"total\":" + total + "}}");
         }
         out.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
         out.write(String.join(",\n", lines));

@@ -14,54 +14,20 @@ import org.jline.reader.Candidate;
 import org.jline.reader.impl.DefaultParser;
 import org.junit.jupiter.api.Test;
 import org.microsim.harness.script.Builtins;
-import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.harness.script.CommandSet;
+import org.microsim.harness.script.FakeCommands;
 
 class ConsoleTest {
     /** {@code kill TASK} that always fails, and {@code crash} that throws: enough to see how they print. */
     private static CommandSet commands() {
-        return Builtins.commandSet().add(new Command() {
-            @Override
-            public String name() {
-                return "kill";
-            }
-
-            @Override
-            public String usage() {
-                return "kill TASK";
-            }
-
-            @Override
-            public String help() {
-                return "kill a task";
-            }
-
-            @Override
-            public String run(List<String> args) throws CommandFailedException {
-                throw new CommandFailedException("no task " + String.join(" ", args));
-            }
-        }).add(new Command() {
-            @Override
-            public String name() {
-                return "crash";
-            }
-
-            @Override
-            public String usage() {
-                return "crash";
-            }
-
-            @Override
-            public String help() {
-                return "a command with a bug";
-            }
-
-            @Override
-            public String run(List<String> args) {
-                throw new IllegalStateException("bug");
-            }
-        });
+        return Builtins.commandSet()
+                .add(FakeCommands.simple("kill", "kill TASK", args -> {
+                    throw new CommandFailedException("no task " + String.join(" ", args));
+                }))
+                .add(FakeCommands.simple("crash", "crash", args -> {
+                    throw new IllegalStateException("bug");
+                }));
     }
 
     private static String session(String input) throws IOException {
@@ -102,6 +68,33 @@ class ConsoleTest {
     }
 
     @Test
+    void ctrlCStopsTheCommandAndTheConsoleGoesOn() throws IOException {
+        CommandSet commands = commands();
+        Console[] console = new Console[1];
+        // Works in steps, and is interrupted at the third.
+        commands.add(FakeCommands.simple("steps", "steps", args -> {
+            for (int step = 1; step <= 10; step++) {
+                commands.foreground().offer("step " + step);
+                if (step == 3) {
+                    console[0].controlC();
+                }
+                commands.foreground().check();
+            }
+            return "all ten steps";
+        }));
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (Console c = Console.onStreams(commands,
+                new ByteArrayInputStream("steps\necho after\n".getBytes(StandardCharsets.UTF_8)), out, false)) {
+            console[0] = c;
+            c.run();
+        }
+        String text = out.toString(StandardCharsets.UTF_8);
+        assertTrue(text.contains("step 1\nstep 2\nstep 3\n^C: the command stops"), text);
+        assertTrue(text.contains("error: interrupted (Ctrl-C)\n" + Console.PROMPT + "echo after\nafter\n"), text);
+        assertFalse(text.contains("step 4") || text.contains("all ten steps"), text);
+    }
+
+    @Test
     void quitEndsTheConsole() throws IOException {
         String out = session("echo one\nquit\necho two\n");
         assertTrue(out.startsWith(Console.PROMPT + "echo one\none\n" + Console.PROMPT + "quit\n"), out);
@@ -111,7 +104,7 @@ class ConsoleTest {
     @Test
     void misuseShowsUsage() throws IOException {
         String out = session("quit now\n");
-        assertTrue(out.contains("error: quit takes no arguments\nusage: quit"), out);
+        assertTrue(out.contains("error: quit takes no arguments, got 1\nusage: quit"), out);
     }
 
     @Test

@@ -3,7 +3,7 @@ package org.microsim.harness.script;
 import java.util.List;
 
 /** Commands that succeed, fail, misuse and crash on demand, to test the language without a machine. */
-final class FakeCommands {
+public final class FakeCommands {
     private FakeCommands() {
     }
 
@@ -31,11 +31,13 @@ final class FakeCommands {
                 }));
     }
 
-    interface Body {
+    /** What a fake command does. */
+    public interface Body {
         String run(List<String> args) throws CommandException;
     }
 
-    static Command simple(String name, String usage, Body body) {
+    /** A command that runs {@code body}. */
+    public static Command simple(String name, String usage, Body body) {
         return new Command() {
             @Override
             public String name() {

@@ -122,7 +122,7 @@ class ScenarioRunnerTest {
     @Test
     void unknownCommandIsBadInputBeforeAnythingRuns() {
         assertEquals(ScenarioRunner.BAD_INPUT, run("echo first\n\necho ok\n  ecko hi\n"));
-        assertEquals("t.scn:4: column 3: unknown command \"ecko\" (help lists the commands)\n", err());
+        assertEquals("t.scn:4: column 3: unknown command \"ecko\" (did you mean echo? help lists the commands)\n", err());
         assertFalse(out().contains("first"), "a scenario with bad input does not start");
     }
 

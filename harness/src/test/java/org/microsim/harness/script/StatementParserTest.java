@@ -81,4 +81,14 @@ class StatementParserTest {
         assertEquals(Optional.of("expected an error, but the command succeeded and the output was: \"ok\""),
                 new Expectation.Fails().check(new Outcome.Success("ok")));
     }
+
+    @Test
+    void aTypoSuggestsTheNearestCommand() {
+        CommandSet commands = Builtins.commandSet();
+        BadLineException typo = assertThrows(BadLineException.class,
+                () -> StatementParser.parse("hlep", commands));
+        assertTrue(typo.getMessage().contains("unknown command \"hlep\" (did you mean help?"), typo.getMessage());
+        assertEquals(Optional.of("expect"), StatementParser.nearest("expcet", commands));
+        assertEquals(Optional.empty(), StatementParser.nearest("zzzzzz", commands));
+    }
 }

@@ -119,7 +119,7 @@ class FileCommandsTest {
         kernel.spawn("shell", "shell", new byte[0], false).orThrow();
         kernel.spawn("disk", "disk", new byte[0], false).orThrow();
         kernel.settle();
-        commands = FileCommands.of(() -> new ConsoleClient(kernel, "shell", T), dir).stream()
+        commands = FileCommands.of(() -> new ConsoleClient(kernel, "shell", T), dir, () -> { }).stream()
                 .collect(Collectors.toMap(Command::name, Function.identity()));
     }
 

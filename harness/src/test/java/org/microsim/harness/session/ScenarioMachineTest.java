@@ -53,6 +53,26 @@ class ScenarioMachineTest {
     }
 
     @Test
+    void demoKeepsTheDemoDisksAndAddsTheScenariosAfterThem() throws Exception {
+        Files.write(dir.resolve("disk.img"), new byte[4 << 20]);
+        Path scenario = dir.resolve("demo.scn");
+        Files.writeString(scenario, """
+                drive file=disk.img,if=ahci
+                demo
+                boot
+                lsblk
+                expect output matches "ahci0:disk0\\s+134217728 disk"
+                expect output matches "ahci0:disk1\\s+33554432 disk"
+                expect output matches "ahci0:disk2\\s+4194304 disk"
+                ls /vol/ahci0:disk0p1
+                expect output contains "README.TXT"
+                """);
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        assertEquals(0, run(scenario, out, err), err.toString(StandardCharsets.UTF_8) + out.toString(StandardCharsets.UTF_8));
+    }
+
+    @Test
     void aMissingImageInAScenarioIsBadInputWithItsLine() throws Exception {
         Path scenario = dir.resolve("bad.scn");
         Files.writeString(scenario, "# a machine\ndrive file=nowhere.img,if=ahci\nboot\n");

@@ -56,6 +56,21 @@ class ChromeTraceTest {
     }
 
     @Test
+    void aTruncatedTraceSaysSoInTheFile() throws IOException {
+        StringWriter out = new StringWriter();
+        ChromeTrace.write(EVENTS, 1_000_000 + EVENTS.size(), out);
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> events = (List<Map<String, Object>>) ((Map<String, Object>) TinyJson.parse(
+                out.toString())).get("traceEvents");
+        Map<String, Object> last = events.getLast();
+        assertEquals(ChromeTrace.TRUNCATED, last.get("name"));
+        assertEquals("g", last.get("s"));
+        assertEquals(new BigDecimal(EVENTS.size()), arg(last, "kept"));
+        assertEquals(new BigDecimal(1_000_000 + EVENTS.size()), arg(last, "total"));
+        assertTrue(traceEvents(EVENTS).stream().noneMatch(e -> ChromeTrace.TRUNCATED.equals(e.get("name"))));
+    }
+
+    @Test
     void oneNamedTrackPerTaskIncarnation() throws IOException {
         Map<Integer, Object> names = traceEvents(EVENTS).stream()
                 .filter(e -> "thread_name".equals(e.get("name")))
@@ -101,7 +116,7 @@ class ChromeTraceTest {
     @Test
     void emptyTraceIsValid(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("t.json");
-        ChromeTrace.write(List.of(), file);
+        ChromeTrace.write(List.of(), 0, file);
         Object root = TinyJson.parse(Files.readString(file, StandardCharsets.UTF_8));
         assertTrue(root instanceof Map<?, ?> map && map.get("traceEvents") instanceof List<?>);
     }

@@ -2,10 +2,13 @@ package org.microsim.services.vfs;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
 import org.microsim.abi.Handler;
@@ -339,7 +342,10 @@ final class VfsServer implements Handler<VfsRequest<?>> {
         return Replies.ok();
     }
 
-    /** Calls a mounted filesystem; a filesystem found gone is unmounted. */
+    /**
+     * Calls a mounted filesystem; a filesystem found gone is unmounted. A driver knows only paths inside its
+     * volume, so its errors name {@code /x}; the caller asked for {@code /vol/NAME/x}, and gets that back.
+     */
     private <T> T remote(Mount m, FsRequest<T> request, Lease lease) throws FsException {
         try {
             return m.client().call(request, lease);
@@ -349,8 +355,39 @@ final class VfsServer implements Handler<VfsRequest<?>> {
                 throw new FsException(FsError.IO_ERROR, "the filesystem at " + m.mountPoint() + " is gone ("
                         + m.portName() + ": " + e.unreachable() + ")");
             }
-            throw e;
+            if (e.unreachable() != null) {
+                throw e;
+            }
+            throw new FsException(e.error(), withMountPoint(e.getMessage(), m, pathsOf(request)));
         }
+    }
+
+    /** The paths inside the volume that a request names. */
+    private static List<String> pathsOf(FsRequest<?> request) {
+        return switch (request) {
+            case FsRequest.Open o -> List.of(o.path());
+            case FsRequest.Stat s -> List.of(s.path());
+            case FsRequest.ReadDir d -> List.of(d.path());
+            case FsRequest.Mkdir m -> List.of(m.path());
+            case FsRequest.Unlink u -> List.of(u.path());
+            case FsRequest.Rmdir r -> List.of(r.path());
+            case FsRequest.Rename r -> List.of(r.from(), r.to());
+            default -> List.of();
+        };
+    }
+
+    /**
+     * {@code message} with each whole-word occurrence of a path the driver was given (the longest first, so
+     * that {@code /a} does not match inside {@code /a/b}) put back under the mount point.
+     */
+    private static String withMountPoint(String message, Mount m, List<String> paths) {
+        String result = message;
+        for (String path : paths.stream().sorted(Comparator.comparingInt(String::length).reversed()).toList()) {
+            String full = path.equals("/") ? m.mountPoint() : m.mountPoint() + path;
+            result = Pattern.compile("(?<=^|[\\s\"'(])" + Pattern.quote(path) + "(?=$|[\\s\"'):,])").matcher(result)
+                    .replaceAll(Matcher.quoteReplacement(full));
+        }
+        return result;
     }
 
     /** A request that changes a mounted filesystem and is answered with nothing. */

@@ -1,0 +1,109 @@
+package org.microsim.harness.session;
+
+import java.io.IOException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import org.microsim.abi.svc.Page;
+import org.microsim.abi.svc.ServiceStatus;
+import org.microsim.abi.svc.SvcRequest;
+import org.microsim.harness.HostPaths;
+import org.microsim.harness.script.CommandException;
+import org.microsim.harness.script.Completion;
+import org.microsim.kernel.TaskInfo;
+import org.microsim.services.init.Init;
+
+/**
+ * Tab completion of the machine commands' arguments, from what is there now: simulated paths as the VFS lists
+ * them (through the shell, like {@code ls}, so {@code /dev} names come too), host paths for {@code get} and
+ * {@code put} ({@code ~} understood, hidden files only when a dot is typed), live task names for {@code kill}
+ * and {@code crash}, service names for {@code start}, {@code stop} and {@code restart}, and program names for
+ * {@code spawn}. What each command's arguments are is said here, by name, so the commands stay as they are.
+ */
+final class Completions {
+    /** What one argument may be: the candidates for what is typed of it. */
+    @FunctionalInterface
+    private interface Kind {
+        List<Completion> of(String prefix) throws CommandException;
+    }
+
+    private final SimSession s;
+    private final Map<String, List<Kind>> arguments;
+
+    Completions(SimSession s) {
+        this.s = s;
+        Kind sim = this::simPaths;
+        Kind host = this::hostPaths;
+        Kind task = prefix -> words(prefix, s.kernel().tasks().stream().filter(t -> t.state().alive())
+                .map(TaskInfo::name).toList());
+        Kind service = prefix -> words(prefix, Page.all(start -> s.client(Init.SERVICE_MANAGER)
+                .call(new SvcRequest.ListAll(start))).stream().map(ServiceStatus::name).toList());
+        Kind program = prefix -> words(prefix, s.programs().all());
+        arguments = Map.ofEntries(
+                Map.entry("ls", List.of(sim)), Map.entry("stat", List.of(sim)), Map.entry("cat", List.of(sim)),
+                Map.entry("hexdump", List.of(sim)), Map.entry("mkdir", List.of(sim)), Map.entry("rm", List.of(sim)),
+                Map.entry("rmdir", List.of(sim)), Map.entry("df", List.of(sim)), Map.entry("mv", List.of(sim, sim)),
+                Map.entry("get", List.of(sim, host)), Map.entry("put", List.of(host, sim)),
+                Map.entry("kill", List.of(task)), Map.entry("crash", List.of(task)),
+                Map.entry("start", List.of(service)), Map.entry("stop", List.of(service)),
+                Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)));
+    }
+
+    /** What the argument after {@code before} of {@code command} may be. */
+    List<Completion> complete(String command, List<String> before, String prefix) {
+        List<Kind> kinds = arguments.getOrDefault(command, List.of());
+        if (before.size() >= kinds.size()) {
+            return List.of();
+        }
+        try {
+            return kinds.get(before.size()).of(prefix);
+        } catch (CommandException | RuntimeException e) {
+            // Nothing to offer (the machine is not booted, the shell is restarting): Tab does nothing.
+            return List.of();
+        }
+    }
+
+    private static List<Completion> words(String prefix, List<String> names) {
+        return names.stream().filter(n -> n.startsWith(prefix)).distinct().map(n -> new Completion(n, true)).toList();
+    }
+
+    /** The entries of the simulated directory the prefix is in, as the shell's {@code ls} lists them. */
+    private List<Completion> simPaths(String prefix) throws CommandException {
+        String dir = prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        String listed = dir.isEmpty() ? "/" : dir;
+        List<Completion> out = new ArrayList<>();
+        for (String entry : FileCommands.list(s.shell(), listed)) {
+            String path = listed + entry;
+            if (path.startsWith(prefix)) {
+                out.add(new Completion(path, !entry.endsWith("/")));
+            }
+        }
+        return out;
+    }
+
+    /** The entries of the host directory the prefix is in; hidden ones only when a dot is typed. */
+    private List<Completion> hostPaths(String prefix) throws CommandException {
+        int slash = prefix.lastIndexOf('/');
+        String dir = prefix.substring(0, slash + 1);
+        String name = prefix.substring(slash + 1);
+        Path hostDir = HostPaths.resolve(s.baseDir(), dir.isEmpty() ? "." : dir);
+        List<Completion> out = new ArrayList<>();
+        try (DirectoryStream<Path> entries = Files.newDirectoryStream(hostDir)) {
+            for (Path entry : entries) {
+                String entryName = entry.getFileName().toString();
+                if (entryName.startsWith(name) && (name.startsWith(".") || !entryName.startsWith("."))) {
+                    boolean directory = Files.isDirectory(entry);
+                    out.add(new Completion(dir + entryName + (directory ? "/" : ""), !directory));
+                }
+            }
+        } catch (IOException e) {
+            return List.of();
+        }
+        out.sort(Comparator.comparing(Completion::value));
+        return out;
+    }
+}

@@ -1,0 +1,84 @@
+package org.microsim.harness.session;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.microsim.harness.Commands;
+import org.microsim.harness.MachineOptions;
+import org.microsim.harness.Session;
+import org.microsim.harness.script.CommandSet;
+import org.microsim.harness.script.Completion;
+import org.microsim.harness.script.Invocation;
+import org.microsim.harness.script.Outcome;
+
+/** Tab completes what the arguments of the demo machine's commands may be, from what is there. */
+class CompletionsTest {
+    @TempDir
+    Path host;
+
+    private Session session;
+    private CommandSet commands;
+
+    @BeforeEach
+    void boot() throws Exception {
+        session = new SimSessionFactory().open(MachineOptions.defaults().withBaseDir(host));
+        commands = Commands.of(session);
+        run("boot");
+    }
+
+    @AfterEach
+    void close() {
+        session.close();
+    }
+
+    private void run(String name, String... args) {
+        Outcome outcome = new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
+        assertTrue(outcome instanceof Outcome.Success, outcome.text());
+    }
+
+    private List<Completion> complete(String command, List<String> before, String prefix) {
+        return commands.completeArgument(command, before, prefix);
+    }
+
+    private List<String> values(String command, List<String> before, String prefix) {
+        return complete(command, before, prefix).stream().map(Completion::value).toList();
+    }
+
+    @Test
+    void simulatedPathsAsTheVfsListsThem() {
+        assertEquals(List.of(new Completion("/dev/", false)), complete("ls", List.of(), "/d"));
+        assertTrue(values("cat", List.of(), "/dev/ahci0:disk0p").containsAll(
+                List.of("/dev/ahci0:disk0p1", "/dev/ahci0:disk0p2")));
+        assertEquals(List.of(new Completion("/vol/ahci0:disk0p1/README.TXT", true)),
+                complete("cat", List.of(), "/vol/ahci0:disk0p1/READ"));
+        run("mkdir", "/vol/ahci0:disk0p2/my files");
+        assertEquals(List.of(new Completion("/vol/ahci0:disk0p2/my files/", false)),
+                complete("mv", List.of("/x"), "/vol/ahci0:disk0p2/my"));
+    }
+
+    @Test
+    void hostPathsForGetAndPutHiddenOnlyWhenADotIsTyped() throws Exception {
+        Files.writeString(host.resolve("notes.txt"), "");
+        Files.writeString(host.resolve(".hidden"), "");
+        Files.createDirectory(host.resolve("sub"));
+        assertEquals(List.of(new Completion("notes.txt", true), new Completion("sub/", false)),
+                complete("put", List.of(), ""));
+        assertEquals(List.of(".hidden"), values("get", List.of("/vol/ahci0:disk0p1/README.TXT"), "."));
+        assertEquals(List.of(), values("get", List.of(), "no"), "get's first word is a simulated path");
+    }
+
+    @Test
+    void tasksServicesAndPrograms() {
+        assertEquals(List.of("vfs"), values("kill", List.of(), "vf"));
+        assertEquals(List.of("shell"), values("restart", List.of(), "she"));
+        assertEquals(List.of("echo", "pinger"), values("spawn", List.of(), ""));
+        assertEquals(List.of(), values("spawn", List.of("pinger"), ""), "a program's own words are not known");
+    }
+}
