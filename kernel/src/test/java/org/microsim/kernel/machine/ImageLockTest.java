@@ -1,6 +1,7 @@
 package org.microsim.kernel.machine;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -17,26 +18,6 @@ import org.junit.jupiter.api.io.TempDir;
  * only read share it; closing gives it back (QEMU's image locking).
  */
 class ImageLockTest {
-    /** Another process holding the file as a drive would: a shared lock to read, an exclusive one to write. */
-    private static final String HOLDER = """
-            import java.nio.channels.FileChannel;
-            import java.nio.file.Path;
-            import java.nio.file.StandardOpenOption;
-            public class Holder {
-                public static void main(String[] args) throws Exception {
-                    boolean write = args[1].equals("write");
-                    try (FileChannel c = write
-                            ? FileChannel.open(Path.of(args[0]), StandardOpenOption.READ, StandardOpenOption.WRITE)
-                            : FileChannel.open(Path.of(args[0]), StandardOpenOption.READ);
-                         var lock = c.lock(0, Long.MAX_VALUE, !write)) {
-                        System.out.println("held");
-                        System.out.flush();
-                        System.in.read();
-                    }
-                }
-            }
-            """;
-
     @TempDir
     Path dir;
 
@@ -73,40 +54,61 @@ class ImageLockTest {
     @Test
     void anotherProcessThatHoldsTheFileIsRespectedBothWays() throws Exception {
         Path image = image();
-        Process holder = hold(image, "read");
-        try {
+        try (Holder reader = Holder.of(image, "read")) {
+            assertTrue(reader.holds());
             assertEquals("disk image " + image.toAbsolutePath() + " is in use by another process (with persist=on a"
                     + " drive needs its file to itself)",
                     assertThrows(MachineException.class, () -> FileImage.open(image, false, true, "x")).getMessage());
-            FileImage.open(image, false, false, "a reader beside a reader").close();
-        } finally {
-            release(holder);
+            try (FileImage overlay = FileImage.open(image, false, false, "a reader beside a reader")) {
+                assertEquals(64, overlay.sectorCount());
+            }
         }
-        holder = hold(image, "write");
-        try {
+        try (Holder writer = Holder.of(image, "write")) {
+            assertTrue(writer.holds());
             assertEquals("disk image " + image.toAbsolutePath() + " is in use by another process that writes to it"
                     + " (persist=on)",
                     assertThrows(MachineException.class, () -> FileImage.open(image, true, false, "x")).getMessage());
-        } finally {
-            release(holder);
         }
         FileImage.open(image, false, true, "once the other process is gone").close();
     }
 
-    private Process hold(Path image, String mode) throws Exception {
-        Path source = dir.resolve("Holder.java");
-        Files.writeString(source, HOLDER);
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        Process p = new ProcessBuilder(java.toString(), source.toString(), image.toString(), mode)
-                .redirectErrorStream(true).start();
-        String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
-                .readLine();
-        assertEquals("held", line, "the holder process could not lock the file");
-        return p;
+    @Test
+    void aDriveHereKeepsOtherProcessesAwayUntilItCloses() throws Exception {
+        Path image = image();
+        try (FileImage writer = FileImage.open(image, false, true, "--drive A")) {
+            try (Holder reader = Holder.of(image, "read"); Holder other = Holder.of(image, "write")) {
+                assertFalse(reader.holds(), "a reader elsewhere while this process writes");
+                assertFalse(other.holds(), "a writer elsewhere while this process writes");
+            }
+        }
+        try (FileImage reader = FileImage.open(image, true, false, "--drive B")) {
+            try (Holder otherReader = Holder.of(image, "read"); Holder writer = Holder.of(image, "write")) {
+                assertTrue(otherReader.holds(), "readers in two processes share the file");
+                assertFalse(writer.holds(), "a writer elsewhere while this process reads");
+            }
+        }
+        try (Holder writer = Holder.of(image, "write")) {
+            assertTrue(writer.holds(), "closing the drives gave the file back");
+        }
     }
 
-    private static void release(Process holder) throws Exception {
-        holder.getOutputStream().close();
-        assertEquals(0, holder.waitFor());
+    /** A second JVM running {@link LockHolder}, with this one's java and class path. */
+    private record Holder(Process process, boolean holds) implements AutoCloseable {
+        static Holder of(Path image, String mode) throws Exception {
+            Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+            Process p = new ProcessBuilder(java.toString(), "-cp", System.getProperty("java.class.path"),
+                    LockHolder.class.getName(), image.toString(), mode).redirectErrorStream(true).start();
+            String line = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))
+                    .readLine();
+            assertTrue("held".equals(line) || "refused".equals(line), "the holder process said: " + line);
+            return new Holder(p, "held".equals(line));
+        }
+
+        /** Closes its input, which lets go of the file, and waits for it to end. */
+        @Override
+        public void close() throws Exception {
+            process.getOutputStream().close();
+            assertEquals(0, process.waitFor());
+        }
     }
 }
