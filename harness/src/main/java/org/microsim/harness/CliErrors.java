@@ -1,13 +1,11 @@
 package org.microsim.harness;
 
 import java.io.PrintStream;
-import picocli.CommandLine;
-import picocli.CommandLine.ParameterException;
 
 /**
  * How the command line reports trouble: a bad option is one line naming it and a hint to use
  * {@code --help} (exit code 2); an exception that nothing expected is one line too, its stack trace only
- * with {@code --debug}. A user never sees picocli's usage dump or a Java stack trace unasked.
+ * with {@code --debug}. A user never sees a usage dump or a Java stack trace unasked.
  */
 final class CliErrors {
     /** The exit code of a command line that cannot be run. */
@@ -16,20 +14,12 @@ final class CliErrors {
     private CliErrors() {
     }
 
-    /** Picocli's parameter exception handler. */
-    static int badParameters(ParameterException e, String[] args) {
-        CommandLine commandLine = e.getCommandLine();
-        commandLine.getErr().println(usage(commandLine.getCommandSpec().qualifiedName(), e.getMessage()));
-        commandLine.getErr().flush();
-        return BAD_INPUT;
-    }
-
     /** A usage error of {@code command}: the message, then the hint on a second line. */
     static String usage(String command, String message) {
         return "sim: " + message + System.lineSeparator() + "Try '" + command + " --help' for more information.";
     }
 
-    /** Picocli's execution exception handler. */
+    /** An exception nothing expected, from any command. */
     static int internalError(Throwable e, PrintStream err, boolean debug) {
         if (debug) {
             e.printStackTrace(err);

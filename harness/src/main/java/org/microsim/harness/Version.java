@@ -3,15 +3,17 @@ package org.microsim.harness;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
-import picocli.CommandLine.IVersionProvider;
 
 /** {@code sim --version}: the project version recorded by Maven in the jar, and the Java running it. */
-final class Version implements IVersionProvider {
+final class Version {
     private static final String POM_PROPERTIES = "/META-INF/maven/org.microsim/harness/pom.properties";
 
-    @Override
-    public String[] getVersion() {
-        return new String[] {"sim " + projectVersion() + " (Java " + Runtime.version() + ")"};
+    private Version() {
+    }
+
+    /** {@code sim VERSION (Java VERSION)}. */
+    static String line() {
+        return "sim " + projectVersion() + " (Java " + Runtime.version() + ")";
     }
 
     private static String projectVersion() {

@@ -188,12 +188,12 @@ class MainTest {
 
     @Test
     void unknownOption() {
-        assertBadCommandLine("Unknown option: '--bogus'", "sim", "--bogus");
+        assertBadCommandLine("unknown option '--bogus'", "sim", "--bogus");
     }
 
     @Test
     void unknownOptionOfASubcommand() {
-        assertBadCommandLine("Unknown option: '--bogus'", "sim run", "run", "x.scn", "--bogus");
+        assertBadCommandLine("unknown option '--bogus'", "sim run", "run", "x.scn", "--bogus");
     }
 
     @Test
@@ -203,7 +203,7 @@ class MainTest {
 
     @Test
     void nonNumericSeed() {
-        assertBadCommandLine("'abc' is not a long", "sim", "--seed", "abc", "boot");
+        assertBadCommandLine("--seed: 'abc' is not a whole number", "sim boot", "--seed", "abc", "boot");
     }
 
     @Test
@@ -236,7 +236,7 @@ class MainTest {
 
     @Test
     void runWithoutFile() {
-        assertBadCommandLine("Missing required parameter: 'FILE|-'", "sim run", "run");
+        assertBadCommandLine("sim run needs FILE|-", "sim run", "run");
     }
 
     @Test
@@ -263,6 +263,22 @@ class MainTest {
         out.reset();
         assertEquals(0, sim("run", "--help"));
         assertTrue(out().contains("FILE|-"), out());
+    }
+
+    @Test
+    void unknownCommandAndExtraOperands() {
+        assertBadCommandLine("unknown command 'rnu' (commands: run, console, boot, bench)", "sim", "rnu", "x.scn");
+        assertBadCommandLine("sim run takes one FILE|-, got a.scn b.scn", "sim run", "run", "a.scn", "b.scn");
+        assertBadCommandLine("sim boot takes no operands, got now", "sim boot", "boot", "now");
+        assertBadCommandLine("--free takes no value", "sim", "--free=yes");
+    }
+
+    @Test
+    void helpFitsEightyColumns() {
+        assertEquals(0, sim("--help"));
+        for (String line : out().split("\n")) {
+            assertTrue(line.length() <= 80 || !line.strip().contains(" "), "too wide: " + line);
+        }
     }
 
     @Test
