@@ -23,7 +23,8 @@ public record Invocation(Command command, List<String> args) implements Statemen
             return new Outcome.Success(command.run(args));
         } catch (CommandException e) {
             return switch (e) {
-                case UsageException misuse -> new Outcome.Misuse(misuse.getMessage(), command.usage());
+                case UsageException misuse -> new Outcome.Misuse(misuse.getMessage(),
+                        misuse.showsUsage() ? command.usage() : "");
                 case CommandFailedException failure -> new Outcome.Failure(failure.getMessage());
             };
         } catch (RuntimeException | Error e) {

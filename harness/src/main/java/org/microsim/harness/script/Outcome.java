@@ -33,7 +33,7 @@ public sealed interface Outcome {
      * The command was given wrong arguments.
      *
      * @param message what is wrong
-     * @param usage the command's usage line
+     * @param usage the command's usage line, empty when it would not help
      */
     record Misuse(String message, String usage) implements Outcome {
         @Override
@@ -41,9 +41,12 @@ public sealed interface Outcome {
             return message;
         }
 
-        /** Whether the message already says "usage: " and the usage line, which then is not printed a second time. */
+        /**
+         * Whether the usage line is not to be printed after the message: the message already says "usage: " and
+         * the line, or there is none to print.
+         */
         public boolean quotesUsage() {
-            return message.contains("usage: " + usage);
+            return usage.isEmpty() || message.contains("usage: " + usage);
         }
     }
 

@@ -13,6 +13,8 @@ import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.Kernel;
 import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.TaskInfo;
+import org.microsim.kernel.machine.DriveConfig;
+import org.microsim.kernel.machine.MachineException;
 
 /** The commands that act on the simulated machine: boot it, look at it, run it, hurt it. */
 final class MachineCommands {
@@ -58,10 +60,17 @@ final class MachineCommands {
                 new SimpleCommand("drive", "drive file=PATH,if=ahci[,readonly=on][,persist=on]",
                         "attach a disk image before boot (as --drive)", args -> {
                             Arity.check(args, 1, 1, "drive");
+                            DriveConfig.File file;
                             try {
-                                s.setup().drive("drive", args.get(0), s.baseDir());
-                            } catch (org.microsim.kernel.machine.MachineException e) {
+                                file = MachineSetup.parse(args.get(0), s.baseDir());
+                            } catch (MachineException e) {
                                 throw MachineSetup.usage(e);
+                            }
+                            try {
+                                // The words are right; the image could not be had (missing, locked...).
+                                s.setup().attach(file, "drive " + args.get(0));
+                            } catch (MachineException e) {
+                                throw UsageException.withoutUsage(e.getMessage());
                             }
                             return "drive " + args.get(0) + " attached";
                         }),
@@ -70,7 +79,7 @@ final class MachineCommands {
                             Arity.check(args, 0, 1, "nic");
                             try {
                                 s.setup().nic(args.isEmpty() ? "" : args.get(0));
-                            } catch (org.microsim.kernel.machine.MachineException e) {
+                            } catch (MachineException e) {
                                 throw MachineSetup.usage(e);
                             }
                             return "nic added";

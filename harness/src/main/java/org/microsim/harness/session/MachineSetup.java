@@ -34,14 +34,20 @@ final class MachineSetup {
     private boolean demo;
 
     /**
-     * Adds a drive from its option words; relative paths are taken from {@code baseDir}.
-     *
-     * @param how the option or command that names the drive ({@code --drive}, {@code drive}), for messages
+     * What a drive's option words say (relative paths taken from {@code baseDir}); a mistake in them is the
+     * user's wording, apart from whether the image can then be opened ({@link #attach}).
      */
-    void drive(String how, String words, Path baseDir) throws MachineException {
-        DriveConfig.File file = MachineOptions.parseDrive(withHome(words, baseDir), baseDir);
-        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(),
-                how + " " + words)));
+    static DriveConfig.File parse(String words, Path baseDir) throws MachineException {
+        return MachineOptions.parseDrive(withHome(words, baseDir), baseDir);
+    }
+
+    /**
+     * Adds a drive by opening its image (and locking it).
+     *
+     * @param attachedBy the option or command and words that name the drive ({@code --drive ...}), for messages
+     */
+    void attach(DriveConfig.File file, String attachedBy) throws MachineException {
+        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(), attachedBy)));
     }
 
     /** Gives up the image files of drives no machine was built with (their locks go with them). */

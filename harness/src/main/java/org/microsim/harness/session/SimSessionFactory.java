@@ -26,7 +26,7 @@ public final class SimSessionFactory implements SessionFactory {
         Path here = Path.of("").toAbsolutePath();
         try {
             for (String drive : options.drives()) {
-                setup.drive("--drive", drive, here);
+                setup.attach(MachineSetup.parse(drive, here), "--drive " + drive);
             }
             for (String nic : options.nics()) {
                 setup.nic(nic);
