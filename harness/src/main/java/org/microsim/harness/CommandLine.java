@@ -178,10 +178,10 @@ final class CommandLine {
             return new Parsed(command, values, operands);
         }
         if (operands.size() < command.minOperands()) {
-            throw new BadCommandLine(command, command.qualifiedName() + " needs " + command.operands());
+            throw new BadCommandLine(command, command.name() + " needs " + command.operands());
         }
         if (operands.size() > command.maxOperands()) {
-            throw new BadCommandLine(command, command.qualifiedName() + " takes " + (command.maxOperands() == 0
+            throw new BadCommandLine(command, command.name() + " takes " + (command.maxOperands() == 0
                     ? "no operands" : "one " + command.operands()) + ", got " + String.join(" ", operands));
         }
         return new Parsed(command, values, operands);
