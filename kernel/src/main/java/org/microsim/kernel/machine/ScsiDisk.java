@@ -59,6 +59,18 @@ final class ScsiDisk {
         this.serial = serial;
     }
 
+    /**
+     * The number of bytes the host sends after {@code cdb} (a write's data), so that the transport can check the
+     * host's stated direction and length against the command's; 0 for every other command.
+     */
+    static long dataOutLength(byte[] cdb) {
+        return switch (cdb.length == 0 ? -1 : cdb[0] & 0xff) {
+            case 0x2a -> cdb.length >= 10 ? (long) u16(cdb, 7) * BLOCK_SIZE : 0;
+            case 0x8a -> cdb.length >= 16 ? (u32(cdb, 10) & 0xffff_ffffL) * BLOCK_SIZE : 0;
+            default -> 0;
+        };
+    }
+
     /** Runs one command; {@code dataOut} holds what the host sent with it. */
     Result execute(byte[] cdb, byte[] dataOut) {
         if (cdb.length < 6) {
