@@ -212,9 +212,7 @@ final class CommandLine {
         List<Option> options = new ArrayList<>(command.options());
         options.addAll(MACHINE);
         options.add(HELP);
-        if (command == SIM) {
-            options.add(VERSION);
-        }
+        options.add(VERSION);
         out.append("\nOptions:\n");
         for (Option option : options) {
             String names = String.join(", ", option.names()) + switch (option.takes()) {

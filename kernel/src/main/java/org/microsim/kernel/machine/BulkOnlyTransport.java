@@ -1,7 +1,5 @@
 package org.microsim.kernel.machine;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.util.Arrays;
 
 /**
@@ -142,17 +140,16 @@ final class BulkOnlyTransport {
     }
 
     private Handshake commandBlock(byte[] packet) {
-        ByteBuffer cbw = ByteBuffer.wrap(packet).order(ByteOrder.LITTLE_ENDIAN);
         int length = packet.length == CBW_LENGTH ? packet[14] & 0x1f : 0;
-        if (packet.length != CBW_LENGTH || cbw.getInt(0) != CBW_SIGNATURE || (packet[13] & 0x0f) != 0
+        if (packet.length != CBW_LENGTH || Bytes.le32(packet, 0) != CBW_SIGNATURE || (packet[13] & 0x0f) != 0
                 || length < 1 || length > 16) {
             inHalted = true;
             outHalted = true;
             awaitingReset = true;
             return Handshake.STALL;
         }
-        tag = cbw.getInt(4);
-        offered = cbw.getInt(8) & 0xffff_ffffL;
+        tag = Bytes.le32(packet, 4);
+        offered = Bytes.u32(packet, 8);
         boolean hostIn = (packet[12] & 0x80) != 0;
         cdb = Arrays.copyOfRange(packet, 15, 15 + length);
         long writes = ScsiDisk.dataOutLength(cdb);
@@ -226,7 +223,11 @@ final class BulkOnlyTransport {
     }
 
     private byte[] statusWrapper() {
-        return ByteBuffer.allocate(CSW_LENGTH).order(ByteOrder.LITTLE_ENDIAN).putInt(CSW_SIGNATURE).putInt(tag)
-                .putInt((int) residue).put((byte) status).array();
+        byte[] csw = new byte[CSW_LENGTH];
+        Bytes.put32(csw, 0, CSW_SIGNATURE);
+        Bytes.put32(csw, 4, tag);
+        Bytes.put32(csw, 8, (int) residue);
+        csw[12] = (byte) status;
+        return csw;
     }
 }
