@@ -60,23 +60,25 @@ final class CommandLine {
     static final Option VERSION = Option.flag("Print the version and exit.", "-V", "--version");
     static final Option NO_BOOT = Option.flag("Open the console without booting.", "--no-boot");
 
+    static final Option DRIVE = Option.value("--drive", "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
+            "Attach a disk image on an AHCI or USB controller. Writes stay in memory unless persist=on. Repeatable. "
+                    + "Replaces the demo machine unless --demo.");
+    static final Option NIC = new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE, "mac=MAC",
+            "Add an Ethernet controller, optionally with its MAC address. Repeatable. Replaces the demo machine "
+                    + "unless --demo.");
+    static final Option DEMO = Option.flag("Keep the demo machine's disks and NIC and add the --drive and --nic "
+            + "ones after them (without it, any --drive or --nic replaces the whole demo machine).", "--demo");
+    static final Option SEED = Option.value("--seed", "N",
+            "Seed of the scheduler and of every random choice (default: 1).");
+    static final Option FREE = Option.flag("Free scheduler: tasks on real threads, time following the wall clock "
+            + "(default: deterministic).", "--free");
+    static final Option TRACE = Option.value("--trace", "FILE",
+            "Write a Chrome/Perfetto trace (JSON) at exit; open it at ui.perfetto.dev.");
+    static final Option PCAP = Option.value("--pcap", "FILE", "Write the network traffic to FILE (pcap).");
+    static final Option DEBUG = Option.flag("Show stack traces of internal errors.", "--debug");
+
     /** The machine options: every command takes them, before or after its name. */
-    static final List<Option> MACHINE = List.of(
-            Option.value("--drive", "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
-                    "Attach a disk image on an AHCI or USB controller. Writes stay in memory unless persist=on. "
-                            + "Repeatable. Replaces the demo machine unless --demo."),
-            new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE, "mac=MAC",
-                    "Add an Ethernet controller, optionally with its MAC address. Repeatable. Replaces the demo "
-                            + "machine unless --demo."),
-            Option.flag("Keep the demo machine's disks and NIC and add the --drive and --nic ones after them "
-                    + "(without it, any --drive or --nic replaces the whole demo machine).", "--demo"),
-            Option.value("--seed", "N", "Seed of the scheduler and of every random choice (default: 1)."),
-            Option.flag("Free scheduler: tasks on real threads, time following the wall clock (default: "
-                    + "deterministic).", "--free"),
-            Option.value("--trace", "FILE", "Write a Chrome/Perfetto trace (JSON) at exit; open it at "
-                    + "ui.perfetto.dev."),
-            Option.value("--pcap", "FILE", "Write the network traffic to FILE (pcap)."),
-            Option.flag("Show stack traces of internal errors.", "--debug"));
+    static final List<Option> MACHINE = List.of(DRIVE, NIC, DEMO, SEED, FREE, TRACE, PCAP, DEBUG);
 
     static final Command SIM = new Command("sim", "", 0, 0, List.of(), List.of(
             "A microkernel operating system, simulated on the JVM with its hardware.",
@@ -189,17 +191,12 @@ final class CommandLine {
 
     /** The value of {@code --seed}, or 1. */
     static long seed(Parsed parsed) throws BadCommandLine {
-        String seed = parsed.last(machine("--seed")).orElse("1");
+        String seed = parsed.last(SEED).orElse("1");
         try {
             return Long.parseLong(seed);
         } catch (NumberFormatException e) {
             throw new BadCommandLine(parsed.command(), "--seed: '" + seed + "' is not a whole number");
         }
-    }
-
-    /** The machine option named {@code longName}. */
-    static Option machine(String longName) {
-        return MACHINE.stream().filter(o -> o.longName().equals(longName)).findFirst().orElseThrow();
     }
 
     /** {@code command}'s help, its lines at most {@code width} characters where words allow. */

@@ -80,18 +80,17 @@ public final class Main {
     }
 
     private static MachineOptions options(Parsed parsed) throws BadCommandLine {
-        return new MachineOptions(parsed.all(CommandLine.machine("--drive")), parsed.all(CommandLine.machine("--nic")),
-                CommandLine.seed(parsed), parsed.has(CommandLine.machine("--free")),
-                path(parsed, "--trace"), path(parsed, "--pcap"), parsed.has(CommandLine.machine("--debug")))
-                .withDemo(parsed.has(CommandLine.machine("--demo")));
+        return new MachineOptions(parsed.all(CommandLine.DRIVE), parsed.all(CommandLine.NIC), CommandLine.seed(parsed),
+                parsed.has(CommandLine.FREE), path(parsed, CommandLine.TRACE), path(parsed, CommandLine.PCAP),
+                parsed.has(CommandLine.DEBUG)).withDemo(parsed.has(CommandLine.DEMO));
     }
 
-    private static Optional<Path> path(Parsed parsed, String option) throws BadCommandLine {
-        Optional<String> given = parsed.last(CommandLine.machine(option));
+    private static Optional<Path> path(Parsed parsed, CommandLine.Option option) throws BadCommandLine {
+        Optional<String> given = parsed.last(option);
         try {
             return given.map(Path::of);
         } catch (InvalidPathException e) {
-            throw new BadCommandLine(parsed.command(), option + ": '" + Text.printable(given.get())
+            throw new BadCommandLine(parsed.command(), option.longName() + ": '" + Text.printable(given.get())
                     + "' is not a file name here");
         }
     }

@@ -13,7 +13,7 @@ import org.microsim.harness.CommandLine.Parsed;
 /** The command-line grammar: what each word becomes. */
 class CommandLineTest {
     private static List<String> drives(Parsed parsed) {
-        return parsed.all(CommandLine.machine("--drive"));
+        return parsed.all(CommandLine.DRIVE);
     }
 
     @Test
@@ -30,7 +30,7 @@ class CommandLineTest {
     void aNicTakesTheNextWordOnlyWhenItIsKeyValueWords() throws BadCommandLine {
         Parsed parsed = CommandLine.parse("--nic", "run", "x.scn", "--nic", "mac=52:54:00:00:00:01", "--nic");
         assertEquals("run", parsed.command().name());
-        assertEquals(List.of("", "mac=52:54:00:00:00:01", ""), parsed.all(CommandLine.machine("--nic")));
+        assertEquals(List.of("", "mac=52:54:00:00:00:01", ""), parsed.all(CommandLine.NIC));
     }
 
     @Test
