@@ -1,6 +1,8 @@
 package org.microsim.kernel.machine;
 
 import java.util.Arrays;
+import org.microsim.kernel.machine.UsbDevice.Handshake;
+import org.microsim.kernel.machine.UsbDevice.InPacket;
 
 /**
  * USB Mass Storage Class Bulk-Only Transport (BOT 1.0), the device side: commands arrive in a 31-byte Command
@@ -39,15 +41,6 @@ final class BulkOnlyTransport {
     static final int PHASE_ERROR = 2;
     /** The largest write whose data is gathered (a READ(10)'s or WRITE(10)'s most is 32 MiB). */
     static final long MAX_WRITE = 64L << 20;
-
-    /** How the device answered a packet, as a USB handshake. */
-    enum Handshake { ACK, NAK, STALL }
-
-    /** What a bulk-in request got: the handshake and, with ACK, the bytes. */
-    record InPacket(Handshake handshake, byte[] data) {
-        static final InPacket NAK = new InPacket(Handshake.NAK, new byte[0]);
-        static final InPacket STALL = new InPacket(Handshake.STALL, new byte[0]);
-    }
 
     private enum State { CBW, DATA_OUT, DATA_IN, CSW }
 
@@ -99,11 +92,11 @@ final class BulkOnlyTransport {
                 if (position == pending.length) {
                     state = State.CSW;
                 }
-                yield new InPacket(Handshake.ACK, data);
+                yield InPacket.ack(data);
             }
             case CSW -> {
                 state = State.CBW;
-                yield new InPacket(Handshake.ACK, statusWrapper());
+                yield InPacket.ack(statusWrapper());
             }
         };
     }

@@ -11,8 +11,8 @@ import java.nio.ByteOrder;
 import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
-import org.microsim.kernel.machine.BulkOnlyTransport.Handshake;
-import org.microsim.kernel.machine.BulkOnlyTransport.InPacket;
+import org.microsim.kernel.machine.UsbDevice.Handshake;
+import org.microsim.kernel.machine.UsbDevice.InPacket;
 
 /** The stick's bulk-only transport against BOT 1.0: the wrappers, the cases of 6.7, and reset recovery. */
 class BulkOnlyTransportTest {
