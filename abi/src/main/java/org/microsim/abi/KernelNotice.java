@@ -11,7 +11,8 @@ package org.microsim.abi;
  * 10  NOTIFY_TASK_EXITED     task u64, name str, cause str (empty for a clean exit)     none
  * 11  NOTIFY_TASK_CRASHED    task u64, name str, cause str                              none
  * 12  NOTIFY_PORT_REGISTERED port id u64, generation u64, owner u64, PortInfo (114)    a send+grant handle to it
- * 13  NOTIFY_PORT_REMOVED    port id u64, generation u64, owner u64, PortInfo (114)    none
+ * 13  NOTIFY_PORT_REMOVED    port id u64, generation u64, owner u64, PortInfo (114),   none
+ *                            unregistered u8 (1: its owner removed it, 0: it went with its owner)
  * 14  NOTIFY_NAME_WANTED     name str, requester u64                                   none
  * </pre>
  */
@@ -50,12 +51,16 @@ public sealed interface KernelNotice {
         }
     }
 
-    /** A port was unregistered or its owner ended. */
-    record PortRemoved(PortEvent port) implements KernelNotice {
+    /**
+     * A port was removed: {@code unregistered} when its owner removed it while it ran (a bus driver whose device
+     * was unplugged), not when it went with its owner (a driver that ended or crashed, to come back).
+     */
+    record PortRemoved(PortEvent port, boolean unregistered) implements KernelNotice {
         @Override
         public Message toMessage() {
             WireWriter w = new WireWriter();
             port.write(w);
+            w.u8(unregistered ? 1 : 0);
             return Message.of(MsgIds.NOTIFY_PORT_REMOVED, w.toByteArray());
         }
     }
@@ -86,7 +91,7 @@ public sealed interface KernelNotice {
                 }
                 yield new PortRegistered(PortEvent.read(r), handles == 1 ? message.handles().getFirst() : null);
             }
-            case MsgIds.NOTIFY_PORT_REMOVED -> new PortRemoved(PortEvent.read(r));
+            case MsgIds.NOTIFY_PORT_REMOVED -> new PortRemoved(PortEvent.read(r), r.u8("unregistered") == 1);
             case MsgIds.NOTIFY_NAME_WANTED -> new NameWanted(r.string("name"), TaskId.unpack(r.i64("requester")));
             default -> throw new MalformedException("msg id " + message.msgId() + " is not a kernel notice");
         };

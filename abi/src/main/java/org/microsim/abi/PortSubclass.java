@@ -37,6 +37,10 @@ public final class PortSubclass {
     public static final int USB_EHCI = 0x20;
     public static final int USB_XHCI = 0x30;
     public static final int USB_HUB = 0x09;
+    /**
+     * USB mass storage: the interface class of a stick, and also the subclass of the whole-disk Block port usbd
+     * serves for one ({@code msc0:}), which is a disk like {@link #BLOCK_RAW} (see {@link #isWholeDisk}).
+     */
     public static final int USB_MASS_STORAGE = 0x08;
 
     // Network.
@@ -54,6 +58,11 @@ public final class PortSubclass {
 
     /** Matches any subclass in a devd rule; never a real subclass on the wire. */
     public static final int ANY = -1;
+
+    /** True for the block subclasses of a whole disk, partitioned or not: a SATA disk's or a USB stick's. */
+    public static boolean isWholeDisk(int blockSubclass) {
+        return blockSubclass == BLOCK_RAW || blockSubclass == USB_MASS_STORAGE;
+    }
 
     /** True for the block subclasses a FAT driver serves. */
     public static boolean isFat(int blockSubclass) {

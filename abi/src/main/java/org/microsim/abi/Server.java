@@ -42,18 +42,18 @@ public final class Server<R> {
     private final Sys sys;
     private final Handler<R> handler;
     private final Protocol<R, ?> protocol;
-    private final Handle[] ports;
+    private final PortSet ports;
     private final String who;
     private final Set<Integer> reported = new HashSet<>();
     /** The call answered at the start of the next turn, with its reply; null when there is none. */
     private ReplyRight pendingRight;
     private Message pendingReply;
 
-    private Server(Sys sys, Handler<R> handler, Handle[] ports) {
+    private Server(Sys sys, Handler<R> handler, PortSet ports) {
         this.sys = sys;
         this.handler = handler;
         this.protocol = handler.protocol();
-        this.ports = ports.clone();
+        this.ports = ports;
         this.who = sys.start().program();
     }
 
@@ -62,6 +62,14 @@ public final class Server<R> {
      * killed or faults; it never returns normally.
      */
     public static <R> void serve(Sys sys, Handler<R> handler, Handle... ports) {
+        new Server<>(sys, handler, PortSet.of(ports)).run();
+    }
+
+    /**
+     * Serves {@code handler}'s protocol on the ports in {@code ports}, which the handler may change as it goes (a
+     * bus driver's devices come and go); each wait covers the ports there are then. It never returns normally.
+     */
+    public static <R> void serve(Sys sys, Handler<R> handler, PortSet ports) {
         new Server<>(sys, handler, ports).run();
     }
 
@@ -88,13 +96,13 @@ public final class Server<R> {
         long wakeAt = handler.wakeAt();
         Duration wait = wakeAt == Long.MAX_VALUE ? Sys.FOREVER : Duration.ofNanos(Math.max(0, wakeAt - sys.now()));
         if (pendingRight == null) {
-            return sys.receive(wait, ports);
+            return sys.receive(wait, ports.current());
         }
         ReplyRight right = pendingRight;
         Message reply = pendingReply;
         pendingRight = null;
         pendingReply = null;
-        Result<Received> r = sys.replyAndReceive(right, reply, wait, ports);
+        Result<Received> r = sys.replyAndReceive(right, reply, wait, ports.current());
         if (r.code() == null || r.code() == ErrorCode.TIMED_OUT) {
             return r;
         }
@@ -102,7 +110,7 @@ public final class Server<R> {
         // then gets an error instead of waiting out its timeout. When the receive failed instead, the right is
         // spent and this answer finds no caller, and the receive below fails again.
         replyFailed(right, r.errorOrNull());
-        return sys.receive(wait, ports);
+        return sys.receive(wait, ports.current());
     }
 
     private void replyFailed(ReplyRight right, SysError error) {

@@ -60,14 +60,16 @@ final class CommandLine {
     static final Option VERSION = Option.flag("Print the version and exit.", "-V", "--version");
     static final Option NO_BOOT = Option.flag("Open the console without booting.", "--no-boot");
 
-    static final Option DRIVE = Option.value("--drive", "file=PATH,if=ahci|usb[,readonly=on][,persist=on]",
-            "Attach a disk image on an AHCI or USB controller. Writes stay in memory unless persist=on. Repeatable. "
-                    + "Replaces the demo machine unless --demo.");
+    static final Option DRIVE = Option.value("--drive", "file=PATH,if=ahci|usb[,bus=hub][,readonly=on][,persist=on]",
+            "Attach a disk image on the AHCI controller, or as a USB stick (bus=hub: behind a USB hub). Writes stay in "
+                    + "memory unless persist=on. Repeatable. Replaces the demo machine unless --demo.");
+    static final Option USB = Option.flag("Give the machine the xHCI USB controller even without a USB drive, to "
+            + "attach sticks while it runs (usb attach).", "--usb");
     static final Option NIC = new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE, "mac=MAC",
             "Add an Ethernet controller, optionally with its MAC address. Repeatable. Replaces the demo machine "
                     + "unless --demo.");
-    static final Option DEMO = Option.flag("Keep the demo machine's disks and NIC and add the --drive and --nic "
-            + "ones after them (without it, any --drive or --nic replaces the whole demo machine).", "--demo");
+    static final Option DEMO = Option.flag("Keep the demo machine's disks, USB stick and NIC and add the --drive "
+            + "and --nic ones after them (without it, any --drive or --nic replaces the whole demo machine).", "--demo");
     static final Option SEED = Option.value("--seed", "N",
             "Seed of the scheduler and of every random choice (default: 1).");
     static final Option FREE = Option.flag("Free scheduler: tasks on real threads, time following the wall clock "
@@ -78,7 +80,7 @@ final class CommandLine {
     static final Option DEBUG = Option.flag("Show stack traces of internal errors.", "--debug");
 
     /** The machine options: every command takes them, before or after its name. */
-    static final List<Option> MACHINE = List.of(DRIVE, NIC, DEMO, SEED, FREE, TRACE, PCAP, DEBUG);
+    static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, DEBUG);
 
     static final Command SIM = new Command("sim", "", 0, 0, List.of(), List.of(
             "A microkernel operating system, simulated on the JVM with its hardware.",

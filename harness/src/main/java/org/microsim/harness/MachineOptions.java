@@ -22,9 +22,11 @@ import java.util.Optional;
  *     scenario file's directory for {@code sim run FILE}, else the current directory
  * @param demo the demo machine's disks and NIC come first even though drives or NICs are given ({@code --demo});
  *     without it, any drive or NIC replaces the whole demo machine
+ * @param usb the machine has the xHCI controller even without a USB drive ({@code --usb}), for sticks attached
+ *     while it runs
  */
 public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
-        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo) {
+        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo, boolean usb) {
     /** The seed when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -40,17 +42,22 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
     /** Options whose relative paths are taken from the current directory. */
     public MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
             Optional<Path> pcap, boolean debug) {
-        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false);
+        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false, false);
     }
 
     /** The same options, with relative scenario paths taken from {@code dir}. */
     public MachineOptions withBaseDir(Path dir) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo, usb);
     }
 
     /** The same options, with the demo machine kept under the given drives and NICs or not. */
     public MachineOptions withDemo(boolean keep) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep, usb);
+    }
+
+    /** The same options, with the xHCI controller wanted even without a USB drive ({@code --usb}) or not. */
+    public MachineOptions withUsb(boolean wanted) {
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, wanted);
     }
 
     /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */

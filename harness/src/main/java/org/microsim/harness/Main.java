@@ -82,7 +82,8 @@ public final class Main {
     private static MachineOptions options(Parsed parsed) throws BadCommandLine {
         return new MachineOptions(parsed.all(CommandLine.DRIVE), parsed.all(CommandLine.NIC), CommandLine.seed(parsed),
                 parsed.has(CommandLine.FREE), path(parsed, CommandLine.TRACE), path(parsed, CommandLine.PCAP),
-                parsed.has(CommandLine.DEBUG)).withDemo(parsed.has(CommandLine.DEMO));
+                parsed.has(CommandLine.DEBUG)).withDemo(parsed.has(CommandLine.DEMO))
+                .withUsb(parsed.has(CommandLine.USB));
     }
 
     private static Optional<Path> path(Parsed parsed, CommandLine.Option option) throws BadCommandLine {

@@ -255,7 +255,7 @@ class MainTest {
     @Test
     void helpAndVersion() {
         assertEquals(0, sim("--help"));
-        assertTrue(out().contains("--drive=file=PATH,if=ahci|usb[,readonly=on][,persist=on]"), out());
+        assertTrue(out().contains("--drive=file=PATH,if=ahci|usb[,bus=hub][,readonly=on][,persist=on]"), out());
         assertTrue(out().contains("run") && out().contains("console") && out().contains("bench"), out());
         out.reset();
         assertEquals(0, sim("--version"));

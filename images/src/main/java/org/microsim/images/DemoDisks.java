@@ -49,6 +49,11 @@ import org.microsim.kernel.machine.MemoryImage;
  * One primary partition, type 0x0e (FAT16, LBA), from LBA 2048 to the end, FAT16 labelled HELLO, holding
  * {@code /HELLO.TXT} and {@code /notes/todo.txt}.
  *
+ * <h2>The USB stick: 16 MiB, MBR</h2>
+ * One primary partition, type 0x0e (FAT16, LBA), from LBA 2048 to the end, FAT16 labelled STICK, holding
+ * {@code /STICK.TXT} and {@code /photos/list.txt}: the demo machine has it on the xHCI controller's first port,
+ * to be detached and attached again ({@code usb detach 1}).
+ *
  * <p>The images are built afresh on each call, in memory, by this project's own {@link PartitionWriter},
  * {@link FatFormatter} and {@link FatVolume}: the tools the simulated system itself runs, so the demo also
  * shows them agreeing with each other. Nothing depends on the host: GUIDs and volume ids come from fixed seeds,
@@ -73,13 +78,15 @@ public final class DemoDisks {
     static final long HELLO_FIRST = MIB;
     static final long HELLO_SECTORS = MBR_DISK_SECTORS - HELLO_FIRST;
     static final int HELLO_TYPE = 0x0e;
+    /** Size of the USB stick, in sectors. */
+    public static final long STICK_SECTORS = 16L * 1024 * 1024 / DiskImage.SECTOR_SIZE;
 
     private static final long SEED = 0x6D6963726F73696DL;
 
     static final String README = """
             Welcome to microsim!
 
-            This machine is simulated: a PCIe bus with an AHCI controller and an e1000 NIC, driven by a
+            This machine is simulated: a PCIe bus with AHCI and xHCI controllers and an e1000 NIC, driven by a
             microkernel whose drivers and filesystems are ordinary tasks talking over IPC. You are reading
             this file from the SYSTEM partition (FAT32) of disk 0, a 128 MiB disk with a GUID partition table.
             Nothing here touches your real disks: every disk of the demo machine lives in memory and is gone
@@ -89,6 +96,7 @@ public final class DemoDisks {
               disk 0, partition 1  SYSTEM  FAT32  this file, /docs, /bin, /data
               disk 0, partition 2  DATA    FAT32  /WELCOME.TXT, /logs, /big, /uploads
               disk 1, partition 1  HELLO   FAT16  /HELLO.TXT, /notes (an MBR disk)
+              USB stick msc0       STICK   FAT16  /STICK.TXT, /photos (on USB port 1)
 
             Things to try
               ls                    list a directory (try the nested /docs/deep/deeper/deepest)
@@ -96,6 +104,7 @@ public final class DemoDisks {
               put / get             copy a file from your computer into the machine, and back
               ps, ports             see the tasks and the ports they serve
               crash ahci            crash the disk driver: its supervisor restarts it, and reads go on
+              lsusb, usb detach 1   see the USB stick, pull it out (its volume goes), plug one in again
               help                  the full list of commands and how to spell them
 
             Have fun breaking things: that is what a simulator is for.
@@ -149,6 +158,11 @@ public final class DemoDisks {
             "/notes/", "",
             "/notes/todo.txt", "- ls this directory\n- cat this file\n- put something next to it\n");
 
+    private static final Map<String, String> STICK_FILES = ordered(
+            "/STICK.TXT", "Hello from the USB stick: xHCI, usbd, partd and fatfsd brought you this file.\n",
+            "/photos/", "",
+            "/photos/list.txt", "beach.jpg\nmountain.jpg\n(only the list: the photos stayed at home)\n");
+
     /** Size of /big/pattern.bin on the DATA partition. */
     static final int PATTERN_BYTES = 256 * 1024;
 
@@ -183,14 +197,34 @@ public final class DemoDisks {
         return image;
     }
 
+    /** Builds the demo machine's USB stick (MBR, STICK), writable, with the contents described above. */
+    public static MemoryImage stick() {
+        try {
+            return mbrDisk(STICK_SECTORS, "STICK", STICK_FILES, 4, SEED + 4);
+        } catch (BlockException | FsException e) {
+            throw new IllegalStateException("the demo stick could not be built: " + e.getMessage(), e);
+        }
+    }
+
     private static MemoryImage mbrDisk() throws BlockException, FsException {
-        MemoryImage image = new MemoryImage(MBR_DISK_SECTORS);
+        return mbrDisk(MBR_DISK_SECTORS, "HELLO", HELLO_FILES, 3, SEED);
+    }
+
+    /**
+     * An MBR disk with one FAT16 (LBA) partition from its second MiB to its end, holding {@code files}; the disk
+     * signature comes from {@code signatureSeed}, the volume id from {@code seed}.
+     */
+    private static MemoryImage mbrDisk(long sectors, String label, Map<String, String> files, long seed,
+                                       long signatureSeed)
+            throws BlockException, FsException {
+        MemoryImage image = new MemoryImage(sectors);
         ImageDevice disk = new ImageDevice(image);
-        PartitionWriter.writeMbr(disk, List.of(new PartitionWriter.MbrPartition(HELLO_TYPE, HELLO_FIRST, HELLO_SECTORS,
-                false)), List.of(), SEED);
-        FatVolume hello = volume(disk, HELLO_FIRST, HELLO_SECTORS, FsType.FAT16, "HELLO", 3);
-        fill(hello, HELLO_FILES);
-        hello.sync();
+        long size = sectors - HELLO_FIRST;
+        PartitionWriter.writeMbr(disk, List.of(new PartitionWriter.MbrPartition(HELLO_TYPE, HELLO_FIRST, size,
+                false)), List.of(), signatureSeed);
+        FatVolume volume = volume(disk, HELLO_FIRST, size, FsType.FAT16, label, seed);
+        fill(volume, files);
+        volume.sync();
         return image;
     }
 

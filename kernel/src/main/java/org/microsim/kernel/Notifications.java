@@ -55,8 +55,8 @@ final class Notifications {
         notify(KernelRequest.PORT_EVENTS, new KernelNotice.PortRegistered(event(p), null), handleTo(p));
     }
 
-    void portRemoved(Port p) {
-        notify(KernelRequest.PORT_EVENTS, new KernelNotice.PortRemoved(event(p)), List.of());
+    void portRemoved(Port p, boolean unregistered) {
+        notify(KernelRequest.PORT_EVENTS, new KernelNotice.PortRemoved(event(p), unregistered), List.of());
     }
 
     /** Posts a notice that carries no handle to one port. */

@@ -66,8 +66,11 @@ final class PortTable {
         return p;
     }
 
-    /** Closes a port: queued calls fail with PEER_DIED, its interrupts stop, subscribers hear of it. */
-    void close(Port p) {
+    /**
+     * Closes a port: queued calls fail with PEER_DIED, its interrupts stop, subscribers hear of it, and whether
+     * its owner removed it ({@code unregistered}) or it went with its owner.
+     */
+    void close(Port p, boolean unregistered) {
         if (p.closed) {
             return;
         }
@@ -79,7 +82,7 @@ final class PortTable {
         k.calls.portClosed(p);
         k.devices.portClosed(p);
         k.record(p.owner, TraceEvent.Kind.PORT_REMOVED, p.name() + " gen " + p.generation, 0);
-        k.notifications.portRemoved(p);
+        k.notifications.portRemoved(p, unregistered);
     }
 
     /** The error for using a handle whose port is gone: names the generation that replaced it, if any. */

@@ -138,7 +138,7 @@ final class TaskSys implements Sys {
             if (e.port().closed) {
                 return Result.err(ErrorCode.NO_SUCH_PORT, "port " + e.port().name() + " is already unregistered");
             }
-            k.ports.close(e.port());
+            k.ports.close(e.port(), true);
             return Result.ok(null);
         });
     }

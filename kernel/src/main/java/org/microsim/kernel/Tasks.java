@@ -158,7 +158,7 @@ final class Tasks {
         t.endCause = cause;
         if (t.ownedPorts != null) {
             for (Port p : List.copyOf(t.ownedPorts)) {
-                k.ports.close(p);
+                k.ports.close(p, false);
             }
         }
         SysError died = SysError.of(ErrorCode.PEER_DIED, "task " + t + " died before replying");

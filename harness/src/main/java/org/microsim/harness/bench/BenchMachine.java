@@ -51,6 +51,12 @@ final class BenchMachine implements AutoCloseable {
         return outcome.text();
     }
 
+    /** The machine's virtual time, in nanoseconds since boot. */
+    long virtualNanos() {
+        String text = run("time");
+        return Long.parseLong(text.substring(text.indexOf('(') + 1, text.indexOf(" ns)")));
+    }
+
     /** Wall nanoseconds a command takes. */
     long time(String name, String... args) {
         long start = System.nanoTime();

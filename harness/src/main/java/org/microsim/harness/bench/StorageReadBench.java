@@ -72,7 +72,7 @@ public final class StorageReadBench {
     }
 
     /** A GPT disk with one Linux partition of seeded random bytes; returns the partition's bytes. */
-    private static byte[] prepare(Path image, long partBlocks) throws Exception {
+    static byte[] prepare(Path image, long partBlocks) throws Exception {
         long blocks = FIRST_LBA + partBlocks + 2048;
         byte[] data = new byte[Math.toIntExact(partBlocks * 512)];
         new Random(42).nextBytes(data);

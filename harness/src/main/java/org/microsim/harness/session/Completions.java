@@ -8,6 +8,8 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortSubclass;
 import org.microsim.abi.svc.Page;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
@@ -22,7 +24,8 @@ import org.microsim.services.init.Init;
  * them (through the shell, like {@code ls}, so {@code /dev} names come too), host paths for {@code get} and
  * {@code put} ({@code ~} understood, hidden files only when a dot is typed), live task names for {@code kill}
  * and {@code crash}, service names for {@code start}, {@code stop} and {@code restart}, and program names for
- * {@code spawn}. What each command's arguments are is said here, by name, so the commands stay as they are.
+ * {@code spawn}, and for {@code usb}: attach or detach, then {@code file=} and a host path, or a stick's block
+ * port ({@code msc0:}). What each command's arguments are is said here, by name, so the commands stay as they are.
  */
 final class Completions {
     /** What one argument may be: the candidates for what is typed of it. */
@@ -43,6 +46,8 @@ final class Completions {
         Kind service = prefix -> words(prefix, Page.all(start -> s.client(Init.SERVICE_MANAGER)
                 .call(new SvcRequest.ListAll(start))).stream().map(ServiceStatus::name).toList());
         Kind program = prefix -> words(prefix, s.programs().all());
+        Kind usbVerb = prefix -> words(prefix, List.of("attach", "detach"));
+        Kind usbTarget = this::usbTarget;
         arguments = Map.ofEntries(
                 Map.entry("ls", List.of(sim)), Map.entry("stat", List.of(sim)), Map.entry("cat", List.of(sim)),
                 Map.entry("hexdump", List.of(sim)), Map.entry("mkdir", List.of(sim)), Map.entry("rm", List.of(sim)),
@@ -50,7 +55,8 @@ final class Completions {
                 Map.entry("get", List.of(sim, host)), Map.entry("put", List.of(host, sim)),
                 Map.entry("kill", List.of(task)), Map.entry("crash", List.of(task)),
                 Map.entry("start", List.of(service)), Map.entry("stop", List.of(service)),
-                Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)));
+                Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)),
+                Map.entry("usb", List.of(usbVerb, usbTarget)));
     }
 
     /** What the argument after {@code before} of {@code command} may be. */
@@ -69,6 +75,20 @@ final class Completions {
 
     private static List<Completion> words(String prefix, List<String> names) {
         return names.stream().filter(n -> n.startsWith(prefix)).distinct().map(n -> new Completion(n, true)).toList();
+    }
+
+    /** {@code file=} and a host path after it, or the sticks' block ports ({@code msc0:}) by name. */
+    private List<Completion> usbTarget(String prefix) throws CommandException {
+        String file = "file=";
+        if (prefix.startsWith(file)) {
+            return hostPaths(prefix.substring(file.length())).stream()
+                    .map(c -> new Completion(file + c.value(), c.complete())).toList();
+        }
+        List<String> names = new ArrayList<>(List.of(file));
+        s.kernel().ports().stream().filter(p -> p.info().portClass() == PortClass.BLOCK
+                && p.info().subclass() == PortSubclass.USB_MASS_STORAGE)
+                .forEach(p -> names.add(p.info().name()));
+        return words(prefix, names).stream().map(c -> new Completion(c.value(), !c.value().equals(file))).toList();
     }
 
     /** The entries of the simulated directory the prefix is in, as the shell's {@code ls} lists them. */

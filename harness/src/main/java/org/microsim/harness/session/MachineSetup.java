@@ -16,21 +16,25 @@ import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MachineOptions;
 import org.microsim.kernel.machine.ModelOptions;
 import org.microsim.kernel.machine.NicConfig;
+import org.microsim.kernel.machine.UsbConfig;
 import org.microsim.images.DemoDisks;
 
 /**
- * The machine being described, before boot: drives and NICs from the command line and from scenario
- * commands. Images are opened as soon as they are named, so a missing or malformed one is reported at once
+ * The machine being described, before boot: drives, USB sticks and NICs from the command line and from
+ * scenario commands. Images are opened as soon as they are named, so a missing or malformed one is reported at once
  * (naming the file and why), not in the middle of a boot. With nothing described, the machine is the
  * built-in demo machine; anything described replaces it, unless the demo is asked for ({@code --demo}, the
- * {@code demo} command): then its disks and NIC come first (ahci0:disk0 and disk1, as always) and the
- * described ones after.
+ * {@code demo} command): then its disks, stick and NIC come first (ahci0:disk0 and disk1 and the stick on USB
+ * port 1, as always) and the described ones after. A machine has the xHCI controller when it has a stick or
+ * USB is asked for ({@code --usb}), as a QEMU machine has one only with {@code -usb} or a USB device.
  */
 final class MachineSetup {
     private static final Pattern HOME_FILE = Pattern.compile("(?:^|,)file=(~(?:/[^,]*)?)(?=,|$)");
 
     private final List<DriveConfig> drives = new ArrayList<>();
     private final List<NicConfig> nics = new ArrayList<>();
+    private final List<UsbConfig.Stick> sticks = new ArrayList<>();
+    private boolean usb;
     private boolean demo;
 
     /**
@@ -47,12 +51,25 @@ final class MachineSetup {
      * @param attachedBy the option or command and words that name the drive ({@code --drive ...}), for messages
      */
     void attach(DriveConfig.File file, String attachedBy) throws MachineException {
-        drives.add(new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(), attachedBy)));
+        DriveConfig.Image image = new DriveConfig.Image(FileImage.open(file.path(), file.readOnly(), file.persist(),
+                attachedBy));
+        if (file.bus().usb()) {
+            sticks.add(new UsbConfig.Stick(image, file.bus() == DriveConfig.Bus.USB_HUB));
+        } else {
+            drives.add(image);
+        }
+    }
+
+    /** Gives the machine the xHCI controller even without a stick, for sticks attached while it runs. */
+    void usb() {
+        usb = true;
     }
 
     /** Gives up the image files of drives no machine was built with (their locks go with them). */
     void close() {
-        for (DriveConfig drive : drives) {
+        List<DriveConfig> all = new ArrayList<>(drives);
+        sticks.forEach(stick -> all.add(stick.drive()));
+        for (DriveConfig drive : all) {
             if (drive instanceof DriveConfig.Image(DiskImage image)) {
                 try {
                     image.close();
@@ -74,8 +91,9 @@ final class MachineSetup {
 
     /** What to build: the described machine, after the demo machine's devices when they are wanted. */
     MachineConfig config() {
-        if (!demo && !(drives.isEmpty() && nics.isEmpty())) {
-            return new MachineConfig(drives, nics, ModelOptions.DEFAULT);
+        if (!demo && !(drives.isEmpty() && nics.isEmpty() && sticks.isEmpty())) {
+            UsbConfig described = usb || !sticks.isEmpty() ? UsbConfig.of(sticks) : UsbConfig.NONE;
+            return new MachineConfig(drives, nics, described, ModelOptions.DEFAULT);
         }
         List<DriveConfig> allDrives = new ArrayList<>();
         for (DiskImage disk : DemoDisks.build()) {
@@ -84,7 +102,10 @@ final class MachineSetup {
         allDrives.addAll(drives);
         List<NicConfig> allNics = new ArrayList<>(List.of(NicConfig.DEFAULT));
         allNics.addAll(nics);
-        return new MachineConfig(allDrives, allNics, ModelOptions.DEFAULT);
+        List<UsbConfig.Stick> allSticks = new ArrayList<>();
+        allSticks.add(new UsbConfig.Stick(new DriveConfig.Image(DemoDisks.stick()), false));
+        allSticks.addAll(sticks);
+        return new MachineConfig(allDrives, allNics, UsbConfig.of(allSticks), ModelOptions.DEFAULT);
     }
 
     /** The words with a {@code file=~/...} in the user's home, as a shell would have put it. */

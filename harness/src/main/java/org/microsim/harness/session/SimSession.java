@@ -67,6 +67,7 @@ final class SimSession implements Session {
     public List<Command> commands() {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
+        all.addAll(UsbCommands.of(this));
         all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
         return all;
     }

@@ -23,6 +23,9 @@ public final class SimSessionFactory implements SessionFactory {
         if (options.demo()) {
             setup.demo();
         }
+        if (options.usb()) {
+            setup.usb();
+        }
         Path here = Path.of("").toAbsolutePath();
         try {
             for (String drive : options.drives()) {

@@ -5,6 +5,7 @@ import org.microsim.drivers.ahci.Ahci;
 import java.util.List;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
+import org.microsim.drivers.usbd.Usbd;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
@@ -32,6 +33,7 @@ final class SystemPrograms {
                 .add(Init.DEVICE_MANAGER, "the device manager: matches ports to drivers",
                         () -> new DevdProgram(DefaultRules.rules()))
                 .add("ahci", "the AHCI SATA driver: one block port per disk", Ahci::new)
+                .add("usbd", "the xHCI USB driver: enumerates devices and hubs, one block port per stick", Usbd::new)
                 .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new)
                 .add("fatfsd", "the FAT12/16/32 filesystem: one filesystem port per volume", Fatfsd::new)
                 .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)

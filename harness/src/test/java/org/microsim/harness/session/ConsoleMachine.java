@@ -30,6 +30,11 @@ final class ConsoleMachine implements AutoCloseable {
         return new ConsoleMachine(MachineOptions.defaults());
     }
 
+    /** The machine the options describe. */
+    static ConsoleMachine with(MachineOptions options) throws SessionException {
+        return new ConsoleMachine(options);
+    }
+
     /** A machine with {@code image} on AHCI port 0, written through (persist=on). */
     static ConsoleMachine withDisk(Path image) throws SessionException {
         return new ConsoleMachine(new MachineOptions(List.of("file=" + image + ",if=ahci,persist=on"), List.of(), 1,

@@ -127,6 +127,15 @@ final class BulkOnlyTransport {
         }
     }
 
+    /** SET_FEATURE(ENDPOINT_HALT) on the bulk-in ({@code in}) or bulk-out endpoint. */
+    void halt(boolean in) {
+        if (in) {
+            inHalted = true;
+        } else {
+            outHalted = true;
+        }
+    }
+
     /** Whether the bulk-in ({@code in}) or bulk-out endpoint is halted. */
     boolean halted(boolean in) {
         return in ? inHalted : outHalted;

@@ -32,11 +32,16 @@ public final class Machine implements Closeable {
     private static final int AHCI_IRQ = 10;
     private static final int FIRST_NIC_DEVICE = 3;
     private static final int FIRST_NIC_IRQ = 11;
+    static final PciAddress XHCI_ADDRESS = new PciAddress(0, 0x14, 0);
+    private static final int XHCI_IRQ = 9;
+    /** Downstream ports of the hub that {@code bus=hub} sticks sit behind. */
+    static final int HUB_PORTS = 4;
 
     private final PhysicalMemory memory;
     private final List<DiskImage> images;
     private final AhciController ahci;
     private final List<E1000> nics = new ArrayList<>();
+    private final UsbPorts usb;
     private final PciBus pci;
     private long nextBar = MMIO_BASE;
 
@@ -58,6 +63,13 @@ public final class Machine implements Closeable {
         }
         this.memory = new PhysicalMemory(options.memoryBytes());
         this.images = openAll(config.drives());
+        List<DiskImage> sticks;
+        try {
+            sticks = openAll(config.usb().sticks().stream().map(UsbConfig.Stick::drive).toList());
+        } catch (MachineException e) {
+            closeQuietly(images, e);
+            throw e;
+        }
         List<PciFunction> functions = new ArrayList<>();
         if (images.isEmpty()) {
             ahci = null;
@@ -78,6 +90,18 @@ public final class Machine implements Closeable {
             functions.add(new PciFunction(new PciAddress(0, FIRST_NIC_DEVICE + i, 0), PciClass.ETHERNET,
                     E1000.VENDOR_ID, E1000.DEVICE_ID, E1000.REVISION, E1000.DEVICE_NAME, List.of(bar0), line));
         }
+        if (config.usb().controller()) {
+            InterruptLine line = new InterruptLine(XHCI_IRQ);
+            XhciController xhci = new XhciController(memory, timeline, line, options.usbLatencyNanos());
+            usb = new UsbPorts(xhci);
+            Bar bar0 = new Bar(XhciController.BAR0_INDEX, place(XhciController.BAR0_SIZE), XhciController.BAR0_SIZE,
+                    xhci.mmio());
+            functions.add(new PciFunction(XHCI_ADDRESS, PciClass.XHCI, XhciController.VENDOR_ID,
+                    XhciController.DEVICE_ID, XhciController.REVISION, XhciController.DEVICE_NAME, List.of(bar0), line));
+            usb.plugInAtPowerOn(config.usb().sticks(), sticks);
+        } else {
+            usb = null;
+        }
         this.pci = new PciBus(functions);
     }
 
@@ -92,14 +116,18 @@ public final class Machine implements Closeable {
             }
             return List.copyOf(opened);
         } catch (MachineException e) {
-            for (DiskImage image : opened) {
-                try {
-                    image.close();
-                } catch (IOException suppressed) {
-                    e.addSuppressed(suppressed);
-                }
-            }
+            closeQuietly(opened, e);
             throw e;
+        }
+    }
+
+    private static void closeQuietly(List<DiskImage> opened, Exception failure) {
+        for (DiskImage image : opened) {
+            try {
+                image.close();
+            } catch (IOException suppressed) {
+                failure.addSuppressed(suppressed);
+            }
         }
     }
 
@@ -152,11 +180,58 @@ public final class Machine implements Closeable {
         return images;
     }
 
+    /** The USB ports, when the machine has the xHCI controller. */
+    Optional<UsbPorts> usb() {
+        return Optional.ofNullable(usb);
+    }
+
+    /**
+     * Plugs a stick in while the machine runs: on root port or hub port {@code path} ({@code 2}, {@code 1.3}), or
+     * on the first free USB 2 port when it is null. The machine owns the image from then on, until the stick is
+     * detached or the machine closed.
+     *
+     * @return where it went, as {@code lsusb} and {@link #usbDetach} write it
+     * @throws MachineException when the machine has no USB controller or the port cannot take it; the image is
+     *                          then the caller's still
+     */
+    public String usbAttach(DiskImage image, String path) throws MachineException {
+        return usbPorts().attach(image, path);
+    }
+
+    /**
+     * Unplugs what is on {@code path} (a stick, or the hub with everything behind it) and flushes and closes the
+     * images that go with it.
+     *
+     * @return what was unplugged, for the console
+     * @throws MachineException when there is no USB controller or nothing on that port, or an image could not be
+     *                          flushed (the stick is out all the same)
+     */
+    public String usbDetach(String path) throws MachineException {
+        return usbPorts().detach(path);
+    }
+
+    /** The USB devices as {@code lsusb -t} draws them, or a line saying there is no USB controller. */
+    public List<String> lsusb() {
+        return usb == null ? List.of("no USB controller (the machine has one with --usb or a --drive if=usb)")
+                : usb.lsusb();
+    }
+
+    private UsbPorts usbPorts() throws MachineException {
+        if (usb == null) {
+            throw new MachineException("this machine has no USB controller; start it with --usb or a --drive if=usb");
+        }
+        return usb;
+    }
+
     /** Flushes and closes every image; the first failure is thrown after all were tried. */
     @Override
     public void close() throws IOException {
         IOException failure = null;
-        for (DiskImage image : images) {
+        List<DiskImage> all = new ArrayList<>(images);
+        if (usb != null) {
+            all.addAll(usb.unplugAll());
+        }
+        for (DiskImage image : all) {
             try {
                 image.close();
             } catch (IOException e) {

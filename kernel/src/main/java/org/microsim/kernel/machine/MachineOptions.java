@@ -9,7 +9,7 @@ import java.util.Optional;
 
 /**
  * The QEMU-like option words for drives and NICs, shared by the {@code sim} command line and scenario
- * commands: {@code file=PATH,if=ahci[,readonly=on][,persist=on][,format=raw]} and
+ * commands: {@code file=PATH[,if=ahci|usb][,bus=hub][,readonly=on][,persist=on][,format=raw]} and
  * {@code [mac=52:54:00:12:34:56][,model=e1000]}. Words are separated by commas; a comma inside a path is
  * written twice, as QEMU does. Every error names the word at fault.
  */
@@ -20,13 +20,44 @@ public final class MachineOptions {
     /**
      * Parses a drive's words; a relative path is taken from {@code baseDir}.
      *
-     * @throws MachineException for an unknown key, a bad value, a repeated key, no file, or {@code if=usb}
+     * @throws MachineException for an unknown key, a bad value, a repeated key, no file, or {@code bus=hub} on AHCI
      */
     public static DriveConfig.File parseDrive(String words, Path baseDir) throws MachineException {
-        Map<String, String> options = split(words, "drive");
+        return drive(split(words, "drive"), words, baseDir);
+    }
+
+    /**
+     * A stick plugged in by the {@code usb attach} command: a drive's words, {@code if=usb} implied, and where it
+     * goes ({@code port=2}, {@code port=1.3}), if said.
+     */
+    public record Stick(DriveConfig.File file, Optional<String> port) {
+    }
+
+    /**
+     * Parses {@code usb attach}'s words: {@code file=PATH[,readonly=on][,persist=on][,port=N]}.
+     *
+     * @throws MachineException as {@link #parseDrive}, or for an interface other than usb
+     */
+    public static Stick parseStick(String words, Path baseDir) throws MachineException {
+        Map<String, String> options = split(words, "usb attach");
+        Optional<String> port = Optional.ofNullable(options.remove("port"));
+        if (port.isPresent() && port.get().isEmpty()) {
+            throw new MachineException("usb attach option 'port=' needs a port number such as 2 or 1.3");
+        }
+        String bus = options.putIfAbsent("if", "usb");
+        if (bus != null && !bus.equals("usb")) {
+            throw new MachineException("usb attach option 'if=" + bus + "': a stick is on usb");
+        }
+        return new Stick(drive(options, words, baseDir), port);
+    }
+
+    private static DriveConfig.File drive(Map<String, String> options, String words, Path baseDir)
+            throws MachineException {
         boolean readOnly = false;
         boolean persist = false;
         String file = null;
+        boolean usb = false;
+        boolean hub = false;
         for (Map.Entry<String, String> option : options.entrySet()) {
             String value = option.getValue();
             String word = option.getKey() + "=" + value;
@@ -38,13 +69,16 @@ public final class MachineOptions {
                     file = value;
                 }
                 case "if" -> {
-                    if (value.equals("usb")) {
-                        throw new MachineException("USB storage (if=usb) needs the xHCI controller, which this build "
-                                + "does not model yet; use if=ahci");
+                    if (!value.equals("ahci") && !value.equals("usb")) {
+                        throw new MachineException("drive option '" + word + "': the interface must be ahci or usb");
                     }
-                    if (!value.equals("ahci")) {
-                        throw new MachineException("drive option '" + word + "': the interface must be ahci");
+                    usb = value.equals("usb");
+                }
+                case "bus" -> {
+                    if (!value.equals("hub")) {
+                        throw new MachineException("drive option '" + word + "': the only bus is hub (a USB hub)");
                     }
+                    hub = true;
                 }
                 case "readonly" -> readOnly = onOff(word, value);
                 case "persist" -> persist = onOff(word, value);
@@ -54,7 +88,7 @@ public final class MachineOptions {
                     }
                 }
                 default -> throw new MachineException("unknown drive option '" + word
-                        + "' (known: file, if, readonly, persist, format)");
+                        + "' (known: file, if, bus, readonly, persist, format)");
             }
         }
         if (file == null) {
@@ -63,7 +97,11 @@ public final class MachineOptions {
         if (readOnly && persist) {
             throw new MachineException("drive '" + words + "': readonly=on and persist=on contradict each other");
         }
-        return new DriveConfig.File(baseDir.resolve(file).normalize(), readOnly, persist);
+        if (hub && !usb) {
+            throw new MachineException("drive '" + words + "': bus=hub puts a USB stick behind a hub; it needs if=usb");
+        }
+        DriveConfig.Bus bus = hub ? DriveConfig.Bus.USB_HUB : usb ? DriveConfig.Bus.USB : DriveConfig.Bus.AHCI;
+        return new DriveConfig.File(baseDir.resolve(file).normalize(), readOnly, persist, bus);
     }
 
     /**

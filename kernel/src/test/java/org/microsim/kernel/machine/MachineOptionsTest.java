@@ -41,10 +41,32 @@ class MachineOptionsTest {
     }
 
     @Test
-    void usbStorageNeedsXhci() {
-        MachineException e = assertThrows(MachineException.class,
-                () -> MachineOptions.parseDrive("file=a.img,if=usb", base));
-        assertTrue(e.getMessage().contains("if=usb") && e.getMessage().contains("xHCI"), e.getMessage());
+    void usbDrivesAndSticks() throws MachineException {
+        assertEquals(DriveConfig.Bus.AHCI, MachineOptions.parseDrive("file=a.img", base).bus());
+        assertEquals(DriveConfig.Bus.USB, MachineOptions.parseDrive("file=a.img,if=usb", base).bus());
+        assertEquals(DriveConfig.Bus.USB_HUB, MachineOptions.parseDrive("file=a.img,if=usb,bus=hub", base).bus());
+        assertMessage("file=a.img,bus=hub", "needs if=usb");
+        assertMessage("file=a.img,if=usb,bus=pci", "bus=pci");
+        MachineOptions.Stick stick = MachineOptions.parseStick("file=s.img,readonly=on,port=1.3", base);
+        assertEquals(Path.of("/scenarios/s.img"), stick.file().path());
+        assertTrue(stick.file().readOnly());
+        assertEquals(DriveConfig.Bus.USB, stick.file().bus());
+        assertEquals(Optional.of("1.3"), stick.port());
+        assertEquals(Optional.empty(), MachineOptions.parseStick("file=s.img", base).port());
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseStick("file=s.img,if=ahci", base))
+                .getMessage().contains("if=ahci"));
+        assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseStick("file=s.img,port=", base))
+                .getMessage().contains("port="));
+    }
+
+    @Test
+    void usbPortPaths() throws MachineException {
+        assertEquals(java.util.List.of(2), UsbPorts.parse("2"));
+        assertEquals(java.util.List.of(1, 3), UsbPorts.parse("1.3"));
+        assertEquals("1.3", UsbPorts.format(java.util.List.of(1, 3)));
+        for (String bad : new String[] {"", "0", "1.", ".1", "a", "1.2.3.4.5.6.7", "-1", "99999"}) {
+            assertThrows(MachineException.class, () -> UsbPorts.parse(bad), bad);
+        }
     }
 
     @Test

@@ -129,13 +129,16 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
                     return false;
                 }
             }
-            case KernelNotice.PortRemoved(KernelNotice.PortEvent e) -> {
+            case KernelNotice.PortRemoved(KernelNotice.PortEvent e, boolean unregistered) -> {
                 PortRegistry.Entry known = devices.registry().lookup(e.info().name());
                 if (known != null && known.portId() == e.portId()) {
                     if (subscribers.remove(e.info().name()) != null) {
                         devices.unsubscribe(e.info().name());
                     }
-                    perform(devices.removePort(e.info().name(), !e.owner().equals(TaskId.KERNEL)));
+                    // A port its driver unregistered while running is a device that left (a stick pulled out):
+                    // an unplug, as for the kernel's own device ports. One that went with its driver comes back.
+                    boolean unplugged = e.owner().equals(TaskId.KERNEL) || unregistered;
+                    perform(devices.removePort(e.info().name(), !unplugged));
                 }
             }
             case KernelNotice.TaskEnded ended -> {

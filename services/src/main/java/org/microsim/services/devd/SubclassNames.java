@@ -27,6 +27,7 @@ final class SubclassNames {
         name(PortClass.BLOCK, "gpt_protective", PortSubclass.BLOCK_GPT_PROTECTIVE);
         name(PortClass.BLOCK, "efi_system", PortSubclass.BLOCK_EFI_SYSTEM);
         name(PortClass.BLOCK, "unknown", PortSubclass.BLOCK_UNKNOWN);
+        name(PortClass.BLOCK, "usb_msc", PortSubclass.USB_MASS_STORAGE);
         name(PortClass.STORAGE_CONTROLLER, "ide", PortSubclass.STORAGE_IDE);
         name(PortClass.STORAGE_CONTROLLER, "ahci", PortSubclass.STORAGE_AHCI);
         name(PortClass.STORAGE_CONTROLLER, "nvme", PortSubclass.STORAGE_NVME);

@@ -194,7 +194,7 @@ final class ShellCommands {
     /** The partition type of a block port's subclass, as lsblk shows it. */
     static String typeName(int subclass) {
         return switch (subclass) {
-            case PortSubclass.BLOCK_RAW -> "disk";
+            case PortSubclass.BLOCK_RAW, PortSubclass.USB_MASS_STORAGE -> "disk";
             case PortSubclass.BLOCK_FAT12 -> "fat12";
             case PortSubclass.BLOCK_FAT16_SMALL, PortSubclass.BLOCK_FAT16, PortSubclass.BLOCK_FAT16_LBA -> "fat16";
             case PortSubclass.BLOCK_FAT32, PortSubclass.BLOCK_FAT32_LBA -> "fat32";

@@ -73,8 +73,8 @@ class DevdProgramTest {
     }
 
     private void removed(long at, long id, TaskId owner, PortInfo info) {
-        sys.at(at, TaskId.KERNEL, new KernelNotice.PortRemoved(new KernelNotice.PortEvent(id, 1, owner, info))
-                .toMessage(), false);
+        sys.at(at, TaskId.KERNEL, new KernelNotice.PortRemoved(new KernelNotice.PortEvent(id, 1, owner, info),
+                false).toMessage(), false);
     }
 
     @Test

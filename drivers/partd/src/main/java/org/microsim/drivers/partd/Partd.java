@@ -97,7 +97,7 @@ public final class Partd implements Program {
      * disk is: a partition without a table inside is left alone, or partd would nest without end.
      */
     private static PartitionTable whole(HandleInfo disk, BlockClient client) throws BlockException {
-        if (disk.info().subclass() != PortSubclass.BLOCK_RAW || client.blockCount() == 0) {
+        if (!PortSubclass.isWholeDisk(disk.info().subclass()) || client.blockCount() == 0) {
             return new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of());
         }
         byte[] first = new byte[client.blockSize()];

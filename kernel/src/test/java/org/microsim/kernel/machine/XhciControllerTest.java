@@ -1,0 +1,293 @@
+package org.microsim.kernel.machine;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.DmaBuffer;
+
+/** The xHCI model at register level, without a driver: bring-up, commands, transfers, ports, errors. */
+class XhciControllerTest {
+    private static final int PORTSC1 = 0x440;
+
+    @Test
+    void capabilitiesAndResetReadAsTheSpecLaysThemOut() {
+        XhciClient c = new XhciClient();
+        assertEquals(0x40, c.bar.read32(0) & 0xff);
+        assertEquals(0x0100, c.bar.read32(0) >>> 16);
+        int hcs1 = c.bar.read32(4);
+        assertEquals(64, hcs1 & 0xff);
+        assertEquals(8, hcs1 >>> 24);
+        assertEquals(0x2000, c.bar.read32(0x14));
+        assertEquals(0x1000, c.bar.read32(0x18));
+        int xecp = (c.bar.read32(0x10) >>> 16) * 4;
+        assertEquals(2, c.bar.read32(xecp) & 0xff); // Supported Protocol
+        assertEquals(0x02, c.bar.read32(xecp) >>> 24);
+        assertEquals(0x20425355, c.bar.read32(xecp + 4));
+        assertEquals(1 | 4 << 8, c.bar.read32(xecp + 8) & 0xffff);
+        int next = xecp + ((c.bar.read32(xecp) >>> 8) & 0xff) * 4;
+        assertEquals(0x03, c.bar.read32(next) >>> 24);
+        assertEquals(5 | 4 << 8, c.bar.read32(next + 8) & 0xffff);
+        assertEquals(1, c.bar.read32(XhciClient.USBSTS) & 1, "halted before RS");
+        c.start();
+        assertEquals(0, c.bar.read32(XhciClient.USBSTS) & 1, "running");
+        c.bar.write32(XhciClient.USBCMD, XhciClient.HCRST);
+        assertEquals(0, c.bar.read32(XhciClient.USBCMD));
+        assertEquals(1, c.bar.read32(XhciClient.USBSTS) & 1);
+    }
+
+    @Test
+    void aNoOpCommandCompletesWithCycleBitsAndAnInterrupt() {
+        XhciClient c = new XhciClient();
+        c.start(4, 4);
+        for (int i = 0; i < 20; i++) { // past the command ring's Link TRB and round both event segments
+            XhciClient.Event e = c.command(0, 0, 23 << 10);
+            assertEquals(1, e.code());
+        }
+        assertTrue(c.irq.raisedCount() >= 20);
+        assertEquals(5, c.command(0, 0, 31 << 10).code(), "an unknown command is a TRB Error");
+        assertEquals(11, c.command(0, 0, 5 << 24 | 10 << 10).code(), "Disable Slot of a slot never enabled");
+    }
+
+    @Test
+    void usb2PortsNeedAResetWhileUsb3PortsComeUpEnabledAndChangeBitsClearExactly() {
+        XhciClient c = new XhciClient();
+        c.start();
+        UsbStick stick = new UsbStick(new MemoryImage(64), "S1");
+        assertNull(c.hc.attach(List.of(2), stick));
+        int portsc = c.bar.read32(PORTSC1 + 0x10);
+        assertEquals(1, portsc & 1, "CCS");
+        assertEquals(0, portsc & 2, "not enabled");
+        assertEquals(7, portsc >>> 5 & 0xf, "polling");
+        assertEquals(3, portsc >>> 10 & 0xf, "high speed");
+        assertTrue((portsc & 1 << 17) != 0, "CSC");
+        c.timeline.runUntilIdle();
+        List<XhciClient.Event> events = c.events();
+        assertEquals(34, events.getFirst().type());
+        assertEquals(2, events.getFirst().parameter() >>> 24);
+        c.bar.write32(PORTSC1 + 0x10, portsc & ~(1 << 17)); // writing back without CSC leaves it
+        assertTrue((c.bar.read32(PORTSC1 + 0x10) & 1 << 17) != 0);
+        c.bar.write32(PORTSC1 + 0x10, 1 << 17 | 1 << 9);
+        assertEquals(0, c.bar.read32(PORTSC1 + 0x10) & 1 << 17);
+        c.bar.write32(PORTSC1 + 0x10, 1 << 4 | 1 << 9); // PR
+        portsc = c.bar.read32(PORTSC1 + 0x10);
+        assertEquals(2, portsc & 2, "enabled after reset");
+        assertTrue((portsc & 1 << 21) != 0, "PRC");
+        assertEquals(0, portsc >>> 5 & 0xf, "U0");
+        UsbDevice superSpeed = new FakeDevice(UsbDevice.Speed.SUPER);
+        assertTrue(c.hc.attach(List.of(1), superSpeed).contains("USB 3"));
+        assertNull(c.hc.attach(List.of(5), superSpeed));
+        assertEquals(3, c.bar.read32(PORTSC1 + 0x40) & 3, "USB 3: connected and enabled");
+        assertTrue(c.hc.attach(List.of(2), new UsbStick(new MemoryImage(64), "S2")).contains("in use"));
+    }
+
+    @Test
+    void aStickIsEnumeratedAndReadThroughBulkOnlyTransport() {
+        XhciClient c = new XhciClient();
+        c.start();
+        MemoryImage image = new MemoryImage(64);
+        byte[] sector = new byte[512];
+        for (int i = 0; i < 512; i++) {
+            sector[i] = (byte) (i * 7);
+        }
+        image.fill(5 * 512, sector, 0, 512);
+        Enumerated s = enumerate(c, image);
+        List<XhciClient.Event> events = new ArrayList<>();
+        byte[] device = c.controlIn(s.ep0, s.slot, 0x80, 6, 0x0100, 0, 18, events);
+        assertEquals(18, device[0]);
+        assertEquals(0x46f4, Bytes.le16(device, 8));
+        // The first command after insertion fails with UNIT ATTENTION: TEST UNIT READY takes it.
+        byte[] tur = new byte[31];
+        Bytes.put32(tur, 0, 0x43425355);
+        Bytes.put32(tur, 4, 76);
+        tur[14] = 6;
+        DmaBuffer turBuffer = c.alloc(31);
+        turBuffer.write(0, tur, 0, 31);
+        DmaBuffer turCsw = c.alloc(16);
+        s.out.put(turBuffer.physAddress(), 31, 1 << 10 | 1 << 5);
+        s.in.put(turCsw.physAddress(), 13, 1 << 10 | 1 << 5);
+        c.bar.write32(0x2000 + 4L * s.slot, 4);
+        c.bar.write32(0x2000 + 4L * s.slot, 3);
+        c.timeline.runUntilIdle();
+        assertEquals(2, c.events().size());
+        assertEquals(76, turCsw.getInt(4));
+        assertEquals(1, turCsw.getInt(12) & 0xff, "CHECK CONDITION: command failed");
+        // READ(10) of LBA 5, one block: CBW out, data in, CSW in.
+        byte[] cbw = new byte[31];
+        Bytes.put32(cbw, 0, 0x43425355);
+        Bytes.put32(cbw, 4, 77);
+        Bytes.put32(cbw, 8, 512);
+        cbw[12] = (byte) 0x80;
+        cbw[14] = 10;
+        cbw[15] = 0x28;
+        cbw[20] = 5;
+        cbw[23] = 1;
+        DmaBuffer out = c.alloc(31);
+        out.write(0, cbw, 0, 31);
+        DmaBuffer data = c.alloc(512);
+        DmaBuffer csw = c.alloc(16);
+        // The IN side first: it is NAKed until the CBW comes, then retried.
+        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
+        s.in.put(csw.physAddress(), 13, 1 << 10 | 1 << 5 | 1 << 2);
+        c.bar.write32(0x2000 + 4L * s.slot, 3);
+        c.timeline.runUntilIdle();
+        assertTrue(c.events().isEmpty(), "bulk-in waits for the CBW");
+        s.out.put(out.physAddress(), 31, 1 << 10 | 1 << 5);
+        c.bar.write32(0x2000 + 4L * s.slot, 4);
+        c.timeline.runUntilIdle();
+        List<XhciClient.Event> done = c.events();
+        assertEquals(3, done.size(), done.toString());
+        done.forEach(e -> assertEquals(1, e.code(), done.toString()));
+        byte[] got = new byte[512];
+        data.read(0, got, 0, 512);
+        assertArrayEquals(sector, got);
+        assertEquals(0x53425355, csw.getInt(0));
+        assertEquals(77, csw.getInt(4));
+        assertEquals(0, csw.getInt(8) | csw.getInt(12) & 0xff);
+    }
+
+    @Test
+    void aStallHaltsTheEndpointUntilResetEndpointAndSetDequeue() {
+        XhciClient c = new XhciClient();
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        List<XhciClient.Event> events = new ArrayList<>();
+        c.controlIn(s.ep0, s.slot, 0x80, 6, 0x0900, 0, 8, events); // no such descriptor: STALL
+        assertEquals(6, events.getLast().code(), events.toString());
+        assertEquals(2, c.readContext(s.slot, 32) & 7, "EP0 halted");
+        assertEquals(19, c.command(0, 0, s.slot << 24 | 1 << 16 | 16 << 10).code(), "Set TR Dequeue needs Stopped");
+        assertEquals(1, c.command(0, 0, s.slot << 24 | 1 << 16 | 14 << 10).code(), "Reset Endpoint");
+        assertEquals(3, c.readContext(s.slot, 32) & 7, "stopped");
+        long next = s.ep0.base() + s.ep0.enqueue * 16L;
+        assertEquals(1, c.command(next | (s.ep0.cycle ? 1 : 0), 0, s.slot << 24 | 1 << 16 | 16 << 10).code());
+        events.clear();
+        byte[] device = c.controlIn(s.ep0, s.slot, 0x80, 6, 0x0100, 0, 8, events);
+        assertEquals(18, device[0]);
+        assertEquals(1, events.getLast().code());
+    }
+
+    @Test
+    void aShortPacketEndsTheTdWithItsResidual() {
+        XhciClient c = new XhciClient();
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        List<XhciClient.Event> events = new ArrayList<>();
+        byte[] device = c.controlIn(s.ep0, s.slot, 0x80, 6, 0x0100, 0, 64, events); // 18 of 64 come
+        assertEquals(18, device[0]);
+        XhciClient.Event shortPacket = events.stream().filter(e -> e.code() == 13).findFirst().orElseThrow();
+        assertEquals(64 - 18, shortPacket.residual());
+        assertEquals(1, events.getLast().code(), "the status stage follows");
+    }
+
+    @Test
+    void detachFailsWaitingTransfersAndReportsTheChange() {
+        XhciClient c = new XhciClient();
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        DmaBuffer data = c.alloc(512);
+        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
+        c.bar.write32(0x2000 + 4L * s.slot, 3);
+        c.timeline.runUntilIdle();
+        assertTrue(c.events().isEmpty());
+        c.hc.detach(List.of(1));
+        c.timeline.runUntilIdle();
+        List<XhciClient.Event> events = c.events();
+        assertTrue(events.stream().anyMatch(e -> e.type() == 34 && e.parameter() >>> 24 == 1), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.type() == 32 && e.code() == 4 && e.endpoint() == 3),
+                events.toString());
+        assertEquals(0, c.bar.read32(PORTSC1) & 3);
+    }
+
+    @Test
+    void aStickBehindAHubIsReachedByItsRouteString() {
+        XhciClient c = new XhciClient();
+        c.start();
+        UsbHub hub = new UsbHub(4);
+        assertNull(c.hc.attach(List.of(1), hub));
+        c.bar.write32(PORTSC1, 1 << 4 | 1 << 9);
+        c.timeline.runUntilIdle();
+        c.events();
+        int hubSlot = c.enableSlot();
+        int[] code = new int[1];
+        XhciClient.Ring ep0 = c.address(hubSlot, 1, 0, 3, false, code);
+        assertEquals(1, code[0]);
+        c.controlNoData(ep0, hubSlot, 0, 9, 1, 0); // SET_CONFIGURATION 1
+        assertNull(c.hc.attach(List.of(1, 3), new UsbStick(new MemoryImage(64), "S")));
+        c.controlNoData(ep0, hubSlot, 0x23, 3, 8, 3); // SET_FEATURE(PORT_POWER) on port 3
+        c.controlNoData(ep0, hubSlot, 0x23, 3, 4, 3); // SET_FEATURE(PORT_RESET)
+        List<XhciClient.Event> events = new ArrayList<>();
+        byte[] status = c.controlIn(ep0, hubSlot, 0xa3, 0, 0, 3, 4, events);
+        assertEquals(0x0503, Bytes.le16(status, 0), "powered, connected, enabled, high speed");
+        int stickSlot = c.enableSlot();
+        XhciClient.Ring stickEp0 = c.address(stickSlot, 1, 3, 3, false, code);
+        assertEquals(1, code[0]);
+        byte[] device = c.controlIn(stickEp0, stickSlot, 0x80, 6, 0x0100, 0, 18, events);
+        assertEquals(0x46f4, Bytes.le16(device, 8));
+        int[] wrong = new int[1];
+        c.address(c.enableSlot(), 1, 2, 3, false, wrong);
+        assertEquals(4, wrong[0], "nothing on hub port 2: USB Transaction Error");
+    }
+
+    /** A stick on root port 1, reset, addressed and configured with its two bulk endpoints. */
+    private static Enumerated enumerate(XhciClient c, MemoryImage image) {
+        assertNull(c.hc.attach(List.of(1), new UsbStick(image, "SERIAL")));
+        c.bar.write32(PORTSC1, 1 << 4 | 1 << 9);
+        c.timeline.runUntilIdle();
+        c.events();
+        int slot = c.enableSlot();
+        int[] code = new int[1];
+        XhciClient.Ring ep0 = c.address(slot, 1, 0, 3, false, code);
+        assertEquals(1, code[0]);
+        assertEquals(2, c.readContext(slot, 12) >>> 27, "addressed");
+        assertEquals(slot, c.readContext(slot, 12) & 0xff, "its USB address");
+        List<XhciClient.Event> events = c.controlNoData(ep0, slot, 0, 9, 1, 0);
+        assertEquals(1, events.getLast().code());
+        XhciClient.Ring in = c.new Ring(8);
+        XhciClient.Ring out = c.new Ring(8);
+        DmaBuffer input = c.alloc(33 * 32);
+        input.putInt(4, 1 | 1 << 3 | 1 << 4);
+        input.putInt(32, 4 << 27);
+        input.putInt(4 * 32 + 4, 3 << 1 | 6 << 3 | 512 << 16);
+        input.putLong(4 * 32 + 8, in.base() | 1);
+        input.putInt(5 * 32 + 4, 3 << 1 | 2 << 3 | 512 << 16);
+        input.putLong(5 * 32 + 8, out.base() | 1);
+        assertEquals(1, c.command(input.physAddress(), 0, slot << 24 | 12 << 10).code());
+        assertEquals(3, c.readContext(slot, 12) >>> 27, "configured");
+        assertEquals(1, c.readContext(slot, 3 * 32) & 7, "bulk-in running");
+        return new Enumerated(slot, ep0, in, out);
+    }
+
+    private record Enumerated(int slot, XhciClient.Ring ep0, XhciClient.Ring in, XhciClient.Ring out) {
+    }
+
+    /** A device that only has a speed: for port tests. */
+    private record FakeDevice(Speed speed) implements UsbDevice {
+        @Override
+        public Identity identity() {
+            return new Identity(1, 2, 0, 0, "fake");
+        }
+
+        @Override
+        public ControlReply control(Setup setup, byte[] dataOut) {
+            return ControlReply.STALL;
+        }
+
+        @Override
+        public Handshake out(int endpoint, byte[] data) {
+            return Handshake.STALL;
+        }
+
+        @Override
+        public InPacket in(int endpoint, int maxLength) {
+            return InPacket.STALL;
+        }
+
+        @Override
+        public void busReset() {
+        }
+    }
+}
