@@ -1,0 +1,173 @@
+package org.microsim.drivers.usbd;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
+import org.microsim.abi.block.BlockClient;
+import org.microsim.abi.block.BlockError;
+import org.microsim.abi.block.BlockException;
+import org.microsim.kernel.PortSnapshot;
+import org.microsim.kernel.machine.MemoryImage;
+
+/** usbd against the xHCI, stick and hub models in a real kernel. */
+class UsbdTest {
+    private static final int BLOCKS = 4096;
+
+    static MemoryImage random(long seed, boolean readOnly) {
+        byte[] b = new byte[BLOCKS * 512];
+        new Random(seed).nextBytes(b);
+        return MemoryImage.of(b, readOnly);
+    }
+
+    static byte[] bytes(MemoryImage image, long lba, int count) throws Exception {
+        byte[] out = new byte[count * 512];
+        image.read(lba * 512, out, 0, out.length);
+        return out;
+    }
+
+    @Test
+    void aStickIsServedAsABlockPortThatReadsAndWritesTheImage() throws Exception {
+        MemoryImage image = random(1, false);
+        try (UsbdRig rig = new UsbdRig(1, false, image)) {
+            PortInfo info = rig.kernel.ports().stream().map(PortSnapshot::info)
+                    .filter(i -> i.name().equals("msc0:")).findFirst().orElseThrow();
+            assertEquals(PortSubclass.USB_MASS_STORAGE, info.subclass());
+            assertEquals("00:14.0:usb", info.parent());
+            assertEquals(0x46f4, info.vendorId());
+            assertArrayEquals(new byte[] {1}, info.metadata(), "its port path");
+            byte[] written = new byte[300 * 512];
+            new Random(9).nextBytes(written);
+            rig.run(sys -> {
+                BlockClient disk = UsbdRig.open(sys, "msc0:");
+                assertEquals(BLOCKS, disk.blockCount());
+                byte[] all = new byte[BLOCKS * 512];
+                disk.read(0, BLOCKS, all, 0); // more than one command: split by the driver
+                assertArrayEquals(bytes(image, 0, BLOCKS), all);
+                disk.write(1000, 300, written, 0);
+                disk.flush();
+                byte[] back = new byte[300 * 512];
+                disk.read(1000, 300, back, 0);
+                assertArrayEquals(written, back);
+            });
+            assertArrayEquals(written, bytes(image, 1000, 300), "on the image");
+        }
+    }
+
+    @Test
+    void aReadOnlyStickSaysSoAndRefusesWrites() {
+        try (UsbdRig rig = new UsbdRig(2, false, random(2, true))) {
+            rig.run(sys -> {
+                BlockClient disk = UsbdRig.open(sys, "msc0:");
+                assertTrue(disk.readOnly());
+                BlockException e = assertThrows(BlockException.class, () -> disk.write(0, 1, new byte[512], 0));
+                assertEquals(BlockError.READ_ONLY, e.error());
+            });
+        }
+    }
+
+    @Test
+    void sticksBehindAHubWork() throws Exception {
+        MemoryImage a = random(3, false);
+        MemoryImage b = random(4, false);
+        try (UsbdRig rig = new UsbdRig(3, true, a, b)) {
+            rig.run(sys -> {
+                byte[] got = new byte[8 * 512];
+                UsbdRig.open(sys, "msc0:").read(100, 8, got, 0);
+                assertArrayEquals(bytes(a, 100, 8), got);
+                UsbdRig.open(sys, "msc1:").read(100, 8, got, 0);
+                assertArrayEquals(bytes(b, 100, 8), got);
+            });
+            assertTrue(rig.kernel.ports().stream().anyMatch(p -> p.info().name().equals("msc1:")
+                    && p.info().metadata().length == 2 && p.info().metadata()[1] == 2), "msc1: at hub port 1.2");
+        }
+    }
+
+    @Test
+    void severalClientsAtOnceEachGetTheirOwnBytes() throws Exception {
+        MemoryImage image = random(5, false);
+        try (UsbdRig rig = new UsbdRig(5, false, image)) {
+            UsbdRig.Body[] bodies = new UsbdRig.Body[6];
+            for (int i = 0; i < bodies.length; i++) {
+                int lba = i * 600;
+                bodies[i] = sys -> {
+                    BlockClient disk = UsbdRig.open(sys, "msc0:");
+                    for (int round = 0; round < 3; round++) {
+                        byte[] got = new byte[512 * 512];
+                        disk.read(lba, 512, got, 0);
+                        assertArrayEquals(bytes(image, lba, 512), got);
+                    }
+                };
+            }
+            rig.run(bodies);
+        }
+    }
+
+    @Test
+    void pullingTheStickOutMidWriteFailsWithDeviceGoneAndPluggingInAgainServesIt() throws Exception {
+        MemoryImage image = random(6, false);
+        try (UsbdRig rig = new UsbdRig(6, false, image)) {
+            byte[] data = new byte[2048 * 512];
+            new Random(7).nextBytes(data);
+            BlockError[] outcome = new BlockError[1];
+            rig.run(sys -> {
+                BlockClient disk = UsbdRig.open(sys, "msc0:");
+                byte[] one = new byte[512];
+                disk.read(0, 1, one, 0);
+                // Pulled out 60 us into a 1 MiB write: a few commands in, at a defined point of the run.
+                rig.timeline.schedule(sys.now() + 60_000, () -> {
+                    try {
+                        rig.machine.usbDetach("1");
+                    } catch (org.microsim.kernel.machine.MachineException e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                try {
+                    disk.write(0, 2048, data, 0);
+                    outcome[0] = null;
+                } catch (BlockException e) {
+                    outcome[0] = e.error();
+                }
+            });
+            assertEquals(BlockError.DEVICE_GONE, outcome[0]);
+            // It was pulled out in the middle: the first command's blocks are on the stick, the last ones not.
+            assertArrayEquals(java.util.Arrays.copyOf(data, 512), bytes(image, 0, 1));
+            byte[] lastWritten = java.util.Arrays.copyOfRange(data, 2047 * 512, 2048 * 512);
+            assertTrue(!java.util.Arrays.equals(lastWritten, bytes(image, 2047, 1)), "the write did not finish");
+            assertTrue(rig.kernel.ports().stream().noneMatch(p -> p.info().name().equals("msc0:")));
+            assertEquals("1", rig.machine.usbAttach(image, null));
+            rig.settle();
+            rig.run(sys -> {
+                byte[] got = new byte[16 * 512];
+                UsbdRig.open(sys, "msc0:").read(0, 16, got, 0);
+                assertArrayEquals(bytes(image, 0, 16), got);
+            });
+        }
+    }
+
+    @Test
+    void aCrashedUsbdComesBackAndFindsTheSticksAgain() throws Exception {
+        MemoryImage image = random(8, false);
+        try (UsbdRig rig = new UsbdRig(8, false, image)) {
+            long id = rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")).findFirst().orElseThrow()
+                    .id().pack();
+            rig.kernel.kill(rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")).findFirst()
+                    .orElseThrow().id(), true, "test").orThrow();
+            rig.settle();
+            assertEquals(2, rig.driverStarts.get());
+            assertNotEquals(id, rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")
+                    && t.state().alive()).findFirst().orElseThrow().id().pack());
+            rig.run(sys -> {
+                byte[] got = new byte[64 * 512];
+                UsbdRig.open(sys, "msc0:").read(50, 64, got, 0);
+                assertArrayEquals(bytes(image, 50, 64), got);
+            });
+        }
+    }
+}
