@@ -7,13 +7,16 @@ import java.util.List;
 import java.util.Optional;
 import org.microsim.harness.Carriers;
 import org.microsim.harness.MachineOptions;
+import org.microsim.images.DemoDisks;
+import org.microsim.kernel.machine.MemoryImage;
 
 /**
  * USB against SATA in one run: a sequential read of the same 256 MiB partition through VFS -> partd -> usbd ->
  * xHCI model -> the stick's bulk-only transport, and through VFS -> partd -> ahci -> AHCI model (the baseline),
  * each the median of 3 after 3 warm-up runs, into /dev/null as {@code dd} measures a device (goal: usb >= 0.5x
- * ahci). One get of each into a file first checks every byte. Then the time from {@code usb attach} of a third
- * copy to its volume being mounted, in virtual and wall time. Arguments: [MiB, default 256].
+ * ahci). One get of each into a file first checks every byte. Then the time from {@code usb attach} of the demo
+ * machine's stick (saved to a file) to its FAT volume being mounted, in virtual and wall time. Arguments: [MiB,
+ * default 256].
  */
 public final class UsbReadBench {
     private static final int WARMUPS = 3;
@@ -30,7 +33,10 @@ public final class UsbReadBench {
         Path later = dir.resolve("later.img");
         byte[] expected = StorageReadBench.prepare(sata, mib * 2048L);
         Files.copy(sata, stick);
-        Files.copy(sata, later);
+        MemoryImage demoStick = DemoDisks.stick();
+        byte[] stickBytes = new byte[(int) demoStick.byteSize()];
+        demoStick.read(0, stickBytes, 0, stickBytes.length);
+        Files.write(later, stickBytes);
         Path out = Files.isDirectory(Path.of("/dev/shm")) ? Files.createTempFile(Path.of("/dev/shm"), "microsim", ".bin")
                 : dir.resolve("out.bin");
         MachineOptions options = new MachineOptions(List.of("file=" + sata + ",if=ahci", "file=" + stick + ",if=usb"),

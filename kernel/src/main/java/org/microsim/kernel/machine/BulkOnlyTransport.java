@@ -87,7 +87,9 @@ final class BulkOnlyTransport {
             case CBW, DATA_OUT -> InPacket.NAK;
             case DATA_IN -> {
                 int length = Math.min(Math.max(0, maxLength), pending.length - position);
-                byte[] data = Arrays.copyOfRange(pending, position, position + length);
+                // All of it at once, the usual case, goes without a copy: the unit made the array for this reply.
+                byte[] data = position == 0 && length == pending.length ? pending
+                        : Arrays.copyOfRange(pending, position, position + length);
                 position += length;
                 if (position == pending.length) {
                     state = State.CSW;

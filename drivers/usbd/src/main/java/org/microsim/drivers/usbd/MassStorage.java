@@ -22,7 +22,8 @@ import org.microsim.abi.block.BlockInfo;
  * device's DMA buffer; a bigger request is split, never refused.
  */
 final class MassStorage {
-    static final int BUFFER = 256 * 1024;
+    /** One block request's most (BlockRequest.MAX_TRANSFER): a request is one command, as AHCI's are. */
+    static final int BUFFER = 1 << 20;
     private static final int CBW_SIGNATURE = 0x43425355;
     private static final int CSW_SIGNATURE = 0x53425355;
     private static final int TUR_TRIES = 8;
