@@ -208,9 +208,10 @@ final class UsbHub implements UsbDevice.Hub {
         UsbDevice d = devices[port];
         if (d != null && powered[port]) {
             status |= STATUS_CONNECTION;
-            if (d.speed() == Speed.LOW) {
+            // The speed bits are valid once the port is enabled (11.24.2.7.1): high speed is found in the reset.
+            if (enabled[port] && d.speed() == Speed.LOW) {
                 status |= STATUS_LOW_SPEED;
-            } else if (d.speed() == Speed.HIGH) {
+            } else if (enabled[port] && d.speed() == Speed.HIGH) {
                 status |= STATUS_HIGH_SPEED;
             }
         }

@@ -123,7 +123,7 @@ final class XhciCommands {
             return CONTEXT_STATE_ERROR;
         }
         if (trb.has(XhciTrb.DECONFIGURE)) {
-            slot.disableEndpoints(2);
+            disableEndpoints(slot);
             slot.state = ADDRESSED;
             slot.writeSlotState(memory);
             return SUCCESS;
@@ -253,14 +253,22 @@ final class XhciCommands {
         if (slot.state != ADDRESSED && slot.state != CONFIGURED) {
             return CONTEXT_STATE_ERROR;
         }
-        for (int dci = 2; dci < 32; dci++) {
-            hc.stopRuns(slot.endpoint(dci));
-        }
-        slot.disableEndpoints(2);
+        disableEndpoints(slot);
         slot.state = DEFAULT;
         slot.address = 0;
         slot.writeSlotState(memory);
         return SUCCESS;
+    }
+
+    /** Every endpoint but EP0 disabled, in the output context too, and their scheduled runs cancelled. */
+    private void disableEndpoints(XhciSlot slot) {
+        for (int dci = 2; dci < 32; dci++) {
+            hc.stopRuns(slot.endpoint(dci));
+        }
+        slot.disableEndpoints(2);
+        for (int dci = 2; dci < 32; dci++) {
+            slot.writeEndpointState(memory, slot.endpoint(dci));
+        }
     }
 
     /**

@@ -232,6 +232,77 @@ class XhciControllerTest {
         assertEquals(4, wrong[0], "nothing on hub port 2: USB Transaction Error");
     }
 
+    @Test
+    void transferRingsWrapThroughTheirLinkTrbs() {
+        XhciClient c = new XhciClient();
+        c.start(2, 3);
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        DmaBuffer cbw = c.alloc(32);
+        DmaBuffer csw = c.alloc(16);
+        for (int i = 0; i < 25; i++) { // 8-TRB rings: three times round, the cycle bit toggling each time
+            byte[] tur = new byte[31];
+            Bytes.put32(tur, 0, 0x43425355);
+            Bytes.put32(tur, 4, 100 + i);
+            tur[14] = 6;
+            cbw.write(0, tur, 0, 31);
+            s.out.put(cbw.physAddress(), 31, 1 << 10 | 1 << 5);
+            s.in.put(csw.physAddress(), 13, 1 << 10 | 1 << 5);
+            c.bar.write32(0x2000 + 4L * s.slot, 4);
+            c.bar.write32(0x2000 + 4L * s.slot, 3);
+            c.timeline.runUntilIdle();
+            List<XhciClient.Event> events = c.events();
+            assertEquals(2, events.size(), "round " + i + ": " + events);
+            assertEquals(100 + i, csw.getInt(4));
+        }
+    }
+
+    @Test
+    void stopEndpointEvaluateContextAndResetDevice() {
+        XhciClient c = new XhciClient();
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        DmaBuffer data = c.alloc(512);
+        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
+        c.bar.write32(0x2000 + 4L * s.slot, 3);
+        c.timeline.runUntilIdle();
+        XhciClient.Event stop = c.command(0, 0, s.slot << 24 | 3 << 16 | 15 << 10);
+        assertEquals(1, stop.code());
+        List<XhciClient.Event> transfer = c.events();
+        assertEquals(3, c.readContext(s.slot, 3 * 32) & 7, "stopped");
+        assertEquals(19, c.command(0, 0, s.slot << 24 | 3 << 16 | 15 << 10).code(), "stopping it twice");
+        DmaBuffer input = c.alloc(33 * 32);
+        input.putInt(4, 0x2);
+        input.putInt(64 + 4, 3 << 1 | 4 << 3 | 32 << 16);
+        assertEquals(1, c.command(input.physAddress(), 0, s.slot << 24 | 13 << 10).code(), "Evaluate Context");
+        assertEquals(32, c.readContext(s.slot, 32 + 4) >>> 16, "EP0's max packet");
+        assertEquals(1, c.command(0, 0, s.slot << 24 | 17 << 10).code(), "Reset Device");
+        assertEquals(1, c.readContext(s.slot, 12) >>> 27, "default state");
+        assertEquals(0, c.readContext(s.slot, 3 * 32) & 7, "bulk endpoints disabled");
+        assertEquals(19, c.command(0, 0, s.slot << 24 | 17 << 10).code(), "a default slot is not reset again");
+        assertEquals(1, c.command(0, 0, s.slot << 24 | 10 << 10).code(), "Disable Slot");
+        assertTrue(transfer.isEmpty() || transfer.getFirst().code() == 27, transfer.toString());
+    }
+
+    @Test
+    void interruptsFollowImanIeAndUsbcmdInte() {
+        XhciClient c = new XhciClient();
+        c.start();
+        c.bar.write32(XhciClient.IMAN, 1); // IE off (and IP cleared)
+        long before = c.irq.raisedCount();
+        c.command(0, 0, 23 << 10);
+        assertEquals(before, c.irq.raisedCount(), "IE off: no interrupt");
+        assertEquals(1, c.bar.read32(XhciClient.IMAN) & 1, "but IP is pending");
+        c.bar.write32(XhciClient.IMAN, 2);
+        assertEquals(before + 1, c.irq.raisedCount(), "enabling IE with IP pending signals it");
+        c.bar.write32(XhciClient.USBCMD, 1); // INTE off
+        c.bar.write32(XhciClient.IMAN, 3);
+        c.command(0, 0, 23 << 10);
+        assertEquals(before + 1, c.irq.raisedCount(), "INTE off: no interrupt");
+        assertTrue((c.bar.read32(XhciClient.USBSTS) & 1 << 3) != 0, "EINT");
+        c.bar.write32(XhciClient.USBSTS, 1 << 3);
+        assertEquals(0, c.bar.read32(XhciClient.USBSTS) & 1 << 3, "EINT is write-1-to-clear");
+    }
+
     /** A stick on root port 1, reset, addressed and configured with its two bulk endpoints. */
     private static Enumerated enumerate(XhciClient c, MemoryImage image) {
         assertNull(c.hc.attach(List.of(1), new UsbStick(image, "SERIAL")));
