@@ -6,13 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -67,28 +65,23 @@ class CrashDurabilityProperties {
     /** dosfstools and mtools check what the simulator wrote: without them this property cannot say anything. */
     @BeforeProperty
     void requireTools() {
-        HostTools.require("mkfs.fat", "fsck.fat", "mcopy");
+        HostTools.require(ScratchFatImage.TOOLS);
     }
 
     @Property(tries = 10)
     void syncedFilesSurviveCrashesAnywhereInTheChain(@ForAll("scripts") List<Step> steps) throws Exception {
-        Path dir = Files.createTempDirectory("microsim-crash");
-        try {
-            Path image = dir.resolve("fat.img");
-            HostTools.ok("mkfs.fat", "-F", "16", "-C", image.toString(), "16384");
+        try (ScratchFatImage scratch = new ScratchFatImage("microsim-crash")) {
+            Path dir = scratch.dir;
             Map<String, byte[]> current = new HashMap<>();
             Map<String, byte[]> synced = new HashMap<>();
             Set<String> changed = new HashSet<>();
-            try (Machine m = new Machine(image)) {
+            try (Machine m = new Machine(scratch.image)) {
                 for (Step step : steps) {
                     switch (step) {
                         case Put p -> {
-                            byte[] data = new byte[p.size()];
-                            new Random(p.seed()).nextBytes(data);
-                            Path host = dir.resolve("put.bin");
-                            Files.write(host, data);
+                            byte[] data = scratch.hostFile("put.bin", p.size(), p.seed());
                             String name = NAMES.get(p.name());
-                            m.run("put", host.toString(), VOLUME + name);
+                            m.run("put", dir.resolve("put.bin").toString(), VOLUME + name);
                             current.put(name, data);
                             changed.add(name);
                         }
@@ -122,17 +115,7 @@ class CrashDurabilityProperties {
                 }
                 m.run("sync");
             }
-            HostTools.ok("fsck.fat", "-n", image.toString());
-            for (Map.Entry<String, byte[]> file : current.entrySet()) {
-                Path back = dir.resolve("back.bin");
-                Files.deleteIfExists(back);
-                HostTools.ok("mcopy", "-n", "-i", image.toString(), "::/" + file.getKey(), back.toString());
-                assertArrayEquals(file.getValue(), Files.readAllBytes(back), file.getKey());
-            }
-        } finally {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            scratch.assertHolds(current);
         }
     }
 

@@ -9,13 +9,11 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -85,15 +83,14 @@ class UsbHotplugProperties {
     /** dosfstools and mtools make and check the image: without them this property cannot say anything. */
     @BeforeProperty
     void requireTools() {
-        HostTools.require("mkfs.fat", "fsck.fat", "mcopy");
+        HostTools.require(ScratchFatImage.TOOLS);
     }
 
     @Property(tries = 12)
     void aStickComesAndGoesWithoutLosingWhatWasSynced(@ForAll("scripts") List<Step> steps) throws Exception {
-        Path dir = Files.createTempDirectory("microsim-usb");
-        try {
-            Path image = dir.resolve("stick.img");
-            HostTools.ok("mkfs.fat", "-F", "16", "-C", image.toString(), "16384");
+        try (ScratchFatImage scratch = new ScratchFatImage("microsim-usb")) {
+            Path dir = scratch.dir;
+            Path image = scratch.image;
             Map<String, byte[]> current = new HashMap<>();
             Map<String, byte[]> synced = new HashMap<>();
             Set<String> changed = new HashSet<>();
@@ -102,12 +99,9 @@ class UsbHotplugProperties {
                 for (Step step : steps) {
                     switch (step) {
                         case Put p -> {
-                            byte[] data = new byte[p.size()];
-                            new Random(p.seed()).nextBytes(data);
-                            Path host = dir.resolve("put.bin");
-                            Files.write(host, data);
+                            byte[] data = scratch.hostFile("put.bin", p.size(), p.seed());
                             String name = NAMES.get(p.name());
-                            boolean done = m.tryRun("put", host.toString(), VOLUME + name);
+                            boolean done = m.tryRun("put", dir.resolve("put.bin").toString(), VOLUME + name);
                             assertEquals(attached, done, "a put works exactly when the stick is in\n" + m.log());
                             if (done) {
                                 current.put(name, data);
@@ -159,17 +153,7 @@ class UsbHotplugProperties {
                 m.run("sync");
                 m.run("usb", "detach", "1");
             }
-            HostTools.ok("fsck.fat", "-n", image.toString());
-            for (Map.Entry<String, byte[]> file : current.entrySet()) {
-                Path back = dir.resolve("back.bin");
-                Files.deleteIfExists(back);
-                HostTools.ok("mcopy", "-n", "-i", image.toString(), "::/" + file.getKey(), back.toString());
-                assertArrayEquals(file.getValue(), Files.readAllBytes(back), file.getKey());
-            }
-        } finally {
-            try (var walk = Files.walk(dir)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
+            scratch.assertHolds(current);
         }
     }
 

@@ -106,6 +106,13 @@ final class UsbDescriptors {
         return new byte[] {4, STRING, 0x09, 0x04};
     }
 
+    /** GET_DESCRIPTOR to the device: the descriptor, at most wLength of it, or STALL when there is none such. */
+    static UsbDevice.ControlReply reply(UsbDevice.Setup setup, byte[] device, byte[] configuration,
+                                        String... strings) {
+        byte[] d = setup.in() && setup.recipient() == 0 ? standard(setup, device, configuration, strings) : null;
+        return d == null ? UsbDevice.ControlReply.STALL : UsbDevice.ControlReply.in(d, setup.length());
+    }
+
     /**
      * The answer to GET_DESCRIPTOR for the descriptors every device has: device, qualifier, configuration, other
      * speed configuration, strings (index 0 the languages, then manufacturer, product, serial); null for the rest.

@@ -49,6 +49,16 @@ interface UsbDevice {
         boolean in() {
             return (requestType & 0x80) != 0;
         }
+
+        /** 0 standard, 1 class, 2 vendor (bmRequestType bits 6:5). */
+        int type() {
+            return requestType >>> 5 & 0x3;
+        }
+
+        /** 0 device, 1 interface, 2 endpoint, 3 other (a hub's port) (bmRequestType bits 4:0). */
+        int recipient() {
+            return requestType & 0x1f;
+        }
     }
 
     /** What a control transfer got: STALL (the request is not supported or failed), or done with IN data. */

@@ -140,20 +140,13 @@ final class UsbHub implements UsbDevice.Hub {
 
     @Override
     public ControlReply control(Setup setup, byte[] dataOut) {
-        int type = setup.requestType() >>> 5 & 0x3;
-        int recipient = setup.requestType() & 0x1f;
-        if (type == 1) {
-            return classRequest(setup, recipient);
-        }
-        if (type != 0) {
-            return ControlReply.STALL;
+        int recipient = setup.recipient();
+        if (setup.type() != 0) {
+            return setup.type() == 1 ? classRequest(setup, recipient) : ControlReply.STALL;
         }
         return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> {
-                byte[] d = setup.in() && recipient == 0 ? UsbDescriptors.standard(setup, device,
-                        configurationDescriptor, "QEMU", PRODUCT_NAME, "314159") : null;
-                yield d == null ? ControlReply.STALL : ControlReply.in(d, setup.length());
-            }
+            case UsbDescriptors.GET_DESCRIPTOR -> UsbDescriptors.reply(setup, device, configurationDescriptor, "QEMU",
+                    PRODUCT_NAME, "314159");
             case UsbDescriptors.GET_STATUS -> recipient <= 2 ? ControlReply.in(new byte[] {
                     (byte) (recipient == 0 ? 1 : 0), 0}, setup.length()) : ControlReply.STALL;
             case UsbDescriptors.SET_CONFIGURATION -> {

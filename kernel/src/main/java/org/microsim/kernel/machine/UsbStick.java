@@ -62,21 +62,13 @@ final class UsbStick implements UsbDevice {
 
     @Override
     public ControlReply control(Setup setup, byte[] dataOut) {
-        int type = setup.requestType() >>> 5 & 0x3;
-        int recipient = setup.requestType() & 0x1f;
-        if (type == 1) {
-            return classRequest(setup, recipient);
-        }
-        if (type != 0) {
-            return ControlReply.STALL;
+        int recipient = setup.recipient();
+        if (setup.type() != 0) {
+            return setup.type() == 1 ? classRequest(setup, recipient) : ControlReply.STALL;
         }
         return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> {
-                byte[] d = setup.in() && recipient == 0
-                        ? UsbDescriptors.standard(setup, DEVICE, CONFIGURATION, MANUFACTURER, PRODUCT_NAME, serial)
-                        : null;
-                yield d == null ? ControlReply.STALL : ControlReply.in(d, setup.length());
-            }
+            case UsbDescriptors.GET_DESCRIPTOR -> UsbDescriptors.reply(setup, DEVICE, CONFIGURATION, MANUFACTURER,
+                    PRODUCT_NAME, serial);
             case UsbDescriptors.GET_STATUS -> status(setup, recipient);
             case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> feature(setup, recipient);
             case UsbDescriptors.SET_CONFIGURATION -> {

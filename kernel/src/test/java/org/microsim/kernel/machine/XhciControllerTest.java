@@ -101,10 +101,7 @@ class XhciControllerTest {
         assertEquals(18, device[0]);
         assertEquals(0x46f4, Bytes.le16(device, 8));
         // The first command after insertion fails with UNIT ATTENTION: TEST UNIT READY takes it.
-        byte[] tur = new byte[31];
-        Bytes.put32(tur, 0, 0x43425355);
-        Bytes.put32(tur, 4, 76);
-        tur[14] = 6;
+        byte[] tur = cbw(76, 0, new byte[6]);
         DmaBuffer turBuffer = c.alloc(31);
         turBuffer.write(0, tur, 0, 31);
         DmaBuffer turCsw = c.alloc(16);
@@ -117,15 +114,7 @@ class XhciControllerTest {
         assertEquals(76, turCsw.getInt(4));
         assertEquals(1, turCsw.getInt(12) & 0xff, "CHECK CONDITION: command failed");
         // READ(10) of LBA 5, one block: CBW out, data in, CSW in.
-        byte[] cbw = new byte[31];
-        Bytes.put32(cbw, 0, 0x43425355);
-        Bytes.put32(cbw, 4, 77);
-        Bytes.put32(cbw, 8, 512);
-        cbw[12] = (byte) 0x80;
-        cbw[14] = 10;
-        cbw[15] = 0x28;
-        cbw[20] = 5;
-        cbw[23] = 1;
+        byte[] cbw = cbw(77, 512, new byte[] {0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0});
         DmaBuffer out = c.alloc(31);
         out.write(0, cbw, 0, 31);
         DmaBuffer data = c.alloc(512);
@@ -186,12 +175,7 @@ class XhciControllerTest {
     @Test
     void detachFailsWaitingTransfersAndReportsTheChange() {
         XhciClient c = new XhciClient();
-        c.start();
-        Enumerated s = enumerate(c, new MemoryImage(64));
-        DmaBuffer data = c.alloc(512);
-        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
-        c.bar.write32(0x2000 + 4L * s.slot, 3);
-        c.timeline.runUntilIdle();
+        Enumerated s = waitingOnBulkIn(c);
         assertTrue(c.events().isEmpty());
         c.hc.detach(List.of(1));
         c.timeline.runUntilIdle();
@@ -240,10 +224,7 @@ class XhciControllerTest {
         DmaBuffer cbw = c.alloc(32);
         DmaBuffer csw = c.alloc(16);
         for (int i = 0; i < 25; i++) { // 8-TRB rings: three times round, the cycle bit toggling each time
-            byte[] tur = new byte[31];
-            Bytes.put32(tur, 0, 0x43425355);
-            Bytes.put32(tur, 4, 100 + i);
-            tur[14] = 6;
+            byte[] tur = cbw(100 + i, 0, new byte[6]);
             cbw.write(0, tur, 0, 31);
             s.out.put(cbw.physAddress(), 31, 1 << 10 | 1 << 5);
             s.in.put(csw.physAddress(), 13, 1 << 10 | 1 << 5);
@@ -259,12 +240,7 @@ class XhciControllerTest {
     @Test
     void stopEndpointEvaluateContextAndResetDevice() {
         XhciClient c = new XhciClient();
-        c.start();
-        Enumerated s = enumerate(c, new MemoryImage(64));
-        DmaBuffer data = c.alloc(512);
-        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
-        c.bar.write32(0x2000 + 4L * s.slot, 3);
-        c.timeline.runUntilIdle();
+        Enumerated s = waitingOnBulkIn(c);
         XhciClient.Event stop = c.command(0, 0, s.slot << 24 | 3 << 16 | 15 << 10);
         assertEquals(1, stop.code());
         List<XhciClient.Event> transfer = c.events();
@@ -301,6 +277,29 @@ class XhciControllerTest {
         assertTrue((c.bar.read32(XhciClient.USBSTS) & 1 << 3) != 0, "EINT");
         c.bar.write32(XhciClient.USBSTS, 1 << 3);
         assertEquals(0, c.bar.read32(XhciClient.USBSTS) & 1 << 3, "EINT is write-1-to-clear");
+    }
+
+    /** A configured stick whose bulk-in endpoint has a TD queued that it NAKs: no CBW came. */
+    private static Enumerated waitingOnBulkIn(XhciClient c) {
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        DmaBuffer data = c.alloc(512);
+        s.in.put(data.physAddress(), 512, 1 << 10 | 1 << 5);
+        c.bar.write32(0x2000 + 4L * s.slot, 3);
+        c.timeline.runUntilIdle();
+        return s;
+    }
+
+    /** A CBW with this tag for a command moving {@code length} bytes in (or none). */
+    private static byte[] cbw(int tag, int length, byte[] cdb) {
+        byte[] cbw = new byte[31];
+        Bytes.put32(cbw, 0, 0x43425355);
+        Bytes.put32(cbw, 4, tag);
+        Bytes.put32(cbw, 8, length);
+        cbw[12] = (byte) (length > 0 ? 0x80 : 0);
+        cbw[14] = (byte) cdb.length;
+        System.arraycopy(cdb, 0, cbw, 15, cdb.length);
+        return cbw;
     }
 
     /** A stick on root port 1, reset, addressed and configured with its two bulk endpoints. */
