@@ -26,9 +26,10 @@ import org.microsim.harness.script.Outcome;
  */
 class SystemRecoveryProperties {
     private static final List<String> VOLUMES = List.of("/vol/ahci0:disk0p1", "/vol/ahci0:disk0p2",
-            "/vol/ahci0:disk1p1");
+            "/vol/ahci0:disk1p1", "/vol/msc0:p1");
     private static final List<String> SERVICES = List.of("vfs", "shell", "ahci", "partd@ahci0:disk0",
-            "partd@ahci0:disk1", "fatfsd@ahci0:disk0p1", "fatfsd@ahci0:disk0p2", "fatfsd@ahci0:disk1p1");
+            "partd@ahci0:disk1", "fatfsd@ahci0:disk0p1", "fatfsd@ahci0:disk0p2", "fatfsd@ahci0:disk1p1", "usbd",
+            "partd@msc0:", "fatfsd@msc0:p1");
     /** Every task but init: the services' and the two init supervises itself. */
     private static final List<String> TASKS = concat(List.of("devd", "svcman"), SERVICES);
 

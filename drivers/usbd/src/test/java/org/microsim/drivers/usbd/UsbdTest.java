@@ -113,15 +113,16 @@ class UsbdTest {
     void pullingTheStickOutMidWriteFailsWithDeviceGoneAndPluggingInAgainServesIt() throws Exception {
         MemoryImage image = random(6, false);
         try (UsbdRig rig = new UsbdRig(6, false, image)) {
-            byte[] data = new byte[2048 * 512];
+            byte[] data = new byte[BLOCKS * 512];
             new Random(7).nextBytes(data);
             BlockError[] outcome = new BlockError[1];
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 byte[] one = new byte[512];
                 disk.read(0, 1, one, 0);
-                // Pulled out 60 us into a 1 MiB write: a few commands in, at a defined point of the run.
-                rig.timeline.schedule(sys.now() + 60_000, () -> {
+                // A 2 MiB write is two commands of 30 us each (CBW, data, CSW): pulled out 45 us in, in the middle
+                // of the second one's data, at a defined point of the run.
+                rig.timeline.schedule(sys.now() + 45_000, () -> {
                     try {
                         rig.machine.usbDetach("1");
                     } catch (org.microsim.kernel.machine.MachineException e) {
@@ -129,7 +130,7 @@ class UsbdTest {
                     }
                 });
                 try {
-                    disk.write(0, 2048, data, 0);
+                    disk.write(0, BLOCKS, data, 0);
                     outcome[0] = null;
                 } catch (BlockException e) {
                     outcome[0] = e.error();
@@ -138,8 +139,8 @@ class UsbdTest {
             assertEquals(BlockError.DEVICE_GONE, outcome[0]);
             // It was pulled out in the middle: the first command's blocks are on the stick, the last ones not.
             assertArrayEquals(java.util.Arrays.copyOf(data, 512), bytes(image, 0, 1));
-            byte[] lastWritten = java.util.Arrays.copyOfRange(data, 2047 * 512, 2048 * 512);
-            assertTrue(!java.util.Arrays.equals(lastWritten, bytes(image, 2047, 1)), "the write did not finish");
+            byte[] lastWritten = java.util.Arrays.copyOfRange(data, (BLOCKS - 1) * 512, BLOCKS * 512);
+            assertTrue(!java.util.Arrays.equals(lastWritten, bytes(image, BLOCKS - 1, 1)), "the write did not finish");
             assertTrue(rig.kernel.ports().stream().noneMatch(p -> p.info().name().equals("msc0:")));
             assertEquals("1", rig.machine.usbAttach(image, null));
             rig.settle();
