@@ -142,6 +142,11 @@ public final class Machine implements Closeable {
         return memory;
     }
 
+    /** Bytes of physical memory drivers hold as DMA buffers now: for tests that watch a driver's memory. */
+    public long dmaBytesInUse() {
+        return memory.usedBytes();
+    }
+
     /** The PCIe bus the kernel enumerates at boot. */
     PciBus pci() {
         return pci;

@@ -38,18 +38,23 @@ final class Device {
     /** Set once the device is known to be gone: every transfer fails at once. */
     boolean gone;
 
-    Device(HostController hc, Sys sys, int slot, List<Integer> path, int rootPort, int route, int speed) {
+    private final DmaPool pool;
+    private final List<DmaBuffer> buffers = new java.util.ArrayList<>();
+
+    Device(HostController hc, Sys sys, DmaPool pool, int slot, List<Integer> path, int rootPort, int route,
+           int speed) {
         this.hc = hc;
         this.sys = sys;
+        this.pool = pool;
         this.slot = slot;
         this.path = List.copyOf(path);
         this.rootPort = rootPort;
         this.route = route;
         this.speed = speed;
-        this.output = sys.allocDma(32 * CONTEXT).orThrow();
-        this.input = sys.allocDma(33 * CONTEXT).orThrow();
-        this.ep0 = new ProducerRing(sys.allocDma(ProducerRing.BYTES).orThrow());
-        this.controlBuffer = sys.allocDma(CONTROL_BUFFER).orThrow();
+        this.output = buffer(32 * CONTEXT);
+        this.input = buffer(33 * CONTEXT);
+        this.ep0 = new ProducerRing(buffer(ProducerRing.BYTES));
+        this.controlBuffer = buffer(CONTROL_BUFFER);
         rings[1] = ep0;
     }
 
@@ -61,6 +66,19 @@ final class Device {
             super(what + ": " + (code == 0 ? "no answer in time" : Trb.describe(code)));
             this.code = code;
         }
+    }
+
+    /** DMA memory for this device, from the pool, back to it when the device leaves ({@link #freeBuffers}). */
+    DmaBuffer buffer(int size) {
+        DmaBuffer b = pool.take(size);
+        buffers.add(b);
+        return b;
+    }
+
+    /** The device left: its DMA memory goes back to the pool. */
+    void freeBuffers() {
+        buffers.forEach(pool::give);
+        buffers.clear();
     }
 
     /** The path as people write it: {@code 1}, {@code 1.3}. */

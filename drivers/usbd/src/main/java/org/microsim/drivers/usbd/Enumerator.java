@@ -23,10 +23,12 @@ final class Enumerator {
 
     private final HostController hc;
     private final Sys sys;
+    private final DmaPool pool;
 
     Enumerator(HostController hc, Sys sys) {
         this.hc = hc;
         this.sys = sys;
+        this.pool = new DmaPool(sys);
     }
 
     /** What enumeration learnt: the addressed device, its descriptors, its configuration. */
@@ -44,7 +46,7 @@ final class Enumerator {
                     + (enabled == null ? "no answer" : Trb.describe(enabled.code())));
             return null;
         }
-        Device d = new Device(hc, sys, enabled.slot(), path, path.getFirst(), route, speed);
+        Device d = new Device(hc, sys, pool, enabled.slot(), path, path.getFirst(), route, speed);
         try {
             address(d);
             byte[] head = d.controlIn(0x80, 6, 0x0100, 0, 8);
@@ -112,7 +114,7 @@ final class Enumerator {
             int dci = ep.dci();
             add |= 1 << dci;
             last = Math.max(last, dci);
-            d.rings[dci] = new ProducerRing(sys.allocDma(ProducerRing.BYTES).orThrow());
+            d.rings[dci] = new ProducerRing(d.buffer(ProducerRing.BYTES));
             int type = (ep.type() == 3 ? 3 : 2) + (ep.in() ? 4 : 0); // 2 bulk OUT, 6 bulk IN, 3/7 interrupt
             int interval = ep.type() == 3 && d.speed >= 3 ? Math.max(0, ep.interval() - 1) : ep.type() == 3 ? 3 : 0;
             endpointContext(d, dci, type, ep.maxPacket(), interval, d.rings[dci].pointer());
@@ -135,10 +137,11 @@ final class Enumerator {
         d.input.putInt(at + 16, type == 4 ? 8 : 1024); // average TRB length
     }
 
-    /** Disables the device's slot and forgets its context. */
+    /** Disables the device's slot, forgets its context, and gives its DMA memory back to the pool. */
     void release(Device d) {
         hc.command(0, 0, Trb.type(Trb.DISABLE_SLOT) | d.slot << 24, TIMEOUT);
         hc.deviceContext(d.slot, 0);
+        d.freeBuffers();
     }
 
     /** EP0's max packet before the device says: 512 at SuperSpeed, 64 at high speed, 8 otherwise (4.3). */

@@ -32,7 +32,7 @@ final class Hub {
         this.device = device;
         this.statusDci = statusDci;
         this.ports = ports;
-        this.status = device.sys.allocDma(64).orThrow();
+        this.status = device.buffer(64);
     }
 
     /** The hub descriptor's port count (11.23.2.1), before the hub is configured. */

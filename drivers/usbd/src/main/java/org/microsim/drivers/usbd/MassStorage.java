@@ -45,9 +45,9 @@ final class MassStorage {
         this.interfaceNumber = interfaceNumber;
         this.bulkIn = bulkIn;
         this.bulkOut = bulkOut;
-        this.cbw = device.sys.allocDma(64).orThrow();
-        this.csw = device.sys.allocDma(512).orThrow();
-        this.data = device.sys.allocDma(BUFFER).orThrow();
+        this.cbw = device.buffer(64);
+        this.csw = device.buffer(512);
+        this.data = device.buffer(BUFFER);
     }
 
     /** Blocks one command moves at most. */

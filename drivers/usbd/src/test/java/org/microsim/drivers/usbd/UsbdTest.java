@@ -153,6 +153,27 @@ class UsbdTest {
     }
 
     @Test
+    void pluggingInAndOutAllDayTakesNoMoreMemory() throws Exception {
+        MemoryImage image = random(9, false);
+        try (UsbdRig rig = new UsbdRig(9, false, image)) {
+            long[] inUse = new long[2];
+            for (int round = 0; round < 12; round++) {
+                rig.machine.usbDetach("1");
+                rig.settle();
+                assertEquals("1", rig.machine.usbAttach(image, null));
+                rig.settle();
+                inUse[round < 2 ? 0 : 1] = rig.machine.dmaBytesInUse();
+            }
+            assertEquals(inUse[0], inUse[1], "the second device's buffers are the first one's");
+            rig.run(sys -> {
+                byte[] got = new byte[8 * 512];
+                UsbdRig.open(sys, "msc0:").read(7, 8, got, 0);
+                assertArrayEquals(bytes(image, 7, 8), got);
+            });
+        }
+    }
+
+    @Test
     void aCrashedUsbdComesBackAndFindsTheSticksAgain() throws Exception {
         MemoryImage image = random(8, false);
         try (UsbdRig rig = new UsbdRig(8, false, image)) {
