@@ -1,7 +1,11 @@
 package org.microsim.drivers.usbd;
 
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.Sys;
 
@@ -39,7 +43,8 @@ final class Device {
     boolean gone;
 
     private final DmaPool pool;
-    private final List<DmaBuffer> buffers = new java.util.ArrayList<>();
+    private final List<DmaBuffer> buffers = new ArrayList<>();
+    private final Map<Integer, ArrayDeque<Trb.Event>> early = new HashMap<>();
 
     Device(HostController hc, Sys sys, DmaPool pool, int slot, List<Integer> path, int rootPort, int route,
            int speed) {
@@ -143,9 +148,22 @@ final class Device {
      * moved (fewer on a short IN packet).
      */
     int transfer(int dci, DmaBuffer buffer, int length) throws UsbException {
+        return complete(submit(dci, buffer, length));
+    }
+
+    /** A TD queued on an endpoint: its TRBs as (address, bytes before it, length), and its length. */
+    record Td(int dci, List<long[]> trbs, int length) {
+    }
+
+    /**
+     * Queues a bulk or interrupt TD of {@code length} bytes of {@code buffer} on endpoint {@code dci} and rings
+     * the doorbell, without waiting: several TDs on several endpoints can be under way at once, and
+     * {@link #complete} then waits for each. Buffers are split at 64 KiB boundaries, as TRBs may not cross them.
+     */
+    Td submit(int dci, DmaBuffer buffer, int length) throws UsbException {
         check();
         ProducerRing ring = rings[dci];
-        List<long[]> trbs = new java.util.ArrayList<>(); // address, bytes before it, its length
+        List<long[]> trbs = new ArrayList<>();
         long base = buffer.physAddress();
         int done = 0;
         do {
@@ -157,24 +175,48 @@ final class Device {
             done += n;
         } while (done < length);
         hc.ring(slot, dci);
-        Trb.Event e = hc.await(ev -> ev.type() == Trb.TRANSFER_EVENT && ev.slot() == slot && ev.endpoint() == dci,
-                TIMEOUT);
+        return new Td(dci, trbs, length);
+    }
+
+    /** Waits for a submitted TD (TDs of one endpoint complete in order); the bytes it moved. */
+    int complete(Td td) throws UsbException {
+        int dci = td.dci();
+        ArrayDeque<Trb.Event> kept = early.get(dci);
+        Trb.Event e = kept == null ? null : kept.poll();
+        if (e == null) {
+            e = hc.await(ev -> ev.type() == Trb.TRANSFER_EVENT && ev.slot() == slot && ev.endpoint() == dci, TIMEOUT);
+        }
         if (e == null) {
             throw failed(dci, 0, "transfer on endpoint " + dci);
         }
         if (e.code() == Trb.SHORT_PACKET) {
             // The TD ended in the TRB the event names: what came before it, and that TRB's length less its residual.
-            for (long[] trb : trbs) {
+            for (long[] trb : td.trbs()) {
                 if (trb[0] == e.parameter()) {
                     return (int) (trb[1] + trb[2]) - e.residual();
                 }
             }
-            return length - e.residual();
+            return td.length() - e.residual();
         }
         if (e.code() != Trb.SUCCESS) {
             throw failed(dci, e.code(), "transfer on endpoint " + dci);
         }
-        return length;
+        return td.length();
+    }
+
+    /** An event of one of this device's endpoints that came while the driver waited for another's. */
+    void stash(Trb.Event e) {
+        early.computeIfAbsent(e.endpoint(), k -> new ArrayDeque<>()).add(e);
+    }
+
+    /**
+     * Gives up what is queued on an endpoint: stopped (if it runs), its dequeue pointer moved past every TD, its
+     * early events dropped. For a recovery, so that no old TD takes the next command's data.
+     */
+    void abandon(int dci) {
+        hc.command(0, 0, Trb.type(Trb.STOP_ENDPOINT) | slot << 24 | dci << 16, TIMEOUT);
+        hc.command(rings[dci].enqueuePointer(), 0, Trb.type(Trb.SET_TR_DEQUEUE) | slot << 24 | dci << 16, TIMEOUT);
+        early.remove(dci);
     }
 
     /**
@@ -201,6 +243,7 @@ final class Device {
             hc.command(0, 0, Trb.type(Trb.RESET_ENDPOINT) | slot << 24 | dci << 16, TIMEOUT);
         }
         hc.command(rings[dci].enqueuePointer(), 0, Trb.type(Trb.SET_TR_DEQUEUE) | slot << 24 | dci << 16, TIMEOUT);
+        early.remove(dci);
         return new UsbException(code, what);
     }
 

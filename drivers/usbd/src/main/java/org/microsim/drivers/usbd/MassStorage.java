@@ -182,24 +182,34 @@ final class MassStorage {
         System.arraycopy(cdb, 0, wrapper, 15, cdb.length);
         cbw.write(0, wrapper, 0, 31);
         try {
+            // All three stages are queued at once, as the rings allow: the stick NAKs the data and the CSW until
+            // the CBW is in, and the driver waits once for what arrives together.
+            Device.Td cbwTd = device.submit(bulkOut, cbw, 31);
+            Device.Td dataTd = length > 0 ? device.submit(in ? bulkIn : bulkOut, data, length) : null;
+            Device.Td cswTd = device.submit(bulkIn, csw, 13);
             try {
-                device.transfer(bulkOut, cbw, 31);
+                device.complete(cbwTd);
             } catch (Device.UsbException e) {
                 throw recover("the CBW", e);
             }
-            if (length > 0) {
+            if (dataTd != null) {
                 try {
-                    device.transfer(in ? bulkIn : bulkOut, data, length);
+                    device.complete(dataTd);
                 } catch (Device.UsbException e) {
                     if (e.code != Trb.STALL) {
                         throw recover("the data", e);
                     }
-                    clearHalt(in ? bulkIn : bulkOut); // a stalled data stage: clear it and read the CSW (6.7.2)
+                    // A stalled data stage (6.7.2): clear it, and read the CSW; a stall on bulk-in took the queued
+                    // CSW transfer with it, so it is asked for again.
+                    clearHalt(dataTd.dci());
+                    if (in) {
+                        cswTd = device.submit(bulkIn, csw, 13);
+                    }
                 }
             }
             int got;
             try {
-                got = device.transfer(bulkIn, csw, 13);
+                got = device.complete(cswTd);
             } catch (Device.UsbException e) {
                 if (e.code != Trb.STALL) {
                     throw recover("the CSW", e);
@@ -225,6 +235,8 @@ final class MassStorage {
             return new BlockException(BlockError.DEVICE_GONE, "the stick at USB port " + device.where() + " is gone");
         }
         try {
+            device.abandon(bulkIn); // what is still queued for this command must not take the next one's data
+            device.abandon(bulkOut);
             resetRecovery();
         } catch (Device.UsbException again) {
             return new BlockException(device.gone ? BlockError.DEVICE_GONE : BlockError.IO_ERROR,

@@ -161,6 +161,12 @@ final class UsbdHandler implements Handler<BlockRequest<?>> {
             Hub hub = hubsBySlot.get(e.slot());
             if (hub != null && e.endpoint() == hub.statusDci) {
                 changedHubs.add(hub);
+                return;
+            }
+            for (Device d : devices.values()) {
+                if (d.slot == e.slot()) {
+                    d.stash(e); // a TD the driver submitted and will wait for next
+                }
             }
         }
     }

@@ -14,10 +14,50 @@ import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.kernel.PortSnapshot;
+import org.microsim.kernel.machine.DiskImage;
+import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
 
 /** usbd against the xHCI, stick and hub models in a real kernel. */
 class UsbdTest {
+    /** An image that passes everything to another, for a test to step in. */
+    private static class ForwardingImage implements DiskImage {
+        private final DiskImage to;
+
+        ForwardingImage(DiskImage to) {
+            this.to = to;
+        }
+
+        @Override
+        public long sectorCount() {
+            return to.sectorCount();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return to.readOnly();
+        }
+
+        @Override
+        public void read(long offset, byte[] dst, int dstOffset, int length) throws java.io.IOException {
+            to.read(offset, dst, dstOffset, length);
+        }
+
+        @Override
+        public void write(long offset, byte[] src, int srcOffset, int length) throws java.io.IOException {
+            to.write(offset, src, srcOffset, length);
+        }
+
+        @Override
+        public void flush() throws java.io.IOException {
+            to.flush();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+
     private static final int BLOCKS = 4096;
 
     static MemoryImage random(long seed, boolean readOnly) {
@@ -112,23 +152,34 @@ class UsbdTest {
     @Test
     void pullingTheStickOutMidWriteFailsWithDeviceGoneAndPluggingInAgainServesIt() throws Exception {
         MemoryImage image = random(6, false);
-        try (UsbdRig rig = new UsbdRig(6, false, image)) {
+        UsbdRig[] rigs = new UsbdRig[1];
+        // The stick is pulled out right after its first write command reached the medium: at that point of the run,
+        // whatever the timings, in the middle of a 2 MiB write of two commands.
+        DiskImage watched = new ForwardingImage(image) {
+            private boolean pulled;
+
+            @Override
+            public void write(long offset, byte[] src, int srcOffset, int length) throws java.io.IOException {
+                super.write(offset, src, srcOffset, length);
+                if (!pulled && length >= 1 << 20) {
+                    pulled = true;
+                    rigs[0].timeline.schedule(rigs[0].timeline.now(), () -> {
+                        try {
+                            rigs[0].machine.usbDetach("1");
+                        } catch (MachineException e) {
+                            throw new AssertionError(e);
+                        }
+                    });
+                }
+            }
+        };
+        try (UsbdRig rig = new UsbdRig(6, false, watched)) {
+            rigs[0] = rig;
             byte[] data = new byte[BLOCKS * 512];
             new Random(7).nextBytes(data);
             BlockError[] outcome = new BlockError[1];
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
-                byte[] one = new byte[512];
-                disk.read(0, 1, one, 0);
-                // A 2 MiB write is two commands of 30 us each (CBW, data, CSW): pulled out 45 us in, in the middle
-                // of the second one's data, at a defined point of the run.
-                rig.timeline.schedule(sys.now() + 45_000, () -> {
-                    try {
-                        rig.machine.usbDetach("1");
-                    } catch (org.microsim.kernel.machine.MachineException e) {
-                        throw new AssertionError(e);
-                    }
-                });
                 try {
                     disk.write(0, BLOCKS, data, 0);
                     outcome[0] = null;
