@@ -72,6 +72,15 @@ class UsbdTest {
         return out;
     }
 
+    /** msc0: reads {@code count} blocks at {@code lba} as the image holds them. */
+    private static void assertReadsAsImage(UsbdRig rig, MemoryImage image, long lba, int count) {
+        rig.run(sys -> {
+            byte[] got = new byte[count * 512];
+            UsbdRig.open(sys, "msc0:").read(lba, count, got, 0);
+            assertArrayEquals(bytes(image, lba, count), got);
+        });
+    }
+
     @Test
     void aStickIsServedAsABlockPortThatReadsAndWritesTheImage() throws Exception {
         MemoryImage image = random(1, false);
@@ -195,11 +204,7 @@ class UsbdTest {
             assertTrue(rig.kernel.ports().stream().noneMatch(p -> p.info().name().equals("msc0:")));
             assertEquals("1", rig.machine.usbAttach(image, null));
             rig.settle();
-            rig.run(sys -> {
-                byte[] got = new byte[16 * 512];
-                UsbdRig.open(sys, "msc0:").read(0, 16, got, 0);
-                assertArrayEquals(bytes(image, 0, 16), got);
-            });
+            assertReadsAsImage(rig, image, 0, 16);
         }
     }
 
@@ -216,11 +221,7 @@ class UsbdTest {
                 inUse[round < 2 ? 0 : 1] = rig.machine.dmaBytesInUse();
             }
             assertEquals(inUse[0], inUse[1], "the second device's buffers are the first one's");
-            rig.run(sys -> {
-                byte[] got = new byte[8 * 512];
-                UsbdRig.open(sys, "msc0:").read(7, 8, got, 0);
-                assertArrayEquals(bytes(image, 7, 8), got);
-            });
+            assertReadsAsImage(rig, image, 7, 8);
         }
     }
 
@@ -236,11 +237,7 @@ class UsbdTest {
             assertEquals(2, rig.driverStarts.get());
             assertNotEquals(id, rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")
                     && t.state().alive()).findFirst().orElseThrow().id().pack());
-            rig.run(sys -> {
-                byte[] got = new byte[64 * 512];
-                UsbdRig.open(sys, "msc0:").read(50, 64, got, 0);
-                assertArrayEquals(bytes(image, 50, 64), got);
-            });
+            assertReadsAsImage(rig, image, 50, 64);
         }
     }
 }
