@@ -279,6 +279,39 @@ class XhciControllerTest {
         assertEquals(0, c.bar.read32(XhciClient.USBSTS) & 1 << 3, "EINT is write-1-to-clear");
     }
 
+    @Test
+    void hubsChainAndRouteStringsReachTheirTiers() {
+        XhciClient c = new XhciClient();
+        c.start();
+        assertNull(c.hc.attach(List.of(1), new UsbHub(4)));
+        c.bar.write32(PORTSC1, 1 << 4 | 1 << 9);
+        c.timeline.runUntilIdle();
+        c.events();
+        assertNull(c.hc.attach(List.of(1, 2), new UsbHub(4)));
+        addressedHub(c, 0, 2); // the first hub, its port 2 powered and reset
+        assertNull(c.hc.attach(List.of(1, 2, 3), new UsbStick(new MemoryImage(8), "DEEP")));
+        addressedHub(c, 0x2, 3); // the second hub, at route 2, its port 3
+        int slot = c.enableSlot();
+        int[] code = new int[1];
+        XhciClient.Ring ep0 = c.address(slot, 1, 0x32, 3, false, code);
+        assertEquals(1, code[0], "route 0x32: port 2 of the first hub, then port 3 of the second");
+        List<XhciClient.Event> events = new ArrayList<>();
+        assertEquals(0x46f4, Bytes.le16(c.controlIn(ep0, slot, 0x80, 6, 0x0100, 0, 18, events), 8));
+        assertEquals(List.of(List.of(1), List.of(1, 2), List.of(1, 2, 3)),
+                c.hc.topology().stream().map(XhciController.Attached::path).toList());
+    }
+
+    /** Addresses the hub at {@code route} on root port 1, configures it, powers and resets its {@code port}. */
+    private static void addressedHub(XhciClient c, int route, int port) {
+        int slot = c.enableSlot();
+        int[] code = new int[1];
+        XhciClient.Ring ep0 = c.address(slot, 1, route, 3, false, code);
+        assertEquals(1, code[0], "hub at route " + route);
+        c.controlNoData(ep0, slot, 0, 9, 1, 0);
+        c.controlNoData(ep0, slot, 0x23, 3, 8, port);
+        c.controlNoData(ep0, slot, 0x23, 3, 4, port);
+    }
+
     /** A configured stick whose bulk-in endpoint has a TD queued that it NAKs: no CBW came. */
     private static Enumerated waitingOnBulkIn(XhciClient c) {
         c.start();
