@@ -77,10 +77,13 @@ final class CommandLine {
     static final Option TRACE = Option.value("--trace", "FILE",
             "Write a Chrome/Perfetto trace (JSON) at exit; open it at ui.perfetto.dev.");
     static final Option PCAP = Option.value("--pcap", "FILE", "Write the network traffic to FILE (pcap).");
+    static final Option USB_PCAP = Option.value("--usb-pcap", "FILE", "Write the USB traffic to FILE (pcap, usbmon "
+            + "format, virtual time), for Wireshark down to the SCSI commands. Gives the machine the USB controller.");
     static final Option DEBUG = Option.flag("Show stack traces of internal errors.", "--debug");
 
     /** The machine options: every command takes them, before or after its name. */
-    static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, DEBUG);
+    static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, USB_PCAP,
+            DEBUG);
 
     static final Command SIM = new Command("sim", "", 0, 0, List.of(), List.of(
             "A microkernel operating system, simulated on the JVM with its hardware.",

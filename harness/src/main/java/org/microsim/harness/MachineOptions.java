@@ -24,9 +24,11 @@ import java.util.Optional;
  *     without it, any drive or NIC replaces the whole demo machine
  * @param usb the machine has the xHCI controller even without a USB drive ({@code --usb}), for sticks attached
  *     while it runs
+ * @param usbPcap where to write the USB traffic, usbmon-style pcap ({@code --usb-pcap}); it gives the machine
+ *     the xHCI controller
  */
 public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
-        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo, boolean usb) {
+        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo, boolean usb, Optional<Path> usbPcap) {
     /** The seed when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -37,27 +39,34 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(pcap, "pcap");
         Objects.requireNonNull(baseDir, "baseDir");
+        Objects.requireNonNull(usbPcap, "usbPcap");
     }
 
     /** Options whose relative paths are taken from the current directory. */
     public MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
             Optional<Path> pcap, boolean debug) {
-        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false, false);
+        this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false, false,
+                Optional.empty());
     }
 
     /** The same options, with relative scenario paths taken from {@code dir}. */
     public MachineOptions withBaseDir(Path dir) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo, usb);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo, usb, usbPcap);
     }
 
     /** The same options, with the demo machine kept under the given drives and NICs or not. */
     public MachineOptions withDemo(boolean keep) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep, usb);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep, usb, usbPcap);
     }
 
     /** The same options, with the xHCI controller wanted even without a USB drive ({@code --usb}) or not. */
     public MachineOptions withUsb(boolean wanted) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, wanted);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, wanted, usbPcap);
+    }
+
+    /** The same options, with the USB traffic written to a pcap file ({@code --usb-pcap}) or not. */
+    public MachineOptions withUsbPcap(Optional<Path> file) {
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, usb, file);
     }
 
     /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */

@@ -83,7 +83,7 @@ public final class Main {
         return new MachineOptions(parsed.all(CommandLine.DRIVE), parsed.all(CommandLine.NIC), CommandLine.seed(parsed),
                 parsed.has(CommandLine.FREE), path(parsed, CommandLine.TRACE), path(parsed, CommandLine.PCAP),
                 parsed.has(CommandLine.DEBUG)).withDemo(parsed.has(CommandLine.DEMO))
-                .withUsb(parsed.has(CommandLine.USB));
+                .withUsb(parsed.has(CommandLine.USB)).withUsbPcap(path(parsed, CommandLine.USB_PCAP));
     }
 
     private static Optional<Path> path(Parsed parsed, CommandLine.Option option) throws BadCommandLine {

@@ -35,6 +35,7 @@ final class MachineSetup {
     private final List<NicConfig> nics = new ArrayList<>();
     private final List<UsbConfig.Stick> sticks = new ArrayList<>();
     private boolean usb;
+    private Path usbCapture;
     private boolean demo;
 
     /**
@@ -65,6 +66,12 @@ final class MachineSetup {
         usb = true;
     }
 
+    /** Writes the USB traffic to {@code file} (and gives the machine the xHCI controller). */
+    void usbCapture(Path file) {
+        usb = true;
+        usbCapture = file;
+    }
+
     /** Gives up the image files of drives no machine was built with (their locks go with them). */
     void close() {
         List<DriveConfig> all = new ArrayList<>(drives);
@@ -92,7 +99,7 @@ final class MachineSetup {
     /** What to build: the described machine, after the demo machine's devices when they are wanted. */
     MachineConfig config() {
         if (!demo && !(drives.isEmpty() && nics.isEmpty() && sticks.isEmpty())) {
-            UsbConfig described = usb || !sticks.isEmpty() ? UsbConfig.of(sticks) : UsbConfig.NONE;
+            UsbConfig described = usb || !sticks.isEmpty() ? new UsbConfig(true, sticks, usbCapture) : UsbConfig.NONE;
             return new MachineConfig(drives, nics, described, ModelOptions.DEFAULT);
         }
         List<DriveConfig> allDrives = new ArrayList<>();
@@ -105,7 +112,7 @@ final class MachineSetup {
         List<UsbConfig.Stick> allSticks = new ArrayList<>();
         allSticks.add(new UsbConfig.Stick(new DriveConfig.Image(DemoDisks.stick()), false));
         allSticks.addAll(sticks);
-        return new MachineConfig(allDrives, allNics, UsbConfig.of(allSticks), ModelOptions.DEFAULT);
+        return new MachineConfig(allDrives, allNics, new UsbConfig(true, allSticks, usbCapture), ModelOptions.DEFAULT);
     }
 
     /** The words with a {@code file=~/...} in the user's home, as a shell would have put it. */

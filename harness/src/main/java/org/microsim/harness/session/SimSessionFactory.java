@@ -1,6 +1,7 @@
 package org.microsim.harness.session;
 
 import java.nio.file.Path;
+import org.microsim.harness.HostPaths;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
 import org.microsim.harness.SessionException;
@@ -26,6 +27,7 @@ public final class SimSessionFactory implements SessionFactory {
         if (options.usb()) {
             setup.usb();
         }
+        options.usbPcap().ifPresent(file -> setup.usbCapture(HostPaths.resolve(options.baseDir(), file.toString())));
         Path here = Path.of("").toAbsolutePath();
         try {
             for (String drive : options.drives()) {

@@ -42,6 +42,7 @@ public final class Machine implements Closeable {
     private final AhciController ahci;
     private final List<E1000> nics = new ArrayList<>();
     private final UsbPorts usb;
+    private final UsbCapture capture;
     private final PciBus pci;
     private long nextBar = MMIO_BASE;
 
@@ -62,12 +63,25 @@ public final class Machine implements Closeable {
                     + config.nics().size() + " were given");
         }
         this.memory = new PhysicalMemory(options.memoryBytes());
-        this.images = openAll(config.drives());
+        // The capture file first: it is the one thing here that can fail without an image to give back.
+        this.capture = config.usb().capture() == null ? null : UsbCapture.create(config.usb().capture());
         List<DiskImage> sticks;
         try {
-            sticks = openAll(config.usb().sticks().stream().map(UsbConfig.Stick::drive).toList());
+            this.images = openAll(config.drives());
+            try {
+                sticks = openAll(config.usb().sticks().stream().map(UsbConfig.Stick::drive).toList());
+            } catch (MachineException e) {
+                closeQuietly(images, e);
+                throw e;
+            }
         } catch (MachineException e) {
-            closeQuietly(images, e);
+            if (capture != null) {
+                try {
+                    capture.close();
+                } catch (IOException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
             throw e;
         }
         List<PciFunction> functions = new ArrayList<>();
@@ -98,6 +112,9 @@ public final class Machine implements Closeable {
                     xhci.mmio());
             functions.add(new PciFunction(XHCI_ADDRESS, PciClass.XHCI, XhciController.VENDOR_ID,
                     XhciController.DEVICE_ID, XhciController.REVISION, XhciController.DEVICE_NAME, List.of(bar0), line));
+            if (capture != null) {
+                xhci.capture(capture);
+            }
             usb.plugInAtPowerOn(config.usb().sticks(), sticks);
         } else {
             usb = null;
@@ -235,6 +252,13 @@ public final class Machine implements Closeable {
         List<DiskImage> all = new ArrayList<>(images);
         if (usb != null) {
             all.addAll(usb.unplugAll());
+        }
+        if (capture != null) {
+            try {
+                capture.close();
+            } catch (IOException e) {
+                failure = e;
+            }
         }
         for (DiskImage image : all) {
             try {

@@ -1,5 +1,6 @@
 package org.microsim.kernel.machine;
 
+import java.nio.file.Path;
 import java.util.List;
 
 /**
@@ -9,10 +10,11 @@ import java.util.List;
  *
  * @param controller the machine has the xHCI controller at 00:14.0
  * @param sticks     the sticks present at power-on, in order
+ * @param capture    where to write the USB traffic as a pcap file, or null for nowhere
  */
-public record UsbConfig(boolean controller, List<Stick> sticks) {
+public record UsbConfig(boolean controller, List<Stick> sticks, Path capture) {
     /** No USB at all. */
-    public static final UsbConfig NONE = new UsbConfig(false, List.of());
+    public static final UsbConfig NONE = new UsbConfig(false, List.of(), null);
 
     /** A stick: its image, and whether it sits behind the hub rather than on a root port. */
     public record Stick(DriveConfig drive, boolean behindHub) {
@@ -21,13 +23,13 @@ public record UsbConfig(boolean controller, List<Stick> sticks) {
     /** Copies the list; sticks need the controller. */
     public UsbConfig {
         sticks = List.copyOf(sticks);
-        if (!sticks.isEmpty() && !controller) {
-            throw new IllegalArgumentException("USB sticks need the xHCI controller");
+        if ((!sticks.isEmpty() || capture != null) && !controller) {
+            throw new IllegalArgumentException("USB sticks and captures need the xHCI controller");
         }
     }
 
-    /** The controller with these sticks. */
+    /** The controller with these sticks, and no capture. */
     public static UsbConfig of(List<Stick> sticks) {
-        return new UsbConfig(true, sticks);
+        return new UsbConfig(true, sticks, null);
     }
 }

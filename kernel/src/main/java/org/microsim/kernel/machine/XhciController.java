@@ -126,7 +126,7 @@ final class XhciController {
             interrupters[i] = new XhciInterrupter(memory);
         }
         this.commands = new XhciCommands(this, memory);
-        this.transfers = new XhciTransfers(memory);
+        this.transfers = new XhciTransfers(memory, timeline, latency);
     }
 
     /** The BAR 0 register window. */
@@ -137,6 +137,11 @@ final class XhciController {
     /** The controller's interrupt line. */
     InterruptLine interrupt() {
         return interrupt;
+    }
+
+    /** Reports every transfer to a capture from now on ({@code --usb-pcap}). */
+    synchronized void capture(UsbCapture capture) {
+        transfers.capture(capture);
     }
 
     // ------------------------------------------------------------------ registers

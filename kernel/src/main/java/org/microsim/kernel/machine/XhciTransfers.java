@@ -8,6 +8,7 @@ import static org.microsim.kernel.machine.XhciTrb.TRANSACTION_ERROR;
 import static org.microsim.kernel.machine.XhciTrb.TRB_ERROR;
 
 import java.util.ArrayList;
+import org.microsim.kernel.Timeline;
 import java.util.List;
 
 /**
@@ -37,9 +38,27 @@ final class XhciTransfers {
     }
 
     private final PhysicalMemory memory;
+    private final Timeline timeline;
+    private final long latency;
+    private UsbCapture capture;
+    private XhciSlot current;
 
-    XhciTransfers(PhysicalMemory memory) {
+    XhciTransfers(PhysicalMemory memory, Timeline timeline, long latency) {
         this.memory = memory;
+        this.timeline = timeline;
+        this.latency = latency;
+    }
+
+    /** Reports every transfer to {@code tap} from now on (--usb-pcap). */
+    void capture(UsbCapture tap) {
+        capture = tap;
+    }
+
+    /** Tells the capture about a finished transfer, when there is one. */
+    private void tap(int endpoint, int type, UsbDevice.Setup setup, byte[] out, int asked, byte[] in, int status) {
+        if (capture != null) {
+            capture.transfer(timeline.now(), latency, current.address, endpoint, type, setup, out, asked, in, status);
+        }
     }
 
     /**
@@ -68,7 +87,10 @@ final class XhciTransfers {
         boolean afterCycle = ring.cycle();
         ring.set(startDequeue, startCycle);
         Outcome outcome;
+        current = slot;
         if (slot.device == null) {
+            tap(ep.dci == 1 ? 0 : ep.number() | (ep.in() ? 0x80 : 0), ep.dci == 1 ? UsbCapture.CONTROL : kind(ep),
+                    null, new byte[0], 0, new byte[0], UsbCapture.PROTOCOL_ERROR);
             events.add(new Event(td.getFirst().address(), TRANSACTION_ERROR, 0, false, target(td.getFirst()), false));
             outcome = Outcome.FAILED;
         } else if (ep.dci == 1) {
@@ -128,13 +150,22 @@ final class XhciTransfers {
                     at += trb.length();
                 }
             }
-            return switch (device.out(ep.number(), data)) {
+            UsbDevice.Handshake handshake = device.out(ep.number(), data);
+            if (handshake != UsbDevice.Handshake.NAK) {
+                tap(ep.number(), kind(ep), null, data, total, new byte[0],
+                        handshake == UsbDevice.Handshake.ACK ? 0 : UsbCapture.STALLED);
+            }
+            return switch (handshake) {
                 case NAK -> Outcome.WAITING;
                 case STALL -> stall(td.getFirst(), events);
                 case ACK -> complete(td, total, events);
             };
         }
         UsbDevice.InPacket packet = device.in(ep.number(), total);
+        if (packet.handshake() != UsbDevice.Handshake.NAK) {
+            tap(0x80 | ep.number(), kind(ep), null, new byte[0], total, packet.data(),
+                    packet.handshake() == UsbDevice.Handshake.ACK ? 0 : UsbCapture.STALLED);
+        }
         return switch (packet.handshake()) {
             case NAK -> Outcome.WAITING;
             case STALL -> stall(td.getFirst(), events);
@@ -173,9 +204,12 @@ final class XhciTransfers {
             }
         }
         UsbDevice.ControlReply reply = device.control(setup, out);
+        int endpoint = setup.in() ? 0x80 : 0;
         if (reply.handshake() != UsbDevice.Handshake.ACK) {
+            tap(endpoint, UsbCapture.CONTROL, setup, out, setup.length(), new byte[0], UsbCapture.STALLED);
             return stall(data.isEmpty() ? td.getLast() : data.getFirst(), events);
         }
+        tap(endpoint, UsbCapture.CONTROL, setup, out, setup.length(), setup.in() ? reply.dataIn() : new byte[0], 0);
         if (setupTrb.has(XhciTrb.IOC)) {
             events.add(new Event(setupTrb.address(), SUCCESS, 0, false, target(setupTrb), setupTrb.has(XhciTrb.BEI)));
         }
@@ -250,6 +284,11 @@ final class XhciTransfers {
             }
         }
         return Outcome.DONE;
+    }
+
+    /** usbmon's transfer type of an endpoint: interrupt (types 3 and 7) or bulk. */
+    private static int kind(XhciSlot.Endpoint ep) {
+        return ep.type == 3 || ep.type == 7 ? UsbCapture.INTERRUPT : UsbCapture.BULK;
     }
 
     private static Outcome stall(XhciTrb at, List<Event> events) {
