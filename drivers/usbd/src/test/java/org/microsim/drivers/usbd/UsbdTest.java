@@ -122,6 +122,31 @@ class UsbdTest {
     }
 
     @Test
+    void aMediumErrorIsAnIoErrorAndTheStickGoesOn() throws Exception {
+        MemoryImage image = random(10, false);
+        DiskImage flaky = new ForwardingImage(image) {
+            @Override
+            public void read(long offset, byte[] dst, int dstOffset, int length) throws java.io.IOException {
+                if (offset <= 100 * 512 && offset + length > 100 * 512) {
+                    throw new java.io.IOException("bad block 100");
+                }
+                super.read(offset, dst, dstOffset, length);
+            }
+        };
+        try (UsbdRig rig = new UsbdRig(10, false, flaky)) {
+            rig.run(sys -> {
+                BlockClient disk = UsbdRig.open(sys, "msc0:");
+                BlockException e = assertThrows(BlockException.class, () -> disk.read(96, 8, new byte[8 * 512], 0));
+                assertEquals(BlockError.IO_ERROR, e.error());
+                assertTrue(e.getMessage().contains("03/11/00"), e.getMessage()); // MEDIUM ERROR, unrecovered read
+                byte[] got = new byte[8 * 512];
+                disk.read(200, 8, got, 0);
+                assertArrayEquals(bytes(image, 200, 8), got);
+            });
+        }
+    }
+
+    @Test
     void sticksBehindAHubWork() throws Exception {
         MemoryImage a = random(3, false);
         MemoryImage b = random(4, false);
