@@ -138,6 +138,11 @@ final class BulkOnlyTransport {
         }
     }
 
+    /** Whether the transport waits for a CBW: between commands. */
+    boolean awaitingCommand() {
+        return state == State.CBW;
+    }
+
     /** Whether the bulk-in ({@code in}) or bulk-out endpoint is halted. */
     boolean halted(boolean in) {
         return in ? inHalted : outHalted;

@@ -232,6 +232,15 @@ public final class Machine implements Closeable {
         return usbPorts().detach(path);
     }
 
+    /**
+     * Makes the stick on {@code path} misbehave once, as {@code fault} says: for tests of a driver's recovery.
+     *
+     * @throws MachineException when there is no USB controller or no stick on that port
+     */
+    public void injectUsbFault(String path, UsbFault fault) throws MachineException {
+        usbPorts().inject(path, fault);
+    }
+
     /** The USB devices as {@code lsusb -t} draws them, or a line saying there is no USB controller. */
     public List<String> lsusb() {
         return usb == null ? List.of("no USB controller (the machine has one with --usb or a --drive if=usb)")

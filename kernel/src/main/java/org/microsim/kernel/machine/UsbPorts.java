@@ -87,6 +87,18 @@ final class UsbPorts {
         return "detached " + String.join(", ", what);
     }
 
+    /** Makes the stick at {@code path} misbehave once, as {@code fault} says. */
+    synchronized void inject(String path, UsbFault fault) throws MachineException {
+        List<Integer> where = parse(path);
+        for (XhciController.Attached a : xhci.topology()) {
+            if (a.path().equals(where) && a.device() instanceof UsbStick stick) {
+                xhci.inject(stick, fault);
+                return;
+            }
+        }
+        throw new MachineException("no USB stick is plugged into port " + format(where));
+    }
+
     /** Everything's images, for the machine to close; the devices stay where they are. */
     synchronized List<DiskImage> unplugAll() {
         List<DiskImage> all = new ArrayList<>(images.values());

@@ -38,6 +38,7 @@ final class UsbStick implements UsbDevice {
     private final String serial;
     private final BulkOnlyTransport transport;
     private int configuration;
+    private UsbFault fault;
 
     UsbStick(DiskImage image, String serial) {
         this.image = image;
@@ -156,14 +157,47 @@ final class UsbStick implements UsbDevice {
         };
     }
 
+    /** Makes the next command misbehave this way (once). */
+    void inject(UsbFault newFault) {
+        fault = newFault;
+    }
+
     @Override
     public Handshake out(int endpoint, byte[] data) {
-        return configuration == 1 && endpoint == BULK_OUT ? transport.bulkOut(data) : Handshake.STALL;
+        if (configuration != 1 || endpoint != BULK_OUT) {
+            return Handshake.STALL;
+        }
+        if (fault != null && transport.awaitingCommand()) {
+            switch (fault) {
+                case STALL_NEXT_CBW -> {
+                    fault = null;
+                    return transport.bulkOut(new byte[0]); // not a CBW: both pipes stall until the class reset
+                }
+                case LOSE_NEXT_CBW -> {
+                    fault = null;
+                    return Handshake.ACK; // taken, and forgotten
+                }
+                case BAD_NEXT_CSW -> {
+                }
+            }
+        }
+        return transport.bulkOut(data);
     }
 
     @Override
     public InPacket in(int endpoint, int maxLength) {
-        return configuration == 1 && endpoint == BULK_IN ? transport.bulkIn(maxLength) : InPacket.STALL;
+        if (configuration != 1 || endpoint != BULK_IN) {
+            return InPacket.STALL;
+        }
+        InPacket packet = transport.bulkIn(maxLength);
+        if (fault == UsbFault.BAD_NEXT_CSW && packet.data().length == BulkOnlyTransport.CSW_LENGTH
+                && transport.awaitingCommand()) {
+            fault = null;
+            byte[] bad = packet.data().clone();
+            bad[0] ^= 0x01; // the CSW's signature, off by one bit
+            return InPacket.ack(bad);
+        }
+        return packet;
     }
 
     @Override

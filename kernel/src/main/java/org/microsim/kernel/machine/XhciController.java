@@ -139,6 +139,11 @@ final class XhciController {
         return interrupt;
     }
 
+    /** Makes a stick misbehave once, under the controller's lock like every call into a device. */
+    synchronized void inject(UsbStick stick, UsbFault fault) {
+        stick.inject(fault);
+    }
+
     /** Reports every transfer to a capture from now on ({@code --usb-pcap}). */
     synchronized void capture(UsbCapture capture) {
         transfers.capture(capture);

@@ -210,10 +210,12 @@ final class Device {
     }
 
     /**
-     * Gives up what is queued on an endpoint: stopped (if it runs), its dequeue pointer moved past every TD, its
-     * early events dropped. For a recovery, so that no old TD takes the next command's data.
+     * Gives up what is queued on an endpoint: stopped (from running or halted), its dequeue pointer moved past every
+     * TD, its early events dropped. For a recovery, so that no old TD takes the next command's data.
      */
     void abandon(int dci) {
+        // Halted (a stall) or running (a TD waiting): one of the two brings it to Stopped, the other is refused.
+        hc.command(0, 0, Trb.type(Trb.RESET_ENDPOINT) | slot << 24 | dci << 16, TIMEOUT);
         hc.command(0, 0, Trb.type(Trb.STOP_ENDPOINT) | slot << 24 | dci << 16, TIMEOUT);
         hc.command(rings[dci].enqueuePointer(), 0, Trb.type(Trb.SET_TR_DEQUEUE) | slot << 24 | dci << 16, TIMEOUT);
         early.remove(dci);

@@ -166,11 +166,33 @@ final class MassStorage {
         return command(cdb, length, in, cdb[0]);
     }
 
+    /** A failure after which the reset recovery succeeded: the stick is ready for the command again. */
+    private static final class Recovered extends BlockException {
+        Recovered(String message) {
+            super(BlockError.IO_ERROR, message);
+        }
+    }
+
     /**
-     * One BOT command: CBW, data, CSW; returns the CSW status (0 passed, 1 failed). A phase error, a bad CSW or a
-     * stall where none may be ends in a reset recovery and an I/O error; a gone device is DEVICE_GONE.
+     * A command, tried once more after a failure the reset recovery cleared (a stalled CBW, a bad CSW, a command
+     * the stick never answered), as Linux's usb-storage retries after its reset: a glitch costs a reset, not the
+     * caller's request. A second failure is the caller's I/O error.
      */
     private int command(byte[] cdb, int length, boolean in, byte opcode) throws BlockException {
+        try {
+            return attempt(cdb, length, in, opcode);
+        } catch (Recovered e) {
+            device.sys.log("usbd: " + (name == null ? "the stick at port " + device.where() : name)
+                    + ": reset after " + e.getMessage() + "; trying the command again");
+            return attempt(cdb, length, in, opcode);
+        }
+    }
+
+    /**
+     * One BOT command: CBW, data, CSW; returns the CSW status (0 passed, 1 failed). A phase error, a bad CSW or a
+     * stall where none may be ends in a reset recovery and {@link Recovered}; a gone device is DEVICE_GONE.
+     */
+    private int attempt(byte[] cdb, int length, boolean in, byte opcode) throws BlockException {
         cdb[0] = opcode;
         int myTag = ++tag;
         byte[] wrapper = new byte[31];
@@ -221,8 +243,7 @@ final class MassStorage {
             csw.read(0, status, 0, 13);
             if (got != 13 || le32(status, 0) != CSW_SIGNATURE || le32(status, 4) != myTag || status[12] > 1) {
                 resetRecovery();
-                throw new BlockException(BlockError.IO_ERROR, "the device answered "
-                        + (status[12] == 2 ? "phase error" : "a CSW that is not one") + "; it was reset");
+                throw new Recovered(status[12] == 2 ? "a phase error" : "a CSW that is not one");
             }
             return status[12];
         } catch (Device.UsbException e) {
@@ -242,7 +263,7 @@ final class MassStorage {
             return new BlockException(device.gone ? BlockError.DEVICE_GONE : BlockError.IO_ERROR,
                     stage + " failed (" + e.getMessage() + ") and so did the reset recovery (" + again.getMessage() + ")");
         }
-        return new BlockException(BlockError.IO_ERROR, stage + " failed: " + e.getMessage());
+        return new Recovered(stage + " failed: " + e.getMessage());
     }
 
     /** BOT reset recovery (5.3.4): the class reset, then the halts of both bulk endpoints cleared. */

@@ -107,6 +107,11 @@ final class UsbdRig implements AutoCloseable {
 
     /** Runs the clients as tasks until everything is quiet; fails with the first client failure. */
     void run(Body... bodies) {
+        run(Kernel.DEFAULT_QUIET, bodies);
+    }
+
+    /** As {@link #run(Body...)}, quiet only when no timer is due within {@code quiet} (a driver's timeout). */
+    void run(Duration quiet, Body... bodies) {
         for (Body body : bodies) {
             String name = "client" + clients.incrementAndGet();
             catalog.add(name, "test client", () -> sys -> {
@@ -122,11 +127,15 @@ final class UsbdRig implements AutoCloseable {
             });
             kernel.spawn(name, name, new byte[0], false).orThrow();
         }
-        settle();
+        settle(quiet);
     }
 
     void settle() {
-        kernel.settle(Kernel.DEFAULT_QUIET, Duration.ofMinutes(10));
+        settle(Kernel.DEFAULT_QUIET);
+    }
+
+    private void settle(Duration quiet) {
+        kernel.settle(quiet, Duration.ofMinutes(10));
         synchronized (failures) {
             if (!failures.isEmpty()) {
                 Throwable first = failures.getFirst();

@@ -17,6 +17,7 @@ import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.machine.DiskImage;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.kernel.machine.UsbFault;
 
 /** usbd against the xHCI, stick and hub models in a real kernel. */
 class UsbdTest {
@@ -142,6 +143,25 @@ class UsbdTest {
                 byte[] got = new byte[8 * 512];
                 disk.read(200, 8, got, 0);
                 assertArrayEquals(bytes(image, 200, 8), got);
+            });
+        }
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.EnumSource(UsbFault.class)
+    void aStickThatMisbehavesOnceIsResetAndTheCommandTriedAgain(UsbFault fault) throws Exception {
+        MemoryImage image = random(11, false);
+        try (UsbdRig rig = new UsbdRig(11, false, image)) {
+            rig.machine.injectUsbFault("1", fault);
+            // A lost CBW is found out by the driver's 5 s timeout: the run waits for it.
+            rig.run(java.time.Duration.ofSeconds(10), sys -> {
+                BlockClient disk = UsbdRig.open(sys, "msc0:");
+                byte[] got = new byte[64 * 512];
+                disk.read(30, 64, got, 0);
+                assertArrayEquals(bytes(image, 30, 64), got, fault + ": the retried read");
+                disk.write(500, 64, got, 0);
+                disk.read(500, 64, got, 0);
+                assertArrayEquals(bytes(image, 30, 64), got, fault + ": the stick works on");
             });
         }
     }
