@@ -9,6 +9,7 @@ package org.microsim.abi;
  *    10..29   kernel notifications and interrupts
  *    30..99   the kernel port's privileged requests ({@link KernelRequest})
  *   100       SERVICE_NOTIFY_DRIVER_AVAILABLE
+ *   101       SERVICE_NOTIFY_DRIVER_GONE
  *   200..299  service manager     300..399 devd     400..499 block
  *   500..599  filesystem          600..699 network  700..799 shell
  *  1000..     demo programs
@@ -34,6 +35,8 @@ public final class MsgIds {
      * little-endian u64; the message also transfers a send handle to that port.
      */
     public static final int SERVICE_NOTIFY_DRIVER_AVAILABLE = 100;
+    /** A driver port a service was told of is gone for good: its device was unplugged. */
+    public static final int SERVICE_NOTIFY_DRIVER_GONE = 101;
 
     public static final int SERVICE_MANAGER_BASE = 200;
     public static final int DEVD_BASE = 300;

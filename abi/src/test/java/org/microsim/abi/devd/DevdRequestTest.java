@@ -125,4 +125,14 @@ class DevdRequestTest {
     private static Page<LsdevEntry> lsdev(Message reply) throws MalformedException {
         return new DevdRequest.Lsdev(0).decodeReply(reply);
     }
+
+    @Test
+    void aDriverGoneNoticeCarriesThePortIdAndNothingElse() throws MalformedException {
+        Message m = new DriverGone(0x1122334455L).toMessage();
+        assertEquals(MsgIds.SERVICE_NOTIFY_DRIVER_GONE, m.msgId());
+        assertEquals(new DriverGone(0x1122334455L), DriverGone.decode(m));
+        assertThrows(MalformedException.class,
+                () -> DriverGone.decode(Message.of(MsgIds.SERVICE_NOTIFY_DRIVER_GONE, new byte[7])));
+        assertThrows(MalformedException.class, () -> DriverGone.decode(Message.of(100, new byte[8])));
+    }
 }

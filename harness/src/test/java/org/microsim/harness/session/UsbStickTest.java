@@ -60,6 +60,9 @@ class UsbStickTest {
             assertTrue(lsusb.contains("Port 1: Dev") && lsusb.contains("Class=Hub"), lsusb);
             assertTrue(lsusb.contains("Port 1.1: Dev"), lsusb);
             assertArrayEquals(data, get(m, "/vol/msc0:p0/DATA.BIN"));
+            String detach = m.run("usb", "detach", "msc0:");
+            assertTrue(detach.contains("vfs: unmounted /vol/msc0:p0"), "unmounted as it is pulled out: " + detach);
+            assertTrue(detach.contains("detached a stick (QEMU USB HARDDRIVE) at port 1.1"), detach);
         }
     }
 

@@ -26,4 +26,8 @@ sealed interface DevdAction {
     /** Send msg id 100 for the driver port {@code portId}, with a handle to it, to {@code subscriber}. */
     record Notify(String subscriber, long portId) implements DevdAction {
     }
+
+    /** Send msg id 101: the driver port {@code portId} that {@code subscriber} was told of is gone for good. */
+    record NotifyGone(String subscriber, long portId) implements DevdAction {
+    }
 }

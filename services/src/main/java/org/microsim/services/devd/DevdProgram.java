@@ -25,6 +25,7 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.devd.DevdException;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
+import org.microsim.abi.devd.DriverGone;
 import org.microsim.abi.devd.DriverInterest;
 import org.microsim.services.svcman.ServiceManagerProgram;
 
@@ -164,6 +165,7 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
                     }
                 }
                 case DevdAction.Notify n -> notify(n);
+                case DevdAction.NotifyGone g -> notifyGone(g);
             }
         }
     }
@@ -186,6 +188,15 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
         subscribers.put(e.info().name(), e.portId());
         for (PortClass c : interest.classes()) {
             perform(devices.subscribe(e.info().name(), c));
+        }
+    }
+
+    /** Sends msg 101: the port the subscriber was told of is unplugged. */
+    private void notifyGone(DevdAction.NotifyGone g) {
+        Long subscriberPort = subscribers.get(g.subscriber());
+        Handle to = subscriberPort == null ? null : portHandles.get(subscriberPort);
+        if (to != null && !sys.send(to, new DriverGone(g.portId()).toMessage()).isOk()) {
+            sys.log("devd: could not tell " + g.subscriber() + " that port " + g.portId() + " is gone");
         }
     }
 

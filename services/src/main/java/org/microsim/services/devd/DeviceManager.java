@@ -163,7 +163,9 @@ public final class DeviceManager {
             if (b != null && b.service() != null) {
                 actions.add(new DevdAction.StopDriver(e.name(), b.service()));
             }
-            notices.portGone(e.portId());
+            for (DriverNotices.Notice n : notices.portGone(e.portId())) {
+                actions.add(new DevdAction.NotifyGone(n.subscriber(), n.portId()));
+            }
             actions.add(new DevdAction.Unregistered(e.name(), e.portId()));
         }
         return actions;

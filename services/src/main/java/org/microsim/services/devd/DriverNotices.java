@@ -1,5 +1,6 @@
 package org.microsim.services.devd;
 
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -43,8 +44,17 @@ final class DriverNotices {
         subscribers.values().forEach(s -> s.remove(subscriber));
     }
 
-    /** Forgets a driver port that went away (its driver ended, or the device was unplugged). */
-    public void portGone(long portId) {
-        available.values().forEach(m -> m.remove(portId));
+    /**
+     * Forgets a driver port that went away (its driver ended, or the device was unplugged); returns its
+     * subscribers, to be told when it is gone for good.
+     */
+    public List<Notice> portGone(long portId) {
+        List<Notice> told = new ArrayList<>();
+        available.forEach((portClass, ports) -> {
+            if (ports.remove(portId)) {
+                subscribers.getOrDefault(portClass, Set.of()).forEach(s -> told.add(new Notice(s, portId)));
+            }
+        });
+        return told;
     }
 }

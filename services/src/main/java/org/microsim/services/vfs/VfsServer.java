@@ -28,6 +28,7 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.devd.DriverAvailable;
+import org.microsim.abi.devd.DriverGone;
 import org.microsim.abi.fs.DeviceEntry;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
@@ -91,14 +92,41 @@ final class VfsServer implements Handler<VfsRequest<?>> {
         return VfsRequest.PROTOCOL;
     }
 
-    /** A driver-available notice (msg 100) binds its driver; anything else sent is not taken. */
+    /**
+     * A driver-available notice (msg 100) binds its driver; a driver-gone one (msg 101, a device unplugged)
+     * unmounts or removes what was bound to it at once; anything else sent is not taken.
+     */
     @Override
     public boolean notice(Notice notice) {
         if (notice instanceof Notice.Sent(Received r) && r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_AVAILABLE) {
             bind(r.message());
             return true;
         }
+        if (notice instanceof Notice.Sent(Received r) && r.msgId() == MsgIds.SERVICE_NOTIFY_DRIVER_GONE) {
+            try {
+                unbind(DriverGone.decode(r.message()).portId());
+            } catch (MalformedException e) {
+                sys.log("vfs: ignored a bad driver-gone notice: " + e.getMessage());
+                r.message().handles().forEach(sys::close);
+            }
+            return true;
+        }
         return false;
+    }
+
+    /** Lets go of what is bound to a port that is gone for good. */
+    private void unbind(long portId) {
+        for (Mount m : List.copyOf(mounts.values())) {
+            if (m.portId() == portId) {
+                unmount(m);
+            }
+        }
+        for (Device d : List.copyOf(devices.values())) {
+            if (d.portId() == portId && devices.remove(d.name(), d)) {
+                sys.close(d.handle());
+                sys.log("vfs: removed /dev/" + d.name() + ": its device was unplugged");
+            }
+        }
     }
 
     /** Binds the driver a msg 100 notice announces; problems are logged, never thrown. */

@@ -134,6 +134,21 @@ class DeviceManagerTest {
     }
 
     @Test
+    void anUnplugTellsTheSubscribersThatTheirDriversAreGoneForGood() throws DevdException {
+        machine();
+        devd.subscribe("vfs", PortClass.FILESYSTEM);
+        devd.subscribe("vfs", PortClass.BLOCK);
+        assertEquals(List.of(new DevdAction.NotifyGone("vfs", 6), new DevdAction.Unregistered("ahci0p1.fs", 6),
+                new DevdAction.StopDriver("ahci0p1", "fatfsd@ahci0p1"), new DevdAction.NotifyGone("vfs", 5),
+                new DevdAction.Unregistered("ahci0p1", 5), new DevdAction.StopDriver("ahci0", "partd@ahci0"),
+                new DevdAction.NotifyGone("vfs", 4), new DevdAction.Unregistered("ahci0", 4)),
+                devd.removePort("ahci0", false), "a stick's port that its bus driver unregistered");
+        devd.addPort(DISK, 7, true);
+        assertEquals(List.of(new DevdAction.Unregistered("ahci0", 7)), devd.removePort("ahci0", true),
+                "a driver that only restarts: no notice, its port comes back");
+    }
+
+    @Test
     void aNewRuleBindsThePortsNobodyMatchedAndNoneRulesStick() throws DevdException {
         machine();
         devd.addPort(PortInfo.of("sw0", PortClass.NETWORK, PortSubclass.NET_SWITCH_PORT), 7, false);
