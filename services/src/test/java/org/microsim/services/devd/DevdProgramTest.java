@@ -23,6 +23,7 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.devd.DevdErrorCode;
 import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
+import org.microsim.abi.devd.DriverGone;
 import org.microsim.abi.devd.DriverInterest;
 import org.microsim.abi.svc.Page;
 import org.microsim.abi.svc.ServiceState;
@@ -104,7 +105,8 @@ class DevdProgramTest {
         assertEquals(List.of("request 32"), sys.kernelLog, "devd spawns nothing itself");
         assertEquals(DevdErrorCode.BAD_REQUEST.code(), Replies.failure(sys.replies.get(0)).code());
         assertEquals(List.of(new DriverAvailable(4, new Handle(104)).toMessage(),
-                new DriverAvailable(7, new Handle(107)).toMessage()), sys.sent, "told again when it came back");
+                new DriverAvailable(7, new Handle(107)).toMessage(), new DriverGone(7).toMessage()), sys.sent,
+                "told again when it came back, and that it is gone for good after the unplug");
         assertEquals("""
                 pcie0: bus pcie_root 0000:0000 - - -
                   00:1f.2:ahci storage_controller ahci 8086:2922 DMA|IRQ|MMIO ahci ready

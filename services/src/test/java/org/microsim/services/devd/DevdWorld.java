@@ -151,8 +151,18 @@ final class DevdWorld {
             }
         }
         Map<String, String> boundBefore = devices.bindings();
+        Set<DevdAction.NotifyGone> expectedGone = new HashSet<>();
+        for (String n : subtree) {
+            available.forEach((portClass, ids) -> {
+                if (ids.contains(this.ids.get(n))) {
+                    subscribers.getOrDefault(portClass, Set.of())
+                            .forEach(s -> expectedGone.add(new DevdAction.NotifyGone(s, this.ids.get(n))));
+                }
+            });
+        }
         List<DevdAction> actions = devices.removePort(name, false);
         List<String> gone = new ArrayList<>();
+        Set<DevdAction.NotifyGone> told = new HashSet<>();
         String stopping = null;
         for (DevdAction a : actions) {
             log.add("  -> " + a);
@@ -171,9 +181,11 @@ final class DevdWorld {
                     assertEquals(ids.get(u.port()), u.portId());
                     gone.add(u.port());
                 }
+                case DevdAction.NotifyGone g -> assertTrue(told.add(g), "told twice: " + g + " " + log);
                 default -> throw new AssertionError("unexpected " + a);
             }
         }
+        assertEquals(expectedGone, told, "every subscriber of an unplugged driver port is told: " + log);
         for (String g : gone) {
             for (String earlier : gone.subList(0, gone.indexOf(g))) {
                 assertFalse(isAncestor(earlier, g), earlier + " was removed before its descendant " + g + ": " + log);
