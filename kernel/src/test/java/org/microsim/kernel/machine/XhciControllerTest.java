@@ -238,6 +238,27 @@ class XhciControllerTest {
     }
 
     @Test
+    void anEventDataTrbReportsItsParameterAndTheBytesMoved() {
+        XhciClient c = new XhciClient();
+        c.start();
+        Enumerated s = enumerate(c, new MemoryImage(64));
+        DmaBuffer cbw = c.alloc(32);
+        byte[] tur = cbw(9, 0, new byte[6]);
+        cbw.write(0, tur, 0, 31);
+        s.out.put(cbw.physAddress(), 31, 1 << 10 | 1 << 4); // Normal, chained, no IOC
+        s.out.put(0xcafe_f00dL, 0, 7 << 10 | 1 << 5); // Event Data, IOC
+        c.bar.write32(0x2000 + 4L * s.slot, 4);
+        c.timeline.runUntilIdle();
+        List<XhciClient.Event> events = c.events();
+        assertEquals(1, events.size(), events.toString());
+        XhciClient.Event e = events.getFirst();
+        assertEquals(0xcafe_f00dL, e.parameter());
+        assertEquals(1 << 2, e.control() & 1 << 2, "ED");
+        assertEquals(31, e.residual(), "EDTLA: the bytes the TD moved");
+        assertEquals(1, e.code());
+    }
+
+    @Test
     void stopEndpointEvaluateContextAndResetDevice() {
         XhciClient c = new XhciClient();
         Enumerated s = waitingOnBulkIn(c);
