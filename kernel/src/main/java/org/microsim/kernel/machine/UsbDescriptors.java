@@ -2,11 +2,12 @@ package org.microsim.kernel.machine;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 
 /**
  * The standard descriptors of USB 2.0 chapter 9 (9.6), built as bytes: device, device qualifier, configuration
- * (with its interfaces and endpoints after it), string. What the stick and the hub answer GET_DESCRIPTOR with,
- * and the standard requests both handle the same way.
+ * (with its interfaces and endpoints after it), other speed configuration, string: what the stick and the hub
+ * answer GET_DESCRIPTOR with, and the shape every standard request must have, which both check the same way.
  */
 final class UsbDescriptors {
     static final int DEVICE = 1;
@@ -51,12 +52,16 @@ final class UsbDescriptors {
         return d;
     }
 
-    /** The device qualifier a high-speed device has (9.6.2): how it would look at the other speed. */
-    static byte[] qualifier(byte[] device) {
+    /**
+     * The device qualifier a high-speed device has (9.6.2): how it would look at full speed, the other speed. Only
+     * the protocol can differ (a hub's is 1, single TT, at high speed and 0 at full speed, 11.23.1).
+     */
+    static byte[] qualifier(byte[] device, int fullSpeedProtocol) {
         byte[] q = new byte[10];
         q[0] = 10;
         q[1] = DEVICE_QUALIFIER;
         System.arraycopy(device, 2, q, 2, 6); // bcdUSB, class, subclass, protocol, bMaxPacketSize0
+        q[6] = (byte) fullSpeedProtocol;
         q[8] = 1;
         return q;
     }
@@ -106,34 +111,48 @@ final class UsbDescriptors {
         return new byte[] {4, STRING, 0x09, 0x04};
     }
 
-    /** GET_DESCRIPTOR to the device: the descriptor, at most wLength of it, or STALL when there is none such. */
-    static UsbDevice.ControlReply reply(UsbDevice.Setup setup, byte[] device, byte[] configuration,
-                                        String... strings) {
-        byte[] d = setup.in() && setup.recipient() == 0 ? standard(setup, device, configuration, strings) : null;
-        return d == null ? UsbDevice.ControlReply.STALL : UsbDevice.ControlReply.in(d, setup.length());
+    /**
+     * Whether a standard request has the direction, recipient and length 9.4 gives it. A device answers a request
+     * that does not with a Request Error (STALL, 9.2.7), and one it does not know (SET_DESCRIPTOR, SYNCH_FRAME
+     * here) the same way.
+     */
+    static boolean wellFormed(UsbDevice.Setup s) {
+        boolean in = s.in();
+        int to = s.recipient();
+        return switch (s.request()) {
+            case GET_STATUS -> in && to <= 2 && s.value() == 0;
+            case CLEAR_FEATURE, SET_FEATURE -> !in && to <= 2 && s.length() == 0;
+            case SET_ADDRESS, SET_CONFIGURATION -> !in && to == 0 && s.length() == 0;
+            case GET_DESCRIPTOR, GET_CONFIGURATION -> in && to == 0;
+            case GET_INTERFACE -> in && to == 1;
+            case SET_INTERFACE -> !in && to == 1 && s.length() == 0;
+            default -> false;
+        };
     }
 
     /**
-     * The answer to GET_DESCRIPTOR for the descriptors every device has: device, qualifier, configuration, other
-     * speed configuration, strings (index 0 the languages, then manufacturer, product, serial); null for the rest.
+     * What a device answers GET_DESCRIPTOR with (9.4.3): its device descriptor and qualifier, its configuration at
+     * the speed it runs (high) and at the other one (full: 64-byte bulk packets, intervals in frames), and its
+     * strings, index 0 the languages then manufacturer, product, serial.
      */
-    static byte[] standard(UsbDevice.Setup setup, byte[] device, byte[] configuration, String... strings) {
-        int type = setup.value() >>> 8;
-        int index = setup.value() & 0xff;
-        return switch (type) {
-            case DEVICE -> device;
-            case DEVICE_QUALIFIER -> qualifier(device);
-            case CONFIGURATION -> index == 0 ? configuration : null;
-            case OTHER_SPEED_CONFIGURATION -> {
-                if (index != 0) {
-                    yield null;
-                }
-                byte[] other = configuration.clone();
-                other[1] = OTHER_SPEED_CONFIGURATION;
-                yield other;
-            }
-            case STRING -> index == 0 ? languages() : index <= strings.length ? string(strings[index - 1]) : null;
-            default -> null;
-        };
+    record Descriptors(byte[] device, byte[] qualifier, byte[] configuration, byte[] otherSpeed,
+                       List<String> strings) {
+        /** The descriptor asked for, at most wLength of it, or STALL when there is none such. */
+        UsbDevice.ControlReply reply(UsbDevice.Setup setup) {
+            byte[] d = find(setup.value() >>> 8, setup.value() & 0xff);
+            return d == null ? UsbDevice.ControlReply.STALL : UsbDevice.ControlReply.in(d, setup.length());
+        }
+
+        private byte[] find(int type, int index) {
+            return switch (type) {
+                case DEVICE -> index == 0 ? device : null;
+                case DEVICE_QUALIFIER -> index == 0 ? qualifier : null;
+                case CONFIGURATION -> index == 0 ? configuration : null;
+                case OTHER_SPEED_CONFIGURATION -> index == 0 ? otherSpeed : null;
+                case STRING -> index == 0 ? languages() : index <= strings.size() ? string(strings.get(index - 1))
+                        : null;
+                default -> null;
+            };
+        }
     }
 }

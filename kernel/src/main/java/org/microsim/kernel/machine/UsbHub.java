@@ -1,5 +1,8 @@
 package org.microsim.kernel.machine;
 
+import java.util.Arrays;
+import java.util.List;
+
 /**
  * A USB 2.0 high-speed hub with a single transaction translator (USB 2.0 chapter 11), as QEMU's {@code usb-hub}
  * presents itself (0409:55aa): descriptor 0x29, per-port power switching, port status and change bits, and a
@@ -13,7 +16,8 @@ package org.microsim.kernel.machine;
  * </pre>
  *
  * <p>Ports start unpowered, as 11.11 says after the hub is configured: a device on an unpowered port is not seen
- * until the host sets PORT_POWER. A reset completes at once here (the host's wait for it is only virtual time).
+ * until the host sets PORT_POWER. Deconfiguring or resetting the hub switches them off again (the Not
+ * Configured state). A reset completes at once here (the host's wait for it is only virtual time).
  * The hub wakes the controller on every change, so a status-change transfer the hub NAKed is tried again.
  */
 final class UsbHub implements UsbDevice.Hub {
@@ -22,6 +26,7 @@ final class UsbHub implements UsbDevice.Hub {
     static final String PRODUCT_NAME = "QEMU USB Hub";
     static final int HUB_DESCRIPTOR = 0x29;
     static final int MAX_PORTS = 7;
+    static final int STATUS_ENDPOINT = 1;
 
     // Port features (11.24.2).
     static final int PORT_CONNECTION = 0;
@@ -55,9 +60,9 @@ final class UsbHub implements UsbDevice.Hub {
     private final boolean[] enabled;
     private final boolean[] suspended;
     private final int[] changes;
-    private final byte[] device;
-    private final byte[] configurationDescriptor;
+    private final UsbDescriptors.Descriptors descriptors;
     private int configuration;
+    private boolean statusEndpointHalted;
     private Runnable wake = () -> { };
 
     /** A hub with {@code portCount} downstream ports, 1 to 7 (one byte of status-change bitmap). */
@@ -71,9 +76,17 @@ final class UsbHub implements UsbDevice.Hub {
         enabled = new boolean[portCount + 1];
         suspended = new boolean[portCount + 1];
         changes = new int[portCount + 1];
-        device = UsbDescriptors.device(0x09, 1, 64, VENDOR, PRODUCT, 0x0101);
-        configurationDescriptor = UsbDescriptors.configuration(UsbDescriptors.CONFIGURATION, 1,
-                UsbDescriptors.iface(1, 0x09, 0, 0), UsbDescriptors.endpoint(0x81, 3, 1, 12));
+        byte[] device = UsbDescriptors.device(0x09, 1, 64, VENDOR, PRODUCT, 0x0101);
+        // The status-change endpoint polls every 2^(12-1) microframes (256 ms) at high speed, 255 frames at full.
+        descriptors = new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
+                configuration(UsbDescriptors.CONFIGURATION, 12),
+                configuration(UsbDescriptors.OTHER_SPEED_CONFIGURATION, 255),
+                List.of("QEMU", PRODUCT_NAME, "314159"));
+    }
+
+    private static byte[] configuration(int type, int interval) {
+        return UsbDescriptors.configuration(type, 1, UsbDescriptors.iface(1, 0x09, 0, 0),
+                UsbDescriptors.endpoint(0x80 | STATUS_ENDPOINT, 3, 1, interval));
     }
 
     @Override
@@ -98,7 +111,8 @@ final class UsbHub implements UsbDevice.Hub {
 
     @Override
     public UsbDevice routed(int port) {
-        return valid(port) && powered[port] && enabled[port] ? devices[port] : null;
+        // A suspended port forwards no traffic until it is resumed (11.5.1.8).
+        return valid(port) && powered[port] && enabled[port] && !suspended[port] ? devices[port] : null;
     }
 
     @Override
@@ -112,10 +126,7 @@ final class UsbHub implements UsbDevice.Hub {
             return;
         }
         devices[port] = newDevice;
-        if (powered[port]) {
-            changes[port] |= CHANGE_CONNECTION;
-            wake.run();
-        }
+        change(port, powered[port] ? CHANGE_CONNECTION : 0);
     }
 
     @Override
@@ -127,10 +138,8 @@ final class UsbHub implements UsbDevice.Hub {
         devices[port] = null;
         enabled[port] = false;
         suspended[port] = false;
-        if (powered[port]) {
-            changes[port] |= CHANGE_CONNECTION; // a disconnect disables the port; C_PORT_ENABLE is for errors
-            wake.run();
-        }
+        // A disconnect disables the port without C_PORT_ENABLE, which is for errors on a connected port (11.24.2.7.2).
+        change(port, powered[port] ? CHANGE_CONNECTION : 0);
         return gone;
     }
 
@@ -140,47 +149,89 @@ final class UsbHub implements UsbDevice.Hub {
 
     @Override
     public ControlReply control(Setup setup, byte[] dataOut) {
-        int recipient = setup.recipient();
         if (setup.type() != 0) {
-            return setup.type() == 1 ? classRequest(setup, recipient) : ControlReply.STALL;
+            return setup.type() == 1 ? classRequest(setup) : ControlReply.STALL;
         }
+        if (!UsbDescriptors.wellFormed(setup)) {
+            return ControlReply.STALL;
+        }
+        boolean configured = configuration == 1;
         return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> UsbDescriptors.reply(setup, device, configurationDescriptor, "QEMU",
-                    PRODUCT_NAME, "314159");
-            case UsbDescriptors.GET_STATUS -> recipient <= 2 ? ControlReply.in(new byte[] {
-                    (byte) (recipient == 0 ? 1 : 0), 0}, setup.length()) : ControlReply.STALL;
+            case UsbDescriptors.GET_DESCRIPTOR -> descriptors.reply(setup);
+            case UsbDescriptors.GET_STATUS -> status(setup);
+            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> {
+                if (setup.recipient() != 2 || setup.value() != UsbDescriptors.ENDPOINT_HALT
+                        || !statusEndpoint(setup.index())) {
+                    yield ControlReply.STALL; // no remote wakeup, no test modes; the halt of its one endpoint
+                }
+                statusEndpointHalted = setup.request() == UsbDescriptors.SET_FEATURE;
+                yield ControlReply.DONE;
+            }
             case UsbDescriptors.SET_CONFIGURATION -> {
-                if ((setup.value() & 0xff) > 1) {
+                if (setup.value() > 1) {
                     yield ControlReply.STALL;
                 }
-                configuration = setup.value() & 0xff;
+                configuration = setup.value();
+                statusEndpointHalted = false;
+                if (configuration == 0) {
+                    powerOff(); // an unconfigured hub's ports are not powered (11.11)
+                }
                 yield ControlReply.DONE;
             }
             case UsbDescriptors.GET_CONFIGURATION -> ControlReply.in(new byte[] {(byte) configuration},
                     setup.length());
-            case UsbDescriptors.GET_INTERFACE -> ControlReply.in(new byte[] {0}, setup.length());
-            case UsbDescriptors.SET_INTERFACE -> setup.value() == 0 ? ControlReply.DONE : ControlReply.STALL;
-            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE, UsbDescriptors.SET_ADDRESS ->
-                    ControlReply.DONE;
+            case UsbDescriptors.GET_INTERFACE -> configured && setup.index() == 0
+                    ? ControlReply.in(new byte[] {0}, setup.length()) : ControlReply.STALL;
+            case UsbDescriptors.SET_INTERFACE -> {
+                if (!configured || setup.index() != 0 || setup.value() != 0) {
+                    yield ControlReply.STALL;
+                }
+                statusEndpointHalted = false;
+                yield ControlReply.DONE;
+            }
+            case UsbDescriptors.SET_ADDRESS -> ControlReply.DONE; // the controller's business; harmless here
             default -> ControlReply.STALL;
         };
     }
 
+    private boolean statusEndpoint(int address) {
+        return configuration == 1 && address == (0x80 | STATUS_ENDPOINT);
+    }
+
+    /** GET_STATUS (9.4.5): self-powered without remote wakeup; the interface's zero; an endpoint's halt bit. */
+    private ControlReply status(Setup setup) {
+        int index = setup.index();
+        boolean known = switch (setup.recipient()) {
+            case 0 -> true;
+            case 1 -> configuration == 1 && index == 0;
+            default -> index == 0 || index == 0x80 || statusEndpoint(index);
+        };
+        if (!known) {
+            return ControlReply.STALL;
+        }
+        int bits = setup.recipient() == 0 ? 1 : setup.recipient() == 2 && index != 0 && index != 0x80
+                && statusEndpointHalted ? 1 : 0;
+        return ControlReply.in(new byte[] {(byte) bits, 0}, setup.length());
+    }
+
     /** The hub class requests (11.24.2): its descriptor, hub and port status, hub and port features. */
-    private ControlReply classRequest(Setup setup, int recipient) {
-        if (recipient == 0) {
+    private ControlReply classRequest(Setup setup) {
+        boolean getStatus = setup.request() == UsbDescriptors.GET_STATUS;
+        if (setup.recipient() == 0) {
             return switch (setup.request()) {
-                case UsbDescriptors.GET_DESCRIPTOR -> setup.in() && (setup.value() >>> 8) == HUB_DESCRIPTOR
+                case UsbDescriptors.GET_DESCRIPTOR -> setup.in() && setup.value() == HUB_DESCRIPTOR << 8
                         ? ControlReply.in(hubDescriptor(), setup.length()) : ControlReply.STALL;
+                // No local power or over-current change ever happens here: the hub's status is all zeros.
                 case UsbDescriptors.GET_STATUS -> setup.in() ? ControlReply.in(new byte[4], setup.length())
                         : ControlReply.STALL;
-                // C_HUB_LOCAL_POWER (0) and C_HUB_OVER_CURRENT (1): nothing ever changes them here.
-                case UsbDescriptors.CLEAR_FEATURE -> setup.value() <= 1 ? ControlReply.DONE : ControlReply.STALL;
+                // C_HUB_LOCAL_POWER (0) and C_HUB_OVER_CURRENT (1): acknowledged, never set.
+                case UsbDescriptors.CLEAR_FEATURE -> !setup.in() && setup.value() <= 1 ? ControlReply.DONE
+                        : ControlReply.STALL;
                 default -> ControlReply.STALL;
             };
         }
-        int port = setup.index() & 0xff;
-        if (recipient != 3 || !valid(port)) {
+        int port = setup.index();
+        if (setup.recipient() != 3 || !valid(port) || setup.in() != getStatus) {
             return ControlReply.STALL;
         }
         return switch (setup.request()) {
@@ -188,9 +239,10 @@ final class UsbHub implements UsbDevice.Hub {
                 byte[] status = new byte[4];
                 Bytes.put16(status, 0, portStatus(port));
                 Bytes.put16(status, 2, changes[port]);
-                yield setup.in() ? ControlReply.in(status, setup.length()) : ControlReply.STALL;
+                yield ControlReply.in(status, setup.length());
             }
-            case UsbDescriptors.SET_FEATURE -> setPortFeature(port, setup.value());
+            case UsbDescriptors.SET_FEATURE -> configuration == 1 ? setPortFeature(port, setup.value())
+                    : ControlReply.STALL;
             case UsbDescriptors.CLEAR_FEATURE -> clearPortFeature(port, setup.value());
             default -> ControlReply.STALL;
         };
@@ -214,24 +266,22 @@ final class UsbHub implements UsbDevice.Hub {
         return suspended[port] ? status | STATUS_SUSPEND : status;
     }
 
+    /** SetPortFeature (11.24.2.13): power, reset, suspend; the rest (PORT_ENABLE, tests, indicators) STALL. */
     private ControlReply setPortFeature(int port, int feature) {
         switch (feature) {
             case PORT_POWER -> {
                 if (!powered[port]) {
                     powered[port] = true;
-                    if (devices[port] != null) {
-                        changes[port] |= CHANGE_CONNECTION;
-                        wake.run();
-                    }
+                    change(port, devices[port] != null ? CHANGE_CONNECTION : 0);
                 }
             }
             case PORT_RESET -> {
+                // A reset of an unpowered or empty port does nothing: it stays Powered-off or Disconnected (11.5).
                 if (powered[port] && devices[port] != null) {
                     devices[port].busReset();
                     enabled[port] = true;
                     suspended[port] = false;
-                    changes[port] |= CHANGE_RESET;
-                    wake.run();
+                    change(port, CHANGE_RESET);
                 }
             }
             case PORT_SUSPEND -> suspended[port] = enabled[port];
@@ -242,13 +292,27 @@ final class UsbHub implements UsbDevice.Hub {
         return ControlReply.DONE;
     }
 
+    /**
+     * ClearPortFeature (11.24.2.2): the host disables a port (no C_PORT_ENABLE: that is for a disable the hub
+     * itself does), resumes one (C_PORT_SUSPEND once the resume is done, at once here), switches one off, or
+     * acknowledges a change.
+     */
     private ControlReply clearPortFeature(int port, int feature) {
         switch (feature) {
-            case PORT_ENABLE -> enabled[port] = false;
-            case PORT_SUSPEND -> suspended[port] = false;
+            case PORT_ENABLE -> {
+                enabled[port] = false;
+                suspended[port] = false;
+            }
+            case PORT_SUSPEND -> {
+                if (suspended[port]) {
+                    suspended[port] = false;
+                    change(port, CHANGE_SUSPEND);
+                }
+            }
             case PORT_POWER -> {
                 powered[port] = false;
                 enabled[port] = false;
+                suspended[port] = false;
             }
             case C_PORT_CONNECTION -> changes[port] &= ~CHANGE_CONNECTION;
             case C_PORT_ENABLE -> changes[port] &= ~CHANGE_ENABLE;
@@ -262,17 +326,25 @@ final class UsbHub implements UsbDevice.Hub {
         return ControlReply.DONE;
     }
 
+    /** Sets change bits of a port and, if there are any, wakes the host to poll the status-change endpoint. */
+    private void change(int port, int bits) {
+        if (bits != 0) {
+            changes[port] |= bits;
+            wake.run();
+        }
+    }
+
     /** Descriptor 0x29 (11.23.2.1): ports, per-port power switching and over-current, 100 ms to power good. */
     private byte[] hubDescriptor() {
         byte[] d = new byte[9];
         d[0] = 9;
         d[1] = HUB_DESCRIPTOR;
         d[2] = (byte) portCount;
-        Bytes.put16(d, 3, 0x0009); // individual power switching, individual over-current protection
+        Bytes.put16(d, 3, 0x0009); // individual power switching, individual over-current protection, no indicators
         d[5] = 50; // bPwrOn2PwrGood, in 2 ms units
         d[6] = 0; // bHubContrCurrent
-        d[7] = 0; // DeviceRemovable: every port's device is removable
-        d[8] = (byte) 0xff; // PortPwrCtrlMask, kept all ones for USB 1.0 compatibility
+        d[7] = 0; // DeviceRemovable: bit n for port n, 0 = removable; every port's device is
+        d[8] = (byte) 0xff; // PortPwrCtrlMask, all ones as USB 1.0 hosts expect (11.23.2.1)
         return d;
     }
 
@@ -281,9 +353,10 @@ final class UsbHub implements UsbDevice.Hub {
         return Handshake.STALL;
     }
 
+    /** The status-change endpoint: bit n for port n with a change to report (bit 0, the hub's own, never is). */
     @Override
     public InPacket in(int endpoint, int maxLength) {
-        if (configuration != 1 || endpoint != 1) {
+        if (configuration != 1 || endpoint != STATUS_ENDPOINT || statusEndpointHalted) {
             return InPacket.STALL;
         }
         int bitmap = 0;
@@ -295,14 +368,20 @@ final class UsbHub implements UsbDevice.Hub {
         return bitmap == 0 || maxLength < 1 ? InPacket.NAK : InPacket.ack(new byte[] {(byte) bitmap});
     }
 
+    /** Default state: unconfigured, ports unpowered and their changes forgotten (11.10); devices stay plugged in. */
     @Override
     public void busReset() {
         configuration = 0;
+        statusEndpointHalted = false;
+        powerOff();
+        Arrays.fill(changes, 0);
+    }
+
+    private void powerOff() {
         for (int port = 1; port <= portCount; port++) {
             powered[port] = false;
             enabled[port] = false;
             suspended[port] = false;
-            changes[port] = 0;
         }
     }
 }

@@ -1,5 +1,7 @@
 package org.microsim.kernel.machine;
 
+import java.util.List;
+
 /**
  * A USB mass-storage stick, as QEMU's {@code usb-storage} presents itself (46f4:0001 "QEMU USB HARDDRIVE"): a
  * high-speed device with one configuration, one interface (class 8 mass storage, subclass 6 SCSI transparent
@@ -25,25 +27,31 @@ final class UsbStick implements UsbDevice {
     static final int BULK_IN = 1;
     static final int BULK_OUT = 2;
     static final int MAX_PACKET = 512;
+    static final int FULL_SPEED_MAX_PACKET = 64;
     static final int CLASS_RESET = 0xff;
     static final int GET_MAX_LUN = 0xfe;
 
-    private static final byte[] DEVICE = UsbDescriptors.device(0, 0, 64, VENDOR, PRODUCT, 0x0000);
-    private static final byte[] CONFIGURATION = UsbDescriptors.configuration(UsbDescriptors.CONFIGURATION, 1,
-            UsbDescriptors.iface(2, 0x08, 0x06, 0x50),
-            UsbDescriptors.endpoint(0x80 | BULK_IN, 2, MAX_PACKET, 0),
-            UsbDescriptors.endpoint(BULK_OUT, 2, MAX_PACKET, 0));
-
     private final DiskImage image;
-    private final String serial;
     private final BulkOnlyTransport transport;
+    private final UsbDescriptors.Descriptors descriptors;
     private int configuration;
     private UsbFault fault;
 
     UsbStick(DiskImage image, String serial) {
         this.image = image;
-        this.serial = serial;
         this.transport = new BulkOnlyTransport(new ScsiDisk(image, serial));
+        byte[] device = UsbDescriptors.device(0, 0, 64, VENDOR, PRODUCT, 0x0000);
+        descriptors = new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
+                configuration(UsbDescriptors.CONFIGURATION, MAX_PACKET),
+                configuration(UsbDescriptors.OTHER_SPEED_CONFIGURATION, FULL_SPEED_MAX_PACKET),
+                List.of(MANUFACTURER, PRODUCT_NAME, serial));
+    }
+
+    /** The configuration at one speed: bulk endpoints of 512 bytes at high speed, of 64 at full speed (5.8.3). */
+    private static byte[] configuration(int type, int maxPacket) {
+        return UsbDescriptors.configuration(type, 1, UsbDescriptors.iface(2, 0x08, 0x06, 0x50),
+                UsbDescriptors.endpoint(0x80 | BULK_IN, 2, maxPacket, 0),
+                UsbDescriptors.endpoint(BULK_OUT, 2, maxPacket, 0));
     }
 
     /** The image the stick stores its blocks in. */
@@ -63,77 +71,91 @@ final class UsbStick implements UsbDevice {
 
     @Override
     public ControlReply control(Setup setup, byte[] dataOut) {
-        int recipient = setup.recipient();
         if (setup.type() != 0) {
-            return setup.type() == 1 ? classRequest(setup, recipient) : ControlReply.STALL;
+            return setup.type() == 1 ? classRequest(setup) : ControlReply.STALL;
         }
+        if (!UsbDescriptors.wellFormed(setup)) {
+            return ControlReply.STALL;
+        }
+        boolean configured = configuration == 1;
         return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> UsbDescriptors.reply(setup, DEVICE, CONFIGURATION, MANUFACTURER,
-                    PRODUCT_NAME, serial);
-            case UsbDescriptors.GET_STATUS -> status(setup, recipient);
-            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> feature(setup, recipient);
+            case UsbDescriptors.GET_DESCRIPTOR -> descriptors.reply(setup);
+            case UsbDescriptors.GET_STATUS -> status(setup);
+            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> feature(setup);
             case UsbDescriptors.SET_CONFIGURATION -> {
-                int value = setup.value() & 0xff;
-                if (value > 1 || recipient != 0) {
+                if (setup.value() > 1) {
                     yield ControlReply.STALL;
                 }
-                configuration = value;
+                configuration = setup.value();
+                clearHalts();
                 yield ControlReply.DONE;
             }
             case UsbDescriptors.GET_CONFIGURATION -> ControlReply.in(new byte[] {(byte) configuration},
                     setup.length());
-            case UsbDescriptors.GET_INTERFACE -> configuration == 1 && setup.index() == 0
+            case UsbDescriptors.GET_INTERFACE -> configured && setup.index() == 0
                     ? ControlReply.in(new byte[] {0}, setup.length()) : ControlReply.STALL;
-            case UsbDescriptors.SET_INTERFACE -> configuration == 1 && setup.index() == 0 && setup.value() == 0
-                    ? ControlReply.DONE : ControlReply.STALL;
+            case UsbDescriptors.SET_INTERFACE -> {
+                if (!configured || setup.index() != 0 || setup.value() != 0) {
+                    yield ControlReply.STALL;
+                }
+                clearHalts();
+                yield ControlReply.DONE;
+            }
             case UsbDescriptors.SET_ADDRESS -> ControlReply.DONE; // the controller's business; harmless here
             default -> ControlReply.STALL;
         };
     }
 
+    /**
+     * SET_CONFIGURATION and SET_INTERFACE clear the endpoints' halts (9.4.5), except while an invalid CBW waits
+     * for the class reset: the bulk-only transport keeps stalling until then (BOT 6.6.1).
+     */
+    private void clearHalts() {
+        transport.clearHalt(true);
+        transport.clearHalt(false);
+    }
+
     /** Bulk-Only Mass Storage Reset and Get Max LUN, to interface 0 (BOT 3.1, 3.2). */
-    private ControlReply classRequest(Setup setup, int recipient) {
-        if (recipient != 1 || setup.index() != 0 || configuration == 0) {
+    private ControlReply classRequest(Setup setup) {
+        if (setup.recipient() != 1 || setup.index() != 0 || configuration == 0 || setup.value() != 0) {
             return ControlReply.STALL;
         }
-        if (setup.request() == CLASS_RESET && !setup.in() && setup.value() == 0 && setup.length() == 0) {
+        if (setup.request() == CLASS_RESET && !setup.in() && setup.length() == 0) {
             transport.reset();
             return ControlReply.DONE;
         }
-        if (setup.request() == GET_MAX_LUN && setup.in() && setup.value() == 0 && setup.length() == 1) {
+        if (setup.request() == GET_MAX_LUN && setup.in() && setup.length() == 1) {
             return ControlReply.in(new byte[] {(byte) BulkOnlyTransport.maxLun()}, 1);
         }
         return ControlReply.STALL;
     }
 
-    private ControlReply status(Setup setup, int recipient) {
+    /** GET_STATUS (9.4.5): self-powered without remote wakeup; an interface's zero; an endpoint's halt bit. */
+    private ControlReply status(Setup setup) {
         byte[] status = new byte[2];
-        switch (recipient) {
-            case 0 -> status[0] = 1; // self-powered
+        switch (setup.recipient()) {
+            case 0 -> status[0] = 1;
             case 1 -> {
                 if (setup.index() != 0 || configuration == 0) {
                     return ControlReply.STALL;
                 }
             }
-            case 2 -> {
-                Boolean in = bulkEndpoint(setup.index());
-                if (in == null) {
-                    return setup.index() == 0 || setup.index() == 0x80 ? ControlReply.in(status, setup.length())
-                            : ControlReply.STALL;
-                }
-                status[0] = (byte) (transport.halted(in) ? 1 : 0);
-            }
             default -> {
-                return ControlReply.STALL;
+                Boolean in = bulkEndpoint(setup.index());
+                if (in != null) {
+                    status[0] = (byte) (transport.halted(in) ? 1 : 0);
+                } else if (setup.index() != 0 && setup.index() != 0x80) {
+                    return ControlReply.STALL;
+                }
             }
         }
         return ControlReply.in(status, setup.length());
     }
 
-    /** ENDPOINT_HALT on a bulk endpoint is the only feature a stick has. */
-    private ControlReply feature(Setup setup, int recipient) {
-        Boolean in = recipient == 2 && setup.value() == UsbDescriptors.ENDPOINT_HALT ? bulkEndpoint(setup.index())
-                : null;
+    /** ENDPOINT_HALT on a bulk endpoint is the only feature a stick has (no remote wakeup, no test modes). */
+    private ControlReply feature(Setup setup) {
+        Boolean in = setup.recipient() == 2 && setup.value() == UsbDescriptors.ENDPOINT_HALT
+                ? bulkEndpoint(setup.index()) : null;
         if (in == null) {
             return ControlReply.STALL;
         }
@@ -145,12 +167,12 @@ final class UsbStick implements UsbDevice {
         return ControlReply.DONE;
     }
 
-    /** For an endpoint address: true for the bulk-in one, false for the bulk-out one, null otherwise or unconfigured. */
+    /** For an endpoint address: true for bulk-in, false for bulk-out, null for another or when unconfigured. */
     private Boolean bulkEndpoint(int address) {
         if (configuration == 0) {
             return null;
         }
-        return switch (address & 0xff) {
+        return switch (address) {
             case 0x80 | BULK_IN -> true;
             case BULK_OUT -> false;
             default -> null;
@@ -203,8 +225,7 @@ final class UsbStick implements UsbDevice {
     @Override
     public void busReset() {
         configuration = 0;
-        transport.reset();
-        transport.clearHalt(true);
-        transport.clearHalt(false);
+        transport.reset(); // a port reset is more than the class reset: the command in progress is dropped too
+        clearHalts();
     }
 }
