@@ -203,8 +203,12 @@ final class SimSession implements Session {
             if (from >= end) {
                 return;
             }
-            k.settle(Kernel.DEFAULT_QUIET, Duration.ofNanos(Math.min(STEP.toNanos(), end - from)));
-            if (k.now() == from) {
+            long step = Math.min(STEP.toNanos(), end - from);
+            k.settle(Kernel.DEFAULT_QUIET, Duration.ofNanos(step));
+            // Under the free scheduler the clock follows the wall clock and never stands still: a step that
+            // ended before its time was up ended quiet.
+            boolean free = k.mode() == SchedulerMode.FREE;
+            if (k.now() == from || free && k.now() - from < step) {
                 return;
             }
             foreground.check();
