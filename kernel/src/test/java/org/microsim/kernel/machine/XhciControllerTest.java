@@ -75,7 +75,12 @@ class XhciControllerTest {
         assertEquals(0, c.bar.read32(PORTSC1 + 0x10) & 1 << 17);
         c.bar.write32(PORTSC1 + 0x10, 1 << 4 | 1 << 9); // PR
         portsc = c.bar.read32(PORTSC1 + 0x10);
-        assertEquals(2, portsc & 2, "enabled after reset");
+        assertEquals(1 << 4, portsc & (1 << 4 | 2), "resetting: PR reads 1, not enabled yet");
+        c.timeline.runUntilIdle();
+        assertEquals(List.of(2L), c.events().stream().filter(e -> e.type() == 34).map(e -> e.parameter() >>> 24)
+                .toList(), "the reset's end is a Port Status Change of port 2");
+        portsc = c.bar.read32(PORTSC1 + 0x10);
+        assertEquals(2, portsc & (1 << 4 | 2), "enabled after reset, PR back to 0");
         assertTrue((portsc & 1 << 21) != 0, "PRC");
         assertEquals(0, portsc >>> 5 & 0xf, "U0");
         UsbDevice superSpeed = new FakeDevice(UsbDevice.Speed.SUPER);
