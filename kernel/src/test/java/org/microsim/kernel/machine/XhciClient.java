@@ -240,18 +240,23 @@ final class XhciClient {
         }
         Ring out = new Ring(8);
         Ring in = new Ring(8);
-        DmaBuffer input = alloc(33 * 32);
-        input.putInt(4, 1 | 1 << 2 | 1 << 3);
-        input.putInt(32, 3 << 27);
-        input.putInt(3 * 32 + 4, 3 << 1 | 2 << 3 | 512 << 16);
-        input.putLong(3 * 32 + 8, out.base() | 1);
-        input.putInt(4 * 32 + 4, 3 << 1 | 6 << 3 | 512 << 16);
-        input.putLong(4 * 32 + 8, in.base() | 1);
-        Event e = command(input.physAddress(), 0, slot << 24 | 12 << 10);
-        if (e.code() != 1) {
-            throw new AssertionError("configure endpoint: " + e.code());
+        int configured = configureBulk(slot, 2, out, 3, in).code();
+        if (configured != 1) {
+            throw new AssertionError("configure endpoint: " + configured);
         }
         return new Bulk(slot, ep0, out, in);
+    }
+
+    /** Configure Endpoint adding a bulk OUT endpoint at {@code outDci} and a bulk IN one at {@code inDci}. */
+    Event configureBulk(int slot, int outDci, Ring out, int inDci, Ring in) {
+        DmaBuffer input = alloc(33 * 32);
+        input.putInt(4, 1 | 1 << outDci | 1 << inDci);
+        input.putInt(32, Math.max(outDci, inDci) << 27);
+        input.putInt((outDci + 1) * 32 + 4, 3 << 1 | 2 << 3 | 512 << 16);
+        input.putLong((outDci + 1) * 32 + 8, out.base() | 1);
+        input.putInt((inDci + 1) * 32 + 4, 3 << 1 | 6 << 3 | 512 << 16);
+        input.putLong((inDci + 1) * 32 + 8, in.base() | 1);
+        return command(input.physAddress(), 0, slot << 24 | 12 << 10);
     }
 
     /** Rings the doorbell of endpoint {@code dci} of {@code slot} and runs the timeline until nothing is left. */

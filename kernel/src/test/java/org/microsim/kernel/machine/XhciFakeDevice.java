@@ -25,13 +25,13 @@ final class XhciFakeDevice implements UsbDevice {
     }
 
     @Override
-    public Speed speed() {
-        return speed;
+    public Identity identity() {
+        return new Identity(0x1234, 0x5678, 0, 0xff, "fake");
     }
 
     @Override
-    public Identity identity() {
-        return new Identity(0x1234, 0x5678, 0, 0xff, "fake");
+    public Speed speed() {
+        return speed;
     }
 
     @Override
