@@ -24,8 +24,9 @@ import org.microsim.kernel.Timeline;
  *  attach/detach, port reset ─▶ XhciPort (PORTSC) ──────────────────────────────────────┘
  * </pre>
  *
- * <p>Time: a doorbell does not run anything at once. Each command and each TD completes {@code latency} of
- * virtual time after it was started, through the {@link Timeline}, as the AHCI model's commands do; a run
+ * <p>Time: a doorbell does not run anything at once. Each command, each TD and each port reset completes
+ * {@code latency} of virtual time after it was started, through the {@link Timeline}, as the AHCI model's
+ * commands do; one doorbell runs at most {@link #RUNS_PER_DOORBELL} of them on its ring; a run
  * scheduled before a reset, a stop or an unplug carries an epoch and does nothing. A TD the device NAKs stays at
  * the head of its ring and is tried again after each transfer to the same device and whenever the device wakes
  * the controller (a hub port changed): that is how the stick's bulk-in waits for its CBW and a hub's

@@ -223,4 +223,28 @@ class XhciTransfersTest {
         assertEquals(1, events.getFirst().code());
         assertTrue(device.received.isEmpty());
     }
+
+    @Test
+    void aTrbsInterrupterTargetPicksTheEventRing() {
+        XhciClient.Bulk d = configured();
+        DmaBuffer segment = c.alloc(16 * 16);
+        DmaBuffer erst = c.alloc(16);
+        erst.putLong(0, segment.physAddress());
+        erst.putInt(8, 16);
+        c.bar.write32(0x1040 + 8, 1); // interrupter 1: ERSTSZ, ERDP, ERSTBA, IMAN.IE
+        c.bar.write64(0x1040 + 0x18, segment.physAddress());
+        c.bar.write64(0x1040 + 0x10, erst.physAddress());
+        c.bar.write32(0x1040, 2);
+        DmaBuffer out = c.alloc(8);
+        long trb = d.out().put(out.physAddress(), 1 << 22 | 8, NORMAL | IOC);
+        c.bar.write32(XhciClient.IMAN, 3); // interrupter 0's IP cleared, IE kept
+        long raised = c.irq.raisedCount();
+        assertTrue(c.ring(d.slot(), 2).isEmpty(), "nothing on interrupter 0's ring");
+        assertEquals(trb, segment.getLong(0));
+        assertEquals(1, segment.getInt(8) >>> 24);
+        assertEquals(32 << 10 | 1, segment.getInt(12) & (0x3f << 10 | 1), "a Transfer Event, cycle 1");
+        assertEquals(1, c.bar.read32(0x1040) & 1, "IMAN.IP of interrupter 1");
+        assertEquals(0, c.bar.read32(XhciClient.IMAN) & 1, "not of interrupter 0");
+        assertEquals(raised + 1, c.irq.raisedCount());
+    }
 }
