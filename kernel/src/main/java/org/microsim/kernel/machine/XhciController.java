@@ -24,8 +24,9 @@ import org.microsim.kernel.Timeline;
  *  attach/detach, port reset ─▶ XhciPort (PORTSC) ──────────────────────────────────────┘
  * </pre>
  *
- * <p>Time: a doorbell does not run anything at once. Each command and each TD completes {@code latency} of
- * virtual time after it was started, through the {@link Timeline}, as the AHCI model's commands do; a run
+ * <p>Time: a doorbell does not run anything at once. Each command, each TD and each port reset completes
+ * {@code latency} of virtual time after it was started, through the {@link Timeline}, as the AHCI model's
+ * commands do; one doorbell runs at most {@link #RUNS_PER_DOORBELL} of them on its ring; a run
  * scheduled before a reset, a stop or an unplug carries an epoch and does nothing. A TD the device NAKs stays at
  * the head of its ring and is tried again after each transfer to the same device and whenever the device wakes
  * the controller (a hub port changed): that is how the stick's bulk-in waits for its CBW and a hub's
@@ -51,6 +52,11 @@ final class XhciController {
     public static final int USB3_PORTS = 4;
     static final int MAX_SLOTS = 64;
     static final int INTERRUPTERS = 4;
+    /**
+     * Commands, or TDs of one endpoint, run for one doorbell before the ring waits for the next: a guest ring
+     * that loops through Link TRBs over TRBs it owns would otherwise keep the controller busy for ever.
+     */
+    static final int RUNS_PER_DOORBELL = 4096;
 
     static final int CAPLENGTH = 0x40;
     static final int HCIVERSION = 0x0100;
@@ -107,6 +113,7 @@ final class XhciController {
     private boolean crcrCycle;
     private XhciRing commandRing;
     private boolean commandsScheduled;
+    private int commandBudget;
     /** Bumped by a controller reset: every run scheduled before it does nothing. */
     private long epoch;
 
@@ -207,7 +214,16 @@ final class XhciController {
             if (offset >= PORTSC && offset < PORTSC + 0x10 * ports.length) {
                 if ((offset - PORTSC) % 0x10 == 0) {
                     XhciPort port = ports[(offset - PORTSC) / 0x10];
+                    boolean wasResetting = port.resetting();
                     portChanged(port, port.write(value));
+                    if (!wasResetting && port.resetting()) {
+                        long at = port.epoch();
+                        later(() -> {
+                            if (port.epoch() == at) {
+                                portChanged(port, port.finishReset());
+                            }
+                        });
+                    }
                 }
             } else if (offset >= RUNTIME + 0x20 && offset < RUNTIME + 0x20 + 0x20 * INTERRUPTERS) {
                 if (interrupters[(offset - RUNTIME - 0x20) / 0x20].write((offset - RUNTIME) % 0x20, value)
@@ -255,6 +271,7 @@ final class XhciController {
                 if (slot != null) {
                     for (XhciSlot.Endpoint ep : slot.endpoints) {
                         if (ep != null && ep.state == XhciSlot.EP_RUNNING) {
+                            ep.budget = RUNS_PER_DOORBELL;
                             kick(slot, ep);
                         }
                     }
@@ -317,6 +334,7 @@ final class XhciController {
                 if (commandRing == null) {
                     commandRing = new XhciRing(crcrPointer, crcrCycle);
                 }
+                commandBudget = RUNS_PER_DOORBELL;
                 scheduleCommands();
             }
             return;
@@ -331,6 +349,7 @@ final class XhciController {
             slot.writeEndpointState(memory, ep);
         }
         if (ep.state == XhciSlot.EP_RUNNING) {
+            ep.budget = RUNS_PER_DOORBELL;
             kick(slot, ep);
         }
     }
@@ -368,7 +387,9 @@ final class XhciController {
                 XhciCommands.Completion done = commands.run(trb);
                 post(0, trb.address(), done.code() << 24,
                         done.slot() << 24 | XhciTrb.COMMAND_COMPLETION_EVENT << 10, false);
-                scheduleCommands();
+                if (--commandBudget > 0) {
+                    scheduleCommands();
+                }
             }
         }
     }
@@ -457,7 +478,9 @@ final class XhciController {
         }
         switch (outcome) {
             case DONE -> {
-                kick(slot, ep); // the next TD, if there is one
+                if (--ep.budget > 0) {
+                    kick(slot, ep); // the next TD, if there is one
+                }
                 retryWaiting(slot.device);
             }
             case FAILED -> {

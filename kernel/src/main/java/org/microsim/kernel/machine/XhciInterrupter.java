@@ -78,7 +78,11 @@ final class XhciInterrupter {
             }
             case IMOD -> imod = value;
             case ERSTSZ -> erstSize = value & 0xffff;
-            case ERSTBA_LO -> erstBase = erstBase & 0xffffffff00000000L | (value & 0xffffffc0L);
+            case ERSTBA_LO -> {
+                // Either half sets the ring up (5.5.2.3.2): a driver writing the low half alone has it too.
+                erstBase = erstBase & 0xffffffff00000000L | (value & 0xffffffc0L);
+                readSegmentTable();
+            }
             case ERSTBA_HI -> {
                 erstBase = erstBase & 0xffffffffL | (long) value << 32;
                 readSegmentTable();

@@ -4,8 +4,9 @@ package org.microsim.kernel.machine;
  * A root hub port and its PORTSC register (xHCI 5.4.8, 4.19): what is plugged in, and the bits software sees.
  *
  * <p>A USB 2 port with a device shows it connected (CCS) but not enabled, its link polling, until software
- * resets the port (PR): then the device is reset, the port enabled (PED) and its link in U0, and PRC says the
- * reset is done. A USB 3 port trains its link by itself: a device comes up enabled in U0. The change bits (CSC,
+ * resets the port (PR). The reset takes the controller's latency: PR reads 1 and PED 0 meanwhile, then the
+ * device is reset, the port enabled (PED) and its link in U0, and PRC says the reset is done (the controller
+ * calls {@link #finishReset}). An empty port reads RxDetect and ignores PR, as QEMU's does. A USB 3 port trains its link by itself: a device comes up enabled in U0. The change bits (CSC,
  * PEC, WRC, OCC, PRC, PLC, CEC) are write-1-to-clear, exactly: writing 0 leaves them, and software usually writes
  * back what it read with only the bits it means to clear. PED is write-1-to-disable; PR and WPR are
  * write-1-to-start. Ports are always powered (HCCPARAMS1.PPC is 0), so PP reads 1 and writing it does nothing.
@@ -47,11 +48,15 @@ final class XhciPort {
     private int link;
     private int changes;
     private int wake;
+    private boolean resetting;
+    private boolean warmReset;
+    /** Bumped when what is plugged in changes or the controller resets: a reset scheduled before does nothing. */
+    private long epoch;
 
     XhciPort(int number, boolean usb3) {
         this.number = number;
         this.usb3 = usb3;
-        this.link = usb3 ? LINK_RX_DETECT : LINK_DISABLED;
+        this.link = LINK_RX_DETECT;
     }
 
     UsbDevice device() {
@@ -63,8 +68,17 @@ final class XhciPort {
         return enabled ? device : null;
     }
 
+    /** A port reset software started is under way. */
+    boolean resetting() {
+        return resetting;
+    }
+
+    long epoch() {
+        return epoch;
+    }
+
     int read() {
-        int value = PP | changes | wake | link << PLS_SHIFT;
+        int value = PP | changes | wake | link << PLS_SHIFT | (resetting ? PR : 0);
         if (device != null) {
             value |= CCS | device.speed().id() << SPEED_SHIFT;
         }
@@ -84,8 +98,12 @@ final class XhciPort {
             enabled = false; // software disabled the port: no PEC, which is for the port's own doing
             link = usb3 ? link : LINK_DISABLED;
         }
-        if ((value & PR) != 0 || usb3 && (value & WPR) != 0) {
-            reset((value & WPR) != 0);
+        if (((value & PR) != 0 || usb3 && (value & WPR) != 0) && device != null) {
+            if (!resetting) {
+                resetting = true; // finished by finishReset, the controller's latency later
+                warmReset = usb3 && (value & WPR) != 0;
+                enabled = false;
+            }
         } else if ((value & LWS) != 0 && enabled) {
             int wanted = (value & PLS_MASK) >>> PLS_SHIFT;
             if (wanted == LINK_U0 || wanted == LINK_U3) {
@@ -98,20 +116,28 @@ final class XhciPort {
         return changes & ~before;
     }
 
-    /** A port reset, or a warm reset of a USB 3 port: the device is reset and the port enabled. */
-    private void reset(boolean warm) {
-        if (device == null) {
-            changes |= PRC | (warm ? WRC : 0);
-            return;
+    /**
+     * The end of a port reset, or a warm reset of a USB 3 port: the device is reset and the port enabled.
+     *
+     * @return the change bits that went from 0 to 1
+     */
+    int finishReset() {
+        if (!resetting || device == null) {
+            return 0;
         }
+        int before = changes;
+        resetting = false;
         device.busReset();
         enabled = true;
         link = LINK_U0;
-        changes |= PRC | (warm ? WRC : 0);
+        changes |= PRC | (warmReset ? WRC : 0);
+        return changes & ~before;
     }
 
     /** A device is plugged in; returns the change bits set (CSC). */
     int attach(UsbDevice newDevice) {
+        epoch++;
+        resetting = false;
         device = newDevice;
         changes |= CSC;
         if (usb3) {
@@ -126,9 +152,11 @@ final class XhciPort {
 
     /** The device is pulled out; returns the change bits set (CSC: PEC is for errors, not disconnects). */
     int detach() {
+        epoch++;
+        resetting = false;
         device = null;
         enabled = false;
-        link = usb3 ? LINK_RX_DETECT : LINK_DISABLED;
+        link = LINK_RX_DETECT;
         changes |= CSC;
         return CSC;
     }
@@ -138,12 +166,14 @@ final class XhciPort {
      * new connection; USB 2 devices wait for a port reset again.
      */
     void controllerReset() {
+        epoch++;
         changes = 0;
         wake = 0;
+        resetting = false;
         UsbDevice plugged = device;
         device = null;
         enabled = false;
-        link = usb3 ? LINK_RX_DETECT : LINK_DISABLED;
+        link = LINK_RX_DETECT;
         if (plugged != null) {
             attach(plugged);
         }

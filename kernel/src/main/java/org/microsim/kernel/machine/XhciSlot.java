@@ -36,6 +36,8 @@ final class XhciSlot {
         boolean nakked;
         /** A run of its ring is scheduled. */
         boolean kicked;
+        /** TDs it may still run before it waits for its doorbell again (XhciController.RUNS_PER_DOORBELL). */
+        int budget;
         /** Bumped by every stop, halt, reset and disable, so that a run scheduled before it does nothing. */
         long epoch;
 

@@ -158,7 +158,7 @@ final class XhciTransfers {
             return switch (handshake) {
                 case NAK -> Outcome.WAITING;
                 case STALL -> stall(td.getFirst(), events);
-                case ACK -> complete(td, total, events);
+                case ACK -> complete(td, events);
             };
         }
         UsbDevice.InPacket packet = device.in(ep.number(), total);
@@ -169,12 +169,15 @@ final class XhciTransfers {
         return switch (packet.handshake()) {
             case NAK -> Outcome.WAITING;
             case STALL -> stall(td.getFirst(), events);
-            case ACK -> scatter(td, packet.data(), events, false);
+            case ACK -> scatter(td, packet.data(), events);
         };
     }
 
     private Outcome control(UsbDevice device, List<XhciTrb> td, List<Event> events) {
         XhciTrb setupTrb = td.getFirst();
+        if (td.size() == 1 && setupTrb.type() == XhciTrb.NO_OP) {
+            return complete(td, events); // a No-Op TRB is a TD of its own on any ring (6.4.1.4)
+        }
         if (setupTrb.type() != XhciTrb.SETUP || !setupTrb.has(XhciTrb.IDT) || setupTrb.length() != 8
                 || td.getLast().type() != XhciTrb.STATUS) {
             events.add(new Event(setupTrb.address(), TRB_ERROR, 0, false, target(setupTrb), false));
@@ -215,11 +218,11 @@ final class XhciTransfers {
         }
         if (setup.in() && !data.isEmpty()) {
             byte[] in = reply.dataIn().length > total ? java.util.Arrays.copyOf(reply.dataIn(), total) : reply.dataIn();
-            if (scatter(data, in, events, true) == Outcome.FAILED) {
+            if (scatter(data, in, events) == Outcome.FAILED) {
                 return Outcome.FAILED;
             }
         } else if (!data.isEmpty()) {
-            complete(data, total, events);
+            complete(data, events);
         }
         XhciTrb status = td.getLast();
         if (status.has(XhciTrb.IOC)) {
@@ -228,8 +231,11 @@ final class XhciTransfers {
         return Outcome.DONE;
     }
 
-    /** All of an OUT TD's bytes went: an event for each TRB with IOC, and for Event Data TRBs. */
-    private Outcome complete(List<XhciTrb> td, int total, List<Event> events) {
+    /**
+     * All of an OUT TD's bytes went: an event for each TRB with IOC, and for Event Data TRBs with the bytes moved
+     * since the last one (the Event Data Transfer Length Accumulator, cleared by each, 4.11.5.2).
+     */
+    private Outcome complete(List<XhciTrb> td, List<Event> events) {
         int moved = 0;
         for (XhciTrb trb : td) {
             if (trb.type() == XhciTrb.EVENT_DATA) {
@@ -237,6 +243,7 @@ final class XhciTransfers {
                     events.add(new Event(trb.parameter(), SUCCESS, moved & 0xffffff, true, target(trb),
                             trb.has(XhciTrb.BEI)));
                 }
+                moved = 0;
                 continue;
             }
             moved += trb.type() == XhciTrb.NORMAL || trb.type() == XhciTrb.DATA ? trb.length() : 0;
@@ -248,36 +255,41 @@ final class XhciTransfers {
     }
 
     /**
-     * Puts IN data into the TD's buffers in order. Where the data ends before the buffers do, the TRB it ends in
-     * has a short packet: a Short Packet event if it asks (ISP or IOC), and the rest of the TD is skipped but for
-     * Event Data TRBs, which report what came. For a control transfer the Status stage follows all the same.
+     * Puts IN data into the TD's buffers in order. Where the data ends before the buffers do, the TD had a short
+     * packet: the first TRB from there on that asks for an event (ISP on the TRB it ended in, IOC on any) gets one
+     * Short Packet event with its residual, and the rest of the TD is skipped but for Event Data TRBs, which
+     * report what came, as QEMU does; a TD reports its short packet once. For a control transfer the Status stage
+     * follows all the same.
      */
-    private Outcome scatter(List<XhciTrb> td, byte[] data, List<Event> events, boolean controlData) {
+    private Outcome scatter(List<XhciTrb> td, byte[] data, List<Event> events) {
         int at = 0;
+        int accumulated = 0;
         boolean shortened = false;
+        boolean reported = false;
         for (XhciTrb trb : td) {
             if (trb.type() == XhciTrb.EVENT_DATA) {
                 if (trb.has(XhciTrb.IOC)) {
-                    events.add(new Event(trb.parameter(), shortened ? SHORT_PACKET : SUCCESS, at & 0xffffff, true,
-                            target(trb), trb.has(XhciTrb.BEI)));
+                    events.add(new Event(trb.parameter(), shortened ? SHORT_PACKET : SUCCESS, accumulated & 0xffffff,
+                            true, target(trb), trb.has(XhciTrb.BEI)));
                 }
+                accumulated = 0;
                 continue;
             }
-            if (shortened || trb.type() == XhciTrb.NO_OP) {
-                continue;
-            }
-            int length = trb.length();
-            int n = Math.min(length, data.length - at);
+            int length = trb.type() == XhciTrb.NO_OP ? 0 : trb.length();
+            int n = shortened ? 0 : Math.min(length, data.length - at);
             if (n > 0 && !memory.write(trb.parameter(), data, at, n)) {
                 events.add(new Event(trb.address(), DATA_BUFFER_ERROR, length, false, target(trb), false));
                 return Outcome.FAILED;
             }
             at += n;
-            if (n < length) {
-                shortened = true;
-                if (trb.has(XhciTrb.ISP) || trb.has(XhciTrb.IOC)) {
+            accumulated += n;
+            boolean shortHere = !shortened && n < length;
+            shortened |= shortHere;
+            if (shortened) {
+                if (!reported && (trb.has(XhciTrb.IOC) || shortHere && trb.has(XhciTrb.ISP))) {
                     events.add(new Event(trb.address(), SHORT_PACKET, length - n, false, target(trb),
                             trb.has(XhciTrb.BEI)));
+                    reported = true;
                 }
             } else if (trb.has(XhciTrb.IOC)) {
                 events.add(new Event(trb.address(), SUCCESS, 0, false, target(trb), trb.has(XhciTrb.BEI)));

@@ -220,4 +220,56 @@ final class XhciClient {
         timeline.runUntilIdle();
         return events();
     }
+
+    /** A device on a USB 3 root port (enabled at once), addressed, with bulk endpoints 1 OUT (DCI 2) and 1 IN (3). */
+    record Bulk(int slot, Ring ep0, Ring out, Ring in) {
+    }
+
+    /** Plugs {@code device} into root port {@code port} (5-8), addresses it and configures its bulk endpoints. */
+    Bulk bulkDevice(int port, UsbDevice device) {
+        if (hc.attach(List.of(port), device) != null) {
+            throw new AssertionError("attach at " + port);
+        }
+        timeline.runUntilIdle();
+        events();
+        int slot = enableSlot();
+        int[] code = new int[1];
+        Ring ep0 = address(slot, port, 0, 4, false, code);
+        if (code[0] != 1) {
+            throw new AssertionError("address device: " + code[0]);
+        }
+        Ring out = new Ring(8);
+        Ring in = new Ring(8);
+        int configured = configureBulk(slot, 2, out, 3, in).code();
+        if (configured != 1) {
+            throw new AssertionError("configure endpoint: " + configured);
+        }
+        return new Bulk(slot, ep0, out, in);
+    }
+
+    /** Configure Endpoint adding a bulk OUT endpoint at {@code outDci} and a bulk IN one at {@code inDci}. */
+    Event configureBulk(int slot, int outDci, Ring out, int inDci, Ring in) {
+        DmaBuffer input = alloc(33 * 32);
+        input.putInt(4, 1 | 1 << outDci | 1 << inDci);
+        input.putInt(32, Math.max(outDci, inDci) << 27);
+        input.putInt((outDci + 1) * 32 + 4, 3 << 1 | 2 << 3 | 512 << 16);
+        input.putLong((outDci + 1) * 32 + 8, out.base() | 1);
+        input.putInt((inDci + 1) * 32 + 4, 3 << 1 | 6 << 3 | 512 << 16);
+        input.putLong((inDci + 1) * 32 + 8, in.base() | 1);
+        return command(input.physAddress(), 0, slot << 24 | 12 << 10);
+    }
+
+    /** Rings the doorbell of endpoint {@code dci} of {@code slot} and runs the timeline until nothing is left. */
+    List<Event> ring(int slot, int dci) {
+        bar.write32(0x2000 + 4L * slot, dci);
+        timeline.runUntilIdle();
+        return events();
+    }
+
+    /** The TR Dequeue Pointer field (with DCS in bit 0) of an endpoint's output context. */
+    long dequeueOf(int slot, int dci) {
+        byte[] b = new byte[8];
+        memory.read(outputContext(slot) + 32L * dci + 8, b, 0, 8);
+        return Bytes.le64(b, 0);
+    }
 }

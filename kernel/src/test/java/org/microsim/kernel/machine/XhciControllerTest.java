@@ -75,7 +75,12 @@ class XhciControllerTest {
         assertEquals(0, c.bar.read32(PORTSC1 + 0x10) & 1 << 17);
         c.bar.write32(PORTSC1 + 0x10, 1 << 4 | 1 << 9); // PR
         portsc = c.bar.read32(PORTSC1 + 0x10);
-        assertEquals(2, portsc & 2, "enabled after reset");
+        assertEquals(1 << 4, portsc & (1 << 4 | 2), "resetting: PR reads 1, not enabled yet");
+        c.timeline.runUntilIdle();
+        assertEquals(List.of(2L), c.events().stream().filter(e -> e.type() == 34).map(e -> e.parameter() >>> 24)
+                .toList(), "the reset's end is a Port Status Change of port 2");
+        portsc = c.bar.read32(PORTSC1 + 0x10);
+        assertEquals(2, portsc & (1 << 4 | 2), "enabled after reset, PR back to 0");
         assertTrue((portsc & 1 << 21) != 0, "PRC");
         assertEquals(0, portsc >>> 5 & 0xf, "U0");
         UsbDevice superSpeed = new FakeDevice(UsbDevice.Speed.SUPER);
@@ -372,14 +377,7 @@ class XhciControllerTest {
         assertEquals(1, events.getLast().code());
         XhciClient.Ring in = c.new Ring(8);
         XhciClient.Ring out = c.new Ring(8);
-        DmaBuffer input = c.alloc(33 * 32);
-        input.putInt(4, 1 | 1 << 3 | 1 << 4);
-        input.putInt(32, 4 << 27);
-        input.putInt(4 * 32 + 4, 3 << 1 | 6 << 3 | 512 << 16);
-        input.putLong(4 * 32 + 8, in.base() | 1);
-        input.putInt(5 * 32 + 4, 3 << 1 | 2 << 3 | 512 << 16);
-        input.putLong(5 * 32 + 8, out.base() | 1);
-        assertEquals(1, c.command(input.physAddress(), 0, slot << 24 | 12 << 10).code());
+        assertEquals(1, c.configureBulk(slot, 4, out, 3, in).code());
         assertEquals(3, c.readContext(slot, 12) >>> 27, "configured");
         assertEquals(1, c.readContext(slot, 3 * 32) & 7, "bulk-in running");
         return new Enumerated(slot, ep0, in, out);
