@@ -20,7 +20,7 @@ import java.util.List;
  * Configured state). A reset completes at once here (the host's wait for it is only virtual time).
  * The hub wakes the controller on every change, so a status-change transfer the hub NAKed is tried again.
  */
-final class UsbHub implements UsbDevice.Hub {
+final class UsbHub extends OneConfigurationDevice implements UsbDevice.Hub {
     static final int VENDOR = 0x0409;
     static final int PRODUCT = 0x55aa;
     static final String PRODUCT_NAME = "QEMU USB Hub";
@@ -60,13 +60,12 @@ final class UsbHub implements UsbDevice.Hub {
     private final boolean[] enabled;
     private final boolean[] suspended;
     private final int[] changes;
-    private final UsbDescriptors.Descriptors descriptors;
-    private int configuration;
     private boolean statusEndpointHalted;
     private Runnable wake = () -> { };
 
     /** A hub with {@code portCount} downstream ports, 1 to 7 (one byte of status-change bitmap). */
     UsbHub(int portCount) {
+        super(descriptors());
         if (portCount < 1 || portCount > MAX_PORTS) {
             throw new IllegalArgumentException("a hub has 1 to " + MAX_PORTS + " ports, not " + portCount);
         }
@@ -76,9 +75,12 @@ final class UsbHub implements UsbDevice.Hub {
         enabled = new boolean[portCount + 1];
         suspended = new boolean[portCount + 1];
         changes = new int[portCount + 1];
+    }
+
+    private static UsbDescriptors.Descriptors descriptors() {
         byte[] device = UsbDescriptors.device(0x09, 1, 64, VENDOR, PRODUCT, 0x0101);
         // The status-change endpoint polls every 2^(12-1) microframes (256 ms) at high speed, 255 frames at full.
-        descriptors = new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
+        return new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
                 configuration(UsbDescriptors.CONFIGURATION, 12),
                 configuration(UsbDescriptors.OTHER_SPEED_CONFIGURATION, 255),
                 List.of("QEMU", PRODUCT_NAME, "314159"));
@@ -147,63 +149,40 @@ final class UsbHub implements UsbDevice.Hub {
         return port >= 1 && port <= portCount;
     }
 
+    /** The halt of its one endpoint is the only feature it has: no remote wakeup, no test modes. */
     @Override
-    public ControlReply control(Setup setup, byte[] dataOut) {
-        if (setup.type() != 0) {
-            return setup.type() == 1 ? classRequest(setup) : ControlReply.STALL;
-        }
-        if (!UsbDescriptors.wellFormed(setup)) {
+    ControlReply feature(Setup setup) {
+        if (setup.recipient() != 2 || setup.value() != UsbDescriptors.ENDPOINT_HALT || !statusEndpoint(setup.index())) {
             return ControlReply.STALL;
         }
-        boolean configured = configuration == 1;
-        return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> descriptors.reply(setup);
-            case UsbDescriptors.GET_STATUS -> status(setup);
-            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> {
-                if (setup.recipient() != 2 || setup.value() != UsbDescriptors.ENDPOINT_HALT
-                        || !statusEndpoint(setup.index())) {
-                    yield ControlReply.STALL; // no remote wakeup, no test modes; the halt of its one endpoint
-                }
-                statusEndpointHalted = setup.request() == UsbDescriptors.SET_FEATURE;
-                yield ControlReply.DONE;
-            }
-            case UsbDescriptors.SET_CONFIGURATION -> {
-                if (setup.value() > 1) {
-                    yield ControlReply.STALL;
-                }
-                configuration = setup.value();
-                statusEndpointHalted = false;
-                if (configuration == 0) {
-                    powerOff(); // an unconfigured hub's ports are not powered (11.11)
-                }
-                yield ControlReply.DONE;
-            }
-            case UsbDescriptors.GET_CONFIGURATION -> ControlReply.in(new byte[] {(byte) configuration},
-                    setup.length());
-            case UsbDescriptors.GET_INTERFACE -> configured && setup.index() == 0
-                    ? ControlReply.in(new byte[] {0}, setup.length()) : ControlReply.STALL;
-            case UsbDescriptors.SET_INTERFACE -> {
-                if (!configured || setup.index() != 0 || setup.value() != 0) {
-                    yield ControlReply.STALL;
-                }
-                statusEndpointHalted = false;
-                yield ControlReply.DONE;
-            }
-            case UsbDescriptors.SET_ADDRESS -> ControlReply.DONE; // the controller's business; harmless here
-            default -> ControlReply.STALL;
-        };
+        statusEndpointHalted = setup.request() == UsbDescriptors.SET_FEATURE;
+        return ControlReply.DONE;
+    }
+
+    @Override
+    void configurationSet() {
+        statusEndpointHalted = false;
+        if (!configured()) {
+            powerOff(); // an unconfigured hub's ports are not powered (11.11)
+        }
+    }
+
+    @Override
+    void interfaceSet() {
+        statusEndpointHalted = false;
     }
 
     private boolean statusEndpoint(int address) {
-        return configuration == 1 && address == (0x80 | STATUS_ENDPOINT);
+        return configured() && address == (0x80 | STATUS_ENDPOINT);
     }
 
     /** GET_STATUS (9.4.5): self-powered without remote wakeup; the interface's zero; an endpoint's halt bit. */
-    private ControlReply status(Setup setup) {
+    @Override
+    ControlReply status(Setup setup) {
         int index = setup.index();
         boolean known = switch (setup.recipient()) {
             case 0 -> true;
-            case 1 -> configuration == 1 && index == 0;
+            case 1 -> configured() && index == 0;
             default -> index == 0 || index == 0x80 || statusEndpoint(index);
         };
         if (!known) {
@@ -215,7 +194,8 @@ final class UsbHub implements UsbDevice.Hub {
     }
 
     /** The hub class requests (11.24.2): its descriptor, hub and port status, hub and port features. */
-    private ControlReply classRequest(Setup setup) {
+    @Override
+    ControlReply classRequest(Setup setup) {
         boolean getStatus = setup.request() == UsbDescriptors.GET_STATUS;
         if (setup.recipient() == 0) {
             return switch (setup.request()) {
@@ -241,7 +221,7 @@ final class UsbHub implements UsbDevice.Hub {
                 Bytes.put16(status, 2, changes[port]);
                 yield ControlReply.in(status, setup.length());
             }
-            case UsbDescriptors.SET_FEATURE -> configuration == 1 ? setPortFeature(port, setup.value())
+            case UsbDescriptors.SET_FEATURE -> configured() ? setPortFeature(port, setup.value())
                     : ControlReply.STALL;
             case UsbDescriptors.CLEAR_FEATURE -> clearPortFeature(port, setup.value());
             default -> ControlReply.STALL;
@@ -356,7 +336,7 @@ final class UsbHub implements UsbDevice.Hub {
     /** The status-change endpoint: bit n for port n with a change to report (bit 0, the hub's own, never is). */
     @Override
     public InPacket in(int endpoint, int maxLength) {
-        if (configuration != 1 || endpoint != STATUS_ENDPOINT || statusEndpointHalted) {
+        if (!configured() || endpoint != STATUS_ENDPOINT || statusEndpointHalted) {
             return InPacket.STALL;
         }
         int bitmap = 0;
@@ -371,7 +351,7 @@ final class UsbHub implements UsbDevice.Hub {
     /** Default state: unconfigured, ports unpowered and their changes forgotten (11.10); devices stay plugged in. */
     @Override
     public void busReset() {
-        configuration = 0;
+        unconfigure();
         statusEndpointHalted = false;
         powerOff();
         Arrays.fill(changes, 0);

@@ -19,7 +19,7 @@ import java.util.List;
  * transport to waiting for a CBW, clearing halts: the end of a bulk-only reset recovery. The first command after
  * the stick is plugged in gets UNIT ATTENTION (06/28/00), as a medium that just arrived does.
  */
-final class UsbStick implements UsbDevice {
+final class UsbStick extends OneConfigurationDevice {
     static final int VENDOR = 0x46f4;
     static final int PRODUCT = 0x0001;
     static final String MANUFACTURER = "QEMU";
@@ -33,15 +33,17 @@ final class UsbStick implements UsbDevice {
 
     private final DiskImage image;
     private final BulkOnlyTransport transport;
-    private final UsbDescriptors.Descriptors descriptors;
-    private int configuration;
     private UsbFault fault;
 
     UsbStick(DiskImage image, String serial) {
+        super(descriptors(serial));
         this.image = image;
         this.transport = new BulkOnlyTransport(new ScsiDisk(image, serial));
+    }
+
+    private static UsbDescriptors.Descriptors descriptors(String serial) {
         byte[] device = UsbDescriptors.device(0, 0, 64, VENDOR, PRODUCT, 0x0000);
-        descriptors = new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
+        return new UsbDescriptors.Descriptors(device, UsbDescriptors.qualifier(device, 0),
                 configuration(UsbDescriptors.CONFIGURATION, MAX_PACKET),
                 configuration(UsbDescriptors.OTHER_SPEED_CONFIGURATION, FULL_SPEED_MAX_PACKET),
                 List.of(MANUFACTURER, PRODUCT_NAME, serial));
@@ -69,55 +71,29 @@ final class UsbStick implements UsbDevice {
         return new Identity(VENDOR, PRODUCT, 0x08, 0x08, PRODUCT_NAME);
     }
 
-    @Override
-    public ControlReply control(Setup setup, byte[] dataOut) {
-        if (setup.type() != 0) {
-            return setup.type() == 1 ? classRequest(setup) : ControlReply.STALL;
-        }
-        if (!UsbDescriptors.wellFormed(setup)) {
-            return ControlReply.STALL;
-        }
-        boolean configured = configuration == 1;
-        return switch (setup.request()) {
-            case UsbDescriptors.GET_DESCRIPTOR -> descriptors.reply(setup);
-            case UsbDescriptors.GET_STATUS -> status(setup);
-            case UsbDescriptors.CLEAR_FEATURE, UsbDescriptors.SET_FEATURE -> feature(setup);
-            case UsbDescriptors.SET_CONFIGURATION -> {
-                if (setup.value() > 1) {
-                    yield ControlReply.STALL;
-                }
-                configuration = setup.value();
-                clearHalts();
-                yield ControlReply.DONE;
-            }
-            case UsbDescriptors.GET_CONFIGURATION -> ControlReply.in(new byte[] {(byte) configuration},
-                    setup.length());
-            case UsbDescriptors.GET_INTERFACE -> configured && setup.index() == 0
-                    ? ControlReply.in(new byte[] {0}, setup.length()) : ControlReply.STALL;
-            case UsbDescriptors.SET_INTERFACE -> {
-                if (!configured || setup.index() != 0 || setup.value() != 0) {
-                    yield ControlReply.STALL;
-                }
-                clearHalts();
-                yield ControlReply.DONE;
-            }
-            case UsbDescriptors.SET_ADDRESS -> ControlReply.DONE; // the controller's business; harmless here
-            default -> ControlReply.STALL;
-        };
-    }
-
     /**
      * SET_CONFIGURATION and SET_INTERFACE clear the endpoints' halts (9.4.5), except while an invalid CBW waits
      * for the class reset: the bulk-only transport keeps stalling until then (BOT 6.6.1).
      */
+    @Override
+    void configurationSet() {
+        clearHalts();
+    }
+
+    @Override
+    void interfaceSet() {
+        clearHalts();
+    }
+
     private void clearHalts() {
         transport.clearHalt(true);
         transport.clearHalt(false);
     }
 
     /** Bulk-Only Mass Storage Reset and Get Max LUN, to interface 0 (BOT 3.1, 3.2). */
-    private ControlReply classRequest(Setup setup) {
-        if (setup.recipient() != 1 || setup.index() != 0 || configuration == 0 || setup.value() != 0) {
+    @Override
+    ControlReply classRequest(Setup setup) {
+        if (setup.recipient() != 1 || setup.index() != 0 || !configured() || setup.value() != 0) {
             return ControlReply.STALL;
         }
         if (setup.request() == CLASS_RESET && !setup.in() && setup.length() == 0) {
@@ -131,12 +107,13 @@ final class UsbStick implements UsbDevice {
     }
 
     /** GET_STATUS (9.4.5): self-powered without remote wakeup; an interface's zero; an endpoint's halt bit. */
-    private ControlReply status(Setup setup) {
+    @Override
+    ControlReply status(Setup setup) {
         byte[] status = new byte[2];
         switch (setup.recipient()) {
             case 0 -> status[0] = 1;
             case 1 -> {
-                if (setup.index() != 0 || configuration == 0) {
+                if (setup.index() != 0 || !configured()) {
                     return ControlReply.STALL;
                 }
             }
@@ -153,7 +130,8 @@ final class UsbStick implements UsbDevice {
     }
 
     /** ENDPOINT_HALT on a bulk endpoint is the only feature a stick has (no remote wakeup, no test modes). */
-    private ControlReply feature(Setup setup) {
+    @Override
+    ControlReply feature(Setup setup) {
         Boolean in = setup.recipient() == 2 && setup.value() == UsbDescriptors.ENDPOINT_HALT
                 ? bulkEndpoint(setup.index()) : null;
         if (in == null) {
@@ -169,7 +147,7 @@ final class UsbStick implements UsbDevice {
 
     /** For an endpoint address: true for bulk-in, false for bulk-out, null for another or when unconfigured. */
     private Boolean bulkEndpoint(int address) {
-        if (configuration == 0) {
+        if (!configured()) {
             return null;
         }
         return switch (address) {
@@ -186,7 +164,7 @@ final class UsbStick implements UsbDevice {
 
     @Override
     public Handshake out(int endpoint, byte[] data) {
-        if (configuration != 1 || endpoint != BULK_OUT) {
+        if (!configured() || endpoint != BULK_OUT) {
             return Handshake.STALL;
         }
         if (fault != null && transport.awaitingCommand()) {
@@ -208,7 +186,7 @@ final class UsbStick implements UsbDevice {
 
     @Override
     public InPacket in(int endpoint, int maxLength) {
-        if (configuration != 1 || endpoint != BULK_IN) {
+        if (!configured() || endpoint != BULK_IN) {
             return InPacket.STALL;
         }
         InPacket packet = transport.bulkIn(maxLength);
@@ -224,7 +202,7 @@ final class UsbStick implements UsbDevice {
 
     @Override
     public void busReset() {
-        configuration = 0;
+        unconfigure();
         transport.reset(); // a port reset is more than the class reset: the command in progress is dropped too
         clearHalts();
     }
