@@ -141,11 +141,6 @@ final class XhciController {
         return mmio;
     }
 
-    /** The controller's interrupt line. */
-    InterruptLine interrupt() {
-        return interrupt;
-    }
-
     /** Makes a stick misbehave once, under the controller's lock like every call into a device. */
     synchronized void inject(UsbStick stick, UsbFault fault) {
         stick.inject(fault);

@@ -51,6 +51,8 @@ final class HostController {
     static final int CCS = 1;
     static final int PED = 1 << 1;
     static final int PR = 1 << 4;
+    /** Warm Port Reset, on USB 3 ports only. */
+    static final int WPR = 1 << 31;
     static final int PP = 1 << 9;
     static final int CSC = 1 << 17;
     static final int PEC = 1 << 18;

@@ -214,7 +214,8 @@ final class UsbdHandler implements Handler<BlockRequest<?>> {
      */
     private int enable(int port) {
         if ((hc.portsc(port) & HostController.PED) == 0) {
-            hc.portsc(port, HostController.PR);
+            // A USB 3 port warm-resets (WPR) rather than resets; both end in PRC with the port enabled.
+            hc.portsc(port, hc.usb3(port) ? HostController.WPR : HostController.PR);
             long end = sys.now() + PORT_RESET_LIMIT.toNanos();
             while ((hc.portsc(port) & HostController.PRC) == 0) {
                 if (sys.now() >= end || !sys.sleep(Duration.ofMillis(1)).isOk()) {
