@@ -8,8 +8,6 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import org.microsim.abi.PortClass;
-import org.microsim.abi.PortSubclass;
 import org.microsim.abi.svc.Page;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
@@ -85,9 +83,7 @@ final class Completions {
                     .map(c -> new Completion(file + c.value(), c.complete())).toList();
         }
         List<String> names = new ArrayList<>(List.of(file));
-        s.kernel().ports().stream().filter(p -> p.info().portClass() == PortClass.BLOCK
-                && p.info().subclass() == PortSubclass.USB_MASS_STORAGE)
-                .forEach(p -> names.add(p.info().name()));
+        UsbCommands.sticks(s).forEach(p -> names.add(p.info().name()));
         return words(prefix, names).stream().map(c -> new Completion(c.value(), !c.value().equals(file))).toList();
     }
 

@@ -103,14 +103,16 @@ final class UsbCommands {
         return s.drainLogs() + done;
     }
 
+    /** The block ports usbd serves sticks as ({@code msc0:} ...), whose metadata is the stick's port path. */
+    static List<PortSnapshot> sticks(SimSession s) throws CommandFailedException {
+        return s.kernel().ports().stream().filter(p -> p.info().portClass() == PortClass.BLOCK
+                && p.info().subclass() == PortSubclass.USB_MASS_STORAGE).toList();
+    }
+
     /** The USB port path of a mass-storage block port such as {@code msc0:}: its metadata bytes. */
     private static String portOf(SimSession s, String name) throws CommandFailedException {
-        List<String> known = new ArrayList<>();
-        for (PortSnapshot p : s.kernel().ports()) {
-            if (p.info().portClass() != PortClass.BLOCK || p.info().subclass() != PortSubclass.USB_MASS_STORAGE) {
-                continue;
-            }
-            known.add(p.info().name());
+        List<PortSnapshot> sticks = sticks(s);
+        for (PortSnapshot p : sticks) {
             if (p.info().name().equals(name)) {
                 List<String> ports = new ArrayList<>();
                 for (byte b : p.info().metadata()) {
@@ -119,7 +121,7 @@ final class UsbCommands {
                 return String.join(".", ports);
             }
         }
-        throw new CommandFailedException("no USB stick is served as " + name
-                + (known.isEmpty() ? "; none is" : "; sticks: " + String.join(" ", known)));
+        throw new CommandFailedException("no USB stick is served as " + name + (sticks.isEmpty() ? "; none is"
+                : "; sticks: " + String.join(" ", sticks.stream().map(p -> p.info().name()).toList())));
     }
 }

@@ -202,11 +202,6 @@ public final class Machine implements Closeable {
         return images;
     }
 
-    /** The USB ports, when the machine has the xHCI controller. */
-    Optional<UsbPorts> usb() {
-        return Optional.ofNullable(usb);
-    }
-
     /**
      * Plugs a stick in while the machine runs: on root port or hub port {@code path} ({@code 2}, {@code 1.3}), or
      * on the first free USB 2 port when it is null. The machine owns the image from then on, until the stick is

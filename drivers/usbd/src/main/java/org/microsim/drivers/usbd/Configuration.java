@@ -34,7 +34,7 @@ record Configuration(int value, List<Interface> interfaces) {
         if (d.length < 9 || (d[0] & 0xff) < 9 || d[1] != 2) {
             throw new MalformedException("the configuration descriptor is not one");
         }
-        int total = le16(d, 2);
+        int total = Fields.le16(d, 2);
         if (total != d.length) {
             throw new MalformedException("the configuration says " + total + " bytes, " + d.length + " came");
         }
@@ -67,7 +67,7 @@ record Configuration(int value, List<Interface> interfaces) {
                     throw new MalformedException("an endpoint outside any interface");
                 }
                 int address = d[at + 2] & 0xff;
-                int maxPacket = le16(d, at + 4) & 0x7ff;
+                int maxPacket = Fields.le16(d, at + 4) & 0x7ff;
                 if ((address & 0xf) == 0 || maxPacket == 0) {
                     throw new MalformedException("endpoint " + address + " has max packet " + maxPacket);
                 }
@@ -81,9 +81,5 @@ record Configuration(int value, List<Interface> interfaces) {
             interfaces.add(new Interface(current[0], current[1], current[2], current[3], List.copyOf(endpoints)));
         }
         return new Configuration(d[5] & 0xff, List.copyOf(interfaces));
-    }
-
-    private static int le16(byte[] b, int at) {
-        return b[at] & 0xff | (b[at + 1] & 0xff) << 8;
     }
 }

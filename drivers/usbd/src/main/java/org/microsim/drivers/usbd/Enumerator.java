@@ -61,13 +61,13 @@ final class Enumerator {
             if (device.length < 18) {
                 throw new MalformedException("its device descriptor has " + device.length + " bytes");
             }
-            d.vendor = le16(device, 8);
-            d.product = le16(device, 10);
+            d.vendor = Fields.le16(device, 8);
+            d.product = Fields.le16(device, 10);
             byte[] header = d.controlIn(0x80, 6, 0x0200, 0, 9);
             if (header.length < 9) {
                 throw new MalformedException("its configuration descriptor has " + header.length + " bytes");
             }
-            int total = Math.min(le16(header, 2), Device.CONTROL_BUFFER);
+            int total = Math.min(Fields.le16(header, 2), Device.CONTROL_BUFFER);
             Configuration configuration = Configuration.parse(d.controlIn(0x80, 6, 0x0200, 0, total));
             return new Found(d, device[4] & 0xff, configuration);
         } catch (Device.UsbException | MalformedException e) {
@@ -151,9 +151,5 @@ final class Enumerator {
 
     static String join(List<Integer> path) {
         return String.join(".", path.stream().map(String::valueOf).toList());
-    }
-
-    private static int le16(byte[] b, int at) {
-        return b[at] & 0xff | (b[at + 1] & 0xff) << 8;
     }
 }

@@ -83,8 +83,8 @@ final class MassStorage {
         byte[] cap = new byte[8];
         check(command(new byte[] {0x25, 0, 0, 0, 0, 0, 0, 0, 0, 0}, 8, true), "READ CAPACITY(10)");
         data.read(0, cap, 0, 8);
-        long last = be32(cap, 0) & 0xffffffffL;
-        int blockSize = be32(cap, 4);
+        long last = Fields.be32(cap, 0) & 0xffffffffL;
+        int blockSize = Fields.be32(cap, 4);
         if (last == 0xffffffffL) {
             byte[] rc16 = new byte[16];
             rc16[0] = (byte) 0x9e;
@@ -93,8 +93,8 @@ final class MassStorage {
             check(command(rc16, 32, true), "READ CAPACITY(16)");
             byte[] big = new byte[12];
             data.read(0, big, 0, 12);
-            last = (long) be32(big, 0) << 32 | be32(big, 4) & 0xffffffffL;
-            blockSize = be32(big, 8);
+            last = (long) Fields.be32(big, 0) << 32 | Fields.be32(big, 4) & 0xffffffffL;
+            blockSize = Fields.be32(big, 8);
         }
         if (blockSize <= 0 || blockSize > BUFFER || BUFFER % blockSize != 0) {
             throw new BlockException(BlockError.IO_ERROR, "a block size of " + blockSize + " bytes");
@@ -129,16 +129,16 @@ final class MassStorage {
         if (lba + count <= 0xffffffffL) {
             byte[] cdb = new byte[10];
             cdb[0] = (byte) op10;
-            put32(cdb, 2, (int) lba);
+            Fields.putBe32(cdb, 2, (int) lba);
             cdb[7] = (byte) (count >>> 8);
             cdb[8] = (byte) count;
             return cdb;
         }
         byte[] cdb = new byte[16];
         cdb[0] = (byte) op16;
-        put32(cdb, 2, (int) (lba >>> 32));
-        put32(cdb, 6, (int) lba);
-        put32(cdb, 10, count);
+        Fields.putBe32(cdb, 2, (int) (lba >>> 32));
+        Fields.putBe32(cdb, 6, (int) lba);
+        Fields.putBe32(cdb, 10, count);
         return cdb;
     }
 
@@ -196,9 +196,9 @@ final class MassStorage {
         cdb[0] = opcode;
         int myTag = ++tag;
         byte[] wrapper = new byte[31];
-        put32le(wrapper, 0, CBW_SIGNATURE);
-        put32le(wrapper, 4, myTag);
-        put32le(wrapper, 8, length);
+        Fields.putLe32(wrapper, 0, CBW_SIGNATURE);
+        Fields.putLe32(wrapper, 4, myTag);
+        Fields.putLe32(wrapper, 8, length);
         wrapper[12] = (byte) (in ? 0x80 : 0);
         wrapper[14] = (byte) cdb.length;
         System.arraycopy(cdb, 0, wrapper, 15, cdb.length);
@@ -241,7 +241,8 @@ final class MassStorage {
             }
             byte[] status = new byte[13];
             csw.read(0, status, 0, 13);
-            if (got != 13 || le32(status, 0) != CSW_SIGNATURE || le32(status, 4) != myTag || status[12] > 1) {
+            if (got != 13 || Fields.le32(status, 0) != CSW_SIGNATURE || Fields.le32(status, 4) != myTag
+                    || status[12] > 1) {
                 resetRecovery();
                 throw new Recovered(status[12] == 2 ? "a phase error" : "a CSW that is not one");
             }
@@ -281,27 +282,5 @@ final class MassStorage {
     private BlockException error(String what, Device.UsbException e) {
         return new BlockException(device.gone ? BlockError.DEVICE_GONE : BlockError.IO_ERROR,
                 what + " failed: " + e.getMessage());
-    }
-
-    private static void put32(byte[] b, int at, int v) {
-        b[at] = (byte) (v >>> 24);
-        b[at + 1] = (byte) (v >>> 16);
-        b[at + 2] = (byte) (v >>> 8);
-        b[at + 3] = (byte) v;
-    }
-
-    private static void put32le(byte[] b, int at, int v) {
-        b[at] = (byte) v;
-        b[at + 1] = (byte) (v >>> 8);
-        b[at + 2] = (byte) (v >>> 16);
-        b[at + 3] = (byte) (v >>> 24);
-    }
-
-    private static int be32(byte[] b, int at) {
-        return (b[at] & 0xff) << 24 | (b[at + 1] & 0xff) << 16 | (b[at + 2] & 0xff) << 8 | b[at + 3] & 0xff;
-    }
-
-    private static int le32(byte[] b, int at) {
-        return b[at] & 0xff | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
     }
 }
