@@ -14,7 +14,8 @@ import org.microsim.abi.Mmio;
  *
  * <p>Modelled: CTRL (RST resets the device and self-clears), STATUS (FD, LU when the wire is up, 1000 Mb/s),
  * EERD (EEPROM reads: words 0-2 are the MAC, word 3Fh makes the checksum BABAh), MDIC (reads of the PHY's
- * control, status, and id registers, ready at once), ICR (read clears) / ICS / IMS / IMC, RCTL (EN, UPE,
+ * control, status, and id registers, ready at once; reads and writes at other PHY addresses go to the
+ * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR (read clears) / ICS / IMS / IMC, RCTL (EN, UPE,
  * MPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy 16-byte receive and transmit descriptor rings
  * (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP; RS write-back), the receive address
  * filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the statistics MPC, GPRC, GPTC,
@@ -80,7 +81,9 @@ final class E1000 implements EthernetLink.Station {
     static final int EECD_PRESENT = 1 << 8;
     static final int EERD_START = 1;
     static final int EERD_DONE = 1 << 4;
+    static final int MDIC_OP_WRITE = 1 << 26;
     static final int MDIC_OP_READ = 2 << 26;
+    static final int MDIC_OP_MASK = 3 << 26;
     static final int MDIC_READY = 1 << 28;
     static final int MDIC_ERROR = 1 << 30;
     static final int ICR_TXDW = 1;
@@ -117,6 +120,7 @@ final class E1000 implements EthernetLink.Station {
     private final int[] regs = new int[(int) (BAR0_SIZE / 4)];
     private final Mmio mmio = new MmioWindow(BAR0_SIZE, this::read, this::write);
     private EthernetLink.Attachment wire;
+    private MdioBus mdio;
     private boolean linkUp;
     private long epoch;
 
@@ -187,6 +191,14 @@ final class E1000 implements EthernetLink.Station {
         }
     }
 
+    /**
+     * Puts {@code bus} on the NIC's MDIO pins: MDIC reads and writes to PHY addresses other than the internal
+     * PHY's go to it from now on (null takes it off again). A device reset keeps it, as a wire would.
+     */
+    public synchronized void attachMdio(MdioBus bus) {
+        mdio = bus;
+    }
+
     /** Registers to their power-on values; the MAC comes back from the EEPROM into RAL0/RAH0. */
     private void reset() {
         Arrays.fill(regs, 0);
@@ -254,15 +266,16 @@ final class E1000 implements EthernetLink.Station {
         return data << 16 | address << 8 | EERD_DONE;
     }
 
-    /** A PHY register access through MDIC; only the internal PHY at address 1 answers. */
+    /** A PHY register access through MDIC: the internal PHY at address 1 or whatever the MDIO bus holds. */
     private int mdic(int value) {
         int phy = value >>> 21 & 0x1f;
         int register = value >>> 16 & 0x1f;
+        int op = value & MDIC_OP_MASK;
         if (phy != PHY_ADDRESS) {
-            return value | MDIC_READY | MDIC_ERROR;
+            return externalMdic(value, phy, register, op);
         }
-        if ((value & 3 << 26) != MDIC_OP_READ) {
-            return value | MDIC_READY;
+        if (op != MDIC_OP_READ) {
+            return value | MDIC_READY; // writes are accepted; this PHY's registers are fixed
         }
         int data = switch (register) {
             case 0 -> 0x1140; // auto-negotiation enabled, full duplex, 1000 Mb/s
@@ -272,6 +285,19 @@ final class E1000 implements EthernetLink.Station {
             default -> 0;
         };
         return value & ~0xffff | data | MDIC_READY;
+    }
+
+    /** MDIC to another PHY address: ERROR when no bus is attached, nothing answers, or the opcode is reserved. */
+    private int externalMdic(int value, int phy, int register, int op) {
+        if (mdio != null && op == MDIC_OP_READ) {
+            int data = mdio.read(phy, register);
+            if (data >= 0) {
+                return value & ~0xffff | data & 0xffff | MDIC_READY;
+            }
+        } else if (mdio != null && op == MDIC_OP_WRITE && mdio.write(phy, register, value & 0xffff)) {
+            return value | MDIC_READY;
+        }
+        return value | MDIC_READY | MDIC_ERROR;
     }
 
     private void cause(int causes, Effects fx) {
