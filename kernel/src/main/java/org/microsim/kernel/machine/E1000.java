@@ -15,8 +15,8 @@ import org.microsim.abi.Mmio;
  * <p>Modelled: CTRL (RST resets the device and self-clears), STATUS (FD, LU when the wire is up, 1000 Mb/s),
  * EERD (EEPROM reads: words 0-2 are the MAC, word 3Fh makes the checksum BABAh), MDIC (reads of the PHY's
  * control, status, and id registers, ready at once; reads and writes at other PHY addresses go to the
- * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR (read clears) / ICS / IMS / IMC, RCTL (EN, UPE,
- * MPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy 16-byte receive and transmit descriptor rings
+ * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR
+ * (read clears) / ICS / IMS / IMC, RCTL (EN, UPE, MPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy 16-byte receive and transmit descriptor rings
  * (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP; RS write-back), the receive address
  * filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the statistics MPC, GPRC, GPTC,
  * TPR and TPT, which clear on read. Interrupt causes: TXDW and TXQE after transmit, RXT0 after a frame is
