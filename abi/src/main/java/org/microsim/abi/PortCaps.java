@@ -15,8 +15,11 @@ public final class PortCaps {
     public static final int REMOVABLE = 1 << 4;
     public static final int READ_ONLY = 1 << 5;
     public static final int BOOTABLE = 1 << 6;
+    /** Inside the machine, not on its edge: a switch's user port behind its NIC, reached only through that NIC. */
+    public static final int INTERNAL = 1 << 7;
 
-    private static final String[] NAMES = {"DMA", "IRQ", "MMIO", "HOTPLUG", "REMOVABLE", "READ_ONLY", "BOOTABLE"};
+    private static final String[] NAMES = {"DMA", "IRQ", "MMIO", "HOTPLUG", "REMOVABLE", "READ_ONLY", "BOOTABLE",
+        "INTERNAL"};
 
     /** {@code DMA|IRQ|MMIO}, or {@code -} for none: how the console prints caps. */
     public static String describe(int caps) {

@@ -20,6 +20,7 @@ import org.microsim.kernel.SchedulerMode;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.kernel.TraceEvent;
 import org.microsim.kernel.machine.Machine;
+import org.microsim.kernel.machine.MachineConfig;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MachineHardware;
 
@@ -50,6 +51,7 @@ final class SimSession implements Session {
 
     private final MachineOptions options;
     private final MachineSetup setup;
+    private final Network network;
     private final Programs programs = new Programs();
     /** Lines logged while no command printed them as they came; they join the next command's output. */
     private final StringBuilder logs = new StringBuilder();
@@ -58,9 +60,10 @@ final class SimSession implements Session {
     private Kernel kernel;
     private Machine machine;
 
-    SimSession(MachineOptions options, MachineSetup setup) {
+    SimSession(MachineOptions options, MachineSetup setup, Network network) {
         this.options = options;
         this.setup = setup;
+        this.network = network;
     }
 
     @Override
@@ -107,6 +110,11 @@ final class SimSession implements Session {
             machine = null;
         } else {
             setup.close();
+        }
+        try {
+            network.close();
+        } catch (IOException e) {
+            System.err.println("sim: could not finish the network capture: " + e.getMessage());
         }
     }
 
@@ -155,7 +163,9 @@ final class SimSession implements Session {
                 .programs(catalog)
                 .hardware(timeline -> {
                     try {
-                        machine = new Machine(setup.config(), timeline);
+                        MachineConfig config = setup.config();
+                        machine = new Machine(config, timeline);
+                        network.plug(machine, config.nics(), timeline);
                         return new MachineHardware(machine);
                     } catch (MachineException e) {
                         failure.add(e);

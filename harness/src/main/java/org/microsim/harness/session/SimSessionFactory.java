@@ -16,10 +16,6 @@ import org.microsim.kernel.machine.MachineException;
 public final class SimSessionFactory implements SessionFactory {
     @Override
     public Session open(MachineOptions options) throws SessionException {
-        if (options.pcap().isPresent()) {
-            throw new SessionException("--pcap needs the network stack (ethd and netd), which this build does not"
-                    + " have yet: nothing would cross the wire to capture");
-        }
         MachineSetup setup = new MachineSetup();
         if (options.demo()) {
             setup.demo();
@@ -40,6 +36,12 @@ public final class SimSessionFactory implements SessionFactory {
             setup.close();
             throw new SessionException(e.getMessage());
         }
-        return new SimSession(options, setup);
+        try {
+            Path pcap = options.pcap().map(file -> HostPaths.resolve(options.baseDir(), file.toString())).orElse(null);
+            return new SimSession(options, setup, Network.create(options.seed(), pcap));
+        } catch (MachineException e) {
+            setup.close();
+            throw new SessionException(e.getMessage());
+        }
     }
 }

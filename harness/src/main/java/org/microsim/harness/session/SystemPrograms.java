@@ -3,6 +3,7 @@ package org.microsim.harness.session;
 import java.time.Duration;
 import org.microsim.drivers.ahci.Ahci;
 import java.util.List;
+import org.microsim.drivers.ethd.Ethd;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.drivers.usbd.Usbd;
@@ -34,6 +35,8 @@ final class SystemPrograms {
                         () -> new DevdProgram(DefaultRules.rules()))
                 .add("ahci", "the AHCI SATA driver: one block port per disk", Ahci::new)
                 .add("usbd", "the xHCI USB driver: enumerates devices and hubs, one block port per stick", Usbd::new)
+                .add("ethd", "the e1000 Ethernet driver: eth<n> per NIC, sw<n> per port of a switch behind it",
+                        Ethd::new)
                 .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new)
                 .add("fatfsd", "the FAT12/16/32 filesystem: one filesystem port per volume", Fatfsd::new)
                 .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)

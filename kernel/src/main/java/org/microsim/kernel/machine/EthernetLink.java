@@ -1,11 +1,11 @@
 package org.microsim.kernel.machine;
 
 /**
- * The wire a NIC is plugged into. The harness owns links: a loopback today, a LAN hub or a bridge to the
- * host later. A link carries whole frames (destination, source, type, payload; no preamble or FCS) and
- * can be up or down; stations hear about both through their {@link Station}.
+ * The wire a NIC is plugged into: a {@link Lan}, a test's loopback, or a switch's CPU port. A link carries whole
+ * frames (destination, source, type, payload; no preamble or FCS) and can be up or down; stations hear about both
+ * through their {@link Station}.
  */
-interface EthernetLink {
+public interface EthernetLink {
     /** Plugs a station in; the link calls it with frames for it and with carrier changes. */
     Attachment attach(Station station);
 

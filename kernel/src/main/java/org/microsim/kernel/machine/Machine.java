@@ -5,7 +5,9 @@ import org.microsim.kernel.Timeline;
 import java.io.Closeable;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.microsim.abi.Mmio;
 import org.microsim.abi.PortInfo;
@@ -41,6 +43,11 @@ public final class Machine implements Closeable {
     private final List<DiskImage> images;
     private final AhciController ahci;
     private final List<E1000> nics = new ArrayList<>();
+    /** The switch behind each NIC that has one, by NIC. */
+    private final Map<Integer, Mt7531> switches = new HashMap<>();
+    /** Sockets on LANs, once plugged in: "n" for NIC n, "n/p" for port p of the switch behind it. */
+    private final Map<String, Lan.Port> cables = new HashMap<>();
+    private final Timeline timeline;
     private final UsbPorts usb;
     private final UsbCapture capture;
     private final PciBus pci;
@@ -62,6 +69,7 @@ public final class Machine implements Closeable {
             throw new MachineException("a machine takes at most " + MAX_NICS + " NICs; "
                     + config.nics().size() + " were given");
         }
+        this.timeline = timeline;
         this.memory = new PhysicalMemory(options.memoryBytes());
         // The capture file first: it is the one thing here that can fail without an image to give back.
         this.capture = config.usb().capture() == null ? null : UsbCapture.create(config.usb().capture());
@@ -100,6 +108,13 @@ public final class Machine implements Closeable {
             InterruptLine line = new InterruptLine(FIRST_NIC_IRQ + i);
             E1000 nic = new E1000(memory, timeline, line, mac, options.nicLatencyNanos());
             nics.add(nic);
+            int ports = config.nics().get(i).switchPorts();
+            if (ports > 0) {
+                Mt7531 chip = new Mt7531(ports);
+                nic.attachMdio(chip);
+                nic.connect(chip);
+                switches.put(i, chip);
+            }
             Bar bar0 = new Bar(0, place(E1000.BAR0_SIZE), E1000.BAR0_SIZE, nic.mmio());
             functions.add(new PciFunction(new PciAddress(0, FIRST_NIC_DEVICE + i, 0), PciClass.ETHERNET,
                     E1000.VENDOR_ID, E1000.DEVICE_ID, E1000.REVISION, E1000.DEVICE_NAME, List.of(bar0), line));
@@ -195,6 +210,66 @@ public final class Machine implements Closeable {
     /** The NICs, in configuration order. */
     List<E1000> nics() {
         return List.copyOf(nics);
+    }
+
+    /** How many NICs the machine has. */
+    public int nicCount() {
+        return nics.size();
+    }
+
+    /**
+     * Plugs NIC {@code nic} into {@code lan} (unplugging it from any LAN before), as station {@code label} in
+     * captures; its carrier comes up. A NIC with a switch behind it stays on the switch: every user port of the
+     * switch is plugged in instead, as {@code label/p<n>}.
+     */
+    public void plug(int nic, Lan lan, String label) {
+        Mt7531 chip = switches.get(nic);
+        if (chip == null) {
+            nics.get(nic).connect(station -> socket(String.valueOf(nic), lan.plug(station, timeline, label)));
+            return;
+        }
+        for (int p = 0; p < chip.userPorts(); p++) {
+            plugPort(nic, p, lan, label + "/p" + p);
+        }
+    }
+
+    /**
+     * Plugs user port {@code port} of the switch behind NIC {@code nic} into {@code lan}, as station {@code label}.
+     *
+     * @throws IllegalArgumentException when that NIC has no switch or the switch no such port
+     */
+    public void plugPort(int nic, int port, Lan lan, String label) {
+        Mt7531 chip = switches.get(nic);
+        if (chip == null) {
+            throw new IllegalArgumentException("NIC " + nic + " has no switch behind it");
+        }
+        chip.connectPort(port, station -> socket(nic + "/" + port, lan.plug(station, timeline, label)));
+    }
+
+    private Lan.Port socket(String key, Lan.Port port) {
+        synchronized (cables) {
+            cables.put(key, port);
+        }
+        return port;
+    }
+
+    /**
+     * Pulls a cable ({@code plugged} false) or puts it back: NIC {@code nic}'s, or with {@code switchPort} 0 or more
+     * the cable of that user port of the switch behind it. The NIC, or the switch's PMSR, sees the link change.
+     *
+     * @throws MachineException when there is no such NIC or port, or it is plugged into no LAN
+     */
+    public void setCable(int nic, int switchPort, boolean plugged) throws MachineException {
+        String key = switchPort < 0 ? String.valueOf(nic) : nic + "/" + switchPort;
+        Lan.Port port;
+        synchronized (cables) {
+            port = cables.get(key);
+        }
+        if (port == null) {
+            throw new MachineException(switchPort < 0 ? "NIC " + nic + " is not plugged into a LAN"
+                    : "NIC " + nic + " has no switch port " + switchPort + " on a LAN");
+        }
+        port.setCable(plugged);
     }
 
     /** The drives' images, in port order. */

@@ -105,12 +105,17 @@ public final class MachineOptions {
     }
 
     /**
-     * Parses a NIC's words (possibly none).
+     * Parses a NIC's words (possibly none): {@code mac=}, {@code model=e1000|mt7531}, {@code ports=N} (with
+     * mt7531, 1 to 5, default 4) and {@code net=LAN}.
      *
-     * @throws MachineException for an unknown key, a repeated key, a bad MAC or a model other than e1000
+     * @throws MachineException for an unknown key, a repeated key, a bad MAC, LAN name or port count, or an unknown
+     *                          model
      */
     public static NicConfig parseNic(String words) throws MachineException {
         Optional<MacAddress> mac = Optional.empty();
+        String net = NicConfig.USER_NET;
+        boolean mt7531 = false;
+        Integer ports = null;
         for (Map.Entry<String, String> option : split(words, "nic").entrySet()) {
             String word = option.getKey() + "=" + option.getValue();
             switch (option.getKey()) {
@@ -124,15 +129,33 @@ public final class MachineOptions {
                         throw new MachineException("nic option '" + word + "': a NIC needs a unicast address");
                     }
                 }
-                case "model" -> {
-                    if (!option.getValue().equals("e1000")) {
-                        throw new MachineException("nic option '" + word + "': the only model is e1000");
+                case "model" -> mt7531 = switch (option.getValue()) {
+                    case "e1000" -> false;
+                    case "mt7531" -> true;
+                    default -> throw new MachineException("nic option '" + word
+                            + "': the models are e1000 and mt7531 (an e1000 with a MediaTek switch behind it)");
+                };
+                case "ports" -> {
+                    if (!option.getValue().matches("[1-9]")
+                            || Integer.parseInt(option.getValue()) > NicConfig.MAX_SWITCH_PORTS) {
+                        throw new MachineException("nic option '" + word + "': a switch has 1 to "
+                                + NicConfig.MAX_SWITCH_PORTS + " ports");
                     }
+                    ports = Integer.parseInt(option.getValue());
                 }
-                default -> throw new MachineException("unknown nic option '" + word + "' (known: mac, model)");
+                case "net" -> net = option.getValue();
+                default -> throw new MachineException("unknown nic option '" + word
+                        + "' (known: mac, model, ports, net)");
             }
         }
-        return new NicConfig(mac);
+        if (ports != null && !mt7531) {
+            throw new MachineException("nic '" + words + "': ports=N is for model=mt7531");
+        }
+        try {
+            return new NicConfig(mac, net, mt7531 ? (ports == null ? 4 : ports) : 0);
+        } catch (IllegalArgumentException e) {
+            throw new MachineException("nic '" + words + "': " + e.getMessage());
+        }
     }
 
     private static boolean onOff(String word, String value) throws MachineException {

@@ -37,7 +37,7 @@ import java.util.List;
  * write of 0x10 commits both halves to the register the low write named. Modelled: CREV 0x781C (MT7531 in
  * bits 31:16, read-only), HWTRAP 0x7800 (non-zero, read-only: Linux waits for it), MFC 0x10 and CFC 0x4
  * (held), PCR_P(x) 0x2004 + 0x100x (the port matrix in bits 23:16 says where a port may forward; all
- * ports at power-on), PVC_P(x) 0x2010 + 0x100x (PORT_SPEC_TAG, bit 5, on the CPU port turns the special
+ * ports at power-on, and empty for a port the switch does not have), PVC_P(x) 0x2010 + 0x100x (PORT_SPEC_TAG, bit 5, on the CPU port turns the special
  * tag on), PMCR_P(x) 0x3000 + 0x100x (held), PMSR_P(x) 0x3008 + 0x100x (read-only: LINK bit 0 follows
  * the port's wire, duplex and speed always say full and 1000 Mb/s), SYS_CTRL 0x7000 (REG_RST or SW_RST
  * restores power-on values, and the bits clear themselves). Every other register holds what is written.
@@ -274,7 +274,10 @@ final class Mt7531 implements EthernetLink, MdioBus {
     private void reset() {
         Arrays.fill(regs, 0);
         for (int port = 0; port < PORTS; port++) {
-            regs[(PCR_BASE + PORT_STRIDE * port) / 4] = PCR_DEFAULT;
+            // A port this switch does not have reads an empty port matrix: that is how a driver counts them.
+            if (port < userPorts || port == CPU_PORT) {
+                regs[(PCR_BASE + PORT_STRIDE * port) / 4] = PCR_DEFAULT;
+            }
             regs[(PVC_BASE + PORT_STRIDE * port) / 4] = PVC_DEFAULT;
         }
     }

@@ -5,9 +5,27 @@ import java.util.Optional;
 /**
  * One Ethernet NIC.
  *
- * @param mac its address; empty gives the n-th NIC {@link MacAddress#DEFAULT} plus n, as QEMU numbers them
+ * @param mac         its address; empty gives the n-th NIC {@link MacAddress#DEFAULT} plus n, as QEMU numbers them
+ * @param net         the LAN it plugs into ({@code user}, the one with the built-in gateway, unless told)
+ * @param switchPorts 0 for a plain e1000; else the user ports of the MediaTek MT7531 switch behind it
+ *                    ({@code model=mt7531}), each plugged into {@code net} as a station of its own
  */
-public record NicConfig(Optional<MacAddress> mac) {
-    /** A NIC with the default address for its position. */
-    public static final NicConfig DEFAULT = new NicConfig(Optional.empty());
+public record NicConfig(Optional<MacAddress> mac, String net, int switchPorts) {
+    /** The LAN a NIC joins when none is named: the one with the built-in DHCP server and gateway. */
+    public static final String USER_NET = "user";
+    /** The most user ports the switch model has. */
+    public static final int MAX_SWITCH_PORTS = 5;
+    /** A NIC with the default address for its position, on the user LAN. */
+    public static final NicConfig DEFAULT = new NicConfig(Optional.empty(), USER_NET, 0);
+
+    /** Checks the LAN name and the port count. */
+    public NicConfig {
+        if (!net.matches("[a-z][a-z0-9_-]{0,15}")) {
+            throw new IllegalArgumentException("a LAN name is a lower-case letter and up to 15 letters, digits, "
+                    + "'-' or '_', not '" + net + "'");
+        }
+        if (switchPorts < 0 || switchPorts > MAX_SWITCH_PORTS) {
+            throw new IllegalArgumentException("a switch has 1 to " + MAX_SWITCH_PORTS + " ports, not " + switchPorts);
+        }
+    }
 }

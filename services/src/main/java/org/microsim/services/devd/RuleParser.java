@@ -23,7 +23,7 @@ import org.microsim.abi.PortClass;
  *                linux_swap linux gpt_protective efi_system unknown
  *         storage_controller: ide ahci nvme     usb: uhci ehci xhci hub mass_storage
  *         network: ethernet wifi switch_port    bus: pcie_root    service: generic
- * CAP     DMA IRQ MMIO HOTPLUG REMOVABLE READ_ONLY BOOTABLE: the port must have all of them
+ * CAP     DMA IRQ MMIO HOTPLUG REMOVABLE READ_ONLY BOOTABLE INTERNAL: the port must have all of them
  * N       0..0xffff, decimal or 0x hex
  * DRIVER  a program name (letters, digits, _ . -; at most 32), or none: the port gets no driver
  * </pre>

@@ -77,6 +77,6 @@ class RuleParserTest {
 
     @Test
     void theDefaultsParse() {
-        assertEquals(6, DefaultRules.rules().size());
+        assertEquals(7, DefaultRules.rules().size());
     }
 }

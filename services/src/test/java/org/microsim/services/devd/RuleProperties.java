@@ -121,8 +121,10 @@ class RuleProperties {
                 0x8086, 0x1e31, mmio, null)).driver());
         assertEquals("ahci", d.match(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER,
                 PortSubclass.STORAGE_AHCI, "pcie0:", 0x8086, 0x2922, mmio, null)).driver());
-        assertEquals("ethd", d.match(PortInfo.of("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET))
-                .driver());
+        assertEquals("ethd", d.match(new PortInfo("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET,
+                "pcie0:", 0x8086, 0x100e, mmio, null)).driver());
+        assertEquals(true, d.match(new PortInfo("eth0:", PortClass.NETWORK, PortSubclass.NET_ETHERNET, "00:03.0:eth",
+                0x8086, 0x100e, PortCaps.DMA, null)).isNone(), "the port ethd serves gets no driver: netd binds to it");
         assertEquals(true, d.match(PortInfo.of("sw0", PortClass.NETWORK, PortSubclass.NET_SWITCH_PORT)).isNone());
         for (int fat : List.of(PortSubclass.BLOCK_FAT12, PortSubclass.BLOCK_FAT16_SMALL, PortSubclass.BLOCK_FAT16,
                 PortSubclass.BLOCK_FAT32, PortSubclass.BLOCK_FAT32_LBA, PortSubclass.BLOCK_FAT16_LBA)) {

@@ -1,0 +1,4 @@
+/**
+ * The network protocols: {@link org.microsim.abi.net.EthRequest} between an Ethernet driver and its clients.
+ */
+package org.microsim.abi.net;

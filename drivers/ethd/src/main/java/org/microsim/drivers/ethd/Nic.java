@@ -1,0 +1,325 @@
+package org.microsim.drivers.ethd;
+
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.List;
+import java.util.function.Consumer;
+import org.microsim.abi.DmaBuffer;
+import org.microsim.abi.Mmio;
+import org.microsim.abi.Sys;
+
+/**
+ * An Intel 8254x (82540EM, e1000) as its developer's manual says to drive it: the registers, the legacy
+ * receive and transmit descriptor rings in DMA memory, and the interrupt causes. Nothing here knows about clients
+ * or switches; {@link EthdHandler} decides what a frame is for.
+ *
+ * <h2>Bring-up (manual, section 14)</h2>
+ * A device reset (CTRL.RST), all interrupts masked and pending causes read away; the station address from the
+ * EEPROM through EERD (words 0 to 2, low byte first); link up forced with CTRL.SLU, the PHY's status read through
+ * MDIC; the receive address RAL0/RAH0 with AV, the multicast table cleared; then the rings, receive with
+ * broadcasts accepted and 2 KiB buffers, transmit with short frames padded; and last the interrupt mask: receive
+ * timer (RXT0), overrun (RXO), descriptor written back (TXDW) and link status change (LSC).
+ *
+ * <pre>
+ *   receive ring (RX_DESCRIPTORS)             transmit ring (TX_DESCRIPTORS)
+ *   ┌───┬───┬───┬───┬───┐                     ┌───┬───┬───┬───┬───┐
+ *   │ D │ D │   │   │   │ NIC fills at RDH     │ s │ s │ s │   │   │ NIC sends from TDH
+ *   └───┴───┴───┴───┴───┘                     └───┴───┴───┴───┴───┘
+ *     ▲ rxNext: the driver takes DD ones,        ▲ txClean  ▲ txTail: the driver fills here, then TDT
+ *       gives them back by moving RDT            reclaimed when DD is written back (RS on every frame)
+ * </pre>
+ *
+ * <p>The driver keeps one descriptor of each ring empty, so that head = tail always means empty. A frame the
+ * transmit ring cannot take now waits in a short queue of its own, sent as descriptors are written back; past
+ * that it is refused, and the caller hears so.
+ */
+final class Nic {
+    static final int CTRL = 0x0000;
+    static final int STATUS = 0x0008;
+    static final int EERD = 0x0014;
+    static final int MDIC = 0x0020;
+    static final int ICR = 0x00c0;
+    static final int IMS = 0x00d0;
+    static final int IMC = 0x00d8;
+    static final int RCTL = 0x0100;
+    static final int TCTL = 0x0400;
+    static final int TIPG = 0x0410;
+    static final int RDBAL = 0x2800;
+    static final int RDBAH = 0x2804;
+    static final int RDLEN = 0x2808;
+    static final int RDH = 0x2810;
+    static final int RDT = 0x2818;
+    static final int TDBAL = 0x3800;
+    static final int TDBAH = 0x3804;
+    static final int TDLEN = 0x3808;
+    static final int TDH = 0x3810;
+    static final int TDT = 0x3818;
+    static final int MPC = 0x4010;
+    static final int MTA = 0x5200;
+    static final int RAL0 = 0x5400;
+    static final int RAH0 = 0x5404;
+
+    static final int CTRL_SLU = 1 << 6;
+    static final int CTRL_RST = 1 << 26;
+    static final int STATUS_LU = 1 << 1;
+    static final int EERD_START = 1;
+    static final int EERD_DONE = 1 << 4;
+    static final int MDIC_OP_WRITE = 1 << 26;
+    static final int MDIC_OP_READ = 2 << 26;
+    static final int MDIC_READY = 1 << 28;
+    static final int MDIC_ERROR = 1 << 30;
+    static final int ICR_TXDW = 1;
+    static final int ICR_LSC = 1 << 2;
+    static final int ICR_RXO = 1 << 6;
+    static final int ICR_RXT0 = 1 << 7;
+    static final int RCTL_EN = 1 << 1;
+    static final int RCTL_UPE = 1 << 3;
+    static final int RCTL_MPE = 1 << 4;
+    static final int RCTL_BAM = 1 << 15;
+    static final int RCTL_SECRC = 1 << 26;
+    static final int TCTL_EN = 1 << 1;
+    static final int TCTL_PSP = 1 << 3;
+    static final int TCTL_CT = 0x10 << 4;
+    static final int TCTL_COLD = 0x40 << 12;
+    static final int RAH_AV = 1 << 31;
+    static final int TX_EOP = 0x01;
+    static final int TX_IFCS = 0x02;
+    static final int TX_RS = 0x08;
+    static final int DESC_DD = 0x01;
+    static final int RX_EOP = 0x02;
+
+    static final int RX_DESCRIPTORS = 64;
+    static final int TX_DESCRIPTORS = 64;
+    static final int BUFFER = 2048;
+    /** Frames that wait for transmit descriptors before SEND refuses more. */
+    static final int TX_BACKLOG = 256;
+    private static final int DESC = 16;
+    private static final int PHY = 1;
+    private static final int POLLS = 1000;
+
+    private final Sys sys;
+    private final Mmio regs;
+    private final DmaBuffer rxRing;
+    private final DmaBuffer rxBuffers;
+    private final DmaBuffer txRing;
+    private final DmaBuffer txBuffers;
+    private final ArrayDeque<byte[]> backlog = new ArrayDeque<>();
+    private final long mac;
+    private int rxNext;
+    private int txTail;
+    private int txClean;
+    private int rctl;
+    private long missed;
+
+    private Nic(Sys sys, Mmio regs, long mac) {
+        this.sys = sys;
+        this.regs = regs;
+        this.mac = mac;
+        this.rxRing = sys.allocDma(RX_DESCRIPTORS * DESC).orThrow();
+        this.rxBuffers = sys.allocDma(RX_DESCRIPTORS * BUFFER).orThrow();
+        this.txRing = sys.allocDma(TX_DESCRIPTORS * DESC).orThrow();
+        this.txBuffers = sys.allocDma(TX_DESCRIPTORS * BUFFER).orThrow();
+    }
+
+    /**
+     * Resets the NIC and brings it up.
+     *
+     * @throws NicException when the hardware does not answer as the manual says (the EEPROM never done, a reset
+     *                      that never ends)
+     */
+    static Nic start(Sys sys, Mmio regs) throws NicException {
+        regs.write32(CTRL, regs.read32(CTRL) | CTRL_RST);
+        for (int i = 0; (regs.read32(CTRL) & CTRL_RST) != 0; i++) {
+            if (i == POLLS) {
+                throw new NicException("the NIC does not come out of reset");
+            }
+            sys.sleep(Duration.ofNanos(1000));
+        }
+        regs.write32(IMC, -1);
+        regs.read32(ICR);
+        long mac = 0;
+        for (int word = 0; word < 3; word++) {
+            int w = eeprom(sys, regs, word);
+            mac = mac << 16 | (w & 0xff) << 8 | w >>> 8 & 0xff;
+        }
+        Nic nic = new Nic(sys, regs, mac);
+        nic.bringUp();
+        return nic;
+    }
+
+    private static int eeprom(Sys sys, Mmio regs, int word) throws NicException {
+        regs.write32(EERD, word << 8 | EERD_START);
+        for (int i = 0; i < POLLS; i++) {
+            int v = regs.read32(EERD);
+            if ((v & EERD_DONE) != 0) {
+                return v >>> 16;
+            }
+            sys.sleep(Duration.ofNanos(1000));
+        }
+        throw new NicException("EEPROM word " + word + " never reads");
+    }
+
+    private void bringUp() {
+        regs.write32(CTRL, regs.read32(CTRL) | CTRL_SLU);
+        for (int i = 0; i < 128; i++) {
+            regs.write32(MTA + 4 * i, 0);
+        }
+        regs.write32(RAL0, Integer.reverseBytes((int) (mac >>> 16)));
+        regs.write32(RAH0, Short.reverseBytes((short) mac) & 0xffff | RAH_AV);
+        for (int i = 0; i < RX_DESCRIPTORS; i++) {
+            rxRing.putLong(i * DESC, rxBuffers.physAddress() + (long) i * BUFFER);
+            rxRing.putLong(i * DESC + 8, 0);
+        }
+        regs.write32(RDBAL, (int) rxRing.physAddress());
+        regs.write32(RDBAH, (int) (rxRing.physAddress() >>> 32));
+        regs.write32(RDLEN, RX_DESCRIPTORS * DESC);
+        regs.write32(RDH, 0);
+        regs.write32(RDT, RX_DESCRIPTORS - 1);
+        rctl = RCTL_EN | RCTL_BAM | RCTL_SECRC;
+        regs.write32(RCTL, rctl);
+        txRing.clear(0, TX_DESCRIPTORS * DESC);
+        regs.write32(TDBAL, (int) txRing.physAddress());
+        regs.write32(TDBAH, (int) (txRing.physAddress() >>> 32));
+        regs.write32(TDLEN, TX_DESCRIPTORS * DESC);
+        regs.write32(TDH, 0);
+        regs.write32(TDT, 0);
+        regs.write32(TIPG, 10 | 8 << 10 | 6 << 20);
+        regs.write32(TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
+        regs.write32(IMS, ICR_RXT0 | ICR_RXO | ICR_TXDW | ICR_LSC);
+    }
+
+    /** The station address from the EEPROM, 48 bits, the first octet on the wire in bits 47:40. */
+    long mac() {
+        return mac;
+    }
+
+    /** Whether the wire has carrier (STATUS.LU). */
+    boolean linkUp() {
+        return (regs.read32(STATUS) & STATUS_LU) != 0;
+    }
+
+    /** Frames the NIC dropped for want of a receive descriptor (MPC, which clears on read), summed. */
+    long missed() {
+        missed += Integer.toUnsignedLong(regs.read32(MPC));
+        return missed;
+    }
+
+    /** Reads and so clears the pending interrupt causes. */
+    int causes() {
+        return regs.read32(ICR);
+    }
+
+    /** A PHY register read through MDIC: the value, or -1 when the PHY does not answer. */
+    int mdioRead(int phy, int register) {
+        return mdio(MDIC_OP_READ | phy << 21 | register << 16);
+    }
+
+    /** A PHY register write through MDIC; false when the PHY does not answer. */
+    boolean mdioWrite(int phy, int register, int value) {
+        return mdio(MDIC_OP_WRITE | phy << 21 | register << 16 | value & 0xffff) >= 0;
+    }
+
+    private int mdio(int command) {
+        regs.write32(MDIC, command);
+        for (int i = 0; i < POLLS; i++) {
+            int v = regs.read32(MDIC);
+            if ((v & MDIC_READY) != 0) {
+                return (v & MDIC_ERROR) != 0 ? -1 : v & 0xffff;
+            }
+        }
+        return -1;
+    }
+
+    /** The internal PHY's status register (1), for the log: -1 when it does not answer. */
+    int phyStatus() {
+        return mdioRead(PHY, 1);
+    }
+
+    /**
+     * Receive filters: every frame ({@code promiscuous}), every multicast, or those of the multicast table, whose
+     * bit for an address is picked by its bits 47:36 as the manual's MO = 00 says.
+     */
+    void filter(boolean promiscuous, boolean allMulticast, List<Long> groups) {
+        int[] table = new int[128];
+        for (long g : groups) {
+            int hash = (int) ((g >>> 8 & 0xff) >>> 4 | (g & 0xff) << 4) & 0xfff;
+            table[hash >>> 5] |= 1 << (hash & 31);
+        }
+        for (int i = 0; i < 128; i++) {
+            regs.write32(MTA + 4 * i, table[i]);
+        }
+        rctl = rctl & ~(RCTL_UPE | RCTL_MPE) | (promiscuous ? RCTL_UPE : 0) | (allMulticast ? RCTL_MPE : 0);
+        regs.write32(RCTL, rctl);
+    }
+
+    /** Takes every frame the NIC wrote back, hands each to {@code sink}, and gives the descriptors back. */
+    int receive(Consumer<byte[]> sink) {
+        int frames = 0;
+        byte[] partial = null;
+        int last = -1;
+        for (int i = 0; i < RX_DESCRIPTORS; i++) {
+            int at = rxNext * DESC;
+            int status = rxRing.getInt(at + 12) & 0xff;
+            if ((status & DESC_DD) == 0) {
+                break;
+            }
+            int length = rxRing.getInt(at + 8) & 0xffff;
+            byte[] piece = new byte[Math.min(length, BUFFER)];
+            rxBuffers.read(rxNext * BUFFER, piece, 0, piece.length);
+            partial = partial == null ? piece : concat(partial, piece);
+            rxRing.putLong(at + 8, 0);
+            last = rxNext;
+            rxNext = (rxNext + 1) % RX_DESCRIPTORS;
+            if ((status & RX_EOP) != 0) {
+                sink.accept(partial);
+                partial = null;
+                frames++;
+            }
+        }
+        if (last >= 0) {
+            regs.write32(RDT, last);
+        }
+        return frames;
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] c = new byte[a.length + b.length];
+        System.arraycopy(a, 0, c, 0, a.length);
+        System.arraycopy(b, 0, c, a.length, b.length);
+        return c;
+    }
+
+    /** Queues {@code frame} for the wire; false when the ring and the backlog are full. */
+    boolean send(byte[] frame) {
+        if (backlog.size() >= TX_BACKLOG) {
+            return false;
+        }
+        backlog.add(frame);
+        return true;
+    }
+
+    /** Reclaims sent descriptors and moves waiting frames onto the ring, then tells the NIC (TDT). */
+    void pump() {
+        while (txClean != txTail && (txRing.getInt(txClean * DESC + 12) & DESC_DD) != 0) {
+            txClean = (txClean + 1) % TX_DESCRIPTORS;
+        }
+        int before = txTail;
+        while (!backlog.isEmpty() && (txTail + 1) % TX_DESCRIPTORS != txClean) {
+            byte[] frame = backlog.poll();
+            int at = txTail * DESC;
+            txBuffers.write(txTail * BUFFER, frame, 0, frame.length);
+            txRing.putLong(at, txBuffers.physAddress() + (long) txTail * BUFFER);
+            txRing.putInt(at + 8, frame.length | (TX_EOP | TX_IFCS | TX_RS) << 24);
+            txRing.putInt(at + 12, 0);
+            txTail = (txTail + 1) % TX_DESCRIPTORS;
+        }
+        if (txTail != before) {
+            regs.write32(TDT, txTail);
+        }
+    }
+
+    /** Frames waiting for the ring. */
+    int backlog() {
+        return backlog.size();
+    }
+}

@@ -1,0 +1,72 @@
+package org.microsim.harness.session;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import com.google.common.hash.Hashing;
+import org.microsim.kernel.Timeline;
+import org.microsim.kernel.machine.Lan;
+import org.microsim.kernel.machine.Machine;
+import org.microsim.kernel.machine.MachineException;
+import org.microsim.kernel.machine.NetCapture;
+import org.microsim.kernel.machine.NicConfig;
+
+/**
+ * The wires outside the machines of a session: every LAN a NIC names ({@code net=}), made when the first NIC
+ * plugs into it, each a learning switch whose faults draw from the run's seed mixed with the LAN's name (so adding
+ * a LAN does not change what happens on another), and the capture file every LAN writes to ({@code --pcap}).
+ */
+final class Network implements Closeable {
+    private final long seed;
+    private final NetCapture capture;
+    private final Map<String, Lan> lans = new LinkedHashMap<>();
+
+    private Network(long seed, NetCapture capture) {
+        this.seed = seed;
+        this.capture = capture;
+    }
+
+    /**
+     * The network of a run with {@code seed}, capturing to {@code pcap} when given.
+     *
+     * @throws MachineException when the capture file cannot be written
+     */
+    static Network create(long seed, Path pcap) throws MachineException {
+        return new Network(seed, pcap == null ? null : NetCapture.create(pcap));
+    }
+
+    /** Plugs each NIC of {@code machine} into its LAN; {@code clock} is the machine's. */
+    void plug(Machine machine, List<NicConfig> nics, Timeline clock) {
+        for (int i = 0; i < nics.size(); i++) {
+            machine.plug(i, lan(nics.get(i).net(), clock), "eth" + i);
+        }
+    }
+
+    /** The LAN named {@code name}, made on first use. */
+    Lan lan(String name, Timeline clock) {
+        return lans.computeIfAbsent(name, n -> {
+            long mixed = seed ^ Hashing.murmur3_128().hashString(n, StandardCharsets.UTF_8).asLong();
+            Lan lan = new Lan(n, Lan.Kind.SWITCH, clock, mixed);
+            if (capture != null) {
+                lan.tap(capture);
+            }
+            return lan;
+        });
+    }
+
+    /** The LANs, in the order they were made. */
+    List<Lan> lans() {
+        return List.copyOf(lans.values());
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (capture != null) {
+            capture.close();
+        }
+    }
+}
