@@ -29,7 +29,8 @@ class CorruptionTest {
         ARP(ArpPacket::parse),
         IPV4(Ipv4Packet::parse),
         ICMP(IcmpMessage::parse),
-        UDP(b -> UdpDatagram.parse(b, SRC, DST));
+        UDP(b -> UdpDatagram.parse(b, SRC, DST)),
+        DHCP(DhcpMessage::parse);
 
         final Parser parser;
 
@@ -143,7 +144,8 @@ class CorruptionTest {
                 WireArbitraries.arpPackets().map(a -> new Encoded(Kind.ARP, a.encode())),
                 WireArbitraries.ipv4Packets(600).map(p -> new Encoded(Kind.IPV4, p.encode())),
                 WireArbitraries.icmpMessages().map(m -> new Encoded(Kind.ICMP, m.encode())),
-                WireArbitraries.udpDatagrams().map(d -> new Encoded(Kind.UDP, d.encode(SRC, DST))));
+                WireArbitraries.udpDatagrams().map(d -> new Encoded(Kind.UDP, d.encode(SRC, DST))),
+                WireArbitraries.dhcpMessages().map(m -> new Encoded(Kind.DHCP, m.encode())));
     }
 
     @Provide

@@ -1,5 +1,8 @@
 package org.microsim.services.netd.wire;
 
+import java.util.List;
+import java.util.Set;
+import java.util.function.UnaryOperator;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -55,5 +58,45 @@ final class WireArbitraries {
 
     static Arbitrary<UdpDatagram> udpDatagrams() {
         return Combinators.combine(u16(), u16(), bytes(1500)).as(UdpDatagram::new);
+    }
+
+    /** The option codes with typed accessors, and overload: not to be set as raw bytes of any length. */
+    private static final Set<Integer> CHECKED_OPTIONS = Set.of(1, 3, 6, 12, 50, 51, 52, 53, 54, 55, 58, 59, 61);
+
+    /** Options built by a random sequence of typed and raw settings. */
+    static Arbitrary<DhcpOptions> dhcpOptions() {
+        Arbitrary<Long> seconds = Arbitraries.longs().between(0, DhcpOptions.INFINITE_LEASE);
+        Arbitrary<List<Ipv4Addr>> addressList = ipv4s().list().ofMinSize(1).ofMaxSize(4);
+        Arbitrary<UnaryOperator<DhcpOptions>> setting = Arbitraries.oneOf(
+                Arbitraries.integers().between(1, 8).map(t -> o -> o.withMessageType(t)),
+                ipv4s().map(a -> o -> o.withRequestedIp(a)),
+                ipv4s().map(a -> o -> o.withServerId(a)),
+                ipv4s().map(a -> o -> o.withSubnetMask(a)),
+                seconds.map(t -> o -> o.withLeaseTime(t)),
+                seconds.map(t -> o -> o.withRenewalTime(t)),
+                seconds.map(t -> o -> o.withRebindingTime(t)),
+                addressList.map(a -> o -> o.withRouters(a)),
+                addressList.map(a -> o -> o.withDnsServers(a)),
+                Arbitraries.integers().between(0, 255).array(int[].class).ofMinSize(1).ofMaxSize(20)
+                        .map(codes -> o -> o.withParameterRequestList(codes)),
+                Arbitraries.bytes().array(byte[].class).ofMinSize(2).ofMaxSize(20).map(id -> o -> o.withClientId(id)),
+                Arbitraries.strings().ascii().ofMinLength(1).ofMaxLength(300).map(n -> o -> o.withHostName(n)),
+                Combinators.combine(Arbitraries.integers().between(1, 254).filter(c -> !CHECKED_OPTIONS.contains(c)),
+                        bytes(300)).as((code, value) -> o -> o.with(code, value)));
+        return setting.list().ofMaxSize(12).map(settings -> {
+            DhcpOptions options = DhcpOptions.EMPTY;
+            for (UnaryOperator<DhcpOptions> set : settings) {
+                options = set.apply(options);
+            }
+            return options;
+        });
+    }
+
+    static Arbitrary<DhcpMessage> dhcpMessages() {
+        Arbitrary<Ipv4Addr[]> addresses = ipv4s().array(Ipv4Addr[].class).ofSize(4);
+        return Combinators.combine(Arbitraries.of(DhcpMessage.BOOTREQUEST, DhcpMessage.BOOTREPLY),
+                        Arbitraries.integers(), u16(), u16(), addresses, macs(), dhcpOptions())
+                .as((op, xid, secs, flags, a, chaddr, options) -> new DhcpMessage(op, xid, secs, flags, a[0], a[1],
+                        a[2], a[3], chaddr, options));
     }
 }
