@@ -31,6 +31,11 @@ public record EthernetFrame(MacAddr dst, MacAddr src, int etherType, byte[] payl
         payload = payload.clone();
     }
 
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
     /** Reads a frame; the payload keeps any padding (see the class comment). */
     public static EthernetFrame parse(byte[] frame) throws MalformedPacketException {
         Bytes.requireLength(frame, HEADER_LENGTH, "Ethernet frame");
@@ -46,11 +51,6 @@ public record EthernetFrame(MacAddr dst, MacAddr src, int etherType, byte[] payl
         Bytes.put16(b, 12, etherType);
         System.arraycopy(payload, 0, b, HEADER_LENGTH, payload.length);
         return b;
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
     }
 
     @Override

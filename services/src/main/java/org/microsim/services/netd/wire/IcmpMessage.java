@@ -28,6 +28,11 @@ public record IcmpMessage(int type, int code, int restOfHeader, byte[] payload) 
         payload = payload.clone();
     }
 
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
     /** A ping: echo request with this identifier and sequence number (each 0 to 65535) and data. */
     public static IcmpMessage echoRequest(int identifier, int sequence, byte[] data) {
         return new IcmpMessage(ECHO_REQUEST, 0, echoWord(identifier, sequence), data);
@@ -72,11 +77,6 @@ public record IcmpMessage(int type, int code, int restOfHeader, byte[] payload) 
         System.arraycopy(payload, 0, b, HEADER_LENGTH, payload.length);
         Bytes.put16(b, 2, Checksum.of(b, 0, b.length));
         return b;
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
     }
 
     @Override

@@ -73,6 +73,16 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
         payload = payload.clone();
     }
 
+    @Override
+    public byte[] options() {
+        return options.clone();
+    }
+
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
     /** A whole datagram with no options, type of service 0, may be fragmented, TTL {@value #DEFAULT_TTL}. */
     public static Ipv4Packet of(int protocol, Ipv4Addr src, Ipv4Addr dst, int identification, byte[] payload) {
         return new Ipv4Packet(0, identification, false, false, 0, DEFAULT_TTL, protocol, src, dst, new byte[0],
@@ -201,16 +211,6 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
             i += length;
         }
         return Arrays.copyOf(copied.toByteArray(), (copied.size() + 3) & ~3);
-    }
-
-    @Override
-    public byte[] options() {
-        return options.clone();
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
     }
 
     @Override

@@ -29,6 +29,11 @@ public record UdpDatagram(int srcPort, int dstPort, byte[] payload) {
         payload = payload.clone();
     }
 
+    @Override
+    public byte[] payload() {
+        return payload.clone();
+    }
+
     /**
      * Reads a datagram from an IPv4 payload.
      *
@@ -67,11 +72,6 @@ public record UdpDatagram(int srcPort, int dstPort, byte[] payload) {
 
     private static Checksum checksum(Ipv4Addr src, Ipv4Addr dst, int length) {
         return Checksum.withPseudoHeader(src, dst, Ipv4Packet.PROTOCOL_UDP, length);
-    }
-
-    @Override
-    public byte[] payload() {
-        return payload.clone();
     }
 
     @Override

@@ -96,7 +96,8 @@ class DhcpMessageTest {
     void padIsSkippedAndNothingAfterEndIsRead() throws MalformedPacketException {
         byte[] wire = HexFormat.of().parseHex(discoverHeader() + "00" + "350103" + "0000" + "ff" + "350105" + "0133");
         assertEquals(OptionalInt.of(DhcpMessage.REQUEST), DhcpMessage.parse(wire).options().messageType());
-        assertEquals(List.of(DhcpOptions.MESSAGE_TYPE), List.copyOf(DhcpMessage.parse(wire).options().asMap().keySet()));
+        assertEquals(List.of(DhcpOptions.MESSAGE_TYPE),
+                List.copyOf(DhcpMessage.parse(wire).options().asMap().keySet()));
     }
 
     @Example

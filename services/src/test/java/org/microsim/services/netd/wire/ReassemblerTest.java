@@ -192,7 +192,8 @@ class ReassemblerTest {
 
     @Property
     void fragmentsInAnyOrderWithDuplicatesAndOverlapsMakeTheDatagramByteForByte(
-            @ForAll("datagrams") Ipv4Packet whole, @ForAll @Size(max = 20) List<@IntRange(max = 65535) Integer> cutSeeds,
+            @ForAll("datagrams") Ipv4Packet whole,
+            @ForAll @Size(max = 20) List<@IntRange(max = 65535) Integer> cutSeeds,
             @ForAll @Size(max = 10) List<@IntRange(max = 65535) Integer> overlapSeeds, @ForAll long shuffle) {
         int length = whole.payload().length;
         List<Ipv4Packet> fragments = cutUp(whole, cuts(cutSeeds, length));
@@ -252,7 +253,8 @@ class ReassemblerTest {
 
     @Property
     void theBoundsHoldWhateverFragmentsCome(@ForAll @Size(max = 200) List<@IntRange(max = 65535) Integer> seeds,
-            @ForAll @IntRange(min = 1, max = 4) int maxDatagrams, @ForAll @IntRange(min = 68, max = 3000) int maxLength) {
+            @ForAll @IntRange(min = 1, max = 4) int maxDatagrams,
+            @ForAll @IntRange(min = 68, max = 3000) int maxLength) {
         Reassembler r = new Reassembler(maxDatagrams, maxLength, SECOND);
         for (int seed : seeds) {
             // Few identifications, offsets up to 4096, lengths up to 1024, some last, some not: any mix.
