@@ -146,6 +146,19 @@ final class DeterministicScheduler extends Scheduler {
         return switches;
     }
 
+    /**
+     * When something next happens here: now if a task is runnable, else the time of the earliest pending timer;
+     * Long.MAX_VALUE when there is none. For the harness's thread, between runs (when it holds the baton): a
+     * {@link World} asks every kernel this to know how far all may run, and whether it may skip ahead.
+     */
+    long nextEventTime() {
+        if (!runnable.isEmpty()) {
+            return now;
+        }
+        Timers.Entry next = timers.peek();
+        return next == null ? Long.MAX_VALUE : Math.max(next.time, now);
+    }
+
     private void runHarnessTurn(long limit, long quiet) {
         harness = Thread.currentThread();
         hardLimit = limit;
@@ -227,7 +240,8 @@ final class DeterministicScheduler extends Scheduler {
         task.runIndex = -1;
     }
 
-    private static long saturatedAdd(long a, long b) {
+    /** a + b, or Long.MAX_VALUE where that overflows (a time plus a long timeout: no deadline). */
+    static long saturatedAdd(long a, long b) {
         long r = a + b;
         return ((a ^ r) & (b ^ r)) < 0 ? Long.MAX_VALUE : r;
     }

@@ -44,7 +44,8 @@ final class FreeScheduler extends Scheduler {
     /** What one yield counts for among those polls: at most 8 yields before blocking. */
     private static final int POLLS_PER_YIELD = 8;
 
-    private final long origin = System.nanoTime();
+    /** The wall-clock instant virtual time counts from; only ever moved earlier, by {@link #alignClock}. */
+    private volatile long origin = System.nanoTime();
     private final Timers timers = new Timers();
     private final Condition timerWork = lock.newCondition();
     /**
@@ -230,6 +231,23 @@ final class FreeScheduler extends Scheduler {
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        } finally {
+            exit();
+        }
+    }
+
+    /**
+     * Counts virtual time from {@code other}'s boot when that was earlier: this clock jumps forward (never back),
+     * so that kernels in one {@link World} share a time base and a LAN frame stamped by one lands on another at
+     * the intended moment. Timers due by then fire at once; deadlines come sooner in wall time, never later.
+     */
+    void alignClock(FreeScheduler other) {
+        enter();
+        try {
+            if (other.origin < origin) {
+                origin = other.origin;
+                timerWork.signalAll();
+            }
         } finally {
             exit();
         }

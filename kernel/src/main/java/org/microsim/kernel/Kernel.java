@@ -267,18 +267,29 @@ public final class Kernel implements AutoCloseable {
         }
     }
 
-    /** Runs until the system is quiet (nothing runnable, no timer due within {@link #DEFAULT_QUIET}). */
+    /**
+     * Runs until the system is quiet (nothing runnable, no timer due within {@link #DEFAULT_QUIET}). A kernel in a
+     * {@link World} settles the whole world: running it alone would take its clock away from the others'.
+     */
     public void settle() {
         settle(DEFAULT_QUIET, DEFAULT_SETTLE_LIMIT);
     }
 
     public void settle(Duration quiet, Duration limit) {
-        scheduler.settle(quiet.toNanos(), limit.toNanos());
+        if (scheduler.world != null) {
+            scheduler.world.settle(quiet, limit);
+        } else {
+            scheduler.settle(quiet.toNanos(), limit.toNanos());
+        }
     }
 
-    /** Runs until {@code duration} of virtual time has passed. */
+    /** Runs until {@code duration} of virtual time has passed (in a {@link World}: the whole world). */
     public void advance(Duration duration) {
-        scheduler.advance(duration.toNanos());
+        if (scheduler.world != null) {
+            scheduler.world.advance(duration);
+        } else {
+            scheduler.advance(duration.toNanos());
+        }
     }
 
     /** A snapshot of every task slot's latest incarnation, by index. */

@@ -21,6 +21,12 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
      */
     final ReentrantLock lock = new ReentrantLock();
 
+    /**
+     * The world this scheduler's kernel joined, or null: set once by {@link World#join}, on the harness's thread,
+     * which is also the only one that reads it (the console's waits, and the kernel's settle and advance).
+     */
+    World world;
+
     /** Enters the kernel: takes the lock. */
     final void enter() {
         if (!lock.tryLock()) {
@@ -109,15 +115,30 @@ abstract sealed class Scheduler implements Timeline permits DeterministicSchedul
      * {@link #block} for the console, on the harness's thread: the system runs until it is quiet, then virtual
      * time moves on by at most {@link Kernel#DEFAULT_QUIET} if the console is still not woken, and the console
      * looks again (its caller re-checks what it waits for, as after any wake-up).
+     *
+     * <p>"The system" is this kernel alone, or, when its kernel is in a {@link World} that runs in lockstep, the
+     * whole world: the answer may need another machine to act, and on the deterministic scheduler nobody else
+     * would run it. The kernel lock is released meanwhile, as the tasks run here take it.
      */
     private boolean runWhileConsoleWaits(Task console, long deadline) {
         long quiet = Kernel.DEFAULT_QUIET.toNanos();
+        World whole = world != null && world.lockstep() ? world : null;
         console.waiting = true;
         exit();
         try {
-            settle(quiet, Math.min(deadline - now(), Kernel.DEFAULT_SETTLE_LIMIT.toNanos()));
+            long limit = Math.min(deadline - now(), Kernel.DEFAULT_SETTLE_LIMIT.toNanos());
+            if (whole != null) {
+                whole.settle(quiet, limit);
+            } else {
+                settle(quiet, limit);
+            }
             if (console.waiting && now() < deadline) {
-                advance(Math.min(quiet, deadline - now()));
+                long step = Math.min(quiet, deadline - now());
+                if (whole != null) {
+                    whole.advance(step);
+                } else {
+                    advance(step);
+                }
             }
         } finally {
             enter();
