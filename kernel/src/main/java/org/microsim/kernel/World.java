@@ -18,7 +18,7 @@ import java.util.List;
  * runs a callback for a past time at once, late). So no kernel may run ahead of the others by more than the
  * shortest delay a frame can take: the lookahead ({@code Lan.MIN_DELAY_NANOS}, which every LAN's delay is at least).
  * This is conservative parallel discrete-event simulation in its synchronous form (Chandy-Misra-Bryant's safety
- * argument, run in global windows as YAWNS and the SimBricks/dist-gem5 "quantum" do), with the kernels run one
+ * argument, run in global windows as YAWNS and dist-gem5's synchronisation quantum do), with the kernels run one
  * after another rather than in parallel, because that order is what makes the run reproducible.
  *
  * <h2>One step (deterministic scheduler)</h2>
@@ -38,10 +38,10 @@ import java.util.List;
  * </pre>
  *
  * An idle stretch is skipped in one step: when the earliest event is 60 s away, that step ends at 60 s plus the
- * lookahead, so an idle world waits a minute of virtual time as cheaply as one kernel does. Only the harness's
- * thread and one task of one kernel ever run at once, each kernel draws its choices from its own seeded PRNG, and
- * the kernels take their turns in a fixed order: so the LANs see the frames, and draw their faults, in the same
- * order every time.
+ * lookahead, so an idle world waits a minute of virtual time as cheaply as one kernel does. One thread runs at a
+ * time in the whole world (the harness's, or one task of one kernel), each kernel draws its choices from its own
+ * seeded PRNG, and the kernels take their turns in a fixed order: so the LANs see the frames, and draw their faults,
+ * in the same order every time.
  *
  * <h2>Settle and the console</h2>
  * {@link #settle} means what {@link Kernel#settle} means, for all kernels at once: it returns when no kernel has a
@@ -54,8 +54,9 @@ import java.util.List;
  * <h2>Free scheduler</h2>
  * Free kernels run their tasks on their own threads in real time and their clocks follow the wall clock; there is
  * nothing to hold in step. Joining aligns the clocks to one time base (the earliest boot among them), so frames
- * land at their intended moment; {@link #settle} and {@link #advance} do each kernel's settle and advance in turn,
- * and a console call waits as it does without a world (the other machines are running anyway).
+ * land at their intended moment; {@link #settle} and {@link #advance} do each kernel's settle and advance in turn
+ * (once each: a kernel settled early in the round may be busy again by its end, as anything free may be), and a
+ * console call waits as it does without a world (the other machines are running anyway).
  *
  * <p>A world is the harness's, like a kernel's harness methods: use it from one thread.
  */

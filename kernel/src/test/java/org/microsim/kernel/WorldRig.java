@@ -198,7 +198,8 @@ final class WorldRig {
     }
 
     private static ProgramCatalog programs(int chatter) {
-        return new ProgramCatalog().add("node", "drives the card, answers frames and console calls", () -> WorldRig::node)
+        return new ProgramCatalog()
+                .add("node", "drives the card, answers frames and console calls", () -> WorldRig::node)
                 .add("chatter", "has the node send frames at seeded random times", () -> sys -> {
                     Handle node = sys.lookup("node", SHORT).orThrow();
                     for (int i = 0; i < chatter; i++) {

@@ -25,7 +25,11 @@ class WorldTest {
     private static final long DELAY = 50_000;
     private static final Lan.Impairments WIRE = new Lan.Impairments(0, DELAY, 0, 0);
 
-    /** Everything a run shows: each kernel's trace fingerprint and event count, then every frame the LAN saw. */
+    /**
+     * Everything a run of {@code kernels} chattering machines shows: each machine's arrivals, trace fingerprint and
+     * event count, then every frame the LAN saw. Fails if a frame was delivered in a machine's past, or sooner than
+     * the LAN's delay after it was sent.
+     */
     static List<String> run(long seed, int kernels, Lan.Impairments impairments, int chatter) {
         Lan lan = lan(seed, impairments);
         List<String> seen = new ArrayList<>();
@@ -50,11 +54,38 @@ class WorldTest {
             List<String> out = new ArrayList<>();
             for (Node n : nodes) {
                 assertEquals(List.of(), n.late(), "frames delivered in a machine's past");
+                for (Arrival x : n.card().arrivals()) {
+                    assertTrue(x.receivedAt() - x.sentAt() >= impairments.delayNanos(), String.valueOf(x));
+                    out.add(x.toString());
+                }
                 out.add(Long.toHexString(n.kernel().trace().fingerprint()) + "/" + n.kernel().trace().count());
             }
             out.addAll(seen);
             return out;
         }
+    }
+
+    /** Deterministic machines of seeds 1, 2, ... on one LAN with a 50 us wire, each chattering so many times. */
+    private static Node[] machines(int... chatter) {
+        Lan lan = lan(3, WIRE);
+        Node[] nodes = new Node[chatter.length];
+        for (int i = 0; i < nodes.length; i++) {
+            nodes[i] = node(i + 1, SchedulerMode.DETERMINISTIC, lan, String.valueOf((char) ('a' + i)), chatter[i]);
+        }
+        return nodes;
+    }
+
+    /** A world of the machines' kernels, joined in order. */
+    private static World world(Node... nodes) {
+        return world(Arrays.stream(nodes).map(Node::kernel).toArray(Kernel[]::new));
+    }
+
+    private static World world(Kernel... kernels) {
+        World world = new World(Lan.MIN_DELAY_NANOS);
+        for (Kernel k : kernels) {
+            world.join(k);
+        }
+        return world;
     }
 
     @Test
@@ -67,12 +98,9 @@ class WorldTest {
 
     @Test
     void aFrameArrivesExactlyOneDelayAfterItWasSentNeverInThePast() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 10);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 10);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a.kernel());
-            world.join(b.kernel());
+        Node[] ab = machines(10, 10);
+        Node a = ab[0], b = ab[1];
+        try (World world = world(ab)) {
             world.settle(Kernel.DEFAULT_QUIET, Kernel.DEFAULT_SETTLE_LIMIT);
             for (Node n : List.of(a, b)) {
                 List<Arrival> arrivals = n.card().arrivals();
@@ -89,9 +117,8 @@ class WorldTest {
     /** The check above can fail: a machine run on its own ahead of the other gets the other's frames late. */
     @Test
     void withoutTheWorldAMachineRunAheadGetsFramesInItsPast() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 10);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 10);
+        Node[] ab = machines(10, 10);
+        Node a = ab[0], b = ab[1];
         try (Kernel ka = a.kernel(); Kernel kb = b.kernel()) {
             a.kernel().advance(Duration.ofSeconds(1));
             b.kernel().advance(Duration.ofSeconds(1));
@@ -103,12 +130,9 @@ class WorldTest {
 
     @Test
     void anIdleWorldWaitsAMinuteInAFewSteps() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 0);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 0);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a.kernel());
-            world.join(b.kernel());
+        Node[] ab = machines(0, 0);
+        Node a = ab[0], b = ab[1];
+        try (World world = world(ab)) {
             world.settle(Kernel.DEFAULT_QUIET, Kernel.DEFAULT_SETTLE_LIMIT);
             long steps = world.steps();
             long start = a.kernel().now();
@@ -131,9 +155,7 @@ class WorldTest {
         });
         Kernel a = TestKernels.kernel(1, SchedulerMode.DETERMINISTIC, ticker);
         Kernel b = TestKernels.kernel(2, SchedulerMode.DETERMINISTIC, ticker);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a);
-            world.join(b);
+        try (World world = world(a, b)) {
             a.spawn("tick", "tick", new byte[0], false).orThrow();
             b.spawn("tick", "tick", new byte[0], false).orThrow();
             world.advance(Duration.ofSeconds(61));
@@ -148,12 +170,9 @@ class WorldTest {
 
     @Test
     void aConsoleCallWhoseAnswerTakesTheOtherMachineCompletes() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 0);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 0);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a.kernel());
-            world.join(b.kernel());
+        Node[] ab = machines(0, 0);
+        Node a = ab[0], b = ab[1];
+        try (World world = world(ab)) {
             world.settle(Kernel.DEFAULT_QUIET, Kernel.DEFAULT_SETTLE_LIMIT);
             long before = a.kernel().now();
             assertEquals(7 + ANSWERED, ask(a.kernel(), 7, Duration.ofSeconds(5)));
@@ -169,9 +188,8 @@ class WorldTest {
     /** The same call, kernels not in a world: the console's wait runs only a, and b never answers. */
     @Test
     void withoutTheWorldTheSameConsoleCallTimesOut() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 0);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 0);
+        Node[] ab = machines(0, 0);
+        Node a = ab[0], b = ab[1];
         try (Kernel ka = a.kernel(); Kernel kb = b.kernel()) {
             a.kernel().settle();
             b.kernel().settle();
@@ -181,12 +199,9 @@ class WorldTest {
 
     @Test
     void settleReturnsWhenEveryMachineIsQuietAndKernelSettleSettlesTheWorld() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 5);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 0);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a.kernel());
-            world.join(b.kernel());
+        Node[] ab = machines(5, 0);
+        Node a = ab[0], b = ab[1];
+        try (World world = world(ab)) {
             // Settling b alone would leave a's chatter unsent: b's settle is the world's.
             b.kernel().settle();
             assertEquals(5, b.card().arrivals().size(), "a's chatter reached b");
@@ -212,9 +227,7 @@ class WorldTest {
         });
         Kernel a = TestKernels.kernel(1, SchedulerMode.DETERMINISTIC, busy);
         Kernel b = TestKernels.kernel(2, SchedulerMode.DETERMINISTIC, new ProgramCatalog());
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            world.join(a);
-            world.join(b);
+        try (World world = world(a, b)) {
             a.spawn("busy", "busy", new byte[0], false).orThrow();
             world.settle(Duration.ofMillis(100), Duration.ofSeconds(1));
             assertEquals(1_000_000_000L, a.now());
@@ -224,12 +237,9 @@ class WorldTest {
 
     @Test
     void advanceMovesEveryClockToTheSameTime() {
-        Lan lan = lan(3, WIRE);
-        Node a = node(1, SchedulerMode.DETERMINISTIC, lan, "a", 3);
-        Node b = node(2, SchedulerMode.DETERMINISTIC, lan, "b", 3);
-        Node c = node(3, SchedulerMode.DETERMINISTIC, lan, "c", 3);
-        try (World world = new World(Lan.MIN_DELAY_NANOS)) {
-            List.of(a, b, c).forEach(n -> world.join(n.kernel()));
+        Node[] abc = machines(3, 3, 3);
+        Node a = abc[0], b = abc[1], c = abc[2];
+        try (World world = world(abc)) {
             long start = a.kernel().now();
             world.advance(Duration.ofNanos(1_234_567));
             for (Node n : List.of(a, b, c)) {
@@ -256,7 +266,8 @@ class WorldTest {
             Kernel c = TestKernels.kernel(new ProgramCatalog());
             c.advance(Duration.ofMillis(7));
             world.join(c);
-            assertEquals(List.of(7_000_000L, 7_000_000L, 7_000_000L), world.kernels().stream().map(Kernel::now).toList());
+            assertEquals(List.of(7_000_000L, 7_000_000L, 7_000_000L),
+                    world.kernels().stream().map(Kernel::now).toList());
             assertThrows(IllegalArgumentException.class, () -> world.join(a), "in the world already");
             try (Kernel free = TestKernels.kernel(1, SchedulerMode.FREE, new ProgramCatalog())) {
                 assertThrows(IllegalArgumentException.class, () -> world.join(free), "another scheduler");
