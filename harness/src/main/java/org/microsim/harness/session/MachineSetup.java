@@ -37,6 +37,8 @@ final class MachineSetup {
     private boolean usb;
     private Path usbCapture;
     private boolean demo;
+    /** Which machine of the session this is: NICs without an address are numbered from it. */
+    private int machineIndex;
 
     /**
      * What a drive's option words say (relative paths taken from {@code baseDir}); a mistake in them is the
@@ -96,8 +98,22 @@ final class MachineSetup {
         demo = true;
     }
 
+    /** Makes this the {@code index}-th machine of its session (0 for the first). */
+    void machineIndex(int index) {
+        machineIndex = index;
+    }
+
     /** What to build: the described machine, after the demo machine's devices when they are wanted. */
     MachineConfig config() {
+        MachineConfig c = described();
+        List<NicConfig> numbered = new ArrayList<>();
+        for (int i = 0; i < c.nics().size(); i++) {
+            numbered.add(c.nics().get(i).onMachine(machineIndex, i));
+        }
+        return new MachineConfig(c.drives(), numbered, c.usb(), c.options());
+    }
+
+    private MachineConfig described() {
         if (!demo && !(drives.isEmpty() && nics.isEmpty() && sticks.isEmpty())) {
             UsbConfig described = usb || !sticks.isEmpty() ? new UsbConfig(true, sticks, usbCapture) : UsbConfig.NONE;
             return new MachineConfig(drives, nics, described, ModelOptions.DEFAULT);

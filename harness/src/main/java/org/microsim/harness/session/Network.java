@@ -39,10 +39,13 @@ final class Network implements Closeable {
         return new Network(seed, pcap == null ? null : NetCapture.create(pcap));
     }
 
-    /** Plugs each NIC of {@code machine} into its LAN; {@code clock} is the machine's. */
-    void plug(Machine machine, List<NicConfig> nics, Timeline clock) {
+    /**
+     * Plugs each NIC of {@code machine} into its LAN; {@code clock} is the machine's, {@code name} names it in
+     * captures ({@code main/eth0}).
+     */
+    void plug(Machine machine, List<NicConfig> nics, Timeline clock, String name) {
         for (int i = 0; i < nics.size(); i++) {
-            machine.plug(i, lan(nics.get(i).net(), clock), "eth" + i);
+            machine.plug(i, lan(nics.get(i).net(), clock), name + "/eth" + i);
         }
     }
 

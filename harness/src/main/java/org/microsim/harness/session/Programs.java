@@ -11,6 +11,7 @@ import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.demo.Echo;
 import org.microsim.services.demo.Pinger;
+import org.microsim.services.demo.UdpEcho;
 
 /**
  * The programs a person can start with {@code spawn}: each with its usage and the way its words become the
@@ -46,6 +47,18 @@ final class Programs {
                     Arity.check(words, 0, 1, "spawn pinger");
                     int n = words.isEmpty() ? 3 : count(words.get(0));
                     return Pinger.args(n);
+                }));
+        add(new Spawnable("udpecho", "udpecho [PORT]", "a UDP echo server (RFC 862) on PORT, 7 unless told",
+                Optional.empty(), UdpEcho::new, words -> {
+                    Arity.check(words, 0, 1, "spawn udpecho");
+                    if (words.isEmpty()) {
+                        return new byte[0];
+                    }
+                    if (!words.get(0).matches("[0-9]{1,5}") || Integer.parseInt(words.get(0)) < 1
+                            || Integer.parseInt(words.get(0)) > 0xffff) {
+                        throw new UsageException("'" + words.get(0) + "' is not a UDP port from 1 to 65535");
+                    }
+                    return UdpEcho.args(Integer.parseInt(words.get(0)));
                 }));
     }
 

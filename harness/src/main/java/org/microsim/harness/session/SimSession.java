@@ -52,6 +52,8 @@ final class SimSession implements Session {
     private final MachineOptions options;
     private final MachineSetup setup;
     private final Network network;
+    private final Lab lab;
+    private final String name;
     private final Programs programs = new Programs();
     /** Lines logged while no command printed them as they came; they join the next command's output. */
     private final StringBuilder logs = new StringBuilder();
@@ -60,10 +62,12 @@ final class SimSession implements Session {
     private Kernel kernel;
     private Machine machine;
 
-    SimSession(MachineOptions options, MachineSetup setup, Network network) {
+    SimSession(MachineOptions options, MachineSetup setup, Network network, Lab lab, String name) {
         this.options = options;
         this.setup = setup;
         this.network = network;
+        this.lab = lab;
+        this.name = name;
     }
 
     @Override
@@ -71,6 +75,7 @@ final class SimSession implements Session {
         List<Command> all = new ArrayList<>(MachineCommands.of(this));
         all.addAll(ServiceCommands.of(this));
         all.addAll(UsbCommands.of(this));
+        all.addAll(NetCommands.of(this));
         all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
         return all;
     }
@@ -111,11 +116,6 @@ final class SimSession implements Session {
         } else {
             setup.close();
         }
-        try {
-            network.close();
-        } catch (IOException e) {
-            System.err.println("sim: could not finish the network capture: " + e.getMessage());
-        }
     }
 
     MachineSetup setup() throws CommandFailedException {
@@ -123,6 +123,11 @@ final class SimSession implements Session {
             throw new CommandFailedException("the machine is running: drives and NICs are attached before boot");
         }
         return setup;
+    }
+
+    /** The machine, or null before boot. */
+    Machine machineOrNull() {
+        return machine;
     }
 
     /** The machine, or a clear failure before boot. */
@@ -165,7 +170,7 @@ final class SimSession implements Session {
                     try {
                         MachineConfig config = setup.config();
                         machine = new Machine(config, timeline);
-                        network.plug(machine, config.nics(), timeline);
+                        network.plug(machine, config.nics(), timeline, name);
                         return new MachineHardware(machine);
                     } catch (MachineException e) {
                         failure.add(e);
@@ -177,9 +182,10 @@ final class SimSession implements Session {
             close();
             throw new CommandFailedException("the machine cannot be built: " + failure.get(0).getMessage());
         }
+        lab.booted(kernel);
         kernel.onLog(line -> {
-            String text = '[' + Durations.format(line.time()) + "] " + line.taskName() + '#' + line.task() + ": "
-                    + line.text();
+            String text = '[' + Durations.format(line.time()) + "] " + (lab.several() ? name + ":" : "")
+                    + line.taskName() + '#' + line.task() + ": " + line.text();
             if (!foreground.offer(text)) {
                 synchronized (logs) {
                     logs.append(text).append('\n');
@@ -264,6 +270,11 @@ final class SimSession implements Session {
     /** The console's client of a system service's public port. */
     ConsoleClient client(String port) throws CommandFailedException {
         return new ConsoleClient(kernel(), port, CALL_TIMEOUT);
+    }
+
+    /** The same, for a call that may take {@code longest} of virtual time (a ping of many echoes). */
+    ConsoleClient client(String port, Duration longest) throws CommandFailedException {
+        return new ConsoleClient(kernel(), port, longest.compareTo(CALL_TIMEOUT) > 0 ? longest : CALL_TIMEOUT);
     }
 
     /** What tasks logged since the last call and was not printed as it came, one line each. */

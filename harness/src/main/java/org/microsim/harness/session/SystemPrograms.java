@@ -11,6 +11,7 @@ import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
 import org.microsim.services.init.Init;
+import org.microsim.services.netd.Netd;
 import org.microsim.services.init.SystemDescription;
 import org.microsim.services.shell.Shell;
 import org.microsim.services.svcman.ServiceManagerProgram;
@@ -39,6 +40,7 @@ final class SystemPrograms {
                         Ethd::new)
                 .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new)
                 .add("fatfsd", "the FAT12/16/32 filesystem: one filesystem port per volume", Fatfsd::new)
+                .add("netd", "the network stack: ARP, IPv4, ICMP, UDP and DHCP over every Ethernet port", Netd::new)
                 .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)
                 .add("shell", "runs the console's file commands through the VFS", Shell::new);
     }
@@ -47,6 +49,7 @@ final class SystemPrograms {
     static SystemDescription description() {
         return new SystemDescription(List.of(
                 new SystemDescription.Service("vfs", "vfs", List.of()),
+                new SystemDescription.Service("netd", "netd", List.of()),
                 new SystemDescription.Service("shell", "shell", List.of("vfs"))));
     }
 }

@@ -20,7 +20,7 @@ class BootDeterminismTest {
     private static List<TraceEvent> bootAndPoke(long seed) throws CommandException {
         MachineOptions options = new MachineOptions(List.of(), List.of(), seed, false, Optional.empty(),
                 Optional.empty(), false);
-        try (SimSession session = (SimSession) new SimSessionFactory().open(options)) {
+        try (org.microsim.harness.Session session = new SimSessionFactory().open(options)) {
             run(session, "boot");
             run(session, "spawn", "echo");
             run(session, "spawn", "pinger", "4");
@@ -32,7 +32,7 @@ class BootDeterminismTest {
         }
     }
 
-    private static void run(SimSession session, String name, String... args) throws CommandException {
+    private static void run(org.microsim.harness.Session session, String name, String... args) throws CommandException {
         for (Command c : session.commands()) {
             if (c.name().equals(name)) {
                 c.run(List.of(args));

@@ -212,6 +212,16 @@ public final class Machine implements Closeable {
         return List.copyOf(nics);
     }
 
+    /** The NIC whose PCI function's port is {@code pciPort} ({@code 00:03.0:eth}), or -1 when none is. */
+    public int nicAt(String pciPort) {
+        for (int i = 0; i < nics.size(); i++) {
+            if (pciPort.equals(new PciAddress(0, FIRST_NIC_DEVICE + i, 0) + ":" + PciClass.ETHERNET.kind())) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /** How many NICs the machine has. */
     public int nicCount() {
         return nics.size();

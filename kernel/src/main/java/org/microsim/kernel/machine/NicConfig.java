@@ -18,6 +18,16 @@ public record NicConfig(Optional<MacAddress> mac, String net, int switchPorts) {
     /** A NIC with the default address for its position, on the user LAN. */
     public static final NicConfig DEFAULT = new NicConfig(Optional.empty(), USER_NET, 0);
 
+    /**
+     * This NIC as the {@code index}-th of machine {@code machine} of a session with several: without an address of
+     * its own it gets {@link MacAddress#DEFAULT} plus {@code machine * 256 + index}, so no two machines on a LAN
+     * share one (the first machine's NICs keep QEMU's numbering).
+     */
+    public NicConfig onMachine(int machine, int index) {
+        return mac.isPresent() || machine == 0 ? this
+                : new NicConfig(Optional.of(MacAddress.DEFAULT.plus(machine * 256 + index)), net, switchPorts);
+    }
+
     /** Checks the LAN name and the port count. */
     public NicConfig {
         if (!net.matches("[a-z][a-z0-9_-]{0,15}")) {

@@ -1,0 +1,333 @@
+package org.microsim.harness.session;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.microsim.abi.Lease;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
+import org.microsim.abi.net.NetRequest;
+import org.microsim.abi.net.NetTables;
+import org.microsim.harness.script.Arity;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandException;
+import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.script.UsageException;
+import org.microsim.kernel.PortSnapshot;
+import org.microsim.kernel.machine.MachineException;
+import org.microsim.services.netd.Netd;
+import org.microsim.services.netd.wire.Ipv4Addr;
+import org.microsim.services.netd.wire.MacAddr;
+
+/**
+ * The network commands, as their Unix namesakes: {@code ifconfig} (show, or set dhcp / an address / off), {@code
+ * arp}, {@code route}, {@code ping}, {@code udp send} and {@code udp listen}, {@code netstat -s}, each a call to
+ * netd as the console; and {@code link down|up IFACE}, which pulls an interface's cable in the machine (a fault:
+ * the driver and netd find out as they would from a real NIC). Addresses are dotted IPv4: there is no DNS.
+ */
+final class NetCommands {
+    private static final String IFCONFIG = "ifconfig [IFACE [dhcp | off | ADDR/PREFIX [gw GATEWAY]]]";
+    private static final String PING = "ping HOST [-c COUNT] [-s SIZE] [-i INTERVAL] [-W TIMEOUT]";
+    private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
+
+    private NetCommands() {
+    }
+
+    static List<Command> of(SimSession s) {
+        return List.of(
+                new SimpleCommand("ifconfig", IFCONFIG, "show the network interfaces, or configure one",
+                        args -> ifconfig(s, args)),
+                new SimpleCommand("arp", "arp", "show the neighbours netd knows (the ARP cache)", args -> {
+                    MachineCommands.none(args, "arp");
+                    return arp(s.client(Netd.PORT_NAME).call(new NetRequest.Neighbours()));
+                }),
+                new SimpleCommand("route", "route", "show the routing table", args -> {
+                    MachineCommands.none(args, "route");
+                    return route(s.client(Netd.PORT_NAME).call(new NetRequest.Routes()));
+                }),
+                new SimpleCommand("ping", PING, "send ICMP echo requests and show the round trips (virtual time)",
+                        args -> ping(s, args)),
+                new SimpleCommand("udp", UDP, "send a datagram and show the answer, or wait for one",
+                        args -> udp(s, args)),
+                new SimpleCommand("netstat", "netstat -s", "show what netd dropped, by reason", args -> {
+                    Arity.check(args, 1, 1, "netstat");
+                    if (!args.get(0).equals("-s")) {
+                        throw new UsageException("usage: netstat -s (connections come with TCP)");
+                    }
+                    List<NetRequest.Counter> all = s.client(Netd.PORT_NAME).call(new NetRequest.Counters());
+                    return all.isEmpty() ? "nothing dropped" : String.join("\n", all.stream()
+                            .map(c -> String.format("%8d  %s", c.value(), c.name())).toList());
+                }),
+                new SimpleCommand("link", "link down|up IFACE", "pull an interface's cable, or plug it back",
+                        args -> link(s, args)));
+    }
+
+    // ---- ifconfig ----
+
+    private static String ifconfig(SimSession s, List<String> args) throws CommandException {
+        ConsoleClient netd = s.client(Netd.PORT_NAME);
+        if (args.size() <= 1) {
+            List<NetTables.Interface> all = netd.call(new NetRequest.Interfaces());
+            List<NetTables.Interface> shown = all.stream().filter(i -> args.isEmpty() || i.name().equals(args.get(0)))
+                    .toList();
+            if (!args.isEmpty() && shown.isEmpty()) {
+                throw new CommandFailedException("no interface " + args.get(0) + " (see ifconfig)");
+            }
+            return shown.isEmpty() ? "no interfaces" : String.join("\n", shown.stream().map(NetCommands::row).toList());
+        }
+        String iface = args.get(0);
+        NetRequest.Configure c = switch (args.get(1)) {
+            case "dhcp" -> {
+                Arity.check(args, 2, 2, "ifconfig IFACE dhcp");
+                yield new NetRequest.Configure(iface, NetRequest.Mode.DHCP, 0, 0, 0);
+            }
+            case "off" -> {
+                Arity.check(args, 2, 2, "ifconfig IFACE off");
+                yield new NetRequest.Configure(iface, NetRequest.Mode.OFF, 0, 0, 0);
+            }
+            default -> staticConfig(iface, args);
+        };
+        netd.call(c);
+        s.settle();
+        return s.drainLogs() + row(netd.call(new NetRequest.Interfaces()).stream()
+                .filter(i -> i.name().equals(iface)).findFirst().orElseThrow(() -> new CommandFailedException(
+                        "interface " + iface + " is gone")));
+    }
+
+    private static NetRequest.Configure staticConfig(String iface, List<String> args) throws UsageException {
+        if (!(args.size() == 2 || args.size() == 4 && args.get(2).equals("gw"))) {
+            throw new UsageException("usage: " + IFCONFIG);
+        }
+        String[] cidr = args.get(1).split("/", -1);
+        if (cidr.length != 2 || !cidr[1].matches("[0-9]{1,2}") || Integer.parseInt(cidr[1]) < 1
+                || Integer.parseInt(cidr[1]) > 32) {
+            throw new UsageException("'" + args.get(1) + "' is not an address with a prefix, like 10.0.0.1/24");
+        }
+        Ipv4Addr gateway = args.size() == 4 ? address(args.get(3)) : Ipv4Addr.ANY;
+        return new NetRequest.Configure(iface, NetRequest.Mode.STATIC, address(cidr[0]).value(),
+                Integer.parseInt(cidr[1]), gateway.value());
+    }
+
+    private static String row(NetTables.Interface i) {
+        StringBuilder b = new StringBuilder();
+        b.append(i.name()).append(": link ").append(i.linkUp() ? "up" : "down").append(", ")
+                .append(new MacAddr(i.mac())).append(", ").append(i.mode());
+        if (!i.state().equals("up") && !i.state().equals("off")) {
+            b.append(" (").append(i.state()).append(')');
+        }
+        if (i.address() != 0) {
+            b.append("\n  inet ").append(new Ipv4Addr(i.address())).append('/').append(i.prefix());
+            if (i.gateway() != 0) {
+                b.append(" gateway ").append(new Ipv4Addr(i.gateway()));
+            }
+            if (i.leaseSeconds() > 0) {
+                b.append(" (lease ").append(i.leaseSeconds()).append(" s)");
+            }
+        }
+        b.append("\n  rx ").append(i.rxFrames()).append(" frames, tx ").append(i.txFrames()).append(" frames, dropped ")
+                .append(i.dropped());
+        return b.toString();
+    }
+
+    private static String arp(List<NetTables.Neighbour> all) {
+        if (all.isEmpty()) {
+            return "no neighbours";
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-16s %-18s %-6s %-11s %s", "ADDRESS", "MAC", "IFACE", "STATE", "EXPIRES"));
+        for (NetTables.Neighbour n : all) {
+            lines.add(String.format("%-16s %-18s %-6s %-11s %d ms", new Ipv4Addr(n.address()),
+                    n.mac() == 0 ? "-" : new MacAddr(n.mac()).toString(), n.iface(), n.state(), n.expiresInMillis()));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String route(List<NetTables.Route> all) {
+        if (all.isEmpty()) {
+            return "no routes (no interface has an address)";
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-19s %-16s %s", "DESTINATION", "GATEWAY", "IFACE"));
+        for (NetTables.Route r : all) {
+            lines.add(String.format("%-19s %-16s %s", r.prefix() == 0 ? "default" : new Ipv4Addr(r.destination())
+                    + "/" + r.prefix(), r.gateway() == 0 ? "-" : new Ipv4Addr(r.gateway()).toString(), r.iface()));
+        }
+        return String.join("\n", lines);
+    }
+
+    // ---- ping ----
+
+    private static String ping(SimSession s, List<String> args) throws CommandException {
+        if (args.isEmpty()) {
+            throw new UsageException("usage: " + PING);
+        }
+        Ipv4Addr to = address(args.get(0));
+        int count = 3;
+        int size = 56;
+        long interval = 1000;
+        long timeout = 1000;
+        for (int i = 1; i < args.size(); i += 2) {
+            if (i + 1 >= args.size()) {
+                throw new UsageException(args.get(i) + " needs a value; usage: " + PING);
+            }
+            String v = args.get(i + 1);
+            switch (args.get(i)) {
+                case "-c" -> count = number(v, 1, NetRequest.MAX_PINGS, "a count");
+                case "-s" -> size = number(v, 0, 1472, "a size in bytes");
+                case "-i" -> interval = millis(v, 0);
+                case "-W" -> timeout = millis(v, 1);
+                default -> throw new UsageException("unknown ping option '" + args.get(i) + "'; usage: " + PING);
+            }
+        }
+        java.time.Duration longest = java.time.Duration.ofMillis(count * interval + timeout).plusSeconds(5);
+        List<NetTables.Echo> echoes = s.client(Netd.PORT_NAME, longest).call(new NetRequest.Ping(to.value(), count, size,
+                (int) interval, (int) timeout));
+        String logs = s.drainLogs();
+        List<String> lines = new ArrayList<>();
+        lines.add("PING " + to + ": " + size + " data bytes");
+        long received = 0;
+        long min = Long.MAX_VALUE;
+        long max = 0;
+        long sum = 0;
+        for (NetTables.Echo e : echoes) {
+            if (e.rttNanos() < 0) {
+                lines.add("no answer to icmp_seq=" + e.sequence());
+                continue;
+            }
+            received++;
+            min = Math.min(min, e.rttNanos());
+            max = Math.max(max, e.rttNanos());
+            sum += e.rttNanos();
+            lines.add((size + 8) + " bytes from " + to + ": icmp_seq=" + e.sequence() + " ttl=" + e.ttl() + " time="
+                    + ms(e.rttNanos()) + " ms");
+        }
+        lines.add("--- " + to + " ping statistics ---");
+        lines.add(echoes.size() + " packets transmitted, " + received + " received, "
+                + (100 * (echoes.size() - received) / echoes.size()) + "% packet loss");
+        if (received > 0) {
+            lines.add("rtt min/avg/max = " + ms(min) + "/" + ms(sum / received) + "/" + ms(max) + " ms (virtual time)");
+        }
+        String out = logs + String.join("\n", lines);
+        if (received == 0) {
+            throw new CommandFailedException(out);
+        }
+        return out;
+    }
+
+    private static String ms(long nanos) {
+        return String.format(Locale.ROOT, "%.3f", nanos / 1e6);
+    }
+
+    // ---- udp ----
+
+    private static String udp(SimSession s, List<String> args) throws CommandException {
+        if (args.isEmpty() || !(args.get(0).equals("send") || args.get(0).equals("listen"))) {
+            throw new UsageException("usage: " + UDP);
+        }
+        boolean send = args.get(0).equals("send");
+        int fixed = send ? 4 : 2;
+        long wait = 1000;
+        if (args.size() == fixed + 2 && args.get(fixed).equals("-w")) {
+            wait = millis(args.get(fixed + 1), 1);
+        } else if (args.size() != fixed) {
+            throw new UsageException("usage: " + UDP);
+        }
+        ConsoleClient netd = s.client(Netd.PORT_NAME);
+        int port = number(args.get(send ? 2 : 1), 1, 0xffff, "a UDP port");
+        NetRequest.Bound socket = netd.call(new NetRequest.UdpBind(send ? 0 : port));
+        try {
+            String head = "";
+            if (send) {
+                Ipv4Addr to = address(args.get(1));
+                byte[] text = args.get(3).getBytes(StandardCharsets.UTF_8);
+                netd.call(new NetRequest.UdpSend(socket.socket(), to.value(), port), Lease.readOnly(text));
+                head = "sent " + text.length + " bytes to " + to + ":" + port + " from port " + socket.port() + "\n";
+            }
+            byte[] inbox = new byte[NetRequest.MAX_DATAGRAM];
+            NetTables.Datagram d;
+            try {
+                d = netd.call(new NetRequest.UdpReceive(socket.socket(), (int) wait), Lease.writeOnly(inbox));
+            } catch (CommandFailedException e) {
+                String out = s.drainLogs() + head + "no datagram came within " + wait + " ms";
+                if (send) {
+                    return out;
+                }
+                throw new CommandFailedException(out);
+            }
+            String text = new String(inbox, 0, Math.min(d.length(), inbox.length), StandardCharsets.UTF_8);
+            return s.drainLogs() + head + d.length() + " bytes from " + new Ipv4Addr(d.source()) + ":" + d.port()
+                    + ": " + text;
+        } finally {
+            netd.call(new NetRequest.UdpClose(socket.socket()));
+        }
+    }
+
+    // ---- link ----
+
+    private static String link(SimSession s, List<String> args) throws CommandException {
+        Arity.check(args, 2, 2, "link");
+        boolean up = switch (args.get(0)) {
+            case "up" -> true;
+            case "down" -> false;
+            default -> throw new UsageException("usage: link down|up IFACE");
+        };
+        String iface = args.get(1);
+        PortInfo port = port(s, iface + ":");
+        int nic;
+        int switchPort = -1;
+        if (port.subclass() == PortSubclass.NET_SWITCH_PORT && port.metadata().length == 1) {
+            nic = s.machine().nicAt(port(s, port.parent()).parent());
+            switchPort = port.metadata()[0];
+        } else {
+            nic = s.machine().nicAt(port.parent());
+        }
+        if (nic < 0) {
+            throw new CommandFailedException(iface + " is not on a NIC of this machine");
+        }
+        try {
+            s.machine().setCable(nic, switchPort, up);
+        } catch (MachineException e) {
+            throw new CommandFailedException(e.getMessage());
+        }
+        s.settle();
+        return s.drainLogs() + iface + ": cable " + (up ? "plugged in" : "pulled");
+    }
+
+    private static PortInfo port(SimSession s, String name) throws CommandFailedException {
+        for (PortSnapshot p : s.kernel().ports()) {
+            if (p.info().name().equals(name)) {
+                return p.info();
+            }
+        }
+        throw new CommandFailedException("no interface " + name.replace(":", "") + " (see ifconfig)");
+    }
+
+    // ---- words ----
+
+    static Ipv4Addr address(String word) throws UsageException {
+        try {
+            return Ipv4Addr.parse(word);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("'" + word + "' is not an IPv4 address like 10.0.2.2 (there is no DNS)");
+        }
+    }
+
+    private static int number(String word, int min, int max, String what) throws UsageException {
+        if (word.matches("[0-9]{1,6}")) {
+            int n = Integer.parseInt(word);
+            if (n >= min && n <= max) {
+                return n;
+            }
+        }
+        throw new UsageException("'" + word + "' is not " + what + " from " + min + " to " + max);
+    }
+
+    private static long millis(String word, long min) throws UsageException {
+        long ms = Durations.parse(word.matches("[0-9]+(\\.[0-9]+)?") ? word + "s" : word).toMillis();
+        if (ms < min || ms > Integer.MAX_VALUE) {
+            throw new UsageException("'" + word + "' is out of range");
+        }
+        return ms;
+    }
+}

@@ -1,0 +1,47 @@
+package org.microsim.services.demo;
+
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.time.Duration;
+import org.microsim.abi.Program;
+import org.microsim.abi.Sys;
+import org.microsim.abi.net.NetError;
+import org.microsim.abi.net.NetException;
+import org.microsim.abi.net.UdpSocket;
+
+/**
+ * The UDP echo service of RFC 862 as a task: binds a port (7 unless told) through netd and sends every datagram
+ * back where it came from, logging each, until killed. A socket program in a dozen lines, over {@link UdpSocket}.
+ */
+public final class UdpEcho implements Program {
+    /** The port it binds unless told otherwise. */
+    public static final int PORT = 7;
+
+    /** Its arguments: the port, a little-endian u16; none means {@value #PORT}. */
+    public static byte[] args(int port) {
+        return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) port).array();
+    }
+
+    @Override
+    public void run(Sys sys) throws NetException {
+        byte[] a = sys.start().args();
+        int port = a.length == 2 ? ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff : PORT;
+        UdpSocket socket = UdpSocket.bind(sys, port);
+        sys.log("udpecho: listening on UDP port " + socket.port());
+        while (true) {
+            try {
+                UdpSocket.Received d = socket.receive(Duration.ofHours(1));
+                sys.log("udpecho: " + d.data().length + " bytes from " + address(d.from()) + ":" + d.port());
+                socket.sendTo(d.from(), d.port(), d.data());
+            } catch (NetException e) {
+                if (e.error() != NetError.TIMED_OUT) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    private static String address(int a) {
+        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
+    }
+}

@@ -1,0 +1,406 @@
+package org.microsim.services.netd;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.microsim.abi.Sys;
+import org.microsim.abi.net.NetError;
+import org.microsim.abi.net.NetException;
+import org.microsim.abi.net.NetRequest;
+import org.microsim.abi.net.NetTables;
+import org.microsim.services.netd.wire.ArpPacket;
+import org.microsim.services.netd.wire.DhcpMessage;
+import org.microsim.services.netd.wire.EthernetFrame;
+import org.microsim.services.netd.wire.IcmpMessage;
+import org.microsim.services.netd.wire.Ipv4Addr;
+import org.microsim.services.netd.wire.Ipv4Packet;
+import org.microsim.services.netd.wire.MacAddr;
+import org.microsim.services.netd.wire.MalformedPacketException;
+import org.microsim.services.netd.wire.Reassembler;
+import org.microsim.services.netd.wire.UdpDatagram;
+
+/**
+ * The IPv4 stack: interfaces, ARP, IPv4 with routing and reassembly, ICMP echo and UDP, as event functions over
+ * the virtual clock (Fuchsia's netstack3 shape: a frame came, a request came, the time came), with no thread and
+ * no clock of its own.
+ *
+ * <pre>
+ *   frame ─▶ Ethernet ─┬─ ARP ──▶ answer requests for our address; learn; send what waited
+ *                      └─ IPv4 ─▶ checksum, for us? ─▶ reassemble ─┬─ ICMP ─▶ echo request: reply; echo reply: ping
+ *                                                                 └─ UDP ──▶ port 68: DHCP; else a socket
+ *   send ─▶ route (connected subnet, else the default gateway) ─▶ fragment to the MTU ─▶ ARP ─▶ frame ─▶ driver
+ * </pre>
+ *
+ * <p>Everything that does not parse, is not for this host, or has nowhere to go is dropped and counted under its
+ * reason ({@link Counters}); no input makes the stack throw. netd is a host, not a router: it forwards nothing.
+ */
+final class Stack {
+    static final int MTU = 1500;
+    private static final long SECOND = 1_000_000_000L;
+
+    private final Sys sys;
+    final Counters counters = new Counters();
+    final UdpSockets udp;
+    final Pings pings;
+    private final Reassembler reassembler = new Reassembler(64, Ipv4Packet.MAX_LENGTH, 15 * SECOND);
+    private final Map<String, Interface> interfaces = new LinkedHashMap<>();
+    private int identification;
+
+    Stack(Sys sys) {
+        this.sys = sys;
+        this.udp = new UdpSockets(sys, counters);
+        this.pings = new Pings(sys);
+        this.identification = (int) sys.random() & 0xffff;
+    }
+
+    Interface get(String name) {
+        return interfaces.get(name);
+    }
+
+    Interface byToken(int token) {
+        for (Interface i : interfaces.values()) {
+            if (i.token == token) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    Interface byPortId(long portId) {
+        for (Interface i : interfaces.values()) {
+            if (i.portId == portId) {
+                return i;
+            }
+        }
+        return null;
+    }
+
+    void add(Interface i) {
+        interfaces.put(i.name, i);
+    }
+
+    void remove(Interface i) {
+        interfaces.remove(i.name);
+        i.dhcp.stop();
+        i.arp.clear();
+    }
+
+    Iterable<Interface> all() {
+        return interfaces.values();
+    }
+
+    // ---- receive ----
+
+    /** A frame from {@code i}'s driver. */
+    void input(Interface i, byte[] raw, long now) {
+        i.rxFrames++;
+        EthernetFrame f;
+        try {
+            f = EthernetFrame.parse(raw);
+        } catch (MalformedPacketException e) {
+            drop(i, "ethernet: malformed");
+            return;
+        }
+        if (!f.dst().equals(i.mac) && !f.dst().equals(MacAddr.BROADCAST)) {
+            drop(i, "ethernet: not for us");
+            return;
+        }
+        switch (f.etherType()) {
+            case EthernetFrame.ETHERTYPE_ARP -> arp(i, f.payload(), now);
+            case EthernetFrame.ETHERTYPE_IPV4 -> ipv4(i, f.payload(), now);
+            default -> drop(i, "ethernet: unknown type");
+        }
+    }
+
+    private void arp(Interface i, byte[] payload, long now) {
+        ArpPacket a;
+        try {
+            a = ArpPacket.parse(payload);
+        } catch (MalformedPacketException e) {
+            drop(i, "arp: malformed");
+            return;
+        }
+        boolean forUs = i.configured() && a.targetIp().equals(i.address);
+        for (Ipv4Packet waiting : i.arp.learn(a.senderIp(), a.senderMac(), forUs, now)) {
+            frameOut(i, a.senderMac(), waiting);
+        }
+        if (forUs && a.op() == ArpPacket.REQUEST) {
+            ArpPacket reply = a.reply(i.mac);
+            i.transmit(List.of(new EthernetFrame(a.senderMac(), i.mac, EthernetFrame.ETHERTYPE_ARP, reply.encode())
+                    .encode()));
+        } else if (!forUs) {
+            counters.add("arp: not for us");
+        }
+    }
+
+    private void ipv4(Interface i, byte[] payload, long now) {
+        Ipv4Packet p;
+        try {
+            p = Ipv4Packet.parse(payload);
+        } catch (MalformedPacketException e) {
+            drop(i, "ipv4: malformed");
+            return;
+        }
+        boolean ours = i.configured() && (p.dst().equals(i.address) || p.dst().equals(i.subnetBroadcast()))
+                || p.dst().equals(Ipv4Addr.BROADCAST)
+                || !i.configured() && p.protocol() == Ipv4Packet.PROTOCOL_UDP; // a DHCP offer to the address to be
+        if (!ours) {
+            drop(i, "ipv4: not for us");
+            return;
+        }
+        deliver(i, p, now);
+    }
+
+    /** A packet for this host, whole or a fragment, from {@code i} (or from this host itself). */
+    private void deliver(Interface i, Ipv4Packet p, long now) {
+        if (p.isFragment()) {
+            switch (reassembler.accept(p, now)) {
+                case Reassembler.Delivered d -> p = d.datagram();
+                case Reassembler.Pending pending -> {
+                    return;
+                }
+                case Reassembler.Refused r -> {
+                    drop(i, "ipv4: fragment refused (" + r.reason().description() + ")");
+                    return;
+                }
+            }
+        }
+        switch (p.protocol()) {
+            case Ipv4Packet.PROTOCOL_ICMP -> icmp(i, p, now);
+            case Ipv4Packet.PROTOCOL_UDP -> udp(i, p, now);
+            default -> drop(i, "ipv4: unsupported protocol");
+        }
+    }
+
+    private void icmp(Interface i, Ipv4Packet p, long now) {
+        IcmpMessage m;
+        try {
+            m = IcmpMessage.parse(p.payload());
+        } catch (MalformedPacketException e) {
+            drop(i, "icmp: malformed");
+            return;
+        }
+        if (m.type() == IcmpMessage.ECHO_REQUEST && p.dst().equals(i.address)) {
+            IcmpMessage reply = IcmpMessage.echoReply(m.identifier(), m.sequence(), m.payload());
+            send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_ICMP, i.address, p.src(), nextId(), reply.encode()), now);
+        } else if (m.type() == IcmpMessage.ECHO_REPLY && pings.reply(p.src(), m, p.ttl(), now)) {
+            return;
+        } else {
+            drop(i, "icmp: unexpected");
+        }
+    }
+
+    private void udp(Interface i, Ipv4Packet p, long now) {
+        UdpDatagram d;
+        try {
+            d = UdpDatagram.parse(p.payload(), p.src(), p.dst());
+        } catch (MalformedPacketException e) {
+            drop(i, "udp: malformed");
+            return;
+        }
+        if (d.dstPort() == DhcpMessage.CLIENT_PORT) {
+            try {
+                if (!i.dhcp.receive(DhcpMessage.parse(d.payload()), now)) {
+                    counters.add("dhcp: not for us");
+                }
+            } catch (MalformedPacketException e) {
+                drop(i, "dhcp: malformed");
+            }
+            return;
+        }
+        if (!i.configured()) {
+            drop(i, "ipv4: not for us");
+        } else if (!udp.deliver(d.dstPort(), p.src(), d.srcPort(), d.payload())) {
+            drop(i, "udp: no socket");
+        }
+    }
+
+    private void drop(Interface i, String why) {
+        i.dropped++;
+        counters.add(why);
+    }
+
+    // ---- send ----
+
+    int nextId() {
+        identification = identification + 1 & 0xffff;
+        return identification;
+    }
+
+    /** Where a packet to {@code dst} leaves, and through which next hop; null when there is no route. */
+    record Hop(Interface iface, Ipv4Addr nextHop) {
+    }
+
+    Hop route(Ipv4Addr dst) {
+        Interface best = null;
+        for (Interface i : interfaces.values()) {
+            if (i.onLink(dst) && (best == null || i.prefix > best.prefix)) {
+                best = i;
+            }
+        }
+        if (best != null) {
+            return new Hop(best, dst);
+        }
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && dst.equals(Ipv4Addr.BROADCAST)) {
+                return new Hop(i, dst);
+            }
+        }
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && !i.gateway.equals(Ipv4Addr.ANY)) {
+                return new Hop(i, i.gateway);
+            }
+        }
+        return null;
+    }
+
+    /** Sends a packet by the routing table; false when it has no route (counted). */
+    boolean send(Ipv4Packet p, long now) {
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && p.dst().equals(i.address)) {
+                deliver(i, p, now); // to this host itself: no wire, as through Linux's loopback
+                return true;
+            }
+        }
+        Hop hop = route(p.dst());
+        if (hop == null) {
+            counters.add("ipv4: no route");
+            return false;
+        }
+        return sendOn(hop.iface(), hop.nextHop(), p, now);
+    }
+
+    /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to the MTU. */
+    boolean sendOn(Interface i, Ipv4Addr nextHop, Ipv4Packet p, long now) {
+        List<Ipv4Packet> pieces = p.totalLength() <= MTU ? List.of(p) : p.fragment(MTU);
+        if (nextHop.equals(Ipv4Addr.BROADCAST) || i.configured() && nextHop.equals(i.subnetBroadcast())) {
+            return i.transmit(frames(i, MacAddr.BROADCAST, pieces));
+        }
+        MacAddr mac = i.arp.lookup(nextHop, now);
+        if (mac != null) {
+            return i.transmit(frames(i, mac, pieces));
+        }
+        boolean ok = true;
+        for (Ipv4Packet piece : pieces) {
+            if (i.arp.full(nextHop)) {
+                counters.add("arp: too many waiting");
+                ok = false;
+            } else if (i.arp.await(nextHop, piece, now)) {
+                arpRequest(i, nextHop);
+            }
+        }
+        return ok;
+    }
+
+    private void frameOut(Interface i, MacAddr mac, Ipv4Packet p) {
+        i.transmit(frames(i, mac, List.of(p)));
+    }
+
+    private static List<byte[]> frames(Interface i, MacAddr dst, List<Ipv4Packet> pieces) {
+        List<byte[]> out = new ArrayList<>(pieces.size());
+        for (Ipv4Packet piece : pieces) {
+            out.add(new EthernetFrame(dst, i.mac, EthernetFrame.ETHERTYPE_IPV4, piece.encode()).encode());
+        }
+        return out;
+    }
+
+    private void arpRequest(Interface i, Ipv4Addr ip) {
+        ArpPacket request = ArpPacket.request(i.mac, i.address, ip);
+        i.transmit(List.of(new EthernetFrame(MacAddr.BROADCAST, i.mac, EthernetFrame.ETHERTYPE_ARP, request.encode())
+                .encode()));
+    }
+
+    /** A UDP datagram from the caller's socket port {@code srcPort}. */
+    void sendUdp(int srcPort, Ipv4Addr dst, int dstPort, byte[] data, long now) throws NetException {
+        if (data.length > NetRequest.MAX_DATAGRAM) {
+            throw new NetException(NetError.MESSAGE_TOO_LONG, data.length + " bytes do not fit a UDP datagram");
+        }
+        Hop hop = route(dst);
+        if (hop == null) {
+            throw new NetException(NetError.UNREACHABLE, "no route to " + dst);
+        }
+        Ipv4Addr src = hop.iface().address;
+        byte[] udpBytes = new UdpDatagram(srcPort, dstPort, data).encode(src, dst);
+        send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_UDP, src, dst, nextId(), udpBytes), now);
+    }
+
+    /** A DHCP message of {@code i}'s client: broadcast from 0.0.0.0, or unicast to the server when bound. */
+    void sendDhcp(Interface i, DhcpMessage m, Ipv4Addr server, long now) {
+        Ipv4Addr src = server == null ? Ipv4Addr.ANY : i.address;
+        Ipv4Addr dst = server == null ? Ipv4Addr.BROADCAST : server;
+        byte[] udpBytes = new UdpDatagram(DhcpMessage.CLIENT_PORT, DhcpMessage.SERVER_PORT, m.encode()).encode(src,
+                dst);
+        Ipv4Packet p = Ipv4Packet.of(Ipv4Packet.PROTOCOL_UDP, src, dst, nextId(), udpBytes);
+        if (server == null) {
+            i.transmit(frames(i, MacAddr.BROADCAST, List.of(p)));
+        } else {
+            send(p, now);
+        }
+    }
+
+    /** An echo request of a ping; false when there is no route. */
+    boolean sendEcho(Ipv4Addr to, IcmpMessage request, long now) {
+        Hop hop = route(to);
+        if (hop == null) {
+            counters.add("ipv4: no route");
+            return false;
+        }
+        return send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_ICMP, hop.iface().address, to, nextId(), request.encode()),
+                now);
+    }
+
+    // ---- time ----
+
+    long nextDeadline() {
+        long next = Math.min(pings.nextDeadline(), udp.nextDeadline());
+        for (Interface i : interfaces.values()) {
+            next = Math.min(next, Math.min(i.arp.nextDeadline(), i.dhcp.nextDeadline()));
+        }
+        return reassembler.inProgress() > 0 ? Math.min(next, sys.now() + SECOND) : next;
+    }
+
+    void tick(long now) {
+        reassembler.expire(now);
+        for (Interface i : List.copyOf(interfaces.values())) {
+            ArpCache.Work w = i.arp.tick(now);
+            for (Ipv4Addr ip : w.requests()) {
+                arpRequest(i, ip);
+            }
+            for (int k = 0; k < w.abandoned(); k++) {
+                counters.add("arp: no answer");
+            }
+            i.dhcp.tick(now);
+        }
+        pings.tick(now, (to, request) -> sendEcho(to, request, now));
+        udp.tick(now);
+    }
+
+    // ---- tables ----
+
+    List<NetTables.Interface> interfaces(long now) {
+        return interfaces.values().stream().map(i -> i.row(now)).toList();
+    }
+
+    List<NetTables.Neighbour> neighbours(long now) {
+        List<NetTables.Neighbour> out = new ArrayList<>();
+        interfaces.values().forEach(i -> out.addAll(i.arp.table(i.name, now)));
+        return out;
+    }
+
+    List<NetTables.Route> routes() {
+        List<NetTables.Route> out = new ArrayList<>();
+        for (Interface i : interfaces.values()) {
+            if (i.configured()) {
+                int mask = i.prefix == 0 ? 0 : -1 << (32 - i.prefix);
+                out.add(new NetTables.Route(i.address.value() & mask, i.prefix, 0, i.name));
+            }
+        }
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && !i.gateway.equals(Ipv4Addr.ANY)) {
+                out.add(new NetTables.Route(0, 0, i.gateway.value(), i.name));
+            }
+        }
+        return out;
+    }
+}
