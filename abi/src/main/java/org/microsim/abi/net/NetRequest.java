@@ -141,7 +141,7 @@ public sealed interface NetRequest<T> extends Request<T, NetException> {
     record Ping(int destination, int count, int size, int intervalMillis, int timeoutMillis)
             implements NetRequest<List<NetTables.Echo>> {
         public Ping {
-            if (count < 1 || count > MAX_PINGS || size < 0 || size > 1472 || intervalMillis < 0
+            if (count < 1 || count > MAX_PINGS || size < 0 || size > MAX_DATAGRAM || intervalMillis < 0
                     || timeoutMillis < 1) {
                 throw new IllegalArgumentException("ping of " + count + " x " + size + " bytes every "
                         + intervalMillis + " ms, timeout " + timeoutMillis + " ms");

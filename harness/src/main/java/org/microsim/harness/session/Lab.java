@@ -130,6 +130,11 @@ final class Lab implements Session {
         return machines.size() > 1;
     }
 
+    /** The machine named {@code name}. */
+    SimSession machine(String name) throws CommandFailedException {
+        return session(name);
+    }
+
     private SimSession session(String name) throws CommandFailedException {
         SimSession s = machines.get(name);
         if (s == null) {

@@ -174,7 +174,7 @@ final class NetCommands {
             String v = args.get(i + 1);
             switch (args.get(i)) {
                 case "-c" -> count = number(v, 1, NetRequest.MAX_PINGS, "a count");
-                case "-s" -> size = number(v, 0, 1472, "a size in bytes");
+                case "-s" -> size = number(v, 0, NetRequest.MAX_DATAGRAM, "a size in bytes");
                 case "-i" -> interval = millis(v, 0);
                 case "-W" -> timeout = millis(v, 1);
                 default -> throw new UsageException("unknown ping option '" + args.get(i) + "'; usage: " + PING);

@@ -153,6 +153,17 @@ final class SimSession implements Session {
         return kernel != null;
     }
 
+    /**
+     * The seed of this machine's kernel: the run's for the first machine, so a lone machine runs as it always did;
+     * mixed with its name for the others, so that two machines do not draw the same choices (the same DHCP
+     * transaction, the same sequence numbers) yet the whole run still follows from the one seed.
+     */
+    private long seed() {
+        return name.equals(Lab.FIRST) ? options.seed()
+                : options.seed() ^ com.google.common.hash.Hashing.murmur3_128().hashString(name,
+                        java.nio.charset.StandardCharsets.UTF_8).asLong();
+    }
+
     /** Builds the kernel and lets it settle. */
     void boot() throws CommandFailedException {
         if (kernel != null) {
@@ -163,7 +174,7 @@ final class SimSession implements Session {
         SystemPrograms.addTo(catalog);
         List<MachineException> failure = new ArrayList<>(1);
         kernel = Kernel.builder()
-                .seed(options.seed())
+                .seed(seed())
                 .mode(options.free() ? SchedulerMode.FREE : SchedulerMode.DETERMINISTIC)
                 .programs(catalog)
                 .hardware(timeline -> {

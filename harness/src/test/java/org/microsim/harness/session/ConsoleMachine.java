@@ -41,6 +41,11 @@ final class ConsoleMachine implements AutoCloseable {
                 false, Optional.empty(), Optional.empty(), false));
     }
 
+    /** The machines behind the commands. */
+    Lab lab() {
+        return (Lab) session;
+    }
+
     /** Runs a command; its outcome, whatever it is. */
     Outcome invoke(String name, String... args) {
         return new Invocation(commands.find(name).orElseThrow(), List.of(args)).run();
