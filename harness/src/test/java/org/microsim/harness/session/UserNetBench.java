@@ -172,4 +172,10 @@ final class UserNetBench {
         }
         return DhcpMessage.parse(udp.payload());
     }
+
+    /** The UDP payload of a frame: a client's DHCP message as bytes. */
+    static byte[] parseDhcpBytes(EthernetFrame frame) throws MalformedPacketException {
+        Ipv4Packet ip = Ipv4Packet.parse(frame.payload());
+        return UdpDatagram.parse(ip.payload(), ip.src(), ip.dst()).payload();
+    }
 }
