@@ -181,10 +181,8 @@ final class UserNet implements EthernetLink.Station {
     }
 
     private Optional<byte[]> handle(byte[] bytes) {
-        EthernetFrame frame;
-        try {
-            frame = EthernetFrame.parse(bytes);
-        } catch (MalformedPacketException e) {
+        EthernetFrame frame = parse(() -> EthernetFrame.parse(bytes));
+        if (frame == null) {
             return drop(Outcome.MALFORMED_FRAME);
         }
         if (frame.src().isMulticast()) {
@@ -202,10 +200,8 @@ final class UserNet implements EthernetLink.Station {
     }
 
     private Optional<byte[]> arp(EthernetFrame frame) {
-        ArpPacket arp;
-        try {
-            arp = ArpPacket.parse(frame.payload());
-        } catch (MalformedPacketException e) {
+        ArpPacket arp = parse(() -> ArpPacket.parse(frame.payload()));
+        if (arp == null) {
             return drop(Outcome.MALFORMED_ARP);
         }
         if (arp.senderMac().isMulticast()) {
@@ -229,10 +225,8 @@ final class UserNet implements EthernetLink.Station {
     }
 
     private Optional<byte[]> ipv4(EthernetFrame frame) {
-        Ipv4Packet ip;
-        try {
-            ip = Ipv4Packet.parse(frame.payload());
-        } catch (MalformedPacketException e) {
+        Ipv4Packet ip = parse(() -> Ipv4Packet.parse(frame.payload()));
+        if (ip == null) {
             return drop(Outcome.MALFORMED_IPV4);
         }
         if (ip.isFragment()) {
@@ -250,10 +244,8 @@ final class UserNet implements EthernetLink.Station {
     }
 
     private Optional<byte[]> icmp(EthernetFrame frame, Ipv4Packet ip) {
-        IcmpMessage icmp;
-        try {
-            icmp = IcmpMessage.parse(ip.payload());
-        } catch (MalformedPacketException e) {
+        IcmpMessage icmp = parse(() -> IcmpMessage.parse(ip.payload()));
+        if (icmp == null) {
             return drop(Outcome.MALFORMED_ICMP);
         }
         if (icmp.type() != IcmpMessage.ECHO_REQUEST) {
@@ -268,19 +260,15 @@ final class UserNet implements EthernetLink.Station {
     }
 
     private Optional<byte[]> udp(EthernetFrame frame, Ipv4Packet ip, boolean broadcast) {
-        UdpDatagram udp;
-        try {
-            udp = UdpDatagram.parse(ip.payload(), ip.src(), ip.dst());
-        } catch (MalformedPacketException e) {
+        UdpDatagram udp = parse(() -> UdpDatagram.parse(ip.payload(), ip.src(), ip.dst()));
+        if (udp == null) {
             return drop(Outcome.MALFORMED_UDP);
         }
         if (udp.dstPort() != DhcpMessage.SERVER_PORT || ip.dst().equals(DNS)) {
             return drop(broadcast ? Outcome.BROADCAST : Outcome.NO_SERVICE);
         }
-        DhcpMessage request;
-        try {
-            request = DhcpMessage.parse(udp.payload());
-        } catch (MalformedPacketException e) {
+        DhcpMessage request = parse(() -> DhcpMessage.parse(udp.payload()));
+        if (request == null) {
             return drop(Outcome.MALFORMED_DHCP);
         }
         UserNetDhcp.Answer answer = dhcp.answer(request, clock.now());
@@ -293,6 +281,20 @@ final class UserNet implements EthernetLink.Station {
         byte[] datagram = new UdpDatagram(DhcpMessage.SERVER_PORT, DhcpMessage.CLIENT_PORT,
                 answer.reply().encode()).encode(GATEWAY, answer.to());
         return reply(answer.outcome(), mac, GATEWAY, answer.to(), Ipv4Packet.PROTOCOL_UDP, datagram);
+    }
+
+    /** How a packet is read: one of the wire library's parsers, applied. */
+    private interface Parser<T> {
+        T parse() throws MalformedPacketException;
+    }
+
+    /** What {@code parser} reads, or null when the bytes are malformed (the caller counts why). */
+    private static <T> T parse(Parser<T> parser) {
+        try {
+            return parser.parse();
+        } catch (MalformedPacketException e) {
+            return null;
+        }
     }
 
     private Optional<byte[]> reply(Outcome outcome, MacAddr dstMac, Ipv4Addr src, Ipv4Addr dst, int protocol,

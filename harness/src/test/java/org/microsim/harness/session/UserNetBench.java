@@ -2,10 +2,9 @@ package org.microsim.harness.session;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.PriorityQueue;
-import org.microsim.kernel.Timeline;
 import org.microsim.kernel.machine.EthernetLink;
 import org.microsim.kernel.machine.Lan;
+import org.microsim.kernel.machine.ManualTimeline;
 import org.microsim.services.netd.wire.DhcpMessage;
 import org.microsim.services.netd.wire.DhcpOptions;
 import org.microsim.services.netd.wire.EthernetFrame;
@@ -16,62 +15,18 @@ import org.microsim.services.netd.wire.MalformedPacketException;
 import org.microsim.services.netd.wire.UdpDatagram;
 
 /**
- * A {@link UserNet} on a LAN of its own, without any kernel: the LAN runs on a {@link Clock} the test turns by
- * hand, and the test's clients are plain stations that keep what they hear. Frames are built and read with netd's
- * wire library, as a real client's would be.
+ * A {@link UserNet} on a LAN of its own, without any kernel: the LAN runs on a {@link ManualTimeline} the test
+ * turns by hand, and the test's clients are plain stations that keep what they hear. Frames are built and read
+ * with netd's wire library, as a real client's would be.
  */
 final class UserNetBench {
-    /** A test's virtual clock: callbacks wait in time order until the test runs them. */
-    static final class Clock implements Timeline {
-        private record Entry(long at, long seq, Runnable action, boolean[] cancelled) {
-        }
-
-        private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-                (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
-        private long now;
-        private long seq;
-
-        @Override
-        public long now() {
-            return now;
-        }
-
-        @Override
-        public Scheduled schedule(long atNanos, Runnable action) {
-            boolean[] cancelled = {false};
-            queue.add(new Entry(Math.max(atNanos, now), seq++, action, cancelled));
-            return () -> cancelled[0] = true;
-        }
-
-        /** Runs everything due, including what it schedules, up to a bound that catches endless loops. */
-        void runUntilIdle() {
-            for (int i = 0; i < 100_000; i++) {
-                Entry next = queue.poll();
-                if (next == null) {
-                    return;
-                }
-                now = next.at;
-                if (!next.cancelled[0]) {
-                    next.action.run();
-                }
-            }
-            throw new AssertionError("the LAN never became idle");
-        }
-
-        /** Runs what is due, then moves the clock {@code nanos} on. */
-        void advance(long nanos) {
-            runUntilIdle();
-            now += nanos;
-        }
-    }
-
     /** A station that keeps every frame it hears. */
     static final class Client implements EthernetLink.Station {
         final MacAddr mac;
         final Lan.Port port;
         private final List<byte[]> heard = new ArrayList<>();
 
-        Client(Lan lan, Clock clock, MacAddr mac) {
+        Client(Lan lan, ManualTimeline clock, MacAddr mac) {
             this.mac = mac;
             this.port = lan.plug(this, clock, "client " + mac);
         }
@@ -96,7 +51,7 @@ final class UserNetBench {
         }
     }
 
-    final Clock clock = new Clock();
+    final ManualTimeline clock = new ManualTimeline();
     final Lan lan = new Lan("user", Lan.Kind.SWITCH, clock, 1);
     final UserNet net = UserNet.plugInto(lan, clock);
 

@@ -88,7 +88,8 @@ class UserNetProperties {
     }
 
     @Property
-    void damagedValidFramesNeverThrowAndAreEachCountedOnce(@ForAll @Size(max = 20) List<@From("damaged") byte[]> frames) {
+    void damagedValidFramesNeverThrowAndAreEachCountedOnce(
+            @ForAll @Size(max = 20) List<@From("damaged") byte[]> frames) {
         receiveAll(frames);
     }
 
