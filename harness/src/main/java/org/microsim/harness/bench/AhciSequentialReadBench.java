@@ -2,7 +2,6 @@ package org.microsim.harness.bench;
 
 import java.util.List;
 import java.util.Locale;
-import java.util.PriorityQueue;
 import org.microsim.abi.DmaBuffer;
 import org.microsim.abi.Mmio;
 import org.microsim.kernel.machine.DriveConfig;
@@ -10,9 +9,9 @@ import org.microsim.kernel.machine.Machine;
 import org.microsim.kernel.machine.MachineHardware;
 import org.microsim.kernel.machine.MachineConfig;
 import org.microsim.kernel.machine.MachineException;
+import org.microsim.kernel.machine.ManualTimeline;
 import org.microsim.kernel.machine.MemoryImage;
 import org.microsim.kernel.machine.ModelOptions;
-import org.microsim.kernel.Timeline;
 
 /**
  * End-to-end benchmark of the AHCI model's data path: a register-level client reads a whole in-memory disk
@@ -47,7 +46,7 @@ public final class AhciSequentialReadBench {
             source[i] = pattern(i);
             disk.fill((long) i * MIB, source[i], 0, MIB);
         }
-        QueueTimeline timeline = new QueueTimeline();
+        ManualTimeline timeline = new ManualTimeline();
         Machine machine = new Machine(new MachineConfig(List.of(new DriveConfig.Image(disk)), List.of(),
                 ModelOptions.DEFAULT), timeline);
         Client client = new Client(machine, timeline);
@@ -113,12 +112,12 @@ public final class AhciSequentialReadBench {
     /** The driver's side: one port, one command slot, one command table, one 32 MiB DMA buffer. */
     private static final class Client {
         private final Mmio abar;
-        private final QueueTimeline timeline;
+        private final ManualTimeline timeline;
         private final DmaBuffer commandList;
         private final DmaBuffer table;
         private final DmaBuffer data;
 
-        Client(Machine machine, QueueTimeline timeline) {
+        Client(Machine machine, ManualTimeline timeline) {
             this.abar = machine.ahciRegisters().orElseThrow();
             this.timeline = timeline;
             Object owner = "bench";
@@ -155,7 +154,7 @@ public final class AhciSequentialReadBench {
                 fis[13] = (byte) (sectors >>> 8);
                 table.write(0, fis, 0, fis.length);
                 abar.write32(PORT + 0x38, 1);
-                timeline.runAll();
+                timeline.runUntilIdle();
                 int status = abar.read32(PORT + 0x10);
                 if (abar.read32(PORT + 0x38) != 0 || (status & 0x7000_0000) != 0) {
                     throw new IllegalStateException(String.format("command at LBA %d failed: PxIS=%08x PxTFD=%08x",
@@ -172,36 +171,6 @@ public final class AhciSequentialReadBench {
                 if (data.getLong(mib * MIB) != expected) {
                     throw new IllegalStateException("wrong data at disk offset " + (offset + (long) mib * MIB));
                 }
-            }
-        }
-    }
-
-    /** Virtual time for a single-threaded client: callbacks run in time order when the client asks. */
-    private static final class QueueTimeline implements Timeline {
-        private record Entry(long at, long seq, Runnable action) {
-        }
-
-        private final PriorityQueue<Entry> queue = new PriorityQueue<>(
-                (a, b) -> a.at != b.at ? Long.compare(a.at, b.at) : Long.compare(a.seq, b.seq));
-        private long now;
-        private long seq;
-
-        @Override
-        public long now() {
-            return now;
-        }
-
-        @Override
-        public Scheduled schedule(long atNanos, Runnable action) {
-            Entry entry = new Entry(Math.max(atNanos, now), seq++, action);
-            queue.add(entry);
-            return () -> queue.remove(entry);
-        }
-
-        void runAll() {
-            for (Entry next = queue.poll(); next != null; next = queue.poll()) {
-                now = next.at;
-                next.action.run();
             }
         }
     }

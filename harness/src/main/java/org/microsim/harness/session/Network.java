@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import com.google.common.hash.Hashing;
 import org.microsim.kernel.Timeline;
 import org.microsim.kernel.machine.Lan;
@@ -19,11 +20,14 @@ import org.microsim.kernel.machine.NicConfig;
  * The wires outside the machines of a session: every LAN a NIC names ({@code net=}), made when the first NIC
  * plugs into it, each a learning switch whose faults draw from the run's seed mixed with the LAN's name (so adding
  * a LAN does not change what happens on another), and the capture file every LAN writes to ({@code --pcap}).
+ * The LAN named {@code user} ({@link NicConfig#USER_NET}) comes with the built-in gateway and DHCP server of a
+ * {@link UserNet} plugged in, as QEMU's default network does.
  */
 final class Network implements Closeable {
     private final long seed;
     private final NetCapture capture;
     private final Map<String, Lan> lans = new LinkedHashMap<>();
+    private final Map<String, UserNet> userNets = new LinkedHashMap<>();
 
     private Network(long seed, NetCapture capture) {
         this.seed = seed;
@@ -57,8 +61,16 @@ final class Network implements Closeable {
             if (capture != null) {
                 lan.tap(capture);
             }
+            if (n.equals(NicConfig.USER_NET)) {
+                userNets.put(n, UserNet.plugInto(lan, clock));
+            }
             return lan;
         });
+    }
+
+    /** The built-in services on the LAN named {@code lan}, if it has them (only {@code user} does). */
+    Optional<UserNet> userNet(String lan) {
+        return Optional.ofNullable(userNets.get(lan));
     }
 
     /** The LANs, in the order they were made. */

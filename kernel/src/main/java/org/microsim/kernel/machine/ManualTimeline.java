@@ -3,8 +3,12 @@ package org.microsim.kernel.machine;
 import org.microsim.kernel.Timeline;
 import java.util.PriorityQueue;
 
-/** A test's virtual clock: callbacks wait in a queue until the test advances time past them. */
-final class ManualTimeline implements Timeline {
+/**
+ * Virtual time turned by hand, for a single driver of device models or LANs without a kernel (the tests, the
+ * benchmarks): callbacks wait in a queue, in time order (and in the order scheduled at equal times), until the
+ * driver advances time past them or runs everything due.
+ */
+public final class ManualTimeline implements Timeline {
     private record Entry(long at, long seq, Runnable action, boolean[] cancelled) {
     }
 
@@ -26,7 +30,7 @@ final class ManualTimeline implements Timeline {
     }
 
     /** Runs, in time order, everything due within {@code nanos} from now, then moves the clock there. */
-    void advance(long nanos) {
+    public void advance(long nanos) {
         long until = now() + nanos;
         while (true) {
             Entry next;
@@ -46,7 +50,7 @@ final class ManualTimeline implements Timeline {
     }
 
     /** Runs everything, including what the callbacks schedule, up to a bound that catches endless loops. */
-    void runUntilIdle() {
+    public void runUntilIdle() {
         for (int i = 0; i < 1_000_000; i++) {
             Entry next;
             synchronized (this) {
@@ -60,10 +64,11 @@ final class ManualTimeline implements Timeline {
                 next.action.run();
             }
         }
-        throw new AssertionError("timeline never became idle");
+        throw new IllegalStateException("timeline never became idle");
     }
 
-    synchronized int pending() {
+    /** How many callbacks wait, cancelled ones included. */
+    public synchronized int pending() {
         return queue.size();
     }
 }
