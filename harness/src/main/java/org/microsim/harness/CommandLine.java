@@ -65,9 +65,11 @@ final class CommandLine {
                     + "memory unless persist=on. Repeatable. Replaces the demo machine unless --demo.");
     static final Option USB = Option.flag("Give the machine the xHCI USB controller even without a USB drive, to "
             + "attach sticks while it runs (usb attach).", "--usb");
-    static final Option NIC = new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE, "mac=MAC",
-            "Add an Ethernet controller, optionally with its MAC address. Repeatable. Replaces the demo machine "
-                    + "unless --demo.");
+    static final Option NIC = new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE,
+            "[mac=MAC][,net=LAN][,model=e1000|mt7531[,ports=N]]",
+            "Add an e1000 Ethernet controller on LAN 'user' (DHCP from 10.0.2.15, gateway 10.0.2.2) unless net= names "
+                    + "another; model=mt7531 puts a MediaTek switch of N ports (1-5, default 4) behind it. Repeatable. "
+                    + "Replaces the demo machine unless --demo.");
     static final Option DEMO = Option.flag("Keep the demo machine's disks, USB stick and NIC and add the --drive "
             + "and --nic ones after them (without it, any --drive or --nic replaces the whole demo machine).", "--demo");
     static final Option SEED = Option.value("--seed", "N",
@@ -76,7 +78,8 @@ final class CommandLine {
             + "(default: deterministic).", "--free");
     static final Option TRACE = Option.value("--trace", "FILE",
             "Write a Chrome/Perfetto trace (JSON) at exit; open it at ui.perfetto.dev.");
-    static final Option PCAP = Option.value("--pcap", "FILE", "Write the network traffic to FILE (pcap).");
+    static final Option PCAP = Option.value("--pcap", "FILE", "Write every frame on every LAN to FILE (pcapng, one "
+            + "interface per NIC, virtual time: the same seed writes the same file).");
     static final Option USB_PCAP = Option.value("--usb-pcap", "FILE", "Write the USB traffic to FILE (pcap, usbmon "
             + "format, virtual time), for Wireshark down to the SCSI commands. Gives the machine the USB controller.");
     static final Option DEBUG = Option.flag("Show stack traces of internal errors.", "--debug");

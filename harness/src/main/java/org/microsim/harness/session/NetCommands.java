@@ -15,6 +15,7 @@ import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.PortSnapshot;
+import org.microsim.kernel.machine.Lan;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.services.netd.Netd;
 import org.microsim.services.netd.wire.Ipv4Addr;
@@ -29,6 +30,7 @@ import org.microsim.services.netd.wire.MacAddr;
 final class NetCommands {
     private static final String IFCONFIG = "ifconfig [IFACE [dhcp | off | ADDR/PREFIX [gw GATEWAY]]]";
     private static final String PING = "ping HOST [-c COUNT] [-s SIZE] [-i INTERVAL] [-W TIMEOUT]";
+    private static final String LAN = "lan [NAME [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
     private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
 
     private NetCommands() {
@@ -60,7 +62,9 @@ final class NetCommands {
                             .map(c -> String.format("%8d  %s", c.value(), c.name())).toList());
                 }),
                 new SimpleCommand("link", "link down|up IFACE", "pull an interface's cable, or plug it back",
-                        args -> link(s, args)));
+                        args -> link(s, args)),
+                new SimpleCommand("lan", LAN, "show the LANs (stations, faults, the user LAN's DHCP leases), or set "
+                        + "a LAN's faults", args -> lan(s.network(), args)));
     }
 
     // ---- ifconfig ----
@@ -301,6 +305,69 @@ final class NetCommands {
             }
         }
         throw new CommandFailedException("no interface " + name.replace(":", "") + " (see ifconfig)");
+    }
+
+    // ---- lan ----
+
+    private static String lan(Network network, List<String> args) throws CommandException {
+        if (args.isEmpty()) {
+            if (network.lans().isEmpty()) {
+                return "no LANs yet (a NIC makes its LAN when its machine boots)";
+            }
+            List<String> lines = new ArrayList<>();
+            for (Lan lan : network.lans()) {
+                lines.add(lan.name() + ": " + lan.kind().name().toLowerCase(Locale.ROOT) + ", " + faults(
+                        lan.impairments()) + ", " + lan.lost() + " frames lost, " + lan.duplicated() + " duplicated");
+                lines.add("  stations: " + String.join(", ", lan.stations()));
+                network.userNet(lan.name()).ifPresent(u -> {
+                    lines.add("  gateway 10.0.2.2, DNS 10.0.2.3, DHCP from 10.0.2.15");
+                    u.leases().forEach(l -> lines.add("  lease " + l));
+                });
+            }
+            return String.join("\n", lines);
+        }
+        String name = args.get(0);
+        Lan.Impairments was = network.impairments(name);
+        double loss = was.loss();
+        long delay = was.delayNanos();
+        double dup = was.duplicate();
+        double reorder = was.reorder();
+        for (String word : args.subList(1, args.size())) {
+            String[] kv = word.split("=", 2);
+            if (kv.length != 2) {
+                throw new UsageException("'" + word + "' is not KEY=VALUE; usage: " + LAN);
+            }
+            switch (kv[0]) {
+                case "loss" -> loss = probability(word, kv[1]);
+                case "dup" -> dup = probability(word, kv[1]);
+                case "reorder" -> reorder = probability(word, kv[1]);
+                case "delay" -> delay = Durations.parse(kv[1]).toNanos();
+                default -> throw new UsageException("unknown LAN setting '" + kv[0] + "' (loss, delay, dup, reorder)");
+            }
+        }
+        if (delay < Lan.MIN_DELAY_NANOS) {
+            throw new UsageException("a LAN's delay is at least " + Durations.format(Lan.MIN_DELAY_NANOS));
+        }
+        Lan.Impairments now = new Lan.Impairments(loss, delay, dup, reorder);
+        network.impair(name, now);
+        return name + ": " + faults(now);
+    }
+
+    private static String faults(Lan.Impairments i) {
+        return String.format(Locale.ROOT, "loss %.3f, delay %s, dup %.3f, reorder %.3f", i.loss(),
+                Durations.format(i.delayNanos()), i.duplicate(), i.reorder());
+    }
+
+    private static double probability(String word, String value) throws UsageException {
+        try {
+            double p = Double.parseDouble(value);
+            if (p >= 0 && p <= 1) {
+                return p;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw new UsageException("'" + word + "': a probability is a number from 0 to 1, like 0.05");
     }
 
     // ---- words ----

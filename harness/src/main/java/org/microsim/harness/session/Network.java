@@ -28,6 +28,8 @@ final class Network implements Closeable {
     private final NetCapture capture;
     private final Map<String, Lan> lans = new LinkedHashMap<>();
     private final Map<String, UserNet> userNets = new LinkedHashMap<>();
+    /** Impairments asked for, by LAN name, kept for LANs not made yet. */
+    private final Map<String, Lan.Impairments> wanted = new LinkedHashMap<>();
 
     private Network(long seed, NetCapture capture) {
         this.seed = seed;
@@ -58,6 +60,7 @@ final class Network implements Closeable {
         return lans.computeIfAbsent(name, n -> {
             long mixed = seed ^ Hashing.murmur3_128().hashString(n, StandardCharsets.UTF_8).asLong();
             Lan lan = new Lan(n, Lan.Kind.SWITCH, clock, mixed);
+            lan.impair(wanted.getOrDefault(n, Lan.Impairments.NONE));
             if (capture != null) {
                 lan.tap(capture);
             }
@@ -66,6 +69,21 @@ final class Network implements Closeable {
             }
             return lan;
         });
+    }
+
+    /** Sets what goes wrong on LAN {@code name}, now if it exists, else from when a NIC first plugs into it. */
+    void impair(String name, Lan.Impairments impairments) {
+        wanted.put(name, impairments);
+        Lan lan = lans.get(name);
+        if (lan != null) {
+            lan.impair(impairments);
+        }
+    }
+
+    /** What goes wrong on LAN {@code name}, made or not. */
+    Lan.Impairments impairments(String name) {
+        Lan lan = lans.get(name);
+        return lan != null ? lan.impairments() : wanted.getOrDefault(name, Lan.Impairments.NONE);
     }
 
     /** The built-in services on the LAN named {@code lan}, if it has them (only {@code user} does). */

@@ -125,6 +125,11 @@ final class SimSession implements Session {
         return setup;
     }
 
+    /** The wires between the session's machines. */
+    Network network() {
+        return network;
+    }
+
     /** The machine, or null before boot. */
     Machine machineOrNull() {
         return machine;
