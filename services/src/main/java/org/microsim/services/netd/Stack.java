@@ -311,7 +311,13 @@ final class Stack {
                 .encode()));
     }
 
-    /** A UDP datagram from the caller's socket port {@code srcPort}. */
+    /**
+     * A UDP datagram from the caller's socket port {@code srcPort}.
+     *
+     * @throws NetException UNREACHABLE without a route, BUSY when the driver could not take the frames now (its
+     *                      transmit queue is full, or the link is down): the datagram is not sent, and the caller
+     *                      may try again, as a blocking socket would wait
+     */
     void sendUdp(int srcPort, Ipv4Addr dst, int dstPort, byte[] data, long now) throws NetException {
         if (data.length > NetRequest.MAX_DATAGRAM) {
             throw new NetException(NetError.MESSAGE_TOO_LONG, data.length + " bytes do not fit a UDP datagram");
@@ -322,7 +328,11 @@ final class Stack {
         }
         Ipv4Addr src = hop.iface().address;
         byte[] udpBytes = new UdpDatagram(srcPort, dstPort, data).encode(src, dst);
-        send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_UDP, src, dst, nextId(), udpBytes), now);
+        if (!send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_UDP, src, dst, nextId(), udpBytes), now)) {
+            counters.add("udp: not sent (driver busy or link down)");
+            throw new NetException(NetError.BUSY, hop.iface().name + " cannot take the datagram now (its queue is "
+                    + "full or its link is down)");
+        }
     }
 
     /** A DHCP message of {@code i}'s client: broadcast from 0.0.0.0, or unicast to the server when bound. */
