@@ -19,10 +19,21 @@ final class ConsoleMachine implements AutoCloseable {
     private final Session session;
     private final CommandSet commands;
 
-    private ConsoleMachine(MachineOptions options) throws SessionException {
+    private ConsoleMachine(MachineOptions options, boolean boot) throws SessionException {
         session = SessionFactory.installed().open(options);
         commands = Commands.of(session);
-        run("boot");
+        if (boot) {
+            run("boot");
+        }
+    }
+
+    private ConsoleMachine(MachineOptions options) throws SessionException {
+        this(options, true);
+    }
+
+    /** The machine the options describe, not booted yet: commands that come before boot go first. */
+    static ConsoleMachine unbooted(MachineOptions options) throws SessionException {
+        return new ConsoleMachine(options, false);
     }
 
     /** The demo machine. */
