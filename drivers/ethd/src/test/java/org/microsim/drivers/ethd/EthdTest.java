@@ -276,4 +276,49 @@ class EthdTest {
             assertEquals(501, number(rig.station.received.getLast()));
         }
     }
+
+    @Test
+    void theNicTakesOnlyItsOwnBroadcastAndChosenMulticastFramesUnlessPromiscuous() {
+        try (EthdRig rig = new EthdRig(10, "")) {
+            long group = 0x0100_5e00_0001L;
+            long otherGroup = 0x0100_5e00_0002L;
+            long stranger = 0x0200_0000_0077L;
+            rig.run(sys -> {
+                Subscribed s = Subscribed.open(sys, "eth0:");
+                for (long dst : new long[] {MAC, 0xffff_ffff_ffffL, group, otherGroup, stranger}) {
+                    rig.station.port.transmit(frame(dst, PEER, 1, 60));
+                }
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                assertEquals(2, s.eth().receiveAll().frames().size(), "its own address and broadcast only");
+                s.eth().filter(false, false, List.of(group));
+                for (long dst : new long[] {group, otherGroup, stranger}) {
+                    rig.station.port.transmit(frame(dst, PEER, 2, 60));
+                }
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                List<byte[]> joined = s.eth().receiveAll().frames();
+                assertEquals(1, joined.size(), "the group it joined, by the multicast table");
+                assertEquals(group, EthdTest.destination(joined.getFirst()));
+                s.eth().filter(true, false, List.of());
+                for (long dst : new long[] {group, otherGroup, stranger}) {
+                    rig.station.port.transmit(frame(dst, PEER, 3, 60));
+                }
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                assertEquals(1, s.eth().receiveAll().frames().size(), "promiscuous: every unicast, no multicast");
+                s.eth().filter(false, true, List.of());
+                for (long dst : new long[] {group, otherGroup, stranger}) {
+                    rig.station.port.transmit(frame(dst, PEER, 4, 60));
+                }
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                assertEquals(2, s.eth().receiveAll().frames().size(), "all multicast, and no stranger");
+            });
+        }
+    }
+
+    static long destination(byte[] f) {
+        long v = 0;
+        for (int i = 0; i < 6; i++) {
+            v = v << 8 | f[i] & 0xff;
+        }
+        return v;
+    }
 }
