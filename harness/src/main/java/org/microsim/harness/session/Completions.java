@@ -14,7 +14,10 @@ import org.microsim.abi.svc.SvcRequest;
 import org.microsim.harness.HostPaths;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.Completion;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.TaskId;
 import org.microsim.kernel.TaskInfo;
+import org.microsim.kernel.machine.Lan;
 import org.microsim.services.init.Init;
 
 /**
@@ -22,8 +25,9 @@ import org.microsim.services.init.Init;
  * them (through the shell, like {@code ls}, so {@code /dev} names come too), host paths for {@code get} and
  * {@code put} ({@code ~} understood, hidden files only when a dot is typed), live task names for {@code kill}
  * and {@code crash}, service names for {@code start}, {@code stop} and {@code restart}, and program names for
- * {@code spawn}, and for {@code usb}: attach or detach, then {@code file=} and a host path, or a stick's block
- * port ({@code msc0:}). What each command's arguments are is said here, by name, so the commands stay as they are.
+ * {@code spawn}, for {@code usb}: attach or detach, then {@code file=} and a host path, or a stick's block
+ * port ({@code msc0:}); network interfaces ({@code eth0}, {@code sw1}) for {@code ifconfig} and {@code link}, and
+ * LAN names for {@code lan}. What each command's arguments are is said here, by name, so the commands stay as they are.
  */
 final class Completions {
     /** What one argument may be: the candidates for what is typed of it. */
@@ -46,6 +50,11 @@ final class Completions {
         Kind program = prefix -> words(prefix, s.programs().all());
         Kind usbVerb = prefix -> words(prefix, List.of("attach", "detach"));
         Kind usbTarget = this::usbTarget;
+        Kind iface = prefix -> words(prefix, s.kernel().ports().stream()
+                .filter(p -> p.info().portClass() == PortClass.NETWORK && !p.owner().equals(TaskId.KERNEL))
+                .map(p -> p.info().name().replace(":", "")).sorted().toList());
+        Kind linkVerb = prefix -> words(prefix, List.of("down", "up"));
+        Kind lan = prefix -> words(prefix, s.network().lans().stream().map(Lan::name).toList());
         arguments = Map.ofEntries(
                 Map.entry("ls", List.of(sim)), Map.entry("stat", List.of(sim)), Map.entry("cat", List.of(sim)),
                 Map.entry("hexdump", List.of(sim)), Map.entry("mkdir", List.of(sim)), Map.entry("rm", List.of(sim)),
@@ -54,7 +63,8 @@ final class Completions {
                 Map.entry("kill", List.of(task)), Map.entry("crash", List.of(task)),
                 Map.entry("start", List.of(service)), Map.entry("stop", List.of(service)),
                 Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)),
-                Map.entry("usb", List.of(usbVerb, usbTarget)));
+                Map.entry("usb", List.of(usbVerb, usbTarget)), Map.entry("ifconfig", List.of(iface)),
+                Map.entry("link", List.of(linkVerb, iface)), Map.entry("lan", List.of(lan)));
     }
 
     /** What the argument after {@code before} of {@code command} may be. */

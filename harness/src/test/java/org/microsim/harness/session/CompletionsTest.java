@@ -75,6 +75,14 @@ class CompletionsTest {
     }
 
     @Test
+    void interfacesAndLans() {
+        assertEquals(List.of("eth0"), values("ifconfig", List.of(), "e"));
+        assertEquals(List.of("down"), values("link", List.of(), "d"));
+        assertEquals(List.of("eth0"), values("link", List.of("down"), ""));
+        assertEquals(List.of("user"), values("lan", List.of(), ""));
+    }
+
+    @Test
     void tasksServicesAndPrograms() {
         assertEquals(List.of("vfs"), values("kill", List.of(), "vf"));
         assertEquals(List.of("shell"), values("restart", List.of(), "she"));
