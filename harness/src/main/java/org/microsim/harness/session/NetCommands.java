@@ -30,7 +30,7 @@ import org.microsim.services.netd.wire.MacAddr;
 final class NetCommands {
     private static final String IFCONFIG = "ifconfig [IFACE [dhcp | off | ADDR/PREFIX [gw GATEWAY]]]";
     private static final String PING = "ping HOST [-c COUNT] [-s SIZE] [-i INTERVAL] [-W TIMEOUT]";
-    private static final String LAN = "lan [NAME [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
+    private static final String LAN = "lan [NAME [kind=switch|hub] [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
     private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
 
     private NetCommands() {
@@ -342,7 +342,19 @@ final class NetCommands {
                 case "dup" -> dup = probability(word, kv[1]);
                 case "reorder" -> reorder = probability(word, kv[1]);
                 case "delay" -> delay = Durations.parse(kv[1]).toNanos();
-                default -> throw new UsageException("unknown LAN setting '" + kv[0] + "' (loss, delay, dup, reorder)");
+                case "kind" -> {
+                    Lan.Kind kind = switch (kv[1]) {
+                        case "switch" -> Lan.Kind.SWITCH;
+                        case "hub" -> Lan.Kind.HUB;
+                        default -> throw new UsageException("'" + word + "': a LAN is a switch or a hub");
+                    };
+                    if (!network.kind(name, kind)) {
+                        throw new CommandFailedException("LAN " + name + " exists already: a LAN is made a hub before "
+                                + "the first NIC plugs into it (before boot)");
+                    }
+                }
+                default -> throw new UsageException("unknown LAN setting '" + kv[0] + "' (kind, loss, delay, dup, "
+                        + "reorder)");
             }
         }
         if (delay < Lan.MIN_DELAY_NANOS) {

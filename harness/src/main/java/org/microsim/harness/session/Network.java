@@ -28,6 +28,8 @@ final class Network implements Closeable {
     private final NetCapture capture;
     private final Map<String, Lan> lans = new LinkedHashMap<>();
     private final Map<String, UserNet> userNets = new LinkedHashMap<>();
+    /** Hubs asked for, by LAN name: a LAN is a learning switch unless it is here. */
+    private final Map<String, Lan.Kind> kinds = new LinkedHashMap<>();
     /** Impairments asked for, by LAN name, kept for LANs not made yet. */
     private final Map<String, Lan.Impairments> wanted = new LinkedHashMap<>();
 
@@ -59,7 +61,7 @@ final class Network implements Closeable {
     Lan lan(String name, Timeline clock) {
         return lans.computeIfAbsent(name, n -> {
             long mixed = seed ^ Hashing.murmur3_128().hashString(n, StandardCharsets.UTF_8).asLong();
-            Lan lan = new Lan(n, Lan.Kind.SWITCH, clock, mixed);
+            Lan lan = new Lan(n, kinds.getOrDefault(n, Lan.Kind.SWITCH), clock, mixed);
             lan.impair(wanted.getOrDefault(n, Lan.Impairments.NONE));
             if (capture != null) {
                 lan.tap(capture);
@@ -78,6 +80,19 @@ final class Network implements Closeable {
         if (lan != null) {
             lan.impair(impairments);
         }
+    }
+
+    /**
+     * Makes LAN {@code name} a hub or a learning switch when it is made.
+     *
+     * @return false when it is made already (a LAN keeps what it is)
+     */
+    boolean kind(String name, Lan.Kind kind) {
+        if (lans.containsKey(name)) {
+            return lans.get(name).kind() == kind;
+        }
+        kinds.put(name, kind);
+        return true;
     }
 
     /** What goes wrong on LAN {@code name}, made or not. */
