@@ -62,21 +62,29 @@ public final class Client {
 
     /** Calls with {@code request}, lending {@code lease} (null for none) for the length of the call. */
     public <T, E extends ProtocolException> T call(Request<T, E> request, Lease lease) throws E {
+        return call(request, lease, timeout);
+    }
+
+    /**
+     * The same, waiting at most {@code wait} instead of the client's timeout: for a request that asks the server
+     * to wait itself (a receive with a timeout), which must not be cut short by the client's own.
+     */
+    public <T, E extends ProtocolException> T call(Request<T, E> request, Lease lease, Duration wait) throws E {
         try {
-            return callOnce(request, lease);
+            return callOnce(request, lease, wait);
         } catch (ProtocolException e) {
             if (name == null || e.unreachable() == null || e.unreachable().newGeneration() <= 0) {
                 throw e;
             }
             // The handle was stale and a new server has the name: nobody saw the call, so it goes to the new one.
-            return callOnce(request, lease);
+            return callOnce(request, lease, wait);
         }
     }
 
-    private <T, E extends ProtocolException> T callOnce(Request<T, E> request, Lease lease) throws E {
+    private <T, E extends ProtocolException> T callOnce(Request<T, E> request, Lease lease, Duration wait) throws E {
         Handle to = target(request.protocol());
         try {
-            return call(sys, to, request, lease, timeout);
+            return call(sys, to, request, lease, wait);
         } catch (ProtocolException e) {
             if (name != null && e.peerGone() && to.equals(handle)) {
                 sys.close(handle);

@@ -50,8 +50,8 @@ public sealed interface NetRequest<T> extends Request<T, NetException> {
 
     /** The longest UDP payload: 65535 less the IPv4 and UDP headers. */
     int MAX_DATAGRAM = 65507;
-    /** The most echo requests one PING sends. */
-    int MAX_PINGS = 100;
+    /** The most echo requests one PING sends: the reply, 11 bytes an echo, must fit in a message's inline bytes. */
+    int MAX_PINGS = 64;
 
     /** A request that does not decode is INVALID_REQUEST; any other failure IO_ERROR. */
     Protocol<NetRequest<?>, NetException> PROTOCOL = Protocol.of("network", NetRequest::decode, NetException::of,

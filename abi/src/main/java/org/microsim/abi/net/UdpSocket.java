@@ -56,10 +56,14 @@ public final class UdpSocket {
         netd.call(new NetRequest.UdpSend(socket, address, toPort), Lease.readOnly(data));
     }
 
-    /** Waits at most {@code timeout} for a datagram; TIMED_OUT when none comes. */
+    /**
+     * Waits at most {@code timeout} for a datagram; TIMED_OUT when none comes. The call itself may take the
+     * timeout and the usual call time on top, so netd's answer, not the call's own deadline, ends the wait.
+     */
     public Received receive(Duration timeout) throws NetException {
-        int millis = (int) Math.min(Integer.MAX_VALUE, Math.max(1, timeout.toMillis()));
-        NetTables.Datagram d = netd.call(new NetRequest.UdpReceive(socket, millis), Lease.writeOnly(inbox));
+        int millis = (int) Math.min(Integer.MAX_VALUE - CALL.toMillis(), Math.max(1, timeout.toMillis()));
+        NetTables.Datagram d = netd.call(new NetRequest.UdpReceive(socket, millis), Lease.writeOnly(inbox),
+                Duration.ofMillis(millis).plus(CALL));
         return new Received(d.source(), d.port(), Arrays.copyOf(inbox, Math.min(d.length(), inbox.length)),
                 d.truncated());
     }

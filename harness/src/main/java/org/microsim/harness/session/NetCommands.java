@@ -392,7 +392,7 @@ final class NetCommands {
         }
     }
 
-    private static int number(String word, int min, int max, String what) throws UsageException {
+    static int number(String word, int min, int max, String what) throws UsageException {
         if (word.matches("[0-9]{1,6}")) {
             int n = Integer.parseInt(word);
             if (n >= min && n <= max) {

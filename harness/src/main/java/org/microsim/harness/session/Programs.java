@@ -12,6 +12,7 @@ import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.demo.Echo;
 import org.microsim.services.demo.Pinger;
 import org.microsim.services.demo.UdpEcho;
+import org.microsim.services.demo.UdpPerf;
 
 /**
  * The programs a person can start with {@code spawn}: each with its usage and the way its words become the
@@ -32,6 +33,8 @@ final class Programs {
     record Spawnable(String name, String usage, String description, Optional<String> port, Supplier<Program> factory,
             ArgEncoder args) {
     }
+
+    private static final String UDPPERF = "udpperf send HOST PORT COUNT SIZE | udpperf recv PORT COUNT";
 
     private final Map<String, Spawnable> byName = new TreeMap<>();
 
@@ -54,12 +57,24 @@ final class Programs {
                     if (words.isEmpty()) {
                         return new byte[0];
                     }
-                    if (!words.get(0).matches("[0-9]{1,5}") || Integer.parseInt(words.get(0)) < 1
-                            || Integer.parseInt(words.get(0)) > 0xffff) {
-                        throw new UsageException("'" + words.get(0) + "' is not a UDP port from 1 to 65535");
-                    }
-                    return UdpEcho.args(Integer.parseInt(words.get(0)));
+                    return UdpEcho.args(NetCommands.number(words.get(0), 1, 0xffff, "a UDP port"));
                 }));
+        add(new Spawnable("udpperf", UDPPERF, "iperf-like UDP: send COUNT datagrams of SIZE bytes, or receive and "
+                + "count them (lost, duplicated, reordered)", Optional.empty(), UdpPerf::new, Programs::udpperf));
+    }
+
+    private static byte[] udpperf(List<String> words) throws UsageException {
+        String mode = words.isEmpty() ? "" : words.get(0);
+        if (mode.equals("send") && words.size() == 5) {
+            return UdpPerf.sendArgs(NetCommands.address(words.get(1)).value(),
+                    NetCommands.number(words.get(2), 1, 0xffff, "a UDP port"), count(words.get(3)),
+                    NetCommands.number(words.get(4), 0, UdpPerf.MAX_SIZE, "a datagram size in bytes"));
+        }
+        if (mode.equals("recv") && words.size() == 3) {
+            return UdpPerf.recvArgs(NetCommands.number(words.get(1), 1, 0xffff, "a UDP port"), count(words.get(2)));
+        }
+        throw new UsageException("spawn udpperf takes 'send HOST PORT COUNT SIZE' or 'recv PORT COUNT', got '"
+                + String.join(" ", words) + "'");
     }
 
     private void add(Spawnable s) {

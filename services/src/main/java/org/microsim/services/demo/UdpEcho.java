@@ -41,7 +41,8 @@ public final class UdpEcho implements Program {
         }
     }
 
-    private static String address(int a) {
+    /** An IPv4 address, most significant byte first, in dotted form. */
+    static String address(int a) {
         return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff);
     }
 }
