@@ -114,6 +114,13 @@ class NetworkTest {
             String ifconfig = m.run("ifconfig");
             assertTrue(ifconfig.contains("sw0: link up") && ifconfig.contains("sw1: link up"), ifconfig);
             assertFalse(ifconfig.contains("eth0:"), ifconfig);
+            java.util.regex.Matcher inet = java.util.regex.Pattern.compile("inet (10\\.0\\.2\\.\\d+)/24")
+                    .matcher(ifconfig);
+            assertTrue(inet.find(), ifconfig);
+            String first = inet.group(1);
+            assertTrue(inet.find(), ifconfig);
+            assertFalse(first.equals(inet.group(1)), "each port its own address, by its own MAC: " + ifconfig);
+            assertTrue(ifconfig.contains("02:00:12:34:56:01") && ifconfig.contains("02:00:12:34:56:02"), ifconfig);
             String lsdev = m.run("lsdev");
             assertTrue(lsdev.matches("(?s).*eth0: network ethernet 8086:100e DMA.*\n +sw0: network switch_port "
                     + "4d54:7531 INTERNAL.*"), lsdev);

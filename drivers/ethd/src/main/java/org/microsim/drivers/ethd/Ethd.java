@@ -29,7 +29,8 @@ import org.microsim.abi.Sys;
  * and device, caps DMA, the MAC as metadata). Then it looks for a switch on the NIC's MDIO bus ({@link
  * SwitchChip}); when there is one it turns the special tag on and registers {@code sw<n>:} for each user port, as
  * the port-enumeration design shows: class Network, subclass NET_SWITCH_PORT, parent {@code eth<n>:}, vendor
- * 0x4d54 and device 0x7531, caps INTERNAL, the port number as metadata. devd's default rules give switch ports
+ * 0x4d54 and device 0x7531, caps INTERNAL, the port number as metadata; each port has an address of its own
+ * ({@link #portMac}), which the NIC's receive filter takes. devd's default rules give switch ports
  * no driver; the network service binds to all of them.
  *
  * <h2>Restarts</h2>
@@ -69,7 +70,7 @@ public final class Ethd implements Program {
         PortInfo device0 = pci.info();
         ServedPort eth = register(sys, "eth", n -> new PortInfo("eth" + n + ":", PortClass.NETWORK,
                 PortSubclass.NET_ETHERNET, pci.portName(), device0 == null ? 0 : device0.vendorId(),
-                device0 == null ? 0 : device0.deviceId(), PortCaps.DMA, mac), ServedPort.NIC);
+                device0 == null ? 0 : device0.deviceId(), PortCaps.DMA, mac), ServedPort.NIC, nic.mac());
         SwitchChip chip = SwitchChip.probe(nic);
         List<ServedPort> user = new ArrayList<>();
         if (chip != null) {
@@ -77,7 +78,8 @@ public final class Ethd implements Program {
                 int port = p;
                 user.add(register(sys, "sw", n -> new PortInfo("sw" + n + ":", PortClass.NETWORK,
                         PortSubclass.NET_SWITCH_PORT, eth.name + ":", SWITCH_VENDOR, SWITCH_DEVICE, PortCaps.INTERNAL,
-                        new byte[] {(byte) port}), port));
+                        new byte[] {(byte) port}), port, portMac(nic.mac(), port)));
+                nic.receiveAddress(1 + port, portMac(nic.mac(), port));
             }
         }
         sys.log("ethd: " + eth.name + " " + macText(nic.mac()) + " on " + pci.portName() + ", link "
@@ -94,16 +96,26 @@ public final class Ethd implements Program {
     }
 
     /** Registers the port with the lowest free number. */
-    private static ServedPort register(Sys sys, String prefix, Namer namer, int switchPort) {
+    private static ServedPort register(Sys sys, String prefix, Namer namer, int switchPort, long mac) {
         for (int n = 0; n < MAX_NAMES; n++) {
             PortInfo info = namer.port(n);
             Result<Handle> r = sys.registerPort(info, PortOptions.DEFAULT);
             if (r.code() == ErrorCode.NAME_TAKEN) {
                 continue;
             }
-            return new ServedPort(info.name().substring(0, info.name().length() - 1), r.orThrow(), switchPort);
+            return new ServedPort(info.name().substring(0, info.name().length() - 1), r.orThrow(), switchPort, mac);
         }
         throw new IllegalStateException("no free " + prefix + "<n>: name among " + MAX_NAMES);
+    }
+
+    /**
+     * The address of user port {@code port} of the switch behind a NIC with address {@code nicMac}: locally
+     * administered (02), then the NIC's last four octets, then the port number plus one. Linux's DSA user ports take
+     * the conduit's address unless told otherwise; giving each its own lets them share a LAN (each gets its own
+     * DHCP lease, and the LAN's switch learns each at its own port), and the NIC's receive filter takes all of them.
+     */
+    static long portMac(long nicMac, int port) {
+        return 0x02L << 40 | (nicMac & 0xffff_ffffL) << 8 | (port + 1);
     }
 
     static byte[] macBytes(long mac) {

@@ -98,7 +98,7 @@ final class EthdHandler implements Handler<EthRequest<?>> {
 
     private Message info(ServedPort port, Received call) {
         Subscriber s = port.subscribers.get(call.sender());
-        return new EthInfo(nic.mac(), port.linkUp, port == conduit && chip != null, MTU, port.rxFrames,
+        return new EthInfo(port.mac, port.linkUp, port == conduit && chip != null, MTU, port.rxFrames,
                 port.txFrames, s == null ? 0 : s.droppedTotal(), nic.missed()).toMessage();
     }
 

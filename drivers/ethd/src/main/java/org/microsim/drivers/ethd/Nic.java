@@ -164,8 +164,7 @@ final class Nic {
         for (int i = 0; i < 128; i++) {
             regs.write32(MTA + 4 * i, 0);
         }
-        regs.write32(RAL0, Integer.reverseBytes((int) (mac >>> 16)));
-        regs.write32(RAH0, Short.reverseBytes((short) mac) & 0xffff | RAH_AV);
+        receiveAddress(0, mac);
         for (int i = 0; i < RX_DESCRIPTORS; i++) {
             rxRing.putLong(i * DESC, rxBuffers.physAddress() + (long) i * BUFFER);
             rxRing.putLong(i * DESC + 8, 0);
@@ -186,6 +185,15 @@ final class Nic {
         regs.write32(TIPG, 10 | 8 << 10 | 6 << 20);
         regs.write32(TCTL, TCTL_EN | TCTL_PSP | TCTL_CT | TCTL_COLD);
         regs.write32(IMS, ICR_RXT0 | ICR_RXO | ICR_TXDW | ICR_LSC);
+    }
+
+    /**
+     * Sets receive address {@code index} (0 to 15; 0 is the station's own): frames to {@code address} pass the
+     * filter. RAL holds the first four octets, RAH the last two and AV, each low byte first, as the manual says.
+     */
+    void receiveAddress(int index, long address) {
+        regs.write32(RAL0 + 8 * index, Integer.reverseBytes((int) (address >>> 16)));
+        regs.write32(RAH0 + 8 * index, Short.reverseBytes((short) address) & 0xffff | RAH_AV);
     }
 
     /** The station address from the EEPROM, 48 bits, the first octet on the wire in bits 47:40. */

@@ -16,6 +16,8 @@ final class ServedPort {
 
     final String name;
     final Handle handle;
+    /** The port's own address: the NIC's, or one of the switch port's own (see {@link Ethd#portMac}). */
+    final long mac;
     /** Which user port of the switch this is, or {@link #NIC}. */
     final int switchPort;
     final Map<TaskId, Subscriber> subscribers = new LinkedHashMap<>();
@@ -27,9 +29,10 @@ final class ServedPort {
     boolean allMulticast;
     List<Long> groups = List.of();
 
-    ServedPort(String name, Handle handle, int switchPort) {
+    ServedPort(String name, Handle handle, int switchPort, long mac) {
         this.name = name;
         this.handle = handle;
+        this.mac = mac;
         this.switchPort = switchPort;
     }
 }
