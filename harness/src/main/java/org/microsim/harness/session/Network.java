@@ -9,6 +9,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import com.google.common.hash.Hashing;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import org.microsim.kernel.Timeline;
 import org.microsim.kernel.machine.Lan;
 import org.microsim.kernel.machine.Machine;
@@ -33,9 +36,15 @@ final class Network implements Closeable {
     /** Impairments asked for, by LAN name, kept for LANs not made yet. */
     private final Map<String, Lan.Impairments> wanted = new LinkedHashMap<>();
 
-    private Network(long seed, NetCapture capture) {
+    private final boolean free;
+    /** The bridges to other processes, by the LAN they are on. */
+    private final Map<String, SocketBridge> bridges = new LinkedHashMap<>();
+    private EventLoopGroup hostIo;
+
+    private Network(long seed, NetCapture capture, boolean free) {
         this.seed = seed;
         this.capture = capture;
+        this.free = free;
     }
 
     /**
@@ -43,18 +52,38 @@ final class Network implements Closeable {
      *
      * @throws MachineException when the capture file cannot be written
      */
-    static Network create(long seed, Path pcap) throws MachineException {
-        return new Network(seed, pcap == null ? null : NetCapture.create(pcap));
+    static Network create(long seed, Path pcap, boolean free) throws MachineException {
+        return new Network(seed, pcap == null ? null : NetCapture.create(pcap), free);
     }
 
     /**
      * Plugs each NIC of {@code machine} into its LAN; {@code clock} is the machine's, {@code name} names it in
      * captures ({@code main/eth0}).
      */
-    void plug(Machine machine, List<NicConfig> nics, Timeline clock, String name) {
+    void plug(Machine machine, List<NicConfig> nics, Timeline clock, String name) throws MachineException {
         for (int i = 0; i < nics.size(); i++) {
-            machine.plug(i, lan(nics.get(i).net(), clock), name + "/eth" + i);
+            NicConfig nic = nics.get(i);
+            Lan lan = lan(nic.net(), clock);
+            if (nic.socket().isPresent() && !bridges.containsKey(nic.net())) {
+                if (hostIo == null) {
+                    hostIo = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+                }
+                SocketBridge bridge = SocketBridge.open(nic.socket().get(), hostIo, free);
+                bridge.plugInto(lan);
+                bridges.put(nic.net(), bridge);
+            }
+            machine.plug(i, lan, name + "/eth" + i);
         }
+    }
+
+    /** Lets the frames that came from other processes onto their LANs: a defined point of the simulation. */
+    void pump() {
+        bridges.values().forEach(SocketBridge::pump);
+    }
+
+    /** Whether a LAN reaches another process: then a run is not a function of its seed. */
+    boolean bridged() {
+        return !bridges.isEmpty();
     }
 
     /** The LAN named {@code name}, made on first use. */
@@ -113,6 +142,11 @@ final class Network implements Closeable {
 
     @Override
     public void close() throws IOException {
+        bridges.values().forEach(SocketBridge::close);
+        if (hostIo != null) {
+            hostIo.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2,
+                    java.util.concurrent.TimeUnit.SECONDS);
+        }
         if (capture != null) {
             capture.close();
         }

@@ -236,6 +236,7 @@ final class SimSession implements Session {
                 return;
             }
             long step = Math.min(STEP.toNanos(), end - from);
+            network.pump();
             k.settle(Kernel.DEFAULT_QUIET, Duration.ofNanos(step));
             // Under the free scheduler the clock follows the wall clock and never stands still: a step that
             // ended before its time was up ended quiet.
@@ -256,6 +257,7 @@ final class SimSession implements Session {
         Kernel k = kernel();
         long end = k.now() + duration.toNanos();
         while (k.now() < end) {
+            network.pump();
             k.advance(Duration.ofNanos(Math.min(STEP.toNanos(), end - k.now())));
             foreground.check();
         }

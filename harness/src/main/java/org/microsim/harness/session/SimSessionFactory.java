@@ -38,7 +38,7 @@ public final class SimSessionFactory implements SessionFactory {
         }
         try {
             Path pcap = options.pcap().map(file -> HostPaths.resolve(options.baseDir(), file.toString())).orElse(null);
-            return new Lab(options, setup, Network.create(options.seed(), pcap));
+            return new Lab(options, setup, Network.create(options.seed(), pcap, options.free()));
         } catch (MachineException e) {
             setup.close();
             throw new SessionException(e.getMessage());

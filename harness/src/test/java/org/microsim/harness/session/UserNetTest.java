@@ -267,7 +267,7 @@ class UserNetTest {
 
     @Test
     void theUserLanOfASessionHasTheGatewayAndNoOtherLanHasIt() throws Exception {
-        try (Network network = Network.create(1, null)) {
+        try (Network network = Network.create(1, null, false)) {
             Lan user = network.lan("user", bench.clock);
             assertEquals(List.of("gateway"), user.stations());
             assertTrue(network.userNet("user").isPresent());

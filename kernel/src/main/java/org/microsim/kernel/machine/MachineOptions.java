@@ -116,6 +116,7 @@ public final class MachineOptions {
         String net = NicConfig.USER_NET;
         boolean mt7531 = false;
         Integer ports = null;
+        NicConfig.Socket socket = null;
         for (Map.Entry<String, String> option : split(words, "nic").entrySet()) {
             String word = option.getKey() + "=" + option.getValue();
             switch (option.getKey()) {
@@ -144,18 +145,49 @@ public final class MachineOptions {
                     ports = Integer.parseInt(option.getValue());
                 }
                 case "net" -> net = option.getValue();
+                case "listen", "connect" -> {
+                    if (socket != null) {
+                        throw new MachineException("nic '" + words + "': listen= or connect=, not both");
+                    }
+                    socket = endpoint(option.getKey().equals("listen"), option.getValue(), word);
+                }
                 default -> throw new MachineException("unknown nic option '" + word
-                        + "' (known: mac, model, ports, net)");
+                        + "' (known: mac, model, ports, net, listen, connect)");
+            }
+        }
+        if (net.equals("socket") != (socket != null)) {
+            throw new MachineException("nic '" + words + "': net=socket takes listen=[HOST:]PORT or "
+                    + "connect=HOST:PORT, and only it does");
+        }
+        if (socket != null) {
+            net = socket.lanName();
+            if (!socket.listen() && mac.isEmpty()) {
+                // The other process's NIC most likely has the default address too: one end must differ, or the
+                // two would be one station to every switch on the way.
+                mac = Optional.of(MacAddress.DEFAULT.plus(0x10000));
             }
         }
         if (ports != null && !mt7531) {
             throw new MachineException("nic '" + words + "': ports=N is for model=mt7531");
         }
         try {
-            return new NicConfig(mac, net, mt7531 ? (ports == null ? 4 : ports) : 0);
+            return new NicConfig(mac, net, mt7531 ? (ports == null ? 4 : ports) : 0, Optional.ofNullable(socket));
         } catch (IllegalArgumentException e) {
             throw new MachineException("nic '" + words + "': " + e.getMessage());
         }
+    }
+
+    /** {@code [HOST:]PORT}: a listener binds 127.0.0.1 unless told, a connector needs the host. */
+    private static NicConfig.Socket endpoint(boolean listen, String value, String word) throws MachineException {
+        int colon = value.lastIndexOf(':');
+        String host = colon < 0 ? "127.0.0.1" : value.substring(0, colon);
+        String port = value.substring(colon + 1);
+        if (!listen && colon < 0 || host.isEmpty() || !port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1
+                || Integer.parseInt(port) > 0xffff) {
+            throw new MachineException("nic option '" + word + "': write " + (listen ? "listen=[HOST:]PORT"
+                    : "connect=HOST:PORT") + ", with a port from 1 to 65535");
+        }
+        return new NicConfig.Socket(listen, host, Integer.parseInt(port));
     }
 
     private static boolean onOff(String word, String value) throws MachineException {

@@ -10,7 +10,30 @@ import java.util.Optional;
  * @param switchPorts 0 for a plain e1000; else the user ports of the MediaTek MT7531 switch behind it
  *                    ({@code model=mt7531}), each plugged into {@code net} as a station of its own
  */
-public record NicConfig(Optional<MacAddress> mac, String net, int switchPorts) {
+public record NicConfig(Optional<MacAddress> mac, String net, int switchPorts, Optional<Socket> socket) {
+    /**
+     * A LAN that reaches another simulator process over TCP, frames each after a 4-byte big-endian length, as
+     * QEMU's stream netdev: this end listens on {@code host:port}, or connects to it.
+     */
+    public record Socket(boolean listen, String host, int port) {
+        /** Checks the port. */
+        public Socket {
+            if (port < 1 || port > 0xffff) {
+                throw new IllegalArgumentException("a TCP port is 1 to 65535, not " + port);
+            }
+        }
+
+        /** The name of the LAN this end makes: one per listening or connecting endpoint. */
+        public String lanName() {
+            return "socket-" + (listen ? "l" : "c") + port;
+        }
+    }
+
+    /** A NIC on a LAN of this process. */
+    public NicConfig(Optional<MacAddress> mac, String net, int switchPorts) {
+        this(mac, net, switchPorts, Optional.empty());
+    }
+
     /** The LAN a NIC joins when none is named: the one with the built-in DHCP server and gateway. */
     public static final String USER_NET = "user";
     /** The most user ports the switch model has. */
@@ -25,7 +48,7 @@ public record NicConfig(Optional<MacAddress> mac, String net, int switchPorts) {
      */
     public NicConfig onMachine(int machine, int index) {
         return mac.isPresent() || machine == 0 ? this
-                : new NicConfig(Optional.of(MacAddress.DEFAULT.plus(machine * 256 + index)), net, switchPorts);
+                : new NicConfig(Optional.of(MacAddress.DEFAULT.plus(machine * 256 + index)), net, switchPorts, socket);
     }
 
     /** Checks the LAN name and the port count. */

@@ -1,0 +1,66 @@
+package org.microsim.harness.session;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.net.ServerSocket;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.microsim.harness.MachineOptions;
+import org.microsim.harness.SessionException;
+import org.microsim.harness.script.Outcome;
+
+/**
+ * LANs across simulator processes ({@code --nic net=socket,listen=|connect=}): two sessions joined over TCP on
+ * 127.0.0.1, with the free scheduler, as two {@code sim} processes would be. The frames on the socket are QEMU's
+ * stream netdev's, so the code that reads them is the same whoever is at the other end.
+ */
+class SocketLanTest {
+    private static MachineOptions free(String nic) {
+        return new MachineOptions(List.of(), List.of(nic), 1, true, Optional.empty(), Optional.empty(), false);
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    @Test
+    void twoSessionsPingEachOtherAcrossTheSocket() throws Exception {
+        int port = freePort();
+        try (ConsoleMachine a = ConsoleMachine.with(free("net=socket,listen=127.0.0.1:" + port));
+             ConsoleMachine b = ConsoleMachine.with(free("net=socket,connect=127.0.0.1:" + port))) {
+            a.run("ifconfig", "eth0", "10.9.0.1/24");
+            b.run("ifconfig", "eth0", "10.9.0.2/24");
+            String ping = b.run("ping", "10.9.0.1", "-c", "3", "-i", "100ms", "-W", "2s");
+            assertTrue(ping.contains("3 received"), ping);
+            assertTrue(a.run("arp").contains("10.9.0.2         52:54:00:13:34:56"), "a learned b, across the socket");
+            assertTrue(a.run("lan").contains("socket 127.0.0.1:" + port), a.run("lan"));
+        }
+    }
+
+    @Test
+    void aConnectionNobodyListensForIsAClearErrorAtBoot() throws Exception {
+        int port = freePort();
+        Outcome boot;
+        try (ConsoleMachine m = ConsoleMachine.unbooted(free("net=socket,connect=127.0.0.1:" + port))) {
+            boot = m.invoke("boot");
+        }
+        assertTrue(boot instanceof Outcome.Failure, boot.text());
+        assertTrue(boot.text().contains("socket LAN: cannot connect to 127.0.0.1:" + port), boot.text());
+        assertTrue(!boot.text().contains("Exception"), "no class names for users: " + boot.text());
+    }
+
+    @Test
+    void badSocketWordsAreRefusedBeforeAnythingRuns() {
+        for (String words : List.of("net=socket", "net=socket,listen=0", "net=socket,connect=5555",
+                "net=user,listen=5555", "net=socket,listen=1,connect=h:2")) {
+            try (ConsoleMachine m = ConsoleMachine.unbooted(free(words))) {
+                throw new AssertionError(words + " was taken");
+            } catch (SessionException e) {
+                assertTrue(e.getMessage().startsWith("nic"), words + ": " + e.getMessage());
+            }
+        }
+    }
+}
