@@ -1,0 +1,228 @@
+package org.microsim.services.netd.tcp;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.LongSupplier;
+import org.microsim.services.netd.wire.Ipv4Addr;
+import org.microsim.services.netd.wire.MalformedPacketException;
+
+/**
+ * The TCP of one IPv4 host, as event functions: a segment came ({@link #input}), the time came ({@link #tick}),
+ * the application asked (the methods of {@link TcpConnection} and {@link TcpListener}). What it has to send
+ * waits in a queue the caller empties with {@link #drain} and wraps in IPv4 itself; {@link #nextDeadline} says
+ * when to call {@link #tick} next. It has no thread, reads no clock and draws randomness (initial sequence
+ * numbers) only from the supplier it is given, so the same inputs at the same times give the same segments.
+ *
+ * <p>A call that takes no time (a {@code send}, a {@code close} ...) happens at the latest time the host was
+ * given. No segment makes it throw: each refused one is counted in {@link #counters()} under one reason.
+ * Not thread-safe: one caller drives it.
+ */
+public final class TcpHost {
+    /** The first ephemeral port (RFC 6335 section 6). */
+    public static final int FIRST_EPHEMERAL = 49152;
+
+    private final LongSupplier random;
+    private final TcpConfig config;
+    private final Map<Key, TcpConnection> connections = new LinkedHashMap<>();
+    private final Map<Endpoint, TcpListener> listeners = new LinkedHashMap<>();
+    private final List<Outgoing> outgoing = new ArrayList<>();
+    private final Map<String, Long> counters = new TreeMap<>();
+    private int nextEphemeral = FIRST_EPHEMERAL;
+    private long now;
+
+    /** A segment to send: the caller puts {@code tcpBytes} in an IPv4 packet from {@code src} to {@code dst}. */
+    public record Outgoing(Ipv4Addr src, Ipv4Addr dst, byte[] tcpBytes) {
+    }
+
+    record Key(Ipv4Addr local, int localPort, Ipv4Addr remote, int remotePort) {
+    }
+
+    private record Endpoint(Ipv4Addr addr, int port) {
+    }
+
+    /**
+     * @param random where initial sequence numbers come from: seed it for a reproducible run
+     * @param config buffers, timers and limits of every connection
+     */
+    public TcpHost(LongSupplier random, TcpConfig config) {
+        this.random = Objects.requireNonNull(random, "random");
+        this.config = Objects.requireNonNull(config, "config");
+    }
+
+    /**
+     * A segment that arrived in an IPv4 packet from {@code src} to {@code dst} (this host), at time {@code now}.
+     * It goes to its connection, or a listener, or is answered with a RST (RFC 9293 3.10.7.1); a damaged one is
+     * counted and dropped.
+     */
+    public void input(Ipv4Addr src, Ipv4Addr dst, byte[] tcpBytes, long now) {
+        advance(now);
+        TcpSegment s;
+        try {
+            s = TcpSegment.parse(tcpBytes, src, dst);
+        } catch (MalformedPacketException e) {
+            count(e.reason().contains("checksum") ? "dropped: bad checksum" : "dropped: malformed");
+            return;
+        }
+        if (s.srcPort() == 0 || s.dstPort() == 0 || s.has(TcpSegment.SYN) && s.has(TcpSegment.FIN)
+                || s.has(TcpSegment.SYN) && s.has(TcpSegment.RST)) {
+            count("dropped: impossible fields");
+            return;
+        }
+        TcpConnection c = connections.get(new Key(dst, s.dstPort(), src, s.srcPort()));
+        if (c != null) {
+            c.input(s, now);
+            return;
+        }
+        TcpListener l = listeners.get(new Endpoint(dst, s.dstPort()));
+        if (l == null) {
+            l = listeners.get(new Endpoint(Ipv4Addr.ANY, s.dstPort()));
+        }
+        if (l != null) {
+            l.input(s, src, dst, now);
+            return;
+        }
+        count("dropped: no connection");
+        resetFor(s, src, dst);
+    }
+
+    /**
+     * Listens on {@code port} of {@code local} ({@link Ipv4Addr#ANY}: every address of the host).
+     *
+     * @param backlog how many connections may wait, half-open or for {@link TcpListener#accept}; a SYN beyond it
+     *     is dropped (the peer sends it again)
+     * @throws IllegalStateException when something already listens there
+     */
+    public TcpListener listen(Ipv4Addr local, int port, int backlog) {
+        if (port < 1 || port > 0xffff || backlog < 1) {
+            throw new IllegalArgumentException("port " + port + " or backlog " + backlog + " is out of range");
+        }
+        Endpoint e = new Endpoint(local, port);
+        if (listeners.containsKey(e)) {
+            throw new IllegalStateException("something already listens on " + local + ":" + port);
+        }
+        TcpListener l = new TcpListener(this, local, port, backlog);
+        listeners.put(e, l);
+        return l;
+    }
+
+    /**
+     * Opens a connection from {@code local} (a real address of this host, chosen by the caller's routing) and an
+     * ephemeral port to {@code remote}:{@code remotePort}; its SYN is in the next {@link #drain}.
+     *
+     * @throws IllegalStateException when every ephemeral port to that peer is taken
+     */
+    public TcpConnection connect(Ipv4Addr local, Ipv4Addr remote, int remotePort, long now) {
+        if (local.equals(Ipv4Addr.ANY) || remotePort < 1 || remotePort > 0xffff) {
+            throw new IllegalArgumentException("connect needs a local address and a port from 1 to 65535");
+        }
+        advance(now);
+        int span = 0x10000 - FIRST_EPHEMERAL;
+        for (int i = 0; i < span; i++) {
+            int port = nextEphemeral;
+            nextEphemeral = port == 0xffff ? FIRST_EPHEMERAL : port + 1;
+            Key k = new Key(local, port, remote, remotePort);
+            if (!connections.containsKey(k) && !listeners.containsKey(new Endpoint(local, port))
+                    && !listeners.containsKey(new Endpoint(Ipv4Addr.ANY, port))) {
+                TcpConnection c = new TcpConnection(this, k, null);
+                connections.put(k, c);
+                c.open(now);
+                return c;
+            }
+        }
+        throw new IllegalStateException("no ephemeral port is free for " + local + " to " + remote + ":"
+                + remotePort);
+    }
+
+    /** Runs the timers due at {@code now}: retransmissions, probes, delayed ACKs, TIME_WAIT ends. */
+    public void tick(long now) {
+        advance(now);
+        for (TcpConnection c : List.copyOf(connections.values())) {
+            if (c.deadline() <= now) {
+                c.onTimer(now);
+            }
+        }
+    }
+
+    /** The earliest time {@link #tick} has something to do, or {@link Long#MAX_VALUE} when nothing waits. */
+    public long nextDeadline() {
+        long d = Long.MAX_VALUE;
+        for (TcpConnection c : connections.values()) {
+            d = Math.min(d, c.deadline());
+        }
+        return d;
+    }
+
+    /** The segments to send, oldest first; the queue is empty afterwards. */
+    public List<Outgoing> drain() {
+        List<Outgoing> out = List.copyOf(outgoing);
+        outgoing.clear();
+        return out;
+    }
+
+    /** Counts by name: "dropped: ..." for each reason a segment was refused, and events (retransmissions ...). */
+    public Map<String, Long> counters() {
+        return Map.copyOf(counters);
+    }
+
+    // ---- for the package ----
+
+    TcpConfig config() {
+        return config;
+    }
+
+    long now() {
+        return now;
+    }
+
+    int isn() {
+        return (int) random.getAsLong();
+    }
+
+    int connectionCount() {
+        return connections.size();
+    }
+
+    void count(String name) {
+        counters.merge(name, 1L, Long::sum);
+    }
+
+    void send(Ipv4Addr src, Ipv4Addr dst, TcpSegment s) {
+        outgoing.add(new Outgoing(src, dst, s.encode(src, dst)));
+    }
+
+    /** A connection for a SYN a listener accepted; the caller checked the 4-tuple is free. */
+    TcpConnection accepted(TcpListener l, Key k) {
+        TcpConnection c = new TcpConnection(this, k, l);
+        connections.put(k, c);
+        return c;
+    }
+
+    void forget(TcpConnection c) {
+        connections.remove(c.key(), c);
+    }
+
+    void forget(TcpListener l) {
+        listeners.remove(new Endpoint(l.localAddress(), l.localPort()), l);
+    }
+
+    /** The RST RFC 9293 (3.10.7.1) answers a segment with, when nothing can take it; a RST gets none. */
+    void resetFor(TcpSegment s, Ipv4Addr src, Ipv4Addr dst) {
+        if (s.has(TcpSegment.RST)) {
+            return;
+        }
+        TcpSegment r = s.has(TcpSegment.ACK)
+                ? new TcpSegment(s.dstPort(), s.srcPort(), s.ack(), 0, TcpSegment.RST, 0, 0, -1, -1, new byte[0])
+                : new TcpSegment(s.dstPort(), s.srcPort(), 0, s.seq() + s.sequenceLength() & 0xffff_ffffL,
+                        TcpSegment.RST | TcpSegment.ACK, 0, 0, -1, -1, new byte[0]);
+        count("resets sent");
+        send(dst, src, r);
+    }
+
+    private void advance(long t) {
+        now = Math.max(now, t);
+    }
+}
