@@ -25,8 +25,16 @@ public enum NetError implements WireCode {
     IO_ERROR(9),
     /** The lease is missing, too short, or lacks the right the request needs. */
     LEASE_TOO_SMALL(10),
-    /** Too many sockets or pings at once. */
-    BUSY(11);
+    /** Too many sockets or pings at once, or the interface's queue is full now. */
+    BUSY(11),
+    /** The peer answered the connection attempt with a reset: nothing listens there. */
+    CONNECTION_REFUSED(12),
+    /** The peer reset the connection. */
+    CONNECTION_RESET(13),
+    /** Not ready now, and the call said not to wait. */
+    WOULD_BLOCK(14),
+    /** The socket is not connected (any more), or its direction was shut down. */
+    NOT_CONNECTED(15);
 
     private final int code;
 

@@ -29,6 +29,7 @@ import org.microsim.abi.WireWriter;
  * 627  UDP_RECEIVE  socket u32, timeout ms u32                              writable         {@link NetTables.Datagram}
  * 628  UDP_CLOSE    socket u32                                              none             (none)
  * 629  COUNTERS     (none)                                                  none             list of name str, value u64
+ * 630..638          TCP sockets: {@link TcpRequest}
  * </pre>
  *
  * <p>PING and UDP_RECEIVE are answered when they are done (the last echo came back or timed out; a datagram came
@@ -36,7 +37,9 @@ import org.microsim.abi.WireWriter;
  *
  * @param <T> what the OK reply carries
  */
-public sealed interface NetRequest<T> extends Request<T, NetException> {
+public sealed interface NetRequest<T> extends Request<T, NetException> permits NetRequest.Interfaces,
+        NetRequest.Configure, NetRequest.Neighbours, NetRequest.Routes, NetRequest.Ping, NetRequest.UdpBind,
+        NetRequest.UdpSend, NetRequest.UdpReceive, NetRequest.UdpClose, NetRequest.Counters, TcpRequest {
     int INTERFACES = MsgIds.NET_BASE + 20;
     int CONFIGURE = MsgIds.NET_BASE + 21;
     int NEIGHBOURS = MsgIds.NET_BASE + 22;
@@ -279,8 +282,11 @@ public sealed interface NetRequest<T> extends Request<T, NetException> {
             case UDP_SEND -> new UdpSend(r.i32("socket"), r.i32("destination"), r.u16("port"));
             case UDP_RECEIVE -> new UdpReceive(r.i32("socket"), r.i32("timeout"));
             case UDP_CLOSE -> new UdpClose(r.i32("socket"));
+            case TcpRequest.TCP_LISTEN, TcpRequest.TCP_ACCEPT, TcpRequest.TCP_CONNECT, TcpRequest.TCP_SEND,
+                    TcpRequest.TCP_RECEIVE, TcpRequest.TCP_SHUTDOWN, TcpRequest.TCP_CLOSE, TcpRequest.TCP_POLL,
+                    TcpRequest.CONNECTIONS -> TcpRequest.decode(message.msgId(), r);
             default -> throw new MalformedException("msg id " + message.msgId() + " is not a network request ("
-                    + INTERFACES + ".." + COUNTERS + ")");
+                    + INTERFACES + ".." + TcpRequest.CONNECTIONS + ")");
         };
         r.end("network request " + message.msgId());
         if (!message.handles().isEmpty()) {

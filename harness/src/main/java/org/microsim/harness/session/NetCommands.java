@@ -23,7 +23,7 @@ import org.microsim.services.netd.wire.MacAddr;
 
 /**
  * The network commands, as their Unix namesakes: {@code ifconfig} (show, or set dhcp / an address / off), {@code
- * arp}, {@code route}, {@code ping}, {@code udp send} and {@code udp listen}, {@code netstat -s}, each a call to
+ * arp}, {@code route}, {@code ping}, {@code udp send} and {@code udp listen}, each a call to
  * netd as the console; and {@code link down|up IFACE}, which pulls an interface's cable in the machine (a fault:
  * the driver and netd find out as they would from a real NIC). Addresses are dotted IPv4: there is no DNS.
  */
@@ -52,15 +52,6 @@ final class NetCommands {
                         args -> ping(s, args)),
                 new SimpleCommand("udp", UDP, "send a datagram and show the answer, or wait for one",
                         args -> udp(s, args)),
-                new SimpleCommand("netstat", "netstat -s", "show what netd dropped, by reason", args -> {
-                    Arity.check(args, 1, 1, "netstat");
-                    if (!args.get(0).equals("-s")) {
-                        throw new UsageException("usage: netstat -s (connections come with TCP)");
-                    }
-                    List<NetRequest.Counter> all = s.client(Netd.PORT_NAME).call(new NetRequest.Counters());
-                    return all.isEmpty() ? "nothing dropped" : String.join("\n", all.stream()
-                            .map(c -> String.format("%8d  %s", c.value(), c.name())).toList());
-                }),
                 new SimpleCommand("link", "link down|up IFACE", "pull an interface's cable, or plug it back",
                         args -> link(s, args)),
                 new SimpleCommand("lan", LAN, "show the LANs (stations, faults, the user LAN's DHCP leases), or set "

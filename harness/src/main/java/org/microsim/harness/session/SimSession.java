@@ -76,6 +76,7 @@ final class SimSession implements Session {
         all.addAll(ServiceCommands.of(this));
         all.addAll(UsbCommands.of(this));
         all.addAll(NetCommands.of(this));
+        all.addAll(TcpCommands.of(this));
         all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
         return all;
     }

@@ -24,6 +24,7 @@ import org.microsim.abi.net.EthInfo;
 import org.microsim.abi.net.NetError;
 import org.microsim.abi.net.NetException;
 import org.microsim.abi.net.NetRequest;
+import org.microsim.abi.net.TcpRequest;
 import org.microsim.services.netd.wire.DhcpMessage;
 import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.netd.wire.MacAddr;
@@ -49,12 +50,14 @@ final class NetdServer implements Handler<NetRequest<?>> {
     private final Sys sys;
     private final Handle events;
     private final Stack stack;
+    private final TcpSockets sockets;
     private int nextToken = 1;
 
     NetdServer(Sys sys, Handle events) {
         this.sys = sys;
         this.events = events;
         this.stack = new Stack(sys);
+        this.sockets = new TcpSockets(sys, stack);
     }
 
     @Override
@@ -65,6 +68,21 @@ final class NetdServer implements Handler<NetRequest<?>> {
     @Override
     public Message handle(NetRequest<?> request, Received call) throws NetException {
         long now = sys.now();
+        try {
+            return serve(request, call, now);
+        } finally {
+            tcpProgress(now);
+        }
+    }
+
+    /** Sends what TCP has to send, and answers the socket calls that can be answered now. */
+    private void tcpProgress(long now) {
+        stack.flushTcp(now);
+        sockets.progress(now);
+        stack.flushTcp(now);
+    }
+
+    private Message serve(NetRequest<?> request, Received call, long now) throws NetException {
         return switch (request) {
             case NetRequest.Interfaces r -> NetRequest.Interfaces.reply(stack.interfaces(now));
             case NetRequest.Neighbours r -> NetRequest.Neighbours.reply(stack.neighbours(now));
@@ -86,6 +104,7 @@ final class NetdServer implements Handler<NetRequest<?>> {
                 stack.udp.close(call.sender(), c.socket());
                 yield Replies.ok();
             }
+            case TcpRequest<?> t -> sockets.handle(t, call, now);
         };
     }
 
@@ -172,12 +191,13 @@ final class NetdServer implements Handler<NetRequest<?>> {
                 return false;
             }
         }
+        tcpProgress(now);
         return true;
     }
 
     @Override
     public long wakeAt() {
-        return stack.nextDeadline();
+        return Math.min(stack.nextDeadline(), sockets.nextDeadline());
     }
 
     private void bind(Message notice, long now) {

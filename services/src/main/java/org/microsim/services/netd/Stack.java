@@ -9,6 +9,8 @@ import org.microsim.abi.net.NetError;
 import org.microsim.abi.net.NetException;
 import org.microsim.abi.net.NetRequest;
 import org.microsim.abi.net.NetTables;
+import org.microsim.services.netd.tcp.TcpConfig;
+import org.microsim.services.netd.tcp.TcpHost;
 import org.microsim.services.netd.wire.ArpPacket;
 import org.microsim.services.netd.wire.DhcpMessage;
 import org.microsim.services.netd.wire.EthernetFrame;
@@ -43,6 +45,7 @@ final class Stack {
     final Counters counters = new Counters();
     final UdpSockets udp;
     final Pings pings;
+    final TcpHost tcp;
     private final Reassembler reassembler = new Reassembler(64, Ipv4Packet.MAX_LENGTH, 15 * SECOND);
     private final Map<String, Interface> interfaces = new LinkedHashMap<>();
     private int identification;
@@ -51,6 +54,7 @@ final class Stack {
         this.sys = sys;
         this.udp = new UdpSockets(sys, counters);
         this.pings = new Pings(sys);
+        this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT);
         this.identification = (int) sys.random() & 0xffff;
     }
 
@@ -169,6 +173,7 @@ final class Stack {
         switch (p.protocol()) {
             case Ipv4Packet.PROTOCOL_ICMP -> icmp(i, p, now);
             case Ipv4Packet.PROTOCOL_UDP -> udp(i, p, now);
+            case Ipv4Packet.PROTOCOL_TCP -> tcp.input(p.src(), p.dst(), p.payload(), now);
             default -> drop(i, "ipv4: unsupported protocol");
         }
     }
@@ -253,6 +258,32 @@ final class Stack {
             }
         }
         return null;
+    }
+
+    /** {@code dst} itself when it is one of this host's addresses (a connection to itself), else null. */
+    Ipv4Addr localAddress(Ipv4Addr dst) {
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && dst.equals(i.address)) {
+                return dst;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Sends the segments TCP has made, each in an IPv4 packet. A segment to this host itself comes back in at once
+     * and may make more; the rounds are bounded, and what is left waits for the next turn.
+     */
+    void flushTcp(long now) {
+        for (int round = 0; round < 64; round++) {
+            List<TcpHost.Outgoing> out = tcp.drain();
+            if (out.isEmpty()) {
+                return;
+            }
+            for (TcpHost.Outgoing o : out) {
+                send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), nextId(), o.tcpBytes()), now);
+            }
+        }
     }
 
     /** Sends a packet by the routing table; false when it has no route (counted). */
@@ -363,7 +394,7 @@ final class Stack {
     // ---- time ----
 
     long nextDeadline() {
-        long next = Math.min(pings.nextDeadline(), udp.nextDeadline());
+        long next = Math.min(Math.min(pings.nextDeadline(), udp.nextDeadline()), tcp.nextDeadline());
         for (Interface i : interfaces.values()) {
             next = Math.min(next, Math.min(i.arp.nextDeadline(), i.dhcp.nextDeadline()));
         }
@@ -384,6 +415,8 @@ final class Stack {
         }
         pings.tick(now, (to, request) -> sendEcho(to, request, now));
         udp.tick(now);
+        tcp.tick(now);
+        flushTcp(now);
     }
 
     // ---- tables ----

@@ -1,0 +1,106 @@
+package org.microsim.harness.session;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.microsim.abi.Lease;
+import org.microsim.abi.net.NetRequest;
+import org.microsim.abi.net.TcpRequest;
+import org.microsim.harness.script.Arity;
+import org.microsim.harness.script.Command;
+import org.microsim.harness.script.CommandException;
+import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.script.UsageException;
+import org.microsim.services.netd.Netd;
+import org.microsim.services.netd.wire.Ipv4Addr;
+
+/**
+ * The TCP commands: {@code netstat} (the sockets and their states; {@code -s} what netd dropped and why) and
+ * {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
+ * comes back until the peer closes (a {@code spawn tcpecho} on the other machine echoes it).
+ */
+final class TcpCommands {
+    private static final String TCP = "tcp send HOST PORT TEXT [-w TIMEOUT]";
+
+    private TcpCommands() {
+    }
+
+    static List<Command> of(SimSession s) {
+        return List.of(
+                new SimpleCommand("netstat", "netstat [-s]", "show the TCP sockets, or (-s) what netd dropped and why",
+                        args -> netstat(s, args)),
+                new SimpleCommand("tcp", TCP, "connect, send a text, and show what comes back until the peer closes",
+                        args -> send(s, args)));
+    }
+
+    private static String netstat(SimSession s, List<String> args) throws CommandException {
+        Arity.check(args, 0, 1, "netstat");
+        ConsoleClient netd = s.client(Netd.PORT_NAME);
+        if (args.size() == 1) {
+            if (!args.get(0).equals("-s")) {
+                throw new UsageException("usage: netstat [-s]");
+            }
+            List<NetRequest.Counter> all = netd.call(new NetRequest.Counters());
+            return all.isEmpty() ? "nothing dropped" : String.join("\n", all.stream()
+                    .map(c -> String.format("%8d  %s", c.value(), c.name())).toList());
+        }
+        List<TcpRequest.Connection> all = netd.call(new TcpRequest.Connections());
+        if (all.isEmpty()) {
+            return "no TCP sockets";
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add(String.format("%-22s %-22s %-12s %7s  %s", "LOCAL", "REMOTE", "STATE", "RECV-Q", "OWNER"));
+        for (TcpRequest.Connection c : all) {
+            lines.add(String.format("%-22s %-22s %-12s %7d  %s", new Ipv4Addr(c.local()) + ":" + c.localPort(),
+                    c.state().equals("LISTEN") ? "*:*" : new Ipv4Addr(c.remote()) + ":" + c.remotePort(), c.state(),
+                    c.receiveQueue(), c.owner()));
+        }
+        return String.join("\n", lines);
+    }
+
+    private static String send(SimSession s, List<String> args) throws CommandException {
+        if (args.isEmpty() || !args.get(0).equals("send")) {
+            throw new UsageException("usage: " + TCP);
+        }
+        long wait = 2000;
+        if (args.size() == 6 && args.get(4).equals("-w")) {
+            wait = Durations.parse(args.get(5)).toMillis();
+        } else if (args.size() != 4) {
+            throw new UsageException("usage: " + TCP);
+        }
+        Ipv4Addr to = NetCommands.address(args.get(1));
+        int port = NetCommands.number(args.get(2), 1, 0xffff, "a TCP port");
+        byte[] text = args.get(3).getBytes(StandardCharsets.UTF_8);
+        ConsoleClient netd = s.client(Netd.PORT_NAME);
+        NetRequest.Bound socket = netd.call(new TcpRequest.Connect(to.value(), port, (int) wait));
+        StringBuilder got = new StringBuilder();
+        int received = 0;
+        try {
+            for (int sent = 0; sent < text.length; ) {
+                sent += netd.call(new TcpRequest.Send(socket.socket(), (int) wait),
+                        new Lease.Buffer(text, sent, text.length - sent, true, false));
+            }
+            netd.call(new TcpRequest.Shutdown(socket.socket()));
+            byte[] inbox = new byte[16 * 1024];
+            while (true) {
+                TcpRequest.Received r;
+                try {
+                    r = netd.call(new TcpRequest.Receive(socket.socket(), (int) wait), Lease.writeOnly(inbox));
+                } catch (CommandFailedException e) {
+                    got.append("\n(no end of stream within ").append(wait).append(" ms: ").append(e.getMessage())
+                            .append(')');
+                    break;
+                }
+                if (r.end()) {
+                    break;
+                }
+                received += r.length();
+                got.append(new String(inbox, 0, r.length(), StandardCharsets.UTF_8));
+            }
+        } finally {
+            netd.call(new TcpRequest.Close(socket.socket()));
+        }
+        return s.drainLogs() + "connected to " + to + ":" + port + " from port " + socket.port() + ", sent "
+                + text.length + " bytes, received " + received + (got.isEmpty() ? "" : ":\n" + got);
+    }
+}
