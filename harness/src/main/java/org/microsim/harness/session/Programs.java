@@ -11,6 +11,7 @@ import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.demo.Echo;
 import org.microsim.services.demo.Pinger;
+import org.microsim.services.demo.PortArgument;
 import org.microsim.services.demo.TcpEcho;
 import org.microsim.services.demo.UdpEcho;
 import org.microsim.services.demo.UdpPerf;
@@ -58,13 +59,13 @@ final class Programs {
                     if (words.isEmpty()) {
                         return new byte[0];
                     }
-                    return UdpEcho.args(NetCommands.number(words.get(0), 1, 0xffff, "a UDP port"));
+                    return PortArgument.of(NetCommands.number(words.get(0), 1, 0xffff, "a UDP port"));
                 }));
         add(new Spawnable("tcpecho", "tcpecho [PORT]", "a TCP echo server (RFC 862) on PORT, 7 unless told, serving "
                 + "many connections at once", Optional.empty(), TcpEcho::new, words -> {
                     Arity.check(words, 0, 1, "spawn tcpecho");
                     return words.isEmpty() ? new byte[0]
-                            : TcpEcho.args(NetCommands.number(words.get(0), 1, 0xffff, "a TCP port"));
+                            : PortArgument.of(NetCommands.number(words.get(0), 1, 0xffff, "a TCP port"));
                 }));
         add(new Spawnable("udpperf", UDPPERF, "iperf-like UDP: send COUNT datagrams of SIZE bytes, or receive and "
                 + "count them (lost, duplicated, reordered)", Optional.empty(), UdpPerf::new, Programs::udpperf));

@@ -25,7 +25,7 @@ class LanFaultProperties {
     private static final Pattern ADDRESS = Pattern.compile("inet (10\\.0\\.2\\.\\d+)/24");
 
     /** Boots main and b on a faulty user LAN, and waits (up to 30 min of virtual time) until both are bound. */
-    private static ConsoleMachine faulty(long seed, double loss, int delayMicros, double dup, double reorder,
+    static ConsoleMachine faulty(long seed, double loss, int delayMicros, double dup, double reorder,
                                          Path pcap) throws Exception {
         ConsoleMachine m = ConsoleMachine.unbooted(NetworkTest.seeded(seed, pcap));
         m.run("lan", "user", String.format(Locale.ROOT, "loss=%.3f", loss), "delay=" + delayMicros + "us",
@@ -44,7 +44,7 @@ class LanFaultProperties {
         return ifconfig.contains("dhcp (bound)");
     }
 
-    private static String address(String ifconfig) {
+    static String address(String ifconfig) {
         Matcher a = ADDRESS.matcher(ifconfig);
         assertTrue(a.find(), ifconfig);
         return a.group(1);

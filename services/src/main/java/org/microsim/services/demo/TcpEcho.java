@@ -1,7 +1,5 @@
 package org.microsim.services.demo;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -35,15 +33,9 @@ public final class TcpEcho implements Program {
         }
     }
 
-    /** Its arguments: the port, a little-endian u16; none means {@value #PORT}. */
-    public static byte[] args(int port) {
-        return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) port).array();
-    }
-
     @Override
     public void run(Sys sys) throws NetException {
-        byte[] a = sys.start().args();
-        int port = a.length == 2 ? ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff : PORT;
+        int port = PortArgument.from(sys.start().args(), PORT);
         TcpServerSocket server = TcpServerSocket.listen(sys, port, 64);
         Client netd = Client.named(sys, UdpSocket.NETD, Duration.ofSeconds(5), Duration.ofSeconds(5));
         sys.log("tcpecho: listening on TCP port " + server.port());

@@ -1,7 +1,5 @@
 package org.microsim.services.demo;
 
-import java.nio.ByteBuffer;
-import java.nio.ByteOrder;
 import java.time.Duration;
 import org.microsim.abi.Program;
 import org.microsim.abi.Sys;
@@ -17,15 +15,9 @@ public final class UdpEcho implements Program {
     /** The port it binds unless told otherwise. */
     public static final int PORT = 7;
 
-    /** Its arguments: the port, a little-endian u16; none means {@value #PORT}. */
-    public static byte[] args(int port) {
-        return ByteBuffer.allocate(2).order(ByteOrder.LITTLE_ENDIAN).putShort((short) port).array();
-    }
-
     @Override
     public void run(Sys sys) throws NetException {
-        byte[] a = sys.start().args();
-        int port = a.length == 2 ? ByteBuffer.wrap(a).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff : PORT;
+        int port = PortArgument.from(sys.start().args(), PORT);
         UdpSocket socket = UdpSocket.bind(sys, port);
         sys.log("udpecho: listening on UDP port " + socket.port());
         while (true) {

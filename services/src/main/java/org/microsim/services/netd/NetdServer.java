@@ -87,7 +87,7 @@ final class NetdServer implements Handler<NetRequest<?>> {
             case NetRequest.Interfaces r -> NetRequest.Interfaces.reply(stack.interfaces(now));
             case NetRequest.Neighbours r -> NetRequest.Neighbours.reply(stack.neighbours(now));
             case NetRequest.Routes r -> NetRequest.Routes.reply(stack.routes());
-            case NetRequest.Counters r -> NetRequest.Counters.reply(stack.counters.all());
+            case NetRequest.Counters r -> NetRequest.Counters.reply(stack.counters());
             case NetRequest.Configure c -> {
                 configure(c, now);
                 yield Replies.ok();

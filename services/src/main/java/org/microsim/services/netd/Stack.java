@@ -421,6 +421,13 @@ final class Stack {
 
     // ---- tables ----
 
+    /** Every counter: the stack's own, then TCP's, each under {@code tcp: }. */
+    List<NetRequest.Counter> counters() {
+        List<NetRequest.Counter> all = new ArrayList<>(counters.all());
+        tcp.counters().forEach((name, value) -> all.add(new NetRequest.Counter("tcp: " + name, value)));
+        return all;
+    }
+
     List<NetTables.Interface> interfaces(long now) {
         return interfaces.values().stream().map(i -> i.row(now)).toList();
     }
