@@ -26,7 +26,11 @@ final class Receiving {
         }
         if (!acceptable) {
             if (!s.has(TcpSegment.RST)) {
-                c.ackNow();
+                if (segLen > 0) {
+                    c.ackNow(); // data or a FIN we already had: the sender missed our ACK
+                } else {
+                    c.answerInvalid(now);
+                }
                 if (c.state() == TcpState.TIME_WAIT && s.has(TcpSegment.FIN)) {
                     c.timeWait(now); // the peer missed our last ACK: it goes again, and TIME_WAIT starts over
                 }
@@ -36,9 +40,11 @@ final class Receiving {
         }
         // Second: RST, honoured only at exactly RCV.NXT; elsewhere in the window a challenge ACK answers it.
         if (s.has(TcpSegment.RST)) {
-            if (at != rcvNxt) {
+            if (c.state() == TcpState.TIME_WAIT) {
+                host.count("dropped: reset in TIME_WAIT"); // RFC 1337: no assassination of TIME_WAIT
+            } else if (at != rcvNxt) {
                 host.count("challenge acks");
-                c.ackNow();
+                c.answerInvalid(now);
             } else {
                 reset(c);
             }
@@ -72,7 +78,7 @@ final class Receiving {
         // Fourth: a SYN in the window of a synchronized connection.
         if (syn) {
             host.count("challenge acks");
-            c.ackNow();
+            c.answerInvalid(now);
             return;
         }
         // Fifth: the acknowledgment.

@@ -56,6 +56,7 @@ import org.microsim.services.netd.wire.Ipv4Addr;
  */
 public final class TcpConnection {
     private static final long NONE = Sender.NONE;
+    static final long INVALID_ANSWER_INTERVAL = 500_000_000L;
 
     private final TcpHost host;
     private final TcpConfig config;
@@ -79,6 +80,8 @@ public final class TcpConnection {
     private boolean userClosed;
 
     private boolean ackNow;
+    /** When an ACK last answered a segment outside the window or a RST or SYN that needed a challenge. */
+    private long invalidAnsweredAt = Long.MIN_VALUE;
     private int unackedSegments;
     private long delayedAckAt = NONE;
     /** The end of TIME_WAIT, or of an orphaned FIN_WAIT_2. */
@@ -386,6 +389,18 @@ public final class TcpConnection {
         ackNow = true;
     }
 
+    /**
+     * Owes an ACK in answer to a segment without data outside the window, or a challenge ACK, at most once per
+     * {@link #INVALID_ANSWER_INTERVAL} (Linux's tcp_invalid_ratelimit; RFC 5961 10): two sides that each find
+     * the other's ACKs out of window would otherwise answer each other forever.
+     */
+    void answerInvalid(long now) {
+        if (now - invalidAnsweredAt >= INVALID_ANSWER_INTERVAL || invalidAnsweredAt == Long.MIN_VALUE) {
+            invalidAnsweredAt = now;
+            ackNow = true;
+        }
+    }
+
     /** In-order data arrived: acknowledge it at once, or within the delayed-ACK time. */
     void ackLater(long now) {
         unackedSegments++;
@@ -472,7 +487,9 @@ public final class TcpConnection {
             }
         }
         if (ackNow && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
-            emit(sender.nxt, new byte[0], 0);
+            // At the highest sequence sent, not at nxt: after a timeout's go-back nxt is behind what the peer
+            // has, and an ACK there would be out of its window (4.4BSD's tcp_output does the same).
+            emit(sender.max, new byte[0], 0);
         }
     }
 
@@ -496,13 +513,19 @@ public final class TcpConnection {
         }
     }
 
-    /** After a read: announce a reopened window if it grew by two segments or half the buffer. */
+    /**
+     * After a read: announce the reopened window when it is worth a segment of its own, as Linux's
+     * tcp_cleanup_rbuf decides: the window is at least an MSS (or half the buffer, if smaller) and at least twice
+     * what the peer was last told is left. A window that merely grows as the application keeps up rides on the
+     * next ACK instead.
+     */
     private void windowUpdate() {
         if (state != TcpState.ESTABLISHED && state != TcpState.FIN_WAIT_1 && state != TcpState.FIN_WAIT_2) {
             return;
         }
-        long edge = rcvNxt + ((long) Math.min(received.free() >> rcvScale, 0xffff) << rcvScale);
-        if (edge - advertisedEdge >= Math.min(received.capacity() / 2, 2L * config.mss())) {
+        long window = (long) Math.min(received.free() >> rcvScale, 0xffff) << rcvScale;
+        long left = Math.max(0, advertisedEdge - rcvNxt);
+        if (window >= Math.min(received.capacity() / 2, config.mss()) && window >= 2 * left) {
             ackNow = true;
             output(host.now());
         }
