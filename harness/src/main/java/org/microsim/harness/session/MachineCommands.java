@@ -118,7 +118,7 @@ final class MachineCommands {
         return s.drainLogs() + (crash ? "crashed " : "killed ") + t.id() + " (" + t.name() + ")";
     }
 
-    private static String spawn(SimSession s, List<String> args) throws UsageException, CommandFailedException {
+    static String spawn(SimSession s, List<String> args) throws UsageException, CommandFailedException {
         if (args.isEmpty()) {
             throw new UsageException("spawn needs a PROGRAM: " + s.programs().names());
         }

@@ -12,6 +12,7 @@ import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.demo.Echo;
 import org.microsim.services.demo.Pinger;
 import org.microsim.services.demo.PortArgument;
+import org.microsim.services.httpd.Fetch;
 import org.microsim.services.demo.TcpEcho;
 import org.microsim.services.demo.UdpEcho;
 import org.microsim.services.demo.UdpPerf;
@@ -60,6 +61,11 @@ final class Programs {
                         return new byte[0];
                     }
                     return PortArgument.of(NetCommands.number(words.get(0), 1, 0xffff, "a UDP port"));
+                }));
+        add(new Spawnable("fetch", "fetch URL FILE", "an HTTP client: GETs http://ADDR[:PORT]/PATH into FILE through the "
+                + "VFS", Optional.empty(), Fetch::new, words -> {
+                    Arity.check(words, 2, 2, "spawn fetch");
+                    return Fetch.args(words.get(0), words.get(1));
                 }));
         add(new Spawnable("tcpecho", "tcpecho [PORT]", "a TCP echo server (RFC 862) on PORT, 7 unless told, serving "
                 + "many connections at once", Optional.empty(), TcpEcho::new, words -> {

@@ -10,6 +10,7 @@ import org.microsim.drivers.usbd.Usbd;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
+import org.microsim.services.httpd.Httpd;
 import org.microsim.services.init.Init;
 import org.microsim.services.netd.Netd;
 import org.microsim.services.init.SystemDescription;
@@ -41,6 +42,7 @@ final class SystemPrograms {
                 .add("partd", "partition tables (MBR, GPT): one block port per partition", Partd::new)
                 .add("fatfsd", "the FAT12/16/32 filesystem: one filesystem port per volume", Fatfsd::new)
                 .add("netd", "the network stack: ARP, IPv4, ICMP, UDP and DHCP over every Ethernet port", Netd::new)
+                .add("httpd", "a web server: HTTP/1.1 over TCP port 80, serving /vol", Httpd::new)
                 .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)
                 .add("shell", "runs the console's file commands through the VFS", Shell::new);
     }
@@ -50,6 +52,7 @@ final class SystemPrograms {
         return new SystemDescription(List.of(
                 new SystemDescription.Service("vfs", "vfs", List.of()),
                 new SystemDescription.Service("netd", "netd", List.of()),
+                new SystemDescription.Service("httpd", "httpd", List.of("netd", "vfs")),
                 new SystemDescription.Service("shell", "shell", List.of("vfs"))));
     }
 }

@@ -16,7 +16,7 @@ import org.microsim.services.netd.wire.Ipv4Addr;
 
 /**
  * The TCP commands: {@code netstat} (the sockets and their states; {@code -s} what netd dropped and why) and
- * {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
+ * {@code fetch URL FILE} (an HTTP client task), and {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
  * comes back until the peer closes (a {@code spawn tcpecho} on the other machine echoes it).
  */
 final class TcpCommands {
@@ -30,7 +30,30 @@ final class TcpCommands {
                 new SimpleCommand("netstat", "netstat [-s]", "show the TCP sockets, or (-s) what netd dropped and why",
                         args -> netstat(s, args)),
                 new SimpleCommand("tcp", TCP, "connect, send a text, and show what comes back until the peer closes",
-                        args -> send(s, args)));
+                        args -> send(s, args)),
+                new SimpleCommand("fetch", "fetch URL FILE", "GET http://ADDR[:PORT]/PATH into FILE (a simulated path),"
+                        + " with the fetch program, and wait for it", args -> fetch(s, args)));
+    }
+
+    /**
+     * Runs the fetch program and lets the machines run until it has ended (at most 10 minutes of virtual time); what
+     * it logs (the status and the bytes written, or why not) is the command's output.
+     */
+    private static String fetch(SimSession s, List<String> args) throws CommandException {
+        Arity.check(args, 2, 2, "fetch");
+        List<String> words = new ArrayList<>(List.of("fetch"));
+        words.addAll(args);
+        String spawned = MachineCommands.spawn(s, words);
+        String id = spawned.substring(spawned.lastIndexOf("spawned ") + 8, spawned.lastIndexOf(" ("));
+        StringBuilder out = new StringBuilder(spawned.substring(0, spawned.lastIndexOf("spawned ")));
+        for (int i = 0; i < 6000 && s.task(id).state().alive(); i++) {
+            s.advance(java.time.Duration.ofMillis(100));
+            out.append(s.drainLogs());
+        }
+        if (s.task(id).state().alive()) {
+            throw new CommandFailedException(out + "fetch is still running after 10 minutes (task " + id + ")");
+        }
+        return out + "fetch " + id + " ended";
     }
 
     private static String netstat(SimSession s, List<String> args) throws CommandException {

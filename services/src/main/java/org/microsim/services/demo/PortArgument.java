@@ -14,7 +14,7 @@ public final class PortArgument {
     }
 
     /** The port {@code args} name, or {@code otherwise} when they name none. */
-    static int from(byte[] args, int otherwise) {
+    public static int from(byte[] args, int otherwise) {
         return args.length == 2 ? ByteBuffer.wrap(args).order(ByteOrder.LITTLE_ENDIAN).getShort() & 0xffff : otherwise;
     }
 }

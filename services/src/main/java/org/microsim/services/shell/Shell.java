@@ -1,5 +1,7 @@
 package org.microsim.services.shell;
 
+import org.microsim.services.vfs.VfsClient;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.microsim.abi.Handle;

@@ -1,5 +1,7 @@
 package org.microsim.services.shell;
 
+import org.microsim.services.vfs.VfsClient;
+
 import java.nio.charset.StandardCharsets;
 import java.time.LocalDateTime;
 import java.time.ZoneOffset;

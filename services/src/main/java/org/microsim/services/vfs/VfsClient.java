@@ -1,4 +1,4 @@
-package org.microsim.services.shell;
+package org.microsim.services.vfs;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,33 +21,34 @@ import org.microsim.abi.fs.VfsRequest;
 import org.microsim.abi.svc.Page;
 
 /**
- * The shell's way to the VFS: the typed {@link Client} of the public port "vfs" (looked up on first use and
- * again after the VFS died, so a restarted VFS is found), and the few things a command needs that take more
- * than one call: a whole directory, a piece of a file, every mount and device. Every failure is an
- * {@link FsException}.
+ * A task's way to the VFS (the shell's, httpd's): the typed {@link Client} of the public port "vfs" (looked up on
+ * first use and again after the VFS died, so a restarted VFS is found), and the few things that take more than one
+ * call: a whole directory, a piece of a file, every mount and device. Every failure is an {@link FsException}.
  */
-final class VfsClient {
-    static final Duration TIMEOUT = Duration.ofSeconds(60);
+public final class VfsClient {
+    /** How long one call to the VFS may take. */
+    public static final Duration TIMEOUT = Duration.ofSeconds(60);
     private static final Duration LOOKUP = Duration.ofSeconds(5);
     private static final int DIR_LEASE = 16 << 10;
 
     private final Client vfs;
 
-    VfsClient(Sys sys) {
+    public VfsClient(Sys sys) {
         this.vfs = Client.named(sys, "vfs", LOOKUP, TIMEOUT);
     }
 
     /** One call: the request's reply or its FsException. */
-    <T> T call(Request<T, FsException> request) throws FsException {
+    public <T> T call(Request<T, FsException> request) throws FsException {
         return vfs.call(request);
     }
 
     /** One call lending {@code lease}. */
-    <T> T call(Request<T, FsException> request, Lease lease) throws FsException {
+    public <T> T call(Request<T, FsException> request, Lease lease) throws FsException {
         return vfs.call(request, lease);
     }
 
-    List<FileStat> list(String path) throws FsException {
+    /** Every entry of the directory at {@code path}. */
+    public List<FileStat> list(String path) throws FsException {
         List<FileStat> all = new ArrayList<>();
         byte[] lease = new byte[DIR_LEASE];
         // Each page holds at least one entry, so the loop ends after at most one call per entry.
@@ -65,7 +66,7 @@ final class VfsClient {
     }
 
     /** Up to {@code length} bytes of the file at {@code path} from {@code offset}. */
-    byte[] read(String path, long offset, int length) throws FsException {
+    public byte[] read(String path, long offset, int length) throws FsException {
         int fh = vfs.call(new FsRequest.Open(path, OpenFlags.READ)).fh();
         try {
             byte[] buf = new byte[length];
@@ -76,11 +77,11 @@ final class VfsClient {
         }
     }
 
-    List<MountEntry> mounts() throws FsException {
+    public List<MountEntry> mounts() throws FsException {
         return Page.all(start -> vfs.call(new VfsRequest.Mounts(start)));
     }
 
-    List<DeviceEntry> devices() throws FsException {
+    public List<DeviceEntry> devices() throws FsException {
         return Page.all(start -> vfs.call(new VfsRequest.Devices(start)));
     }
 }
