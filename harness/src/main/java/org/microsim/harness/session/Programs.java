@@ -14,6 +14,7 @@ import org.microsim.services.demo.Pinger;
 import org.microsim.services.demo.PortArgument;
 import org.microsim.services.httpd.Fetch;
 import org.microsim.services.demo.TcpEcho;
+import org.microsim.services.demo.TcpPerf;
 import org.microsim.services.demo.UdpEcho;
 import org.microsim.services.demo.UdpPerf;
 
@@ -67,6 +68,18 @@ final class Programs {
                     Arity.check(words, 2, 2, "spawn fetch");
                     return Fetch.args(words.get(0), words.get(1));
                 }));
+        add(new Spawnable("tcpperf", "tcpperf send HOST PORT BYTES | tcpperf recv PORT", "iperf-like TCP: send BYTES "
+                + "bytes of a known pattern, or receive one connection's and check every byte", Optional.empty(),
+                TcpPerf::new, words -> {
+                    if (words.size() == 4 && words.get(0).equals("send")) {
+                        return TcpPerf.sendArgs(NetCommands.address(words.get(1)).value(),
+                                NetCommands.number(words.get(2), 1, 0xffff, "a TCP port"), bytes(words.get(3)));
+                    }
+                    if (words.size() == 2 && words.get(0).equals("recv")) {
+                        return TcpPerf.recvArgs(NetCommands.number(words.get(1), 1, 0xffff, "a TCP port"));
+                    }
+                    throw new UsageException("usage: spawn tcpperf send HOST PORT BYTES | spawn tcpperf recv PORT");
+                }));
         add(new Spawnable("tcpecho", "tcpecho [PORT]", "a TCP echo server (RFC 862) on PORT, 7 unless told, serving "
                 + "many connections at once", Optional.empty(), TcpEcho::new, words -> {
                     Arity.check(words, 0, 1, "spawn tcpecho");
@@ -93,6 +106,24 @@ final class Programs {
 
     private void add(Spawnable s) {
         byName.put(s.name(), s);
+    }
+
+    /** A byte count: digits, or with k, M or G (powers of 1024). */
+    private static long bytes(String word) throws UsageException {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("([0-9]{1,12})([kMG]?)").matcher(word);
+        if (!m.matches()) {
+            throw new UsageException("'" + word + "' is not a byte count like 1000, 64k, 16M or 1G");
+        }
+        long n = Long.parseLong(m.group(1)) << switch (m.group(2)) {
+            case "k" -> 10;
+            case "M" -> 20;
+            case "G" -> 30;
+            default -> 0;
+        };
+        if (n < 1 || n > (64L << 30)) {
+            throw new UsageException("'" + word + "' is not from 1 byte to 64G");
+        }
+        return n;
     }
 
     private static int count(String word) throws UsageException {
