@@ -68,12 +68,13 @@ final class Receiving {
             fin &= at >= rcvNxt;
         }
         long right = rcvNxt + window;
-        if (c.peerFin() >= 0) {
+        if (c.peerFin() >= 0 && !c.finReceived()) {
             right = Math.min(right, c.peerFin());
         }
-        if (at + (to - from) > right) {
+        if ((to > from || fin) && at + (to - from) > right) {
             to = from + (int) Math.max(0, right - at);
             fin = false;
+            c.ackNow(); // what did not fit is dropped: tell the sender the window (a zero-window probe's answer)
         }
         // Fourth: a SYN in the window of a synchronized connection.
         if (syn) {

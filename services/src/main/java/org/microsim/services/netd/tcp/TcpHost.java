@@ -186,6 +186,11 @@ public final class TcpHost {
         return connections.size();
     }
 
+    /** The connections in the table, for tests. */
+    List<TcpConnection> connections() {
+        return List.copyOf(connections.values());
+    }
+
     void count(String name) {
         counters.merge(name, 1L, Long::sum);
     }

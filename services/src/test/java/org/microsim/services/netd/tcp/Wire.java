@@ -150,6 +150,25 @@ final class Wire {
         pump();
     }
 
+    /** Everything {@code from} has queued, parsed, then fed to {@code to} (unless null) at {@code now}. */
+    static List<TcpSegment> deliver(TcpHost from, TcpHost to, long now) throws MalformedPacketException {
+        List<TcpSegment> out = new ArrayList<>();
+        for (TcpHost.Outgoing o : from.drain()) {
+            out.add(TcpSegment.parse(o.tcpBytes(), o.src(), o.dst()));
+            if (to != null) {
+                to.input(o.src(), o.dst(), o.tcpBytes(), now);
+            }
+        }
+        return out;
+    }
+
+    static TcpSegment only(List<TcpSegment> segments) {
+        if (segments.size() != 1) {
+            throw new AssertionError("expected one segment: " + segments);
+        }
+        return segments.get(0);
+    }
+
     /** The segments {@code src} sent, in order. */
     List<Sent> from(Ipv4Addr src) {
         return sent.stream().filter(s -> s.src().equals(src)).toList();
