@@ -303,14 +303,7 @@ class HandshakeTest {
 
     /** A connection from A to B:80 after the handshake, A's side first; nothing left queued. */
     private TcpConnection[] establish() throws MalformedPacketException {
-        TcpListener l = b.listen(Ipv4Addr.ANY, 80, 4);
-        TcpConnection c = a.connect(A, B, 80, 0);
-        Wire.deliver(a, b, 1);
-        Wire.deliver(b, a, 2);
-        Wire.deliver(a, b, 3);
-        TcpConnection s = l.accept();
-        assertFalse(s == null);
-        return new TcpConnection[] {c, s};
+        return Wire.handshake(a, b);
     }
 
     private static Wire wireOf(TcpHost a, TcpHost b) {

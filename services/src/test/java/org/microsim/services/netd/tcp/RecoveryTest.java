@@ -3,7 +3,6 @@ package org.microsim.services.netd.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.ByteArrayOutputStream;
@@ -153,12 +152,9 @@ class RecoveryTest {
         Random isns = new Random(1);
         TcpHost a = new TcpHost(isns::nextLong, TcpConfig.DEFAULT);
         TcpHost b = new TcpHost(isns::nextLong, TcpConfig.DEFAULT);
-        TcpListener l = b.listen(B, 80, 1);
-        TcpConnection c = a.connect(A, B, 80, 0);
-        Wire.deliver(a, b, 0);
-        Wire.deliver(b, a, 0);
-        Wire.deliver(a, b, 0);
-        TcpConnection s = l.accept();
+        TcpConnection[] pair = Wire.handshake(a, b);
+        TcpConnection c = pair[0];
+        TcpConnection s = pair[1];
         byte[] data = data(3 * 1460);
         c.send(data, 0, data.length);
         List<TcpHost.Outgoing> flight = a.drain();
@@ -183,12 +179,7 @@ class RecoveryTest {
         Random isns = new Random(2);
         TcpHost a = new TcpHost(isns::nextLong, NO_DELAY);
         TcpHost b = new TcpHost(isns::nextLong, NO_DELAY);
-        TcpListener l = b.listen(B, 80, 1);
-        TcpConnection c = a.connect(A, B, 80, 0);
-        Wire.deliver(a, b, 0);
-        Wire.deliver(b, a, 0);
-        Wire.deliver(a, b, 0);
-        assertNotNull(l.accept());
+        TcpConnection c = Wire.handshake(a, b)[0];
         c.send(new byte[100_000], 0, 100_000);
         int[] expected = {3, 6, 12, 24};
         for (int round = 0; round < expected.length; round++) {
@@ -204,12 +195,7 @@ class RecoveryTest {
         Random isns = new Random(3);
         TcpHost a = new TcpHost(isns::nextLong, TcpConfig.DEFAULT);
         TcpHost b = new TcpHost(isns::nextLong, TcpConfig.DEFAULT);
-        TcpListener l = b.listen(B, 80, 1);
-        TcpConnection c = a.connect(A, B, 80, 0);
-        Wire.deliver(a, b, 0);
-        Wire.deliver(b, a, 0);
-        Wire.deliver(a, b, 0);
-        assertNotNull(l.accept());
+        TcpConnection c = Wire.handshake(a, b)[0];
         c.send(new byte[100], 0, 100);
         Wire.deliver(a, b, 0);
         assertEquals(List.of(), Wire.deliver(b, null, 0));

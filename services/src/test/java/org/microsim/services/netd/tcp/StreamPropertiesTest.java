@@ -125,7 +125,7 @@ class StreamPropertiesTest {
         throw new AssertionError("three million events: a livelock");
     }
 
-    @Property(tries = 40)
+    @Property(tries = 80)
     void streamsBothWaysArriveWholeAndBothSidesCloseCleanly(@ForAll("faults") Faults f) {
         Run r = transfer(f, w -> { });
         Statistics.label("bytes").collect(f.toA() + f.toB() < 100_000 ? "< 100 KB" : f.toA() + f.toB() < 1 << 20

@@ -162,6 +162,20 @@ final class Wire {
         return out;
     }
 
+    /** Listens on {@code b}'s port 80, connects from {@code a}, delivers the three segments; A's side first. */
+    static TcpConnection[] handshake(TcpHost a, TcpHost b) throws MalformedPacketException {
+        TcpListener l = b.listen(Ipv4Addr.ANY, 80, 4);
+        TcpConnection c = a.connect(A, B, 80, 0);
+        deliver(a, b, 0);
+        deliver(b, a, 0);
+        deliver(a, b, 0);
+        TcpConnection s = l.accept();
+        if (s == null) {
+            throw new AssertionError("the handshake did not complete");
+        }
+        return new TcpConnection[] {c, s};
+    }
+
     static TcpSegment only(List<TcpSegment> segments) {
         if (segments.size() != 1) {
             throw new AssertionError("expected one segment: " + segments);
