@@ -12,7 +12,7 @@ final class Receiving {
     static void segment(TcpConnection c, TcpSegment s, long now) {
         TcpHost host = c.host();
         ReceiveBuffer buffer = c.received();
-        long rcvNxt = c.rcvNxt();
+        long rcvNxt = c.rcvNxt;
         long at = c.receiveOffset(s.seq());
         int segLen = s.sequenceLength();
         long window = buffer.free();
@@ -68,12 +68,13 @@ final class Receiving {
             fin &= at >= rcvNxt;
         }
         long right = rcvNxt + window;
-        if (c.peerFin() >= 0) {
-            right = Math.min(right, c.peerFin());
+        if (c.peerFin >= 0 && !c.finReceived()) {
+            right = Math.min(right, c.peerFin);
         }
-        if (at + (to - from) > right) {
+        if ((to > from || fin) && at + (to - from) > right) {
             to = from + (int) Math.max(0, right - at);
             fin = false;
+            c.ackNow(); // what did not fit is dropped: tell the sender the window (a zero-window probe's answer)
         }
         // Fourth: a SYN in the window of a synchronized connection.
         if (syn) {
@@ -132,13 +133,13 @@ final class Receiving {
                 c.abort();
                 return;
             }
-            boolean inOrder = at == c.rcvNxt() && !buffer.hasGaps();
+            boolean inOrder = at == c.rcvNxt && !buffer.hasGaps();
             if (!buffer.put(at - 1, payload, from, to - from)) {
                 host.count("dropped: reassembly full");
                 c.ackNow();
                 return;
             }
-            c.rcvNxt(buffer.inOrderEnd() + 1);
+            c.rcvNxt = buffer.inOrderEnd() + 1;
             if (inOrder) {
                 c.ackLater(now);
             } else {
@@ -147,9 +148,9 @@ final class Receiving {
         }
         // Eighth: the FIN, which takes effect only once everything before it is in.
         if (fin && receiving) {
-            c.peerFin(at + (to - from));
+            c.peerFin = at + (to - from);
         }
-        if (c.peerFin() >= 0 && !c.finReceived() && c.rcvNxt() == c.peerFin()) {
+        if (c.peerFin >= 0 && !c.finReceived() && c.rcvNxt == c.peerFin) {
             c.finArrived(now);
         }
     }

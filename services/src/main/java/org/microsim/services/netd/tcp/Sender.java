@@ -216,8 +216,7 @@ final class Sender {
      */
     void onAck(long ackOffset, int windowField, long segOffset, boolean pure, long now) {
         long newWindow = (long) windowField << scale;
-        retries = 0;
-        persistBackoff = 0;
+        retries = 0; // the peer is alive: a timer's count of unanswered tries starts over
         if (ackOffset > una) {
             newData(ackOffset, now);
         } else if (ackOffset == una && pure && newWindow == window && nxt > una && window > 0) {
@@ -230,6 +229,7 @@ final class Sender {
         }
         if (window > 0) {
             persistAt = NONE;
+            persistBackoff = 0;
         }
     }
 

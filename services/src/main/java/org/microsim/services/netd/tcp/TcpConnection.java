@@ -16,26 +16,36 @@ import org.microsim.services.netd.wire.Ipv4Addr;
  *
  * <h2>The states</h2>
  * <pre>
- *                               connect: send SYN
- *      CLOSED ───────────────────────────────────────────────┐
- *        │ listener gets SYN: send SYN,ACK                    ▼
- *        ▼                           rcv SYN: send SYN,ACK
- *   SYN_RECEIVED ◀──────────────────────────────────────── SYN_SENT
- *        │ rcv ACK of SYN            (simultaneous open)      │ rcv SYN,ACK: send ACK
- *        └─────────────────────────▶ ESTABLISHED ◀────────────┘
- *                 close: send FIN ┌───────┴────────┐ rcv FIN: send ACK
- *                                 ▼                ▼
- *                   ┌──────── FIN_WAIT_1       CLOSE_WAIT
- *   rcv FIN: ACK    │  rcv ACK   │                 │ close: send FIN
- *   (simultaneous   ▼  of FIN    ▼                 ▼
- *    close)     CLOSING      FIN_WAIT_2         LAST_ACK
- *                   │ rcv ACK    │ rcv FIN:        │ rcv ACK of FIN
- *                   ▼  of FIN    ▼ send ACK        ▼
- *               TIME_WAIT ◀──────┘              CLOSED
- *                   │ 2*MSL        (FIN_WAIT_1 + rcv FIN,ACK of our FIN also goes straight to TIME_WAIT)
- *                   ▼
- *                CLOSED      any state: rcv acceptable RST, abort(), or retransmissions give up: CLOSED
+ *                              ┌────────┐
+ *          ┌───────────────────│ CLOSED │────────────────────┐
+ *          │ a listener's SYN  └────────┘  connect: send SYN │
+ *          │ send SYN,ACK                                    ▼
+ *          ▼                        rcv SYN: send SYN,ACK ┌──────────┐
+ *   ┌──────────────┐◀─────────────────────────────────────│ SYN_SENT │
+ *   │ SYN_RECEIVED │          (simultaneous open)         └──────────┘
+ *   └──────────────┘                                           │ rcv SYN,ACK: send ACK
+ *          │ rcv ACK of SYN    ┌─────────────┐                 │
+ *          └──────────────────▶│ ESTABLISHED │◀────────────────┘
+ *                              └─────────────┘
+ *                close: send FIN │           │ rcv FIN: send ACK
+ *                                ▼           ▼
+ *                       ┌────────────┐   ┌────────────┐
+ *         ┌─────────────│ FIN_WAIT_1 │   │ CLOSE_WAIT │
+ *         │ rcv FIN:    └────────────┘   └────────────┘
+ *         │ send ACK          │ rcv ACK of FIN   │ close: send FIN
+ *         ▼                   ▼                  ▼
+ *   ┌─────────┐        ┌────────────┐      ┌──────────┐
+ *   │ CLOSING │        │ FIN_WAIT_2 │      │ LAST_ACK │
+ *   └─────────┘        └────────────┘      └──────────┘
+ *         │ rcv ACK of FIN    │ rcv FIN: send ACK │ rcv ACK of FIN
+ *         ▼                   ▼                   ▼
+ *   ┌──────────────────────────────┐         ┌────────┐
+ *   │ TIME_WAIT: 2*MSL (60 s)      │────────▶│ CLOSED │
+ *   └──────────────────────────────┘         └────────┘
  * </pre>
+ * A FIN that also acknowledges ours takes FIN_WAIT_1 straight to TIME_WAIT. From any state an acceptable RST,
+ * {@code abort()}, or retransmissions that give up lead to CLOSED with {@link #error()} saying why; a
+ * connection in CLOSED has left the host's table.
  *
  * <h2>Receiving</h2>
  * A segment is first checked against the receive window (RFC 9293 3.10.7.4): one wholly outside is answered
@@ -70,9 +80,10 @@ public final class TcpConnection {
 
     /** The peer's ISN as on the wire; the receive side counts offsets from it as the sender does from ours. */
     private long irs;
-    private long rcvNxt;
+    /** RCV.NXT as an offset from the peer's ISN (its SYN is 0); {@link Receiving} moves it. */
+    long rcvNxt;
     /** The offset of the peer's FIN once seen, even out of order; -1 before. */
-    private long peerFin = -1;
+    long peerFin = -1;
     private boolean finReceived;
     private boolean windowScaling;
     private int rcvScale;
@@ -360,25 +371,9 @@ public final class TcpConnection {
         return userClosed;
     }
 
-    long rcvNxt() {
-        return rcvNxt;
-    }
-
-    void rcvNxt(long offset) {
-        rcvNxt = offset;
-    }
-
     /** The offset a sequence number on the wire stands for, taken within 2^31 of {@link #rcvNxt}. */
     long receiveOffset(long seq) {
         return rcvNxt + (int) (seq - (irs + rcvNxt));
-    }
-
-    long peerFin() {
-        return peerFin;
-    }
-
-    void peerFin(long offset) {
-        peerFin = offset;
     }
 
     boolean finReceived() {

@@ -1,6 +1,7 @@
 package org.microsim.services.netd.tcp;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -165,7 +166,7 @@ public final class TcpHost {
 
     /** Counts by name: "dropped: ..." for each reason a segment was refused, and events (retransmissions ...). */
     public Map<String, Long> counters() {
-        return Map.copyOf(counters);
+        return Collections.unmodifiableMap(new TreeMap<>(counters));
     }
 
     // ---- for the package ----
@@ -184,6 +185,11 @@ public final class TcpHost {
 
     int connectionCount() {
         return connections.size();
+    }
+
+    /** The connections in the table, for tests. */
+    List<TcpConnection> connections() {
+        return List.copyOf(connections.values());
     }
 
     void count(String name) {

@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import net.jqwik.api.Example;
@@ -24,23 +23,6 @@ class HandshakeTest {
     private final TcpHost a = new TcpHost(isns::nextLong, NO_DELAY);
     private final TcpHost b = new TcpHost(isns::nextLong, NO_DELAY);
 
-    /** Everything {@code from} has queued, parsed, then fed to {@code to} (unless null) at {@code now}. */
-    private static List<TcpSegment> deliver(TcpHost from, TcpHost to, long now) throws MalformedPacketException {
-        List<TcpSegment> out = new ArrayList<>();
-        for (TcpHost.Outgoing o : from.drain()) {
-            out.add(TcpSegment.parse(o.tcpBytes(), o.src(), o.dst()));
-            if (to != null) {
-                to.input(o.src(), o.dst(), o.tcpBytes(), now);
-            }
-        }
-        return out;
-    }
-
-    private static TcpSegment only(List<TcpSegment> segments) {
-        assertEquals(1, segments.size(), segments.toString());
-        return segments.get(0);
-    }
-
     @Example
     void theThreeWayHandshakeSegmentBySegment() throws MalformedPacketException {
         TcpListener l = b.listen(Ipv4Addr.ANY, 80, 4);
@@ -48,7 +30,7 @@ class HandshakeTest {
         assertEquals(TcpState.SYN_SENT, c.state());
         assertEquals(TcpHost.FIRST_EPHEMERAL, c.localPort());
 
-        TcpSegment syn = only(deliver(a, b, 1));
+        TcpSegment syn = Wire.only(Wire.deliver(a, b, 1));
         assertEquals(TcpSegment.SYN, syn.flags());
         assertEquals(TcpHost.FIRST_EPHEMERAL, syn.srcPort());
         assertEquals(80, syn.dstPort());
@@ -59,14 +41,14 @@ class HandshakeTest {
         assertEquals(0, syn.length());
         assertNull(l.accept(), "nothing is accepted before the handshake completes");
 
-        TcpSegment synAck = only(deliver(b, a, 2));
+        TcpSegment synAck = Wire.only(Wire.deliver(b, a, 2));
         assertEquals(TcpSegment.SYN | TcpSegment.ACK, synAck.flags());
         assertEquals(syn.seq() + 1 & 0xffff_ffffL, synAck.ack());
         assertEquals(1460, synAck.mss());
         assertEquals(3, synAck.windowScale());
         assertEquals(TcpState.ESTABLISHED, c.state());
 
-        TcpSegment ack = only(deliver(a, b, 3));
+        TcpSegment ack = Wire.only(Wire.deliver(a, b, 3));
         assertEquals(TcpSegment.ACK, ack.flags());
         assertEquals(syn.seq() + 1 & 0xffff_ffffL, ack.seq());
         assertEquals(synAck.seq() + 1 & 0xffff_ffffL, ack.ack());
@@ -83,14 +65,14 @@ class HandshakeTest {
 
         byte[] hello = "hello".getBytes(StandardCharsets.US_ASCII);
         assertEquals(5, c.send(hello, 0, 5));
-        TcpSegment data = only(deliver(a, b, 4));
+        TcpSegment data = Wire.only(Wire.deliver(a, b, 4));
         assertEquals(TcpSegment.ACK | TcpSegment.PSH, data.flags());
         assertEquals(ack.seq(), data.seq());
         byte[] got = new byte[10];
         assertEquals(5, s.receive(got, 0, 10));
         assertEquals("hello", new String(got, 0, 5, StandardCharsets.US_ASCII));
         assertEquals(0, s.receive(got, 0, 10));
-        TcpSegment dataAck = only(deliver(b, a, 5));
+        TcpSegment dataAck = Wire.only(Wire.deliver(b, a, 5));
         assertEquals(data.seq() + 5 & 0xffff_ffffL, dataAck.ack());
     }
 
@@ -99,10 +81,10 @@ class HandshakeTest {
         TcpHost plain = new TcpHost(isns::nextLong, NO_DELAY.withWindowScaling(false));
         plain.listen(B, 80, 1);
         a.connect(A, B, 80, 0);
-        assertEquals(3, only(deliver(a, plain, 0)).windowScale());
-        TcpSegment synAck = only(deliver(plain, a, 0));
+        assertEquals(3, Wire.only(Wire.deliver(a, plain, 0)).windowScale());
+        TcpSegment synAck = Wire.only(Wire.deliver(plain, a, 0));
         assertEquals(-1, synAck.windowScale());
-        TcpSegment ack = only(deliver(a, plain, 0));
+        TcpSegment ack = Wire.only(Wire.deliver(a, plain, 0));
         assertEquals(0xffff, ack.window(), "unscaled, the window field saturates");
     }
 
@@ -110,15 +92,15 @@ class HandshakeTest {
     void simultaneousOpen() throws MalformedPacketException {
         TcpConnection ca = a.connect(A, B, TcpHost.FIRST_EPHEMERAL, 0);
         TcpConnection cb = b.connect(B, A, TcpHost.FIRST_EPHEMERAL, 0);
-        TcpSegment synA = only(deliver(a, null, 0));
-        TcpSegment synB = only(deliver(b, null, 0));
+        TcpSegment synA = Wire.only(Wire.deliver(a, null, 0));
+        TcpSegment synB = Wire.only(Wire.deliver(b, null, 0));
         assertEquals(TcpSegment.SYN, synA.flags());
         a.input(B, A, synB.encode(B, A), 1);
         b.input(A, B, synA.encode(A, B), 1);
         assertEquals(TcpState.SYN_RECEIVED, ca.state());
         assertEquals(TcpState.SYN_RECEIVED, cb.state());
-        TcpSegment synAckA = only(deliver(a, b, 2));
-        List<TcpSegment> fromB = deliver(b, a, 2);
+        TcpSegment synAckA = Wire.only(Wire.deliver(a, b, 2));
+        List<TcpSegment> fromB = Wire.deliver(b, a, 2);
         assertEquals(2, fromB.size(), "B's SYN,ACK, then its ACK of A's, which made it ESTABLISHED");
         assertEquals(TcpSegment.SYN | TcpSegment.ACK, fromB.get(0).flags());
         assertEquals(TcpSegment.ACK, fromB.get(1).flags());
@@ -127,8 +109,8 @@ class HandshakeTest {
         assertEquals(synB.seq() + 1 & 0xffff_ffffL, synAckA.ack());
         assertEquals(TcpState.ESTABLISHED, ca.state());
         assertEquals(TcpState.ESTABLISHED, cb.state());
-        assertEquals(TcpSegment.ACK, only(deliver(a, b, 3)).flags());
-        assertEquals(List.of(), deliver(b, a, 3));
+        assertEquals(TcpSegment.ACK, Wire.only(Wire.deliver(a, b, 3)).flags());
+        assertEquals(List.of(), Wire.deliver(b, a, 3));
 
         Wire w = wireOf(a, b);
         byte[] x = {1, 2, 3};
@@ -149,15 +131,15 @@ class HandshakeTest {
         cb.close();
         assertEquals(TcpState.FIN_WAIT_1, ca.state());
         assertEquals(TcpState.FIN_WAIT_1, cb.state());
-        TcpSegment finA = only(deliver(a, null, 10));
-        TcpSegment finB = only(deliver(b, null, 10));
+        TcpSegment finA = Wire.only(Wire.deliver(a, null, 10));
+        TcpSegment finB = Wire.only(Wire.deliver(b, null, 10));
         assertTrue(finA.has(TcpSegment.FIN | TcpSegment.ACK));
         a.input(B, A, finB.encode(B, A), 11);
         b.input(A, B, finA.encode(A, B), 11);
         assertEquals(TcpState.CLOSING, ca.state());
         assertEquals(TcpState.CLOSING, cb.state());
-        deliver(a, b, 12);
-        deliver(b, a, 12);
+        Wire.deliver(a, b, 12);
+        Wire.deliver(b, a, 12);
         assertEquals(TcpState.TIME_WAIT, ca.state());
         assertEquals(TcpState.TIME_WAIT, cb.state());
         assertEquals(12 + 60 * Wire.SECOND, a.nextDeadline(), "TIME_WAIT is 2 * MSL = 60 s");
@@ -176,20 +158,20 @@ class HandshakeTest {
     void anOrderlyCloseWithCloseWaitAndLastAck() throws MalformedPacketException {
         TcpConnection[] pair = establish();
         pair[0].shutdownOutput();
-        deliver(a, b, 10);
+        Wire.deliver(a, b, 10);
         assertEquals(TcpState.CLOSE_WAIT, pair[1].state());
         assertEquals(-1, pair[1].receive(new byte[1], 0, 1));
-        deliver(b, a, 11);
+        Wire.deliver(b, a, 11);
         assertEquals(TcpState.FIN_WAIT_2, pair[0].state());
         byte[] late = {9};
         assertEquals(1, pair[1].send(late, 0, 1), "a half-closed connection still sends the other way");
         pair[1].close();
         assertEquals(TcpState.LAST_ACK, pair[1].state());
-        deliver(b, a, 12);
+        Wire.deliver(b, a, 12);
         assertEquals(TcpState.TIME_WAIT, pair[0].state());
         assertEquals(1, pair[0].receive(new byte[4], 0, 4));
         assertEquals(-1, pair[0].receive(new byte[4], 0, 4));
-        deliver(a, b, 13);
+        Wire.deliver(a, b, 13);
         assertEquals(TcpState.CLOSED, pair[1].state());
         assertEquals(1, b.connectionCount() + a.connectionCount(), "only A lingers, in TIME_WAIT");
     }
@@ -197,8 +179,8 @@ class HandshakeTest {
     @Example
     void aSynToAClosedPortIsRefused() throws MalformedPacketException {
         TcpConnection c = a.connect(A, B, 81, 0);
-        deliver(a, b, 1);
-        TcpSegment rst = only(deliver(b, a, 2));
+        Wire.deliver(a, b, 1);
+        TcpSegment rst = Wire.only(Wire.deliver(b, a, 2));
         assertEquals(TcpSegment.RST | TcpSegment.ACK, rst.flags());
         assertEquals(0, rst.seq());
         assertEquals(TcpState.CLOSED, c.state());
@@ -213,12 +195,12 @@ class HandshakeTest {
     void anAckForNothingIsAnsweredWithARstAtItsAckNumber() throws MalformedPacketException {
         TcpSegment stray = new TcpSegment(1234, 80, 5000, 777, TcpSegment.ACK, 100, 0, -1, -1, new byte[3]);
         b.input(A, B, stray.encode(A, B), 0);
-        TcpSegment rst = only(deliver(b, null, 0));
+        TcpSegment rst = Wire.only(Wire.deliver(b, null, 0));
         assertEquals(TcpSegment.RST, rst.flags());
         assertEquals(777, rst.seq());
         TcpSegment strayRst = new TcpSegment(1234, 80, 5000, 0, TcpSegment.RST, 0, 0, -1, -1, new byte[0]);
         b.input(A, B, strayRst.encode(A, B), 0);
-        assertEquals(List.of(), deliver(b, null, 0), "a RST is never answered");
+        assertEquals(List.of(), Wire.deliver(b, null, 0), "a RST is never answered");
     }
 
     @Example
@@ -226,14 +208,14 @@ class HandshakeTest {
         TcpConnection[] pair = establish();
         TcpConnection cb = pair[1];
         pair[0].send(new byte[] {1}, 0, 1);
-        TcpSegment data = only(deliver(a, b, 5));
-        deliver(b, a, 5);
+        TcpSegment data = Wire.only(Wire.deliver(a, b, 5));
+        Wire.deliver(b, a, 5);
         long next = data.seq() + 1 & 0xffff_ffffL;
         TcpSegment blind = new TcpSegment(pair[0].localPort(), 80, next + 100 & 0xffff_ffffL, 0, TcpSegment.RST,
                 0, 0, -1, -1, new byte[0]);
         b.input(A, B, blind.encode(A, B), 6);
         assertEquals(TcpState.ESTABLISHED, cb.state());
-        TcpSegment challenge = only(deliver(b, null, 6));
+        TcpSegment challenge = Wire.only(Wire.deliver(b, null, 6));
         assertEquals(TcpSegment.ACK, challenge.flags());
         assertEquals(1L, b.counters().get("challenge acks"));
         TcpSegment exact = new TcpSegment(pair[0].localPort(), 80, next, 0, TcpSegment.RST, 0, 0, -1, -1,
@@ -249,7 +231,7 @@ class HandshakeTest {
         pair[0].abort();
         assertEquals(TcpState.CLOSED, pair[0].state());
         assertNull(pair[0].error());
-        assertEquals(TcpSegment.RST, only(deliver(a, b, 5)).flags());
+        assertEquals(TcpSegment.RST, Wire.only(Wire.deliver(a, b, 5)).flags());
         assertEquals(TcpError.RESET, pair[1].error());
         assertEquals(0, a.connectionCount() + b.connectionCount());
     }
@@ -258,10 +240,10 @@ class HandshakeTest {
     void closingWithUnreadDataResets() throws MalformedPacketException {
         TcpConnection[] pair = establish();
         pair[0].send(new byte[10], 0, 10);
-        deliver(a, b, 5);
-        deliver(b, a, 5);
+        Wire.deliver(a, b, 5);
+        Wire.deliver(b, a, 5);
         pair[1].close();
-        assertEquals(TcpSegment.RST, only(deliver(b, a, 6)).flags());
+        assertEquals(TcpSegment.RST, Wire.only(Wire.deliver(b, a, 6)).flags());
         assertEquals(TcpError.RESET, pair[0].error());
     }
 
@@ -305,14 +287,14 @@ class HandshakeTest {
     void aRetransmittedFinInTimeWaitIsAcknowledgedAgain() throws MalformedPacketException {
         TcpConnection[] pair = establish();
         pair[0].close();
-        deliver(a, b, 10);
-        deliver(b, a, 10);
+        Wire.deliver(a, b, 10);
+        Wire.deliver(b, a, 10);
         pair[1].close();
-        TcpSegment fin = only(deliver(b, a, 20));
+        TcpSegment fin = Wire.only(Wire.deliver(b, a, 20));
         assertEquals(TcpState.TIME_WAIT, pair[0].state());
-        only(deliver(a, null, 20)); // the last ACK, lost
+        Wire.only(Wire.deliver(a, null, 20)); // the last ACK, lost
         a.input(B, A, fin.encode(B, A), 30 * Wire.SECOND);
-        TcpSegment again = only(deliver(a, b, 30 * Wire.SECOND));
+        TcpSegment again = Wire.only(Wire.deliver(a, b, 30 * Wire.SECOND));
         assertEquals(TcpSegment.ACK, again.flags());
         assertEquals(fin.seq() + 1 & 0xffff_ffffL, again.ack());
         assertEquals(TcpState.CLOSED, pair[1].state());
@@ -321,14 +303,7 @@ class HandshakeTest {
 
     /** A connection from A to B:80 after the handshake, A's side first; nothing left queued. */
     private TcpConnection[] establish() throws MalformedPacketException {
-        TcpListener l = b.listen(Ipv4Addr.ANY, 80, 4);
-        TcpConnection c = a.connect(A, B, 80, 0);
-        deliver(a, b, 1);
-        deliver(b, a, 2);
-        deliver(a, b, 3);
-        TcpConnection s = l.accept();
-        assertFalse(s == null);
-        return new TcpConnection[] {c, s};
+        return Wire.handshake(a, b);
     }
 
     private static Wire wireOf(TcpHost a, TcpHost b) {

@@ -150,6 +150,39 @@ final class Wire {
         pump();
     }
 
+    /** Everything {@code from} has queued, parsed, then fed to {@code to} (unless null) at {@code now}. */
+    static List<TcpSegment> deliver(TcpHost from, TcpHost to, long now) throws MalformedPacketException {
+        List<TcpSegment> out = new ArrayList<>();
+        for (TcpHost.Outgoing o : from.drain()) {
+            out.add(TcpSegment.parse(o.tcpBytes(), o.src(), o.dst()));
+            if (to != null) {
+                to.input(o.src(), o.dst(), o.tcpBytes(), now);
+            }
+        }
+        return out;
+    }
+
+    /** Listens on {@code b}'s port 80, connects from {@code a}, delivers the three segments; A's side first. */
+    static TcpConnection[] handshake(TcpHost a, TcpHost b) throws MalformedPacketException {
+        TcpListener l = b.listen(Ipv4Addr.ANY, 80, 4);
+        TcpConnection c = a.connect(A, B, 80, 0);
+        deliver(a, b, 0);
+        deliver(b, a, 0);
+        deliver(a, b, 0);
+        TcpConnection s = l.accept();
+        if (s == null) {
+            throw new AssertionError("the handshake did not complete");
+        }
+        return new TcpConnection[] {c, s};
+    }
+
+    static TcpSegment only(List<TcpSegment> segments) {
+        if (segments.size() != 1) {
+            throw new AssertionError("expected one segment: " + segments);
+        }
+        return segments.get(0);
+    }
+
     /** The segments {@code src} sent, in order. */
     List<Sent> from(Ipv4Addr src) {
         return sent.stream().filter(s -> s.src().equals(src)).toList();
