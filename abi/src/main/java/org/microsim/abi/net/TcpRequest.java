@@ -30,8 +30,9 @@ import org.microsim.abi.WireWriter;
  *
  * <p>Calls that would wait (accept with nothing in the backlog, connect before the handshake ends, send with a
  * full send buffer, receive with nothing received, poll with nothing ready) are held by the service until they can
- * be answered or their timeout passes (TIMED_OUT); a timeout of 0 answers at once with WOULD_BLOCK instead, as a
- * non-blocking socket does. SEND takes what fits in the send buffer (at least one byte when it answers OK), so a
+ * be answered or their timeout passes; a timeout of 0 answers at once, as a non-blocking socket does. Either way a
+ * call that could not be done answers WOULD_BLOCK (a poll: no sockets), except a connect, whose handshake not ending
+ * in time is TIMED_OUT; TIMED_OUT otherwise means the connection itself failed (its retransmissions gave up). SEND takes what fits in the send buffer (at least one byte when it answers OK), so a
  * writer loops, as with {@code write(2)}; RECEIVE answers with {@code end} once the peer has closed its side and
  * everything before was read. Failures: CONNECTION_REFUSED, CONNECTION_RESET, TIMED_OUT, UNREACHABLE,
  * NOT_CONNECTED, NO_SUCH_SOCKET.

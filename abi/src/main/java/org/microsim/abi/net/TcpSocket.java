@@ -22,7 +22,7 @@ import org.microsim.abi.Sys;
  * Use it from the owning task's thread only.
  */
 public final class TcpSocket implements AutoCloseable {
-    /** How long a write waits for room in the send buffer before it gives up. */
+    /** How long one wait of a write for room lasts before it looks again. */
     static final Duration WRITE_WAIT = Duration.ofSeconds(60);
     private static final Duration SLACK = Duration.ofSeconds(5);
 
@@ -71,10 +71,21 @@ public final class TcpSocket implements AutoCloseable {
         return r.end() ? -1 : r.length();
     }
 
-    /** Writes all of {@code b[off, off+len)}, waiting for room as it must. */
+    /**
+     * Writes all of {@code b[off, off+len)}, waiting for room as long as the connection lives, as a blocking socket's
+     * {@code write} does: a slow peer makes it wait, a dead one (TIMED_OUT, RESET) makes it fail.
+     */
     public void write(byte[] b, int off, int len) throws NetException {
         while (len > 0) {
-            int n = writeSome(b, off, len, WRITE_WAIT);
+            int n;
+            try {
+                n = writeSome(b, off, len, WRITE_WAIT);
+            } catch (NetException e) {
+                if (e.error() != NetError.WOULD_BLOCK) {
+                    throw e;
+                }
+                continue; // no room yet: the connection is alive, wait again
+            }
             off += n;
             len -= n;
         }

@@ -86,7 +86,8 @@ class CompletionsTest {
     void tasksServicesAndPrograms() {
         assertEquals(List.of("vfs"), values("kill", List.of(), "vf"));
         assertEquals(List.of("shell"), values("restart", List.of(), "she"));
-        assertEquals(List.of("echo", "fetch", "pinger", "tcpecho", "udpecho", "udpperf"), values("spawn", List.of(), ""));
+        assertEquals(List.of("echo", "fetch", "pinger", "tcpecho", "tcpperf", "udpecho", "udpperf"),
+                values("spawn", List.of(), ""));
         assertEquals(List.of(), values("spawn", List.of("pinger"), ""), "a program's own words are not known");
     }
 }

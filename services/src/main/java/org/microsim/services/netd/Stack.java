@@ -54,7 +54,10 @@ final class Stack {
         this.sys = sys;
         this.udp = new UdpSockets(sys, counters);
         this.pings = new Pings(sys);
-        this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT);
+        // Fifteen retransmissions before a connection gives up, as Linux's tcp_retries2: on a LAN that loses a third
+        // of its frames, twelve (the library's default) end a long transfer now and then.
+        this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT.withRetries(15, TcpConfig.DEFAULT.synRetries(),
+                TcpConfig.DEFAULT.maxRto()));
         this.identification = (int) sys.random() & 0xffff;
     }
 

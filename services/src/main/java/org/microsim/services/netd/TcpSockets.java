@@ -193,8 +193,8 @@ final class TcpSockets {
                 if (c.state() != TcpState.SYN_SENT && c.state() != TcpState.SYN_RECEIVED) {
                     yield NetRequest.UdpBind.reply(new NetRequest.Bound(s.id, c.localPort()));
                 }
-                yield late ? timedOut("the connection to " + c.remoteAddress() + ":" + c.remotePort()
-                        + " was not set up in time") : null;
+                yield late ? Replies.error(NetError.TIMED_OUT.code(), "the connection to " + c.remoteAddress() + ":"
+                        + c.remotePort() + " was not set up in time") : null;
             }
             case SEND -> {
                 int room = (int) Math.min(Math.min(h.leaseLength, MAX_TRANSFER), Math.max(c.sendSpace(), 0));
@@ -235,8 +235,12 @@ final class TcpSockets {
         };
     }
 
+    /**
+     * A call whose own timeout passed: WOULD_BLOCK, not TIMED_OUT, which is kept for a connection that failed, so a
+     * writer that waits in pieces can tell "not yet" from "never".
+     */
     private static Message timedOut(String why) {
-        return Replies.error(NetError.TIMED_OUT.code(), why);
+        return Replies.error(NetError.WOULD_BLOCK.code(), why);
     }
 
     private static Message failure(TcpConnection c) {
