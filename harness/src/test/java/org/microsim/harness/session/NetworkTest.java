@@ -155,4 +155,29 @@ class NetworkTest {
         String fragments = HostTools.ok("tshark", "-r", a.toString(), "-Y", "ip.flags.mf == 1").out();
         assertFalse(fragments.isBlank(), "the 3000-byte pings went out in fragments");
     }
+
+    @Test
+    void tsharkReadsAnHttpFetchOverTcpCleanAndTheSameSeedWritesTheSameCapture() throws Exception {
+        Path[] files = {dir.resolve("h1.pcapng"), dir.resolve("h2.pcapng")};
+        for (Path p : files) {
+            try (ConsoleMachine m = ConsoleMachine.with(seeded(7, p))) {
+                m.run("machine", "add", "b");
+                m.run("on", "b", "boot");
+                String fetched = m.run("on", "b", "fetch", "http://10.0.2.15/ahci0:disk1p1/HELLO.TXT",
+                        "/vol/ahci0:disk0p2/hello.txt");
+                assertTrue(m.run("on", "b", "cat", "/vol/ahci0:disk0p2/hello.txt").contains("Hello from disk 1"),
+                        fetched);
+            }
+        }
+        assertArrayEquals(Files.readAllBytes(files[0]), Files.readAllBytes(files[1]), "same seed, same capture");
+        HostTools.require("tshark");
+        String[] checked = {"tshark", "-r", files[0].toString(), "-o", "ip.check_checksum:TRUE", "-o",
+            "tcp.check_checksum:TRUE"};
+        String all = HostTools.ok((Object[]) checked).out();
+        assertTrue(all.contains("GET /ahci0:disk1p1/HELLO.TXT HTTP/1.1") && all.contains("HTTP/1.1 200 OK"), all);
+        assertTrue(all.contains("[SYN]") && all.contains("[FIN, ACK]"), "a whole TCP session: " + all);
+        String[] errors = java.util.stream.Stream.concat(java.util.Arrays.stream(checked),
+                java.util.stream.Stream.of("-Y", "_ws.malformed || _ws.expert.severity >= error")).toArray(String[]::new);
+        assertEquals("", HostTools.ok((Object[]) errors).out().strip(), "no malformed packet, no bad checksum");
+    }
 }
