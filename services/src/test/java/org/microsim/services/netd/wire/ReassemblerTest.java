@@ -264,7 +264,9 @@ class ReassemblerTest {
                     data(dataLength, seed % 2));
             Result result = r.accept(f, seed);
             assertTrue(r.inProgress() <= maxDatagrams);
-            if (result instanceof Delivered d) {
+            // A packet that is no fragment (offset 0, no more fragments) passes through whole: the bound is on what
+            // the reassembler holds and builds.
+            if (result instanceof Delivered d && f.isFragment()) {
                 assertTrue(d.datagram().totalLength() <= maxLength, d::toString);
             }
         }
