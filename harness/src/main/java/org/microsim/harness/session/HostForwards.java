@@ -84,6 +84,9 @@ final class HostForwards implements Closeable {
         final Ipv4Addr guest;
         final AtomicLong accepted = new AtomicLong();
         final AtomicInteger open = new AtomicInteger();
+        /** Bytes the guest's connections took from the host, and bytes written to the host from the guest. */
+        final AtomicLong toGuest = new AtomicLong();
+        final AtomicLong toHost = new AtomicLong();
         Channel server;
 
         Rule(NicConfig.HostForward spec, Ipv4Addr guest) {
@@ -159,8 +162,8 @@ final class HostForwards implements Closeable {
     synchronized List<String> list() {
         List<String> lines = new ArrayList<>();
         for (Rule r : rules.values()) {
-            lines.add(String.format("%-34s %-36s %d connection(s), %d open", r.spec, route(r), r.accepted.get(),
-                    r.open.get()));
+            lines.add(String.format("%-34s %-36s %d connection(s), %d open, %d bytes in, %d bytes out", r.spec,
+                    route(r), r.accepted.get(), r.open.get(), r.toGuest.get(), r.toHost.get()));
         }
         return lines;
     }
@@ -339,6 +342,7 @@ final class HostForwards implements Closeable {
                     break;
                 }
                 offset += n;
+                rule.toGuest.addAndGet(n);
                 if (offset < b.length) {
                     break;
                 }
@@ -371,6 +375,7 @@ final class HostForwards implements Closeable {
                     return;
                 }
                 ch.write(Unpooled.wrappedBuffer(b, 0, n));
+                rule.toHost.addAndGet(n);
                 wrote = true;
             }
             if (wrote) {
