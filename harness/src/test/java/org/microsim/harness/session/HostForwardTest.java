@@ -276,4 +276,64 @@ class HostForwardTest {
             assertTrue(o instanceof Outcome.Misuse, words + ": " + o.text());
         }
     }
+
+    private static MachineOptions demoWithNic(String nic) {
+        return new MachineOptions(List.of(), List.of(nic), 1, true, Optional.empty(), Optional.empty(), false)
+                .withDemo(true);
+    }
+
+    @Test
+    @Order(7)
+    void aNicOptionForwardsFromBoot() throws Exception {
+        HostTools.require("curl");
+        int p = freePort();
+        try (ConsoleMachine other = ConsoleMachine.with(demoWithNic("hostfwd=tcp::" + p + "-:80"))) {
+            assertTrue(other.run("hostfwd", "list").contains("tcp:127.0.0.1:" + p + "-:80"));
+            HostTools.Run r = HostTools.run("curl", "-sS", "--max-time", "10", "http://127.0.0.1:" + p
+                    + SMALL_URL_PATH);
+            assertEquals(0, r.exit(), r.stderr());
+            assertTrue(r.out().startsWith("Hello from disk 1"), r.out());
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aNicForwardOnAPortInUseStopsTheBootNamingThePort() throws Exception {
+        try (ServerSocket busy = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ConsoleMachine other = ConsoleMachine.unbooted(demoWithNic("hostfwd=tcp::" + busy.getLocalPort()
+                     + "-:80"))) {
+            Outcome boot = other.invoke("boot");
+            assertTrue(boot instanceof Outcome.Failure, boot.text());
+            assertTrue(boot.text().contains("hostfwd tcp:127.0.0.1:" + busy.getLocalPort() + "-:80: cannot listen on "
+                    + "127.0.0.1:" + busy.getLocalPort()), boot.text());
+        }
+    }
+
+    @Test
+    @Order(9)
+    void underTheDeterministicSchedulerTheHostsBytesEnterWhileTheMachineRuns() throws Exception {
+        int p = freePort();
+        try (ConsoleMachine det = ConsoleMachine.unbooted(MachineOptions.defaults());
+             ExecutorService client = Executors.newSingleThreadExecutor()) {
+            assertTrue(det.run("hostfwd", "add", "tcp::" + p + "-:80").contains("--free is the natural mode"),
+                    "a forward made before boot");
+            String boot = det.run("boot");
+            assertTrue(boot.contains("not reproducible from its seed"), boot);
+            Future<String> got = client.submit(() -> {
+                try (Socket s = new Socket(InetAddress.getLoopbackAddress(), p)) {
+                    s.setSoTimeout(20_000);
+                    s.getOutputStream().write(("GET " + SMALL_URL_PATH + " HTTP/1.1\r\nHost: sim\r\n"
+                            + "Connection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    return new String(s.getInputStream().readAllBytes(), StandardCharsets.ISO_8859_1);
+                }
+            });
+            for (int i = 0; i < 400 && !got.isDone(); i++) {
+                det.run("sleep", "50ms"); // host work enters between the steps of a command that lets time pass
+                Thread.sleep(5);
+            }
+            String response = got.get();
+            assertTrue(response.startsWith("HTTP/1.1 200"), response);
+            assertTrue(response.contains("Hello from disk 1"), response);
+        }
+    }
 }
