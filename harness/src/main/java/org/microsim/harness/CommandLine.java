@@ -67,11 +67,14 @@ final class CommandLine {
             + "attach sticks while it runs (usb attach).", "--usb");
     static final Option NIC = new Option(List.of("--nic"), Takes.AN_OPTIONAL_VALUE,
             "[mac=MAC][,net=LAN|net=socket,listen=[HOST:]PORT|net=socket,connect=HOST:PORT][,model=e1000|mt7531"
-                    + "[,ports=N]]",
+                    + "[,ports=N]][,hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT]...",
             "Add an e1000 Ethernet controller on LAN 'user' (DHCP from 10.0.2.15, gateway 10.0.2.2) unless net= names "
                     + "another; net=socket joins a LAN of another sim process over TCP (4-byte length + frame, as "
                     + "QEMU's stream netdev; host I/O makes the run not reproducible from its seed: use --free); "
-                    + "model=mt7531 puts a MediaTek switch of N ports (1-5, default 4) behind it. Repeatable. "
+                    + "model=mt7531 puts a MediaTek switch of N ports (1-5, default 4) behind it; hostfwd= (repeatable, "
+                    + "net=user only) forwards a TCP port of the host to a machine on the user LAN, as QEMU's: "
+                    + "HOSTADDR defaults to 127.0.0.1, GUESTADDR to 10.0.2.15 (e.g. hostfwd=tcp::8080-:80; the host's "
+                    + "bytes make the run not reproducible from its seed: --free is the natural mode). Repeatable. "
                     + "Replaces the demo machine unless --demo.");
     static final Option DEMO = Option.flag("Keep the demo machine's disks, USB stick and NIC and add the --drive "
             + "and --nic ones after them (without it, any --drive or --nic replaces the whole demo machine).", "--demo");

@@ -182,6 +182,7 @@ final class Lab implements Session {
 
     @Override
     public void close() {
+        network.forwards().close(); // no new host connections while the machines go down
         machines.values().forEach(SimSession::close);
         if (world != null) {
             world.close();

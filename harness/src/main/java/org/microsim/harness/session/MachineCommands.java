@@ -28,7 +28,7 @@ final class MachineCommands {
                     s.boot();
                     return s.drainLogs() + "booted at " + Durations.format(s.kernel().now()) + " (seed "
                             + s.kernel().seed() + ", " + s.kernel().mode().name().toLowerCase(Locale.ROOT)
-                            + " scheduler)" + (s.network().bridged() ? "; a LAN reaches another process, so this run"
+                            + " scheduler)" + (s.network().bridged() ? "; a LAN reaches the host or another process, so this run"
                             + " is not reproducible from its seed" : "");
                 }),
                 new SimpleCommand("ps", "ps", "list tasks: id, name, program, state and what each waits for", args -> {

@@ -17,6 +17,8 @@ import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.machine.Lan;
 import org.microsim.kernel.machine.MachineException;
+import org.microsim.kernel.machine.MachineOptions;
+import org.microsim.kernel.machine.NicConfig;
 import org.microsim.services.netd.Netd;
 import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.netd.wire.MacAddr;
@@ -32,6 +34,8 @@ final class NetCommands {
     private static final String PING = "ping HOST [-c COUNT] [-s SIZE] [-i INTERVAL] [-W TIMEOUT]";
     private static final String LAN = "lan [NAME [kind=switch|hub] [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
     private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
+    static final String HOSTFWD = "hostfwd add " + MachineOptions.HOSTFWD_SYNTAX + " | hostfwd list | hostfwd remove "
+            + "HOSTPORT";
 
     private NetCommands() {
     }
@@ -55,7 +59,48 @@ final class NetCommands {
                 new SimpleCommand("link", "link down|up IFACE", "pull an interface's cable, or plug it back",
                         args -> link(s, args)),
                 new SimpleCommand("lan", LAN, "show the LANs (stations, faults, the user LAN's DHCP leases), or set "
-                        + "a LAN's faults", args -> lan(s.network(), args)));
+                        + "a LAN's faults", args -> lan(s.network(), args)),
+                new SimpleCommand("hostfwd", HOSTFWD, "forward a TCP port of the host to a machine on the user LAN "
+                        + "(as QEMU's hostfwd), list the forwards, or remove one", args -> hostfwd(s, args)));
+    }
+
+    // ---- hostfwd ----
+
+    private static String hostfwd(SimSession s, List<String> args) throws CommandException {
+        HostForwards forwards = s.network().forwards();
+        String verb = args.isEmpty() ? "" : args.get(0);
+        switch (verb) {
+            case "list" -> {
+                Arity.check(args, 1, 1, "hostfwd list");
+                List<String> lines = forwards.list();
+                return lines.isEmpty() ? "no host forwards (add one: hostfwd add tcp::8080-:80)"
+                        : String.join("\n", lines);
+            }
+            case "add" -> {
+                Arity.check(args, 2, 2, "hostfwd add " + MachineOptions.HOSTFWD_SYNTAX);
+                NicConfig.HostForward f;
+                try {
+                    f = MachineOptions.parseHostForward(args.get(1), "hostfwd add '" + args.get(1) + "'");
+                } catch (MachineException e) {
+                    throw new UsageException(e.getMessage());
+                }
+                String route;
+                try {
+                    route = forwards.add(f);
+                } catch (MachineException e) {
+                    throw new CommandFailedException(e.getMessage());
+                }
+                return "forwarding " + route + (s.options().free() ? "" : " (the deterministic scheduler takes the host's bytes only "
+                        + "while the machine runs, as in sleep: --free is the natural mode)");
+            }
+            case "remove" -> {
+                Arity.check(args, 2, 2, "hostfwd remove HOSTPORT");
+                int port = number(args.get(1), 1, 0xffff, "a host port");
+                return "removed " + forwards.remove(port).orElseThrow(() -> new CommandFailedException(
+                        "no forward from host port " + port + " (see hostfwd list)"));
+            }
+            default -> throw new UsageException("usage: " + HOSTFWD);
+        }
     }
 
     // ---- ifconfig ----

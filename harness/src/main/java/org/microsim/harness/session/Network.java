@@ -24,13 +24,15 @@ import org.microsim.kernel.machine.NicConfig;
  * plugs into it, each a learning switch whose faults draw from the run's seed mixed with the LAN's name (so adding
  * a LAN does not change what happens on another), and the capture file every LAN writes to ({@code --pcap}).
  * The LAN named {@code user} ({@link NicConfig#USER_NET}) comes with the built-in gateway and DHCP server of a
- * {@link UserNet} plugged in, as QEMU's default network does.
+ * {@link UserNet} plugged in, as QEMU's default network does, and the host ports forwarded to it
+ * ({@link HostForwards}).
  */
 final class Network implements Closeable {
     private final long seed;
     private final NetCapture capture;
     private final Map<String, Lan> lans = new LinkedHashMap<>();
-    private final Map<String, UserNet> userNets = new LinkedHashMap<>();
+    /** The user LANs' gateways (only {@code user} has one); looked up from host threads too. */
+    private final Map<String, UserNet> userNets = new java.util.concurrent.ConcurrentHashMap<>();
     /** Hubs asked for, by LAN name: a LAN is a learning switch unless it is here. */
     private final Map<String, Lan.Kind> kinds = new LinkedHashMap<>();
     /** Impairments asked for, by LAN name, kept for LANs not made yet. */
@@ -39,12 +41,23 @@ final class Network implements Closeable {
     private final boolean free;
     /** The bridges to other processes, by the LAN they are on. */
     private final Map<String, SocketBridge> bridges = new LinkedHashMap<>();
+    /** The host ports forwarded into the user LAN. */
+    private final HostForwards forwards = new HostForwards(this::hostIo,
+            () -> userNet(NicConfig.USER_NET));
     private EventLoopGroup hostIo;
 
     private Network(long seed, NetCapture capture, boolean free) {
         this.seed = seed;
         this.capture = capture;
         this.free = free;
+    }
+
+    /** The event loop of host I/O (bridges, forwards), made on first use. */
+    private synchronized EventLoopGroup hostIo() {
+        if (hostIo == null) {
+            hostIo = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        }
+        return hostIo;
     }
 
     /**
@@ -65,25 +78,34 @@ final class Network implements Closeable {
             NicConfig nic = nics.get(i);
             Lan lan = lan(nic.net(), clock);
             if (nic.socket().isPresent() && !bridges.containsKey(nic.net())) {
-                if (hostIo == null) {
-                    hostIo = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-                }
-                SocketBridge bridge = SocketBridge.open(nic.socket().get(), hostIo, free);
+                SocketBridge bridge = SocketBridge.open(nic.socket().get(), hostIo(), free);
                 bridge.plugInto(lan);
                 bridges.put(nic.net(), bridge);
+            }
+            for (NicConfig.HostForward f : nic.forwards()) {
+                forwards.add(f);
             }
             machine.plug(i, lan, name + "/eth" + i);
         }
     }
 
-    /** Lets the frames that came from other processes onto their LANs: a defined point of the simulation. */
+    /**
+     * Lets the frames that came from other processes onto their LANs, and the host's bytes into forwarded
+     * connections: a defined point of the simulation.
+     */
     void pump() {
         bridges.values().forEach(SocketBridge::pump);
+        userNets.values().forEach(UserNet::pump);
     }
 
-    /** Whether a LAN reaches another process: then a run is not a function of its seed. */
+    /** Whether a LAN reaches the host or another process: then a run is not a function of its seed. */
     boolean bridged() {
-        return !bridges.isEmpty();
+        return !bridges.isEmpty() || forwards.any();
+    }
+
+    /** The host ports forwarded into the user LAN ({@code hostfwd=}, the {@code hostfwd} command). */
+    HostForwards forwards() {
+        return forwards;
     }
 
     /** The LAN named {@code name}, made on first use. */
@@ -96,7 +118,7 @@ final class Network implements Closeable {
                 lan.tap(capture);
             }
             if (n.equals(NicConfig.USER_NET)) {
-                userNets.put(n, UserNet.plugInto(lan, clock));
+                userNets.put(n, UserNet.plugInto(lan, clock, mixed, free));
             }
             return lan;
         });
@@ -142,6 +164,7 @@ final class Network implements Closeable {
 
     @Override
     public void close() throws IOException {
+        forwards.close();
         bridges.values().forEach(SocketBridge::close);
         if (hostIo != null) {
             hostIo.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2,

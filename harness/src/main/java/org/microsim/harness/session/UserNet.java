@@ -1,14 +1,22 @@
 package org.microsim.harness.session;
 
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SplittableRandom;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.microsim.kernel.Timeline;
 import org.microsim.kernel.machine.EthernetLink;
 import org.microsim.kernel.machine.Lan;
+import org.microsim.services.netd.tcp.TcpConfig;
+import org.microsim.services.netd.tcp.TcpConnection;
+import org.microsim.services.netd.tcp.TcpHost;
 import org.microsim.services.netd.wire.ArpPacket;
 import org.microsim.services.netd.wire.DhcpMessage;
 import org.microsim.services.netd.wire.EthernetFrame;
@@ -31,10 +39,25 @@ import org.microsim.services.netd.wire.UdpDatagram;
  *                             └─ IPv4 ─▶ to .2/.3, or broadcast?
  *                                  ├─ ICMP echo request to .2/.3 ──▶ echo reply
  *                                  ├─ UDP to port 67 ──▶ {@link UserNetDhcp} ──▶ OFFER/ACK/NAK, 10.0.2.2:67 → :68
+ *                                  ├─ TCP to .2 ──▶ the gateway's own {@link TcpHost} (connections it opened for
+ *                                  │               {@link HostForwards}; anything else is answered with a RST)
  *                                  └─ anything else: dropped (no routing off the LAN yet)
  *   every frame ends in exactly one {@link Outcome}, counted; replies go out through the port at once and the
  *   LAN adds its delay
  * </pre>
+ *
+ * <h2>TCP, for host forwarding</h2>
+ * The gateway has a TCP of its own, as slirp has: {@link #connect} opens a connection from 10.0.2.2 to a machine
+ * on the LAN, for a {@link TcpUser} that moves the bytes (a {@link HostForwards} relay). Its segments go out in
+ * IPv4 from 10.0.2.2, to the MAC the ARP table has for the address; for an address not heard from yet the
+ * gateway asks by ARP (at most once a second) and holds the packets until the answer. Its timers run on the LAN's
+ * clock; its initial sequence numbers come from the LAN's seed. After everything that may move TCP (a frame, a
+ * timer, work from the host) the users are polled and the segments sent.
+ *
+ * <h2>Work from the host</h2>
+ * Netty's threads never touch this state: they hand work to {@link #fromHost}, which runs it on the simulation's
+ * side, as {@link SocketBridge} does with frames. Under the free scheduler that is at once, on the LAN clock's timer
+ * thread; under the deterministic one it waits for {@link #pump}, a defined point between two steps.
  *
  * <h2>Why a station and not a task</h2>
  * slirp lives in QEMU, outside the guest: it has no CPU time and no driver of its own, it only reacts to frames.
@@ -50,7 +73,8 @@ import org.microsim.services.netd.wire.UdpDatagram;
  * and the counter (which the property tests hold at zero) shows it.
  *
  * <h2>Left out, for now</h2>
- * Routing off the LAN (slirp's NAT to the host's sockets), DNS, TFTP and IPv4 reassembly: a fragment is dropped.
+ * Routing off the LAN (slirp's NAT to the host's sockets), DNS, TFTP, UDP forwards and IPv4 reassembly: a fragment
+ * is dropped.
  *
  * <p>Thread-safe: the LAN delivers on its clock's thread, the console reads the leases from its own.
  */
@@ -97,6 +121,7 @@ final class UserNet implements EthernetLink.Station {
         NO_SERVICE("dropped: no such service at the gateway"),
         BROADCAST("dropped: broadcast other than DHCP"),
         ICMP_OTHER("dropped: ICMP other than an echo request"),
+        TCP("TCP segments for the gateway"),
         INTERNAL_ERROR("dropped: internal error (a bug)");
 
         final String text;
@@ -106,7 +131,36 @@ final class UserNet implements EthernetLink.Station {
         }
     }
 
+    /** The first address DHCP hands out: where a host forward goes unless told. */
+    static final Ipv4Addr FIRST_LEASE = UserNetDhcp.POOL_START;
+    /** How many IPv4 packets may wait for one address's ARP answer; more are dropped (TCP sends them again). */
+    private static final int MAX_AWAITING_ARP = 256;
+    private static final long ARP_RETRY_NANOS = 1_000_000_000L;
+
+    /** Someone using the gateway's TCP: moves what it can after every TCP event. */
+    interface TcpUser {
+        /**
+         * Moves bytes between its connection and wherever they go, on the simulation's side.
+         *
+         * @return false when it is done: it is polled no more
+         */
+        boolean poll();
+    }
+
     private final Timeline clock;
+    private final boolean free;
+    private final TcpHost tcp;
+    private final List<TcpUser> tcpUsers = new ArrayList<>();
+    /** Packets waiting for the MAC of their destination, by address. */
+    private final Map<Integer, ArrayDeque<Ipv4Packet>> awaitingArp = new TreeMap<>();
+    /** When the gateway last asked for an address by ARP. */
+    private final Map<Integer, Long> arpAsked = new TreeMap<>();
+    /** Frames to put on the LAN once the lock is released. */
+    private final List<byte[]> out = new ArrayList<>();
+    private final ConcurrentLinkedQueue<Runnable> hostWork = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean hostWorkScheduled = new AtomicBoolean();
+    private Timeline.Scheduled timer;
+    private long timerAt = Long.MAX_VALUE;
     private final UserNetDhcp dhcp = new UserNetDhcp();
     private final Map<Outcome, Long> counts = new EnumMap<>(Outcome.class);
     /** IPv4 address (as an int) to the MAC address last seen sending from it, from ARP: slirp's ARP table. */
@@ -115,35 +169,162 @@ final class UserNet implements EthernetLink.Station {
     private int identification;
     private volatile Lan.Port port;
 
-    private UserNet(Timeline clock) {
+    private UserNet(Timeline clock, long seed, boolean free) {
         this.clock = clock;
+        this.free = free;
+        SplittableRandom random = new SplittableRandom(seed);
+        this.tcp = new TcpHost(random::nextLong, TcpConfig.DEFAULT);
     }
 
     /**
      * Plugs a user network's services into {@code lan}.
      *
-     * @param clock the LAN's own clock (the one it was made with), which the leases are timed by
+     * @param clock the LAN's own clock (the one it was made with), which the leases and TCP's timers go by
+     * @param seed  where TCP's initial sequence numbers come from (the LAN's seed)
+     * @param free  whether the free scheduler runs the clock: then work from the host runs at once
      */
-    static UserNet plugInto(Lan lan, Timeline clock) {
-        UserNet net = new UserNet(clock);
+    static UserNet plugInto(Lan lan, Timeline clock, long seed, boolean free) {
+        UserNet net = new UserNet(clock, seed, free);
         net.port = lan.plug(net, clock, LABEL);
         return net;
+    }
+
+    /** The same, for the deterministic scheduler, seed 0. */
+    static UserNet plugInto(Lan lan, Timeline clock) {
+        return plugInto(lan, clock, 0, false);
     }
 
     /** Answers the frame, if it asks for an answer, on the LAN at once; see the class comment. */
     @Override
     public void receive(byte[] frame) {
-        Optional<byte[]> reply;
+        List<byte[]> frames;
         synchronized (this) {
             received++;
             try {
-                reply = handle(frame);
+                handle(frame).ifPresent(out::add);
+                tcpWork();
             } catch (RuntimeException e) {
-                reply = drop(Outcome.INTERNAL_ERROR);
+                drop(Outcome.INTERNAL_ERROR);
             }
+            frames = takeOut();
         }
         // Outside the lock: the LAN takes its own, and a console reading the leases need not wait for it.
-        reply.ifPresent(port::transmit);
+        frames.forEach(port::transmit);
+    }
+
+    /**
+     * Runs {@code work} (host work: it may use {@link #connect} and the connections) on the simulation's side:
+     * under the free scheduler at once on the LAN clock's thread, else at the next {@link #pump}. Any thread.
+     */
+    void fromHost(Runnable work) {
+        hostWork.add(work);
+        if (free && hostWorkScheduled.compareAndSet(false, true)) {
+            clock.schedule(clock.now(), this::runHostWork);
+        }
+    }
+
+    /** Runs the work the host handed over (deterministic scheduler: at a defined point between steps). */
+    void pump() {
+        if (!hostWork.isEmpty()) {
+            runHostWork();
+        }
+    }
+
+    private void runHostWork() {
+        hostWorkScheduled.set(false);
+        List<byte[]> frames;
+        synchronized (this) {
+            for (Runnable r = hostWork.poll(); r != null; r = hostWork.poll()) {
+                try {
+                    r.run();
+                } catch (RuntimeException e) {
+                    counts.merge(Outcome.INTERNAL_ERROR, 1L, Long::sum);
+                }
+            }
+            tcpWork();
+            frames = takeOut();
+        }
+        frames.forEach(port::transmit);
+    }
+
+    /**
+     * Opens a TCP connection from the gateway to {@code guest}:{@code guestPort}, which {@code user} then drives.
+     * Only from work handed to {@link #fromHost}.
+     */
+    TcpConnection connect(Ipv4Addr guest, int guestPort, TcpUser user) {
+        assert Thread.holdsLock(this);
+        TcpConnection c = tcp.connect(GATEWAY, guest, guestPort, clock.now());
+        tcpUsers.add(user);
+        return c;
+    }
+
+    /** TCP's counters, as {@code netstat -s} shows a machine's. */
+    synchronized Map<String, Long> tcpCounters() {
+        return new TreeMap<>(tcp.counters());
+    }
+
+    /** Polls the TCP users, sends what TCP made, and sets the timer for TCP's next deadline. */
+    private void tcpWork() {
+        if (!tcpUsers.isEmpty()) {
+            tcpUsers.removeIf(u -> !u.poll());
+        }
+        for (TcpHost.Outgoing o : tcp.drain()) {
+            sendIpv4(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), identification++ & 0xffff,
+                    o.tcpBytes()));
+        }
+        long next = tcp.nextDeadline();
+        if (next < timerAt) {
+            if (timer != null) {
+                timer.cancel();
+            }
+            timerAt = next;
+            timer = clock.schedule(next, this::onTimer);
+        }
+    }
+
+    private void onTimer() {
+        List<byte[]> frames;
+        synchronized (this) {
+            timerAt = Long.MAX_VALUE;
+            timer = null;
+            try {
+                tcp.tick(clock.now());
+                tcpWork();
+            } catch (RuntimeException e) {
+                counts.merge(Outcome.INTERNAL_ERROR, 1L, Long::sum);
+            }
+            frames = takeOut();
+        }
+        frames.forEach(port::transmit);
+    }
+
+    /** An IPv4 packet of the gateway's to a station of the LAN: out now, or once ARP has found the station. */
+    private void sendIpv4(Ipv4Packet p) {
+        MacAddr mac = neighbours.get(p.dst().value());
+        if (mac != null) {
+            out.add(new EthernetFrame(mac, MAC, EthernetFrame.ETHERTYPE_IPV4, p.encode()).encode());
+            return;
+        }
+        ArrayDeque<Ipv4Packet> waiting = awaitingArp.computeIfAbsent(p.dst().value(), k -> new ArrayDeque<>());
+        if (waiting.size() < MAX_AWAITING_ARP) {
+            waiting.add(p);
+        }
+        long now = clock.now();
+        Long asked = arpAsked.get(p.dst().value());
+        if (asked == null || now - asked >= ARP_RETRY_NANOS) {
+            arpAsked.put(p.dst().value(), now);
+            out.add(new EthernetFrame(MacAddr.BROADCAST, MAC, EthernetFrame.ETHERTYPE_ARP,
+                    ArpPacket.request(MAC, GATEWAY, p.dst()).encode()).encode());
+        }
+    }
+
+    private List<byte[]> takeOut() {
+        if (out.isEmpty()) {
+            return List.of();
+        }
+        List<byte[]> frames = List.copyOf(out);
+        out.clear();
+        return frames;
     }
 
     @Override
@@ -221,6 +402,11 @@ final class UserNet implements EthernetLink.Station {
         if (ip.inSubnet(NETWORK, PREFIX_LENGTH) && !isOurs(ip) && !ip.equals(NETWORK)
                 && !ip.equals(SUBNET_BROADCAST)) {
             neighbours.put(ip.value(), mac); // at most 252 entries: the subnet bounds the table
+            ArrayDeque<Ipv4Packet> waiting = awaitingArp.remove(ip.value());
+            arpAsked.remove(ip.value());
+            if (waiting != null) {
+                waiting.forEach(this::sendIpv4);
+            }
         }
     }
 
@@ -239,6 +425,13 @@ final class UserNet implements EthernetLink.Station {
         return switch (ip.protocol()) {
             case Ipv4Packet.PROTOCOL_UDP -> udp(frame, ip, broadcast);
             case Ipv4Packet.PROTOCOL_ICMP -> broadcast ? drop(Outcome.BROADCAST) : icmp(frame, ip);
+            case Ipv4Packet.PROTOCOL_TCP -> {
+                if (broadcast || !ip.dst().equals(GATEWAY)) {
+                    yield drop(broadcast ? Outcome.BROADCAST : Outcome.NO_SERVICE);
+                }
+                tcp.input(ip.src(), ip.dst(), ip.payload(), clock.now());
+                yield drop(Outcome.TCP); // answers, if any, come from TCP's queue (tcpWork)
+            }
             default -> drop(broadcast ? Outcome.BROADCAST : Outcome.NO_SERVICE);
         };
     }

@@ -17,6 +17,7 @@ import org.microsim.harness.session.UserNetBench.Client;
 import org.microsim.hosttools.HostTools;
 import org.microsim.kernel.machine.Lan;
 import org.microsim.kernel.machine.NetCapture;
+import org.microsim.services.netd.tcp.TcpSegment;
 import org.microsim.services.netd.wire.ArpPacket;
 import org.microsim.services.netd.wire.DhcpMessage;
 import org.microsim.services.netd.wire.DhcpOptions;
@@ -112,11 +113,39 @@ class UserNetTest {
                 Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, me, GATEWAY, 2, new byte[20]))));
         assertEquals(List.of(), bench.exchange(a, new EthernetFrame(UserNet.MAC, a.mac, 0x86dd, new byte[40])));
         assertEquals(1, bench.net.count(Outcome.NO_ROUTE));
-        assertEquals(2, bench.net.count(Outcome.NO_SERVICE));
+        assertEquals(1, bench.net.count(Outcome.NO_SERVICE));
+        assertEquals(1, bench.net.count(Outcome.TCP), "TCP for the gateway goes to its TCP, which drops a bad one");
         assertEquals(1, bench.net.count(Outcome.ETHERTYPE));
         assertEquals(4, bench.net.received());
         assertEquals(Map.of("dropped: neither IPv4 nor ARP", 1L, "dropped: IPv4 off the LAN (no routing yet)", 1L,
-                "dropped: no such service at the gateway", 2L), bench.net.counters());
+                "dropped: no such service at the gateway", 1L, "TCP segments for the gateway", 1L),
+                bench.net.counters());
+        assertEquals(Map.of("dropped: malformed", 1L), bench.net.tcpCounters());
+    }
+
+    @Test
+    void aSynToAPortOfTheGatewayIsRefusedAfterArpFindsTheSender() throws Exception {
+        Ipv4Addr me = ip("10.0.2.15");
+        TcpSegment syn = new TcpSegment(40000, 80, 1000, 0, TcpSegment.SYN, 8192, 0, 1460, -1, new byte[0]);
+        List<EthernetFrame> heard = bench.exchange(a, UserNetBench.ipFrame(a.mac, UserNet.MAC,
+                Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, me, GATEWAY, 3, syn.encode(me, GATEWAY))));
+        assertEquals(1, heard.size(), "the gateway does not know 10.0.2.15 yet, so it asks: " + heard);
+        assertEquals(MacAddr.BROADCAST, heard.get(0).dst());
+        ArpPacket ask = ArpPacket.parse(heard.get(0).payload());
+        assertEquals(ArpPacket.REQUEST, ask.op());
+        assertEquals(me, ask.targetIp());
+        assertEquals(GATEWAY, ask.senderIp());
+
+        heard = bench.exchange(a, new EthernetFrame(UserNet.MAC, a.mac, EthernetFrame.ETHERTYPE_ARP,
+                ask.reply(a.mac).encode()));
+        assertEquals(1, heard.size(), "the answer that waited for ARP: " + heard);
+        assertEquals(a.mac, heard.get(0).dst());
+        Ipv4Packet ip = Ipv4Packet.parse(heard.get(0).payload());
+        assertEquals(GATEWAY, ip.src());
+        TcpSegment rst = TcpSegment.parse(ip.payload(), ip.src(), ip.dst());
+        assertTrue(rst.has(TcpSegment.RST) && rst.has(TcpSegment.ACK), rst.toString());
+        assertEquals(1001, rst.ack(), "RFC 9293: the RST acknowledges the SYN");
+        assertEquals(40000, rst.dstPort());
     }
 
     @Test

@@ -106,7 +106,9 @@ public final class MachineOptions {
 
     /**
      * Parses a NIC's words (possibly none): {@code mac=}, {@code model=e1000|mt7531}, {@code ports=N} (with
-     * mt7531, 1 to 5, default 4) and {@code net=LAN}.
+     * mt7531, 1 to 5, default 4), {@code net=LAN}, and any number of
+     * {@code hostfwd=tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT} (with the user LAN; see
+     * {@link #parseHostForward}).
      *
      * @throws MachineException for an unknown key, a repeated key, a bad MAC, LAN name or port count, or an unknown
      *                          model
@@ -117,7 +119,9 @@ public final class MachineOptions {
         boolean mt7531 = false;
         Integer ports = null;
         NicConfig.Socket socket = null;
-        for (Map.Entry<String, String> option : split(words, "nic").entrySet()) {
+        List<NicConfig.HostForward> forwards = new ArrayList<>();
+        List<String> hostfwd = new ArrayList<>();
+        for (Map.Entry<String, String> option : split(words, "nic", hostfwd).entrySet()) {
             String word = option.getKey() + "=" + option.getValue();
             switch (option.getKey()) {
                 case "mac" -> {
@@ -152,8 +156,18 @@ public final class MachineOptions {
                     socket = endpoint(option.getKey().equals("listen"), option.getValue(), word);
                 }
                 default -> throw new MachineException("unknown nic option '" + word
-                        + "' (known: mac, model, ports, net, listen, connect)");
+                        + "' (known: mac, model, ports, net, listen, connect, hostfwd)");
             }
+        }
+        for (String value : hostfwd) {
+            NicConfig.HostForward f = parseHostForward(value, "nic option 'hostfwd=" + value + "'");
+            for (NicConfig.HostForward other : forwards) {
+                if (other.hostPort() == f.hostPort()) {
+                    throw new MachineException("nic '" + words + "': host port " + f.hostPort()
+                            + " is forwarded twice");
+                }
+            }
+            forwards.add(f);
         }
         if (net.equals("socket") != (socket != null)) {
             throw new MachineException("nic '" + words + "': net=socket takes listen=[HOST:]PORT or "
@@ -171,10 +185,79 @@ public final class MachineOptions {
             throw new MachineException("nic '" + words + "': ports=N is for model=mt7531");
         }
         try {
-            return new NicConfig(mac, net, mt7531 ? (ports == null ? 4 : ports) : 0, Optional.ofNullable(socket));
+            return new NicConfig(mac, net, mt7531 ? (ports == null ? 4 : ports) : 0, Optional.ofNullable(socket),
+                    forwards);
         } catch (IllegalArgumentException e) {
             throw new MachineException("nic '" + words + "': " + e.getMessage());
         }
+    }
+
+    /** How a host forward is written, for messages. */
+    public static final String HOSTFWD_SYNTAX = "tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT";
+
+    /**
+     * Parses a host forward as libslirp writes it: {@code tcp:[HOSTADDR]:HOSTPORT-[GUESTADDR]:GUESTPORT}, for
+     * example {@code tcp:127.0.0.1:8080-:80} or {@code tcp::2222-10.0.2.15:22} ({@code tcp} may be left out, as
+     * QEMU allows: {@code ::8080-:80}). Unlike QEMU, an empty host address is 127.0.0.1, not every interface: a
+     * simulated machine is reachable from other hosts only when 0.0.0.0 is asked for. An empty guest address
+     * is the user LAN's first DHCP address.
+     *
+     * @param what the words' origin for messages, such as {@code hostfwd add 'tcp:...'}
+     * @throws MachineException naming the words and what is wrong with them
+     */
+    public static NicConfig.HostForward parseHostForward(String value, String what) throws MachineException {
+        int colon = value.indexOf(':');
+        String example = "; write " + HOSTFWD_SYNTAX + ", like tcp:127.0.0.1:8080-:80";
+        if (colon < 0) {
+            throw new MachineException(what + ": no ':'" + example);
+        }
+        String protocol = value.substring(0, colon);
+        if (protocol.equals("udp")) {
+            throw new MachineException(what + ": only tcp is forwarded (no udp forwards yet)");
+        }
+        if (!protocol.equals("tcp") && !protocol.isEmpty()) {
+            throw new MachineException(what + ": the protocol is tcp, not '" + protocol + "'" + example);
+        }
+        String[] ends = value.substring(colon + 1).split("-", -1);
+        if (ends.length != 2) {
+            throw new MachineException(what + ": the host and guest ends are joined by one '-'" + example);
+        }
+        String[] host = endpoint(ends[0], "host", what, example);
+        String[] guest = endpoint(ends[1], "guest", what, example);
+        return new NicConfig.HostForward(host[0].isEmpty() ? "127.0.0.1" : host[0], Integer.parseInt(host[1]),
+                guest[0].isEmpty() ? Optional.empty() : Optional.of(guest[0]), Integer.parseInt(guest[1]));
+    }
+
+    /** {@code [ADDR]:PORT} of a forward: the address (maybe empty) and the port, checked. */
+    private static String[] endpoint(String text, String side, String what, String example) throws MachineException {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            throw new MachineException(what + ": the " + side + " end '" + text + "' is not [ADDR]:PORT" + example);
+        }
+        String addr = text.substring(0, colon);
+        String port = text.substring(colon + 1);
+        if (!addr.isEmpty() && !isIpv4(addr)) {
+            throw new MachineException(what + ": the " + side + " address '" + addr
+                    + "' is not a dotted IPv4 address like 127.0.0.1");
+        }
+        if (!port.matches("[0-9]{1,5}") || Integer.parseInt(port) < 1 || Integer.parseInt(port) > 0xffff) {
+            throw new MachineException(what + ": the " + side + " port '" + port + "' is not a port from 1 to 65535"
+                    + (port.isEmpty() ? example : ""));
+        }
+        return new String[] {addr, port};
+    }
+
+    private static boolean isIpv4(String text) {
+        String[] parts = text.split("\\.", -1);
+        if (parts.length != 4) {
+            return false;
+        }
+        for (String p : parts) {
+            if (!p.matches("[0-9]{1,3}") || Integer.parseInt(p) > 255) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** {@code [HOST:]PORT}: a listener binds 127.0.0.1 unless told, a connector needs the host. */
@@ -200,6 +283,12 @@ public final class MachineOptions {
 
     /** key=value words in order; ",," is a literal comma. */
     private static Map<String, String> split(String words, String what) throws MachineException {
+        return split(words, what, null);
+    }
+
+    /** The same; the values of {@code hostfwd=}, which may repeat, go to {@code hostfwd} when it is given. */
+    private static Map<String, String> split(String words, String what, List<String> hostfwd)
+            throws MachineException {
         Map<String, String> options = new LinkedHashMap<>();
         for (String word : words(words)) {
             int eq = word.indexOf('=');
@@ -207,6 +296,10 @@ public final class MachineOptions {
                 throw new MachineException(what + " option '" + word + "' is not key=value");
             }
             String key = word.substring(0, eq);
+            if (hostfwd != null && key.equals("hostfwd")) {
+                hostfwd.add(word.substring(eq + 1));
+                continue;
+            }
             if (options.put(key, word.substring(eq + 1)) != null) {
                 throw new MachineException(what + " option '" + key + "' is given twice");
             }

@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -82,6 +84,37 @@ class MachineOptionsTest {
                 .getMessage().contains("vlan=2"));
         assertTrue(assertThrows(MachineException.class, () -> MachineOptions.parseNic("model=virtio"))
                 .getMessage().contains("model=virtio"));
+    }
+
+    @Test
+    void hostForwardsRepeatAndDefaultToLoopbackAndTheFirstLease() throws MachineException {
+        NicConfig nic = MachineOptions.parseNic("hostfwd=tcp::8080-:80,mac=52:54:00:12:34:56,"
+                + "hostfwd=tcp:0.0.0.0:2222-10.0.2.16:22,hostfwd=::9000-:90");
+        assertEquals(List.of(new NicConfig.HostForward("127.0.0.1", 8080, Optional.empty(), 80),
+                new NicConfig.HostForward("0.0.0.0", 2222, Optional.of("10.0.2.16"), 22),
+                new NicConfig.HostForward("127.0.0.1", 9000, Optional.empty(), 90)), nic.forwards());
+        assertEquals("tcp:127.0.0.1:8080-:80", nic.forwards().get(0).toString());
+        assertEquals(List.of(), MachineOptions.parseNic("").forwards());
+    }
+
+    @Test
+    void badHostForwardsSayWhatIsWrong() {
+        Map<String, String> bad = Map.of(
+                "hostfwd=udp::53-:53", "only tcp",
+                "hostfwd=sctp::1-:1", "not 'sctp'",
+                "hostfwd=tcp:8080-:80", "not [ADDR]:PORT",
+                "hostfwd=tcp::8080", "joined by one '-'",
+                "hostfwd=tcp::0-:80", "host port '0'",
+                "hostfwd=tcp::8080-:70000", "guest port '70000'",
+                "hostfwd=tcp:localhost:8080-:80", "host address 'localhost'",
+                "hostfwd=tcp::8080-10.0.2:80", "guest address '10.0.2'",
+                "hostfwd=tcp::8080-:80,hostfwd=tcp::8080-:81", "forwarded twice",
+                "net=other,hostfwd=tcp::8080-:80", "needs net=user");
+        bad.forEach((words, why) -> {
+            String message = assertThrows(MachineException.class, () -> MachineOptions.parseNic(words)).getMessage();
+            assertTrue(message.contains(why), words + ": " + message);
+            assertTrue(message.startsWith("nic"), words + ": " + message);
+        });
     }
 
     @Test
