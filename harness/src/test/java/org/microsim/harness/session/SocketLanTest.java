@@ -3,9 +3,13 @@ package org.microsim.harness.session;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.SessionException;
 import org.microsim.harness.script.Outcome;
@@ -62,5 +66,45 @@ class SocketLanTest {
                 assertTrue(e.getMessage().startsWith("nic"), words + ": " + e.getMessage());
             }
         }
+    }
+
+    /** Two real {@code sim} processes (this JVM's java and class path), their LANs joined by a socket. */
+    @Test
+    void aFileFetchedFromAnotherSimProcessArrivesIntact(@TempDir Path dir)
+            throws Exception {
+        int port = freePort();
+        Files.writeString(dir.resolve("a.scn"), "boot\nifconfig eth1 10.9.0.1/24\nsleep 30s\n");
+        Files.writeString(dir.resolve("b.scn"), "boot\nifconfig eth1 10.9.0.2/24\n"
+                + "fetch http://10.9.0.1/ahci0:disk1p1/HELLO.TXT /vol/ahci0:disk0p2/h.txt\n"
+                + "expect output contains \"200 OK, 70 bytes\"\ncat /vol/ahci0:disk0p2/h.txt\n"
+                + "expect output contains \"Hello from disk 1\"\n");
+        Process a = sim(dir, "a", "listen=127.0.0.1:" + port);
+        try {
+            Process b = null;
+            String out = "";
+            for (int attempt = 0; attempt < 50; attempt++) { // until a listens
+                b = sim(dir, "b", "connect=127.0.0.1:" + port);
+                out = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                b.waitFor();
+                if (!out.contains("cannot connect")) {
+                    break;
+                }
+                Thread.sleep(200);
+            }
+            assertTrue(b.exitValue() == 0, out + Files.readString(dir.resolve("b.err")));
+        } finally {
+            a.destroy();
+            a.waitFor();
+        }
+    }
+
+    private static Process sim(Path dir, String name, String socket) throws Exception {
+        Path javaBin = Path.of(System.getProperty("java.home"), "bin", "java");
+        Process p = new ProcessBuilder(javaBin.toString(), "-cp", System.getProperty("java.class.path"),
+                org.microsim.harness.Main.class.getName(), "--free", "--demo", "--nic", "net=socket," + socket, "run",
+                name + ".scn").directory(dir.toFile()).redirectErrorStream(false)
+                .redirectError(dir.resolve(name + ".err").toFile()).start();
+        p.getOutputStream().close();
+        return p;
     }
 }
