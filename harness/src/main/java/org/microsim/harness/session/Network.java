@@ -45,6 +45,7 @@ final class Network implements Closeable {
     private final HostForwards forwards = new HostForwards(this::hostIo,
             () -> userNet(NicConfig.USER_NET));
     private EventLoopGroup hostIo;
+    private java.util.concurrent.ExecutorService acrossMachines;
 
     private Network(long seed, NetCapture capture, boolean free) {
         this.seed = seed;
@@ -108,12 +109,27 @@ final class Network implements Closeable {
         return forwards;
     }
 
+    /** The one thread that hands frames from one machine's clock to another's under the free scheduler. */
+    private java.util.concurrent.ExecutorService acrossMachines() {
+        if (acrossMachines == null) {
+            acrossMachines = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+                Thread t = new Thread(r, "sim-lan");
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return acrossMachines;
+    }
+
     /** The LAN named {@code name}, made on first use. */
     Lan lan(String name, Timeline clock) {
         return lans.computeIfAbsent(name, n -> {
             long mixed = seed ^ Hashing.murmur3_128().hashString(n, StandardCharsets.UTF_8).asLong();
             Lan lan = new Lan(n, kinds.getOrDefault(n, Lan.Kind.SWITCH), clock, mixed);
             lan.impair(wanted.getOrDefault(n, Lan.Impairments.NONE));
+            if (free) {
+                lan.deliverAcrossClocksWith(acrossMachines());
+            }
             if (capture != null) {
                 lan.tap(capture);
             }
@@ -166,6 +182,9 @@ final class Network implements Closeable {
     public void close() throws IOException {
         forwards.close();
         bridges.values().forEach(SocketBridge::close);
+        if (acrossMachines != null) {
+            acrossMachines.shutdownNow();
+        }
         if (hostIo != null) {
             hostIo.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2,
                     java.util.concurrent.TimeUnit.SECONDS);

@@ -180,4 +180,27 @@ class NetworkTest {
                 java.util.stream.Stream.of("-Y", "_ws.malformed || _ws.expert.severity >= error")).toArray(String[]::new);
         assertEquals("", HostTools.ok((Object[]) errors).out().strip(), "no malformed packet, no bad checksum");
     }
+
+    /**
+     * Under the free scheduler each machine's NIC sends from its own timer thread, which holds its kernel's lock; two
+     * machines sending to each other at once once deadlocked when each scheduled its frames on the other's clock.
+     */
+    @Test
+    void twoMachinesUnderTheFreeSchedulerMoveTcpDataWithoutDeadlock() throws Exception {
+        MachineOptions free = new MachineOptions(List.of(), List.of(), 1, true, Optional.empty(), Optional.empty(),
+                false);
+        org.junit.jupiter.api.Assertions.assertTimeoutPreemptively(java.time.Duration.ofSeconds(90), () -> {
+            try (ConsoleMachine m = ConsoleMachine.with(free)) {
+                m.run("machine", "add", "b");
+                m.run("on", "b", "boot");
+                m.run("on", "b", "spawn", "tcpperf", "recv", "5001");
+                m.run("spawn", "tcpperf", "send", "10.0.2.16", "5001", "4M");
+                String seen = "";
+                for (int i = 0; i < 300 && !seen.contains("received 4194304 bytes, 0 wrong"); i++) {
+                    seen += m.run("on", "b", "sleep", "100ms");
+                }
+                assertTrue(seen.contains("received 4194304 bytes, 0 wrong"), seen);
+            }
+        });
+    }
 }

@@ -88,6 +88,8 @@ public final class Lan {
     private final Map<Long, Port> learned = new HashMap<>();
     private final List<Tap> taps = new ArrayList<>();
     private volatile Impairments impairments = Impairments.NONE;
+    /** Where deliveries to another machine's clock are made under the free scheduler; null: made at once. */
+    private volatile java.util.concurrent.Executor acrossClocks;
     private long lost;
     private long duplicated;
 
@@ -112,6 +114,18 @@ public final class Lan {
 
     public Impairments impairments() {
         return impairments;
+    }
+
+    /**
+     * Makes deliveries to a station on another machine's clock through {@code executor} instead of at once: under
+     * the free scheduler a machine's NIC sends from its timer thread, which holds that machine's kernel lock, and
+     * scheduling on another machine's clock takes that one's lock; two machines sending to each other at once
+     * would each wait for the other's. A single thread of the network's makes the deliveries instead, in order.
+     * Under the deterministic scheduler only one thread ever runs, and deliveries must stay at once (and in order)
+     * for the run to be a function of its seed: leave it unset there.
+     */
+    public void deliverAcrossClocksWith(java.util.concurrent.Executor executor) {
+        acrossClocks = executor;
     }
 
     /** Changes what goes wrong from now on. */
@@ -212,6 +226,8 @@ public final class Lan {
         }
         long now = from.clock.now();
         List<Runnable> deliveries = new ArrayList<>(2);
+        List<Runnable> across = new ArrayList<>(2);
+        java.util.concurrent.Executor executor = acrossClocks;
         synchronized (this) {
             for (Tap t : taps) {
                 t.frame(this, from.index, now, frame);
@@ -234,14 +250,18 @@ public final class Lan {
                 if (imp.reorder() > 0 && random.nextDouble() < imp.reorder()) {
                     delay += random.nextLong(1, 3 * imp.delayNanos() + 1);
                 }
-                deliveries.add(deliver(to, now + delay, frame));
+                List<Runnable> list = to.clock != from.clock && executor != null ? across : deliveries;
+                list.add(deliver(to, now + delay, frame));
                 if (imp.duplicate() > 0 && random.nextDouble() < imp.duplicate()) {
                     duplicated++;
-                    deliveries.add(deliver(to, now + delay + MIN_DELAY_NANOS, frame));
+                    list.add(deliver(to, now + delay + MIN_DELAY_NANOS, frame));
                 }
             }
         }
         deliveries.forEach(Runnable::run);
+        if (executor != null) {
+            across.forEach(executor::execute);
+        }
     }
 
     private static Runnable deliver(Port to, long at, byte[] frame) {
