@@ -119,6 +119,16 @@ final class MachineCommands {
     }
 
     static String spawn(SimSession s, List<String> args) throws UsageException, CommandFailedException {
+        Spawned spawned = start(s, args);
+        return spawned.output() + "spawned " + spawned.id() + " (" + args.get(0) + ")";
+    }
+
+    /** A program started by {@link #start}: its task, and what was logged until the machine settled. */
+    record Spawned(TaskId id, String output) {
+    }
+
+    /** Starts a program as {@code spawn} does and lets the machine settle. */
+    static Spawned start(SimSession s, List<String> args) throws UsageException, CommandFailedException {
         if (args.isEmpty()) {
             throw new UsageException("spawn needs a PROGRAM: " + s.programs().names());
         }
@@ -142,7 +152,7 @@ final class MachineCommands {
             throw new CommandFailedException(r.errorOrNull().detail());
         }
         s.settle();
-        return s.drainLogs() + "spawned " + id + " (" + p.name() + ")";
+        return new Spawned(id, s.drainLogs());
     }
 
     static String ps(List<TaskInfo> tasks) {

@@ -355,6 +355,8 @@ final class NetCommands {
                 lines.add(lan.name() + ": " + lan.kind().name().toLowerCase(Locale.ROOT) + ", " + faults(
                         lan.impairments()) + ", " + lan.lost() + " frames lost, " + lan.duplicated() + " duplicated");
                 lines.add("  stations: " + String.join(", ", lan.stations()));
+                network.bridge(lan.name()).ifPresent(b -> lines.add("  frames from the other process dropped (the "
+                        + "simulation did not take them in time): " + b.dropped()));
                 network.userNet(lan.name()).ifPresent(u -> {
                     lines.add("  gateway 10.0.2.2, DNS 10.0.2.3, DHCP from 10.0.2.15");
                     u.leases().forEach(l -> lines.add("  lease " + l));

@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import com.google.common.hash.Hashing;
 import io.netty.channel.EventLoopGroup;
@@ -45,7 +48,7 @@ final class Network implements Closeable {
     private final HostForwards forwards = new HostForwards(this::hostIo,
             () -> userNet(NicConfig.USER_NET));
     private EventLoopGroup hostIo;
-    private java.util.concurrent.ExecutorService acrossMachines;
+    private ExecutorService acrossMachines;
 
     private Network(long seed, NetCapture capture, boolean free) {
         this.seed = seed;
@@ -99,6 +102,11 @@ final class Network implements Closeable {
         userNets.values().forEach(UserNet::pump);
     }
 
+    /** The bridge to another process on LAN {@code lan}, if it has one. */
+    Optional<SocketBridge> bridge(String lan) {
+        return Optional.ofNullable(bridges.get(lan));
+    }
+
     /** Whether a LAN reaches the host or another process: then a run is not a function of its seed. */
     boolean bridged() {
         return !bridges.isEmpty() || forwards.any();
@@ -110,9 +118,9 @@ final class Network implements Closeable {
     }
 
     /** The one thread that hands frames from one machine's clock to another's under the free scheduler. */
-    private java.util.concurrent.ExecutorService acrossMachines() {
+    private ExecutorService acrossMachines() {
         if (acrossMachines == null) {
-            acrossMachines = java.util.concurrent.Executors.newSingleThreadExecutor(r -> {
+            acrossMachines = Executors.newSingleThreadExecutor(r -> {
                 Thread t = new Thread(r, "sim-lan");
                 t.setDaemon(true);
                 return t;
@@ -186,8 +194,8 @@ final class Network implements Closeable {
             acrossMachines.shutdownNow();
         }
         if (hostIo != null) {
-            hostIo.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).awaitUninterruptibly(2,
-                    java.util.concurrent.TimeUnit.SECONDS);
+            hostIo.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2,
+                    TimeUnit.SECONDS);
         }
         if (capture != null) {
             capture.close();

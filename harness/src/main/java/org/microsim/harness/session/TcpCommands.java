@@ -1,6 +1,7 @@
 package org.microsim.harness.session;
 
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.Lease;
@@ -43,11 +44,11 @@ final class TcpCommands {
         Arity.check(args, 2, 2, "fetch");
         List<String> words = new ArrayList<>(List.of("fetch"));
         words.addAll(args);
-        String spawned = MachineCommands.spawn(s, words);
-        String id = spawned.substring(spawned.lastIndexOf("spawned ") + 8, spawned.lastIndexOf(" ("));
-        StringBuilder out = new StringBuilder(spawned.substring(0, spawned.lastIndexOf("spawned ")));
+        MachineCommands.Spawned spawned = MachineCommands.start(s, words);
+        String id = spawned.id().toString();
+        StringBuilder out = new StringBuilder(spawned.output());
         for (int i = 0; i < 6000 && s.task(id).state().alive(); i++) {
-            s.advance(java.time.Duration.ofMillis(100));
+            s.advance(Duration.ofMillis(100));
             out.append(s.drainLogs());
         }
         if (s.task(id).state().alive()) {

@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.concurrent.Executor;
 import org.microsim.kernel.Timeline;
 
 /**
@@ -89,7 +90,7 @@ public final class Lan {
     private final List<Tap> taps = new ArrayList<>();
     private volatile Impairments impairments = Impairments.NONE;
     /** Where deliveries to another machine's clock are made under the free scheduler; null: made at once. */
-    private volatile java.util.concurrent.Executor acrossClocks;
+    private volatile Executor acrossClocks;
     private long lost;
     private long duplicated;
 
@@ -124,7 +125,7 @@ public final class Lan {
      * Under the deterministic scheduler only one thread ever runs, and deliveries must stay at once (and in order)
      * for the run to be a function of its seed: leave it unset there.
      */
-    public void deliverAcrossClocksWith(java.util.concurrent.Executor executor) {
+    public void deliverAcrossClocksWith(Executor executor) {
         acrossClocks = executor;
     }
 
@@ -227,7 +228,7 @@ public final class Lan {
         long now = from.clock.now();
         List<Runnable> deliveries = new ArrayList<>(2);
         List<Runnable> across = new ArrayList<>(2);
-        java.util.concurrent.Executor executor = acrossClocks;
+        Executor executor = acrossClocks;
         synchronized (this) {
             for (Tap t : taps) {
                 t.frame(this, from.index, now, frame);

@@ -16,10 +16,6 @@ final class Counters {
         counts.merge(name, 1L, Long::sum);
     }
 
-    long get(String name) {
-        return counts.getOrDefault(name, 0L);
-    }
-
     List<NetRequest.Counter> all() {
         return counts.entrySet().stream().map(e -> new NetRequest.Counter(e.getKey(), e.getValue())).toList();
     }
