@@ -45,6 +45,14 @@ public interface Session extends AutoCloseable {
         return trace().size();
     }
 
+    /**
+     * A sentence the trace file carries about the whole run, when there is one: a run whose LAN reached the host or
+     * another process is not reproducible from its seed, and its trace says so.
+     */
+    default java.util.Optional<String> traceNote() {
+        return java.util.Optional.empty();
+    }
+
     /** Stops the machine and releases its files (pcap, persistent drives). */
     @Override
     void close();

@@ -78,7 +78,7 @@ final class TraceFile {
         long total = session.traceTotal();
         var events = session.trace();
         try {
-            ChromeTrace.write(events, total, file);
+            ChromeTrace.write(events, total, session.traceNote().orElse(null), file);
         } catch (IOException e) {
             err.println("sim: cannot write the trace to " + file + ": " + HostPaths.why(e));
             return false;

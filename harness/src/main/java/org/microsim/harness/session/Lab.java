@@ -176,6 +176,12 @@ final class Lab implements Session {
     }
 
     @Override
+    public java.util.Optional<String> traceNote() {
+        return network.bridged() ? java.util.Optional.of("a LAN reached the host or another sim process (hostfwd or a"
+                + " socket LAN): this run is not reproducible from its seed") : java.util.Optional.empty();
+    }
+
+    @Override
     public long traceTotal() {
         return machines.get(FIRST).traceTotal();
     }

@@ -45,6 +45,8 @@ public final class ChromeTrace {
     private static final String FLOW_CATEGORY = "flow";
     /** The name of the event that marks a trace missing its later events. */
     public static final String TRUNCATED = "trace truncated";
+    /** The name of the event that says a run reached outside the simulation. */
+    public static final String NOT_REPRODUCIBLE = "not reproducible";
 
     private ChromeTrace() {
     }
@@ -55,8 +57,16 @@ public final class ChromeTrace {
      * @param total how many events happened: more than {@code events.size()} marks the file truncated
      */
     public static void write(List<TraceEvent> events, long total, Path file) throws IOException {
+        write(events, total, null, file);
+    }
+
+    /**
+     * The same, with {@code note} (null for none) as a global instant at time 0 named {@value #NOT_REPRODUCIBLE}:
+     * what makes this run not the one its seed gives.
+     */
+    public static void write(List<TraceEvent> events, long total, String note, Path file) throws IOException {
         try (Writer out = Files.newBufferedWriter(file, StandardCharsets.UTF_8)) {
-            write(events, total, out);
+            write(events, total, note, out);
         }
     }
 
@@ -67,6 +77,10 @@ public final class ChromeTrace {
 
     /** Writes the events as one JSON object, marked truncated when {@code total} is more than they are. */
     public static void write(List<TraceEvent> events, long total, Writer out) throws IOException {
+        write(events, total, null, out);
+    }
+
+    private static void write(List<TraceEvent> events, long total, String note, Writer out) throws IOException {
         Map<TaskId, Integer> tids = tracks(events);
         List<String> lines = new ArrayList<>();
         lines.add(metadata(0, "process_name", "name", JsonText.quote("microsim")));
@@ -95,6 +109,10 @@ public final class ChromeTrace {
             lines.add("{\"ph\":\"i\",\"s\":\"g\",\"pid\":" + PID + ",\"tid\":0,\"ts\":" + micros(at)
                     + ",\"name\":\"" + TRUNCATED + "\",\"cat\":\"trace\",\"args\":{\"kept\":" + events.size()
                     + ",\"total\":" + total + "}}");
+        }
+        if (note != null) {
+            lines.add("{\"ph\":\"i\",\"s\":\"g\",\"pid\":" + PID + ",\"tid\":0,\"ts\":0,\"name\":\""
+                    + NOT_REPRODUCIBLE + "\",\"cat\":\"trace\",\"args\":{\"why\":" + JsonText.quote(note) + "}}");
         }
         out.write("{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n");
         out.write(String.join(",\n", lines));

@@ -40,6 +40,7 @@ class SocketLanTest {
             String ping = b.run("ping", "10.9.0.1", "-c", "3", "-i", "100ms", "-W", "2s");
             assertTrue(ping.contains("3 received"), ping);
             assertTrue(a.run("arp").contains("10.9.0.2         52:54:00:13:34:56"), "a learned b, across the socket");
+            assertTrue(a.lab().traceNote().orElse("").contains("not reproducible from its seed"), "the trace says so");
             String lan = a.run("lan");
             assertTrue(lan.contains("socket 127.0.0.1:" + port), lan);
             assertTrue(lan.contains("frames from the other process dropped (the simulation did not take them in time):"
@@ -83,18 +84,18 @@ class SocketLanTest {
                 + "expect output contains \"Hello from disk 1\"\n");
         Process a = sim(dir, "a", "listen=127.0.0.1:" + port);
         try {
-            Process b = null;
-            String out = "";
-            for (int attempt = 0; attempt < 50; attempt++) { // until a listens
-                b = sim(dir, "b", "connect=127.0.0.1:" + port);
-                out = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-                b.waitFor();
-                if (!out.contains("cannot connect")) {
-                    break;
-                }
-                Thread.sleep(200);
+            // b starts once a has its address (a listens from its boot, before its ifconfig): a slow machine must
+            // not make b's connection time out.
+            java.io.BufferedReader lines = new java.io.BufferedReader(new java.io.InputStreamReader(
+                    a.getInputStream(), StandardCharsets.UTF_8));
+            String seen = "";
+            for (String line; !seen.contains("inet 10.9.0.1/24") && (line = lines.readLine()) != null; ) {
+                seen += line + "\n";
             }
-            assertTrue(b.exitValue() == 0, out + Files.readString(dir.resolve("b.err")));
+            assertTrue(seen.contains("inet 10.9.0.1/24"), seen + Files.readString(dir.resolve("a.err")));
+            Process b = sim(dir, "b", "connect=127.0.0.1:" + port);
+            String out = new String(b.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+            assertTrue(b.waitFor() == 0, out + Files.readString(dir.resolve("b.err")));
         } finally {
             a.destroy();
             a.waitFor();

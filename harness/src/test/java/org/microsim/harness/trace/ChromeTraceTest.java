@@ -122,6 +122,20 @@ class ChromeTraceTest {
     }
 
     @Test
+    void aRunThatReachedTheHostSaysSoInTheFile(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("t.json");
+        ChromeTrace.write(EVENTS, EVENTS.size(), "a LAN reached the host", file);
+        Object root = TinyJson.parse(Files.readString(file, StandardCharsets.UTF_8));
+        List<?> all = (List<?>) ((Map<?, ?>) root).get("traceEvents");
+        Map<?, ?> note = all.stream().map(e -> (Map<?, ?>) e)
+                .filter(e -> ChromeTrace.NOT_REPRODUCIBLE.equals(e.get("name"))).findFirst().orElseThrow();
+        assertEquals("g", note.get("s"));
+        assertEquals("a LAN reached the host", ((Map<?, ?>) note.get("args")).get("why"));
+        ChromeTrace.write(EVENTS, EVENTS.size(), null, file);
+        assertTrue(!Files.readString(file, StandardCharsets.UTF_8).contains(ChromeTrace.NOT_REPRODUCIBLE));
+    }
+
+    @Test
     void microsecondsAreExact() {
         assertEquals("0", ChromeTrace.micros(0));
         assertEquals("0.001", ChromeTrace.micros(1));
