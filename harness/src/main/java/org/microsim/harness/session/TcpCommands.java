@@ -17,11 +17,12 @@ import org.microsim.services.netd.wire.Ipv4Addr;
 
 /**
  * The TCP commands: {@code netstat} (the sockets and their states; {@code -s} what netd dropped and why) and
- * {@code fetch URL FILE} (an HTTP client task), and {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
+ * {@code fetch URL FILE} (an HTTP client task), {@code tcp listen PORT} (a one-shot {@code nc -l}) and
+ * {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
  * comes back until the peer closes (a {@code spawn tcpecho} on the other machine echoes it).
  */
 final class TcpCommands {
-    private static final String TCP = "tcp send HOST PORT TEXT [-w TIMEOUT]";
+    private static final String TCP = "tcp send HOST PORT TEXT [-w TIMEOUT] | tcp listen PORT [-w TIMEOUT]";
 
     private TcpCommands() {
     }
@@ -30,8 +31,9 @@ final class TcpCommands {
         return List.of(
                 new SimpleCommand("netstat", "netstat [-s]", "show the TCP sockets, or (-s) what netd dropped and why",
                         args -> netstat(s, args)),
-                new SimpleCommand("tcp", TCP, "connect, send a text, and show what comes back until the peer closes",
-                        args -> send(s, args)),
+                new SimpleCommand("tcp", TCP, "send a text and show the answer until the peer closes, or wait for one"
+                        + " connection and show what it sends", args -> args.isEmpty() || !args.get(0).equals("listen")
+                                ? send(s, args) : listen(s, args)),
                 new SimpleCommand("fetch", "fetch URL FILE", "GET http://ADDR[:PORT]/PATH into FILE (a simulated path),"
                         + " with the fetch program, and wait for it", args -> fetch(s, args)));
     }
@@ -80,6 +82,50 @@ final class TcpCommands {
                     c.receiveQueue(), c.owner()));
         }
         return String.join("\n", lines);
+    }
+
+    /**
+     * {@code nc -l} for once: listens on PORT, takes one connection (waiting at most TIMEOUT, 10 s unless told), and
+     * shows what it sends until it closes its side or goes quiet for TIMEOUT.
+     */
+    private static String listen(SimSession s, List<String> args) throws CommandException {
+        long wait = 10_000;
+        if (args.size() == 4 && args.get(2).equals("-w")) {
+            wait = Durations.parse(args.get(3)).toMillis();
+        } else if (args.size() != 2) {
+            throw new UsageException("usage: " + TCP);
+        }
+        int port = NetCommands.number(args.get(1), 1, 0xffff, "a TCP port");
+        ConsoleClient netd = s.client(Netd.PORT_NAME, Duration.ofMillis(wait).plusSeconds(5));
+        int listener = netd.call(new TcpRequest.Listen(port, 1)).socket();
+        try {
+            TcpRequest.Accepted a = netd.call(new TcpRequest.Accept(listener, (int) wait));
+            StringBuilder got = new StringBuilder();
+            int received = 0;
+            try {
+                byte[] inbox = new byte[16 * 1024];
+                while (true) {
+                    TcpRequest.Received r;
+                    try {
+                        r = netd.call(new TcpRequest.Receive(a.socket(), (int) wait), Lease.writeOnly(inbox));
+                    } catch (CommandFailedException e) {
+                        got.append("\n(nothing more within ").append(wait).append(" ms)");
+                        break;
+                    }
+                    if (r.end()) {
+                        break;
+                    }
+                    received += r.length();
+                    got.append(new String(inbox, 0, r.length(), StandardCharsets.UTF_8));
+                }
+            } finally {
+                netd.call(new TcpRequest.Close(a.socket()));
+            }
+            return s.drainLogs() + "connection from " + new Ipv4Addr(a.remote()) + ":" + a.port() + ", received "
+                    + received + " bytes" + (got.isEmpty() ? "" : ":\n" + got);
+        } finally {
+            netd.call(new TcpRequest.Close(listener));
+        }
     }
 
     private static String send(SimSession s, List<String> args) throws CommandException {

@@ -336,4 +336,37 @@ class HostForwardTest {
             assertTrue(response.contains("Hello from disk 1"), response);
         }
     }
+
+    /** {@code tcp listen} on the console, reached from the host through a forward: a one-shot {@code nc -l}. */
+    @Test
+    void theConsolesTcpListenTakesAConnectionFromTheHost() throws Exception {
+        int other = freePort();
+        m.run("hostfwd", "add", "tcp::" + other + "-:9000");
+        try {
+            Thread host = new Thread(() -> {
+                for (int attempt = 0; attempt < 50; attempt++) {
+                    try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), other)) {
+                        Thread.sleep(300); // let the console listen before the bytes come
+                        s.getOutputStream().write("hello from the host".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+                        s.shutdownOutput();
+                        s.getInputStream().read();
+                        return;
+                    } catch (Exception e) {
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException stop) {
+                            return;
+                        }
+                    }
+                }
+            });
+            host.start();
+            String out = m.run("tcp", "listen", "9000", "-w", "10s");
+            host.join(10_000);
+            assertTrue(out.contains("connection from 10.0.2.2:") && out.contains("received 19 bytes:\nhello from the "
+                    + "host"), out);
+        } finally {
+            m.run("hostfwd", "remove", Integer.toString(other));
+        }
+    }
 }
