@@ -100,29 +100,13 @@ final class TcpCommands {
         int listener = netd.call(new TcpRequest.Listen(port, 1)).socket();
         try {
             TcpRequest.Accepted a = netd.call(new TcpRequest.Accept(listener, (int) wait));
-            StringBuilder got = new StringBuilder();
-            int received = 0;
+            String got;
             try {
-                byte[] inbox = new byte[16 * 1024];
-                while (true) {
-                    TcpRequest.Received r;
-                    try {
-                        r = netd.call(new TcpRequest.Receive(a.socket(), (int) wait), Lease.writeOnly(inbox));
-                    } catch (CommandFailedException e) {
-                        got.append("\n(nothing more within ").append(wait).append(" ms)");
-                        break;
-                    }
-                    if (r.end()) {
-                        break;
-                    }
-                    received += r.length();
-                    got.append(new String(inbox, 0, r.length(), StandardCharsets.UTF_8));
-                }
+                got = toTheEnd(netd, a.socket(), wait);
             } finally {
                 netd.call(new TcpRequest.Close(a.socket()));
             }
-            return s.drainLogs() + "connection from " + new Ipv4Addr(a.remote()) + ":" + a.port() + ", received "
-                    + received + " bytes" + (got.isEmpty() ? "" : ":\n" + got);
+            return s.drainLogs() + "connection from " + new Ipv4Addr(a.remote()) + ":" + a.port() + ", " + got;
         } finally {
             netd.call(new TcpRequest.Close(listener));
         }
@@ -143,34 +127,41 @@ final class TcpCommands {
         byte[] text = args.get(3).getBytes(StandardCharsets.UTF_8);
         ConsoleClient netd = s.client(Netd.PORT_NAME);
         NetRequest.Bound socket = netd.call(new TcpRequest.Connect(to.value(), port, (int) wait));
-        StringBuilder got = new StringBuilder();
-        int received = 0;
+        String got;
         try {
             for (int sent = 0; sent < text.length; ) {
                 sent += netd.call(new TcpRequest.Send(socket.socket(), (int) wait),
                         new Lease.Buffer(text, sent, text.length - sent, true, false));
             }
             netd.call(new TcpRequest.Shutdown(socket.socket()));
-            byte[] inbox = new byte[16 * 1024];
-            while (true) {
-                TcpRequest.Received r;
-                try {
-                    r = netd.call(new TcpRequest.Receive(socket.socket(), (int) wait), Lease.writeOnly(inbox));
-                } catch (CommandFailedException e) {
-                    got.append("\n(no end of stream within ").append(wait).append(" ms: ").append(e.getMessage())
-                            .append(')');
-                    break;
-                }
-                if (r.end()) {
-                    break;
-                }
-                received += r.length();
-                got.append(new String(inbox, 0, r.length(), StandardCharsets.UTF_8));
-            }
+            got = toTheEnd(netd, socket.socket(), wait);
         } finally {
             netd.call(new TcpRequest.Close(socket.socket()));
         }
         return s.drainLogs() + "connected to " + to + ":" + port + " from port " + socket.port() + ", sent "
-                + text.length + " bytes, received " + received + (got.isEmpty() ? "" : ":\n" + got);
+                + text.length + " bytes, " + got;
+    }
+
+    /** Reads a connection until the peer closes its side or it stays quiet {@code wait} ms: "received N bytes: ...". */
+    private static String toTheEnd(ConsoleClient netd, int socket, long wait) throws CommandFailedException {
+        StringBuilder got = new StringBuilder();
+        int received = 0;
+        byte[] inbox = new byte[16 * 1024];
+        while (true) {
+            TcpRequest.Received r;
+            try {
+                r = netd.call(new TcpRequest.Receive(socket, (int) wait), Lease.writeOnly(inbox));
+            } catch (CommandFailedException e) {
+                got.append("\n(no end of stream within ").append(wait).append(" ms: ").append(e.getMessage())
+                        .append(')');
+                break;
+            }
+            if (r.end()) {
+                break;
+            }
+            received += r.length();
+            got.append(new String(inbox, 0, r.length(), StandardCharsets.UTF_8));
+        }
+        return "received " + received + " bytes" + (got.isEmpty() ? "" : ":\n" + got);
     }
 }
