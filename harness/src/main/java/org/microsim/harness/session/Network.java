@@ -129,10 +129,18 @@ final class Network implements Closeable {
         return acrossMachines;
     }
 
+    /**
+     * The seed of something named {@code name} in a run of {@code seed}: each LAN, each machine after the first,
+     * draws from its own, so adding one does not change what another does, and all still follow from the one seed.
+     */
+    static long mix(long seed, String name) {
+        return seed ^ Hashing.murmur3_128().hashString(name, StandardCharsets.UTF_8).asLong();
+    }
+
     /** The LAN named {@code name}, made on first use. */
     Lan lan(String name, Timeline clock) {
         return lans.computeIfAbsent(name, n -> {
-            long mixed = seed ^ Hashing.murmur3_128().hashString(n, StandardCharsets.UTF_8).asLong();
+            long mixed = mix(seed, n);
             Lan lan = new Lan(n, kinds.getOrDefault(n, Lan.Kind.SWITCH), clock, mixed);
             lan.impair(wanted.getOrDefault(n, Lan.Impairments.NONE));
             if (free) {

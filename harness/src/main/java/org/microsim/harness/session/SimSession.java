@@ -165,9 +165,7 @@ final class SimSession implements Session {
      * transaction, the same sequence numbers) yet the whole run still follows from the one seed.
      */
     private long seed() {
-        return name.equals(Lab.FIRST) ? options.seed()
-                : options.seed() ^ com.google.common.hash.Hashing.murmur3_128().hashString(name,
-                        java.nio.charset.StandardCharsets.UTF_8).asLong();
+        return name.equals(Lab.FIRST) ? options.seed() : Network.mix(options.seed(), name);
     }
 
     /** Builds the kernel and lets it settle. */

@@ -6,6 +6,7 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.net.NetError;
 import org.microsim.abi.net.NetException;
 import org.microsim.abi.net.UdpSocket;
+import org.microsim.services.netd.wire.Ipv4Addr;
 
 /**
  * The UDP echo service of RFC 862 as a task: binds a port (7 unless told) through netd and sends every datagram
@@ -23,7 +24,7 @@ public final class UdpEcho implements Program {
         while (true) {
             try {
                 UdpSocket.Received d = socket.receive(Duration.ofHours(1));
-                sys.log("udpecho: " + d.data().length + " bytes from " + address(d.from()) + ":" + d.port());
+                sys.log("udpecho: " + d.data().length + " bytes from " + new Ipv4Addr(d.from()) + ":" + d.port());
                 socket.sendTo(d.from(), d.port(), d.data());
             } catch (NetException e) {
                 if (e.error() != NetError.TIMED_OUT) {

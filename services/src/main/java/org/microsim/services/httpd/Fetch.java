@@ -12,6 +12,7 @@ import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.net.NetException;
 import org.microsim.abi.net.TcpSocket;
+import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.vfs.VfsClient;
 
 /**
@@ -50,13 +51,11 @@ public final class Fetch implements Program {
                 }
                 port = Integer.parseInt(p);
             }
-            String[] octets = host.split("\\.", -1);
-            int address = 0;
-            for (String o : octets) {
-                if (octets.length != 4 || !o.matches("[0-9]{1,3}") || Integer.parseInt(o) > 255) {
-                    throw new IllegalArgumentException("'" + host + "' is not an IPv4 address (there is no DNS)");
-                }
-                address = address << 8 | Integer.parseInt(o);
+            int address;
+            try {
+                address = Ipv4Addr.parse(host).value();
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(e.getMessage() + " (there is no DNS)");
             }
             return new Url(address, port, path);
         }
@@ -167,8 +166,6 @@ public final class Fetch implements Program {
     }
 
     private static String hostText(Url url) {
-        int a = url.address;
-        return (a >>> 24) + "." + (a >>> 16 & 0xff) + "." + (a >>> 8 & 0xff) + "." + (a & 0xff)
-                + (url.port == 80 ? "" : ":" + url.port);
+        return new Ipv4Addr(url.address) + (url.port == 80 ? "" : ":" + url.port);
     }
 }

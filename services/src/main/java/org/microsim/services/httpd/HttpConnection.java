@@ -261,12 +261,4 @@ final class HttpConnection {
             fh = -1;
         }
     }
-
-    /** For the log. */
-    @Override
-    public String toString() {
-        return "connection " + socket.id() + " from " + (socket.remoteAddress() >>> 24) + "."
-                + (socket.remoteAddress() >>> 16 & 0xff) + "." + (socket.remoteAddress() >>> 8 & 0xff) + "."
-                + (socket.remoteAddress() & 0xff) + ":" + socket.remotePort();
-    }
 }
