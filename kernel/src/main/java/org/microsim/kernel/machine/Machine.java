@@ -191,7 +191,7 @@ public final class Machine implements Closeable {
 
     /** The port the kernel registers for each PCIe function at boot, in bus order. */
     public List<PortInfo> ports() {
-        return pci.functions().stream().map(PciBus::portInfo).toList();
+        return pci.functions().stream().map(pci::portInfo).toList();
     }
 
     /** The AHCI controller, present when the machine has at least one drive. */

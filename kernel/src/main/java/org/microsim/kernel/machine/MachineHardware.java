@@ -30,7 +30,7 @@ public final class MachineHardware implements Hardware {
             for (int i = 0; i < BARS; i++) {
                 bars.add(f.bar(i).map(Bar::mmio).orElse(null));
             }
-            devices.add(new HardwareDevice(PciBus.portInfo(f), bars, f.interrupt()));
+            devices.add(new HardwareDevice(machine.pci().portInfo(f), bars, f.interrupt()));
         }
         return devices;
     }

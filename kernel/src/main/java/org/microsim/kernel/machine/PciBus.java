@@ -44,12 +44,16 @@ final class PciBus {
     /**
      * The port the kernel registers for a function: class and subclass from the PCI class code, vendor and
      * device from configuration space, caps DMA|IRQ|MMIO, parent {@value #ROOT_PORT}, named
-     * {@code bus:dev.fn:kind} ({@code 00:1f.2:ahci}).
+     * {@code bus:dev.fn:kind} ({@code 00:1f.2:ahci}). Its metadata is one byte: the function's place among the
+     * functions of its class in bus order (0 for the first NIC), so a driver can name what it serves by where it
+     * sits ({@code eth0} is the first NIC whichever driver starts first), as predictable names in Linux do.
      */
-    public static PortInfo portInfo(PciFunction function) {
+    public PortInfo portInfo(PciFunction function) {
         PciClass c = function.pciClass();
+        int ordinal = (int) functions.stream().takeWhile(f -> f != function).filter(f -> f.pciClass() == c).count();
         return new PortInfo(function.address() + ":" + c.kind(), c.portClass(), c.portSubclass(), ROOT_PORT,
-                function.vendorId(), function.deviceId(), PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[0]);
+                function.vendorId(), function.deviceId(), PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO,
+                new byte[] {(byte) ordinal});
     }
 
     /** The console's {@code lspci}, one line per function, in the style of {@code lspci -nn}. */

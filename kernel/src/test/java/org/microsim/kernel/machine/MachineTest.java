@@ -30,12 +30,15 @@ class MachineTest {
         Machine m = machine(1, 1);
         List<PciFunction> functions = m.pci().functions();
         assertEquals(2, functions.size());
-        PortInfo eth = PciBus.portInfo(functions.get(0));
-        PortInfo ahci = PciBus.portInfo(functions.get(1));
+        PortInfo eth = m.pci().portInfo(functions.get(0));
+        PortInfo ahci = m.pci().portInfo(functions.get(1));
         assertEquals(new PortInfo("00:03.0:eth", PortClass.NETWORK, PortSubclass.NET_ETHERNET, "pcie0:", 0x8086,
-                0x100e, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[0]), eth);
+                0x100e, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[] {0}), eth);
         assertEquals(new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER, PortSubclass.STORAGE_AHCI, "pcie0:",
-                0x8086, 0x2922, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[0]), ahci);
+                0x8086, 0x2922, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, new byte[] {0}), ahci);
+        Machine two = machine(0, 2);
+        assertEquals(List.of(0, 1), two.ports().stream().map(p -> (int) p.metadata()[0]).toList(),
+                "each NIC's place among the NICs, in bus order");
         assertEquals(List.of(eth, ahci), m.ports());
         assertEquals(PciClass.XHCI, PciClass.of(0x0c, 0x03, 0x30).orElseThrow());
         assertEquals(PortClass.USB, PciClass.XHCI.portClass());

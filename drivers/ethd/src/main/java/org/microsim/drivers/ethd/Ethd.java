@@ -25,8 +25,9 @@ import org.microsim.abi.Sys;
  * <h2>Start-up</h2>
  * Start handle 0 is the NIC's device port ({@code 00:03.0:eth}, which devd passes). The driver maps BAR 0, binds
  * the NIC's interrupt to a private port, and resets and brings up the NIC ({@link Nic}). It registers {@code
- * eth<n>:} with the lowest free n (class Network, subclass NET_ETHERNET, the PCI function as parent, its vendor
- * and device, caps DMA, the MAC as metadata). Then it looks for a switch on the NIC's MDIO bus ({@link
+ * eth<n>:} with n the NIC's place among the NICs on the bus (the PCI port's metadata), or the next free one
+ * (class Network, subclass NET_ETHERNET, the PCI function as parent, its vendor and device, caps DMA, the MAC as
+ * metadata). Then it looks for a switch on the NIC's MDIO bus ({@link
  * SwitchChip}); when there is one it turns the special tag on and registers {@code sw<n>:} for each user port, as
  * the port-enumeration design shows: class Network, subclass NET_SWITCH_PORT, parent {@code eth<n>:}, vendor
  * 0x4d54 and device 0x7531, caps INTERNAL, the port number as metadata; each port has an address of its own
@@ -68,7 +69,8 @@ public final class Ethd implements Program {
         }
         byte[] mac = macBytes(nic.mac());
         PortInfo device0 = pci.info();
-        ServedPort eth = register(sys, "eth", n -> new PortInfo("eth" + n + ":", PortClass.NETWORK,
+        int first = device0 != null && device0.metadata().length == 1 ? device0.metadata()[0] & 0xff : 0;
+        ServedPort eth = register(sys, "eth", first, n -> new PortInfo("eth" + n + ":", PortClass.NETWORK,
                 PortSubclass.NET_ETHERNET, pci.portName(), device0 == null ? 0 : device0.vendorId(),
                 device0 == null ? 0 : device0.deviceId(), PortCaps.DMA, mac), ServedPort.NIC, nic.mac());
         SwitchChip chip = SwitchChip.probe(nic);
@@ -76,7 +78,7 @@ public final class Ethd implements Program {
         if (chip != null) {
             for (int p = 0; p < chip.userPorts(); p++) {
                 int port = p;
-                user.add(register(sys, "sw", n -> new PortInfo("sw" + n + ":", PortClass.NETWORK,
+                user.add(register(sys, "sw", 0, n -> new PortInfo("sw" + n + ":", PortClass.NETWORK,
                         PortSubclass.NET_SWITCH_PORT, eth.name + ":", SWITCH_VENDOR, SWITCH_DEVICE, PortCaps.INTERNAL,
                         new byte[] {(byte) port}), port, portMac(nic.mac(), port)));
                 nic.receiveAddress(1 + port, portMac(nic.mac(), port));
@@ -95,9 +97,12 @@ public final class Ethd implements Program {
         PortInfo port(int n);
     }
 
-    /** Registers the port with the lowest free number. */
-    private static ServedPort register(Sys sys, String prefix, Namer namer, int switchPort, long mac) {
-        for (int n = 0; n < MAX_NAMES; n++) {
+    /**
+     * Registers the port with the lowest free number from {@code first}: a NIC asks for its place among the NICs on
+     * the bus (the PCI port's metadata), so {@code eth0} is the first NIC whichever ethd starts first.
+     */
+    private static ServedPort register(Sys sys, String prefix, int first, Namer namer, int switchPort, long mac) {
+        for (int n = first; n < first + MAX_NAMES; n++) {
             PortInfo info = namer.port(n);
             Result<Handle> r = sys.registerPort(info, PortOptions.DEFAULT);
             if (r.code() == ErrorCode.NAME_TAKEN) {
