@@ -103,7 +103,37 @@ final class FileCommands {
                     fitsAMessage(args.subList(1, 2));
                     return put(shell.get(), HostPaths.resolve(baseDir, args.get(0)), args.get(1), interruption);
                 }));
+        commands.add(text(shell, "write", OpenFlags.TRUNCATE, "write the words, one space apart, and a newline into a"
+                + " file (made or emptied first)"));
+        commands.add(text(shell, "append", OpenFlags.APPEND, "add the words, one space apart, and a newline at the end"
+                + " of a file (made if missing)"));
         return List.copyOf(commands);
+    }
+
+    /**
+     * {@code write} and {@code append}: a line of text into a file in one open, write and close, so scenarios and
+     * campaigns make file workloads without host files. The close is what fatfsd acknowledges durably.
+     */
+    private static Command text(ShellClient shell, String name, int mode, String help) {
+        return new SimpleCommand(name, name + " PATH TEXT...", help, args -> {
+            Arity.check(args, 2, Integer.MAX_VALUE, name);
+            fitsAMessage(args.subList(0, 1));
+            byte[] line = (String.join(" ", args.subList(1, args.size())) + "\n").getBytes(StandardCharsets.UTF_8);
+            ConsoleClient client = shell.get();
+            int fh = client.call(new ShellRequest.Open(args.get(0), OpenFlags.WRITE | OpenFlags.CREATE | mode)).fh();
+            int written;
+            try {
+                written = client.call(new ShellRequest.Write(fh, 0, line.length), Lease.readOnly(line)).bytes();
+            } catch (CommandFailedException e) {
+                close(client, fh);
+                throw e;
+            }
+            client.call(new ShellRequest.Close(fh)); // a failed close is a failed write: the data may not be durable
+            if (written != line.length) {
+                throw new CommandFailedException(name + ": wrote " + written + " of " + line.length + " bytes");
+            }
+            return "";
+        });
     }
 
     private static Command run(ShellClient shell, String name, int min, int max, String usage, String help) {

@@ -160,6 +160,15 @@ class FileCommandsTest {
         assertTrue(sim("stat /vol/disk0p1/hello.txt").contains("size: 0"));
         sim("get /vol/disk0p1/hello.txt empty-back.bin");
         assertEquals(0, Files.size(dir.resolve("empty-back.bin")));
+        sim("write /vol/disk0p1/notes.txt first words");
+        sim("append /vol/disk0p1/notes.txt \u00e9t\u00e9");
+        sim("append /vol/disk0p1/fresh.txt made");
+        assertEquals("first words\n\u00e9t\u00e9", sim("cat /vol/disk0p1/notes.txt"));
+        assertEquals("made", sim("cat /vol/disk0p1/fresh.txt"));
+        sim("write /vol/disk0p1/notes.txt shorter");
+        assertEquals("shorter", sim("cat /vol/disk0p1/notes.txt"));
+        assertThrows(UsageException.class, () -> sim("write /vol/disk0p1/notes.txt"));
+        assertThrows(CommandFailedException.class, () -> sim("write /vol/nowhere/x y"));
         sim("rm /vol/disk0p1/hello.txt");
         assertThrows(CommandFailedException.class, () -> sim("cat /vol/disk0p1/hello.txt"));
         assertEquals("synced", sim("sync"));
