@@ -33,6 +33,7 @@ import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockInfo;
 import org.microsim.abi.block.BlockRequest;
 import org.microsim.abi.block.BlockRequestCheck;
+import org.microsim.testkit.task.MemoryDisk;
 
 /**
  * Just enough kernel for one task on one thread, with no kernel: start handle 0 is a disk served from a

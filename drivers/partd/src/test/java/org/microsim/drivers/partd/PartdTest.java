@@ -22,14 +22,15 @@ import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockInfo;
 import org.microsim.abi.block.BlockRequest;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** partd against a fake kernel: the ports it registers and the block protocol it serves on them. */
 class PartdTest {
     /** Primaries 1 (FAT32 LBA, 100+50) and 2 (extended, 200+100) holding logical 5 (Linux, 210+40). */
     private static FakeSys machine() {
         MemoryDisk disk = new MemoryDisk(512, 400);
-        for (int i = 0; i < disk.bytes.length; i++) {
-            disk.bytes[i] = (byte) (i / 512);
+        for (int i = 0; i < disk.bytes().length; i++) {
+            disk.bytes()[i] = (byte) (i / 512);
         }
         TableWriter.mbr(disk, new TableWriter.MbrEntry[] {new TableWriter.MbrEntry(0x0c, 100, 50),
                 new TableWriter.MbrEntry(0x05, 200, 100), null, null}, 200,
@@ -79,8 +80,8 @@ class PartdTest {
         assertEquals(211, readBuffer[0] & 0xff);
         assertEquals(213, readBuffer[2 * 512] & 0xff);
         assertEquals(null, failure(again, write));
-        assertEquals(0x77, again.disk.bytes[149 * 512]);
-        assertEquals(150 - 256, again.disk.bytes[150 * 512], "the block after the partition is untouched");
+        assertEquals(0x77, again.disk.bytes()[149 * 512]);
+        assertEquals(150 - 256, again.disk.bytes()[150 * 512], "the block after the partition is untouched");
         assertEquals(null, failure(again, flush));
     }
 
@@ -165,13 +166,13 @@ class PartdTest {
     @Test
     void blockClientSplitsLongTransfers() throws BlockException {
         FakeSys sys = new FakeSys(new MemoryDisk(512, 5000));
-        new java.util.Random(5).nextBytes(sys.disk.bytes);
+        new java.util.Random(5).nextBytes(sys.disk.bytes());
         BlockClient client = BlockClient.open(sys, FakeSys.DISK_HANDLE, Partd.DISK_TIMEOUT);
         int count = 2 * BlockRequest.MAX_TRANSFER / 512 + 7;
         byte[] data = new byte[count * 512 + 100];
         client.read(3, count, data, 100);
         assertEquals(1 + 3, sys.diskCalls);
-        assertArrayEquals(Arrays.copyOfRange(sys.disk.bytes, 3 * 512, (3 + count) * 512),
+        assertArrayEquals(Arrays.copyOfRange(sys.disk.bytes(), 3 * 512, (3 + count) * 512),
                 Arrays.copyOfRange(data, 100, data.length));
         BlockException e = assertThrows(BlockException.class, () -> client.read(4990, 11, new byte[11 * 512], 0));
         assertEquals(BlockError.OUT_OF_RANGE, e.error());

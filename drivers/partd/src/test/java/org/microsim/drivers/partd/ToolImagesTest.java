@@ -23,6 +23,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.FileDisk;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Images partitioned by sfdisk and sgdisk are read exactly as those tools describe them. */
 class ToolImagesTest {
@@ -54,7 +56,7 @@ class ToolImagesTest {
     }
 
     private static PartitionTable read(Path image) throws IOException {
-        try (FileDisk disk = new FileDisk(image)) {
+        try (FileDisk disk = FileDisk.openReadOnly(image)) {
             return PartitionTableReader.read(disk);
         }
     }
@@ -291,7 +293,7 @@ class ToolImagesTest {
     private static List<PortInfo> partdPorts(Path image) throws IOException {
         byte[] content = Files.readAllBytes(image);
         MemoryDisk disk = new MemoryDisk(512, content.length / 512);
-        System.arraycopy(content, 0, disk.bytes, 0, content.length);
+        System.arraycopy(content, 0, disk.bytes(), 0, content.length);
         FakeSys sys = new FakeSys(disk);
         assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
         return List.copyOf(sys.ports.values());
