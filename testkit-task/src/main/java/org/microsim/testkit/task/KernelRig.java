@@ -42,6 +42,18 @@ import org.microsim.kernel.machine.MachineHardware;
  *       settle until everything waits, advance virtual time, and read what tasks logged.</li>
  * </ul>
  *
+ * <pre>{@code
+ * MachineConfig oneDisk = new MachineConfig(List.of(new DriveConfig.Image(new MemoryImage(2048))), List.of(),
+ *         ModelOptions.DEFAULT);
+ * try (KernelRig rig = KernelRig.builder(7).program("mydriver", MyDriver::new).machine(oneDisk)
+ *         .driver("mydriver", p -> p.info().portClass() == PortClass.STORAGE_CONTROLLER, new byte[0]).build()) {
+ *     rig.run(sys -> {
+ *         BlockClient disk = BlockClient.open(sys, sys.lookup("disk0", KernelRig.WAIT).orThrow(), KernelRig.WAIT);
+ *         assertEquals(2048, disk.blockCount());
+ *     });
+ * }
+ * }</pre>
+ *
  * <p>The run is a function of the seed: the same test gives the same interleaving every time, so a failure
  * found once is found again. What only one module's tests need (a patterned disk, a station on the LAN) stays
  * in that module as a few lines on top of this rig.
