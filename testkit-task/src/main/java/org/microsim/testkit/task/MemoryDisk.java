@@ -1,6 +1,5 @@
 package org.microsim.testkit.task;
 
-import java.util.Arrays;
 import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
@@ -48,11 +47,6 @@ public final class MemoryDisk implements BlockDevice {
     /** The disk's contents: the array itself, as the code under test left it. */
     public byte[] bytes() {
         return bytes;
-    }
-
-    /** A fresh writable disk with a copy of this one's contents, and nothing counted yet. */
-    public MemoryDisk copy() {
-        return new MemoryDisk(Arrays.copyOf(bytes, bytes.length), blockSize);
     }
 
     /** Makes the disk read-only (every write then fails with {@link BlockError#READ_ONLY}) or writable again. */
