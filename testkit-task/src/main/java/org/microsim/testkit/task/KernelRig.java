@@ -61,6 +61,7 @@ import org.microsim.kernel.machine.MachineHardware;
 public final class KernelRig implements AutoCloseable {
     /** How long clients wait for a name or a call in the rig's own helpers. */
     public static final Duration WAIT = Duration.ofSeconds(30);
+    /** The virtual time one settle may take: generous, so a driver's slow timeouts still run out inside it. */
     private static final Duration SETTLE_LIMIT = Duration.ofMinutes(10);
 
     /** The code of a client task; anything it throws fails the test. */
