@@ -27,21 +27,24 @@ function apply(lines) {
   }
 }
 
-function graph(container, directedRoots) {
-  return cytoscape({
+function graph(container, directedRoots, sideways) {
+  const cy = cytoscape({
     container, wheelSensitivity: 0.3, autoungrabify: true,
     style: [
       { selector: 'node', style: { 'shape': 'round-rectangle', 'label': 'data(label)', 'text-wrap': 'wrap',
-        'text-valign': 'center', 'font-size': 9, 'width': 'label', 'height': 'label', 'padding': 5,
+        'text-valign': 'center', 'font-size': 10, 'width': 'label', 'height': 'label', 'padding': 5,
         'background-color': 'data(colour)', 'border-width': 1, 'border-color': '#546e7a' } },
       { selector: 'edge', style: { 'width': 1, 'line-color': '#90a4ae', 'target-arrow-color': '#90a4ae',
         'target-arrow-shape': directedRoots ? 'triangle' : 'none', 'curve-style': 'bezier' } },
       { selector: 'node.wave', style: { 'border-width': 4, 'border-color': '#e65100' } },
     ],
   });
+  cy.scratch('sideways', sideways);
+  return cy;
 }
 
-const devices = graph(document.getElementById('devices'), false);
+// The device tree grows to the right (a disk's partitions stack up, as in lsdev); services grow downwards.
+const devices = graph(document.getElementById('devices'), false, true);
 const services = graph(document.getElementById('services'), true);
 
 // Brings a graph to the given nodes and edges; lays it out again only when its shape changed.
@@ -56,7 +59,12 @@ function sync(cy, nodes, edges) {
       else { cy.add(el); changed = true; }
     }
   });
-  if (changed) cy.layout({ name: 'breadthfirst', directed: true, spacingFactor: 0.9, animate: false }).run();
+  if (changed) {
+    const sideways = cy.scratch('sideways');
+    cy.layout({ name: 'breadthfirst', directed: true, spacingFactor: sideways ? 1 : 0.9, animate: false,
+      transform: (node, p) => (sideways ? { x: p.y * 1.8, y: p.x / 1.8 } : p) }).run();
+    cy.fit(undefined, 10);
+  }
 }
 
 function drawDevices() {
@@ -160,7 +168,7 @@ function drawChart() {
   const lanes = [];
   const lane = n => { if (!lanes.includes(n)) lanes.push(n); return lanes.indexOf(n); };
   msgs.forEach(m => { lane(m.from); lane(m.server || m.port); });
-  const W = 120, H = 18, top = 20;
+  const W = 120, H = 30, top = 20;
   chart.setAttribute('width', Math.max(300, lanes.length * W));
   chart.setAttribute('height', top + msgs.length * H + 10);
   const defs = svg(chart, 'defs', {});
