@@ -19,7 +19,8 @@ import org.microsim.abi.svc.SvcRequest;
  * Names msg ids by their protocol, for the message sequence chart: {@code 303} is {@code devd.LSDEV}. The names
  * are the constants each protocol declares in {@code abi}, read from there, so a new request is named without
  * a list kept here; each protocol owns a range of ids ({@link MsgIds}), and only constants in its range count
- * (a protocol also declares sizes and limits as ints).
+ * (a protocol also declares sizes and limits as ints); a name is the one its own protocol declares, not one it
+ * inherits (the filesystem protocol extends the VFS one).
  */
 final class MsgNames {
     private record Range(String protocol, Class<?> declarer, int from, int to) {
@@ -39,9 +40,9 @@ final class MsgNames {
             new Range("eth", EthRequest.class, MsgIds.NET_BASE, MsgIds.SHELL_BASE),
             new Range("net", NetRequest.class, MsgIds.NET_BASE, MsgIds.SHELL_BASE),
             new Range("shell", ShellRequest.class, MsgIds.SHELL_BASE, MsgIds.SHELL_BASE + 100)}) {
-            for (Field f : r.declarer().getFields()) {
+            for (Field f : r.declarer().getDeclaredFields()) {
                 int m = f.getModifiers();
-                if (f.getType() == int.class && Modifier.isStatic(m) && Modifier.isFinal(m)
+                if (f.getType() == int.class && Modifier.isPublic(m) && Modifier.isStatic(m) && Modifier.isFinal(m)
                         && !f.getName().endsWith("_BASE")) {
                     int id = constant(f);
                     if (id >= r.from() && id < r.to()) {

@@ -100,6 +100,9 @@ final class WebHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                 reply = commands.apply(line);
             } catch (IllegalArgumentException e) {
                 reply = new Reply(false, e.getMessage());
+            } catch (RuntimeException e) {
+                // The page gets an answer whatever happened, so that no click waits forever.
+                reply = new Reply(false, "internal error: " + e.getMessage());
             }
             send(ctx, HttpResponseStatus.OK, "application/json", Json.object("ok", reply.ok(), "output",
                     reply.output()).getBytes(StandardCharsets.UTF_8));
