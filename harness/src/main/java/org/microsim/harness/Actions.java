@@ -17,10 +17,12 @@ import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
 import org.microsim.harness.script.Text;
+import org.microsim.harness.web.WebAddress;
 
 /**
  * What the subcommands of {@code sim} do, once the command line is parsed: each opens a session, uses its
- * commands, writes the trace if asked, and closes the session, whatever happened in between.
+ * commands, writes the trace if asked, and closes the session, whatever happened in between. With {@code --web}
+ * the web view serves the session meanwhile ({@link WebSession}), and with {@code --hold} after the scenario too.
  */
 final class Actions {
     private static final String BOOT = "boot";
@@ -30,16 +32,33 @@ final class Actions {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean systemTerminal;
+    /** {@code --web}'s address ({@code ""} for the default), or null without a web view. */
+    private final String web;
+    private final boolean hold;
+    /** Where the web view's commands are shown: the console while one is open. */
+    private WebSession webSession;
 
     /**
      * @param systemTerminal the console uses the process's terminal (else a dumb one on {@code in}/{@code out})
      */
     Actions(SessionFactory factory, InputStream in, PrintStream out, PrintStream err, boolean systemTerminal) {
+        this(factory, in, out, err, systemTerminal, null, false);
+    }
+
+    private Actions(SessionFactory factory, InputStream in, PrintStream out, PrintStream err, boolean systemTerminal,
+            String web, boolean hold) {
         this.factory = factory;
         this.in = in;
         this.out = out;
         this.err = err;
         this.systemTerminal = systemTerminal;
+        this.web = web;
+        this.hold = hold;
+    }
+
+    /** The same actions, with the web view at {@code address} ({@code [HOST:]PORT}, empty for the default). */
+    Actions withWeb(String address, boolean holdAfter) {
+        return new Actions(factory, in, out, err, systemTerminal, address, holdAfter);
     }
 
     PrintStream out() {
@@ -137,11 +156,31 @@ final class Actions {
             Runtime.getRuntime().addShutdownHook(new Thread(() -> file.write(session), "sim-trace"));
         }
         try (session) {
-            int code = body.applyAsInt(Commands.of(session));
-            if (trace.isPresent() && !trace.get().write(session) && code == 0) {
-                return CliErrors.BAD_INPUT;
+            CommandSet commands = Commands.of(session);
+            if (web != null) {
+                try {
+                    webSession = WebSession.start(web, commands, session, out, options.debug());
+                } catch (WebAddress.BadAddress e) {
+                    err.println("sim: --web: " + e.getMessage());
+                    return CliErrors.BAD_INPUT;
+                }
+                err.println("sim: the web view is at " + webSession.url());
             }
-            return code;
+            try {
+                int code = body.applyAsInt(commands);
+                if (trace.isPresent() && !trace.get().write(session) && code == 0) {
+                    return CliErrors.BAD_INPUT;
+                }
+                if (webSession != null && hold) {
+                    err.println("sim: the web view stays at " + webSession.url() + " until Ctrl-C");
+                    webSession.hold();
+                }
+                return code;
+            } finally {
+                if (webSession != null) {
+                    webSession.close();
+                }
+            }
         }
     }
 
@@ -151,7 +190,8 @@ final class Actions {
             err.println("sim: this build has no simulated machine (no boot command)");
             return CliErrors.BAD_INPUT;
         }
-        Outcome outcome = new Invocation(boot.get(), List.of()).run();
+        // Through the foreground, as any command: the web view looks at the machine where it ends.
+        Outcome outcome = commands.foreground().run(new Invocation(boot.get(), List.of()), line -> { }).outcome();
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
@@ -177,7 +217,16 @@ final class Actions {
         try (Console console = systemTerminal
                 ? Console.onSystemTerminal(commands, debug)
                 : Console.onStreams(commands, in, out, debug)) {
-            console.run();
+            if (webSession != null) {
+                webSession.showIn(console);
+            }
+            try {
+                console.run();
+            } finally {
+                if (webSession != null) {
+                    webSession.showIn(null);
+                }
+            }
             return 0;
         } catch (IOException e) {
             err.println("sim: cannot open the console: " + e.getMessage());

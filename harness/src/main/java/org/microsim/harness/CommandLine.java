@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.microsim.harness.script.Text;
+import org.microsim.harness.web.WebAddress;
 
 /**
  * The grammar of {@code sim}'s command line, as one table from which both the parser and {@code --help} are
@@ -27,7 +28,8 @@ import org.microsim.harness.script.Text;
  *
  * <p>The rules a user of GNU-style tools expects: {@code --} ends the options; a repeated option appends
  * (repeatable ones) or the last one wins; an option with an optional value ({@code --nic}) takes the next word
- * only when it is {@code key=value} words, so {@code --nic run x.scn} is a NIC and then the command.
+ * only when it is {@code key=value} words, so {@code --nic run x.scn} is a NIC and then the command ({@code --web}:
+ * only when it is {@code [HOST:]PORT}).
  */
 final class CommandLine {
     /** How an option takes a value. */
@@ -89,10 +91,16 @@ final class CommandLine {
     static final Option USB_PCAP = Option.value("--usb-pcap", "FILE", "Write the USB traffic to FILE (pcap, usbmon "
             + "format, virtual time), for Wireshark down to the SCSI commands. Gives the machine the USB controller.");
     static final Option DEBUG = Option.flag("Show stack traces of internal errors.", "--debug");
+    static final Option WEB = new Option(List.of("--web"), Takes.AN_OPTIONAL_VALUE, "[HOST:]PORT", "Serve a live "
+            + "view of the machine (device tree, services, tasks, messages, timeline, buttons that run console "
+            + "commands) at http://127.0.0.1:8080/ unless HOST:PORT or PORT says otherwise; only an address asked "
+            + "for makes it reachable from other hosts.");
+    static final Option HOLD = Option.flag("With --web: keep serving after the scenario or boot ends, until Ctrl-C.",
+            "--hold");
 
     /** The machine options: every command takes them, before or after its name. */
     static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, USB_PCAP,
-            DEBUG);
+            DEBUG, WEB, HOLD);
 
     static final Command SIM = new Command("sim", "", 0, 0, List.of(), List.of(
             "A microkernel operating system, simulated on the JVM with its hardware.",
@@ -178,7 +186,8 @@ final class CommandLine {
                     }
                     value = args[++i];
                 } else if (option.takes() == Takes.AN_OPTIONAL_VALUE && i + 1 < args.length
-                        && args[i + 1].contains("=") && !args[i + 1].startsWith("-")) {
+                        && (option == WEB ? WebAddress.looksLikeOne(args[i + 1])
+                                : args[i + 1].contains("=") && !args[i + 1].startsWith("-"))) {
                     value = args[++i];
                 }
                 values.computeIfAbsent(option.longName(), k -> new ArrayList<>()).add(value);

@@ -68,6 +68,16 @@ public final class Main {
         }
         MachineOptions options = options(parsed);
         List<String> operands = parsed.operands();
+        if (parsed.has(CommandLine.HOLD) && !parsed.has(CommandLine.WEB)) {
+            throw new BadCommandLine(parsed.command(), "--hold keeps the web view open: give --web too");
+        }
+        if (parsed.has(CommandLine.WEB)) {
+            if (parsed.command().name().equals("bench")) {
+                throw new BadCommandLine(parsed.command(), "bench has no machine to show: --web is for run, console "
+                        + "and boot");
+            }
+            actions = actions.withWeb(parsed.last(CommandLine.WEB).get(), parsed.has(CommandLine.HOLD));
+        }
         return switch (parsed.command().name()) {
             case "run" -> actions.run(operands.getFirst(), options);
             case "console" -> parsed.has(CommandLine.NO_BOOT) ? actions.console(options)

@@ -4,6 +4,7 @@ import java.util.List;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
+import org.microsim.harness.web.SystemView;
 import org.microsim.kernel.TraceEvent;
 
 /**
@@ -32,6 +33,14 @@ public interface Session extends AutoCloseable {
      */
     default List<Completion> complete(String command, List<String> before, String prefix) {
         return List.of();
+    }
+
+    /**
+     * What the web view shows of the machine (the first one, as {@code --trace} records), read without letting it
+     * run; empty before boot, and for a session without a machine.
+     */
+    default java.util.Optional<SystemView> view() {
+        return java.util.Optional.empty();
     }
 
     /** The kernel events so far, in order, for {@code --trace}. */

@@ -34,6 +34,17 @@ class CommandLineTest {
     }
 
     @Test
+    void theWebViewTakesTheNextWordOnlyWhenItIsAnAddress() throws BadCommandLine {
+        Parsed bare = CommandLine.parse("--web", "run", "x.scn", "--hold");
+        assertEquals("run", bare.command().name());
+        assertEquals(Optional.of(""), bare.last(CommandLine.WEB));
+        assertTrue(bare.has(CommandLine.HOLD));
+        assertEquals(Optional.of("9000"), CommandLine.parse("--web", "9000").last(CommandLine.WEB));
+        assertEquals(Optional.of("0.0.0.0:80"), CommandLine.parse("console", "--web", "0.0.0.0:80").last(CommandLine.WEB));
+        assertEquals(Optional.of("[::1]:8081"), CommandLine.parse("--web=[::1]:8081").last(CommandLine.WEB));
+    }
+
+    @Test
     void doubleDashEndsTheOptions() throws BadCommandLine {
         Parsed parsed = CommandLine.parse("bench", "FatFileBench", "--", "-x", "--seed");
         assertEquals(List.of("FatFileBench", "-x", "--seed"), parsed.operands());

@@ -187,6 +187,23 @@ class MainTest {
     }
 
     @Test
+    void holdNeedsTheWebViewAndBenchHasNone() {
+        assertBadCommandLine("--hold keeps the web view open: give --web too", "sim run", "run", "x.scn", "--hold");
+        assertBadCommandLine("bench has no machine to show", "sim bench", "bench", "--web");
+    }
+
+    @Test
+    void aWebViewThatCannotListenStopsSimBeforeBoot() throws IOException {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1,
+                java.net.InetAddress.getByName("127.0.0.1"))) {
+            assertEquals(2, sim("boot", "--web", Integer.toString(taken.getLocalPort())));
+            assertEquals("sim: --web: cannot listen on 127.0.0.1:" + taken.getLocalPort()
+                    + ": the port is in use (pick another with --web PORT)\n", err());
+            assertEquals("", out());
+        }
+    }
+
+    @Test
     void unknownOption() {
         assertBadCommandLine("unknown option '--bogus'", "sim", "--bogus");
     }

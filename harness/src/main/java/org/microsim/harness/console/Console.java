@@ -7,6 +7,7 @@ import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 import org.jline.reader.EndOfFileException;
@@ -43,6 +44,10 @@ import org.microsim.harness.script.Text;
  * left it. A burst of work that takes no virtual time cannot be cut, and a second Ctrl-C, for when that is too
  * long, ends {@code sim} with exit code 130 (the trace, if asked for, is still written).
  *
+ * <p>A line can also come from elsewhere ({@link #submit}: a button of the web view). It runs as if typed: shown
+ * after a prompt above the line being edited, kept in the history, its output printed the same way; it waits for
+ * the command running in the console, if any, as commands take turns ({@link Foreground}).
+ *
  * <p>History is kept in memory, and in {@code ~/.microsim_history} only if that file can be written; a
  * read-only home costs the history file, never the console.
  */
@@ -61,7 +66,8 @@ public final class Console implements AutoCloseable {
     private final PrintWriter out;
     private final boolean echo;
     private final Optional<HistoryFile> historyFile;
-    private Outcome last;
+    /** The last command's outcome, for {@code expect}: set by the console's thread and by {@link #submit}. */
+    private volatile Outcome last;
 
     private Console(Terminal terminal, CommandSet commands, Optional<HistoryFile> historyFile, boolean debug) {
         this.terminal = terminal;
@@ -170,48 +176,81 @@ public final class Console implements AutoCloseable {
             out.flush();
             return true;
         }
-        boolean goOn = statement.map(this::execute).orElse(true);
+        boolean goOn = statement.map(st -> execute(st, this::println)).orElse(true);
         out.flush();
         return goOn;
     }
 
-    private boolean execute(Statement statement) {
+    /**
+     * Runs a line sent from elsewhere (the web view) as if it were typed, and gives back what it did. A line that
+     * is not one command (a bad line, an expectation) or that would end the session is refused.
+     *
+     * @throws IllegalArgumentException with a one-line reason when the line is refused
+     */
+    public Outcome submit(String line) {
+        Statement statement;
+        try {
+            statement = StatementParser.parse(line, commands)
+                    .orElseThrow(() -> new IllegalArgumentException("an empty line is no command"));
+        } catch (BadLineException e) {
+            throw new IllegalArgumentException("column " + e.column() + ": " + e.reason());
+        }
+        if (!(statement instanceof Invocation invocation) || invocation.command().endsSession()) {
+            throw new IllegalArgumentException("only a command that leaves the console open can be sent from here");
+        }
+        reader.getHistory().add(line);
+        // Above the line being edited on a terminal; a dumb one cannot redraw it, and the transcript just goes on.
+        Consumer<String> print = echo ? this::println : text -> reader.printAbove(Text.printable(text));
+        print.accept(PROMPT + line);
+        Outcome outcome = invoke(invocation, print);
+        out.flush();
+        return outcome;
+    }
+
+    private boolean execute(Statement statement, Consumer<String> print) {
         switch (statement) {
             case Invocation invocation -> {
-                Foreground.Run run = commands.foreground().run(invocation, line -> {
-                    println(line);
-                    out.flush();
-                });
-                last = run.outcome();
-                print(invocation, run.rest());
-                return !(last instanceof Outcome.Success && invocation.command().endsSession());
+                Outcome outcome = invoke(invocation, print);
+                return !(outcome instanceof Outcome.Success && invocation.command().endsSession());
             }
             case Expectation expectation -> {
-                if (last == null) {
+                Outcome before = last;
+                if (before == null) {
                     out.println("error: nothing to check yet: expect checks the last command");
                 } else {
-                    println(expectation.check(last).map(why -> "expectation failed: " + why).orElse("ok"));
+                    print.accept(expectation.check(before).map(why -> "expectation failed: " + why).orElse("ok"));
                 }
                 return true;
             }
         }
     }
 
-    private void print(Invocation invocation, Outcome outcome) {
+    /** Runs a command, its lines and then the rest of its output going to {@code print}. */
+    private Outcome invoke(Invocation invocation, Consumer<String> print) {
+        Foreground.Run run = commands.foreground().run(invocation, line -> {
+            print.accept(line);
+            out.flush();
+        });
+        last = run.outcome();
+        print(invocation, run.rest(), print);
+        return run.outcome();
+    }
+
+    private void print(Invocation invocation, Outcome outcome, Consumer<String> print) {
         switch (outcome) {
             case Outcome.Success success -> {
                 if (!success.output().isEmpty()) {
-                    println(success.output().stripTrailing());
+                    print.accept(success.output().stripTrailing());
                 }
             }
-            case Outcome.Failure failure -> println("error: " + failure.message());
-            case Outcome.Misuse misuse -> println("error: " + misuse.message()
+            case Outcome.Failure failure -> print.accept("error: " + failure.message());
+            case Outcome.Misuse misuse -> print.accept("error: " + misuse.message()
                     + (misuse.quotesUsage() ? "" : "\nusage: " + misuse.usage()));
             case Outcome.Crash crash -> {
                 if (debug) {
                     crash.cause().printStackTrace(out);
                 }
-                println("internal error in " + invocation.command().name() + ": " + crash.text());
+                print.accept("internal error in " + invocation.command().name() + ": " + crash.text());
             }
         }
     }

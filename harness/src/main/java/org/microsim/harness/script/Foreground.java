@@ -1,6 +1,9 @@
 package org.microsim.harness.script;
 
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
@@ -17,6 +20,11 @@ import java.util.function.Consumer;
  * <p>Ctrl-C: {@link #interrupt} marks the running command; the machine runs a long command in short steps of
  * virtual time and calls {@link #check} between them, which ends the command with a failure. A step that
  * uses no virtual time (a burst of work that never waits) cannot be cut, so an interrupt waits for its end.
+ *
+ * <p>One command at a time, whoever sends it (the console, a scenario, the web view): {@link #run} takes the turn,
+ * and a command sent meanwhile waits for it. When a command ends, the machine is quiet (a command lets it settle
+ * before it returns), and the {@link #afterEach} listeners look at it then, still holding the turn, so what they
+ * read is not changing under them and they never make the machine run themselves.
  */
 public final class Foreground {
     /** Where lines go and are kept while a command runs; null between commands. Guarded by itself. */
@@ -28,6 +36,8 @@ public final class Foreground {
      * once even while a task prints lines as fast as it can.
      */
     private final AtomicReference<State> state = new AtomicReference<>(State.IDLE);
+    private final ReentrantLock turn = new ReentrantLock();
+    private final List<Runnable> quiet = new CopyOnWriteArrayList<>();
 
     private enum State { IDLE, RUNNING, INTERRUPTED }
 
@@ -44,6 +54,32 @@ public final class Foreground {
      * Runs the invocation; the lines offered meanwhile go to {@code print} at once.
      */
     public Run run(Invocation invocation, Consumer<String> print) {
+        turn.lock();
+        try {
+            Run run = runAlone(invocation, print);
+            quiet.forEach(Runnable::run);
+            return run;
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    /** Calls {@code listener} after every command run through here, at the quiet point where it ended. */
+    public void afterEach(Runnable listener) {
+        quiet.add(listener);
+    }
+
+    /** Runs {@code body} between two commands: at once when none runs, else when the running one ends. */
+    public void betweenCommands(Runnable body) {
+        turn.lock();
+        try {
+            body.run();
+        } finally {
+            turn.unlock();
+        }
+    }
+
+    private Run runAlone(Invocation invocation, Consumer<String> print) {
         StringBuilder kept = new StringBuilder();
         synchronized (lines) {
             printer = print;

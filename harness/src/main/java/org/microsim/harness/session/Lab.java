@@ -14,6 +14,7 @@ import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.Kernel;
+import org.microsim.harness.web.SystemView;
 import org.microsim.kernel.TraceEvent;
 import org.microsim.kernel.World;
 import org.microsim.kernel.machine.Lan;
@@ -192,6 +193,11 @@ final class Lab implements Session {
     public java.util.Optional<String> traceNote() {
         return network.bridged() ? java.util.Optional.of("a LAN reached the host or another sim process (hostfwd or a"
                 + " socket LAN): this run is not reproducible from its seed") : java.util.Optional.empty();
+    }
+
+    @Override
+    public java.util.Optional<SystemView> view() {
+        return machines.get(FIRST).view();
     }
 
     @Override

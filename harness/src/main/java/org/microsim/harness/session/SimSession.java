@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import org.microsim.abi.Result;
 import org.microsim.abi.TaskId;
 import org.microsim.services.init.Init;
@@ -14,6 +15,7 @@ import org.microsim.harness.script.Command;
 import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
 import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.web.SystemView;
 import org.microsim.kernel.Kernel;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.SchedulerMode;
@@ -55,6 +57,7 @@ final class SimSession implements Session {
     private final Lab lab;
     private final String name;
     private final Programs programs = new Programs();
+    private final SystemPrograms.Started started = new SystemPrograms.Started();
     /** Lines logged while no command printed them as they came; they join the next command's output. */
     private final StringBuilder logs = new StringBuilder();
     private Foreground foreground = new Foreground();
@@ -94,6 +97,13 @@ final class SimSession implements Session {
     @Override
     public List<TraceEvent> trace() {
         return kernel == null ? List.of() : kernel.trace().events();
+    }
+
+    @Override
+    public Optional<SystemView> view() {
+        Kernel k = kernel;
+        return k == null ? Optional.empty()
+                : Optional.of(new SystemView(k.now(), k.tasks(), started.devices(), started.services(), trace()));
     }
 
     @Override
@@ -175,7 +185,7 @@ final class SimSession implements Session {
         }
         ProgramCatalog catalog = new ProgramCatalog();
         programs.addTo(catalog);
-        SystemPrograms.addTo(catalog);
+        SystemPrograms.addTo(catalog, started);
         List<MachineException> failure = new ArrayList<>(1);
         kernel = Kernel.builder()
                 .seed(seed())

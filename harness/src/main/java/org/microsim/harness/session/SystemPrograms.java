@@ -3,6 +3,8 @@ package org.microsim.harness.session;
 import java.time.Duration;
 import org.microsim.drivers.ahci.Ahci;
 import java.util.List;
+import org.microsim.abi.devd.LsdevEntry;
+import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.drivers.ethd.Ethd;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
@@ -29,12 +31,16 @@ final class SystemPrograms {
     private SystemPrograms() {
     }
 
-    static void addTo(ProgramCatalog catalog) {
+    /**
+     * Adds the programs; the latest service manager and devd that were started are kept in {@code started}, for
+     * the web view to read what they publish.
+     */
+    static void addTo(ProgramCatalog catalog, Started started) {
         catalog.add("init", "the first task: starts svcman, devd and the system's services", Init::new)
                 .add(Init.SERVICE_MANAGER, "the service manager: dependencies, restart contracts, names",
-                        () -> new ServiceManagerProgram(NAME_WAIT))
+                        () -> started.svcman = new ServiceManagerProgram(NAME_WAIT))
                 .add(Init.DEVICE_MANAGER, "the device manager: matches ports to drivers",
-                        () -> new DevdProgram(DefaultRules.rules()))
+                        () -> started.devd = new DevdProgram(DefaultRules.rules()))
                 .add("ahci", "the AHCI SATA driver: one block port per disk", Ahci::new)
                 .add("usbd", "the xHCI USB driver: enumerates devices and hubs, one block port per stick", Usbd::new)
                 .add("ethd", "the e1000 Ethernet driver: eth<n> per NIC, sw<n> per port of a switch behind it",
@@ -45,6 +51,24 @@ final class SystemPrograms {
                 .add("httpd", "a web server: HTTP/1.1 over TCP port 80, serving /vol", Httpd::new)
                 .add("vfs", "the namespace: /dev for block devices, /vol for mounted volumes", Vfs::new)
                 .add("shell", "runs the console's file commands through the VFS", Shell::new);
+    }
+
+    /** The latest incarnations of the system's two managers (null until started), which publish their state. */
+    static final class Started {
+        private volatile ServiceManagerProgram svcman;
+        private volatile DevdProgram devd;
+
+        /** The services as the latest service manager last published them. */
+        List<ServiceStatus> services() {
+            ServiceManagerProgram s = svcman;
+            return s == null ? List.of() : s.published();
+        }
+
+        /** The port tree as the latest devd last published it. */
+        List<LsdevEntry> devices() {
+            DevdProgram d = devd;
+            return d == null ? List.of() : d.published();
+        }
     }
 
     /** What init starts beyond svcman and devd. */

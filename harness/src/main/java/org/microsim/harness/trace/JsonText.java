@@ -1,12 +1,12 @@
 package org.microsim.harness.trace;
 
 /** JSON string literals, escaped so that any Java string (control characters, lone surrogates) is valid JSON. */
-final class JsonText {
+public final class JsonText {
     private JsonText() {
     }
 
     /** The string as a JSON string literal, quotes included. */
-    static String quote(String text) {
+    public static String quote(String text) {
         StringBuilder json = new StringBuilder(text.length() + 2).append('"');
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -27,6 +27,7 @@ import org.microsim.abi.devd.DevdRequest;
 import org.microsim.abi.devd.DriverAvailable;
 import org.microsim.abi.devd.DriverGone;
 import org.microsim.abi.devd.DriverInterest;
+import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.services.svcman.ServiceManagerProgram;
 
 /**
@@ -67,6 +68,8 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
     private final Map<Long, Handle> portHandles = new HashMap<>();
     /** Subscribers, by port name: the port each one's notices go to. */
     private final Map<String, Long> subscribers = new HashMap<>();
+    /** What {@link #published()} gives: replaced, never changed, after each message, so any thread may read it. */
+    private volatile List<LsdevEntry> published = List.of();
 
     /** devd with these rules, in match order. */
     public DevdProgram(List<Rule> rules) {
@@ -103,12 +106,29 @@ public final class DevdProgram implements Program, Handler<DevdRequest<?>> {
         DevdRequestHandler.Outcome o = requests.handle(request);
         sys.reply(call.replyRight(), o.reply());
         perform(o.actions());
+        published = devices.lsdev();
         return NO_REPLY;
     }
 
     /** Port and task events from the kernel; the handle of a registered port is kept while devd knows it. */
     @Override
     public boolean notice(Notice notice) {
+        boolean kept = take(notice);
+        published = devices.lsdev();
+        return kept;
+    }
+
+    /**
+     * The port tree as of the last message this incarnation handled, as {@code lsdev} lists it: for an observer
+     * outside the system (the web view) that reads between commands and must not send a request, which would let
+     * the system run and change the run it watches. The drivers' states are devd's last knowledge of them (the
+     * service manager's own view is newer). Computing it makes no system call.
+     */
+    public List<LsdevEntry> published() {
+        return published;
+    }
+
+    private boolean take(Notice notice) {
         if (!(notice instanceof Notice.Kernel(KernelNotice event))) {
             return false;
         }

@@ -2,6 +2,7 @@ package org.microsim.services.svcman;
 
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Set;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
@@ -22,6 +23,7 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.WireReader;
 import org.microsim.abi.WireWriter;
 import org.microsim.abi.svc.SvcErrorCode;
+import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcException;
 import org.microsim.abi.svc.SvcRequest;
 
@@ -48,6 +50,8 @@ public final class ServiceManagerProgram implements Program, Handler<SvcRequest<
     private SupervisedTasks tasks;
     private RequestHandler requests;
     private Set<Integer> controllers;
+    /** What {@link #published()} gives: replaced, never changed, after each message, so any thread may read it. */
+    private volatile List<ServiceStatus> published = List.of();
 
     /**
      * The start arguments naming who may control the service manager: the task slots (u32 each) of init and
@@ -141,6 +145,7 @@ public final class ServiceManagerProgram implements Program, Handler<SvcRequest<
         if (request instanceof SvcRequest.Register r) {
             tasks.perform(tasks.adopt(r.name(), r.program()));
         }
+        published = supervisor.statuses();
         return NO_REPLY;
     }
 
@@ -157,8 +162,18 @@ public final class ServiceManagerProgram implements Program, Handler<SvcRequest<
                 // Port removals change nothing the supervisor tracks; tasks' plain messages are not its protocol.
             }
         }
+        published = supervisor.statuses();
         // The service manager keeps no handle that comes with a notice (the runtime closes them).
         return false;
+    }
+
+    /**
+     * Every service's status as of the last message this incarnation handled, sorted by name: for an observer
+     * outside the system (the web view) that reads between commands and must not send a request, which would let
+     * the system run and change the run it watches. Computing it makes no system call.
+     */
+    public List<ServiceStatus> published() {
+        return published;
     }
 
     @Override
