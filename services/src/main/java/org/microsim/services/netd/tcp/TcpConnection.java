@@ -183,6 +183,11 @@ public final class TcpConnection {
         return canSend() ? sender.space() : 0;
     }
 
+    /** How many bytes the send buffer holds in all. */
+    public int sendBufferSize() {
+        return config.sendBuffer();
+    }
+
     /** Sends a FIN after the buffered data; receiving goes on (a half close). */
     public void shutdownOutput() {
         if (sender.finQueued() || error != null) {
