@@ -24,8 +24,10 @@ import org.microsim.abi.Mmio;
  * Not modelled: EEPROM bit-banging through EECD, extended (DEXT) descriptors and offloads (a DEXT
  * descriptor is consumed and its data not sent), interrupt throttling, the I/O BAR.
  *
- * <p>Transmit runs one configured latency after TDT is written; frames go on the wire when this NIC's lock
- * is released, so two NICs on one link never deadlock. Receive happens when the link delivers: a frame that
+ * <p>Transmit runs one configured latency after TDT is written; the frames of one pass over the ring go on the wire
+ * together, as one burst, when this NIC's lock is released, so two NICs on one link never deadlock. Receive
+ * happens when the link delivers; a burst that arrives at one instant is signalled with one interrupt, as the
+ * receive delay timer (RDTR) gathers frames that come close together on the real part. A frame that
  * finds the receiver disabled or the wire down is dropped; one that finds no free descriptor (RDH = RDT),
  * or a ring that does not make sense (RDLEN zero, head or tail past the end, a buffer outside memory), is
  * counted in MPC. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
@@ -331,10 +333,8 @@ final class E1000 implements EthernetLink.Station {
             regs[GPTC / 4] += frames.size();
             regs[TPT / 4] += frames.size();
         }
-        for (byte[] frame : frames) {
-            if (out != null) {
-                out.transmit(frame);
-            }
+        if (out != null && !frames.isEmpty()) {
+            out.transmit(frames);
         }
         fx.run();
     }
@@ -400,18 +400,30 @@ final class E1000 implements EthernetLink.Station {
     /** A frame from the wire. */
     @Override
     public void receive(byte[] frame) {
+        receive(List.of(frame));
+    }
+
+    /** Frames that arrived together: each stored or missed, then one interrupt for them all. */
+    @Override
+    public void receive(List<byte[]> frames) {
         Effects fx = new Effects();
         synchronized (this) {
-            int rctl = regs[RCTL / 4];
-            if ((rctl & RCTL_EN) != 0 && linkUp && frame.length >= 6 && accepts(frame, rctl)) {
-                if (store(frame)) {
-                    regs[GPRC / 4]++;
-                    regs[TPR / 4]++;
-                    cause(ICR_RXT0, fx);
-                } else {
-                    regs[MPC / 4]++;
-                    cause(ICR_RXO, fx);
+            int causes = 0;
+            for (byte[] frame : frames) {
+                int rctl = regs[RCTL / 4];
+                if ((rctl & RCTL_EN) != 0 && linkUp && frame.length >= 6 && accepts(frame, rctl)) {
+                    if (store(frame)) {
+                        regs[GPRC / 4]++;
+                        regs[TPR / 4]++;
+                        causes |= ICR_RXT0;
+                    } else {
+                        regs[MPC / 4]++;
+                        causes |= ICR_RXO;
+                    }
                 }
+            }
+            if (causes != 0) {
+                cause(causes, fx);
             }
         }
         fx.run();

@@ -2,6 +2,7 @@ package org.microsim.kernel.machine;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -189,7 +190,12 @@ public final class Lan {
 
         @Override
         public void transmit(byte[] frame) {
-            send(this, frame);
+            send(this, List.of(frame));
+        }
+
+        @Override
+        public void transmit(List<byte[]> frames) {
+            send(this, frames);
         }
 
         @Override
@@ -221,56 +227,82 @@ public final class Lan {
         }
     }
 
-    private void send(Port from, byte[] frame) {
-        if (!from.up() || frame.length < 14) {
+    /**
+     * A burst from one station: every frame is tapped and drawn for, in order, as if sent alone; then what reaches a
+     * destination at one instant is delivered there in one go, so its NIC hears the burst as one.
+     */
+    private void send(Port from, List<byte[]> frames) {
+        if (!from.up()) {
             return;
         }
         long now = from.clock.now();
-        List<Runnable> deliveries = new ArrayList<>(2);
-        List<Runnable> across = new ArrayList<>(2);
+        Map<Port, List<Arrival>> arrivals = new LinkedHashMap<>();
         Executor executor = acrossClocks;
         synchronized (this) {
-            for (Tap t : taps) {
-                t.frame(this, from.index, now, frame);
-            }
-            long source = mac(frame, 6);
-            if (kind == Kind.SWITCH && (source >>> 40 & 1) == 0) {
-                learned.put(source, from);
-            }
-            Port only = kind == Kind.SWITCH && (frame[0] & 1) == 0 ? learned.get(mac(frame, 0)) : null;
             Impairments imp = impairments;
-            for (Port to : ports) {
-                if (to == from || !to.up() || only != null && to != only) {
+            for (byte[] frame : frames) {
+                if (frame.length < 14) {
                     continue;
                 }
-                if (imp.loss() > 0 && random.nextDouble() < imp.loss()) {
-                    lost++;
-                    continue;
+                for (Tap t : taps) {
+                    t.frame(this, from.index, now, frame);
                 }
-                long delay = imp.delayNanos();
-                if (imp.reorder() > 0 && random.nextDouble() < imp.reorder()) {
-                    delay += random.nextLong(1, 3 * imp.delayNanos() + 1);
+                long source = mac(frame, 6);
+                if (kind == Kind.SWITCH && (source >>> 40 & 1) == 0) {
+                    learned.put(source, from);
                 }
-                List<Runnable> list = to.clock != from.clock && executor != null ? across : deliveries;
-                list.add(deliver(to, now + delay, frame));
-                if (imp.duplicate() > 0 && random.nextDouble() < imp.duplicate()) {
-                    duplicated++;
-                    list.add(deliver(to, now + delay + MIN_DELAY_NANOS, frame));
+                Port only = kind == Kind.SWITCH && (frame[0] & 1) == 0 ? learned.get(mac(frame, 0)) : null;
+                for (Port to : ports) {
+                    if (to == from || !to.up() || only != null && to != only) {
+                        continue;
+                    }
+                    if (imp.loss() > 0 && random.nextDouble() < imp.loss()) {
+                        lost++;
+                        continue;
+                    }
+                    long delay = imp.delayNanos();
+                    if (imp.reorder() > 0 && random.nextDouble() < imp.reorder()) {
+                        delay += random.nextLong(1, 3 * imp.delayNanos() + 1);
+                    }
+                    List<Arrival> list = arrivals.computeIfAbsent(to, p -> new ArrayList<>());
+                    list.add(new Arrival(now + delay, frame));
+                    if (imp.duplicate() > 0 && random.nextDouble() < imp.duplicate()) {
+                        duplicated++;
+                        list.add(new Arrival(now + delay + MIN_DELAY_NANOS, frame));
+                    }
                 }
             }
         }
-        deliveries.forEach(Runnable::run);
-        if (executor != null) {
-            across.forEach(executor::execute);
-        }
-    }
-
-    private static Runnable deliver(Port to, long at, byte[] frame) {
-        return () -> to.clock.schedule(at, () -> {
-            if (to.up()) {
-                to.station.receive(frame.clone());
+        arrivals.forEach((to, list) -> {
+            for (Runnable delivery : deliveries(to, list)) {
+                if (to.clock != from.clock && executor != null) {
+                    executor.execute(delivery);
+                } else {
+                    delivery.run();
+                }
             }
         });
+    }
+
+    private record Arrival(long at, byte[] frame) {
+    }
+
+    /** One delivery for each run of frames to {@code to} that arrive at the same instant. */
+    private static List<Runnable> deliveries(Port to, List<Arrival> list) {
+        List<Runnable> out = new ArrayList<>();
+        for (int i = 0; i < list.size(); ) {
+            long at = list.get(i).at();
+            List<byte[]> burst = new ArrayList<>();
+            for (; i < list.size() && list.get(i).at() == at; i++) {
+                burst.add(list.get(i).frame());
+            }
+            out.add(() -> to.clock.schedule(at, () -> {
+                if (to.up()) {
+                    to.station.receive(burst.stream().map(byte[]::clone).toList());
+                }
+            }));
+        }
+        return out;
     }
 
     private static long mac(byte[] frame, int at) {

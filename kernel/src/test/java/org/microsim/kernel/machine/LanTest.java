@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 class LanTest {
     static final class Station implements EthernetLink.Station {
         final List<byte[]> frames = new ArrayList<>();
+        final List<Integer> bursts = new ArrayList<>();
         final List<Long> times = new ArrayList<>();
         final List<Boolean> carrier = new ArrayList<>();
         final ManualTimeline clock;
@@ -24,6 +25,12 @@ class LanTest {
         public void receive(byte[] frame) {
             frames.add(frame);
             times.add(clock.now());
+        }
+
+        @Override
+        public void receive(List<byte[]> burst) {
+            bursts.add(burst.size());
+            burst.forEach(this::receive);
         }
 
         @Override
@@ -66,6 +73,21 @@ class LanTest {
             assertEquals(Lan.MIN_DELAY_NANOS, st.times.getFirst());
             assertArrayEquals(frame(2, 1, 7), st.frames.getFirst());
         }
+    }
+
+    @Test
+    void aBurstArrivesAsOneAndAFrameReorderedOutOfItArrivesOnItsOwn() {
+        Lan lan = new Lan("hub", Lan.Kind.HUB, clock, 1);
+        Station b = stations(lan, 1).getFirst();
+        Lan.Port a = lan.plug(new Station(clock), "sender");
+        a.transmit(List.of(frame(2, 1, 1), frame(2, 1, 2), frame(2, 1, 3)));
+        clock.runUntilIdle();
+        assertEquals(List.of(3), b.bursts, "one delivery of three frames");
+        assertEquals(List.of(1, 2, 3), b.frames.stream().map(f -> (int) f[14]).toList());
+        lan.impair(new Lan.Impairments(0, Lan.MIN_DELAY_NANOS, 0, 1));
+        a.transmit(List.of(frame(2, 1, 4), frame(2, 1, 5)));
+        clock.runUntilIdle();
+        assertEquals(List.of(3, 1, 1), b.bursts, "each frame delayed by its own jitter arrives by itself");
     }
 
     @Test

@@ -39,6 +39,47 @@ public final class TcpPerf implements Program {
         return (byte) (i * 31 + i / 4099);
     }
 
+    /** Puts bytes {@code from} to {@code from + n} of the stream into {@code b}. */
+    static void fill(byte[] b, int n, long from) {
+        Stream stream = new Stream(from);
+        for (int i = 0; i < n; i++) {
+            b[i] = stream.next();
+        }
+    }
+
+    /** How many of {@code b[0, n)} differ from bytes {@code from} to {@code from + n} of the stream. */
+    static long check(byte[] b, int n, long from) {
+        Stream stream = new Stream(from);
+        long wrong = 0;
+        for (int i = 0; i < n; i++) {
+            if (b[i] != stream.next()) {
+                wrong++;
+            }
+        }
+        return wrong;
+    }
+
+    /** The stream's bytes one after another from a place: {@link #at} without a division per byte. */
+    private static final class Stream {
+        private long value;
+        private long untilCarry;
+
+        Stream(long from) {
+            value = from * 31 + from / 4099;
+            untilCarry = 4099 - from % 4099;
+        }
+
+        byte next() {
+            byte b = (byte) value;
+            value += 31;
+            if (--untilCarry == 0) {
+                value++;
+                untilCarry = 4099;
+            }
+            return b;
+        }
+    }
+
     @Override
     public void run(Sys sys) throws NetException, MalformedException {
         WireReader r = new WireReader(sys.start().args());
@@ -55,9 +96,7 @@ public final class TcpPerf implements Program {
         try (TcpSocket s = TcpSocket.connect(sys, address, port, WAIT)) {
             for (long sent = 0; sent < bytes; ) {
                 int n = (int) Math.min(CHUNK, bytes - sent);
-                for (int i = 0; i < n; i++) {
-                    chunk[i] = at(sent + i);
-                }
+                fill(chunk, n, sent);
                 s.write(chunk, 0, n);
                 sent += n;
             }
@@ -75,11 +114,7 @@ public final class TcpPerf implements Program {
                 long wrong = 0;
                 byte[] buffer = new byte[CHUNK];
                 for (int n; (n = s.read(buffer, 0, buffer.length, WAIT)) >= 0; ) {
-                    for (int i = 0; i < n; i++) {
-                        if (buffer[i] != at(got + i)) {
-                            wrong++;
-                        }
-                    }
+                    wrong += check(buffer, n, got);
                     got += n;
                 }
                 long took = Math.max(1, sys.now() - start);

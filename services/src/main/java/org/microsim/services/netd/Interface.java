@@ -1,5 +1,6 @@
 package org.microsim.services.netd;
 
+import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.Handle;
 import org.microsim.abi.net.EthClient;
@@ -33,6 +34,9 @@ final class Interface {
     long rxFrames;
     long txFrames;
     long dropped;
+    /** Frames held back while TCP's segments are flushed, so they reach the driver in as few SENDs as can be. */
+    private final List<byte[]> held = new ArrayList<>();
+    private boolean holding;
 
     Interface(String name, int token, DhcpClient dhcp) {
         this.name = name;
@@ -78,6 +82,10 @@ final class Interface {
      * counts.
      */
     boolean transmit(List<byte[]> frames) {
+        if (holding) {
+            held.addAll(frames);
+            return true;
+        }
         if (eth == null || driverGone || !linkUp) {
             return false;
         }
@@ -91,6 +99,25 @@ final class Interface {
             }
             return false;
         }
+    }
+
+    /**
+     * From now until {@link #release}, frames wait here instead of going to the driver one call each: a burst of
+     * TCP segments then costs one SEND per lease-full of frames, as a NIC driver's transmit batching does.
+     */
+    void hold() {
+        holding = true;
+    }
+
+    /** Hands the held frames to the driver, in order; false when it could not take them all. */
+    boolean release() {
+        holding = false;
+        if (held.isEmpty()) {
+            return true;
+        }
+        List<byte[]> frames = List.copyOf(held);
+        held.clear();
+        return transmit(frames);
     }
 
     /** The row {@code ifconfig} shows. */

@@ -274,18 +274,25 @@ final class Stack {
     }
 
     /**
-     * Sends the segments TCP has made, each in an IPv4 packet. A segment to this host itself comes back in at once
-     * and may make more; the rounds are bounded, and what is left waits for the next turn.
+     * Sends the segments TCP has made, each in an IPv4 packet, and each interface's frames to its driver together
+     * (a burst of segments is then one SEND per lease-full). A segment to this host itself comes back in at once and
+     * may make more; the rounds are bounded, and what is left waits for the next turn.
      */
     void flushTcp(long now) {
-        for (int round = 0; round < 64; round++) {
-            List<TcpHost.Outgoing> out = tcp.drain();
-            if (out.isEmpty()) {
-                return;
+        List<Interface> all = List.copyOf(interfaces.values());
+        all.forEach(Interface::hold);
+        try {
+            for (int round = 0; round < 64; round++) {
+                List<TcpHost.Outgoing> out = tcp.drain();
+                if (out.isEmpty()) {
+                    return;
+                }
+                for (TcpHost.Outgoing o : out) {
+                    send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), nextId(), o.tcpBytes()), now);
+                }
             }
-            for (TcpHost.Outgoing o : out) {
-                send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), nextId(), o.tcpBytes()), now);
-            }
+        } finally {
+            all.forEach(Interface::release);
         }
     }
 

@@ -68,6 +68,8 @@ final class TcpSockets {
     private final Stack stack;
     private final Map<Integer, Socket> sockets = new LinkedHashMap<>();
     private final List<Held> polls = new ArrayList<>();
+    /** Where a SEND's or RECEIVE's bytes pass between lease and connection (netd serves one call at a time). */
+    private final byte[] transfer = new byte[MAX_TRANSFER];
     private int nextId = 1;
 
     TcpSockets(Sys sys, Stack stack) {
@@ -209,17 +211,15 @@ final class TcpSockets {
                             "this side of the connection is shut down") : late ? timedOut("the send buffer stayed "
                             + "full") : null;
                 }
-                byte[] data = new byte[room];
-                if (!sys.leaseRead(h.right, 0, data, 0, room).isOk()) {
+                if (!sys.leaseRead(h.right, 0, transfer, 0, room).isOk()) {
                     yield Replies.error(NetError.LEASE_TOO_SMALL.code(), "the data cannot be read from the lease");
                 }
-                int taken = c.send(data, 0, room);
+                int taken = c.send(transfer, 0, room);
                 yield taken < 0 ? Replies.error(NetError.NOT_CONNECTED.code(), "this side of the connection is "
                         + "shut down") : TcpRequest.Send.reply(taken);
             }
             case RECEIVE -> {
-                byte[] data = new byte[(int) Math.min(Math.max(h.leaseLength, 1), MAX_TRANSFER)];
-                int n = c.receive(data, 0, data.length);
+                int n = c.receive(transfer, 0, (int) Math.min(Math.max(h.leaseLength, 1), MAX_TRANSFER));
                 if (n < 0) {
                     yield c.error() != null ? failure(c) : TcpRequest.Receive.reply(new TcpRequest.Received(0,
                             true));
@@ -227,7 +227,7 @@ final class TcpSockets {
                 if (n == 0) {
                     yield late ? timedOut("nothing came") : null;
                 }
-                if (!sys.leaseWrite(h.right, 0, data, 0, Math.min(n, (int) h.leaseLength)).isOk()) {
+                if (!sys.leaseWrite(h.right, 0, transfer, 0, Math.min(n, (int) h.leaseLength)).isOk()) {
                     yield Replies.error(NetError.LEASE_TOO_SMALL.code(), "the data cannot be written to the lease");
                 }
                 yield TcpRequest.Receive.reply(new TcpRequest.Received(n, false));
@@ -324,12 +324,26 @@ final class TcpSockets {
         if (h == null) {
             return null;
         }
-        Message answer = attempt(s, kind, h, h.deadline <= now);
+        boolean late = h.deadline <= now;
+        if (kind == Kind.SEND && !late && !roomEnough(s.connection, h)) {
+            return h;
+        }
+        Message answer = attempt(s, kind, h, late);
         if (answer == null) {
             return h;
         }
         sys.reply(h.right, answer); // a caller that gave up is simply not there
         return null;
+    }
+
+    /**
+     * Whether a waiting writer should be woken: when a third of the send buffer is free (or all it asked for), as
+     * Linux wakes a writer only once sk_stream_wspace reaches sk_stream_min_wspace. Waking it for every segment the
+     * peer acknowledges would make it hand over a segment at a time, and the connection send in bursts of one.
+     */
+    private static boolean roomEnough(TcpConnection c, Held h) {
+        int room = c.sendSpace();
+        return room == 0 || room >= Math.min(Math.min(h.leaseLength, MAX_TRANSFER), c.sendBufferSize() / 3);
     }
 
     long nextDeadline() {

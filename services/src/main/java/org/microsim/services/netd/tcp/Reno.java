@@ -2,7 +2,9 @@ package org.microsim.services.netd.tcp;
 
 /**
  * Reno congestion control (RFC 5681) with NewReno's partial acknowledgments (RFC 6582), in bytes: slow start
- * below ssthresh (cwnd grows by at most one SMSS an ACK), congestion avoidance above it (one SMSS a window), and
+ * below ssthresh (cwnd grows by the bytes each ACK covers, as Linux's tcp_slow_start does, so the window doubles
+ * each round trip whether the receiver acknowledges every segment, every second one, or a whole burst at once),
+ * congestion avoidance above it (one SMSS a window), and
  * on the third duplicate ACK fast retransmit and fast recovery, which NewReno stays in until everything sent
  * before the loss is acknowledged, so that several losses in one window cost one recovery, not one RTO each.
  */
@@ -39,7 +41,7 @@ final class Reno {
     /** New data acknowledged outside recovery. */
     void onAck(long acked) {
         if (cwnd < ssthresh) {
-            cwnd += Math.min(acked, smss);
+            cwnd += acked;
         } else {
             avoidanceBytes += acked;
             if (avoidanceBytes >= cwnd) {

@@ -88,6 +88,8 @@ public final class TcpConnection {
     private boolean windowScaling;
     private int rcvScale;
     private long advertisedEdge;
+    /** RCV.NXT as the last segment we sent acknowledged it; -1 before any. */
+    private long lastAcked = -1;
     private boolean userClosed;
 
     private boolean ackNow;
@@ -181,6 +183,11 @@ public final class TcpConnection {
     /** How many bytes {@link #send} can take now. */
     public int sendSpace() {
         return canSend() ? sender.space() : 0;
+    }
+
+    /** How many bytes the send buffer holds in all. */
+    public int sendBufferSize() {
+        return config.sendBuffer();
     }
 
     /** Sends a FIN after the buffered data; receiving goes on (a half close). */
@@ -499,8 +506,10 @@ public final class TcpConnection {
         TcpSegment s = new TcpSegment(key.localPort(), key.remotePort(), sender.wire(offset),
                 ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0,
                 syn ? config.mss() : -1, windowScale, data);
-        host.send(key.local(), key.remote(), s);
+        // Only a bare ACK that acknowledges more than the last may be replaced by a later one; a duplicate may not.
+        host.send(key.local(), key.remote(), s, ack && flags == 0 && data.length == 0 && rcvNxt != lastAcked);
         if (ack) {
+            lastAcked = rcvNxt;
             advertisedEdge = Math.max(advertisedEdge, rcvNxt + ((long) window << (syn ? 0 : rcvScale)));
             ackNow = false;
             unackedSegments = 0;

@@ -2,6 +2,7 @@ package org.microsim.services.netd.tcp;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -31,6 +32,8 @@ public final class TcpHost {
     private final Map<Key, TcpConnection> connections = new LinkedHashMap<>();
     private final Map<Endpoint, TcpListener> listeners = new LinkedHashMap<>();
     private final List<Outgoing> outgoing = new ArrayList<>();
+    /** Where in {@link #outgoing} a connection's replaceable ACK waits, while nothing else of it came after. */
+    private final Map<Key, Integer> bareAcks = new HashMap<>();
     private final Map<String, Long> counters = new TreeMap<>();
     private int nextEphemeral = FIRST_EPHEMERAL;
     private long now;
@@ -161,6 +164,7 @@ public final class TcpHost {
     public List<Outgoing> drain() {
         List<Outgoing> out = List.copyOf(outgoing);
         outgoing.clear();
+        bareAcks.clear();
         return out;
     }
 
@@ -197,7 +201,30 @@ public final class TcpHost {
     }
 
     void send(Ipv4Addr src, Ipv4Addr dst, TcpSegment s) {
-        outgoing.add(new Outgoing(src, dst, s.encode(src, dst)));
+        send(src, dst, s, false);
+    }
+
+    /**
+     * Queues a segment. A {@code replaceable} one (a bare ACK that acknowledges new data) takes the place of the
+     * connection's replaceable one still waiting here, as a receiver that takes a burst at once (Linux's GRO)
+     * acknowledges it once: the ACK is cumulative, so the newer says all the older did. Duplicate ACKs are never
+     * replaceable, as fast retransmit counts them; and once anything else of the connection is queued, later ACKs
+     * go behind it.
+     */
+    void send(Ipv4Addr src, Ipv4Addr dst, TcpSegment s, boolean replaceable) {
+        Key key = new Key(src, s.srcPort(), dst, s.dstPort());
+        Outgoing o = new Outgoing(src, dst, s.encode(src, dst));
+        Integer earlier = replaceable ? bareAcks.get(key) : null;
+        if (earlier != null) {
+            outgoing.set(earlier, o);
+            return;
+        }
+        outgoing.add(o);
+        if (replaceable) {
+            bareAcks.put(key, outgoing.size() - 1);
+        } else {
+            bareAcks.remove(key);
+        }
     }
 
     /** A connection for a SYN a listener accepted; the caller checked the 4-tuple is free. */
