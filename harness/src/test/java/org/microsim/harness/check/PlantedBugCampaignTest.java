@@ -3,17 +3,12 @@ package org.microsim.harness.check;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.harness.Main;
 import org.microsim.harness.SessionFactory;
 import org.microsim.harness.session.SimSessionFactory;
 
@@ -67,14 +62,14 @@ class PlantedBugCampaignTest {
         String header = Files.readAllLines(file).getFirst();
         assertTrue(header.contains("seed " + seed) && header.contains("acknowledged-not-lost"), header);
 
-        Sim onBuggy = sim(buggy, "run", "--seed", Long.toString(seed), file.toString());
+        SimCli onBuggy = sim(buggy, "run", "--seed", Long.toString(seed), file.toString());
         assertEquals(1, onBuggy.code(), onBuggy.out() + onBuggy.err());
         int failingLine = Integer.parseInt(onBuggy.err().replaceAll("(?s)^.*?\\.scn:(\\d+):.*$", "$1"));
         List<String> written = Files.readAllLines(file);
         assertTrue(failingLine > written.indexOf("# the invariants, as sim check checks them") + 1, onBuggy.err());
         assertTrue(written.get(failingLine - 1).startsWith("expect output matches \"(?m)^"), onBuggy.err());
 
-        Sim onReal = sim(new SimSessionFactory(), "run", "--seed", Long.toString(seed), file.toString());
+        SimCli onReal = sim(new SimSessionFactory(), "run", "--seed", Long.toString(seed), file.toString());
         assertEquals(0, onReal.code(), onReal.out() + onReal.err());
     }
 
@@ -85,7 +80,7 @@ class PlantedBugCampaignTest {
         Path scenario = dir.resolve("race.scn");
         Files.writeString(scenario, "boot\nappend /vol/ahci0:disk1p1/R.TXT one\nappend /vol/ahci0:disk1p1/R.TXT two\n"
                 + "sync\nsync\n");
-        Sim run = sim(new LosingSyncMachines(), "check", scenario.toString(), "--seeds", "3", "--out",
+        SimCli run = sim(new LosingSyncMachines(), "check", scenario.toString(), "--seeds", "3", "--out",
                 dir.resolve("out").toString(), "--junit", junit.toString(), "--shrink-runs", "30");
         assertEquals(1, run.code(), run.out() + run.err());
         assertTrue(run.out().contains("seed 3: FAILED acknowledged-not-lost"), run.out());
@@ -96,15 +91,7 @@ class PlantedBugCampaignTest {
         assertTrue(xml.contains("name=\"seed 3\"") && xml.contains("type=\"acknowledged-not-lost\""), xml);
     }
 
-    private record Sim(int code, String out, String err) {
-    }
-
-    private static Sim sim(SessionFactory factory, String... args) {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int code = Main.execute(factory, new ByteArrayInputStream(new byte[0]),
-                new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8),
-                args);
-        return new Sim(code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    private static SimCli sim(SessionFactory factory, String... args) {
+        return SimCli.run(factory, "", args);
     }
 }
