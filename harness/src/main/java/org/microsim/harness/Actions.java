@@ -111,6 +111,12 @@ final class Actions {
             err.println("sim: this build has no campaign runner (no check tool)");
             return CliErrors.BAD_INPUT;
         }
+        if (systemTerminal) {
+            // This process is the command's own: one carrier per machine that runs at once (a bad --jobs is the
+            // tool's to report).
+            Carriers.forDeterministicMachines(request.last("--jobs").filter(j -> j.matches("[1-9]\\d{0,3}"))
+                    .map(Integer::parseInt).orElse(1));
+        }
         return tool.get().check(request, factory, out, err);
     }
 

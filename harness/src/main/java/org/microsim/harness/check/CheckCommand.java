@@ -9,7 +9,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
-import org.microsim.harness.Carriers;
 import org.microsim.harness.CheckTool;
 import org.microsim.harness.SessionFactory;
 import org.microsim.harness.script.Durations;
@@ -37,9 +36,6 @@ public final class CheckCommand implements CheckTool {
                         request.last("--junit").map(Path::of), out, err);
             }
             Campaign.Settings settings = settings(request, out);
-            if (settings.jobs() > 1) {
-                Carriers.forDeterministicMachines(settings.jobs());
-            }
             return Campaign.of(machines, settings).run(out, err);
         } catch (Bad | Shard.BadShard e) {
             err.println("sim: check: " + e.getMessage());

@@ -36,7 +36,7 @@ import org.microsim.kernel.TraceEvent;
  * <p>Everything here is a function of the lines and the seed: the session is deterministic, and nothing else is
  * drawn. {@link Result#fingerprint()} hashes the kernel trace, so two runs can be compared cheaply.
  */
-final class Trial {
+public final class Trial {
     /** How long the machine settles after the scenario before the checks: past every restart backoff. */
     static final String SETTLE = "sleep 3s";
     private static final String SERVICES_READY = "\\A([^\\n]* ready [^\\n]*(\\n|\\z))+\\z";
@@ -46,9 +46,10 @@ final class Trial {
     private final boolean fsck;
 
     /**
+     * @param factory the machines to run on (the real one, or a test's with a planted bug)
      * @param fsck check the volumes with {@code fsck.fat -n} (when the host has it)
      */
-    Trial(SessionFactory factory, boolean fsck) {
+    public Trial(SessionFactory factory, boolean fsck) {
         this.factory = factory;
         this.fsck = fsck && HostTools.installed("fsck.fat");
     }
@@ -63,22 +64,27 @@ final class Trial {
      * @param replayable the scenario's lines with {@code expect error} after each command that failed, so that
      *     {@code sim run} takes those failures as the run did and stops only at the broken invariant
      */
-    record Result(Optional<Violation> violation, List<String> checks, long fingerprint, String transcript,
+    public record Result(Optional<Violation> violation, List<String> checks, long fingerprint, String transcript,
             List<String> replayable) {
-        boolean failed() {
+        /** Whether an invariant broke. */
+        public boolean failed() {
             return violation.isPresent();
         }
     }
 
     /** A scenario that cannot run as written: a bad line, or options no machine can be built from. */
-    static final class BadScenario extends Exception {
+    public static final class BadScenario extends Exception {
         BadScenario(String message) {
             super(message, null, false, false);
         }
     }
 
-    /** Runs {@code lines} under {@code seed}. */
-    Result run(List<String> lines, long seed) throws BadScenario {
+    /**
+     * Runs {@code lines} under {@code seed}, then the checks.
+     *
+     * @throws BadScenario if a line cannot be run as written
+     */
+    public Result run(List<String> lines, long seed) throws BadScenario {
         MachineOptions options = new MachineOptions(List.of(), List.of(), seed, false, Optional.empty(),
                 Optional.empty(), false);
         Session session;
