@@ -116,7 +116,7 @@ final class CommandLine {
     /** The options of {@code sim check}, handed to the {@link CheckTool} by long name. */
     static final List<Option> CHECK = List.of(SEEDS, SWARM, TIME_BUDGET, SHARD, JUNIT, JOBS, OUT, SHRINK_RUNS, MERGE);
 
-    /** The machine options: every command takes them, before or after its name. */
+    /** The machine options: every command that runs a machine of the user's takes them, before or after its name. */
     static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, USB_PCAP,
             DEBUG);
 
@@ -255,7 +255,7 @@ final class CommandLine {
         out.append('\n');
         command.description().forEach(paragraph -> Text.wrap(paragraph, width).forEach(l -> out.append(l).append('\n')));
         List<Option> options = new ArrayList<>(command.options());
-        options.addAll(MACHINE);
+        options.addAll(machineOptions(command));
         options.add(HELP);
         options.add(VERSION);
         out.append("\nOptions:\n");
@@ -294,10 +294,18 @@ final class CommandLine {
 
     private static Optional<Option> find(Command command, String name) {
         List<Option> all = new ArrayList<>(command.options());
-        all.addAll(MACHINE);
+        all.addAll(machineOptions(command));
         all.add(HELP);
         all.add(VERSION);
         return all.stream().filter(o -> o.names().contains(name)).findFirst();
+    }
+
+    /**
+     * The machine options {@code command} takes: none but {@code --debug} for {@code check}, which runs the demo
+     * machine under seeds of its own, and {@code trace}, which runs none.
+     */
+    private static List<Option> machineOptions(Command command) {
+        return command.name().equals("check") || command.name().equals("trace") ? List.of(DEBUG) : MACHINE;
     }
 
     private static Optional<Command> command(String name) {

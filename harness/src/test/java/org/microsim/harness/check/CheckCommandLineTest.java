@@ -30,7 +30,7 @@ class CheckCommandLineTest {
         "check --shard 3/2|--shard: 3/2 is not a shard K/N",
         "check --time-budget 10|--time-budget: '10' is not a duration",
         "check nosuch.scn|'nosuch.scn' is neither a scenario file nor a suite",
-        "check --drive file=x.img,if=ahci|sim check runs the demo machine under each of its seeds: it takes no --drive",
+        "check --drive file=x.img,if=ahci|unknown option '--drive'",
         "check --merge /nonexistent/dir|/nonexistent/dir is not a directory",
         "trace diff /nonexistent/a.json /nonexistent/b.json|cannot read /nonexistent/a.json: no such file",
         "trace show a b|unknown trace command 'show'",
