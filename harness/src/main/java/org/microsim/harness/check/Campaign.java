@@ -178,8 +178,14 @@ public final class Campaign {
         return Optional.of(new Failure(seed, shown, file, lines.size(), shrunk.size()));
     }
 
-    /** The shrunk scenario as a file: a header naming the seed and the invariant, the lines, then the checks. */
-    static List<String> scenarioFile(long seed, Violation violation, int originalLines, Trial.Result run) {
+    /**
+     * The shrunk scenario as a file: a header naming the seed and the invariant, the lines (with {@code expect
+     * error} after each command that failed in the run), then the invariants as checks. What {@code sim check}
+     * writes for a failing seed, and what a property test can print for its failure.
+     *
+     * @param run the run of the shrunk lines under {@code seed}
+     */
+    public static List<String> scenarioFile(long seed, Violation violation, int originalLines, Trial.Result run) {
         List<String> file = new ArrayList<>();
         file.add("# sim check: seed " + seed + " breaks " + violation.invariant().label());
         file.add("#   " + violation.detail().replace('\n', ' '));

@@ -13,7 +13,6 @@ import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.CommandFailedException;
 import org.microsim.harness.session.SimSessionFactory;
-import org.microsim.kernel.TraceEvent;
 
 /**
  * The real machine with a planted bug, for tests only: a {@code sync} that races the one before it (comes within
@@ -28,69 +27,15 @@ final class LosingSyncMachines implements SessionFactory {
 
     @Override
     public Session open(MachineOptions options) throws SessionException {
-        Session real = new SimSessionFactory().open(options);
-        List<Command> commands = real.commands();
-        Bug bug = new Bug(find(commands, "time"), find(commands, "cat"), find(commands, "rm"), find(commands, "append"));
-        List<Command> wrapped = new ArrayList<>();
-        for (Command command : commands) {
-            wrapped.add(switch (command.name()) {
-                case "sync" -> new Wrapped(command, bug::beforeSync, bug::afterSync);
-                case "append" -> new Wrapped(command, args -> { }, bug::appended);
+        return HookedCommand.rewired(new SimSessionFactory().open(options), commands -> {
+            Bug bug = new Bug(HookedCommand.find(commands, "time"), HookedCommand.find(commands, "cat"),
+                    HookedCommand.find(commands, "rm"), HookedCommand.find(commands, "append"));
+            return commands.stream().map(command -> switch (command.name()) {
+                case "sync" -> (Command) new HookedCommand(command, bug::beforeSync, bug::afterSync);
+                case "append" -> new HookedCommand(command, HookedCommand.Hook.NOTHING, bug::appended);
                 default -> command;
-            });
-        }
-        return new Session() {
-            @Override
-            public List<Command> commands() {
-                return wrapped;
-            }
-
-            @Override
-            public List<TraceEvent> trace() {
-                return real.trace();
-            }
-
-            @Override
-            public void close() {
-                real.close();
-            }
-        };
-    }
-
-    private static Command find(List<Command> commands, String name) {
-        return commands.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow();
-    }
-
-    /** Something to do around a command. */
-    @FunctionalInterface
-    private interface Hook {
-        void run(List<String> args) throws CommandException;
-    }
-
-    /** A command with a hook before and after it. */
-    private record Wrapped(Command inner, Hook before, Hook after) implements Command {
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public String usage() {
-            return inner.usage();
-        }
-
-        @Override
-        public String help() {
-            return inner.help();
-        }
-
-        @Override
-        public String run(List<String> args) throws CommandException {
-            before.run(args);
-            String output = inner.run(args);
-            after.run(args);
-            return output;
-        }
+            }).toList();
+        });
     }
 
     /** The planted bug's state: when the last sync ended, and which file was appended to last. */
