@@ -11,7 +11,10 @@ public enum Invariant {
     ACKNOWLEDGED_NOT_LOST("acknowledged-not-lost"),
     /** Every FAT volume the workload wrote to, copied out through {@code /dev}, passes {@code fsck.fat -n}. */
     FSCK_CLEAN("fsck-clean"),
-    /** Every command finished within its timeout: no call waited for a reply that could not come. */
+    /**
+     * Every command finished within its timeout, and once the run settled no task is blocked in a call to a port
+     * that no longer exists: no call waits for a reply that cannot come.
+     */
     NO_HANG("no-hang"),
     /** Every {@code expect} of the user's scenario held. */
     EXPECTATIONS("expectations"),

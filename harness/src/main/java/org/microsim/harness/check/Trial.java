@@ -1,12 +1,14 @@
 package org.microsim.harness.check;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 import org.microsim.harness.Commands;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.Session;
@@ -29,7 +31,8 @@ import org.microsim.kernel.TraceEvent;
  * the file commands had acknowledged. Then come the checks, themselves lines of the language so that a shrunk
  * scenario carries them and {@code sim run} fails on it: a settle, {@code services} and an {@code expect} that
  * every service is ready ({@link Invariant#SERVICES_BACK}), and a {@code cat} with one {@code expect} per
- * acknowledged line ({@link Invariant#ACKNOWLEDGED_NOT_LOST}). A command that timed out anywhere is a hang. Last,
+ * acknowledged line ({@link Invariant#ACKNOWLEDGED_NOT_LOST}). A command that timed out anywhere is a hang, and so
+ * is a task left blocked in a call to a port that no longer exists ({@code ps} against {@code ports}). Last,
  * each volume written to is copied out through {@code /dev} and given to {@code fsck.fat -n} when the host has
  * it, which no scenario line can do; a run that breaks it says so in the shrunk file's header.
  *
@@ -107,6 +110,9 @@ public final class Trial {
             if (violation.isEmpty()) {
                 violation = run.unchecked(files, Invariant.ACKNOWLEDGED_NOT_LOST);
             }
+            if (violation.isEmpty()) {
+                violation = run.callsToNowhere();
+            }
             if (violation.isEmpty() && fsck) {
                 violation = run.fsck();
             }
@@ -158,7 +164,8 @@ public final class Trial {
                 if (scenario) {
                     replayable.add(line);
                     boolean expectNext = i + 1 < lines.size() && lines.get(i + 1).strip().startsWith("expect");
-                    if (statement.get() instanceof Invocation && last instanceof Outcome.Failure && !expectNext) {
+                    if (statement.get() instanceof Invocation && last instanceof Outcome.Failure && !expectNext
+                            && violation.isEmpty()) {
                         replayable.add("expect error");
                     }
                 }
@@ -200,6 +207,30 @@ public final class Trial {
             };
         }
 
+        /**
+         * The kernel's side of no-hang, from {@code ps} and {@code ports}: a task blocked in a call to a port that no
+         * longer exists waits for a reply that cannot come (the kernel is to fail such calls when the port goes).
+         */
+        Optional<Violation> callsToNowhere() {
+            Optional<Violation> listed = unchecked(List.of("ports"), Invariant.NO_HANG);
+            String ports = last.text();
+            Optional<Violation> tasks = listed.or(() -> unchecked(List.of("ps"), Invariant.NO_HANG));
+            if (tasks.isPresent() || !(last instanceof Outcome.Success)) {
+                return tasks;
+            }
+            Set<String> names = ports.lines().map(String::strip).filter(l -> !l.isEmpty())
+                    .map(l -> l.split("\\s+")[0]).collect(Collectors.toSet());
+            for (String task : last.text().lines().toList()) {
+                String[] words = task.strip().split("\\s+");
+                if (words.length >= 6 && words[3].equals("blocked") && words[4].equals("call")
+                        && !names.contains(words[5])) {
+                    return Optional.of(new Violation(Invariant.NO_HANG, "task " + words[1] + " is blocked in a call to "
+                            + words[5] + ", a port that no longer exists"));
+                }
+            }
+            return Optional.empty();
+        }
+
         /** Copies each volume written to out through {@code /dev} and runs {@code fsck.fat -n} on it. */
         Optional<Violation> fsck() {
             // What fatfsd holds unwritten would look like damage in a copy taken under it.
@@ -221,7 +252,7 @@ public final class Trial {
                                 + fsck.exit() + ": " + oneLine(fsck.out().lines().skip(1).findFirst().orElse(""))));
                     }
                 } catch (IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                    throw new UncheckedIOException(e);
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return Optional.empty();
