@@ -46,6 +46,15 @@ public interface Session extends AutoCloseable {
     }
 
     /**
+     * Every machine's events for {@code --trace}, one process each, in the session's order: the one machine alone
+     * unless the session holds several.
+     */
+    default List<org.microsim.harness.trace.ChromeTrace.Machine> traces() {
+        long total = traceTotal(); // first: events recorded after it cannot make a complete trace look truncated
+        return List.of(new org.microsim.harness.trace.ChromeTrace.Machine("microsim", trace(), total));
+    }
+
+    /**
      * A sentence the trace file carries about the whole run, when there is one: a run whose LAN reached the host or
      * another process is not reproducible from its seed, and its trace says so.
      */

@@ -74,19 +74,20 @@ final class TraceFile {
             return true;
         }
         written = true;
-        // The total first: events recorded after it cannot make a complete trace look truncated.
-        long total = session.traceTotal();
-        var events = session.trace();
+        var machines = session.traces();
         try {
-            ChromeTrace.write(events, total, session.traceNote().orElse(null), file);
+            ChromeTrace.write(machines, session.traceNote().orElse(null), file);
         } catch (IOException e) {
             err.println("sim: cannot write the trace to " + file + ": " + HostPaths.why(e));
             return false;
         }
-        if (total > events.size()) {
-            err.println("sim: the trace holds the first " + events.size() + " of " + total
-                    + " kernel events, as many as the kernel keeps; it ends with a '" + ChromeTrace.TRUNCATED
-                    + "' event");
+        for (ChromeTrace.Machine machine : machines) {
+            if (machine.total() > machine.events().size()) {
+                String whose = machines.size() == 1 ? "the trace" : "the trace of " + machine.name();
+                err.println("sim: " + whose + " holds the first " + machine.events().size()
+                        + " of " + machine.total() + " kernel events, as many as the kernel keeps; it ends with a '"
+                        + ChromeTrace.TRUNCATED + "' event");
+            }
         }
         return true;
     }

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  *   abi ◀── kernel ◀── images ◀── harness
  *    ▲  ◀── drivers/* (each alone) ◀──┘  │
  *    └──── services ◀────────────────────┘
+ *   abi, kernel ◀── testkit-task ◀╌╌ the tests of drivers, services, images and harness (test scope only)
  * </pre>
  *
  * <ul>
@@ -41,6 +42,7 @@ class ModuleWallsTest {
     private static final String SERVICES = "org.microsim.services..";
     private static final String IMAGES = "org.microsim.images..";
     private static final String HARNESS = "org.microsim.harness..";
+    private static final String TESTKIT_TASK = "org.microsim.testkit.task..";
     /** Code that runs inside the simulation, as tasks or as the kernel. */
     private static final String[] SIMULATED = {ABI, KERNEL, DRIVERS, SERVICES};
     /** The one class that may read the host's clock: the free scheduler's virtual time follows it. */
@@ -51,16 +53,15 @@ class ModuleWallsTest {
     @BeforeAll
     static void importEverything() {
         // Test classes may do what tasks may not (boot a kernel, run tools): leave out test-classes
-        // directories, and the test-jars (fatfsd's test block server) on the harness's test classpath.
+        // directories. testkit-task is a main jar and is imported: its walls are checked too.
         classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
-                .withImportOption(location -> !location.contains("-tests.jar"))
                 .importPackages("org.microsim");
     }
 
     @Test
     void driversReachOnlyAbi() {
         noClasses().that().resideInAPackage(DRIVERS)
-                .should().dependOnClassesThat().resideInAnyPackage(KERNEL, SERVICES, IMAGES, HARNESS)
+                .should().dependOnClassesThat().resideInAnyPackage(KERNEL, SERVICES, IMAGES, HARNESS, TESTKIT_TASK)
                 .because("a driver is a task: it sees the kernel only through abi, and no service")
                 .check(classes);
         slices().matching("org.microsim.drivers.(*)..").should().notDependOnEachOther()
@@ -71,7 +72,7 @@ class ModuleWallsTest {
     @Test
     void servicesReachOnlyAbi() {
         noClasses().that().resideInAPackage(SERVICES)
-                .should().dependOnClassesThat().resideInAnyPackage(KERNEL, DRIVERS, IMAGES, HARNESS)
+                .should().dependOnClassesThat().resideInAnyPackage(KERNEL, DRIVERS, IMAGES, HARNESS, TESTKIT_TASK)
                 .because("a service is a task: it sees the kernel only through abi, and drivers only by messages")
                 .check(classes);
     }
@@ -87,6 +88,14 @@ class ModuleWallsTest {
     void theKernelKnowsOnlyAbi() {
         noClasses().that().resideInAPackage(KERNEL)
                 .should().dependOnClassesThat().resideInAnyPackage(DRIVERS, SERVICES, IMAGES, HARNESS)
+                .check(classes);
+    }
+
+    @Test
+    void theTaskTestkitSitsOnAbiAndTheKernelAlone() {
+        noClasses().that().resideInAPackage(TESTKIT_TASK)
+                .should().dependOnClassesThat().resideInAnyPackage(DRIVERS, SERVICES, IMAGES, HARNESS)
+                .because("anyone's driver or service is tested with it, so it knows none of ours")
                 .check(classes);
     }
 

@@ -173,6 +173,11 @@ final class HostForwards implements Closeable {
         return !rules.isEmpty();
     }
 
+    /** The forward from {@code hostPort}, if there is one. */
+    synchronized Optional<NicConfig.HostForward> find(int hostPort) {
+        return Optional.ofNullable(rules.get(hostPort)).map(r -> r.spec);
+    }
+
     /**
      * Stops listening on {@code hostPort}, as QEMU's {@code hostfwd_remove}; connections already made go on.
      *

@@ -2,6 +2,7 @@ package org.microsim.harness.session;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import org.microsim.harness.trace.ChromeTrace;
 import java.util.List;
 import java.util.Map;
 import org.microsim.harness.MachineOptions;
@@ -173,6 +174,18 @@ final class Lab implements Session {
     @Override
     public List<TraceEvent> trace() {
         return machines.get(FIRST).trace();
+    }
+
+    @Override
+    public List<ChromeTrace.Machine> traces() {
+        if (machines.size() == 1) {
+            return Session.super.traces();
+        }
+        // Each machine's kernel keeps its own record; the total first, as TraceFile explains.
+        return machines.entrySet().stream().map(e -> {
+            long total = e.getValue().traceTotal();
+            return new ChromeTrace.Machine("microsim " + e.getKey(), e.getValue().trace(), total);
+        }).toList();
     }
 
     @Override

@@ -4,6 +4,7 @@ import org.microsim.harness.script.Durations;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Locale;
 import org.microsim.abi.Lease;
 import org.microsim.abi.PortInfo;
@@ -36,7 +37,7 @@ final class NetCommands {
     private static final String LAN = "lan [NAME [kind=switch|hub] [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
     private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
     static final String HOSTFWD = "hostfwd add " + MachineOptions.HOSTFWD_SYNTAX + " | hostfwd list | hostfwd remove "
-            + "HOSTPORT";
+            + "[tcp:][HOSTADDR:]HOSTPORT";
 
     private NetCommands() {
     }
@@ -95,13 +96,32 @@ final class NetCommands {
                         + "while the machine runs, as in sleep: --free is the natural mode)");
             }
             case "remove" -> {
-                Arity.check(args, 2, 2, "hostfwd remove HOSTPORT");
-                int port = number(args.get(1), 1, 0xffff, "a host port");
-                return "removed " + forwards.remove(port).orElseThrow(() -> new CommandFailedException(
-                        "no forward from host port " + port + " (see hostfwd list)"));
+                Arity.check(args, 2, 2, "hostfwd remove [tcp:][HOSTADDR:]HOSTPORT");
+                return "removed " + removeForward(forwards, args.get(1));
             }
             default -> throw new UsageException("usage: " + HOSTFWD);
         }
+    }
+
+    /**
+     * Takes QEMU's {@code hostfwd_remove} forms ({@code tcp::8080}, {@code tcp:127.0.0.1:8080}) and the bare port.
+     * A host address, when given, must be the forward's: removing {@code 0.0.0.0:8080} must not quietly end a
+     * forward that listens on 127.0.0.1 only.
+     */
+    private static NicConfig.HostForward removeForward(HostForwards forwards, String word) throws CommandException {
+        String rest = word.startsWith("tcp:") ? word.substring(4) : word;
+        if (rest.startsWith("udp:")) {
+            throw new CommandFailedException("only TCP ports are forwarded");
+        }
+        int colon = rest.lastIndexOf(':');
+        String addr = colon < 0 ? "" : rest.substring(0, colon);
+        int port = number(rest.substring(colon + 1), 1, 0xffff, "a host port");
+        Optional<NicConfig.HostForward> forward = forwards.find(port);
+        if (forward.isEmpty() || !addr.isEmpty() && !addr.equals(forward.get().hostAddr())) {
+            throw new CommandFailedException("no forward from host port " + (addr.isEmpty() ? "" : addr + ":") + port
+                    + " (see hostfwd list)");
+        }
+        return forwards.remove(port).orElseThrow();
     }
 
     // ---- ifconfig ----

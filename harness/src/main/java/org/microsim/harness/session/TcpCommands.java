@@ -19,11 +19,11 @@ import org.microsim.services.netd.wire.Ipv4Addr;
 /**
  * The TCP commands: {@code netstat} (the sockets and their states; {@code -s} what netd dropped and why) and
  * {@code fetch URL FILE} (an HTTP client task), {@code tcp listen PORT} (a one-shot {@code nc -l}) and
- * {@code tcp send HOST PORT TEXT}, a one-shot {@code nc}: connect, send the text, close this side, and print what
+ * {@code tcp connect HOST PORT [TEXT]}, a one-shot {@code nc}: connect, send the text, close this side, and print what
  * comes back until the peer closes (a {@code spawn tcpecho} on the other machine echoes it).
  */
 final class TcpCommands {
-    private static final String TCP = "tcp send HOST PORT TEXT [-w TIMEOUT] | tcp listen PORT [-w TIMEOUT]";
+    private static final String TCP = "tcp connect HOST PORT [TEXT] [-w TIMEOUT] | tcp listen PORT [-w TIMEOUT]";
 
     private TcpCommands() {
     }
@@ -34,7 +34,7 @@ final class TcpCommands {
                         args -> netstat(s, args)),
                 new SimpleCommand("tcp", TCP, "send a text and show the answer until the peer closes, or wait for one"
                         + " connection and show what it sends", args -> args.isEmpty() || !args.get(0).equals("listen")
-                                ? send(s, args) : listen(s, args)),
+                                ? connect(s, args) : listen(s, args)),
                 new SimpleCommand("fetch", "fetch URL FILE", "GET http://ADDR[:PORT]/PATH into FILE (a simulated path),"
                         + " with the fetch program, and wait for it", args -> fetch(s, args)));
     }
@@ -113,19 +113,23 @@ final class TcpCommands {
         }
     }
 
-    private static String send(SimSession s, List<String> args) throws CommandException {
-        if (args.isEmpty() || !args.get(0).equals("send")) {
+    /** {@code tcp connect} ({@code tcp send} is the same: the name this command had first). */
+    private static String connect(SimSession s, List<String> args) throws CommandException {
+        if (args.isEmpty() || !args.get(0).equals("connect") && !args.get(0).equals("send")) {
             throw new UsageException("usage: " + TCP);
         }
         long wait = 2000;
-        if (args.size() == 6 && args.get(4).equals("-w")) {
-            wait = Durations.parse(args.get(5)).toMillis();
-        } else if (args.size() != 4) {
+        List<String> words = args;
+        if (words.size() >= 2 && words.get(words.size() - 2).equals("-w")) {
+            wait = Durations.parse(words.getLast()).toMillis();
+            words = words.subList(0, words.size() - 2);
+        }
+        if (words.size() != 3 && words.size() != 4) {
             throw new UsageException("usage: " + TCP);
         }
         Ipv4Addr to = NetCommands.address(args.get(1));
         int port = NetCommands.number(args.get(2), 1, 0xffff, "a TCP port");
-        byte[] text = args.get(3).getBytes(StandardCharsets.UTF_8);
+        byte[] text = words.size() == 4 ? words.get(3).getBytes(StandardCharsets.UTF_8) : new byte[0];
         ConsoleClient netd = s.client(Netd.PORT_NAME);
         NetRequest.Bound socket = netd.call(new TcpRequest.Connect(to.value(), port, (int) wait));
         String got;

@@ -9,6 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.microsim.harness.MachineOptions;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandException;
+import org.microsim.harness.trace.ChromeTrace;
 import org.microsim.kernel.TraceEvent;
 
 /**
@@ -40,6 +41,30 @@ class BootDeterminismTest {
             }
         }
         throw new AssertionError("no command " + name);
+    }
+
+    /** Two machines on the user LAN pinging each other: the trace has both, one process each. */
+    private static List<ChromeTrace.Machine> twoMachines(long seed) throws CommandException {
+        MachineOptions options = new MachineOptions(List.of(), List.of(), seed, false, Optional.empty(),
+                Optional.empty(), false);
+        try (org.microsim.harness.Session session = new SimSessionFactory().open(options)) {
+            run(session, "boot");
+            run(session, "machine", "add", "b");
+            run(session, "on", "b", "boot");
+            run(session, "ping", "10.0.2.16", "-c", "2");
+            return session.traces();
+        } catch (org.microsim.harness.SessionException e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    @Test
+    void everyMachineOfASessionIsInItsTraceTheSameForTheSameSeed() throws CommandException {
+        List<ChromeTrace.Machine> first = twoMachines(5);
+        assertEquals(List.of("microsim main", "microsim b"), first.stream().map(ChromeTrace.Machine::name).toList());
+        assertTrue(first.get(1).events().stream().anyMatch(e -> e.kind() == TraceEvent.Kind.IRQ),
+                "b's NIC never interrupted");
+        assertEquals(first, twoMachines(5));
     }
 
     @Test

@@ -32,7 +32,6 @@ import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.shell.ShellRequest;
-import org.microsim.drivers.fatfsd.ArrayDisk;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.harness.script.Command;
@@ -48,6 +47,8 @@ import org.microsim.services.devd.DevdProgram;
 import org.microsim.services.shell.Shell;
 import org.microsim.services.svcman.ServiceManagerProgram;
 import org.microsim.services.vfs.Vfs;
+import org.microsim.testkit.task.BlockServer;
+import org.microsim.testkit.task.MemoryDisk;
 
 /**
  * The whole file path in a real kernel: a disk (a test block server over an image partitioned by sfdisk, made
@@ -109,7 +110,7 @@ class FileCommandsTest {
                 .add("fatfsd", "", Fatfsd::new)
                 .add("vfs", "", Vfs::new)
                 .add("shell", "", Shell::new)
-                .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_RAW, image));
+                .add("disk", "", () -> new BlockServer("disk0", PortSubclass.BLOCK_RAW, MemoryDisk.of(image, 512)));
         kernel = Kernel.builder().seed(11).programs(programs).build();
         kernel.onLog(line -> logs.add(line.taskName() + ": " + line.text()));
         var devdTask = kernel.spawn("devd", "devd", new byte[0], true).orThrow();

@@ -250,9 +250,16 @@ class HostForwardTest {
         Outcome twice = m.invoke("hostfwd", "add", "tcp::" + other + "-:80");
         assertTrue(twice instanceof Outcome.Failure && twice.text().contains("host port " + other
                 + " is forwarded already"), twice.text());
+        Outcome elsewhere = m.invoke("hostfwd", "remove", "tcp:0.0.0.0:" + other);
+        assertTrue(elsewhere instanceof Outcome.Failure && elsewhere.text().contains("no forward from host port "
+                + "0.0.0.0:" + other), elsewhere.text());
         assertEquals("removed tcp:127.0.0.1:" + other + "-10.0.2.16:8080", m.run("hostfwd", "remove",
-                Integer.toString(other)));
+                "tcp:127.0.0.1:" + other));
         assertFalse(m.run("hostfwd", "list").contains(":" + other), "gone from the list");
+        m.run("hostfwd", "add", "tcp::" + other + "-:80");
+        assertEquals("removed tcp:127.0.0.1:" + other + "-:80", m.run("hostfwd", "remove", "tcp::" + other));
+        m.run("hostfwd", "add", "tcp::" + other + "-:80");
+        assertEquals("removed tcp:127.0.0.1:" + other + "-:80", m.run("hostfwd", "remove", Integer.toString(other)));
         Outcome gone = m.invoke("hostfwd", "remove", Integer.toString(other));
         assertTrue(gone instanceof Outcome.Failure && gone.text().contains("no forward from host port " + other),
                 gone.text());

@@ -56,6 +56,31 @@ class ChromeTraceTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
+    void eachMachineIsAProcessWithItsOwnFlowsAndItsOwnTruncationMark(@TempDir Path dir) throws IOException {
+        Path file = dir.resolve("two.json");
+        ChromeTrace.write(List.of(new ChromeTrace.Machine("microsim main", EVENTS, EVENTS.size()),
+                new ChromeTrace.Machine("microsim b", EVENTS, EVENTS.size() + 5)), null, file);
+        List<Map<String, Object>> events = (List<Map<String, Object>>) ((Map<String, Object>) TinyJson.parse(
+                Files.readString(file))).get("traceEvents");
+        Map<Integer, Object> names = events.stream().filter(e -> "process_name".equals(e.get("name")))
+                .collect(Collectors.toMap(e -> number(e, "pid"), e -> arg(e, "name")));
+        assertEquals(Map.of(1, "microsim main", 2, "microsim b"), names);
+        for (int pid : List.of(1, 2)) {
+            long crashes = events.stream().filter(e -> number(e, "pid") == pid && "CRASH".equals(e.get("name"))).count();
+            assertEquals(1, crashes, "pid " + pid);
+        }
+        // The same kernel flow id on two machines is two arrows, not one between the machines.
+        Set<Object> firstIds = events.stream().filter(e -> "flow".equals(e.get("cat")) && number(e, "pid") == 1)
+                .map(e -> e.get("id")).collect(Collectors.toSet());
+        assertTrue(events.stream().filter(e -> "flow".equals(e.get("cat")) && number(e, "pid") == 2)
+                .noneMatch(e -> firstIds.contains(e.get("id"))));
+        List<Object> truncated = events.stream().filter(e -> ChromeTrace.TRUNCATED.equals(e.get("name")))
+                .map(e -> e.get("pid")).toList();
+        assertEquals(List.of(new BigDecimal(2)), truncated);
+    }
+
+    @Test
     void aTruncatedTraceSaysSoInTheFile() throws IOException {
         StringWriter out = new StringWriter();
         ChromeTrace.write(EVENTS, 1_000_000 + EVENTS.size(), out);
@@ -64,7 +89,7 @@ class ChromeTraceTest {
                 out.toString())).get("traceEvents");
         Map<String, Object> last = events.getLast();
         assertEquals(ChromeTrace.TRUNCATED, last.get("name"));
-        assertEquals("g", last.get("s"));
+        assertEquals("p", last.get("s"));
         assertEquals(new BigDecimal(EVENTS.size()), arg(last, "kept"));
         assertEquals(new BigDecimal(1_000_000 + EVENTS.size()), arg(last, "total"));
         assertTrue(traceEvents(EVENTS).stream().noneMatch(e -> ChromeTrace.TRUNCATED.equals(e.get("name"))));

@@ -24,6 +24,8 @@ import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
 import org.microsim.images.FatFormatter;
+import org.microsim.testkit.task.FileDisk;
+import org.microsim.testkit.task.MemoryDisk;
 
 /**
  * Volumes made by {@link FatFormatter} pass fsck.fat, read and write with mtools, mount with {@link FatVolume},
@@ -52,7 +54,7 @@ class FatFormatterTest {
     void formattedVolumesPassFsckAndWorkWithMtoolsAndFatVolume(int bits, int kib) throws Exception {
         HostTools.require("fsck.fat", "mcopy", "mdir");
         Path img = blank("f.img", kib);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             assertEquals(type(bits), FatFormatter.format(dev, FatFormatter.Options.of(type(bits), "Demo Vol", 7),
                     CLOCK));
         }
@@ -60,7 +62,7 @@ class FatFormatterTest {
         String listing = HostTools.ok("mdir", "-i", img.toString(), "::/").out();
         assertTrue(listing.contains("DEMO VOL"), listing);
         byte[] big = Images.bytes(new Random(bits), 70_000);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, CLOCK);
             assertNull(v.readOnlyReason());
             assertEquals(type(bits), v.type());
@@ -76,7 +78,7 @@ class FatFormatterTest {
         assertArrayEquals(big, Images.readBack(img.toString(), "/BIG.BIN"));
         byte[] fromMtools = Images.copyIn(dir, img.toString(), "/FROMMT.TXT", "mtools".getBytes(StandardCharsets.UTF_8));
         Tools.fsckClean(img);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, CLOCK);
             int fh = v.open("/FROMMT.TXT", OpenFlags.READ);
             byte[] got = new byte[16];
@@ -96,7 +98,7 @@ class FatFormatterTest {
     void clusterSizesAreMkfsFats(int bits, int kib) throws Exception {
         HostTools.require("mkfs.fat");
         Path ours = blank("ours.img", kib);
-        try (FileDevice dev = new FileDevice(ours)) {
+        try (FileDisk dev = FileDisk.open(ours)) {
             FatFormatter.format(dev, FatFormatter.Options.of(type(bits), "", 1), CLOCK);
         }
         Path theirs = dir.resolve("theirs.img");
@@ -106,7 +108,7 @@ class FatFormatterTest {
 
     @Test
     void anExplicitClusterSizeIsUsed() throws Exception {
-        MemoryDevice dev = new MemoryDevice(new byte[32 << 20], 512);
+        MemoryDisk dev = MemoryDisk.of(new byte[32 << 20], 512);
         FatFormatter.format(dev, new FatFormatter.Options(FsType.FAT16, 8, "", 1, 0), CLOCK);
         assertEquals(8 * 512, FatVolume.mount(dev, CLOCK).clusterSize());
     }
@@ -114,7 +116,7 @@ class FatFormatterTest {
     @Test
     void fourKibibyteBlocksMakeFourKibibyteSectors() throws Exception {
         HostTools.require("fsck.fat");
-        MemoryDevice dev = new MemoryDevice(new byte[64 << 20], 4096);
+        MemoryDisk dev = MemoryDisk.of(new byte[64 << 20], 4096);
         FatFormatter.format(dev, FatFormatter.Options.of(FsType.FAT16, "BIG", 1), CLOCK);
         FatVolume v = FatVolume.mount(dev, CLOCK);
         assertEquals(FsType.FAT16, v.type());
@@ -122,27 +124,27 @@ class FatFormatterTest {
         put(v, "/a file.txt", "four k".getBytes(StandardCharsets.UTF_8));
         v.sync();
         Path img = dir.resolve("4k.img");
-        Files.write(img, dev.bytes);
+        Files.write(img, dev.bytes());
         Tools.fsckClean(img);
     }
 
     @Test
     void theSameOptionsGiveTheSameBytesAndTheSeedTheVolumeId() throws Exception {
-        MemoryDevice a = new MemoryDevice(new byte[2 << 20], 512);
-        MemoryDevice b = new MemoryDevice(new byte[2 << 20], 512);
-        MemoryDevice c = new MemoryDevice(new byte[2 << 20], 512);
+        MemoryDisk a = MemoryDisk.of(new byte[2 << 20], 512);
+        MemoryDisk b = MemoryDisk.of(new byte[2 << 20], 512);
+        MemoryDisk c = MemoryDisk.of(new byte[2 << 20], 512);
         FatFormatter.format(a, FatFormatter.Options.of(FsType.FAT12, "x", 42), CLOCK);
         FatFormatter.format(b, FatFormatter.Options.of(FsType.FAT12, "x", 42), CLOCK);
         FatFormatter.format(c, FatFormatter.Options.of(FsType.FAT12, "x", 43), CLOCK);
-        assertArrayEquals(a.bytes, b.bytes);
-        assertFalse(Arrays.equals(a.bytes, 39, 43, c.bytes, 39, 43), "volume ids of different seeds");
+        assertArrayEquals(a.bytes(), b.bytes());
+        assertFalse(Arrays.equals(a.bytes(), 39, 43, c.bytes(), 39, 43), "volume ids of different seeds");
     }
 
     @Test
     void hiddenSectorsAreRecorded() throws Exception {
-        MemoryDevice dev = new MemoryDevice(new byte[2 << 20], 512);
+        MemoryDisk dev = MemoryDisk.of(new byte[2 << 20], 512);
         FatFormatter.format(dev, FatFormatter.Options.of(FsType.FAT12, "", 1).at(2048), CLOCK);
-        assertEquals(2048, Le.u32(dev.bytes, 28));
+        assertEquals(2048, Le.u32(dev.bytes(), 28));
     }
 
     @ParameterizedTest
@@ -150,7 +152,7 @@ class FatFormatterTest {
             "FAT16,8388608,4085 to 65524"})
     void sizesThatCannotHoldTheTypeAreRefused(FsType type, long kib, String why) throws Exception {
         Path img = blank("r.img", kib);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FsException e = assertThrows(FsException.class,
                     () -> FatFormatter.format(dev, FatFormatter.Options.of(type, "", 1), CLOCK));
             assertEquals(FsError.INVALID_REQUEST, e.error());
@@ -160,14 +162,14 @@ class FatFormatterTest {
 
     @Test
     void badOptionsAreRefused() {
-        MemoryDevice dev = new MemoryDevice(new byte[2 << 20], 512);
+        MemoryDisk dev = MemoryDisk.of(new byte[2 << 20], 512);
         assertEquals(FsError.INVALID_REQUEST, assertThrows(FsException.class, () -> FatFormatter.format(dev,
                 new FatFormatter.Options(FsType.FAT12, 3, "", 1, 0), CLOCK)).error());
         assertEquals(FsError.INVALID_REQUEST, assertThrows(FsException.class, () -> FatFormatter.format(dev,
                 FatFormatter.Options.of(FsType.FAT12, "twelve chars", 1), CLOCK)).error());
         assertEquals(FsError.INVALID_REQUEST, assertThrows(FsException.class, () -> FatFormatter.format(dev,
                 FatFormatter.Options.of(FsType.FAT12, "a*b", 1), CLOCK)).error());
-        dev.readOnly = true;
+        dev.setReadOnly(true);
         assertEquals(FsError.READ_ONLY, assertThrows(FsException.class, () -> FatFormatter.format(dev,
                 FatFormatter.Options.of(FsType.FAT12, "", 1), CLOCK)).error());
     }

@@ -11,6 +11,7 @@ import net.jqwik.api.Property;
 import org.microsim.images.PartitionWriter.GptPartition;
 import org.microsim.images.PartitionWriter.MbrPartition;
 import org.microsim.images.PartitionWriter;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Random layouts written by {@link PartitionWriter} are read back exactly by {@link PartitionTableReader}. */
 class PartitionWriterProperties {

@@ -25,6 +25,7 @@ import org.microsim.hosttools.HostTools;
 import org.microsim.images.PartitionWriter.GptPartition;
 import org.microsim.images.PartitionWriter.MbrPartition;
 import org.microsim.images.PartitionWriter;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Tables written by {@link PartitionWriter} satisfy sgdisk and sfdisk and read back exactly. */
 class PartitionWriterTest {
@@ -62,7 +63,7 @@ class PartitionWriterTest {
 
     private Path file(MemoryDisk disk) throws IOException {
         Path image = dir.resolve("disk.img");
-        Files.write(image, disk.bytes);
+        Files.write(image, disk.bytes());
         return image;
     }
 
@@ -136,10 +137,10 @@ class PartitionWriterTest {
 
     @Test
     void theSeedDecidesTheGuidsAndNothingElse() throws Exception {
-        assertArrayEquals(gptDisk(5).bytes, gptDisk(5).bytes);
+        assertArrayEquals(gptDisk(5).bytes(), gptDisk(5).bytes());
         MemoryDisk a = gptDisk(5);
         MemoryDisk b = gptDisk(6);
-        assertFalse(java.util.Arrays.equals(a.bytes, b.bytes));
+        assertFalse(java.util.Arrays.equals(a.bytes(), b.bytes()));
         assertEquals(found(PartitionTableReader.read(a)), found(PartitionTableReader.read(b)));
     }
 
@@ -234,7 +235,7 @@ class PartitionWriterTest {
                         false)), 1));
         assertThrows(IllegalArgumentException.class, () -> PartitionWriter.writeMbr(disk, List.of(ext),
                 List.of(new MbrPartition(0x83, 2 * MIB + 1, 4 * MIB, false)), 1));
-        assertEquals(0, java.util.Arrays.stream(new int[] {disk.bytes[510], disk.bytes[512]}).filter(b -> b != 0)
+        assertEquals(0, java.util.Arrays.stream(new int[] {disk.bytes()[510], disk.bytes()[512]}).filter(b -> b != 0)
                 .count(), "nothing written");
     }
 }

@@ -29,7 +29,8 @@ import org.microsim.abi.svc.Page;
 import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
-import org.microsim.services.svcman.ScriptedSys;
+import org.microsim.services.svcman.ScriptedKernel;
+import org.microsim.testkit.task.ScriptedSys;
 
 class DevdProgramTest {
     private static final long MS = 1_000_000L;
@@ -37,14 +38,15 @@ class DevdProgramTest {
     private static final PortInfo AHCI = new PortInfo("00:1f.2:ahci", PortClass.STORAGE_CONTROLLER,
             PortSubclass.STORAGE_AHCI, "pcie0:", 0x8086, 0x2922, PortCaps.DMA | PortCaps.IRQ | PortCaps.MMIO, null);
     private static final PortInfo FS = new PortInfo("disk0.fs", PortClass.FILESYSTEM, 0, "disk0", 0, 0, 0, null);
-    private final ScriptedSys sys = new ScriptedSys();
+    private final ScriptedKernel kernel = ScriptedKernel.world("devd");
+    private final ScriptedSys sys = kernel.sys();
     /** What the stand-in service manager was asked, and what it did. */
     private final List<String> svcman = new ArrayList<>();
 
     /** A stand-in service manager: records what it is asked; a started service is ready at once. */
     private void serveSvcman() {
         Map<String, ServiceState> services = new TreeMap<>();
-        sys.serve("svcman", message -> {
+        sys.serve("svcman", (message, lease) -> {
             SvcRequest<?> request;
             try {
                 request = SvcRequest.decode(message);
@@ -102,20 +104,20 @@ class DevdProgramTest {
                 "Start[service=partd@disk0]",
                 "Unregister[service=partd@disk0]",
                 "Unregister[service=ahci@00:1f.2:ahci]"), svcman);
-        assertEquals(List.of("request 32"), sys.kernelLog, "devd spawns nothing itself");
-        assertEquals(DevdErrorCode.BAD_REQUEST.code(), Replies.failure(sys.replies.get(0)).code());
+        assertEquals(List.of("request 32"), kernel.log(), "devd spawns nothing itself");
+        assertEquals(DevdErrorCode.BAD_REQUEST.code(), Replies.failure(sys.replies().get(0)).code());
         assertEquals(List.of(new DriverAvailable(4, new Handle(104)).toMessage(),
-                new DriverAvailable(7, new Handle(107)).toMessage(), new DriverGone(7).toMessage()), sys.sent,
+                new DriverAvailable(7, new Handle(107)).toMessage(), new DriverGone(7).toMessage()), sys.sent(),
                 "told again when it came back, and that it is gone for good after the unplug");
         assertEquals("""
                 pcie0: bus pcie_root 0000:0000 - - -
                   00:1f.2:ahci storage_controller ahci 8086:2922 DMA|IRQ|MMIO ahci ready
                     disk0 block raw 0000:0000 - partd ready
                       disk0.fs filesystem 0x00 0000:0000 - - -
-                """, Lsdev.render(new DevdRequest.Lsdev(0).decodeReply(sys.replies.get(1)).items()));
+                """, Lsdev.render(new DevdRequest.Lsdev(0).decodeReply(sys.replies().get(1)).items()));
         assertEquals("pcie0: bus pcie_root 0000:0000 - - -\n",
-                Lsdev.render(new DevdRequest.Lsdev(0).decodeReply(sys.replies.get(2)).items()));
-        assertTrue(sys.closed.containsAll(List.of(new Handle(104), new Handle(107), new Handle(103),
-                new Handle(102))), "devd closes the handles of ports that left: " + sys.closed);
+                Lsdev.render(new DevdRequest.Lsdev(0).decodeReply(sys.replies().get(2)).items()));
+        assertTrue(sys.closed().containsAll(List.of(new Handle(104), new Handle(107), new Handle(103),
+                new Handle(102))), "devd closes the handles of ports that left: " + sys.closed());
     }
 }

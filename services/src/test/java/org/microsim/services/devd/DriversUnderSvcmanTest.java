@@ -34,16 +34,14 @@ import org.microsim.abi.svc.ServiceState;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcRequest;
 import org.microsim.kernel.Kernel;
-import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.kernel.TraceEvent;
 import org.microsim.kernel.machine.DriveConfig;
-import org.microsim.kernel.machine.Machine;
 import org.microsim.kernel.machine.MachineConfig;
-import org.microsim.kernel.machine.MachineException;
-import org.microsim.kernel.machine.MachineHardware;
 import org.microsim.kernel.machine.MemoryImage;
 import org.microsim.kernel.machine.ModelOptions;
+import org.microsim.services.svcman.ServiceManagerProgram;
+import org.microsim.testkit.task.KernelRig;
 
 /**
  * devd and the service manager on the real kernel, with a machine holding one AHCI disk and stand-in drivers
@@ -68,14 +66,17 @@ class DriversUnderSvcmanTest {
         };
     }
 
-    private ProgramCatalog programs() {
-        return new ProgramCatalog()
-                .add("svcman", "", () -> new org.microsim.services.svcman.ServiceManagerProgram(Duration.ofSeconds(1)))
-                .add("devd", "", () -> new DevdProgram(DefaultRules.rules()))
-                .add("ahci", "test stand-in", () -> driver("", PortClass.BLOCK, PortSubclass.BLOCK_RAW))
-                .add("partd", "test stand-in", () -> driver("p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32))
-                .add("fatfsd", "test stand-in", () -> driver(".fs", PortClass.FILESYSTEM, 0))
-                .add("vfs", "test subscriber", () -> sys -> {
+    /** A machine with one AHCI disk, devd, the service manager, stand-in drivers and a subscriber, not started. */
+    private KernelRig boot() {
+        return KernelRig.builder(1)
+                .machine(new MachineConfig(List.of(new DriveConfig.Image(new MemoryImage(2048))), List.of(),
+                        ModelOptions.DEFAULT))
+                .program("svcman", () -> new ServiceManagerProgram(Duration.ofSeconds(1)))
+                .program("devd", () -> new DevdProgram(DefaultRules.rules()))
+                .program("ahci", () -> driver("", PortClass.BLOCK, PortSubclass.BLOCK_RAW))
+                .program("partd", () -> driver("p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32))
+                .program("fatfsd", () -> driver(".fs", PortClass.FILESYSTEM, 0))
+                .program("vfs", () -> sys -> {
                     Handle inbox = sys.registerPort(new DriverInterest(Set.of(PortClass.FILESYSTEM)).port("vfs"))
                             .orThrow();
                     while (true) {
@@ -84,19 +85,8 @@ class DriversUnderSvcmanTest {
                             fsNotices.add(DriverAvailable.decode(r.message()).portId());
                         }
                     }
-                });
-    }
-
-    private static Kernel boot(ProgramCatalog programs) {
-        return Kernel.builder().programs(programs).hardware(timeline -> {
-            try {
-                return new MachineHardware(new Machine(new MachineConfig(
-                        List.of(new DriveConfig.Image(new MemoryImage(2048))), List.of(), ModelOptions.DEFAULT),
-                        timeline));
-            } catch (MachineException e) {
-                throw new AssertionError(e);
-            }
-        }).build();
+                })
+                .build();
     }
 
     private static Map<String, ServiceStatus> services(Kernel k) throws Exception {
@@ -126,10 +116,11 @@ class DriversUnderSvcmanTest {
 
     @Test
     void driversAreServicesRestartedInDependencyOrderWithTheNextGeneration() throws Exception {
-        try (Kernel k = boot(programs())) {
+        try (KernelRig rig = boot()) {
+            Kernel k = rig.kernel();
             var devdTask = k.spawn("devd", "devd", new byte[0], true).orThrow();
             k.spawn("svcman", "svcman",
-                    org.microsim.services.svcman.ServiceManagerProgram.args(devdTask.index()), true).orThrow();
+                    ServiceManagerProgram.args(devdTask.index()), true).orThrow();
             k.spawn("vfs", "vfs", new byte[0], false).orThrow();
             k.settle();
 

@@ -20,10 +20,12 @@ import org.microsim.abi.TaskId;
 import org.microsim.abi.svc.ServiceStatus;
 import org.microsim.abi.svc.SvcErrorCode;
 import org.microsim.abi.svc.SvcRequest;
+import org.microsim.testkit.task.ScriptedSys;
 
 class ServiceManagerProgramTest {
-    private static final TaskId INIT = new TaskId(9, 0);
-    private final ScriptedSys sys = new ScriptedSys();
+    private static final TaskId INIT = ScriptedKernel.INIT;
+    private final ScriptedKernel kernel = ScriptedKernel.world("svcman");
+    private final ScriptedSys sys = kernel.sys();
 
     private void crash(long at, TaskId task, String name) {
         sys.at(at, TaskId.KERNEL, new KernelNotice.TaskEnded(task, name, "boom", true).toMessage(), false);
@@ -48,21 +50,21 @@ class ServiceManagerProgramTest {
         sys.at(1_030 * MS, INIT, new SvcRequest.ListAll(0).toMessage(), true);
         run();
         assertEquals(List.of("request 32", "request 33", "find ahci", "find partd", "spawn ahci 2.0 at 1ms", "spawn partd 3.0 at 2ms",
-                "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), sys.kernelLog);
-        Message list = sys.replies.getLast();
+                "kill 3.0", "spawn ahci 2.1 at 1010ms", "spawn partd 3.1 at 1020ms"), kernel.log());
+        Message list = sys.replies().getLast();
         List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(list).items();
         // Restarts count every task started again in the slot (partd 3.1 too): what ps shows as the generation.
         assertEquals("ahci ready restarts=1 deps=-\npartd starting restarts=1 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
-        assertEquals(List.of("svcman: ignored message 11 from task 66.0: it is not a call"), sys.logs);
+        assertEquals(List.of("svcman: ignored message 11 from task 66.0: it is not a call"), sys.logs());
     }
 
     @Test
     void aRestartedManagerTakesOnTheTasksItsPredecessorStartedAndCountsOnFromTheirGenerations()
             throws MalformedException {
-        sys.existing.put("ahci", new KernelRequest.FoundTask(new TaskId(2, 3), "ahci-prog", true));
-        sys.existing.put("partd", new KernelRequest.FoundTask(new TaskId(3, 1), "partd-prog", false));
-        sys.existing.put("other", new KernelRequest.FoundTask(new TaskId(4, 0), "not-its-program", true));
+        kernel.existing().put("ahci", new KernelRequest.FoundTask(new TaskId(2, 3), "ahci-prog", true));
+        kernel.existing().put("partd", new KernelRequest.FoundTask(new TaskId(3, 1), "partd-prog", false));
+        kernel.existing().put("other", new KernelRequest.FoundTask(new TaskId(4, 0), "not-its-program", true));
         sys.at(0, INIT, spec("ahci").toMessage(), true);
         sys.at(0, INIT, spec("partd", "ahci").toMessage(), true);
         sys.at(0, INIT, spec("other").toMessage(), true);
@@ -71,12 +73,12 @@ class ServiceManagerProgramTest {
         crash(1_000 * MS, new TaskId(2, 3), "ahci");
         run();
         assertEquals(List.of("request 32", "request 33", "find ahci", "find partd", "find other",
-                "spawn partd 3.2 at 2ms", "kill 3.2", "spawn ahci 2.4 at 1010ms"), sys.kernelLog.subList(0, 8));
-        List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(sys.replies.get(3)).items();
+                "spawn partd 3.2 at 2ms", "kill 3.2", "spawn ahci 2.4 at 1010ms"), kernel.log().subList(0, 8));
+        List<ServiceStatus> statuses = new SvcRequest.ListAll(0).decodeReply(sys.replies().get(3)).items();
         assertEquals("ahci ready restarts=3 deps=-\nother stopped restarts=0 deps=-\n"
                 + "partd stopped restarts=1 deps=ahci\n",
                 ServiceTable.render(statuses).replaceAll(" why=\"[^\"]*\"", ""));
-        assertEquals(List.of("svcman: ahci runs as task 2.3: taken on"), sys.logs);
+        assertEquals(List.of("svcman: ahci runs as task 2.3: taken on"), sys.logs());
     }
 
     @Test
@@ -91,8 +93,8 @@ class ServiceManagerProgramTest {
         sys.at(2_000 * MS, INIT, new SvcRequest.Unregister("ahci#2").toMessage(), true);
         run();
         assertEquals(List.of("request 32", "request 33", "find ahci#2", "spawn ahci#2 2.0 at 1ms with [h40]",
-                "spawn ahci#2 2.1 at 1010ms with [h40]", "kill 2.1"), sys.kernelLog);
-        assertEquals(List.of(new Handle(41), device), sys.closed);
+                "spawn ahci#2 2.1 at 1010ms with [h40]", "kill 2.1"), kernel.log());
+        assertEquals(List.of(new Handle(41), device), sys.closed());
     }
 
     @Test
@@ -102,7 +104,7 @@ class ServiceManagerProgramTest {
         sys.at(6 * MS, TaskId.KERNEL, new KernelNotice.NameWanted("elsewhere", INIT).toMessage(), false);
         run();
         assertEquals(List.of("request 32", "request 33", "find partd", "spawn partd 2.0 at 5ms",
-                "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), sys.kernelLog);
+                "unavailable disk0p1: partd did not provide disk0p1 within 300 ms (it is starting)"), kernel.log());
     }
 
     @Test
@@ -113,12 +115,12 @@ class ServiceManagerProgramTest {
         sys.at(2, stranger, new SvcRequest.ListAll(0).toMessage(), true);
         sys.at(3, TaskId.CONSOLE, new SvcRequest.Start("nothing").toMessage(), true);
         run();
-        assertEquals(4, sys.replies.size());
-        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies.get(0)).code());
-        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies.get(1)).code());
-        assertEquals(null, Replies.failure(sys.replies.get(2)));
-        assertEquals(SvcErrorCode.UNKNOWN_SERVICE.code(), Replies.failure(sys.replies.get(3)).code());
-        assertEquals(List.of("request 32", "request 33"), sys.kernelLog);
+        assertEquals(4, sys.replies().size());
+        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies().get(0)).code());
+        assertEquals(SvcErrorCode.DENIED.code(), Replies.failure(sys.replies().get(1)).code());
+        assertEquals(null, Replies.failure(sys.replies().get(2)));
+        assertEquals(SvcErrorCode.UNKNOWN_SERVICE.code(), Replies.failure(sys.replies().get(3)).code());
+        assertEquals(List.of("request 32", "request 33"), kernel.log());
     }
 
     @Test
@@ -127,12 +129,12 @@ class ServiceManagerProgramTest {
         sys.at(0, TaskId.KERNEL, Message.of(MsgIds.NOTIFY_TASK_CRASHED, new byte[] {1, 2}), false);
         sys.at(1, INIT, new SvcRequest.ListAll(0).toMessage(), true);
         run();
-        assertEquals(2, sys.replies.size());
-        assertEquals(MsgIds.REPLY_ERROR, sys.replies.getFirst().msgId());
-        assertEquals(null, Replies.failure(sys.replies.getLast()));
-        assertEquals(2, sys.logs.size(), "each problem logged once: " + sys.logs);
-        assertTrue(sys.logs.get(0).startsWith("svcman: malformed service manager request 202 from task 9.0"),
-                sys.logs.get(0));
-        assertTrue(sys.logs.get(1).startsWith("svcman: malformed kernel notice 11"), sys.logs.get(1));
+        assertEquals(2, sys.replies().size());
+        assertEquals(MsgIds.REPLY_ERROR, sys.replies().getFirst().msgId());
+        assertEquals(null, Replies.failure(sys.replies().getLast()));
+        assertEquals(2, sys.logs().size(), "each problem logged once: " + sys.logs());
+        assertTrue(sys.logs().get(0).startsWith("svcman: malformed service manager request 202 from task 9.0"),
+                sys.logs().get(0));
+        assertTrue(sys.logs().get(1).startsWith("svcman: malformed kernel notice 11"), sys.logs().get(1));
     }
 }

@@ -5,20 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.microsim.abi.Sys;
-import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
+import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
-import org.microsim.abi.TaskId;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsReplies;
@@ -27,51 +23,33 @@ import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.fs.VfsRequest;
 import org.microsim.abi.shell.RunResult;
 import org.microsim.abi.shell.ShellRequest;
-import org.microsim.kernel.Kernel;
-import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.shell.Shell;
+import org.microsim.testkit.task.BlockServer;
+import org.microsim.testkit.task.KernelRig;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** The VFS and the shell in a real kernel without devd: a test disk binds itself with a msg 100 notice. */
 class VfsTest {
-    private static final Duration T = Duration.ofSeconds(60);
     private final byte[] disk = new byte[512 * 64];
-    private final List<String> logs = new ArrayList<>();
-    private Kernel k;
-    private TaskId diskTask;
+    private KernelRig rig;
 
     @BeforeEach
     void boot() {
         new Random(1).nextBytes(disk);
-        ProgramCatalog programs = new ProgramCatalog().add("vfs", "", Vfs::new).add("shell", "", Shell::new)
-                .add("disk", "", () -> new AnnouncedDisk("disk0", disk));
-        k = Kernel.builder().seed(5).programs(programs).build();
-        k.onLog(l -> logs.add(l.text()));
-        k.spawn("vfs", "vfs", new byte[0], false).orThrow();
-        k.spawn("shell", "shell", new byte[0], false).orThrow();
-        diskTask = k.spawn("disk", "disk", new byte[0], false).orThrow();
-        k.settle();
+        rig = KernelRig.builder(5).program("vfs", Vfs::new).program("shell", Shell::new)
+                .program("disk", () -> new BlockServer("disk0", PortSubclass.BLOCK_RAW, MemoryDisk.of(disk, 512))
+                        .announcedTo("vfs"))
+                .boot("vfs").boot("shell").boot("disk").build();
     }
 
     @AfterEach
     void shutDown() {
-        k.close();
+        rig.close();
     }
 
     private Message call(Message m) {
-        return console("vfs", m);
+        return rig.call("vfs", m);
     }
-
-    /** A raw call to the public port {@code port}, as the console makes it. */
-    private Message console(String port, Message m) {
-        Sys console = k.console();
-        Handle h = console.lookup(port, Duration.ZERO).orThrow();
-        try {
-            return console.call(h, m, T).orThrow();
-        } finally {
-            console.close(h);
-        }
-    }
-
 
     private FsError error(Message reply) throws Exception {
         Replies.Failure f = Replies.failure(reply);
@@ -152,7 +130,7 @@ class VfsTest {
             if (random.nextBoolean()) {
                 m = m.withLease(new Lease.Buffer(new byte[64], 0, 64, random.nextBoolean(), random.nextBoolean()));
             }
-            Message reply = console(shell ? "shell" : "vfs", m);
+            Message reply = rig.call(shell ? "shell" : "vfs", m);
             assertTrue(reply.msgId() == 0 || reply.msgId() == 1, reply.toString());
         }
         assertArrayEquals(before, disk);
@@ -162,8 +140,8 @@ class VfsTest {
     @Test
     void aDeadDeviceIsDroppedAndItsHandlesFail() throws Exception {
         int fh = open("/dev/disk0", OpenFlags.READ);
-        k.kill(diskTask, true, "test").orThrow();
-        k.settle();
+        rig.kernel().kill(rig.task("disk"), true, "test").orThrow();
+        rig.settle();
         Message read = call(new FsRequest.Read(fh, 0, 512).toMessage().withLease(Lease.writeOnly(new byte[512])));
         assertEquals(FsError.IO_ERROR, error(read));
         assertEquals(List.of(), list("/dev"));
@@ -172,24 +150,24 @@ class VfsTest {
     @Test
     void theShellRunsCommandsOverTheVfs() throws Exception {
         byte[] out = new byte[4096];
-        Message reply = console("shell", new ShellRequest.Run(List.of("lsblk")).toMessage()
+        Message reply = rig.call("shell", new ShellRequest.Run(List.of("lsblk")).toMessage()
                 .withLease(Lease.writeOnly(out)));
         RunResult r = RunResult.decode(reply);
         String text = new String(out, 0, r.written());
         assertTrue(r.success() && text.contains("disk0") && text.contains("32768"), text);
 
-        reply = console("shell", new ShellRequest.Run(List.of("hexdump", "/dev/disk0", "0x10", "4")).toMessage()
+        reply = rig.call("shell", new ShellRequest.Run(List.of("hexdump", "/dev/disk0", "0x10", "4")).toMessage()
                 .withLease(Lease.writeOnly(out)));
         r = RunResult.decode(reply);
         assertTrue(r.success());
         assertTrue(new String(out, 0, r.written()).startsWith(String.format("00000010  %02x %02x", disk[16], disk[17])));
 
-        reply = console("shell", new ShellRequest.Run(List.of("frobnicate")).toMessage()
+        reply = rig.call("shell", new ShellRequest.Run(List.of("frobnicate")).toMessage()
                 .withLease(Lease.writeOnly(out)));
         r = RunResult.decode(reply);
         assertTrue(!r.success() && new String(out, 0, r.written()).contains("unknown command"));
 
-        reply = console("shell", new ShellRequest.Run(List.of("ls", "/")).toMessage()
+        reply = rig.call("shell", new ShellRequest.Run(List.of("ls", "/")).toMessage()
                 .withLease(Lease.writeOnly(new byte[3])));
         r = RunResult.decode(reply);
         assertTrue(r.success() && r.written() == 3 && r.total() > 3, r.toString());

@@ -21,6 +21,7 @@ import org.microsim.abi.block.BlockClient;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.kernel.machine.ModelOptions;
+import org.microsim.testkit.task.KernelRig;
 
 /**
  * Many requests at once across the command slots, determinism of the whole run, failing sectors, and a
@@ -32,7 +33,7 @@ class AhciConcurrencyTest {
     private static final byte[] SMALL_SLOTS = Ahci.slotBytesArgument(4096);
 
     /** Each client writes and reads back its own megabyte while the others do the same. */
-    private static Rig.Body worker(int index, boolean check) {
+    private static KernelRig.Body worker(int index, boolean check) {
         return sys -> {
             BlockClient disk = open(sys, DISK0);
             byte[] data = new byte[1 << 20];
@@ -50,19 +51,19 @@ class AhciConcurrencyTest {
 
     @Test
     void severalClientsAtOnceGetTheirOwnData() {
-        try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(1, SMALL_SLOTS, patterned(SECTORS, false))) {
             rig.run(worker(0, true), worker(1, true), worker(2, true), worker(3, true));
         }
     }
 
     @Test
     void commandsOfSeveralRequestsAreInFlightTogether() {
-        try (Rig rig = new Rig(1, SMALL_SLOTS, patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(1, SMALL_SLOTS, patterned(SECTORS, false))) {
             rig.start(worker(0, true), worker(1, true));
-            Mmio abar = rig.machine.ahciRegisters().orElseThrow();
+            Mmio abar = rig.machine().ahciRegisters().orElseThrow();
             int most = 0;
             for (int step = 0; step < 200; step++) {
-                rig.kernel.advance(Duration.ofNanos(50_000));
+                rig.kernel().advance(Duration.ofNanos(50_000));
                 most = Math.max(most, Integer.bitCount(abar.read32(0x100 + 0x38)));
             }
             rig.settle();
@@ -74,9 +75,9 @@ class AhciConcurrencyTest {
     void theSameSeedGivesTheSameTrace() {
         List<Long> prints = new ArrayList<>();
         for (int run = 0; run < 2; run++) {
-            try (Rig rig = new Rig(42, SMALL_SLOTS, patterned(SECTORS, false))) {
+            try (KernelRig rig = Rig.boot(42, SMALL_SLOTS, patterned(SECTORS, false))) {
                 rig.run(worker(0, true), worker(1, true), worker(2, true));
-                prints.add(rig.kernel.trace().fingerprint());
+                prints.add(rig.kernel().trace().fingerprint());
             }
         }
         assertEquals(prints.get(0), prints.get(1));
@@ -84,7 +85,7 @@ class AhciConcurrencyTest {
 
     @Test
     void aFailingSectorFailsItsRequestAndThePortRecovers() {
-        try (Rig rig = new Rig(new FlakyImage(patterned(SECTORS, false), 500, 501))) {
+        try (KernelRig rig = Rig.boot(new FlakyImage(patterned(SECTORS, false), 500, 501))) {
             rig.run(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 assertEquals(BlockError.IO_ERROR,
@@ -99,9 +100,9 @@ class AhciConcurrencyTest {
 
     @Test
     void concurrentRequestsSurviveAnotherRequestsDiskError() {
-        try (Rig rig = new Rig(3, SMALL_SLOTS, new FlakyImage(patterned(SECTORS, false), 9000, 9001))) {
+        try (KernelRig rig = Rig.boot(3, SMALL_SLOTS, new FlakyImage(patterned(SECTORS, false), 9000, 9001))) {
             List<BlockError> errors = new CopyOnWriteArrayList<>();
-            Rig.Body bad = sys -> {
+            KernelRig.Body bad = sys -> {
                 BlockClient disk = open(sys, DISK0);
                 for (int i = 0; i < 5; i++) {
                     BlockException e = assertThrows(BlockException.class,
@@ -109,7 +110,7 @@ class AhciConcurrencyTest {
                     errors.add(e.error());
                 }
             };
-            Rig.Body good = sys -> {
+            KernelRig.Body good = sys -> {
                 BlockClient disk = open(sys, DISK0);
                 for (int i = 0; i < 10; i++) {
                     try {
@@ -133,7 +134,7 @@ class AhciConcurrencyTest {
         // Commands run one at a time, 300 ms each: of 32 issued at once, the later ones pass the 5 s timeout.
         ModelOptions slow = new ModelOptions(300_000_000L, ModelOptions.DEFAULT.nicLatencyNanos(),
                 ModelOptions.DEFAULT.memoryBytes());
-        try (Rig rig = new Rig(1, SMALL_SLOTS, slow, patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(1, SMALL_SLOTS, slow, patterned(SECTORS, false))) {
             rig.start(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 BlockException e = assertThrows(BlockException.class,
@@ -148,14 +149,14 @@ class AhciConcurrencyTest {
 
     @Test
     void aClientDyingMidReadDoesNotHurtTheDriver() {
-        try (Rig rig = new Rig(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
             String doomed = rig.start(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 while (true) {
                     assertRead(disk, 0, 2048);
                 }
             }).get(0);
-            rig.kernel.advance(Duration.ofMillis(60));
+            rig.kernel().advance(Duration.ofMillis(60));
             rig.killClient(doomed);
             rig.settle();
             rig.run(sys -> {
@@ -164,13 +165,13 @@ class AhciConcurrencyTest {
                 disk.write(5, 1, new byte[512], 0);
                 assertRead(disk, 6, 1);
             });
-            assertEquals(1, rig.driverStarts.get());
+            assertEquals(1, rig.driverStarts());
         }
     }
 
     @Test
     void aCrashedDriverFailsItsCallersAndItsSuccessorServesAgain() {
-        try (Rig rig = new Rig(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(1, Ahci.slotBytesArgument(512), patterned(SECTORS, false))) {
             ConcurrentHashMap<String, Object> seen = new ConcurrentHashMap<>();
             rig.start(sys -> {
                 BlockClient disk = open(sys, DISK0);
@@ -190,13 +191,13 @@ class AhciConcurrencyTest {
                 assertRead(again, SECTORS - 1, 1);
                 seen.put("again", true);
             });
-            rig.kernel.advance(Duration.ofMillis(100));
-            rig.kernel.kill(rig.driver(), true, "test");
+            rig.kernel().advance(Duration.ofMillis(100));
+            rig.kernel().kill(rig.task("ahci"), true, "test");
             rig.settle();
             assertEquals(BlockError.DEVICE_GONE, seen.get("error"));
             assertTrue((Integer) seen.get("good") >= 1, "reads before the crash: " + seen.get("good"));
             assertEquals(true, seen.get("again"));
-            assertEquals(2, rig.driverStarts.get());
+            assertEquals(2, rig.driverStarts());
         }
     }
 }

@@ -13,6 +13,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.testkit.task.KernelRig;
 
 /** Random reads and writes through the driver agree with a byte array standing for the disk. */
 class AhciDriverProperties {
@@ -35,7 +36,7 @@ class AhciDriverProperties {
                                            @ForAll @IntRange(min = 1, max = 1000) int seed) {
         byte[] model = Rig.pattern(0, SECTORS);
         int slotBytes = new int[] {512, 4096, 65536, 1 << 20}[slotSize];
-        try (Rig rig = new Rig(seed, Ahci.slotBytesArgument(slotBytes), MemoryImage.of(model, false))) {
+        try (KernelRig rig = Rig.boot(seed, Ahci.slotBytesArgument(slotBytes), MemoryImage.of(model, false))) {
             rig.run(sys -> {
                 BlockClient disk = Rig.open(sys, Rig.DISK0);
                 for (Op op : ops) {

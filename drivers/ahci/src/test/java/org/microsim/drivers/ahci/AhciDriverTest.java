@@ -30,6 +30,7 @@ import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockRequest;
 import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.testkit.task.KernelRig;
 
 /** The driver against the machine's AHCI model, through its block ports, as any client would use them. */
 class AhciDriverTest {
@@ -37,7 +38,7 @@ class AhciDriverTest {
 
     @Test
     void reportsTheDiskAndReadsWhatIsOnIt() {
-        try (Rig rig = new Rig(patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(patterned(SECTORS, false))) {
             rig.run(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 assertEquals(512, disk.blockSize());
@@ -49,7 +50,7 @@ class AhciDriverTest {
                 assertRead(disk, SECTORS - 1, 1);
                 assertRead(disk, 0, 1);
             });
-            PortSnapshot port = rig.kernel.ports().stream().filter(p -> p.info().name().equals(DISK0)).findFirst()
+            PortSnapshot port = rig.kernel().ports().stream().filter(p -> p.info().name().equals(DISK0)).findFirst()
                     .orElseThrow();
             PortInfo info = port.info();
             assertEquals(PortClass.BLOCK, info.portClass());
@@ -63,7 +64,7 @@ class AhciDriverTest {
     @Test
     void writesReachTheDiskAndReadBack() {
         MemoryImage image = patterned(SECTORS, false);
-        try (Rig rig = new Rig(image)) {
+        try (KernelRig rig = Rig.boot(image)) {
             byte[] data = new byte[37 * 512];
             new Random(5).nextBytes(data);
             rig.run(sys -> {
@@ -86,7 +87,7 @@ class AhciDriverTest {
 
     @Test
     void aReadOnlyDiskSaysSoAndRefusesWrites() {
-        try (Rig rig = new Rig(patterned(SECTORS, false), patterned(2048, true))) {
+        try (KernelRig rig = Rig.boot(patterned(SECTORS, false), patterned(2048, true))) {
             rig.run(sys -> {
                 BlockClient disk = open(sys, DISK1);
                 assertTrue(disk.readOnly());
@@ -96,7 +97,7 @@ class AhciDriverTest {
                 assertRead(disk, 0, 16);
                 assertFalse(open(sys, DISK0).readOnly());
             });
-            PortInfo info = rig.kernel.ports().stream().map(PortSnapshot::info)
+            PortInfo info = rig.kernel().ports().stream().map(PortSnapshot::info)
                     .filter(p -> p.name().equals(DISK1)).findFirst().orElseThrow();
             assertEquals(PortCaps.DMA | PortCaps.READ_ONLY, info.caps());
             assertArrayEquals(new byte[] {1}, info.metadata());
@@ -105,7 +106,7 @@ class AhciDriverTest {
 
     @Test
     void badRequestsGetErrorsAndTheDriverKeepsServing() {
-        try (Rig rig = new Rig(patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(patterned(SECTORS, false))) {
             rig.run(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 assertEquals(BlockError.OUT_OF_RANGE, assertThrows(BlockException.class,
@@ -129,7 +130,7 @@ class AhciDriverTest {
 
     @Test
     void aRequestCarryingAHandleIsMalformedAndTheDriverKeepsServing() {
-        try (Rig rig = new Rig(patterned(SECTORS, false))) {
+        try (KernelRig rig = Rig.boot(patterned(SECTORS, false))) {
             rig.run(sys -> {
                 BlockClient disk = open(sys, DISK0);
                 Handle port = sys.lookup(DISK0, WAIT).orThrow();

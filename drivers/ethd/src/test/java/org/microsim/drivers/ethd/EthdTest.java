@@ -272,7 +272,7 @@ class EthdTest {
                 assertEquals(500, number(got.getFirst()));
                 assertEquals(1, s.eth().send(List.of(frame(PEER, MAC, 501, 200))));
             });
-            assertEquals(2, rig.driverStarts.get());
+            assertEquals(2, rig.rig.driverStarts());
             assertEquals(501, number(rig.station.received.getLast()));
         }
     }

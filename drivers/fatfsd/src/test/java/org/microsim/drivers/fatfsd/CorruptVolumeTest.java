@@ -14,6 +14,7 @@ import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Hand-made corruptions: each is refused, made read-only or reported as CORRUPT with what is wrong. */
 class CorruptVolumeTest {
@@ -35,7 +36,7 @@ class CorruptVolumeTest {
     private byte[] clean;
 
     private static FatVolume mount(byte[] b) throws FsException {
-        return FatVolume.mount(new MemoryDevice(b, 512), new FatClock(() -> 0L));
+        return FatVolume.mount(MemoryDisk.of(b, 512), new FatClock(() -> 0L));
     }
 
     private static FsException refused(byte[] b) {
@@ -122,15 +123,15 @@ class CorruptVolumeTest {
 
     @Test
     void aReadOnlyDeviceMountsReadOnly() throws Exception {
-        MemoryDevice dev = new MemoryDevice(image(), 512);
-        dev.readOnly = true;
+        MemoryDisk dev = MemoryDisk.of(image(), 512);
+        dev.setReadOnly(true);
         FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
         assertEquals("the device is read-only", v.readOnlyReason());
         assertEquals(FsError.READ_ONLY, assertThrows(FsException.class, () -> v.unlink("/one.bin")).error());
         assertEquals(FsError.READ_ONLY, assertThrows(FsException.class,
                 () -> v.open("/one.bin", OpenFlags.WRITE)).error());
         v.sync();
-        assertEquals(0, dev.writes);
+        assertEquals(0, dev.writes());
     }
 
     @Test
@@ -143,7 +144,7 @@ class CorruptVolumeTest {
         int copy0 = bpb.reservedSectors() * 512;
         int copy1 = (int) (bpb.reservedSectors() + bpb.fatSize()) * 512;
         b[copy0 + 4 * 100] = 0x55;
-        MemoryDevice dev = new MemoryDevice(b, 512);
+        MemoryDisk dev = MemoryDisk.of(b, 512);
         FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
         assertEquals(null, v.readOnlyReason());
         v.mkdir("/d");

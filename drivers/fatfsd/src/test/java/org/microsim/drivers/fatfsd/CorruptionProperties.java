@@ -21,6 +21,7 @@ import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.MemoryDisk;
 
 /**
  * Real images (made and filled by mkfs.fat and mtools) with random bit flips in the boot sector, the FAT and
@@ -82,7 +83,7 @@ class CorruptionProperties {
             int at = (int) (start + f.offset() % length);
             bytes[at] ^= (byte) (1 << f.bit());
         }
-        MemoryDevice dev = new MemoryDevice(bytes, 512);
+        MemoryDisk dev = MemoryDisk.of(bytes, 512);
         try {
             exercise(FatVolume.mount(dev, new FatClock(() -> 0L)));
         } catch (FsException e) {

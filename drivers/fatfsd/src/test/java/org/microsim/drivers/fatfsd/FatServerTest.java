@@ -22,6 +22,7 @@ import org.microsim.abi.fs.FsStats;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** The protocol served over a real volume, leases as byte arrays. */
 class FatServerTest {
@@ -31,7 +32,7 @@ class FatServerTest {
     FatServer server() throws Exception {
         HostTools.require("mkfs.fat");
         Path img = Tools.mkfs(dir, "s.img", 16, 2, 16384);
-        return new FatServer(FatVolume.mount(new MemoryDevice(Files.readAllBytes(img), 512),
+        return new FatServer(FatVolume.mount(MemoryDisk.of(Files.readAllBytes(img), 512),
                 new FatClock(() -> 0L)));
     }
 

@@ -22,6 +22,7 @@ import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** The library on images in memory: errors, crash semantics, performance shape, short-name generation. */
 class FatVolumeTest {
@@ -31,13 +32,13 @@ class FatVolumeTest {
     static final int RW = OpenFlags.READ | OpenFlags.WRITE;
     static final int NEW = RW | OpenFlags.CREATE | OpenFlags.EXCLUSIVE;
 
-    MemoryDevice image(int bits, int spc, int kib) throws Exception {
+    MemoryDisk image(int bits, int spc, int kib) throws Exception {
         HostTools.require("mkfs.fat");
         Path img = Tools.mkfs(dir, "m" + bits + "-" + spc + ".img", bits, spc, kib);
-        return new MemoryDevice(Files.readAllBytes(img), 512);
+        return MemoryDisk.of(Files.readAllBytes(img), 512);
     }
 
-    static FatVolume mount(MemoryDevice dev) throws FsException {
+    static FatVolume mount(MemoryDisk dev) throws FsException {
         return FatVolume.mount(dev, new FatClock(() -> 0L));
     }
 
@@ -51,27 +52,27 @@ class FatVolumeTest {
 
     @Test
     void sixtyFourMebibytesGoThroughInFewLargeDeviceCalls() throws Exception {
-        MemoryDevice dev = image(32, 1, 100_000);
+        MemoryDisk dev = image(32, 1, 100_000);
         FatVolume v = mount(dev);
         byte[] content = Images.bytes(new Random(1), 64 << 20);
         int fh = v.open("/big.bin", NEW);
-        dev.writes = 0;
+        dev.resetCounts();
         for (int at = 0; at < content.length; at += 8 << 20) {
             v.write(fh, at, content, at, 8 << 20);
         }
-        assertTrue(dev.writes <= 16, "writes: " + dev.writes);
+        assertTrue(dev.writes() <= 16, "writes: " + dev.writes());
         v.sync();
         FatVolume again = mount(dev);
         int rh = again.open("/big.bin", OpenFlags.READ);
         byte[] back = new byte[content.length];
-        dev.reads = 0;
+        dev.resetCounts();
         for (int at = 0; at < back.length; at += 4 << 20) {
             assertEquals(4 << 20, again.read(rh, at, back, at, 4 << 20));
         }
-        assertTrue(dev.reads <= 32, "reads: " + dev.reads);
+        assertTrue(dev.reads() <= 32, "reads: " + dev.reads());
         assertArrayEquals(content, back);
-        int fsInfo = Le.u16(dev.bytes, 48) * 512;
-        assertEquals(again.statfs().freeClusters(), Le.u32(dev.bytes, fsInfo + 488), "FSInfo free count");
+        int fsInfo = Le.u16(dev.bytes(), 48) * 512;
+        assertEquals(again.statfs().freeClusters(), Le.u32(dev.bytes(), fsInfo + 488), "FSInfo free count");
         assertEquals(again.statfs().totalClusters() - (64 << 20) / 512 - 1, again.statfs().freeClusters());
     }
 
@@ -79,7 +80,7 @@ class FatVolumeTest {
     void aSyncAfterEachChangeWritesOnlyTheDirectorysChangedClustersAndLosesNoLongName() throws Exception {
         // 512-byte clusters hold 16 entries, and a name of 40 characters takes 4 LFN entries and a short one,
         // so the runs of entries of some names start in one cluster and end in the next.
-        MemoryDevice dev = image(16, 1, 4096);
+        MemoryDisk dev = image(16, 1, 4096);
         FatVolume v = mount(dev);
         v.mkdir("/d");
         v.sync();
@@ -90,12 +91,12 @@ class FatVolumeTest {
             v.close(v.open("/d/" + name, NEW));
             v.sync();
         }
-        dev.writes = 0;
+        dev.resetCounts();
         v.mkdir("/d/last one with a long name");
         v.sync();
         // The new entries (at most two clusters), the new directory's cluster, a FAT sector per copy, and no more:
         // not the whole directory of some twenty clusters.
-        assertTrue(dev.writes <= 6, "device writes for one mkdir: " + dev.writes);
+        assertTrue(dev.writes() <= 6, "device writes for one mkdir: " + dev.writes());
         names.add("last one with a long name");
         assertEquals(names.stream().sorted().toList(),
                 mount(dev).list("/d").stream().map(FileStat::name).sorted().toList());
@@ -103,7 +104,7 @@ class FatVolumeTest {
 
     @Test
     void tenThousandLongNamesInOneDirectory() throws Exception {
-        MemoryDevice dev = image(32, 1, 65536);
+        MemoryDisk dev = image(32, 1, 65536);
         FatVolume v = mount(dev);
         v.mkdir("/many");
         byte[] one = {42};
@@ -124,7 +125,7 @@ class FatVolumeTest {
 
     @Test
     void crashKeepsExactlyTheSyncedState() throws Exception {
-        MemoryDevice dev = image(16, 1, 16384);
+        MemoryDisk dev = image(16, 1, 16384);
         FatVolume v = mount(dev);
         InteropWriteTest.put(v, "/kept.txt", "synced".getBytes());
         v.mkdir("/d");
@@ -243,7 +244,7 @@ class FatVolumeTest {
 
     @Test
     void growsAndShrinksFilesWithZeros() throws Exception {
-        MemoryDevice dev = image(16, 4, 16384);
+        MemoryDisk dev = image(16, 4, 16384);
         FatVolume v = mount(dev);
         int fh = v.open("/g", NEW);
         v.write(fh, 0, new byte[] {1, 2, 3}, 0, 3);

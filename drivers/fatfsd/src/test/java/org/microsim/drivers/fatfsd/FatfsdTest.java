@@ -10,7 +10,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -32,11 +31,12 @@ import org.microsim.abi.fs.FsRequest;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
-import org.microsim.kernel.Kernel;
 import org.microsim.kernel.PortSnapshot;
-import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.kernel.TaskState;
+import org.microsim.testkit.task.BlockServer;
+import org.microsim.testkit.task.KernelRig;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** The fatfsd task in a real kernel, over a test block server holding an image made by mkfs.fat and mcopy. */
 class FatfsdTest {
@@ -45,31 +45,26 @@ class FatfsdTest {
     @TempDir
     Path dir;
 
-    private Kernel boot(byte[] image, List<String> logs) {
-        ProgramCatalog programs = new ProgramCatalog()
-                .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_FAT16, image))
-                .add("fatfsd", "", () -> sys -> Fatfsd.serve(sys, sys.lookup("disk0", T).orThrow()));
-        Kernel k = Kernel.builder().seed(3).programs(programs).build();
-        k.onLog(line -> logs.add(line.text()));
-        k.spawn("disk", "disk", new byte[0], false).orThrow();
-        k.spawn("fatfsd", "fatfsd", new byte[0], false).orThrow();
-        k.settle();
-        return k;
+    /** A rig that boots a block server of {@code image} as disk0 and fatfsd on it. */
+    private static KernelRig.Builder rig(long seed, byte[] image) {
+        return KernelRig.builder(seed)
+                .program("disk", () -> new BlockServer("disk0", PortSubclass.BLOCK_FAT16, MemoryDisk.of(image, 512)))
+                .program("fatfsd", () -> sys -> Fatfsd.serve(sys, sys.lookup("disk0", T).orThrow()))
+                .boot("disk").boot("fatfsd");
+    }
+
+    private static KernelRig boot(byte[] image) {
+        return rig(3, image).build();
     }
 
     /** A call through the console, with its reply typed as a client gets it: the payload or an FsException. */
-    private static <V> V call(Kernel k, FsRequest<V> request, Lease lease) throws Exception {
-        return Client.named(k.console(), "fat:disk0", Duration.ZERO, T).call(request, lease);
+    private static <V> V call(KernelRig rig, FsRequest<V> request, Lease lease) throws Exception {
+        return Client.named(rig.kernel().console(), "fat:disk0", Duration.ZERO, T).call(request, lease);
     }
 
     /** A raw message through the console, and its reply. */
-    private static Message raw(Kernel k, Message message) {
-        Handle h = k.console().lookup("fat:disk0", Duration.ZERO).orThrow();
-        try {
-            return k.console().call(h, message, T).orThrow();
-        } finally {
-            k.console().close(h);
-        }
+    private static Message raw(KernelRig rig, Message message) {
+        return rig.call("fat:disk0", message);
     }
 
     private static FsError error(ThrowingSupplier<?> call) {
@@ -77,7 +72,7 @@ class FatfsdTest {
     }
 
     /** The failure a raw message gets from fatfsd, asserting that it is INVALID_REQUEST. */
-    private static String invalid(Kernel k, Message message) throws Exception {
+    private static String invalid(KernelRig k, Message message) throws Exception {
         Replies.Failure f = Replies.failure(raw(k, message));
         assertEquals(FsError.INVALID_REQUEST.code(), f.code(), f.detail());
         return f.detail();
@@ -90,10 +85,9 @@ class FatfsdTest {
         byte[] hello = "hello from the host\n".getBytes(StandardCharsets.UTF_8);
         Images.copyIn(dir, img.toString(), "/hello.txt", hello);
         byte[] image = Files.readAllBytes(img);
-        List<String> logs = new ArrayList<>();
-        try (Kernel k = boot(image, logs)) {
-            PortSnapshot port = k.ports().stream().filter(p -> p.info().name().equals("fat:disk0")).findFirst()
-                    .orElseThrow(() -> new AssertionError("no fat:disk0 port; logs " + logs));
+        try (KernelRig k = boot(image)) {
+            PortSnapshot port = k.kernel().ports().stream().filter(p -> p.info().name().equals("fat:disk0")).findFirst()
+                    .orElseThrow(() -> new AssertionError("no fat:disk0 port; logs " + k.logs()));
             assertEquals(PortClass.FILESYSTEM, port.info().portClass());
             assertEquals(Fatfsd.subclass(FsType.FAT16), port.info().subclass());
             assertEquals("disk0", port.info().parent());
@@ -120,7 +114,7 @@ class FatfsdTest {
         HostTools.require("mkfs.fat", "mcopy");
         Path img = Tools.mkfs(dir, "t.img", 16, 1, 8192);
         byte[] image = Files.readAllBytes(img);
-        try (Kernel k = boot(image, new ArrayList<>())) {
+        try (KernelRig k = boot(image)) {
             // Unaligned on purpose: a merged first cluster, whole clusters lent to the disk, a merged tail.
             byte[] data = new byte[3 * 1024 * 1024 + 100];
             new java.util.Random(6).nextBytes(data);
@@ -150,7 +144,7 @@ class FatfsdTest {
     void whatIsAcknowledgedIsOnTheDiskAtOnce() throws Exception {
         HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
-        try (Kernel k = boot(image, new ArrayList<>())) {
+        try (KernelRig k = boot(image)) {
             call(k, new FsRequest.Mkdir("/made"), null);
             assertTrue(rootListing(image).contains("made"), "a mkdir is answered once it is on the disk");
             int fh = call(k, new FsRequest.Open("/closed.bin", OpenFlags.WRITE | OpenFlags.CREATE), null).fh();
@@ -167,7 +161,7 @@ class FatfsdTest {
     void writesToAnOpenFileReachTheDiskOnTheirOwnAfterAnIdleSecond() throws Exception {
         HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
-        try (Kernel k = boot(image, new ArrayList<>())) {
+        try (KernelRig k = boot(image)) {
             call(k, new FsRequest.Open("/later.bin", OpenFlags.WRITE | OpenFlags.CREATE), null);
             k.advance(Duration.ofSeconds(2));
             assertTrue(rootListing(image).contains("later"));
@@ -178,7 +172,7 @@ class FatfsdTest {
     void everyRequestWhileDirtyPutsTheWriteBackOff() throws Exception {
         HostTools.require("mkfs.fat", "mcopy");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
-        try (Kernel k = boot(image, new ArrayList<>())) {
+        try (KernelRig k = boot(image)) {
             call(k, new FsRequest.Open("/later.bin", OpenFlags.WRITE | OpenFlags.CREATE), null);
             k.advance(Duration.ofMillis(700));
             assertFalse(rootListing(image).contains("later"), "written back before the volume was idle");
@@ -201,7 +195,7 @@ class FatfsdTest {
     void malformedRequestsGetErrorsAndServingGoesOn() throws Exception {
         HostTools.require("mkfs.fat");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 12, 1, 1024));
-        try (Kernel k = boot(image, new ArrayList<>())) {
+        try (KernelRig k = boot(image)) {
             assertTrue(invalid(k, Message.of(FsRequest.STAT, new byte[] {9, 0, 1})).startsWith(
                     "malformed filesystem request: "));
             assertEquals("malformed filesystem request: unknown filesystem request id 4242",
@@ -234,27 +228,19 @@ class FatfsdTest {
     void severalClientsAreServedAtOnce() throws Exception {
         HostTools.require("mkfs.fat");
         byte[] image = Files.readAllBytes(Tools.mkfs(dir, "t.img", 16, 1, 8192));
-        List<String> logs = new ArrayList<>();
-        ProgramCatalog programs = new ProgramCatalog()
-                .add("disk", "", () -> new ArrayDisk("disk0", PortSubclass.BLOCK_FAT16, image))
-                .add("fatfsd", "", () -> sys -> Fatfsd.serve(sys, sys.lookup("disk0", T).orThrow()))
-                .add("a", "", () -> client("a.bin")).add("b", "", () -> client("b.bin"))
-                .add("c", "", () -> client("c.bin"));
-        try (Kernel k = Kernel.builder().seed(4).programs(programs).build()) {
-            k.onLog(line -> logs.add(line.text()));
-            for (String p : List.of("disk", "fatfsd", "a", "b", "c")) {
-                k.spawn(p, p, new byte[0], false).orThrow();
-            }
-            k.settle();
+        try (KernelRig k = rig(4, image).program("a", () -> client("a.bin")).program("b", () -> client("b.bin"))
+                .program("c", () -> client("c.bin")).boot("a").boot("b").boot("c").build()) {
+            List<String> logs = k.logs();
             assertTrue(logs.containsAll(List.of("a.bin matched", "b.bin matched", "c.bin matched")), logs.toString());
         }
     }
 
     @Test
     void aVolumeThatCannotBeMountedIsLoggedAndTheTaskEnds() {
-        List<String> logs = new ArrayList<>();
-        try (Kernel k = boot(new byte[512 * 64], logs)) {
-            TaskInfo task = k.tasks().stream().filter(t -> t.name().equals("fatfsd")).findFirst().orElseThrow();
+        try (KernelRig k = boot(new byte[512 * 64])) {
+            List<String> logs = k.logs();
+            TaskInfo task = k.kernel().tasks().stream().filter(t -> t.name().equals("fatfsd")).findFirst()
+                    .orElseThrow();
             assertEquals(TaskState.EXITED, task.state());
             assertTrue(logs.stream().anyMatch(l -> l.startsWith("fatfsd: cannot mount disk0: ")), logs.toString());
         }

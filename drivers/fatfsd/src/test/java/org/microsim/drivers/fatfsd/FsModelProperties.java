@@ -26,6 +26,7 @@ import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsException;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.MemoryDisk;
 
 /**
  * Random sequences of file operations against a model (path to bytes, set of directories), with random syncs
@@ -151,7 +152,7 @@ class FsModelProperties {
     }
 
     private void check(int bits, List<Op> ops) throws Exception {
-        MemoryDevice dev = new MemoryDevice(image(bits), 512);
+        MemoryDisk dev = MemoryDisk.of(image(bits), 512);
         FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
         Model model = new Model();
         Model synced = model.copy();
@@ -173,14 +174,14 @@ class FsModelProperties {
         v.sync();
         verify(mountClean(dev), model);
         Path img = Files.createTempFile(TMP, "final", ".img");
-        Files.write(img, dev.bytes);
+        Files.write(img, dev.bytes());
         if (Files.isExecutable(Path.of("/usr/sbin/fsck.fat")) || Files.isExecutable(Path.of("/sbin/fsck.fat"))) {
             Tools.fsckClean(img);
         }
         Files.delete(img);
     }
 
-    private static FatVolume mountClean(MemoryDevice dev) throws FsException {
+    private static FatVolume mountClean(MemoryDisk dev) throws FsException {
         FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
         assertEquals(null, v.readOnlyReason(), "a crash or sync left the FAT inconsistent");
         return v;

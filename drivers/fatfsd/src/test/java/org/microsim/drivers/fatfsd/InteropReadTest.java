@@ -17,6 +17,7 @@ import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsType;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.FileDisk;
 
 /** Images made and filled by mkfs.fat and mtools read back byte for byte through the library. */
 class InteropReadTest {
@@ -44,7 +45,7 @@ class InteropReadTest {
         HostTools.require("mkfs.fat", "mcopy", "mmd", "mdel");
         Path img = Tools.mkfs(dir, "t.img", bits, spc, kib);
         Map<String, byte[]> expected = Images.populate(dir, img, bits * 100 + spc);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, clock());
             assertNull(v.readOnlyReason());
             assertEquals(FsType.valueOf("FAT" + bits), v.type());

@@ -20,6 +20,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.microsim.abi.fs.OpenFlags;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.FileDisk;
 
 /**
  * What the library writes (random writes, appends, truncates, renames across directories, deletes, mkdir,
@@ -54,7 +55,7 @@ class InteropWriteTest {
         names.add("same prefix 1");
         names.add("same prefix 2");
         names.add("SAME PREFIX 3");
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
             v.mkdir("/n");
             for (String name : names) {
@@ -83,7 +84,7 @@ class InteropWriteTest {
         Path img = Tools.mkfs(dir, "small32.img", 32, 1, 1024);
         Random random = new Random(32);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
             assertEquals(org.microsim.abi.fs.FsType.FAT32, v.type());
             v.mkdir("/first directory");
@@ -97,7 +98,7 @@ class InteropWriteTest {
             v.sync();
         }
         Tools.fsckClean(img);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume again = FatVolume.mount(dev, new FatClock(() -> 0L));
             for (Map.Entry<String, byte[]> f : files.entrySet()) {
                 int fh = again.open(f.getKey(), OpenFlags.READ);
@@ -116,7 +117,7 @@ class InteropWriteTest {
         Map<String, byte[]> premade = Images.populate(dir, img, bits + spc);
         Random random = new Random(bits * 31L + spc);
         Map<String, byte[]> files = new LinkedHashMap<>();
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 3_723_000_000_000L));
             v.mkdir("/new dir");
             v.mkdir("/new dir/nested ünïcode");
@@ -192,7 +193,7 @@ class InteropWriteTest {
         String root = HostTools.ok("mdir", "-i", img.toString(), "::/").out();
         assertTrue(root.contains("NEWLABEL"), root);
         assertTrue(root.contains("MiXeD.Txt"), root);
-        try (FileDevice dev = new FileDevice(img)) {
+        try (FileDisk dev = FileDisk.open(img)) {
             FatVolume v = FatVolume.mount(dev, new FatClock(() -> 0L));
             assertEquals("NEWLABEL", v.label());
             assertEquals(v.stat("/UPPER").modified(), LocalDateTime.of(2026, 1, 1, 1, 2, 2)

@@ -6,9 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.microsim.abi.PortSubclass;
-import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockError;
-import org.microsim.abi.block.BlockException;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Each kind of damage gets its own clear problem, and only the sound partitions are served. */
 class CorruptTablesTest {
@@ -66,9 +65,9 @@ class CorruptTablesTest {
     /** Changes one sector of the disk in place. */
     private static void edit(MemoryDisk disk, long lba, java.util.function.Consumer<byte[]> change) {
         byte[] s = new byte[512];
-        System.arraycopy(disk.bytes, (int) lba * 512, s, 0, 512);
+        System.arraycopy(disk.bytes(), (int) lba * 512, s, 0, 512);
         change.accept(s);
-        System.arraycopy(s, 0, disk.bytes, (int) lba * 512, 512);
+        System.arraycopy(s, 0, disk.bytes(), (int) lba * 512, 512);
     }
 
     @Test
@@ -99,7 +98,7 @@ class CorruptTablesTest {
     @Test
     void invalidStatusBytesMeanNoTable() {
         MemoryDisk disk = mbr(100, new TableWriter.MbrEntry(0x83, 10, 10));
-        disk.bytes[446] = 0x12;
+        disk.bytes()[446] = 0x12;
         assertEquals(PartitionTable.Scheme.NONE, PartitionTableReader.read(disk).scheme());
     }
 
@@ -114,7 +113,7 @@ class CorruptTablesTest {
         long last = disk.blockCount() - 1;
         byte[] h = TableWriter.header(disk, lba, lba == 1 ? last : 1, 34, last - 33, entryLba, (int) count, (int) size,
                 0);
-        System.arraycopy(h, 0, disk.bytes, (int) lba * 512, 512);
+        System.arraycopy(h, 0, disk.bytes(), (int) lba * 512, 512);
     }
 
     @Test
@@ -158,7 +157,7 @@ class CorruptTablesTest {
     @Test
     void gptWithoutProtectiveMbrIsStillRead() {
         MemoryDisk disk = gpt(128, 128, new TableWriter.GptEntry(0, GptTypes.EFI_SYSTEM, 100, 199, "ESP"));
-        java.util.Arrays.fill(disk.bytes, 0, 512, (byte) 0);
+        java.util.Arrays.fill(disk.bytes(), 0, 512, (byte) 0);
         PartitionTable t = PartitionTableReader.read(disk);
         assertEquals(PartitionTable.Scheme.GPT, t.scheme());
         assertEquals(List.of(1), indexes(t));
@@ -172,12 +171,8 @@ class CorruptTablesTest {
         assertEquals(PartitionTable.Scheme.NONE, small.scheme());
         assertProblem(small, "cannot hold a partition table");
 
-        BlockDevice failing = new MemoryDisk(512, 100) {
-            @Override
-            public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
-                throw new BlockException(BlockError.IO_ERROR, "medium error");
-            }
-        };
+        MemoryDisk failing = new MemoryDisk(512, 100);
+        failing.failWith(BlockError.IO_ERROR, "medium error");
         PartitionTable t = PartitionTableReader.read(failing);
         assertEquals(PartitionTable.Scheme.NONE, t.scheme());
         assertProblem(t, "MBR: cannot read LBA 0: medium error");

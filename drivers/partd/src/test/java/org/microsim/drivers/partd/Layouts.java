@@ -5,6 +5,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Random partition layouts, written with {@link TableWriter}, and what a correct reader must find in them. */
 final class Layouts {
@@ -69,7 +70,7 @@ final class Layouts {
         if (extendedItem >= 0 && logicals.isEmpty()) {
             byte[] ebr = new byte[blockSize];
             TableWriter.signature(ebr);
-            System.arraycopy(ebr, 0, disk.bytes, Math.toIntExact(extendedStart * blockSize), blockSize);
+            System.arraycopy(ebr, 0, disk.bytes(), Math.toIntExact(extendedStart * blockSize), blockSize);
             tableSectors.add(extendedStart);
         }
         List<Found> expected = new ArrayList<>();

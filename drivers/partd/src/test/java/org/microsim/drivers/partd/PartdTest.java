@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,47 +23,65 @@ import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockInfo;
 import org.microsim.abi.block.BlockRequest;
+import org.microsim.testkit.task.BlockPeer;
+import org.microsim.testkit.task.MemoryDisk;
+import org.microsim.testkit.task.ScriptedSys;
 
-/** partd against a fake kernel: the ports it registers and the block protocol it serves on them. */
+/** partd against a scripted world: the ports it registers and the block protocol it serves on them. */
 class PartdTest {
+    static final String DISK = "00:1f.2:ahci:0";
+    static final Handle DISK_HANDLE = new Handle(0);
+
+    /** partd's world without a kernel: start handle 0 is the disk {@link #DISK}, served from {@code disk}. */
+    static ScriptedSys world(MemoryDisk disk) {
+        ScriptedSys sys = new ScriptedSys("partd", new byte[0]);
+        sys.give(PortInfo.of(DISK, PortClass.BLOCK, 0), new BlockPeer(disk));
+        return sys;
+    }
+
+    private static ScriptedSys machine() {
+        return world(tableDisk());
+    }
+
     /** Primaries 1 (FAT32 LBA, 100+50) and 2 (extended, 200+100) holding logical 5 (Linux, 210+40). */
-    private static FakeSys machine() {
+    private static MemoryDisk tableDisk() {
         MemoryDisk disk = new MemoryDisk(512, 400);
-        for (int i = 0; i < disk.bytes.length; i++) {
-            disk.bytes[i] = (byte) (i / 512);
+        for (int i = 0; i < disk.bytes().length; i++) {
+            disk.bytes()[i] = (byte) (i / 512);
         }
         TableWriter.mbr(disk, new TableWriter.MbrEntry[] {new TableWriter.MbrEntry(0x0c, 100, 50),
                 new TableWriter.MbrEntry(0x05, 200, 100), null, null}, 200,
                 List.of(new TableWriter.Logical(200, 0x83, 210, 40)));
-        return new FakeSys(disk);
+        return disk;
     }
 
-    private static void run(FakeSys sys) {
-        assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
+    private static void run(ScriptedSys sys) {
+        assertThrows(ScriptedSys.Finished.class, () -> new Partd().run(sys));
     }
 
-    private static Replies.Failure failure(FakeSys sys, long right) throws MalformedException {
-        return Replies.failure(sys.replies.get(right));
+    private static Replies.Failure failure(ScriptedSys sys, long right) throws MalformedException {
+        return Replies.failure(sys.reply(right));
     }
 
     @Test
     void registersOnePortPerVolume() {
-        FakeSys sys = machine();
+        ScriptedSys sys = machine();
         run(sys);
         assertEquals(List.of(
-                new PortInfo(FakeSys.DISK + "p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32_LBA, FakeSys.DISK, 0, 0,
+                new PortInfo(DISK + "p1", PortClass.BLOCK, PortSubclass.BLOCK_FAT32_LBA, DISK, 0, 0,
                         PortCaps.DMA, new byte[] {1}),
-                new PortInfo(FakeSys.DISK + "p5", PortClass.BLOCK, PortSubclass.BLOCK_LINUX, FakeSys.DISK, 0, 0,
-                        PortCaps.DMA, new byte[] {5})), List.copyOf(sys.ports.values()));
+                new PortInfo(DISK + "p5", PortClass.BLOCK, PortSubclass.BLOCK_LINUX, DISK, 0, 0,
+                        PortCaps.DMA, new byte[] {5})), List.copyOf(sys.ports().values()));
     }
 
     @Test
     void servesTheBlockProtocolWithTranslatedOffsets() throws MalformedException {
-        FakeSys sys = machine();
+        ScriptedSys sys = machine();
         run(sys);
-        Handle p1 = sys.port(FakeSys.DISK + "p1");
-        Handle p5 = sys.port(FakeSys.DISK + "p5");
-        FakeSys again = machine();
+        Handle p1 = sys.port(DISK + "p1");
+        Handle p5 = sys.port(DISK + "p5");
+        MemoryDisk disk = tableDisk();
+        ScriptedSys again = world(disk);
         byte[] readBuffer = new byte[3 * 512];
         byte[] writeBuffer = new byte[512];
         Arrays.fill(writeBuffer, (byte) 0x77);
@@ -74,22 +93,22 @@ class PartdTest {
         long flush = again.script(p1, new BlockRequest.Flush().toMessage(), null);
         run(again);
 
-        assertEquals(new BlockInfo(512, 40, false), BlockInfo.decode(again.replies.get(info)));
+        assertEquals(new BlockInfo(512, 40, false), BlockInfo.decode(again.reply(info)));
         assertEquals(null, failure(again, read));
         assertEquals(211, readBuffer[0] & 0xff);
         assertEquals(213, readBuffer[2 * 512] & 0xff);
         assertEquals(null, failure(again, write));
-        assertEquals(0x77, again.disk.bytes[149 * 512]);
-        assertEquals(150 - 256, again.disk.bytes[150 * 512], "the block after the partition is untouched");
+        assertEquals(0x77, disk.bytes()[149 * 512]);
+        assertEquals(150 - 256, disk.bytes()[150 * 512], "the block after the partition is untouched");
         assertEquals(null, failure(again, flush));
     }
 
     @Test
     void badRequestsGetErrorRepliesAndNeverReachTheDisk() throws MalformedException {
-        FakeSys first = machine();
+        ScriptedSys first = machine();
         run(first);
-        Handle p5 = first.port(FakeSys.DISK + "p5");
-        FakeSys sys = machine();
+        Handle p5 = first.port(DISK + "p5");
+        ScriptedSys sys = machine();
         byte[] buffer = new byte[4096];
         Lease.Buffer lease = (Lease.Buffer) Lease.writeOnly(buffer);
         long outside = sys.script(p5, new BlockRequest.Read(39, 2).toMessage(), lease);
@@ -102,7 +121,7 @@ class PartdTest {
         long after = sys.script(p5, new BlockRequest.GetInfo().toMessage(), null);
         run(sys);
         int callsForTheTable = machineTableCalls();
-        assertEquals(callsForTheTable, sys.diskCalls, "no bad request reached the disk");
+        assertEquals(callsForTheTable, sys.callsTo(DISK_HANDLE), "no bad request reached the disk");
         assertEquals(BlockError.OUT_OF_RANGE.code(), failure(sys, outside).code());
         assertEquals(BlockError.OUT_OF_RANGE.code(), failure(sys, huge).code());
         assertEquals(BlockError.LEASE_TOO_SMALL.code(), failure(sys, small).code());
@@ -116,32 +135,33 @@ class PartdTest {
 
     @Test
     void aRequestCarryingAHandleIsMalformedAndTheHandleIsClosed() throws MalformedException {
-        FakeSys first = machine();
+        ScriptedSys first = machine();
         run(first);
-        Handle p1 = first.port(FakeSys.DISK + "p1");
-        FakeSys sys = machine();
+        Handle p1 = first.port(DISK + "p1");
+        ScriptedSys sys = machine();
         Handle stray = new Handle(99);
         long withHandle = sys.script(p1, new Message(BlockRequest.GET_INFO, null, List.of(stray), null), null);
         long after = sys.script(p1, new BlockRequest.GetInfo().toMessage(), null);
         run(sys);
         assertEquals(BlockError.INVALID_REQUEST.code(), failure(sys, withHandle).code());
-        assertEquals(List.of(stray), sys.closed);
-        assertEquals(new BlockInfo(512, 50, false), BlockInfo.decode(sys.replies.get(after)));
+        assertEquals(List.of(stray), sys.closed());
+        assertEquals(new BlockInfo(512, 50, false), BlockInfo.decode(sys.reply(after)));
     }
 
     private static int machineTableCalls() {
-        FakeSys sys = machine();
+        ScriptedSys sys = machine();
         run(sys);
-        return sys.diskCalls;
+        return sys.callsTo(DISK_HANDLE);
     }
 
     @Test
     void aDiskWithoutTableOrFilesystemLeavesPartdIdle() {
-        FakeSys sys = new FakeSys(new MemoryDisk(512, 100));
-        assertThrows(FakeSys.Idle.class, () -> new Partd().run(sys));
-        assertEquals(List.of(), List.copyOf(sys.ports.values()));
-        assertTrue(sys.log.contains("partd: " + FakeSys.DISK + ": no partition table and no filesystem to offer"),
-                sys.log.toString());
+        ScriptedSys sys = world(new MemoryDisk(512, 100));
+        sys.endAt(Duration.ofMinutes(10).toNanos());
+        run(sys);
+        assertEquals(List.of(), List.copyOf(sys.ports().values()));
+        assertTrue(sys.logs().contains("partd: " + DISK + ": no partition table and no filesystem to offer"),
+                sys.logs().toString());
     }
 
     @Test
@@ -164,14 +184,15 @@ class PartdTest {
 
     @Test
     void blockClientSplitsLongTransfers() throws BlockException {
-        FakeSys sys = new FakeSys(new MemoryDisk(512, 5000));
-        new java.util.Random(5).nextBytes(sys.disk.bytes);
-        BlockClient client = BlockClient.open(sys, FakeSys.DISK_HANDLE, Partd.DISK_TIMEOUT);
+        MemoryDisk disk = new MemoryDisk(512, 5000);
+        ScriptedSys sys = world(disk);
+        new java.util.Random(5).nextBytes(disk.bytes());
+        BlockClient client = BlockClient.open(sys, DISK_HANDLE, Partd.DISK_TIMEOUT);
         int count = 2 * BlockRequest.MAX_TRANSFER / 512 + 7;
         byte[] data = new byte[count * 512 + 100];
         client.read(3, count, data, 100);
-        assertEquals(1 + 3, sys.diskCalls);
-        assertArrayEquals(Arrays.copyOfRange(sys.disk.bytes, 3 * 512, (3 + count) * 512),
+        assertEquals(1 + 3, sys.callsTo(DISK_HANDLE));
+        assertArrayEquals(Arrays.copyOfRange(disk.bytes(), 3 * 512, (3 + count) * 512),
                 Arrays.copyOfRange(data, 100, data.length));
         BlockException e = assertThrows(BlockException.class, () -> client.read(4990, 11, new byte[11 * 512], 0));
         assertEquals(BlockError.OUT_OF_RANGE, e.error());

@@ -9,6 +9,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.statistics.Statistics;
 import org.microsim.abi.PortSubclass;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Random layouts are found exactly; random damage to their table sectors is reported, never thrown. */
 class PartitionTableProperties {
@@ -54,17 +55,17 @@ class PartitionTableProperties {
             // Most of a table lives in the first 512 bytes of its sector: aim there most of the time.
             int span = rnd.nextBoolean() ? 512 : size;
             switch (rnd.nextInt(3)) {
-                case 0 -> disk.bytes[base + rnd.nextInt(span)] ^= (byte) (1 << rnd.nextInt(8));
-                case 1 -> disk.bytes[base + rnd.nextInt(span)] = (byte) rnd.nextInt(256);
+                case 0 -> disk.bytes()[base + rnd.nextInt(span)] ^= (byte) (1 << rnd.nextInt(8));
+                case 1 -> disk.bytes()[base + rnd.nextInt(span)] = (byte) rnd.nextInt(256);
                 default -> {
                     int from = rnd.nextInt(span);
                     for (int i = from; i < Math.min(span, from + 1 + rnd.nextInt(64)); i++) {
-                        disk.bytes[base + i] = (byte) rnd.nextInt(256);
+                        disk.bytes()[base + i] = (byte) rnd.nextInt(256);
                     }
                 }
             }
         }
-        disk.reads = 0;
+        disk.resetCounts();
         PartitionTable table = PartitionTableReader.read(disk);
         assertSane(table, disk);
         Statistics.collect(table.problems().isEmpty() ? "damage unnoticed" : "damage reported");
@@ -74,7 +75,7 @@ class PartitionTableProperties {
     /** Every served partition is non-empty, inside the disk and overlaps no other; the reads were bounded. */
     static void assertSane(PartitionTable table, MemoryDisk disk) {
         List<Partition> parts = table.partitions();
-        assertTrue(disk.reads <= 8 + MbrReader.MAX_EBRS + parts.size(), disk.reads + " reads");
+        assertTrue(disk.reads() <= 8 + MbrReader.MAX_EBRS + parts.size(), disk.reads() + " reads");
         for (Partition p : parts) {
             assertTrue(p.blockCount() > 0 && p.firstLba() > 0 && p.endLba() <= disk.blockCount(), p.toString());
             for (Partition q : parts) {
@@ -95,17 +96,17 @@ class PartitionTableProperties {
     void randomSectorsAreReportedNeverThrown(@ForAll long seed) {
         Random rnd = new Random(seed);
         MemoryDisk disk = new MemoryDisk(512, 64 + rnd.nextInt(2000));
-        rnd.nextBytes(disk.bytes);
+        rnd.nextBytes(disk.bytes());
         if (rnd.nextBoolean()) {
-            disk.bytes[510] = 0x55;
-            disk.bytes[511] = (byte) 0xaa;
+            disk.bytes()[510] = 0x55;
+            disk.bytes()[511] = (byte) 0xaa;
             for (int slot = 0; slot < 4; slot++) {
-                disk.bytes[446 + 16 * slot] = (byte) (rnd.nextBoolean() ? 0 : 0x80);
+                disk.bytes()[446 + 16 * slot] = (byte) (rnd.nextBoolean() ? 0 : 0x80);
             }
         }
         if (rnd.nextInt(3) == 0) {
-            System.arraycopy("EFI PART".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, disk.bytes, 512, 8);
-            disk.bytes[446 + 4] = (byte) 0xee;
+            System.arraycopy("EFI PART".getBytes(java.nio.charset.StandardCharsets.US_ASCII), 0, disk.bytes(), 512, 8);
+            disk.bytes()[446 + 4] = (byte) 0xee;
         }
         assertSane(PartitionTableReader.read(disk), disk);
     }

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.UUID;
 import java.util.zip.CRC32;
+import org.microsim.testkit.task.MemoryDisk;
 
 /** Writes partition tables into a {@link MemoryDisk} for tests: an independent writer the reader is checked against. */
 final class TableWriter {
@@ -50,7 +51,7 @@ final class TableWriter {
     }
 
     private static void put(MemoryDisk disk, long lba, byte[] data) {
-        System.arraycopy(data, 0, disk.bytes, Math.toIntExact(lba * disk.blockSize()), data.length);
+        System.arraycopy(data, 0, disk.bytes(), Math.toIntExact(lba * disk.blockSize()), data.length);
     }
 
     /**

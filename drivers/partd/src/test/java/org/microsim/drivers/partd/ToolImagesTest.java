@@ -23,6 +23,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.hosttools.HostTools;
+import org.microsim.testkit.task.FileDisk;
+import org.microsim.testkit.task.MemoryDisk;
+import org.microsim.testkit.task.ScriptedSys;
 
 /** Images partitioned by sfdisk and sgdisk are read exactly as those tools describe them. */
 class ToolImagesTest {
@@ -54,7 +57,7 @@ class ToolImagesTest {
     }
 
     private static PartitionTable read(Path image) throws IOException {
-        try (FileDisk disk = new FileDisk(image)) {
+        try (FileDisk disk = FileDisk.openReadOnly(image)) {
             return PartitionTableReader.read(disk);
         }
     }
@@ -250,7 +253,7 @@ class ToolImagesTest {
         assertEquals(new PartitionTable(PartitionTable.Scheme.NONE, List.of(), List.of()), read(fat));
         List<PortInfo> ports = partdPorts(fat);
         assertEquals(1, ports.size(), ports.toString());
-        assertEquals(FakeSys.DISK + "p0", ports.get(0).name());
+        assertEquals(PartdTest.DISK + "p0", ports.get(0).name());
         assertEquals(switch (type) {
             case "fat12" -> PortSubclass.BLOCK_FAT12;
             case "fat16" -> PortSubclass.BLOCK_FAT16;
@@ -291,9 +294,9 @@ class ToolImagesTest {
     private static List<PortInfo> partdPorts(Path image) throws IOException {
         byte[] content = Files.readAllBytes(image);
         MemoryDisk disk = new MemoryDisk(512, content.length / 512);
-        System.arraycopy(content, 0, disk.bytes, 0, content.length);
-        FakeSys sys = new FakeSys(disk);
-        assertThrows(FakeSys.ScriptDone.class, () -> new Partd().run(sys));
-        return List.copyOf(sys.ports.values());
+        System.arraycopy(content, 0, disk.bytes(), 0, content.length);
+        ScriptedSys sys = PartdTest.world(disk);
+        assertThrows(ScriptedSys.Finished.class, () -> new Partd().run(sys));
+        return List.copyOf(sys.ports().values());
     }
 }

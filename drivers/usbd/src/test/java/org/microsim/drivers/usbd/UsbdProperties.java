@@ -15,6 +15,7 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import org.microsim.abi.block.BlockClient;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.testkit.task.KernelRig;
 
 /** Random reads and writes through usbd, the xHCI model and the stick agree with a byte array. */
 class UsbdProperties {
@@ -36,7 +37,7 @@ class UsbdProperties {
                                            @ForAll boolean behindHub, @ForAll @IntRange(min = 1, max = 1000) int seed) {
         byte[] model = new byte[BLOCKS * 512];
         new Random(seed).nextBytes(model);
-        try (UsbdRig rig = new UsbdRig(seed, behindHub, MemoryImage.of(model.clone(), false))) {
+        try (KernelRig rig = UsbdRig.boot(seed, behindHub, MemoryImage.of(model.clone(), false))) {
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 for (Op op : ops) {

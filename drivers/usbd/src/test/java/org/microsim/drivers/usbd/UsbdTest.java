@@ -18,6 +18,7 @@ import org.microsim.kernel.machine.DiskImage;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
 import org.microsim.kernel.machine.UsbFault;
+import org.microsim.testkit.task.KernelRig;
 
 /** usbd against the xHCI, stick and hub models in a real kernel. */
 class UsbdTest {
@@ -74,7 +75,7 @@ class UsbdTest {
     }
 
     /** msc0: reads {@code count} blocks at {@code lba} as the image holds them. */
-    private static void assertReadsAsImage(UsbdRig rig, MemoryImage image, long lba, int count) {
+    private static void assertReadsAsImage(KernelRig rig, MemoryImage image, long lba, int count) {
         rig.run(sys -> {
             byte[] got = new byte[count * 512];
             UsbdRig.open(sys, "msc0:").read(lba, count, got, 0);
@@ -85,8 +86,8 @@ class UsbdTest {
     @Test
     void aStickIsServedAsABlockPortThatReadsAndWritesTheImage() throws Exception {
         MemoryImage image = random(1, false);
-        try (UsbdRig rig = new UsbdRig(1, false, image)) {
-            PortInfo info = rig.kernel.ports().stream().map(PortSnapshot::info)
+        try (KernelRig rig = UsbdRig.boot(1, false, image)) {
+            PortInfo info = rig.kernel().ports().stream().map(PortSnapshot::info)
                     .filter(i -> i.name().equals("msc0:")).findFirst().orElseThrow();
             assertEquals(PortSubclass.USB_MASS_STORAGE, info.subclass());
             assertEquals("00:14.0:usb", info.parent());
@@ -112,7 +113,7 @@ class UsbdTest {
 
     @Test
     void aReadOnlyStickSaysSoAndRefusesWrites() {
-        try (UsbdRig rig = new UsbdRig(2, false, random(2, true))) {
+        try (KernelRig rig = UsbdRig.boot(2, false, random(2, true))) {
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 assertTrue(disk.readOnly());
@@ -134,7 +135,7 @@ class UsbdTest {
                 super.read(offset, dst, dstOffset, length);
             }
         };
-        try (UsbdRig rig = new UsbdRig(10, false, flaky)) {
+        try (KernelRig rig = UsbdRig.boot(10, false, flaky)) {
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 BlockException e = assertThrows(BlockException.class, () -> disk.read(96, 8, new byte[8 * 512], 0));
@@ -151,8 +152,8 @@ class UsbdTest {
     @org.junit.jupiter.params.provider.EnumSource(UsbFault.class)
     void aStickThatMisbehavesOnceIsResetAndTheCommandTriedAgain(UsbFault fault) throws Exception {
         MemoryImage image = random(11, false);
-        try (UsbdRig rig = new UsbdRig(11, false, image)) {
-            rig.machine.injectUsbFault("1", fault);
+        try (KernelRig rig = UsbdRig.boot(11, false, image)) {
+            rig.machine().injectUsbFault("1", fault);
             // A lost CBW is found out by the driver's 5 s timeout: the run waits for it.
             rig.run(java.time.Duration.ofSeconds(10), sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
@@ -170,7 +171,7 @@ class UsbdTest {
     void sticksBehindAHubWork() throws Exception {
         MemoryImage a = random(3, false);
         MemoryImage b = random(4, false);
-        try (UsbdRig rig = new UsbdRig(3, true, a, b)) {
+        try (KernelRig rig = UsbdRig.boot(3, true, a, b)) {
             rig.run(sys -> {
                 byte[] got = new byte[8 * 512];
                 UsbdRig.open(sys, "msc0:").read(100, 8, got, 0);
@@ -178,7 +179,7 @@ class UsbdTest {
                 UsbdRig.open(sys, "msc1:").read(100, 8, got, 0);
                 assertArrayEquals(bytes(b, 100, 8), got);
             });
-            assertTrue(rig.kernel.ports().stream().anyMatch(p -> p.info().name().equals("msc1:")
+            assertTrue(rig.kernel().ports().stream().anyMatch(p -> p.info().name().equals("msc1:")
                     && p.info().metadata().length == 2 && p.info().metadata()[1] == 2), "msc1: at hub port 1.2");
         }
     }
@@ -186,8 +187,8 @@ class UsbdTest {
     @Test
     void severalClientsAtOnceEachGetTheirOwnBytes() throws Exception {
         MemoryImage image = random(5, false);
-        try (UsbdRig rig = new UsbdRig(5, false, image)) {
-            UsbdRig.Body[] bodies = new UsbdRig.Body[6];
+        try (KernelRig rig = UsbdRig.boot(5, false, image)) {
+            KernelRig.Body[] bodies = new KernelRig.Body[6];
             for (int i = 0; i < bodies.length; i++) {
                 int lba = i * 600;
                 bodies[i] = sys -> {
@@ -206,7 +207,7 @@ class UsbdTest {
     @Test
     void pullingTheStickOutMidWriteFailsWithDeviceGoneAndPluggingInAgainServesIt() throws Exception {
         MemoryImage image = random(6, false);
-        UsbdRig[] rigs = new UsbdRig[1];
+        KernelRig[] rigs = new KernelRig[1];
         // The stick is pulled out right after its first write command reached the medium: at that point of the run,
         // whatever the timings, in the middle of a 2 MiB write of two commands.
         DiskImage watched = new ForwardingImage(image) {
@@ -217,9 +218,9 @@ class UsbdTest {
                 super.write(offset, src, srcOffset, length);
                 if (!pulled && length >= 1 << 20) {
                     pulled = true;
-                    rigs[0].timeline.schedule(rigs[0].timeline.now(), () -> {
+                    rigs[0].kernel().timeline().schedule(rigs[0].kernel().timeline().now(), () -> {
                         try {
-                            rigs[0].machine.usbDetach("1");
+                            rigs[0].machine().usbDetach("1");
                         } catch (MachineException e) {
                             throw new AssertionError(e);
                         }
@@ -227,7 +228,7 @@ class UsbdTest {
                 }
             }
         };
-        try (UsbdRig rig = new UsbdRig(6, false, watched)) {
+        try (KernelRig rig = UsbdRig.boot(6, false, watched)) {
             rigs[0] = rig;
             byte[] data = new byte[BLOCKS * 512];
             new Random(7).nextBytes(data);
@@ -246,8 +247,8 @@ class UsbdTest {
             assertArrayEquals(java.util.Arrays.copyOf(data, 512), bytes(image, 0, 1));
             byte[] lastWritten = java.util.Arrays.copyOfRange(data, (BLOCKS - 1) * 512, BLOCKS * 512);
             assertTrue(!java.util.Arrays.equals(lastWritten, bytes(image, BLOCKS - 1, 1)), "the write did not finish");
-            assertTrue(rig.kernel.ports().stream().noneMatch(p -> p.info().name().equals("msc0:")));
-            assertEquals("1", rig.machine.usbAttach(image, null));
+            assertTrue(rig.kernel().ports().stream().noneMatch(p -> p.info().name().equals("msc0:")));
+            assertEquals("1", rig.machine().usbAttach(image, null));
             rig.settle();
             assertReadsAsImage(rig, image, 0, 16);
         }
@@ -256,14 +257,14 @@ class UsbdTest {
     @Test
     void pluggingInAndOutAllDayTakesNoMoreMemory() throws Exception {
         MemoryImage image = random(9, false);
-        try (UsbdRig rig = new UsbdRig(9, false, image)) {
+        try (KernelRig rig = UsbdRig.boot(9, false, image)) {
             long[] inUse = new long[2];
             for (int round = 0; round < 12; round++) {
-                rig.machine.usbDetach("1");
+                rig.machine().usbDetach("1");
                 rig.settle();
-                assertEquals("1", rig.machine.usbAttach(image, null));
+                assertEquals("1", rig.machine().usbAttach(image, null));
                 rig.settle();
-                inUse[round < 2 ? 0 : 1] = rig.machine.dmaBytesInUse();
+                inUse[round < 2 ? 0 : 1] = rig.machine().dmaBytesInUse();
             }
             assertEquals(inUse[0], inUse[1], "the second device's buffers are the first one's");
             assertReadsAsImage(rig, image, 7, 8);
@@ -273,14 +274,14 @@ class UsbdTest {
     @Test
     void aCrashedUsbdComesBackAndFindsTheSticksAgain() throws Exception {
         MemoryImage image = random(8, false);
-        try (UsbdRig rig = new UsbdRig(8, false, image)) {
-            long id = rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")).findFirst().orElseThrow()
+        try (KernelRig rig = UsbdRig.boot(8, false, image)) {
+            long id = rig.kernel().tasks().stream().filter(t -> t.name().equals("usbd")).findFirst().orElseThrow()
                     .id().pack();
-            rig.kernel.kill(rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")).findFirst()
+            rig.kernel().kill(rig.kernel().tasks().stream().filter(t -> t.name().equals("usbd")).findFirst()
                     .orElseThrow().id(), true, "test").orThrow();
             rig.settle();
-            assertEquals(2, rig.driverStarts.get());
-            assertNotEquals(id, rig.kernel.tasks().stream().filter(t -> t.name().equals("usbd")
+            assertEquals(2, rig.driverStarts());
+            assertNotEquals(id, rig.kernel().tasks().stream().filter(t -> t.name().equals("usbd")
                     && t.state().alive()).findFirst().orElseThrow().id().pack());
             assertReadsAsImage(rig, image, 50, 64);
         }
