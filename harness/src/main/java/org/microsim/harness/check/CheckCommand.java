@@ -36,11 +36,26 @@ public final class CheckCommand implements CheckTool {
                         request.last("--junit").map(Path::of), out, err);
             }
             Campaign.Settings settings = settings(request, out);
-            return Campaign.of(machines, settings).run(out, err);
+            int code = Campaign.of(machines, settings).run(out, err);
+            if (!request.has("--out")) {
+                removeIfEmpty(settings.out());
+            }
+            return code;
         } catch (Bad | Shard.BadShard e) {
             err.println("sim: check: " + e.getMessage());
             err.println("Try 'sim check --help' for more information.");
             return 2;
+        }
+    }
+
+    /** The temporary directory made for failures, when none came: a campaign that passed leaves nothing behind. */
+    private static void removeIfEmpty(Path dir) {
+        try (var entries = Files.list(dir)) {
+            if (entries.findAny().isEmpty()) {
+                Files.delete(dir);
+            }
+        } catch (IOException e) {
+            // Left for the system's temporary-file cleaning.
         }
     }
 
@@ -71,7 +86,7 @@ public final class CheckCommand implements CheckTool {
                 throw new Bad("cannot make a temporary directory for the shrunk scenarios: " + e.getMessage()
                         + " (give --out DIR)");
             }
-            out.println("failing seeds are written to " + dir);
+            out.println("failing seeds are written to " + dir + " (removed again if none fails)");
         }
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Bad("--out: " + dir + " is not a directory");
