@@ -17,6 +17,7 @@ import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
 import org.microsim.harness.script.Text;
+import org.microsim.harness.trace.TraceDiff;
 import org.microsim.harness.web.WebAddress;
 
 /**
@@ -89,6 +90,58 @@ final class Actions {
                     ? runner.run("<stdin>", new InputStreamReader(in, StandardCharsets.UTF_8))
                     : runner.run(path);
         });
+    }
+
+    /**
+     * {@code sim run --until TIME FILE}: runs the scenario until the virtual clock reaches TIME (see {@link Until}),
+     * then opens the console on the same machine; 2 if the scenario cannot be run as written.
+     */
+    int runUntil(String file, MachineOptions options, java.time.Duration until) {
+        if (file.equals("-")) {
+            err.println(CliErrors.usage("sim run", "--until opens the console after the scenario, so the scenario "
+                    + "cannot come from standard input: give a file"));
+            return CliErrors.BAD_INPUT;
+        }
+        Path path = HostPaths.resolve(Path.of(""), file);
+        Optional<String> unreadable = unreadable(path);
+        if (unreadable.isPresent()) {
+            err.println(CliErrors.usage("sim run", "cannot read the scenario " + file + ": " + unreadable.get()));
+            return CliErrors.BAD_INPUT;
+        }
+        MachineOptions scenarioOptions = Files.isRegularFile(path)
+                ? options.withBaseDir(path.toAbsolutePath().getParent()) : options;
+        return withSession(scenarioOptions, commands -> {
+            Until breakpoint = new Until(commands, until);
+            int code = new ScenarioRunner(commands, out, err, options.debug(), breakpoint).run(path);
+            if (code == ScenarioRunner.BAD_INPUT) {
+                return code;
+            }
+            out.println("stopped at virtual time " + breakpoint.reach()
+                    + (code == ScenarioRunner.STOPPED ? "" : " (the scenario " + (code == 0 ? "ended" : "failed")
+                            + " before it)") + "; the console is open on this machine (Ctrl-D ends)");
+            return console(commands, options.debug());
+        });
+    }
+
+    /** {@code sim check}: the check tool's exit code. */
+    int check(CheckTool.Request request) {
+        Optional<CheckTool> tool = CheckTool.installed();
+        if (tool.isEmpty()) {
+            err.println("sim: this build has no campaign runner (no check tool)");
+            return CliErrors.BAD_INPUT;
+        }
+        if (systemTerminal) {
+            // This process is the command's own: one carrier per machine that runs at once (a bad --jobs is the
+            // tool's to report).
+            Carriers.forDeterministicMachines(request.last("--jobs").filter(j -> j.matches("[1-9]\\d{0,3}"))
+                    .map(Integer::parseInt).orElse(1));
+        }
+        return tool.get().check(request, factory, out, err);
+    }
+
+    /** {@code sim trace diff A B}: 0 the same, 1 they differ, 2 one cannot be read. */
+    int traceDiff(String a, String b) {
+        return TraceDiff.run(HostPaths.resolve(Path.of(""), a), HostPaths.resolve(Path.of(""), b), out, err);
     }
 
     /** Why {@code file} cannot be read as a scenario, if it cannot. */

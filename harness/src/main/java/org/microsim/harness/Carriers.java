@@ -21,8 +21,16 @@ public final class Carriers {
      * no effect once a virtual thread has started.
      */
     public static void forDeterministicMachines() {
+        forDeterministicMachines(1);
+    }
+
+    /**
+     * For a process that runs {@code machines} deterministic machines side by side ({@code sim check --jobs N}):
+     * one carrier each, unless the JVM was told a number. Has no effect once a virtual thread has started.
+     */
+    public static void forDeterministicMachines(int machines) {
         if (System.getProperty(PARALLELISM) == null) {
-            System.setProperty(PARALLELISM, "1");
+            System.setProperty(PARALLELISM, Integer.toString(machines));
         }
     }
 }

@@ -15,7 +15,8 @@ import org.microsim.harness.web.WebAddress;
  * <pre>
  *   sim [OPTIONS] [COMMAND [OPERANDS]] [OPTIONS]
  *         |           |
- *         |           +-- run FILE|-, console [--no-boot], boot, bench [NAME [ARGS...]]
+ *         |           +-- run FILE|- [--until TIME], console [--no-boot], boot, check [SCENARIO] [--seeds ...],
+ *         |               trace diff A B, bench [NAME [ARGS...]]
  *         +-- the machine options (--drive, --nic, --seed ...) and -h/--help, -V/--version:
  *             before or after the command, as {@code --name value} or {@code --name=value}
  * </pre>
@@ -24,7 +25,7 @@ import org.microsim.harness.web.WebAddress;
  * picocli took about 0.16 s more on top of it. Its classes are Java 5 class files, which the JVM's start-up
  * cache ({@code ./sim}'s AOT cache) cannot keep, and it builds its model by reflection over annotations in
  * cold, interpreted code at every start. Even compiled afresh for Java 21 it cost 0.1 s. The grammar here is
- * small (five commands, eleven options), so a table and a loop do the job in a few hundred lines.
+ * small (seven commands, two dozen options), so a table and a loop do the job in a few hundred lines.
  *
  * <p>The rules a user of GNU-style tools expects: {@code --} ends the options; a repeated option appends
  * (repeatable ones) or the last one wins; an option with an optional value ({@code --nic}) takes the next word
@@ -97,8 +98,33 @@ final class CommandLine {
             + "for makes it reachable from other hosts.");
     static final Option HOLD = Option.flag("With --web: keep serving after the scenario or boot ends, until Ctrl-C.",
             "--hold");
+    static final Option UNTIL = Option.value("--until", "TIME", "Stop the scenario when the virtual clock reaches "
+            + "TIME (such as 2.5s; a sleep is cut to end there, another command runs to its end) and open the "
+            + "console on the same machine, as rr's replay does.");
 
-    /** The machine options: every command takes them, before or after its name. */
+    static final Option SEEDS = Option.value("--seeds", "FIRST..LAST", "The seeds to run (default 1..100; N alone "
+            + "is one seed).");
+    static final Option SWARM = Option.flag("Swarm testing: each seed also picks which fault kinds are on.", "--swarm");
+    static final Option TIME_BUDGET = Option.value("--time-budget", "DURATION", "Start no seed after this much "
+            + "wall time (such as 10m); runs in progress finish.");
+    static final Option SHARD = Option.value("--shard", "K/N", "Run shard K of N (1 <= K <= N): the seeds whose "
+            + "offset from the first is K-1 modulo N. N alone takes K from JOB_COMPLETION_INDEX or "
+            + "SLURM_ARRAY_TASK_ID (counted from 0).");
+    static final Option JUNIT = Option.value("--junit", "FILE", "Write the results as JUnit XML, a test case per "
+            + "seed (with --merge: the merged report).");
+    static final Option JOBS = Option.value("--jobs", "N", "Run N seeds at once on threads of this process "
+            + "(default 1).");
+    static final Option OUT = Option.value("--out", "DIR", "Where the shrunk scenario of each failing seed is "
+            + "written (default: a new temporary directory, printed).");
+    static final Option SHRINK_RUNS = Option.value("--shrink-runs", "N", "How many runs shrinking a failure may "
+            + "take (default 200; 0 writes the failing scenario unshrunk).");
+    static final Option MERGE = Option.value("--merge", "DIR", "Merge the JUnit reports of a campaign's shards in "
+            + "DIR (*.xml) into one summary, and into --junit FILE if given; runs nothing.");
+
+    /** The options of {@code sim check}, handed to the {@link CheckTool} by long name. */
+    static final List<Option> CHECK = List.of(SEEDS, SWARM, TIME_BUDGET, SHARD, JUNIT, JOBS, OUT, SHRINK_RUNS, MERGE);
+
+    /** The machine options: every command that runs a machine of the user's takes them, before or after its name. */
     static final List<Option> MACHINE = List.of(DRIVE, USB, NIC, DEMO, SEED, FREE, TRACE, PCAP, USB_PCAP,
             DEBUG, WEB, HOLD);
 
@@ -107,13 +133,21 @@ final class CommandLine {
             "With no command: boot the built-in demo machine and open the console."));
 
     static final List<Command> COMMANDS = List.of(
-            new Command("run", "FILE|-", 1, 1, List.of(), List.of("Run a scenario file (- reads standard input).",
+            new Command("run", "FILE|-", 1, 1, List.of(UNTIL), List.of("Run a scenario file (- reads standard input).",
                     "Exit code 0 when every expectation holds, 1 when one fails, 2 on bad input.")),
             new Command("console", "", 0, 0, List.of(NO_BOOT), List.of("Boot the machine and open the interactive "
                     + "console, as sim alone does (help lists the commands; Ctrl-D ends).",
                     "With --no-boot the console opens before boot, to attach drives first.")),
             new Command("boot", "", 0, 0, List.of(),
                     List.of("Boot the machine, print what happened, and exit (1 if the boot failed).")),
+            new Command("check", "[SCENARIO|demo]", 0, 1, CHECK, List.of("Run a scenario, or the built-in suite demo "
+                    + "(the default: the demo machine with a file workload), under many seeds with random faults, and "
+                    + "check the invariants after each run (services-back, acknowledged-not-lost, fsck-clean, no-hang).",
+                    "Each failing seed is shrunk and written as a scenario: reproduce with: sim run --seed N FILE. "
+                            + "Exit code 0 when every seed passed, 1 when one failed, 2 on bad input.")),
+            new Command("trace", "diff A.json B.json", 3, 3, List.of(), List.of("Compare two --trace files and "
+                    + "show the first event where the runs diverge, with the events before it.",
+                    "Exit code 0 when they are the same, 1 when they differ, 2 when one cannot be read.")),
             new Command("bench", "[NAME [ARGS...]]", 0, Integer.MAX_VALUE, List.of(),
                     List.of("Run a benchmark by name; with no name, list them.",
                             "The words after the name are the benchmark's arguments.")));
@@ -230,7 +264,7 @@ final class CommandLine {
         out.append('\n');
         command.description().forEach(paragraph -> Text.wrap(paragraph, width).forEach(l -> out.append(l).append('\n')));
         List<Option> options = new ArrayList<>(command.options());
-        options.addAll(MACHINE);
+        options.addAll(machineOptions(command));
         options.add(HELP);
         options.add(VERSION);
         out.append("\nOptions:\n");
@@ -269,10 +303,18 @@ final class CommandLine {
 
     private static Optional<Option> find(Command command, String name) {
         List<Option> all = new ArrayList<>(command.options());
-        all.addAll(MACHINE);
+        all.addAll(machineOptions(command));
         all.add(HELP);
         all.add(VERSION);
         return all.stream().filter(o -> o.names().contains(name)).findFirst();
+    }
+
+    /**
+     * The machine options {@code command} takes: none but {@code --debug} for {@code check}, which runs the demo
+     * machine under seeds of its own, and {@code trace}, which runs none.
+     */
+    private static List<Option> machineOptions(Command command) {
+        return command.name().equals("check") || command.name().equals("trace") ? List.of(DEBUG) : MACHINE;
     }
 
     private static Optional<Command> command(String name) {

@@ -4,14 +4,19 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.microsim.harness.CommandLine.BadCommandLine;
 import org.microsim.harness.CommandLine.Parsed;
+import org.microsim.harness.script.Durations;
 import org.microsim.harness.script.Text;
+import org.microsim.harness.script.UsageException;
 
 /**
- * The {@code sim} command: {@code sim [OPTIONS] [run FILE|- | console | boot | bench [NAME]]}.
+ * The {@code sim} command: {@code sim [OPTIONS] [run FILE|- | console | boot | check [SCENARIO] | trace diff A B
+ * | bench [NAME]]}.
  *
  * <p>With no subcommand, as with {@code console}, it boots the built-in demo machine and opens the console
  * ({@code console --no-boot} opens it before boot), so a new user sees a whole
@@ -79,7 +84,17 @@ public final class Main {
             actions = actions.withWeb(parsed.last(CommandLine.WEB).get(), parsed.has(CommandLine.HOLD));
         }
         return switch (parsed.command().name()) {
-            case "run" -> actions.run(operands.getFirst(), options);
+            case "run" -> parsed.has(CommandLine.UNTIL)
+                    ? actions.runUntil(operands.getFirst(), options, until(parsed))
+                    : actions.run(operands.getFirst(), options);
+            case "check" -> actions.check(checkRequest(parsed));
+            case "trace" -> {
+                if (!operands.getFirst().equals("diff")) {
+                    throw new BadCommandLine(parsed.command(), "unknown trace command '"
+                            + Text.printable(operands.getFirst()) + "' (there is: diff A.json B.json)");
+                }
+                yield actions.traceDiff(operands.get(1), operands.get(2));
+            }
             case "console" -> parsed.has(CommandLine.NO_BOOT) ? actions.console(options)
                     : actions.bootThenConsole(options);
             case "boot" -> actions.boot(options);
@@ -87,6 +102,26 @@ public final class Main {
                     operands.isEmpty() ? List.of() : operands.subList(1, operands.size()));
             default -> actions.bootThenConsole(options);
         };
+    }
+
+    private static java.time.Duration until(Parsed parsed) throws BadCommandLine {
+        String time = parsed.last(CommandLine.UNTIL).orElseThrow();
+        try {
+            return Durations.parse(time);
+        } catch (UsageException e) {
+            throw new BadCommandLine(parsed.command(), "--until: " + e.getMessage());
+        }
+    }
+
+    /** {@code sim check}'s words for the check tool (it takes no machine options: the parser saw to that). */
+    private static CheckTool.Request checkRequest(Parsed parsed) {
+        Map<String, List<String>> values = new LinkedHashMap<>();
+        CommandLine.CHECK.forEach(option -> {
+            if (parsed.has(option)) {
+                values.put(option.longName(), parsed.all(option));
+            }
+        });
+        return new CheckTool.Request(parsed.operands(), values, System.getenv());
     }
 
     private static MachineOptions options(Parsed parsed) throws BadCommandLine {

@@ -284,7 +284,7 @@ class MainTest {
 
     @Test
     void unknownCommandAndExtraOperands() {
-        assertBadCommandLine("unknown command 'rnu' (commands: run, console, boot, bench)", "sim", "rnu", "x.scn");
+        assertBadCommandLine("unknown command 'rnu' (commands: run, console, boot, check, trace, bench)", "sim", "rnu", "x.scn");
         assertBadCommandLine("sim: run takes one FILE|-, got a.scn b.scn", "sim run", "run", "a.scn", "b.scn");
         assertBadCommandLine("sim: boot takes no operands, got now", "sim boot", "boot", "now");
         assertBadCommandLine("--free takes no value", "sim", "--free=yes");

@@ -38,6 +38,8 @@ public final class ScenarioRunner {
     public static final int FAILED = 1;
     /** The scenario could not be run as written. */
     public static final int BAD_INPUT = 2;
+    /** The breakpoint stopped the run (never with {@link Breakpoint#NEVER}); not an exit code. */
+    public static final int STOPPED = -1;
 
     private static final String COMMAND_PREFIX = "> ";
     private static final String OUTPUT_INDENT = "  ";
@@ -46,6 +48,7 @@ public final class ScenarioRunner {
     private final PrintStream out;
     private final PrintStream err;
     private final boolean debug;
+    private final Breakpoint breakpoint;
 
     /**
      * @param commands the commands scenarios may use
@@ -54,10 +57,16 @@ public final class ScenarioRunner {
      * @param debug print stack traces of internal errors
      */
     public ScenarioRunner(CommandSet commands, PrintStream out, PrintStream err, boolean debug) {
+        this(commands, out, err, debug, Breakpoint.NEVER);
+    }
+
+    /** The same, stopping where {@code breakpoint} says ({@link #STOPPED}). */
+    public ScenarioRunner(CommandSet commands, PrintStream out, PrintStream err, boolean debug, Breakpoint breakpoint) {
         this.commands = commands;
         this.out = out;
         this.err = err;
         this.debug = debug;
+        this.breakpoint = breakpoint;
     }
 
     /** Runs the scenario in a UTF-8 file, named in messages as given. */
@@ -131,14 +140,25 @@ public final class ScenarioRunner {
         int execute(List<Step> steps) {
             for (Step step : steps) {
                 switch (step.statement()) {
-                    case Invocation invocation -> {
+                    case Invocation planned -> {
                         if (unacknowledgedFailure != null) {
                             return unexpectedFailure();
                         }
-                        out.println(COMMAND_PREFIX + step.text());
+                        Breakpoint.Decision decision = breakpoint.before(planned);
+                        if (decision instanceof Breakpoint.Decision.Stop) {
+                            return STOPPED;
+                        }
+                        Invocation invocation = decision instanceof Breakpoint.Decision.LastThen(Invocation instead)
+                                ? instead : planned;
+                        out.println(COMMAND_PREFIX + (invocation == planned ? step.text()
+                                : String.join(" ", invocation.command().name(), String.join(" ", invocation.args()))
+                                        + "  # cut short by the breakpoint"));
                         OptionalInt verdict = invoke(step, invocation);
                         if (verdict.isPresent()) {
                             return verdict.getAsInt();
+                        }
+                        if (invocation != planned) {
+                            return STOPPED;
                         }
                         if (last instanceof Outcome.Success && invocation.command().endsSession()) {
                             return finish();

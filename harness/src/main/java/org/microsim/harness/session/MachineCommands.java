@@ -1,5 +1,6 @@
 package org.microsim.harness.session;
 
+import org.microsim.harness.script.Durations;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;

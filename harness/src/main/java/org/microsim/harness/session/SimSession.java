@@ -1,5 +1,6 @@
 package org.microsim.harness.session;
 
+import org.microsim.harness.script.Durations;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package org.microsim.harness.session;
 
+import org.microsim.harness.script.Durations;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;

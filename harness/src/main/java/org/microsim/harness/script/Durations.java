@@ -1,18 +1,22 @@
-package org.microsim.harness.session;
+package org.microsim.harness.script;
 
 import java.time.Duration;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.microsim.harness.script.UsageException;
 
 /** Durations as people write them in scenarios: {@code 250ms}, {@code 10s}, {@code 1.5s}, {@code 2m}, {@code 40us}. */
-final class Durations {
+public final class Durations {
     private static final Pattern FORM = Pattern.compile("(\\d+(?:\\.\\d+)?)(ns|us|ms|s|m|h)");
 
     private Durations() {
     }
 
-    static Duration parse(String text) throws UsageException {
+    /**
+     * Parses a duration such as {@code 250ms}.
+     *
+     * @throws UsageException if it is not one, with a sentence saying how to write one
+     */
+    public static Duration parse(String text) throws UsageException {
         Matcher m = FORM.matcher(text);
         if (!m.matches()) {
             throw new UsageException("'" + text + "' is not a duration: write a number and a unit, like 250ms or 10s"
@@ -35,7 +39,7 @@ final class Durations {
     }
 
     /** Virtual time for people: seconds with microseconds, as {@code 1.250000s}. */
-    static String format(long nanos) {
+    public static String format(long nanos) {
         return String.format("%d.%06ds", nanos / 1_000_000_000L, (nanos % 1_000_000_000L) / 1000);
     }
 }
