@@ -92,6 +92,7 @@ public final class Kernel implements AutoCloseable {
     final KernelPortServer portServer;
     final Names names;
     final Devices devices;
+    final TaskFaults taskFaults;
     /** The kernel's own port: a send handle to it is what makes a task privileged. */
     private final Port kernelPort;
     private final Sys console;
@@ -124,6 +125,7 @@ public final class Kernel implements AutoCloseable {
         this.portServer = new KernelPortServer(this);
         this.names = new Names(this);
         this.devices = new Devices(this);
+        this.taskFaults = new TaskFaults(this);
         this.console = new ConsoleSys(this);
         this.hardware = b.hardware.apply(scheduler);
         scheduler.enter();
@@ -290,6 +292,11 @@ public final class Kernel implements AutoCloseable {
         } else {
             scheduler.advance(duration.toNanos());
         }
+    }
+
+    /** Hangs and slows tasks, and records every fault the harness injects in the trace. */
+    public TaskFaults faults() {
+        return taskFaults;
     }
 
     /** A snapshot of every task slot's latest incarnation, by index. */

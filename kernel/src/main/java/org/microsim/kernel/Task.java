@@ -46,6 +46,11 @@ final class Task extends TaskLayout.Gap {
     String waitingFor = "";
     /** Set when the task was killed or crashed from outside: its thread unwinds at its next system call. */
     volatile boolean killed;
+    /**
+     * The fault injected into this task ({@link TaskFaults}): 0 none, {@link TaskFaults#HANG} hung, else the
+     * virtual nanoseconds every system call costs. One volatile field, read at every system call.
+     */
+    volatile long fault;
     /** How the task ended, for {@code ps} and the notification. */
     volatile String endCause = "";
 

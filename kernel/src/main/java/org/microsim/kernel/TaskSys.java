@@ -55,8 +55,14 @@ final class TaskSys implements Sys {
         if (t.killed) {
             throw new TaskKilled();
         }
+        if (t.fault != 0) {
+            k.taskFaults.enter(t);
+        }
         Result<T> r = op.get();
         k.scheduler.switchPoint(t);
+        if (t.fault == TaskFaults.HANG) {
+            k.taskFaults.enter(t); // a task hung while it waited never sees what it waited for
+        }
         if (t.killed) {
             throw new TaskKilled();
         }

@@ -89,7 +89,7 @@ final class Tasks {
     }
 
     /** The task {@code id} names while it is its slot's latest incarnation, alive or not; null otherwise. */
-    private Task get(TaskId id) {
+    Task get(TaskId id) {
         Task t = id.index() > 0 && id.index() < slots.size() ? slots.get(id.index()) : null;
         return t != null && t.id.equals(id) ? t : null;
     }

@@ -12,6 +12,8 @@ public record TraceEvent(long time, TaskId task, String taskName, Kind kind, Str
         SPAWN, EXIT, CRASH, KILL,
         SEND, RECEIVE, CALL, REPLY, TIMEOUT,
         PORT_REGISTERED, PORT_REMOVED,
-        IRQ, DEVICE, LOG
+        IRQ, DEVICE, LOG,
+        /** A fault injected (or cleared) by the harness: its kind and parameters. */
+        FAULT
     }
 }

@@ -38,6 +38,19 @@ public final class Durations {
         return Duration.ofNanos(Math.round(nanos));
     }
 
+    /** A duration as a word {@link #parse} reads back exactly: in the largest unit that divides it ({@code 250ms}). */
+    static String word(Duration d) {
+        long nanos = d.toNanos();
+        long[] sizes = {3600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
+        String[] units = {"h", "m", "s", "ms", "us"};
+        for (int i = 0; i < sizes.length; i++) {
+            if (nanos != 0 && nanos % sizes[i] == 0) {
+                return nanos / sizes[i] + units[i];
+            }
+        }
+        return nanos + "ns";
+    }
+
     /** Virtual time for people: seconds with microseconds, as {@code 1.250000s}. */
     public static String format(long nanos) {
         return String.format("%d.%06ds", nanos / 1_000_000_000L, (nanos % 1_000_000_000L) / 1000);

@@ -424,12 +424,12 @@ final class NetCommands {
         return name + ": " + faults(now);
     }
 
-    private static String faults(Lan.Impairments i) {
+    static String faults(Lan.Impairments i) {
         return String.format(Locale.ROOT, "loss %.3f, delay %s, dup %.3f, reorder %.3f", i.loss(),
                 Durations.format(i.delayNanos()), i.duplicate(), i.reorder());
     }
 
-    private static double probability(String word, String value) throws UsageException {
+    static double probability(String word, String value) throws UsageException {
         try {
             double p = Double.parseDouble(value);
             if (p >= 0 && p <= 1) {

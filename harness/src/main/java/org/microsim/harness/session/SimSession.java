@@ -63,6 +63,7 @@ final class SimSession implements Session {
     private final StringBuilder logs = new StringBuilder();
     private Foreground foreground = new Foreground();
     private final Completions completions = new Completions(this);
+    private final FaultCommands faults = new FaultCommands(this);
     private Kernel kernel;
     private Machine machine;
 
@@ -82,6 +83,7 @@ final class SimSession implements Session {
         all.addAll(NetCommands.of(this));
         all.addAll(TcpCommands.of(this));
         all.addAll(FileCommands.of(this::shell, baseDir(), this::checkInterrupt));
+        all.add(faults.command());
         return all;
     }
 

@@ -110,7 +110,7 @@ final class UsbCommands {
     }
 
     /** The USB port path of a mass-storage block port such as {@code msc0:}: its metadata bytes. */
-    private static String portOf(SimSession s, String name) throws CommandFailedException {
+    static String portOf(SimSession s, String name) throws CommandFailedException {
         List<PortSnapshot> sticks = sticks(s);
         for (PortSnapshot p : sticks) {
             if (p.info().name().equals(name)) {

@@ -234,6 +234,7 @@ public final class ChromeTrace {
             case PORT_REGISTERED, PORT_REMOVED -> "port";
             case IRQ, DEVICE -> "device";
             case LOG -> "log";
+            case FAULT -> "fault";
         };
     }
 }

@@ -103,6 +103,11 @@ final class AhciController {
         return memory;
     }
 
+    /** The faults armed on the disk of port {@code index}; null when there is no such port or no disk on it. */
+    synchronized DiskFaults faults(int index) {
+        return index >= 0 && index < PORTS && ports[index].hasDisk() ? ports[index].faults() : null;
+    }
+
     private synchronized int read(int offset) {
         return switch (offset) {
             case CAP -> CAP_VALUE;

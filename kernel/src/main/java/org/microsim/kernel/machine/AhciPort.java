@@ -19,6 +19,12 @@ import java.io.IOException;
  * Either way the failing slot's CI bit stays set, PxCMD.CCS names it, and the port processes nothing more
  * until software clears ST (which clears PxCI), as the error recovery of section 6.2.2 expects.
  *
+ * <p>Injected faults ({@link DiskFaults}) hit reads and writes. {@code io} is a device error as above, with UNC
+ * (uncorrectable data) for a read and ABRT for a write, nothing written. {@code timeout} is a device that never
+ * answers: the command stays running with BSY in PxTFD, and the engine cannot stop (PxCMD.CR stays set after ST is
+ * cleared) until a COMRESET, which is what section 10.4.2 has software do when CR does not clear in 500 ms.
+ * {@code corrupt} completes the read with some bytes of its data flipped.
+ *
  * <p>A port without a disk reports SSTS.DET=0 and signature FFFFFFFFh, and never runs what is issued to it,
  * as an HBA waits for a device that never answers; a driver times out and leaves the port alone.
  *
@@ -61,6 +67,7 @@ final class AhciPort {
     static final int STS_READY = 0x50; // DRDY | DSC
     static final int STS_BSY = 0x80;
     static final int ERR_ABRT = 0x04;
+    static final int ERR_UNC = 0x40;
 
     static final int SIG_ATA = 0x0000_0101;
     static final int SSTS_DEVICE = 0x123; // DET 3 (device and phy), SPD 2 (gen 2), IPM 1 (active)
@@ -80,6 +87,7 @@ final class AhciPort {
     private final int index;
     private final AhciController controller;
     private final AtaDisk disk;
+    private final DiskFaults faults = new DiskFaults();
 
     private long clb;
     private long fb;
@@ -98,6 +106,8 @@ final class AhciPort {
     private int running = -1;
     private boolean halted;
     private boolean signatureDelivered;
+    /** A command the device never answers (a timeout fault) holds the engine until a COMRESET. */
+    private boolean stuck;
     /** Bumped whenever the engine stops, so completions scheduled before are recognised as stale. */
     private long epoch;
 
@@ -116,6 +126,7 @@ final class AhciPort {
         fisReceive = false;
         sataControl = 0;
         sataError = 0;
+        stuck = false;
         stopEngine();
         linkUp();
     }
@@ -165,6 +176,9 @@ final class AhciPort {
         int value = CMD_SUD | CMD_POD | currentSlot << 8;
         if (started) {
             value |= CMD_ST | CMD_CR;
+        }
+        if (stuck) {
+            value |= CMD_CR;
         }
         if (fisReceive) {
             value |= CMD_FRE | CMD_FR;
@@ -237,6 +251,8 @@ final class AhciPort {
         sataControl = value & 0xfff;
         boolean reset = (sataControl & 0xf) == SCTL_DET_COMRESET;
         if (reset && !wasReset) {
+            stuck = false;
+            stopEngine();
             sataStatus = 0;
             signature = 0xffff_ffff;
             taskFile = STS_BSY;
@@ -263,7 +279,7 @@ final class AhciPort {
     }
 
     private void kick(Effects fx) {
-        if (!started || halted || running >= 0 || disk == null || issued == 0) {
+        if (!started || halted || stuck || running >= 0 || disk == null || issued == 0) {
             return;
         }
         for (int i = 0; i < 32; i++) {
@@ -329,11 +345,29 @@ final class AhciPort {
                     deviceError(slot, ERR_ABRT, fx);
                     return;
                 }
+                DiskFaults.Hit hit = faults.take(lba, sectors, write);
+                DiskFaults.Kind fault = hit == null ? null : hit.kind();
+                if (fault == DiskFaults.Kind.IO) {
+                    deviceError(slot, write ? ERR_ABRT : ERR_UNC, fx);
+                    return;
+                }
+                if (fault == DiskFaults.Kind.TIMEOUT) {
+                    hang(slot);
+                    return;
+                }
                 DiskImage image = disk.image();
                 long start = lba * DiskImage.SECTOR_SIZE;
                 Prdt.Mover mover = write
                         ? (position, buffer, offset, length) -> image.write(start + position, buffer, offset, length)
                         : (position, buffer, offset, length) -> image.read(start + position, buffer, offset, length);
+                if (fault == DiskFaults.Kind.CORRUPT) {
+                    DiskFaults.Flips flips = hit.flips();
+                    Prdt.Mover clean = mover;
+                    mover = (position, buffer, offset, length) -> {
+                        clean.move(position, buffer, offset, length);
+                        flips.apply(position, buffer, offset, length);
+                    };
+                }
                 dataCommand(slot, headerAddress, table, prdtl, sectors * DiskImage.SECTOR_SIZE, false, lba, count,
                         mover, fx);
             }
@@ -408,6 +442,23 @@ final class AhciPort {
         taskFile = error << 8 | status;
         halted = true;
         raise(IS_TFES | IS_DHRS, fx);
+    }
+
+    /** The device took the command and never answers: busy, and the engine held on it until a COMRESET. */
+    private void hang(int slot) {
+        running = slot;
+        currentSlot = slot;
+        stuck = true;
+        taskFile = STS_BSY;
+    }
+
+    boolean hasDisk() {
+        return disk != null;
+    }
+
+    /** The faults armed on this port's disk. */
+    DiskFaults faults() {
+        return faults;
     }
 
     /** A host-side fatal error: the cause bit and a halt until ST is cleared. */

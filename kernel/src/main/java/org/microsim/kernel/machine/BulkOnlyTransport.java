@@ -157,10 +157,14 @@ final class BulkOnlyTransport {
             awaitingReset = true;
             return Handshake.STALL;
         }
+        byte[] block = Arrays.copyOfRange(packet, 15, 15 + length);
+        if (unit.hangs(block)) {
+            return Handshake.ACK; // a timeout fault: taken and never answered; bulk-in NAKs until a reset
+        }
         tag = Bytes.le32(packet, 4);
         offered = Bytes.u32(packet, 8);
         boolean hostIn = (packet[12] & 0x80) != 0;
-        cdb = Arrays.copyOfRange(packet, 15, 15 + length);
+        cdb = block;
         long writes = ScsiDisk.dataOutLength(cdb);
         if (offered == 0 || !hostIn) {
             if (writes > offered) {

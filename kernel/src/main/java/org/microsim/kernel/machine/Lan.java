@@ -172,6 +172,15 @@ public final class Lan {
         return p;
     }
 
+    /** Pulls every station's cable ({@code plugged} false) or puts them all back: the whole LAN down or up. */
+    public void setCables(boolean plugged) {
+        List<Port> all;
+        synchronized (this) {
+            all = List.copyOf(ports);
+        }
+        all.forEach(p -> p.setCable(plugged));
+    }
+
     /** A station's socket on the LAN, with its cable. */
     public final class Port implements EthernetLink.Attachment {
         final int index;

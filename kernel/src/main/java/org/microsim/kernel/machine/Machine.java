@@ -321,6 +321,44 @@ public final class Machine implements Closeable {
         usbPorts().inject(path, fault);
     }
 
+    /**
+     * The faults armed on the disk of AHCI port {@code port} (the {@code N} of {@code ahci0:diskN}).
+     *
+     * @throws MachineException when the machine has no disk there
+     */
+    public DiskFaults ahciFaults(int port) throws MachineException {
+        DiskFaults faults = ahci == null ? null : ahci.faults(port);
+        if (faults == null) {
+            throw new MachineException("there is no disk on AHCI port " + port);
+        }
+        return faults;
+    }
+
+    /**
+     * The faults armed on the stick at USB port {@code path}.
+     *
+     * @throws MachineException when there is no USB controller or no stick there
+     */
+    public DiskFaults usbFaults(String path) throws MachineException {
+        return usbPorts().faults(path);
+    }
+
+    /**
+     * The interrupt line of the PCIe function {@code device} names: by its port ({@code 00:1f.2:ahci}) or its kind
+     * ({@code ahci}, {@code usb}, {@code eth}) when one function has it.
+     *
+     * @throws MachineException when no function, or more than one, has that name
+     */
+    public InterruptLine interruptLine(String device) throws MachineException {
+        List<PciFunction> named = pci.functions().stream().filter(f -> device.equals(f.pciClass().kind())
+                || device.equals(pci.portInfo(f).name())).toList();
+        if (named.size() != 1) {
+            throw new MachineException((named.isEmpty() ? "no device " : "more than one device is ") + device
+                    + "; the machine has " + String.join(", ", ports().stream().map(PortInfo::name).toList()));
+        }
+        return named.get(0).interrupt();
+    }
+
     /** The USB devices as {@code lsusb -t} draws them, or a line saying there is no USB controller. */
     public List<String> lsusb() {
         return usb == null ? List.of("no USB controller (the machine has one with --usb or a --drive if=usb)")

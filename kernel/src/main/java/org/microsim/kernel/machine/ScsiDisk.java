@@ -21,6 +21,10 @@ import java.util.Arrays;
  * (05/20/00); an LBA past the end is 05/21/00; a bad field is 05/24/00; a write to a read-only image is DATA
  * PROTECT (07/27/00); an image that fails is MEDIUM ERROR (03/11/00 on read, 03/0C/00 on write).
  *
+ * <p>Injected faults ({@link DiskFaults}) hit reads and writes: {@code io} is MEDIUM ERROR (03/11/00 on a read,
+ * 03/0C/00 on a write, nothing written), {@code corrupt} flips bytes of a read's data, and {@code timeout} is for the
+ * transport, which asks {@link #hangs} before it runs a command and then never answers it.
+ *
  * <p>After insertion the unit holds a UNIT ATTENTION, NOT READY TO READY CHANGE (06/28/00), which the first
  * command reports, as a freshly plugged stick does; INQUIRY and REQUEST SENSE pass it by (SPC-4 5.14), and
  * REQUEST SENSE returns it and clears it when no failed command's sense comes first. The model never throws on
@@ -51,6 +55,9 @@ final class ScsiDisk {
 
     private final DiskImage image;
     private final String serial;
+    private final DiskFaults faults = new DiskFaults();
+    /** The fault drawn for the command under way by {@link #hangs}, for its read or write to act on. */
+    private DiskFaults.Hit drawn;
     private Sense sense = Sense.NONE;
     private boolean unitAttention = true;
 
@@ -102,6 +109,31 @@ final class ScsiDisk {
             case 0x35, 0x91 -> synchronizeCache();
             default -> invalidOpcode();
         };
+    }
+
+    /** The faults armed on this unit. */
+    DiskFaults faults() {
+        return faults;
+    }
+
+    /**
+     * Draws the fault for a command about to run, if it is a read or write one hits: true when it is a timeout
+     * (the transport then never answers it); any other fault is kept for the command's execution.
+     */
+    boolean hangs(byte[] cdb) {
+        int opcode = cdb.length == 0 ? -1 : cdb[0] & 0xff;
+        boolean ten = (opcode == 0x28 || opcode == 0x2a) && cdb.length >= 10;
+        boolean sixteen = (opcode == 0x88 || opcode == 0x8a) && cdb.length >= 16;
+        drawn = !ten && !sixteen ? null : faults.take(ten ? u32(cdb, 2) & 0xffff_ffffL : u64(cdb, 2),
+                ten ? u16(cdb, 7) : u32(cdb, 10) & 0xffff_ffffL, opcode == 0x2a || opcode == 0x8a);
+        return drawn != null && drawn.kind() == DiskFaults.Kind.TIMEOUT;
+    }
+
+    /** Takes the fault drawn for this command, if any. */
+    private DiskFaults.Hit takeDrawn() {
+        DiskFaults.Hit fault = drawn;
+        drawn = null;
+        return fault;
     }
 
     /** The stick was (re)inserted: the next command reports NOT READY TO READY CHANGE. */
@@ -202,11 +234,18 @@ final class ScsiDisk {
         if (blocks * BLOCK_SIZE > Integer.MAX_VALUE - 8) {
             return invalidField(); // more than one transfer can carry
         }
+        DiskFaults.Hit fault = takeDrawn();
+        if (fault != null && fault.kind() == DiskFaults.Kind.IO) {
+            return check(0x03, 0x11, 0x00);
+        }
         byte[] data = new byte[(int) blocks * BLOCK_SIZE];
         try {
             image.read(lba * BLOCK_SIZE, data, 0, data.length);
         } catch (IOException e) {
             return check(0x03, 0x11, 0x00);
+        }
+        if (fault != null && fault.kind() == DiskFaults.Kind.CORRUPT) {
+            fault.flips().apply(0, data, 0, data.length);
         }
         return good(data);
     }
@@ -220,6 +259,10 @@ final class ScsiDisk {
         }
         if (dataOut.length != blocks * BLOCK_SIZE) {
             return invalidField(); // the transport checked this; a short data-out is the host's mistake
+        }
+        DiskFaults.Hit fault = takeDrawn();
+        if (fault != null && fault.kind() == DiskFaults.Kind.IO) {
+            return check(0x03, 0x0c, 0x00);
         }
         try {
             image.write(lba * BLOCK_SIZE, dataOut, 0, dataOut.length);

@@ -89,11 +89,19 @@ final class UsbPorts {
 
     /** Makes the stick at {@code path} misbehave once, as {@code fault} says. */
     synchronized void inject(String path, UsbFault fault) throws MachineException {
+        xhci.inject(stick(path), fault);
+    }
+
+    /** The faults armed on the stick at {@code path}. */
+    synchronized DiskFaults faults(String path) throws MachineException {
+        return stick(path).faults();
+    }
+
+    private UsbStick stick(String path) throws MachineException {
         List<Integer> where = parse(path);
         for (XhciController.Attached a : xhci.topology()) {
             if (a.path().equals(where) && a.device() instanceof UsbStick stick) {
-                xhci.inject(stick, fault);
-                return;
+                return stick;
             }
         }
         throw new MachineException("no USB stick is plugged into port " + format(where));

@@ -32,13 +32,15 @@ final class UsbStick extends OneConfigurationDevice {
     static final int GET_MAX_LUN = 0xfe;
 
     private final DiskImage image;
+    private final ScsiDisk unit;
     private final BulkOnlyTransport transport;
     private UsbFault fault;
 
     UsbStick(DiskImage image, String serial) {
         super(descriptors(serial));
         this.image = image;
-        this.transport = new BulkOnlyTransport(new ScsiDisk(image, serial));
+        this.unit = new ScsiDisk(image, serial);
+        this.transport = new BulkOnlyTransport(unit);
     }
 
     private static UsbDescriptors.Descriptors descriptors(String serial) {
@@ -54,6 +56,11 @@ final class UsbStick extends OneConfigurationDevice {
         return UsbDescriptors.configuration(type, 1, UsbDescriptors.iface(2, 0x08, 0x06, 0x50),
                 UsbDescriptors.endpoint(0x80 | BULK_IN, 2, maxPacket, 0),
                 UsbDescriptors.endpoint(BULK_OUT, 2, maxPacket, 0));
+    }
+
+    /** The faults armed on the stick's medium. */
+    DiskFaults faults() {
+        return unit.faults();
     }
 
     /** The image the stick stores its blocks in. */
