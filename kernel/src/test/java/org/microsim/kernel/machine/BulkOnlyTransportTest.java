@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.microsim.kernel.machine.UsbDevice.Handshake;
@@ -17,7 +18,8 @@ import org.microsim.kernel.machine.UsbDevice.InPacket;
 /** The stick's bulk-only transport against BOT 1.0: the wrappers, the cases of 6.7, and reset recovery. */
 class BulkOnlyTransportTest {
     private final MemoryImage image = new MemoryImage(256);
-    private final BulkOnlyTransport bot = new BulkOnlyTransport(new ScsiDisk(image, "S"));
+    private final ScsiDisk unit = new ScsiDisk(image, "S");
+    private final BulkOnlyTransport bot = new BulkOnlyTransport(unit);
     private int nextTag = 0x100;
 
     private static byte[] cbw(int tag, long length, boolean in, int lun, byte... cdb) {
@@ -88,6 +90,60 @@ class BulkOnlyTransportTest {
         byte[] back = new byte[1024];
         image.read(10 * 512L, back, 0, back.length);
         assertArrayEquals(data, back);
+    }
+
+    @Test
+    void anIoFaultFailsTheReadWithMediumErrorInTheSenseAndTheWriteWritesNothing() throws IOException {
+        commandIn(0, bytes(0x00, 0, 0, 0, 0, 0));
+        unit.faults().arm(DiskFaults.Kind.IO, 2, 0, Long.MAX_VALUE, 1);
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(4, 512, true, 0, bytes(0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0))));
+        assertEquals(Handshake.STALL, bot.bulkIn(512).handshake(), "no data for a failed read");
+        bot.clearHalt(true);
+        assertEquals(BulkOnlyTransport.FAILED, Csw.of(bot.bulkIn(13)).status());
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(5, 18, true, 0, bytes(0x03, 0, 0, 0, 18, 0))));
+        byte[] sense = bot.bulkIn(18).data();
+        assertEquals(0x03, sense[2] & 0xf, "MEDIUM ERROR");
+        assertEquals(0x11, sense[12] & 0xff, "UNRECOVERED READ ERROR");
+        Csw.of(bot.bulkIn(13));
+
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(6, 512, false, 0, bytes(0x2a, 0, 0, 0, 0, 9, 0, 0, 1, 0))));
+        byte[] data = new byte[512];
+        Arrays.fill(data, (byte) 0x77);
+        bot.bulkOut(data);
+        assertEquals(BulkOnlyTransport.FAILED, Csw.of(bot.bulkIn(13)).status());
+        byte[] onDisk = new byte[512];
+        image.read(9 * 512L, onDisk, 0, 512);
+        assertArrayEquals(new byte[512], onDisk, "a failed write writes nothing");
+        assertEquals(List.of(), unit.faults().active());
+    }
+
+    @Test
+    void aTimeoutFaultTakesTheCbwAndNeverAnswersUntilTheResetRecovery() {
+        commandIn(0, bytes(0x00, 0, 0, 0, 0, 0));
+        unit.faults().arm(DiskFaults.Kind.TIMEOUT, 1, 0, Long.MAX_VALUE, 1);
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(8, 512, true, 0, bytes(0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0))));
+        for (int i = 0; i < 3; i++) {
+            assertEquals(Handshake.NAK, bot.bulkIn(512).handshake());
+        }
+        bot.reset();
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(9, 512, true, 0, bytes(0x28, 0, 0, 0, 0, 5, 0, 0, 1, 0))));
+        assertEquals(512, bot.bulkIn(512).data().length);
+        assertEquals(new Csw(9, 0, BulkOnlyTransport.PASSED), Csw.of(bot.bulkIn(13)));
+    }
+
+    @Test
+    void aCorruptFaultFlipsOneByteOfEachBlockInItsRangeAndThePassedCswSaysNothing() {
+        commandIn(0, bytes(0x00, 0, 0, 0, 0, 0));
+        unit.faults().arm(DiskFaults.Kind.CORRUPT, 1, 1, 1, 9);
+        assertEquals(Handshake.ACK, bot.bulkOut(cbw(2, 1024, true, 0, bytes(0x28, 0, 0, 0, 0, 0, 0, 0, 2, 0))));
+        byte[] data = bot.bulkIn(1024).data();
+        assertEquals(new Csw(2, 0, BulkOnlyTransport.PASSED), Csw.of(bot.bulkIn(13)));
+        int flipped = 0;
+        for (int i = 0; i < data.length; i++) {
+            flipped += data[i] != 0 ? 1 : 0;
+            assertTrue(i >= 512 || data[i] == 0, "block 0 is outside the range");
+        }
+        assertEquals(1, flipped);
     }
 
     @Test
