@@ -15,6 +15,9 @@ import org.microsim.harness.HostPaths;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.Completion;
 import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.kernel.Kernel;
+import org.microsim.kernel.PortSnapshot;
 import org.microsim.abi.TaskId;
 import org.microsim.kernel.TaskInfo;
 import org.microsim.kernel.machine.Lan;
@@ -27,7 +30,9 @@ import org.microsim.services.init.Init;
  * and {@code crash}, service names for {@code start}, {@code stop} and {@code restart}, and program names for
  * {@code spawn}, for {@code usb}: attach or detach, then {@code file=} and a host path, or a stick's block
  * port ({@code msc0:}); network interfaces ({@code eth0}, {@code sw1}) for {@code ifconfig} and {@code link}, and
- * LAN names for {@code lan}. What each command's arguments are is said here, by name, so the commands stay as they are.
+ * LAN names for {@code lan}; for {@code fault}, its kinds, then what the kind takes: a disk (whole disks, as lsblk
+ * names them), a task, a LAN, {@code detach}, a PCIe device, or what {@code clear} ends. What each command's
+ * arguments are is said here, by name, so the commands stay as they are.
  */
 final class Completions {
     /** What one argument may be: the candidates for what is typed of it. */
@@ -69,7 +74,7 @@ final class Completions {
 
     /** What the argument after {@code before} of {@code command} may be. */
     List<Completion> complete(String command, List<String> before, String prefix) {
-        List<Kind> kinds = arguments.getOrDefault(command, List.of());
+        List<Kind> kinds = command.equals("fault") ? faultArguments(before) : arguments.getOrDefault(command, List.of());
         if (before.size() >= kinds.size()) {
             return List.of();
         }
@@ -79,6 +84,27 @@ final class Completions {
             // Nothing to offer (the machine is not booted, the shell is restarting): Tab does nothing.
             return List.of();
         }
+    }
+
+    /** A fault's kind, then its target, which depends on the kind. */
+    private List<Kind> faultArguments(List<String> before) {
+        Kind kind = prefix -> words(prefix, List.of("disk", "task", "link", "usb", "irq", "clear"));
+        if (before.isEmpty()) {
+            return List.of(kind);
+        }
+        Kind target = switch (before.get(0)) {
+            case "disk" -> prefix -> words(prefix, s.kernel().ports().stream().map(PortSnapshot::info)
+                    .filter(FaultCommands::wholeDisk).map(PortInfo::name).toList());
+            case "task" -> arguments.get("kill").get(0);
+            case "link" -> arguments.get("lan").get(0);
+            case "usb" -> prefix -> words(prefix, List.of("detach"));
+            case "irq" -> prefix -> words(prefix, s.kernel().ports().stream()
+                    .filter(p -> p.owner().equals(TaskId.KERNEL) && p.info().parent().equals(Kernel.BUS_ROOT))
+                    .map(p -> p.info().name()).toList());
+            case "clear" -> prefix -> words(prefix, List.of("disk", "task", "link", "usb", "irq"));
+            default -> null;
+        };
+        return target == null ? List.of(kind) : List.of(kind, target);
     }
 
     private static List<Completion> words(String prefix, List<String> names) {

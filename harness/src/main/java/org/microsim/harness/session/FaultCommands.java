@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Result;
 import org.microsim.harness.script.Command;
@@ -95,7 +96,13 @@ final class FaultCommands {
             return f.toCommand() + ": armed for " + Durations.format(at.get().toNanos());
         }
         k.faults().record(f.toCommand());
-        String done = action.run();
+        String done;
+        try {
+            done = action.run();
+        } catch (CommandException e) {
+            k.faults().record(f.toCommand() + " failed: " + e.getMessage());
+            throw e;
+        }
         s.settle();
         return s.drainLogs() + done;
     }
@@ -140,6 +147,7 @@ final class FaultCommands {
             }
             case Fault.UsbDetach u -> {
                 String path = stick(u.target());
+                machine(() -> m.usbFaults(path)); // a stick is there now
                 yield () -> machine(() -> m.usbDetach(path));
             }
             case Fault.Irq i -> {
@@ -249,17 +257,20 @@ final class FaultCommands {
     /** The faults of a drive: a disk the AHCI driver serves ({@code ahci0:disk1}) or a stick ({@code msc0:}). */
     private DiskFaults drive(Machine m, String device) throws CommandException {
         for (PortSnapshot p : s.kernel().ports()) {
-            if (p.info().name().equals(device) && p.info().portClass() == PortClass.BLOCK) {
-                if (p.info().subclass() == PortSubclass.USB_MASS_STORAGE) {
-                    return machine(() -> m.usbFaults(UsbCommands.portOf(s, device)));
-                }
-                if (p.info().subclass() == PortSubclass.BLOCK_RAW && p.info().metadata().length == 1) {
-                    return machine(() -> m.ahciFaults(p.info().metadata()[0]));
-                }
+            if (p.info().name().equals(device) && wholeDisk(p.info())) {
+                return p.info().subclass() == PortSubclass.USB_MASS_STORAGE
+                        ? machine(() -> m.usbFaults(UsbCommands.portOf(s, device)))
+                        : machine(() -> m.ahciFaults(p.info().metadata()[0]));
             }
         }
         throw new CommandFailedException("no disk " + device + ": a fault takes a whole disk, as lsblk names it "
                 + "(ahci0:disk0, msc0:)");
+    }
+
+    /** Whether a port is a whole disk a fault can take: a stick usbd serves, or a disk of the AHCI driver's. */
+    static boolean wholeDisk(PortInfo info) {
+        return info.portClass() == PortClass.BLOCK && (info.subclass() == PortSubclass.USB_MASS_STORAGE
+                || info.subclass() == PortSubclass.BLOCK_RAW && info.metadata().length == 1);
     }
 
     /** The USB port of the stick a detach names, or of the first stick. */

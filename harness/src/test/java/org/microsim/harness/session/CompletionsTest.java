@@ -75,6 +75,19 @@ class CompletionsTest {
     }
 
     @Test
+    void faultKindsThenWhatEachTakes() {
+        assertEquals(List.of("disk"), values("fault", List.of(), "di"));
+        assertEquals(List.of("ahci0:disk0", "ahci0:disk1", "msc0:"),
+                values("fault", List.of("disk"), "").stream().sorted().toList());
+        assertEquals(List.of("vfs"), values("fault", List.of("task"), "vf"));
+        assertEquals(List.of("user"), values("fault", List.of("link"), ""));
+        assertEquals(List.of("detach"), values("fault", List.of("usb"), ""));
+        assertEquals(List.of("00:1f.2:ahci"), values("fault", List.of("irq"), "00:1f"));
+        assertEquals(List.of("irq"), values("fault", List.of("clear"), "i"));
+        assertEquals(List.of(), values("fault", List.of("disk", "msc0:"), ""));
+    }
+
+    @Test
     void interfacesAndLans() {
         assertEquals(List.of("eth0"), values("ifconfig", List.of(), "e"));
         assertEquals(List.of("down"), values("link", List.of(), "d"));
