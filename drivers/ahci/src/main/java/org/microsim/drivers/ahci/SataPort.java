@@ -243,8 +243,10 @@ final class SataPort {
     String describe(int status) {
         if ((status & Registers.IS_TFES) != 0) {
             int tfd = read(PX_TFD);
-            return String.format("the disk on port %d aborted the command (status %02xh, error %02xh)", index,
-                    tfd & 0xff, tfd >>> 8 & 0xff);
+            int error = tfd >>> 8 & 0xff;
+            // ATA's error register: UNC (bit 6) is data the disk could not read; ABRT (bit 2) a command it refused.
+            String what = (error & 0x40) != 0 ? "had an uncorrectable read error" : "aborted the command";
+            return String.format("the disk on port %d %s (status %02xh, error %02xh)", index, what, tfd & 0xff, error);
         }
         String what = (status & Registers.IS_HBFS) != 0 ? "host bus fatal error (DMA to unmapped memory)"
                 : (status & Registers.IS_HBDS) != 0 ? "host bus data error"
