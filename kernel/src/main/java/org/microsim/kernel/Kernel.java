@@ -49,6 +49,7 @@ import org.microsim.abi.TaskId;
  *     Names ......... lookup, waiting for a name, the resolver
  *     Leases ........ lease checks, forwarded windows, copies
  *     Devices ....... BARs, DMA, interrupts
+ *     TaskFaults .... hung and slow tasks (injected faults), and every fault's FAULT trace event
  *     Scheduler (deterministic | free) ── timers ── device models;  Trace (events + fingerprint)
  * </pre>
  *

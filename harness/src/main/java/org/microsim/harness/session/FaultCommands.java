@@ -2,6 +2,7 @@ package org.microsim.harness.session;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -50,13 +51,16 @@ final class FaultCommands {
     }
 
     private final SimSession s;
-    /** Drives with faults armed, by the name the fault gave. */
-    private final Map<String, DiskFaults> disks = new LinkedHashMap<>();
+    /**
+     * Drives with faults armed, by the name the fault gave. Synchronized, as is {@link #pending}: a fault with
+     * {@code at=} acts from a timer, on the free scheduler's timer thread.
+     */
+    private final Map<String, DiskFaults> disks = Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, InterruptLine> irqs = new LinkedHashMap<>();
     private final Set<String> impaired = new LinkedHashSet<>();
     private final Set<String> down = new LinkedHashSet<>();
     /** Faults whose time has not come, and their timers. */
-    private final Map<Fault, Timeline.Scheduled> pending = new LinkedHashMap<>();
+    private final Map<Fault, Timeline.Scheduled> pending = Collections.synchronizedMap(new LinkedHashMap<>());
     private int injected;
 
     FaultCommands(SimSession session) {
@@ -185,21 +189,25 @@ final class FaultCommands {
         Kernel k = s.kernel();
         k.faults().record("fault clear" + area.map(a -> " " + a.word()).orElse(""));
         List<String> ended = new ArrayList<>();
-        pending.entrySet().removeIf(e -> {
-            boolean hit = area.isEmpty() || area.get() == areaOf(e.getKey());
-            if (hit) {
-                e.getValue().cancel();
-                ended.add("pending " + e.getKey().toCommand());
-            }
-            return hit;
-        });
-        if (wanted(area, Fault.Area.DISK)) {
-            disks.forEach((name, d) -> {
-                if (d.clear() > 0) {
-                    ended.add("disk " + name);
+        synchronized (pending) {
+            pending.entrySet().removeIf(e -> {
+                boolean hit = area.isEmpty() || area.get() == areaOf(e.getKey());
+                if (hit) {
+                    e.getValue().cancel();
+                    ended.add("pending " + e.getKey().toCommand());
                 }
+                return hit;
             });
-            disks.clear();
+        }
+        if (wanted(area, Fault.Area.DISK)) {
+            synchronized (disks) {
+                disks.forEach((name, d) -> {
+                    if (d.clear() > 0) {
+                        ended.add("disk " + name);
+                    }
+                });
+                disks.clear();
+            }
         }
         if (wanted(area, Fault.Area.TASK) && k.faults().clear() > 0) {
             ended.add("task faults");
@@ -242,8 +250,12 @@ final class FaultCommands {
     private String list() throws CommandException {
         Kernel k = s.kernel();
         List<String> lines = new ArrayList<>();
-        pending.keySet().forEach(f -> lines.add(f.toCommand() + " (pending)"));
-        disks.forEach((name, d) -> d.active().forEach(a -> lines.add("disk " + name + " " + a)));
+        synchronized (pending) {
+            pending.keySet().forEach(f -> lines.add(f.toCommand() + " (pending)"));
+        }
+        synchronized (disks) {
+            disks.forEach((name, d) -> d.active().forEach(a -> lines.add("disk " + name + " " + a)));
+        }
         k.faults().active().forEach(t -> lines.add("task " + t));
         impaired.forEach(lan -> lines.add("link " + lan + " " + NetCommands.faults(s.network().impairments(lan))));
         down.forEach(lan -> lines.add("link " + lan + " down"));
