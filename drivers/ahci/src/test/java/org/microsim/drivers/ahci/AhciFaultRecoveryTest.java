@@ -15,6 +15,7 @@ import org.microsim.abi.block.BlockException;
 import org.microsim.kernel.machine.DiskFaults;
 import org.microsim.kernel.machine.MachineException;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.testkit.task.KernelRig;
 
 /**
  * The driver against injected disk faults: every one ends in a clear block error or good data, the driver recovers
@@ -28,9 +29,9 @@ class AhciFaultRecoveryTest {
     private final MemoryImage image = Rig.patterned(SECTORS, false);
 
     /** A rig whose disk 0 has a fault armed. */
-    private Rig armed(DiskFaults.Kind kind, int count, long first, long last) throws MachineException {
-        Rig rig = new Rig(image);
-        rig.machine.ahciFaults(0).arm(kind, count, first, last, 1);
+    private KernelRig armed(DiskFaults.Kind kind, int count, long first, long last) throws MachineException {
+        KernelRig rig = Rig.boot(image);
+        rig.machine().ahciFaults(0).arm(kind, count, first, last, 1);
         return rig;
     }
 
@@ -43,20 +44,20 @@ class AhciFaultRecoveryTest {
 
     @Test
     void anIoErrorOnAReadIsAnIoErrorAndTheNextReadWorks() throws Exception {
-        try (Rig rig = armed(DiskFaults.Kind.IO, 1, 0, Long.MAX_VALUE)) {
+        try (KernelRig rig = armed(DiskFaults.Kind.IO, 1, 0, Long.MAX_VALUE)) {
             rig.run(sys -> {
                 BlockClient disk = Rig.open(sys, DISK0);
                 String why = failedRead(disk, 10, 4);
                 assertTrue(why.contains("error 40h"), why);
                 AhciDriverTest.assertRead(disk, 10, 4);
             });
-            assertEquals(1, rig.driverStarts.get(), "recovered, not restarted");
+            assertEquals(1, rig.driverStarts(), "recovered, not restarted");
         }
     }
 
     @Test
     void aFailedWriteIsAnsweredAsFailedAndLeavesTheDiskAsItWas() throws Exception {
-        try (Rig rig = armed(DiskFaults.Kind.IO, 1, 100, 100)) {
+        try (KernelRig rig = armed(DiskFaults.Kind.IO, 1, 100, 100)) {
             byte[] ones = new byte[8 * 512];
             Arrays.fill(ones, (byte) 1);
             rig.run(sys -> {
@@ -74,7 +75,7 @@ class AhciFaultRecoveryTest {
 
     @Test
     void aCommandTheDiskNeverAnswersTimesOutAndTheResetPortServesAgain() throws Exception {
-        try (Rig rig = armed(DiskFaults.Kind.TIMEOUT, 1, 0, Long.MAX_VALUE)) {
+        try (KernelRig rig = armed(DiskFaults.Kind.TIMEOUT, 1, 0, Long.MAX_VALUE)) {
             rig.start(sys -> {
                 BlockClient disk = Rig.open(sys, DISK0);
                 long start = sys.now();
@@ -83,13 +84,13 @@ class AhciFaultRecoveryTest {
                 AhciDriverTest.assertRead(disk, 0, 8);
             });
             rig.settle(PAST_TIMEOUT);
-            assertEquals(1, rig.driverStarts.get());
+            assertEquals(1, rig.driverStarts());
         }
     }
 
     @Test
     void aCorruptReadIsAnsweredWithTheFlippedBytesInTheFaultsBlocksOnly() throws Exception {
-        try (Rig rig = armed(DiskFaults.Kind.CORRUPT, 1, 21, 22)) {
+        try (KernelRig rig = armed(DiskFaults.Kind.CORRUPT, 1, 21, 22)) {
             rig.run(sys -> {
                 BlockClient disk = Rig.open(sys, DISK0);
                 byte[] got = new byte[8 * 512];
@@ -109,16 +110,16 @@ class AhciFaultRecoveryTest {
 
     @Test
     void withEveryInterruptLostCommandsStillCompleteFromTheDriversTimeout() throws Exception {
-        try (Rig rig = new Rig(image)) {
-            rig.machine.interruptLine("ahci").drop(1.0, 3);
+        try (KernelRig rig = Rig.boot(image)) {
+            rig.machine().interruptLine("ahci").drop(1.0, 3);
             rig.start(sys -> {
                 BlockClient disk = Rig.open(sys, DISK0);
                 AhciDriverTest.assertRead(disk, 64, 8);
                 disk.write(64, 1, new byte[512], 0);
             });
             rig.settle(PAST_TIMEOUT);
-            assertTrue(rig.machine.interruptLine("ahci").droppedCount() > 0);
-            assertEquals(1, rig.driverStarts.get());
+            assertTrue(rig.machine().interruptLine("ahci").droppedCount() > 0);
+            assertEquals(1, rig.driverStarts());
         }
     }
 }

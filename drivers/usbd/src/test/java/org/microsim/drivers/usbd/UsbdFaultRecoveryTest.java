@@ -15,6 +15,7 @@ import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.kernel.machine.DiskFaults;
 import org.microsim.kernel.machine.MemoryImage;
+import org.microsim.testkit.task.KernelRig;
 
 /**
  * usbd against injected stick faults (armed with {@code fault disk msc0: ...}): a failed command becomes an I/O
@@ -26,10 +27,10 @@ class UsbdFaultRecoveryTest {
     private static final Duration PAST_TIMEOUT = Duration.ofSeconds(10);
 
     /** A rig with the stick on port 1, a fault armed on it. */
-    private static UsbdRig armed(long seed, MemoryImage image, DiskFaults.Kind kind, int count, long first, long last,
+    private static KernelRig armed(long seed, MemoryImage image, DiskFaults.Kind kind, int count, long first, long last,
                                  long faultSeed) throws Exception {
-        UsbdRig rig = new UsbdRig(seed, false, image);
-        rig.machine.usbFaults("1").arm(kind, count, first, last, faultSeed);
+        KernelRig rig = UsbdRig.boot(seed, false, image);
+        rig.machine().usbFaults("1").arm(kind, count, first, last, faultSeed);
         return rig;
     }
 
@@ -42,7 +43,7 @@ class UsbdFaultRecoveryTest {
     @Test
     void aReadTheStickFailsIsAnIoErrorWithItsSenseAndTheStickWorksOn() throws Exception {
         MemoryImage image = random(21, false);
-        try (UsbdRig rig = armed(21, image, DiskFaults.Kind.IO, 1, 0, Long.MAX_VALUE, 1)) {
+        try (KernelRig rig = armed(21, image, DiskFaults.Kind.IO, 1, 0, Long.MAX_VALUE, 1)) {
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 BlockException e = assertThrows(BlockException.class, () -> disk.read(40, 8, new byte[4096], 0));
@@ -56,7 +57,7 @@ class UsbdFaultRecoveryTest {
     @Test
     void aWriteTheStickFailsIsAnsweredAsFailedAndNothingIsWritten() throws Exception {
         MemoryImage image = random(22, false);
-        try (UsbdRig rig = armed(22, image, DiskFaults.Kind.IO, 1, 300, 300, 1)) {
+        try (KernelRig rig = armed(22, image, DiskFaults.Kind.IO, 1, 300, 300, 1)) {
             byte[] before = bytes(image, 300, 1);
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
@@ -71,7 +72,7 @@ class UsbdFaultRecoveryTest {
     @Test
     void aCommandTheStickNeverAnswersEndsInAResetRecoveryAndOneMoreTry() throws Exception {
         MemoryImage image = random(23, false);
-        try (UsbdRig rig = armed(23, image, DiskFaults.Kind.TIMEOUT, 2, 0, Long.MAX_VALUE, 1)) {
+        try (KernelRig rig = armed(23, image, DiskFaults.Kind.TIMEOUT, 2, 0, Long.MAX_VALUE, 1)) {
             rig.run(PAST_TIMEOUT, sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 assertEquals(BlockError.IO_ERROR, assertThrows(BlockException.class,
@@ -84,7 +85,7 @@ class UsbdFaultRecoveryTest {
     @Test
     void aCorruptReadPassesTheFlippedByteOn() throws Exception {
         MemoryImage image = random(24, false);
-        try (UsbdRig rig = armed(24, image, DiskFaults.Kind.CORRUPT, 1, 51, 51, 4)) {
+        try (KernelRig rig = armed(24, image, DiskFaults.Kind.CORRUPT, 1, 51, 51, 4)) {
             rig.run(sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 byte[] got = new byte[1024];
@@ -103,15 +104,15 @@ class UsbdFaultRecoveryTest {
     @Test
     void withHalfTheInterruptsLostTheStickStillServes() throws Exception {
         MemoryImage image = random(25, false);
-        try (UsbdRig rig = new UsbdRig(25, false, image)) {
-            rig.machine.interruptLine("usb").drop(0.5, 8);
+        try (KernelRig rig = UsbdRig.boot(25, false, image)) {
+            rig.machine().interruptLine("usb").drop(0.5, 8);
             rig.run(PAST_TIMEOUT, sys -> {
                 BlockClient disk = UsbdRig.open(sys, "msc0:");
                 for (int lba = 0; lba < 64; lba += 8) {
                     assertReads(disk, image, lba, 8);
                 }
             });
-            assertNotEquals(0, rig.machine.interruptLine("usb").droppedCount());
+            assertNotEquals(0, rig.machine().interruptLine("usb").droppedCount());
         }
     }
 }
