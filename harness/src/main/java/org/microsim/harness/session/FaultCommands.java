@@ -60,8 +60,12 @@ final class FaultCommands {
     private final Set<String> impaired = new LinkedHashSet<>();
     private final Set<String> down = new LinkedHashSet<>();
     /** Faults whose time has not come, and their timers. */
-    private final Map<Fault, Timeline.Scheduled> pending = Collections.synchronizedMap(new LinkedHashMap<>());
+    private final Map<Integer, Pending> pending = Collections.synchronizedMap(new LinkedHashMap<>());
     private int injected;
+
+    /** A fault with {@code at=} whose time has not come, and its timer. */
+    private record Pending(Fault fault, Timeline.Scheduled timer) {
+    }
 
     FaultCommands(SimSession session) {
         this.s = session;
@@ -80,7 +84,8 @@ final class FaultCommands {
 
     private String inject(Fault f) throws CommandException {
         Kernel k = s.kernel();
-        Action action = prepare(f, Network.mix(k.seed(), "fault " + ++injected + " " + f.toCommand()));
+        int number = ++injected;
+        Action action = prepare(f, Network.mix(k.seed(), "fault " + number + " " + f.toCommand()));
         Optional<Duration> at = switch (f) {
             case Fault.Disk d -> d.at();
             case Fault.Task t -> t.at();
@@ -88,15 +93,15 @@ final class FaultCommands {
             default -> Optional.empty();
         };
         if (at.isPresent() && at.get().toNanos() > k.now()) {
-            pending.put(f, k.timeline().schedule(at.get().toNanos(), () -> {
-                pending.remove(f);
+            pending.put(number, new Pending(f, k.timeline().schedule(at.get().toNanos(), () -> {
+                pending.remove(number);
                 try {
                     k.faults().record(f.toCommand());
                     action.run();
                 } catch (CommandException e) {
                     k.faults().record(f.toCommand() + " failed: " + e.getMessage());
                 }
-            }));
+            })));
             return f.toCommand() + ": armed for " + Durations.format(at.get().toNanos());
         }
         k.faults().record(f.toCommand());
@@ -190,11 +195,11 @@ final class FaultCommands {
         k.faults().record("fault clear" + area.map(a -> " " + a.word()).orElse(""));
         List<String> ended = new ArrayList<>();
         synchronized (pending) {
-            pending.entrySet().removeIf(e -> {
-                boolean hit = area.isEmpty() || area.get() == areaOf(e.getKey());
+            pending.values().removeIf(p -> {
+                boolean hit = area.isEmpty() || area.get() == areaOf(p.fault());
                 if (hit) {
-                    e.getValue().cancel();
-                    ended.add("pending " + e.getKey().toCommand());
+                    p.timer().cancel();
+                    ended.add("pending " + p.fault().toCommand());
                 }
                 return hit;
             });
@@ -251,7 +256,7 @@ final class FaultCommands {
         Kernel k = s.kernel();
         List<String> lines = new ArrayList<>();
         synchronized (pending) {
-            pending.keySet().forEach(f -> lines.add(f.toCommand() + " (pending)"));
+            pending.values().forEach(p -> lines.add(p.fault().toCommand() + " (pending)"));
         }
         synchronized (disks) {
             disks.forEach((name, d) -> d.active().forEach(a -> lines.add("disk " + name + " " + a)));
