@@ -39,7 +39,7 @@ public final class Durations {
     }
 
     /** A duration as a word {@link #parse} reads back exactly: in the largest unit that divides it ({@code 250ms}). */
-    static String word(Duration d) {
+    public static String word(Duration d) {
         long nanos = d.toNanos();
         long[] sizes = {3600_000_000_000L, 60_000_000_000L, 1_000_000_000L, 1_000_000L, 1_000L};
         String[] units = {"h", "m", "s", "ms", "us"};

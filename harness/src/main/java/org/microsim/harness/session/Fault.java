@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import org.microsim.harness.script.Durations;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.machine.DiskFaults;
 import org.microsim.kernel.machine.Lan;

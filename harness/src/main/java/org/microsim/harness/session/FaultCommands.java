@@ -13,6 +13,7 @@ import org.microsim.abi.PortClass;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Result;
+import org.microsim.harness.script.Durations;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.CommandFailedException;
