@@ -37,7 +37,12 @@ import org.microsim.abi.net.EthRequest;
  *                     └─ LSC ──────▶ link of eth0 (and the switch's ports) ─▶ events
  *   SEND ─▶ (switch port: tag for it) ─▶ backlog ─▶ ring        RECEIVE ─▶ queue ─▶ lease
  *   deadline, every second with a switch ─▶ poll the user ports' link (PMSR), as Linux's PHY polling does
+ *   deadline, every two seconds ─▶ watchdog: drain the RX ring, reclaim TX, as if RXT0 and TXDW had come
  * </pre>
+ *
+ * <p>The watchdog is Linux e1000's ({@code e1000_watchdog}, every two seconds): an interrupt can be lost (a
+ * dropped MSI, {@code fault irq eth drop=P} here), and without it a frame that came in behind a lost interrupt
+ * would wait on the ring until some later frame's interrupt, or forever on a quiet link.
  *
  * <p>Nothing a client sends reaches the NIC unchecked: frames are unpacked and measured before they are put on
  * the ring, a lease without the right it needs is refused, and a client that is gone is forgotten the first time
@@ -46,6 +51,7 @@ import org.microsim.abi.net.EthRequest;
 final class EthdHandler implements Handler<EthRequest<?>> {
     static final int MTU = 1500;
     private static final long LINK_POLL = Duration.ofSeconds(1).toNanos();
+    private static final long WATCHDOG = Duration.ofSeconds(2).toNanos();
     /** The most bytes one SEND or RECEIVE moves. */
     private static final int MAX_LEASE = 64 * 1024;
 
@@ -56,6 +62,7 @@ final class EthdHandler implements Handler<EthRequest<?>> {
     private final List<ServedPort> userPorts;
     private final Map<Handle, ServedPort> byHandle = new LinkedHashMap<>();
     private long nextPoll;
+    private long nextWatchdog;
 
     EthdHandler(Sys sys, Nic nic, SwitchChip chip, ServedPort nicPort, List<ServedPort> userPorts) {
         this.sys = sys;
@@ -68,6 +75,7 @@ final class EthdHandler implements Handler<EthRequest<?>> {
         nicPort.linkUp = nic.linkUp();
         pollSwitchLinks();
         nextPoll = chip == null ? Long.MAX_VALUE : sys.now() + LINK_POLL;
+        nextWatchdog = sys.now() + WATCHDOG;
     }
 
     @Override
@@ -186,8 +194,16 @@ final class EthdHandler implements Handler<EthRequest<?>> {
             return true;
         }
         if (notice instanceof Notice.Deadline) {
-            nextPoll = sys.now() + LINK_POLL;
-            pollSwitchLinks();
+            long now = sys.now();
+            if (now >= nextPoll) {
+                nextPoll = now + LINK_POLL;
+                pollSwitchLinks();
+            }
+            if (now >= nextWatchdog) {
+                nextWatchdog = now + WATCHDOG;
+                nic.receive(this::arrived);
+                nic.pump();
+            }
             return true;
         }
         return false;
@@ -195,7 +211,7 @@ final class EthdHandler implements Handler<EthRequest<?>> {
 
     @Override
     public long wakeAt() {
-        return nextPoll;
+        return Math.min(nextPoll, nextWatchdog);
     }
 
     private void interrupt() {

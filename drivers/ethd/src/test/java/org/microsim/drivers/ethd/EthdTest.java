@@ -161,6 +161,26 @@ class EthdTest {
         }
     }
 
+    /** Every interrupt lost: the watchdog still drains the ring, as Linux e1000's does, within its two seconds. */
+    @Test
+    void framesBehindLostInterruptsArriveByTheWatchdog() throws Exception {
+        try (EthdRig rig = new EthdRig(4, "")) {
+            List<byte[]> got = new ArrayList<>();
+            rig.run(Duration.ofSeconds(10), sys -> {
+                Subscribed s = Subscribed.open(sys, "eth0:");
+                rig.machine.interruptLine("eth").drop(1.0, 5);
+                for (int i = 0; i < 3; i++) {
+                    rig.station.port.transmit(frame(MAC, PEER, i, 100));
+                }
+                EthEvent e = s.event(sys, Duration.ofSeconds(3));
+                assertTrue(e.frames());
+                got.addAll(s.eth().receiveAll().frames());
+            });
+            assertEquals(3, got.size());
+            assertTrue(rig.machine.interruptLine("eth").droppedCount() > 0, "no interrupt was dropped");
+        }
+    }
+
     @Test
     void aSlowClientLosesFramesWithACountAndTheDriverGoesOn() {
         try (EthdRig rig = new EthdRig(5, "")) {
