@@ -5,6 +5,7 @@ import org.microsim.harness.script.Command;
 import org.microsim.harness.script.Completion;
 import org.microsim.harness.script.Foreground;
 import org.microsim.harness.web.SystemView;
+import org.microsim.kernel.Kernel;
 import org.microsim.kernel.TraceEvent;
 
 /**
@@ -40,6 +41,15 @@ public interface Session extends AutoCloseable {
      * run; empty before boot, and for a session without a machine.
      */
     default java.util.Optional<SystemView> view() {
+        return java.util.Optional.empty();
+    }
+
+    /**
+     * The current machine's kernel once it is booted: what the testkit's typed views (tasks, files, devices) read,
+     * through the kernel's own API and the console's system calls rather than through a command's text. Empty
+     * before boot, and for a session with no machine.
+     */
+    default java.util.Optional<Kernel> runningKernel() {
         return java.util.Optional.empty();
     }
 

@@ -173,6 +173,11 @@ final class Lab implements Session {
     }
 
     @Override
+    public java.util.Optional<Kernel> runningKernel() {
+        return machines.get(current).runningKernel();
+    }
+
+    @Override
     public List<TraceEvent> trace() {
         return machines.get(FIRST).trace();
     }

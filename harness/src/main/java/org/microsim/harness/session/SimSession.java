@@ -284,6 +284,11 @@ final class SimSession implements Session {
         foreground.check();
     }
 
+    @Override
+    public java.util.Optional<Kernel> runningKernel() {
+        return java.util.Optional.ofNullable(kernel);
+    }
+
     /** The running kernel, or a clear failure before boot. */
     Kernel kernel() throws CommandFailedException {
         if (kernel == null) {

@@ -1,4 +1,4 @@
-package org.microsim.harness.session;
+package org.microsim.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -20,7 +20,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.BeforeProperty;
-import org.microsim.harness.script.Outcome;
 import org.microsim.hosttools.HostTools;
 
 /**
@@ -121,19 +120,21 @@ class CrashDurabilityProperties {
 
     /** A booted machine with the image on AHCI port 0, written through, that reads files back. */
     private static final class Machine implements AutoCloseable {
-        private final ConsoleMachine console;
+        private final SimMachine machine;
+        private final Console console;
 
-        Machine(Path image) throws Exception {
-            console = ConsoleMachine.withDisk(image);
+        Machine(Path image) {
+            machine = SimMachine.builder().drive(image, "if=ahci,persist=on").build();
+            console = new Console(machine);
         }
 
-        String run(String name, String... args) {
-            return console.run(name, args);
+        String run(String... words) {
+            return console.run(words);
         }
 
         /** The file's bytes, or empty when it does not exist. */
         Optional<byte[]> read(Path dir, String name) throws IOException {
-            if (!(console.invoke("stat", VOLUME + name) instanceof Outcome.Success)) {
+            if (!console.tryRun("stat", VOLUME + name)) {
                 return Optional.empty();
             }
             Path back = dir.resolve("get.bin");
@@ -143,7 +144,7 @@ class CrashDurabilityProperties {
 
         @Override
         public void close() {
-            console.close();
+            machine.close();
         }
     }
 }

@@ -1,4 +1,4 @@
-package org.microsim.harness.session;
+package org.microsim.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 

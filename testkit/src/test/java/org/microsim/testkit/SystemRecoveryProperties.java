@@ -1,6 +1,5 @@
-package org.microsim.harness.session;
+package org.microsim.testkit;
 
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -13,8 +12,6 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
-import org.microsim.harness.SessionException;
-import org.microsim.harness.script.Outcome;
 
 /**
  * Anything can crash and come back, system services included. On the demo machine, a random sequence of
@@ -63,7 +60,7 @@ class SystemRecoveryProperties {
 
     @Property(tries = 40)
     void everyServiceEveryMountAndEveryAcknowledgedDirectoryComeBack(@ForAll("scripts") List<Step> steps)
-            throws SessionException {
+{
         try (Machine m = new Machine()) {
             Set<String> made = new HashSet<>();
             for (Step step : steps) {
@@ -115,42 +112,24 @@ class SystemRecoveryProperties {
 
     /** The demo machine, booted; every command's text is kept for the failure. */
     private static final class Machine implements AutoCloseable {
-        private final ConsoleMachine console = ConsoleMachine.demo();
-        private final List<String> transcript = new ArrayList<>();
+        private final SimMachine machine = SimMachine.builder().build();
+        private final Console console = new Console(machine);
 
-        Machine() throws SessionException {
+        String run(String... words) {
+            return console.run(words);
         }
 
-        /** Runs a command that must succeed; its output. */
-        String run(String name, String... args) {
-            Outcome outcome = invoke(name, args);
-            assertTrue(outcome instanceof Outcome.Success, transcript.getLast());
-            return outcome.text();
-        }
-
-        /**
-         * Runs a command that may fail (a crash of a task that is down, a file on a volume whose driver is
-         * stopped): true when it succeeded. It may fail only as a command does, never with an internal error.
-         */
-        boolean tryRun(String name, String... args) {
-            Outcome outcome = invoke(name, args);
-            assertFalse(outcome.text().contains("internal error"), transcript.getLast());
-            return outcome instanceof Outcome.Success;
-        }
-
-        private Outcome invoke(String name, String... args) {
-            Outcome outcome = console.invoke(name, args);
-            transcript.add("> " + name + " " + String.join(" ", args) + "\n" + outcome.text());
-            return outcome;
+        boolean tryRun(String... words) {
+            return console.tryRun(words);
         }
 
         String log(List<Step> steps) {
-            return "steps: " + steps + "\n" + String.join("\n", transcript);
+            return "steps: " + steps + "\n" + console.log();
         }
 
         @Override
         public void close() {
-            console.close();
+            machine.close();
         }
     }
 }

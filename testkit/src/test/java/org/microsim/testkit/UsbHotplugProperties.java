@@ -1,4 +1,4 @@
-package org.microsim.harness.session;
+package org.microsim.testkit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -23,8 +23,6 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.BeforeProperty;
-import org.microsim.harness.MachineOptions;
-import org.microsim.harness.script.Outcome;
 import org.microsim.hosttools.HostTools;
 
 /**
@@ -180,31 +178,20 @@ class UsbHotplugProperties {
 
     /** A booted machine with the image as a USB stick on port 1, written through; every command is kept. */
     private static final class Machine implements AutoCloseable {
-        private final ConsoleMachine console;
-        private final List<String> transcript = new ArrayList<>();
+        private final SimMachine machine;
+        private final Console console;
 
-        Machine(Path image) throws Exception {
-            console = ConsoleMachine.with(new MachineOptions(List.of("file=" + image + ",if=usb,persist=on"),
-                    List.of(), 1, false, Optional.empty(), Optional.empty(), false));
+        Machine(Path image) {
+            machine = SimMachine.builder().drive(image, "if=usb,persist=on").build();
+            console = new Console(machine);
         }
 
-        String run(String name, String... args) {
-            Outcome outcome = invoke(name, args);
-            assertTrue(outcome instanceof Outcome.Success, log());
-            return outcome.text();
+        String run(String... words) {
+            return console.run(words);
         }
 
-        /** A command that may fail as a command does, never with an internal error: true when it succeeded. */
-        boolean tryRun(String name, String... args) {
-            Outcome outcome = invoke(name, args);
-            assertFalse(outcome.text().contains("internal error"), log());
-            return outcome instanceof Outcome.Success;
-        }
-
-        private Outcome invoke(String name, String... args) {
-            Outcome outcome = console.invoke(name, args);
-            transcript.add("> " + name + " " + String.join(" ", args) + "\n" + outcome.text());
-            return outcome;
+        boolean tryRun(String... words) {
+            return console.tryRun(words);
         }
 
         /** The file's bytes, or empty when it does not exist or cannot be read. */
@@ -218,12 +205,12 @@ class UsbHotplugProperties {
         }
 
         String log() {
-            return String.join("\n", transcript);
+            return console.log();
         }
 
         @Override
         public void close() {
-            console.close();
+            machine.close();
         }
     }
 }

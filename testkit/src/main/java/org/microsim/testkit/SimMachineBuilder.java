@@ -1,0 +1,132 @@
+package org.microsim.testkit;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.microsim.harness.MachineOptions;
+
+/**
+ * What a {@link SimMachine} is made of, said as a scenario would say it. Nothing described: the demo machine (two
+ * AHCI disks, a USB stick, a NIC). Anything described replaces it, unless {@link #demo()} keeps it first, as
+ * {@code --demo} does. Described {@link Disk}s are written to image files in a scratch directory, so that the
+ * machine's {@link SimMachine#scenario()} names them in {@code drive} lines and replays outside the test.
+ */
+public final class SimMachineBuilder {
+    private long seed = MachineOptions.DEFAULT_SEED;
+    private boolean free;
+    private boolean demo;
+    private boolean usb;
+    private boolean boot = true;
+    private final List<Object> drives = new ArrayList<>();
+    private final List<String> driveBuses = new ArrayList<>();
+    private final List<String> nics = new ArrayList<>();
+
+    SimMachineBuilder() {
+    }
+
+    /** The seed of the deterministic scheduler and of every random choice (default 1). */
+    public SimMachineBuilder seed(long value) {
+        seed = value;
+        return this;
+    }
+
+    /** The free scheduler (real threads, wall-clock time): not reproducible from the seed. */
+    public SimMachineBuilder free() {
+        free = true;
+        return this;
+    }
+
+    /** Keeps the demo machine's disks, stick and NIC before the described ones ({@code demo}). */
+    public SimMachineBuilder demo() {
+        demo = true;
+        return this;
+    }
+
+    /** An AHCI disk made from a description; disks take ports in the order given ({@code ahci0:disk0} first). */
+    public SimMachineBuilder disk(Disk disk) {
+        return drive(disk, "ahci");
+    }
+
+    /** A USB stick made from a description, on the next root port ({@code msc0:} first). */
+    public SimMachineBuilder stick(Disk disk) {
+        usb = true;
+        return drive(disk, "usb");
+    }
+
+    /**
+     * An image file as a drive, with the {@code drive} options after the path, for example {@code if=ahci,persist=on}
+     * or {@code if=usb,readonly=on}. Without {@code persist=on} the file is never written.
+     */
+    public SimMachineBuilder drive(Path image, String options) {
+        drives.add(image.toAbsolutePath());
+        driveBuses.add(options);
+        if (options.contains("if=usb")) {
+            usb = true;
+        }
+        return this;
+    }
+
+    private SimMachineBuilder drive(Disk disk, String bus) {
+        drives.add(disk);
+        driveBuses.add("if=" + bus);
+        return this;
+    }
+
+    /** The xHCI controller even without a stick, for sticks attached while the machine runs ({@code --usb}). */
+    public SimMachineBuilder usb() {
+        usb = true;
+        return this;
+    }
+
+    /** A NIC, in {@code --nic} words ({@code ""} for the defaults, {@code net=lan2}, {@code model=mt7531,ports=4}). */
+    public SimMachineBuilder nic(String words) {
+        nics.add(words);
+        return this;
+    }
+
+    /** Leaves the machine unbooted: the test runs {@code boot} itself (to see the boot's output, say). */
+    public SimMachineBuilder unbooted() {
+        boot = false;
+        return this;
+    }
+
+    /**
+     * Writes the described disks and builds the machine.
+     *
+     * @throws IllegalArgumentException when the description cannot be built (a file too big for its volume, a
+     *     drive option the machine rejects), with the reason
+     */
+    public SimMachine build() {
+        List<String> setup = new ArrayList<>();
+        List<Path> made = new ArrayList<>();
+        if (demo && !(drives.isEmpty() && nics.isEmpty())) {
+            setup.add("demo");
+        }
+        try {
+            Path dir = drives.stream().anyMatch(d -> d instanceof Disk) ? Files.createTempDirectory("simmachine") : null;
+            for (int i = 0; i < drives.size(); i++) {
+                Path file = switch (drives.get(i)) {
+                    case Disk d -> {
+                        Path image = dir.resolve("disk" + i + ".img");
+                        d.writeTo(image);
+                        made.add(image);
+                        yield image;
+                    }
+                    case Path p -> p;
+                    default -> throw new IllegalStateException("a drive is a Disk or a Path");
+                };
+                setup.add("drive \"file=" + file + "," + driveBuses.get(i) + "\"");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write a disk image: " + e.getMessage(), e);
+        }
+        nics.forEach(words -> setup.add(words.isEmpty() ? "nic" : "nic " + words));
+        MachineOptions options = new MachineOptions(List.of(), List.of(), seed, free, Optional.empty(),
+                Optional.empty(), false).withUsb(usb);
+        return new SimMachine(options, setup, made, boot);
+    }
+}

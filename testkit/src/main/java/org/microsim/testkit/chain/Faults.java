@@ -1,0 +1,63 @@
+package org.microsim.testkit.chain;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+
+/**
+ * jqwik arbitraries of faults: the disruptions the console has always had (crash and kill of tasks, stop and start
+ * of services, a USB stick pulled out and put back, a cable pulled), and schedules of the {@code fault} command's
+ * lines (disk errors, task hangs, lossy links, lost interrupts) for machines whose console has it.
+ */
+public final class Faults {
+    private Faults() {
+    }
+
+    /** {@code crash} (mostly) or {@code kill} of one of {@code tasks}. */
+    public static Arbitrary<Action> crashes(List<String> tasks) {
+        return Combinators.combine(Arbitraries.of(tasks), Arbitraries.integers().between(0, 3))
+                .as((t, k) -> new Action.Crash(t, k == 0));
+    }
+
+    /** {@code stop}, {@code start} or {@code restart} of one of {@code services}. */
+    public static Arbitrary<Action> serviceControl(List<String> services) {
+        return Combinators.combine(Arbitraries.of("stop", "start", "restart"), Arbitraries.of(services))
+                .as(Action.Restart::new);
+    }
+
+    /** The stick on {@code port} pulled out ({@code usb detach PORT}) or put back from {@code image}. */
+    public static Arbitrary<Action> usb(String image, int port) {
+        return Arbitraries.of(new Action.UsbDetach(Integer.toString(port)), new Action.UsbAttach(image, false, port));
+    }
+
+    /** A cable pulled or put back. */
+    public static Arbitrary<Action> links(List<String> interfaces) {
+        return Combinators.combine(Arbitraries.of(interfaces), Arbitraries.of(false, true)).as(Action.Link::new);
+    }
+
+    /**
+     * {@code fault} lines: disk errors on {@code disks}, hangs, crashes and slowness of {@code tasks}, lossy
+     * {@code lans}, and clears; times within the first {@code horizon} of virtual time.
+     */
+    public static Arbitrary<Fault> schedule(List<String> disks, List<String> tasks, List<String> lans,
+                                            Duration horizon) {
+        Arbitrary<Optional<Duration>> at = Arbitraries.longs().between(0, horizon.toMillis())
+                .map(ms -> Duration.ofMillis(ms)).optional();
+        Arbitrary<Fault> disk = Combinators.combine(Arbitraries.of(disks), Arbitraries.of("io", "timeout", "corrupt"),
+                at, Arbitraries.integers().between(1, 5).optional(),
+                Arbitraries.longs().between(0, 4096).map(first -> new Fault.Lbas(first, first + 64)).optional())
+                .as(Fault.Disk::new);
+        Arbitrary<Fault> task = Combinators.combine(Arbitraries.of(tasks), Arbitraries.of("hang", "crash", "slow"),
+                Arbitraries.of(10, 100, 1000).map(ms -> Duration.ofMillis(ms)), at)
+                .as((t, how, slow, when) -> new Fault.Task(t, how, how.equals("slow") ? Optional.of(slow)
+                        : Optional.empty(), when));
+        Arbitrary<Double> p = Arbitraries.of(0.0, 0.01, 0.1, 0.3);
+        Arbitrary<Fault> link = Combinators.combine(Arbitraries.of(lans), p, Arbitraries.of(0, 1, 10)
+                .map(ms -> Duration.ofMillis(ms)), p, p).as(Fault.Link::new);
+        Arbitrary<Fault> clear = Arbitraries.of("disk", "task", "link", "usb", "irq").optional().map(Fault.Clear::new);
+        return Arbitraries.oneOf(disk, task, link, clear);
+    }
+}

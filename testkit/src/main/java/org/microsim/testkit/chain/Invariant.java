@@ -1,0 +1,36 @@
+package org.microsim.testkit.chain;
+
+import java.util.Optional;
+import java.util.function.Function;
+import org.microsim.testkit.assertions.TraceAssert;
+
+/**
+ * What must hold after every action of a chain, by name: empty when it holds, else why not. A failure prints the
+ * name, the reason and the chain as a replayable scenario ({@link Chains#run}).
+ *
+ * @param name what the invariant says, for the failure
+ * @param check empty when it holds
+ */
+public record Invariant(String name, Function<MachineState, Optional<String>> check) {
+    /** Every change the machine acknowledged is on its file systems ({@link org.microsim.testkit.assertions.FsOracle}). */
+    public static Invariant acknowledgedFilesSurvive() {
+        return new Invariant("acknowledged files survive", s -> s.files().check(s.machine()));
+    }
+
+    /** Every call in the trace so far ended ({@link TraceAssert#everyCallAnswered()}). */
+    public static Invariant everyCallAnswered() {
+        return of("every call answered", s -> TraceAssert.assertThat(s.machine()).everyCallAnswered());
+    }
+
+    /** An invariant from a check that throws {@link AssertionError} when it does not hold. */
+    public static Invariant of(String name, java.util.function.Consumer<MachineState> assertion) {
+        return new Invariant(name, s -> {
+            try {
+                assertion.accept(s);
+                return Optional.empty();
+            } catch (AssertionError e) {
+                return Optional.of(e.getMessage());
+            }
+        });
+    }
+}

@@ -1,0 +1,90 @@
+package org.microsim.testkit.chain;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.state.ActionChain;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import org.microsim.testkit.SimMachine;
+
+class ChainsTest {
+    private static final String DATA = "/vol/ahci0:disk0p2";
+
+    @Example
+    void actionsAreScenarioLines() {
+        assertEquals("write \"/vol/a b/x.txt\" hello", new Action.Write("/vol/a b/x.txt", "hello").toScenarioLine());
+        assertEquals("append /vol/x \"two words\"", new Action.Append("/vol/x", "two words").toScenarioLine());
+        assertEquals("kill ahci", new Action.Crash("ahci", true).toScenarioLine());
+        assertEquals("sleep 1500ms", new Action.Sleep(Duration.ofMillis(1500)).toScenarioLine());
+        assertEquals("usb attach file=/tmp/s.img,persist=on,port=2",
+                new Action.UsbAttach("/tmp/s.img", true, 2).toScenarioLine());
+        assertEquals("spawn pinger 3", new Action.Spawn("pinger", List.of("3")).toScenarioLine());
+        assertEquals("fault disk ahci0:disk0 error=io at=250ms count=2 lba=8-16",
+                new Fault.Disk("ahci0:disk0", "io", Optional.of(Duration.ofMillis(250)), Optional.of(2),
+                        Optional.of(new Fault.Lbas(8, 16))).toScenarioLine());
+        assertEquals("fault task fatfsd slow=100ms", new Fault.Task("fatfsd", "slow",
+                Optional.of(Duration.ofMillis(100)), Optional.empty()).toScenarioLine());
+        assertEquals("fault link user loss=0.1 delay=1ms dup=0.0 reorder=0.05",
+                new Fault.Link("user", 0.1, Duration.ofMillis(1), 0.0, 0.05).toScenarioLine());
+        assertEquals("fault clear", new Fault.Clear(Optional.empty()).toScenarioLine());
+        assertThrows(IllegalArgumentException.class, () -> new Action.Restart("reboot", "vfs"));
+    }
+
+    @Example
+    void generatedFaultLinesAreWellFormed() {
+        Faults.schedule(List.of("ahci0:disk0"), List.of("fatfsd"), List.of("user"), Duration.ofSeconds(5))
+                .sampleStream().limit(50)
+                .forEach(f -> assertTrue(f.toScenarioLine().matches("fault (disk|task|link|clear)( \\S+)*"),
+                        f.toScenarioLine()));
+    }
+
+    @Property(tries = 3)
+    void theFileOracleAcceptsWhatTheMachineAcknowledged(@ForAll("workload") ActionChain<MachineState> chain) {
+        Chains.run(chain, Invariant.acknowledgedFilesSurvive(), Invariant.everyCallAnswered());
+    }
+
+    @Provide
+    Arbitrary<ActionChain<MachineState>> workload() {
+        return Chains.of(() -> SimMachine.builder().seed(5).build(),
+                Arbitraries.oneOf(Workloads.files(List.of(DATA)), Faults.crashes(List.of("fatfsd@ahci0:disk0p2"))), 6);
+    }
+
+    @Example
+    void aFailingChainPrintsItsScenarioSeedAndInvariant(@ForAll("writes") ActionChain<MachineState> chain) {
+        AssertionError e = assertThrows(AssertionError.class, () -> Chains.run(chain,
+                Invariant.of("nothing is ever written", s -> {
+                    if (!s.actions().isEmpty()) {
+                        throw new AssertionError("something was");
+                    }
+                })));
+        String report = e.getMessage();
+        assertTrue(report.startsWith("invariant 'nothing is ever written' failed: something was"), report);
+        assertTrue(report.contains("seed 9; replay with: ./sim run --seed 9 FILE.scn"), report);
+        assertTrue(report.contains("\nboot\nwrite " + DATA + "/x.txt first\n"), report);
+    }
+
+    @Provide
+    Arbitrary<ActionChain<MachineState>> writes() {
+        return Chains.of(() -> SimMachine.builder().seed(9).build(),
+                Arbitraries.just(new Action.Write(DATA + "/x.txt", "first")), 3);
+    }
+
+    @Example
+    void aBrokenPromiseIsCaught() {
+        // The oracle is told of a write the machine never did: the check must say so, through a replayable line.
+        try (MachineState s = new MachineState(SimMachine.builder().seed(2).build())) {
+            s.files().observe(new Action.Write(DATA + "/never.txt", "x"), new org.microsim.testkit.CommandResult(true, ""));
+            Optional<String> why = s.files().check(s.machine());
+            assertTrue(why.isPresent() && why.get().startsWith("cat " + DATA + "/never.txt"), why.toString());
+        }
+    }
+}
