@@ -28,7 +28,7 @@ class DevdNeverBindsRemovedDevicesProperties {
     /** The stick's image: made afresh for each machine, attached again after each detach. */
     static final String STICK = java.nio.file.Path.of("target", "example-stick.img").toAbsolutePath().toString();
 
-    @Property(tries = 5)
+    @Property(tries = 20)
     void everyBoundPortExists(@ForAll("chains") ActionChain<MachineState> chain) {
         Chains.run(chain, Invariant.of("devd binds only present devices", s -> {
             Set<String> ports = s.machine().ports().stream().map(p -> p.info().name()).collect(Collectors.toSet());

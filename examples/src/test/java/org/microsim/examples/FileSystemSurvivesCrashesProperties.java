@@ -18,9 +18,10 @@ import org.microsim.testkit.chain.Workloads;
 class FileSystemSurvivesCrashesProperties {
     static final String VOLUME = "/vol/ahci0:disk0p1";
 
-    @Property(tries = 5)
+    @Property(tries = 20)
     void acknowledgedFilesSurviveCrashes(@ForAll("chains") ActionChain<MachineState> chain) {
-        Chains.run(chain, Invariant.acknowledgedFilesSurvive(), Invariant.everyCallAnswered());
+        Chains.run(chain, Invariant.acknowledgedFilesSurvive(), Invariant.fsckClean("ahci0:disk0p1"),
+                Invariant.everyCallAnswered());
     }
 
     @Provide
@@ -28,7 +29,7 @@ class FileSystemSurvivesCrashesProperties {
         return Chains.of(() -> SimMachine.builder()
                         .disk(Disk.gpt().fat16Volume("DATA", 16 * Disk.MIB).file("/hello.txt", "hi"))
                         .build(),
-                Arbitraries.oneOf(Workloads.files(List.of(VOLUME)),
+                Arbitraries.oneOf(Workloads.files(List.of(VOLUME)), Workloads.time(),
                         Faults.crashes(List.of("fatfsd", "partd", "ahci"))),
                 12);
     }

@@ -21,7 +21,7 @@ import org.microsim.testkit.chain.MachineState;
 class RestartedServiceIsReachableProperties {
     static final List<String> SERVICES = List.of("vfs", "fatfsd@ahci0:disk0p1", "partd@ahci0:disk0", "ahci");
 
-    @Property(tries = 5)
+    @Property(tries = 20)
     void aFileReadsAgainAfterEveryRestart(@ForAll("chains") ActionChain<MachineState> chain) {
         Chains.run(chain, new Invariant("the file system is reachable again", s -> {
             s.machine().command("sleep 3s");

@@ -11,6 +11,17 @@ public final class Scn {
                 || c == '\\')) {
             return word;
         }
-        return '"' + word.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+        StringBuilder quoted = new StringBuilder("\"");
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            char next = i + 1 < word.length() ? word.charAt(i + 1) : '"';
+            // Inside quotes the lexer reads \" and \\ as escapes and keeps any other backslash: a regular expression's
+            // \d stays as it is, and only a backslash before a quote, a backslash or the closing quote is doubled.
+            if (c == '"' || c == '\\' && (next == '"' || next == '\\')) {
+                quoted.append('\\');
+            }
+            quoted.append(c);
+        }
+        return quoted.append('"').toString();
     }
 }

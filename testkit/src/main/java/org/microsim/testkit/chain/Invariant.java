@@ -2,6 +2,7 @@ package org.microsim.testkit.chain;
 
 import java.util.Optional;
 import java.util.function.Function;
+import org.microsim.testkit.assertions.FsOracle;
 import org.microsim.testkit.assertions.TraceAssert;
 
 /**
@@ -12,9 +13,26 @@ import org.microsim.testkit.assertions.TraceAssert;
  * @param check empty when it holds
  */
 public record Invariant(String name, Function<MachineState, Optional<String>> check) {
-    /** Every change the machine acknowledged is on its file systems ({@link org.microsim.testkit.assertions.FsOracle}). */
+    /** Every change the machine acknowledged is on its file systems ({@link FsOracle}). */
     public static Invariant acknowledgedFilesSurvive() {
         return new Invariant("acknowledged files survive", s -> s.files().check(s.machine()));
+    }
+
+    /**
+     * {@code fsck.fat -n} finds the volume on {@code device} clean ({@link FsOracle#fsck}); skipped without dosfstools
+     * (failing under {@code CI=true}).
+     */
+    public static Invariant fsckClean(String device) {
+        return of("fsck.fat -n finds " + device + " clean", s -> {
+            try {
+                FsOracle.fsck(s.machine(), device);
+            } catch (java.io.IOException e) {
+                throw new AssertionError("fsck.fat could not run: " + e.getMessage(), e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted while fsck.fat ran", e);
+            }
+        });
     }
 
     /** Every call in the trace so far ended ({@link TraceAssert#everyCallAnswered()}). */

@@ -40,6 +40,15 @@ class ChainsTest {
     }
 
     @Example
+    void wordsAreQuotedAsTheLexerReadsThem() {
+        assertEquals("plain", org.microsim.testkit.Scn.word("plain"));
+        assertEquals("\"two words\"", org.microsim.testkit.Scn.word("two words"));
+        assertEquals("\"\\d+ \\\"q\\\" #\"", org.microsim.testkit.Scn.word("\\d+ \"q\" #"));
+        assertEquals("\"end\\\\\"", org.microsim.testkit.Scn.word("end\\"));
+        assertEquals("\"\"", org.microsim.testkit.Scn.word(""));
+    }
+
+    @Example
     void generatedFaultLinesAreWellFormed() {
         Faults.schedule(List.of("ahci0:disk0"), List.of("fatfsd"), List.of("user"), Duration.ofSeconds(5))
                 .sampleStream().limit(50)
