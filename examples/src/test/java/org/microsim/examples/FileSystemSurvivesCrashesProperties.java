@@ -15,9 +15,8 @@ import org.microsim.testkit.chain.Invariant;
 import org.microsim.testkit.chain.MachineState;
 import org.microsim.testkit.chain.Workloads;
 
+/** A file system survives crashes: what fatfsd acknowledged is on the disk, and the disk stays clean. */
 class FileSystemSurvivesCrashesProperties {
-    static final String VOLUME = "/vol/ahci0:disk0p1";
-
     @Property(tries = 20)
     void acknowledgedFilesSurviveCrashes(@ForAll("chains") ActionChain<MachineState> chain) {
         Chains.run(chain, Invariant.acknowledgedFilesSurvive(), Invariant.fsckClean("ahci0:disk0p1"),
@@ -26,11 +25,12 @@ class FileSystemSurvivesCrashesProperties {
 
     @Provide
     Arbitrary<ActionChain<MachineState>> chains() {
-        return Chains.of(() -> SimMachine.builder()
-                        .disk(Disk.gpt().fat16Volume("DATA", 16 * Disk.MIB).file("/hello.txt", "hi"))
-                        .build(),
-                Arbitraries.oneOf(Workloads.files(List.of(VOLUME)), Workloads.time(),
-                        Faults.crashes(List.of("fatfsd", "partd", "ahci"))),
+        Disk disk = Disk.gpt().fat16Volume("DATA", 16 * Disk.MIB).file("/hello.txt", "hi");
+        return Chains.of(() -> SimMachine.builder().disk(disk).build(),
+                Arbitraries.oneOf(
+                        Workloads.files(List.of("/vol/ahci0:disk0p1")),     // write, append, rm, mkdir, sync
+                        Workloads.time(),                                    // sleep
+                        Faults.crashes(List.of("fatfsd", "partd", "ahci"))), // crash or kill
                 12);
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.io.TempDir;
  * right fence:
  *
  * <ul>
- *   <li>Every code block is fenced and tagged {@code sh}, {@code sim} or {@code scn}; an indented (unfenced)
+ *   <li>Every code block is fenced and tagged {@code sh}, {@code sim}, {@code scn} or {@code java}; an indented (unfenced)
  *       code block, a line starting with four spaces after a blank line outside a fence, fails the test, as
  *       does a fence with another tag.
  *   <li>{@code sh}: one command a line, {@code #} starts a comment. {@code ./sim ARGS} runs as a process (this
@@ -32,6 +32,10 @@ import org.junit.jupiter.api.io.TempDir;
  *   <li>{@code sim}: a console session after {@code ./sim} booted the demo machine: each {@code sim> LINE} is
  *       typed, and the lines after it, up to the next prompt, must be printed by it, in that order.
  *   <li>{@code scn}: a scenario; {@code ./sim run} of it must pass.
+ *   <li>{@code java}: a property suite of the {@code examples} module, whose tests the test command runs: the block
+ *       must be the whole file of the class it declares, but for its {@code package} line and the blank line after.
+ *       The harness cannot run testkit code (testkit depends on it), so this checks the example is that file, and the
+ *       examples module runs the file.
  * </ul>
  */
 class ReadmeTest {
@@ -87,8 +91,9 @@ class ReadmeTest {
                         case "sh" -> shell(block);
                         case "sim" -> session(block);
                         case "scn" -> scenario(block);
+                        case "java" -> example(block);
                         default -> throw new AssertionError("README.md:" + block.line() + ": a block tagged '"
-                                + block.tag() + "'; tag it sh, sim or scn");
+                                + block.tag() + "'; tag it sh, sim, scn or java");
                     }
                 }));
     }
@@ -144,6 +149,18 @@ class ReadmeTest {
         Path file = Files.write(scratch.resolve("readme-" + block.line() + ".scn"), block.lines());
         Run run = sim("", List.of("run", file.toString()));
         assertEquals(0, run.code(), run.output());
+    }
+
+    private static void example(Block block) throws IOException {
+        String name = block.lines().stream().filter(l -> l.matches("(public )?(final )?class \\w+.*")).findFirst()
+                .map(l -> l.replaceAll("^(public )?(final )?class (\\w+).*$", "$3"))
+                .orElseThrow(() -> new AssertionError("README.md:" + block.line() + ": a java block declares no class"));
+        Path file = ROOT.resolve("examples/src/test/java/org/microsim/examples/" + name + ".java");
+        assertTrue(Files.exists(file), "README.md:" + block.line() + ": no examples suite " + file);
+        List<String> code = Files.readAllLines(file, StandardCharsets.UTF_8);
+        assertEquals("package org.microsim.examples;", code.get(0), file.toString());
+        assertEquals(String.join("\n", code.subList(2, code.size())), String.join("\n", block.lines()),
+                "README.md:" + block.line() + ": the example is not " + file + " as it is");
     }
 
     private record Run(int code, String output) {

@@ -18,7 +18,8 @@ class SimMachineTest {
     private static SimMachine described(long seed) {
         return SimMachine.builder().seed(seed)
                 .disk(Disk.gpt().fat16Volume("ONE", 16 * Disk.MIB).file("/docs/a.txt", "hello")
-                        .fat16Volume("TWO", 16 * Disk.MIB))
+                        .fat32("TWO", 64 * Disk.MIB).file("/b.txt", "on FAT32"))
+                .disk(Disk.mbr().fat16Volume("THREE", 16 * Disk.MIB).file("/c.txt", "on an MBR disk"))
                 .build();
     }
 
@@ -30,6 +31,10 @@ class SimMachineTest {
             assertTrue(m.files().mounts().stream().anyMatch(e -> e.mountPoint().equals("/vol/ahci0:disk0p2")),
                     m.files().mounts().toString());
             assertTrue(m.files().read(ONE + "/missing.txt").isEmpty());
+            assertArrayEquals("on FAT32".getBytes(StandardCharsets.UTF_8),
+                    m.files().read("/vol/ahci0:disk0p2/b.txt").orElseThrow());
+            assertArrayEquals("on an MBR disk".getBytes(StandardCharsets.UTF_8),
+                    m.files().read("/vol/ahci0:disk1p1/c.txt").orElseThrow());
             assertTrue(m.scenario().startsWith("drive \"file="), m.scenario());
         }
     }
