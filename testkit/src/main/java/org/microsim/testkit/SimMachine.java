@@ -57,6 +57,7 @@ import org.microsim.services.init.Init;
  * exactly what {@code sim} does.
  */
 public final class SimMachine implements AutoCloseable {
+    private static final String EXPECT_ERROR = "expect error";
     private final Session session;
     private final CommandSet commands;
     private final MachineOptions options;
@@ -133,7 +134,11 @@ public final class SimMachine implements AutoCloseable {
         Outcome outcome = commands.foreground().run(invocation, printed -> { }).outcome();
         return switch (outcome) {
             case Outcome.Success s -> new CommandResult(true, s.output());
-            case Outcome.Failure f -> new CommandResult(false, f.message());
+            case Outcome.Failure f -> {
+                // sim run stops at a failure nothing expects: the scenario says this one was seen, so it replays.
+                lines.add(EXPECT_ERROR);
+                yield new CommandResult(false, f.message());
+            }
             case Outcome.Misuse m -> throw new IllegalArgumentException(line + ": " + m.message());
             case Outcome.Crash c -> throw new IllegalStateException(line + ": internal error: " + c.text(), c.cause());
         };
@@ -151,7 +156,9 @@ public final class SimMachine implements AutoCloseable {
         if (!(parse(expectation) instanceof Expectation expect)) {
             throw new IllegalArgumentException(expectation + ": not an expectation");
         }
-        lines.add(expectation);
+        if (result.ok() || !(expect instanceof Expectation.Fails)) {
+            lines.add(expectation);
+        }
         Outcome last = result.ok() ? new Outcome.Success(result.output()) : new Outcome.Failure(result.output());
         return expect.check(last).map(why -> commandLine + " / " + expectation + ": " + why);
     }
@@ -222,7 +229,8 @@ public final class SimMachine implements AutoCloseable {
 
     /**
      * Every line this machine ran, setup and {@code boot} included, as a scenario: run it with
-     * {@link #replayCommand()}.
+     * {@link #replayCommand()}. A command that failed is followed by {@code expect error}, as {@code sim run} stops at
+     * a failure nothing expects; the run then fails where the test failed, at its last expectation.
      */
     public String scenario() {
         return String.join("\n", lines) + "\n";
