@@ -12,7 +12,7 @@ import net.jqwik.api.state.ActionChain;
 import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.testkit.Disk;
 import org.microsim.testkit.SimMachine;
-import org.microsim.testkit.chain.Action;
+import org.microsim.testkit.action.Action;
 import org.microsim.testkit.chain.Chains;
 import org.microsim.testkit.chain.Faults;
 import org.microsim.testkit.chain.Invariant;

@@ -8,6 +8,7 @@ import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.state.ActionChain;
 import org.microsim.testkit.SimMachine;
+import org.microsim.testkit.action.Action;
 import org.microsim.testkit.chain.Chains;
 import org.microsim.testkit.chain.Faults;
 import org.microsim.testkit.chain.Invariant;
@@ -33,6 +34,6 @@ class RestartedServiceIsReachableProperties {
     Arbitrary<ActionChain<MachineState>> chains() {
         return Chains.of(() -> SimMachine.builder().build(), Arbitraries.oneOf(
                 Faults.crashes(List.of("vfs", "fatfsd@ahci0:disk0p1", "partd@ahci0:disk0", "ahci", "devd", "svcman")),
-                Arbitraries.of(SERVICES).map(s -> new org.microsim.testkit.chain.Action.Restart("restart", s))), 8);
+                Arbitraries.of(SERVICES).map(s -> new Action.Restart("restart", s))), 8);
     }
 }

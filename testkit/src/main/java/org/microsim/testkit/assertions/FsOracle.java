@@ -14,7 +14,7 @@ import org.microsim.hosttools.HostTools;
 import org.microsim.testkit.CommandResult;
 import org.microsim.testkit.Scn;
 import org.microsim.testkit.SimMachine;
-import org.microsim.testkit.chain.Action;
+import org.microsim.testkit.action.Action;
 
 /**
  * What a file system must still hold, whatever crashed: a model of every change the machine acknowledged. fatfsd

@@ -7,6 +7,7 @@ import net.jqwik.api.state.ActionChain;
 import net.jqwik.api.state.ActionChainArbitrary;
 import net.jqwik.api.state.Transformer;
 import org.microsim.testkit.SimMachine;
+import org.microsim.testkit.action.Action;
 
 /**
  * jqwik action chains over a machine, whose failures print a scenario. Each step of a chain is one {@link Action},

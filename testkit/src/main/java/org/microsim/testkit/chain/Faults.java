@@ -6,6 +6,8 @@ import java.util.Optional;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import org.microsim.testkit.action.Action;
+import org.microsim.testkit.action.Fault;
 
 /**
  * jqwik arbitraries of faults: the disruptions the console has always had (crash and kill of tasks, stop and start

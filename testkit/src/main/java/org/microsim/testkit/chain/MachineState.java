@@ -5,6 +5,7 @@ import java.util.List;
 import org.microsim.testkit.CommandResult;
 import org.microsim.testkit.SimMachine;
 import org.microsim.testkit.assertions.FsOracle;
+import org.microsim.testkit.action.Action;
 
 /**
  * The state an action chain works on: the machine, the actions done to it so far, and the file-system oracle that

@@ -6,6 +6,7 @@ import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
 import net.jqwik.api.Tuple;
+import org.microsim.testkit.action.Action;
 
 /**
  * jqwik arbitraries of workloads, as actions: file-system workloads over given volumes (a few names per volume, so

@@ -15,6 +15,8 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import org.microsim.testkit.SimMachine;
+import org.microsim.testkit.action.Action;
+import org.microsim.testkit.action.Fault;
 
 class ChainsTest {
     private static final String DATA = "/vol/ahci0:disk0p2";

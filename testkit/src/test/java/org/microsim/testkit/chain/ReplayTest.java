@@ -20,6 +20,7 @@ import net.jqwik.api.state.ActionChain;
 import org.microsim.harness.Main;
 import org.microsim.harness.SessionFactory;
 import org.microsim.testkit.SimMachine;
+import org.microsim.testkit.action.Action;
 
 /** What a failing chain prints is a scenario that {@code sim run --seed N} fails the same way, on the same line. */
 class ReplayTest {

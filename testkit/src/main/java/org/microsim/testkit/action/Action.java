@@ -1,4 +1,4 @@
-package org.microsim.testkit.chain;
+package org.microsim.testkit.action;
 
 import java.time.Duration;
 import org.microsim.testkit.Scn;
