@@ -100,6 +100,11 @@ public final class Disk {
         return file(path, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /** How many volumes the disk holds: they are mounted as {@code p1}, {@code p2}... ({@code p0} without a table). */
+    public int volumeCount() {
+        return volumes.size();
+    }
+
     /** The description, as it would be written in code: {@code gpt fat16 ONE 16 MiB [/a.txt]}. */
     @Override
     public String toString() {

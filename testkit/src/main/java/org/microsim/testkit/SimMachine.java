@@ -271,12 +271,15 @@ public final class SimMachine implements AutoCloseable {
     public void close() {
         session.close();
         if (!keepImages) {
-            for (Path image : images) {
-                try {
+            try {
+                for (Path image : images) {
                     java.nio.file.Files.deleteIfExists(image);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
                 }
+                if (!images.isEmpty()) {
+                    java.nio.file.Files.deleteIfExists(images.getFirst().getParent()); // the builder's scratch directory
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot delete a disk image: " + e.getMessage(), e);
             }
         }
     }

@@ -66,7 +66,8 @@ class ChainsTest {
     @Provide
     Arbitrary<ActionChain<MachineState>> workload() {
         return Chains.of(() -> SimMachine.builder().seed(5).build(),
-                Arbitraries.oneOf(Workloads.files(List.of(DATA)), Faults.crashes(List.of("fatfsd@ahci0:disk0p2"))), 6);
+                Arbitraries.oneOf(Workloads.files(List.of(DATA)), Workloads.ipc(),
+                        Faults.crashes(List.of("fatfsd@ahci0:disk0p2"))), 8);
     }
 
     @Example
@@ -81,6 +82,30 @@ class ChainsTest {
         assertTrue(report.startsWith("invariant 'nothing is ever written' failed: something was"), report);
         assertTrue(report.contains("seed 9; replay with: ./sim run --seed 9 FILE.scn"), report);
         assertTrue(report.contains("\nboot\nwrite " + DATA + "/x.txt first\n"), report);
+    }
+
+    /** Every machine the arbitrary describes boots with each of its volumes mounted and its files in place. */
+    @Property(tries = 5)
+    void describedMachinesBootWithTheirVolumes(@ForAll("specs") Machines.Spec spec) throws Exception {
+        try (SimMachine m = spec.builder().build()) {
+            var mounts = m.files().mounts();
+            int volumes = 0;
+            for (int disk = 0; disk < spec.disks().size(); disk++) {
+                int count = spec.disks().get(disk).volumeCount();
+                for (int p = 1; p <= count; p++) {
+                    String mountPoint = "/vol/ahci0:disk" + disk + "p" + p;
+                    org.junit.jupiter.api.Assertions.assertTrue(mounts.stream()
+                            .anyMatch(e -> e.mountPoint().equals(mountPoint)), mountPoint + " in " + mounts);
+                }
+                volumes += count;
+            }
+            assertEquals(volumes, mounts.size(), mounts.toString());
+        }
+    }
+
+    @Provide
+    Arbitrary<Machines.Spec> specs() {
+        return Machines.machines();
     }
 
     @Provide
