@@ -38,7 +38,7 @@ import org.microsim.services.init.Init;
  * closed when done.
  *
  * <pre>{@code
- * try (SimMachine m = SimMachine.builder().seed(7).disk(Disk.gpt().fat32("DATA", 16 * Disk.MIB)).build()) {
+ * try (SimMachine m = SimMachine.builder().seed(7).disk(Disk.gpt().fat32("DATA", 64 * Disk.MIB)).build()) {
  *     m.run("write /vol/ahci0:disk0p1/a.txt hello\nsync\ncat /vol/ahci0:disk0p1/a.txt\nexpect output contains hello");
  *     m.files().read("/vol/ahci0:disk0p1/a.txt");   // Optional of the bytes, through the VFS
  * }
@@ -74,19 +74,20 @@ public final class SimMachine implements AutoCloseable {
             throw new IllegalArgumentException("the machine cannot be built: " + e.getMessage(), e);
         }
         commands = Commands.of(session);
-        for (String line : setup) {
-            CommandResult r = command(line);
-            if (!r.ok()) {
-                close();
-                throw new IllegalArgumentException(line + ": " + r.output());
+        try {
+            for (String line : setup) {
+                CommandResult r = command(line);
+                if (!r.ok()) {
+                    throw new IllegalArgumentException(line + ": " + r.output());
+                }
             }
-        }
-        if (boot) {
-            CommandResult r = command("boot");
-            if (!r.ok()) {
-                close();
-                throw new IllegalStateException("boot failed: " + r.output());
+            CommandResult booted = boot ? command("boot") : new CommandResult(true, "");
+            if (!booted.ok()) {
+                throw new IllegalStateException("boot failed: " + booted.output());
             }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
         }
     }
 

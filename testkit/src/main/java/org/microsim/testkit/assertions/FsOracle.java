@@ -125,7 +125,8 @@ public final class FsOracle {
     private static String exactly(String content) {
         List<String> lines = new ArrayList<>(List.of(content.split("\n", -1)));
         lines.removeLast();
-        List<String> quoted = lines.stream().map(l -> "\\Q" + l + "\\E").toList();
+        // \Q..\E quotes everything but an \E of its own, which is ended, written as \\E, and quoted again.
+        List<String> quoted = lines.stream().map(l -> "\\Q" + l.replace("\\E", "\\E\\\\E\\Q") + "\\E").toList();
         return "\\A" + String.join("\\n", quoted) + "\\n?\\z";
     }
 
