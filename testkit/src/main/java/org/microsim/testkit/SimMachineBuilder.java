@@ -21,9 +21,18 @@ public final class SimMachineBuilder {
     private boolean demo;
     private boolean usb;
     private boolean boot = true;
-    private final List<Object> drives = new ArrayList<>();
-    private final List<String> driveBuses = new ArrayList<>();
+    private final List<Drive> drives = new ArrayList<>();
     private final List<String> nics = new ArrayList<>();
+
+    /** A drive to attach: a described disk, written to a file at build, or an image file as it is. */
+    private sealed interface Drive {
+    }
+
+    private record Described(Disk disk, String bus) implements Drive {
+    }
+
+    private record Image(Path file, String options) implements Drive {
+    }
 
     SimMachineBuilder() {
     }
@@ -62,8 +71,7 @@ public final class SimMachineBuilder {
      * or {@code if=usb,readonly=on}. Without {@code persist=on} the file is never written.
      */
     public SimMachineBuilder drive(Path image, String options) {
-        drives.add(image.toAbsolutePath());
-        driveBuses.add(options);
+        drives.add(new Image(image.toAbsolutePath(), options));
         if (options.contains("if=usb")) {
             usb = true;
         }
@@ -71,8 +79,7 @@ public final class SimMachineBuilder {
     }
 
     private SimMachineBuilder drive(Disk disk, String bus) {
-        drives.add(disk);
-        driveBuses.add("if=" + bus);
+        drives.add(new Described(disk, bus));
         return this;
     }
 
@@ -107,19 +114,19 @@ public final class SimMachineBuilder {
             setup.add("demo");
         }
         try {
-            Path dir = drives.stream().anyMatch(d -> d instanceof Disk) ? Files.createTempDirectory("simmachine") : null;
+            Path dir = drives.stream().anyMatch(d -> d instanceof Described) ? Files.createTempDirectory("simmachine")
+                    : null;
             for (int i = 0; i < drives.size(); i++) {
-                Path file = switch (drives.get(i)) {
-                    case Disk d -> {
+                String words = switch (drives.get(i)) {
+                    case Described(Disk disk, String bus) -> {
                         Path image = dir.resolve("disk" + i + ".img");
-                        d.writeTo(image);
+                        disk.writeTo(image);
                         made.add(image);
-                        yield image;
+                        yield "file=" + image + ",if=" + bus;
                     }
-                    case Path p -> p;
-                    default -> throw new IllegalStateException("a drive is a Disk or a Path");
+                    case Image(Path file, String options) -> "file=" + file + "," + options;
                 };
-                setup.add("drive \"file=" + file + "," + driveBuses.get(i) + "\"");
+                setup.add("drive " + Scn.word(words));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a disk image: " + e.getMessage(), e);

@@ -35,7 +35,7 @@ class SimMachineTest {
                     m.files().read("/vol/ahci0:disk0p2/b.txt").orElseThrow());
             assertArrayEquals("on an MBR disk".getBytes(StandardCharsets.UTF_8),
                     m.files().read("/vol/ahci0:disk1p1/c.txt").orElseThrow());
-            assertTrue(m.scenario().startsWith("drive \"file="), m.scenario());
+            assertTrue(m.scenario().startsWith("drive file="), m.scenario());
         }
     }
 
@@ -47,6 +47,19 @@ class SimMachineTest {
             m.files().write(ONE + "/big.bin", data);
             assertArrayEquals(data, m.files().read(ONE + "/big.bin").orElseThrow());
             FsOracle.fsck(m, "ahci0:disk0p1");
+        }
+    }
+
+    @Test
+    void sticksAndNicsAreDescribedToo() throws Exception {
+        try (SimMachine m = SimMachine.builder().seed(5)
+                .stick(Disk.mbr().fat16Volume("STICK", 16 * Disk.MIB).file("/s.txt", "stick"))
+                .nic("").nic("net=other").build()) {
+            assertArrayEquals("stick".getBytes(StandardCharsets.UTF_8), m.files().read("/vol/msc0:p1/s.txt").orElseThrow());
+            assertTrue(m.command("ifconfig eth1").ok(), m.scenario());
+            assertTrue(m.check("usb detach msc0:", "expect output contains \"detached\"").isEmpty());
+            assertTrue(m.files().read("/vol/msc0:p1/s.txt").isEmpty() || !m.command("ls /vol/msc0:p1").ok());
+            assertTrue(m.scenario().contains("nic net=other\nboot\n"), m.scenario());
         }
     }
 
