@@ -120,8 +120,16 @@ public final class SimMachineBuilder {
                 String words = switch (drives.get(i)) {
                     case Described(Disk disk, String bus) -> {
                         Path image = dir.resolve("disk" + i + ".img");
-                        disk.writeTo(image);
                         made.add(image);
+                        try {
+                            disk.writeTo(image);
+                        } catch (IOException | RuntimeException e) {
+                            for (Path m : made) {
+                                Files.deleteIfExists(m);
+                            }
+                            Files.deleteIfExists(dir);
+                            throw e;
+                        }
                         yield "file=" + image + ",if=" + bus;
                     }
                     case Image(Path file, String options) -> "file=" + file + "," + options;
