@@ -6,13 +6,26 @@ import org.microsim.testkit.Scn;
 /**
  * One step a test does to a machine, as the one scenario line that does it: the console's language is the
  * vocabulary, so a list of actions is a scenario ({@link #toScenarioLine()}) and a failing chain prints a {@code .scn}
- * that {@code sim run} replays. Faults are {@link Fault}s, the {@code fault} command's lines.
+ * that {@code sim run} replays. Faults are {@link Fault}s, the {@code fault} command's lines, written by the same
+ * records the command parses into (one grammar, whoever writes the line).
  */
 public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir, Action.Remove, Action.Sync,
         Action.Crash, Action.Restart, Action.Sleep, Action.UsbDetach, Action.UsbAttach, Action.Link, Action.Spawn,
-        Fault {
+        Action.Fault {
     /** The scenario line that does this. */
     String toScenarioLine();
+
+    /**
+     * A {@code fault} line: disk errors, a task that hangs, crashes or slows down, a lossy or cut link, a USB stick
+     * pulled out, lost interrupts, or {@code fault clear}. Times ({@code at=}) are virtual, from boot; what a fault
+     * draws comes from the machine's seed, so a fault schedule replays.
+     */
+    record Fault(org.microsim.harness.session.Fault fault) implements Action {
+        @Override
+        public String toScenarioLine() {
+            return fault.toCommand();
+        }
+    }
 
     /** {@code write PATH TEXT}: the file holds exactly the line, acknowledged on the disk once it returns. */
     record Write(String path, String text) implements Action {

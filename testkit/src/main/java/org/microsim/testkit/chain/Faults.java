@@ -3,11 +3,13 @@ package org.microsim.testkit.chain;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
+import org.microsim.harness.session.Fault;
+import org.microsim.kernel.machine.DiskFaults;
 import org.microsim.testkit.action.Action;
-import org.microsim.testkit.action.Fault;
 
 /**
  * jqwik arbitraries of faults: the disruptions the console has always had (crash and kill of tasks, stop and start
@@ -44,22 +46,24 @@ public final class Faults {
      * {@code fault} lines: disk errors on {@code disks}, hangs, crashes and slowness of {@code tasks}, lossy
      * {@code lans}, and clears; times within the first {@code horizon} of virtual time.
      */
-    public static Arbitrary<Fault> schedule(List<String> disks, List<String> tasks, List<String> lans,
-                                            Duration horizon) {
+    public static Arbitrary<Action> schedule(List<String> disks, List<String> tasks, List<String> lans,
+                                             Duration horizon) {
         Arbitrary<Optional<Duration>> at = Arbitraries.longs().between(0, horizon.toMillis())
                 .map(ms -> Duration.ofMillis(ms)).optional();
-        Arbitrary<Fault> disk = Combinators.combine(Arbitraries.of(disks), Arbitraries.of("io", "timeout", "corrupt"),
-                at, Arbitraries.integers().between(1, 5).optional(),
-                Arbitraries.longs().between(0, 4096).map(first -> new Fault.Lbas(first, first + 64)).optional())
-                .as(Fault.Disk::new);
-        Arbitrary<Fault> task = Combinators.combine(Arbitraries.of(tasks), Arbitraries.of("hang", "crash", "slow"),
+        Arbitrary<Long> first = Arbitraries.longs().between(0, 4096);
+        Arbitrary<Fault> disk = Combinators.combine(Arbitraries.of(disks), Arbitraries.of(DiskFaults.Kind.values()),
+                at, Arbitraries.integers().between(1, 5), first, Arbitraries.of(false, true))
+                .as((dev, kind, when, count, lba, ranged) -> new Fault.Disk(dev, kind, when, count,
+                        ranged ? lba : 0, ranged ? lba + 64 : Long.MAX_VALUE));
+        Arbitrary<Fault> task = Combinators.combine(Arbitraries.of(tasks), Arbitraries.of(Fault.TaskEffect.values()),
                 Arbitraries.of(10, 100, 1000).map(ms -> Duration.ofMillis(ms)), at)
-                .as((t, how, slow, when) -> new Fault.Task(t, how, how.equals("slow") ? Optional.of(slow)
-                        : Optional.empty(), when));
-        Arbitrary<Double> p = Arbitraries.of(0.0, 0.01, 0.1, 0.3);
-        Arbitrary<Fault> link = Combinators.combine(Arbitraries.of(lans), p, Arbitraries.of(0, 1, 10)
-                .map(ms -> Duration.ofMillis(ms)), p, p).as(Fault.Link::new);
-        Arbitrary<Fault> clear = Arbitraries.of("disk", "task", "link", "usb", "irq").optional().map(Fault.Clear::new);
-        return Arbitraries.oneOf(disk, task, link, clear);
+                .as((t, effect, slow, when) -> new Fault.Task(t, effect,
+                        effect == Fault.TaskEffect.SLOW ? slow : Duration.ZERO, when));
+        Arbitrary<OptionalDouble> p = Arbitraries.of(0.0, 0.01, 0.1, 0.3).map(OptionalDouble::of);
+        // A LAN's delay is at least 10 us (the lockstep of machines needs some lookahead).
+        Arbitrary<Fault> link = Combinators.combine(Arbitraries.of(lans), p, Arbitraries.of(10_000L, 1_000_000L,
+                10_000_000L).map(ns -> Optional.of(Duration.ofNanos(ns))), p, p).as(Fault.Link::new);
+        Arbitrary<Fault> clear = Arbitraries.of(Fault.Area.values()).optional().map(Fault.Clear::new);
+        return Arbitraries.oneOf(disk, task, link, clear).map(Action.Fault::new);
     }
 }
