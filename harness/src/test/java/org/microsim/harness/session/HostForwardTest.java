@@ -256,10 +256,13 @@ class HostForwardTest {
         assertEquals("removed tcp:127.0.0.1:" + other + "-10.0.2.16:8080", m.run("hostfwd", "remove",
                 "tcp:127.0.0.1:" + other));
         assertFalse(m.run("hostfwd", "list").contains(":" + other), "gone from the list");
-        m.run("hostfwd", "add", "tcp::" + other + "-:80");
-        assertEquals("removed tcp:127.0.0.1:" + other + "-:80", m.run("hostfwd", "remove", "tcp::" + other));
-        m.run("hostfwd", "add", "tcp::" + other + "-:80");
-        assertEquals("removed tcp:127.0.0.1:" + other + "-:80", m.run("hostfwd", "remove", Integer.toString(other)));
+        // A port just closed may linger: the other forms take fresh ones.
+        int third = freePort();
+        m.run("hostfwd", "add", "tcp::" + third + "-:80");
+        assertEquals("removed tcp:127.0.0.1:" + third + "-:80", m.run("hostfwd", "remove", "tcp::" + third));
+        int fourth = freePort();
+        m.run("hostfwd", "add", "tcp::" + fourth + "-:80");
+        assertEquals("removed tcp:127.0.0.1:" + fourth + "-:80", m.run("hostfwd", "remove", Integer.toString(fourth)));
         Outcome gone = m.invoke("hostfwd", "remove", Integer.toString(other));
         assertTrue(gone instanceof Outcome.Failure && gone.text().contains("no forward from host port " + other),
                 gone.text());
