@@ -61,8 +61,11 @@ public sealed interface EthRequest<T> extends Request<T, EthException> {
     int MIN_FRAME = 14;
     /** The longest frame: header and a 1500-byte payload, no FCS. */
     int MAX_FRAME = 1514;
-    /** The frames a driver keeps for one client before it drops. */
-    int CLIENT_QUEUE = 256;
+    /**
+     * The frames a driver keeps for one client before it drops: twice an e1000 receive ring of Linux's default
+     * size (256), so a client that is late by one ring-full loses nothing.
+     */
+    int CLIENT_QUEUE = 512;
     /** The most multicast groups SET_FILTER takes. */
     int MAX_GROUPS = 16;
 

@@ -22,7 +22,8 @@ import org.microsim.harness.MachineOptions;
  * ethd, the e1000 models and the LAN, with every byte checked by the receiver; the baseline is two {@code
  * SocketChannel}s on 127.0.0.1 moving the same bytes in 64 KiB writes. Wall time is measured from the send's spawn
  * to b's line saying all arrived (polled every 50 ms of b's time), so short runs overstate the sim's time a
- * little. Arguments: [MiB, default 256] [free: the sim on the free scheduler (the issue's setting), else
+ * little; the sim's figure is the better of two transfers, one after the other on the same machines, as the host's
+ * is the better of two. Arguments: [MiB, default 256] [free: the sim on the free scheduler (the issue's setting), else
  * deterministic].
  */
 public final class TcpBench {
@@ -43,36 +44,50 @@ public final class TcpBench {
         MachineOptions options = new MachineOptions(List.of(), List.of(), 1, free, Optional.empty(), Optional.empty(),
                 false);
         long host = host(bytes);
-        long sim;
+        long first;
+        long again;
         try (BenchMachine m = new BenchMachine(options)) {
             m.run("machine", "add", "b");
             m.run("on", "b", "boot");
-            m.run("on", "b", "spawn", "tcpperf", "recv", Integer.toString(PORT));
-            long start = System.nanoTime();
-            m.run("spawn", "tcpperf", "send", "10.0.2.16", Integer.toString(PORT), mib + "M");
-            Matcher r = null;
-            for (int i = 0; i < 100_000 && r == null; i++) {
-                Matcher next = RECEIVED.matcher(m.run("on", "b", "sleep", "50ms"));
-                r = next.find() ? next : null;
-            }
-            sim = System.nanoTime() - start;
-            if (r == null) {
-                throw new IllegalStateException("b never said the transfer ended");
-            }
-            if (Long.parseLong(r.group(1)) != bytes || !r.group(2).equals("0")) {
-                throw new IllegalStateException("b received " + r.group(1) + " bytes, " + r.group(2) + " wrong, of "
-                        + bytes);
-            }
+            first = transfer(m, mib, PORT);
+            again = transfer(m, mib, PORT + 1);
         }
         long hostAgain = host(bytes);
         long best = Math.min(host, hostAgain);
+        long sim = Math.min(first, again);
         System.out.printf(Locale.ROOT, "TCP bulk transfer of %d MiB, main 10.0.2.15 -> b 10.0.2.16 (%s scheduler), every"
                 + " byte checked%n", mib, free ? "free" : "deterministic");
-        System.out.printf(Locale.ROOT, "sim:  netd TCP/ethd/e1000/LAN  %9.1f Mbit/s (%.2f s)%n", bytes * 8e3 / sim,
-                sim / 1e9);
+        System.out.printf(Locale.ROOT, "sim:  netd TCP/ethd/e1000/LAN  %9.1f Mbit/s (%.2f s; best of 2, the first"
+                + " %.1f Mbit/s)%n", bytes * 8e3 / sim, sim / 1e9, bytes * 8e3 / first);
         System.out.printf(Locale.ROOT, "host: SocketChannels, 127.0.0.1 %9.1f Mbit/s (baseline, best of 2)%n",
                 bytes * 8e3 / best);
         System.out.printf(Locale.ROOT, "ratio sim/host: %.3fx (goal >= 0.1x)%n", (double) best / sim);
+    }
+
+    /**
+     * Wall nanoseconds of one {@code tcpperf} transfer of {@code mib} MiB from the main machine to b's {@code port},
+     * checked. The first of a run also pays for compiling the stack's code (the JIT takes most of a core for
+     * seconds), which is why the figure is the better of two, as the host's is.
+     */
+    private static long transfer(BenchMachine m, int mib, int port) throws Exception {
+        long bytes = (long) mib << 20;
+        m.run("on", "b", "spawn", "tcpperf", "recv", Integer.toString(port));
+        long start = System.nanoTime();
+        m.run("spawn", "tcpperf", "send", "10.0.2.16", Integer.toString(port), mib + "M");
+        Matcher r = null;
+        for (int i = 0; i < 100_000 && r == null; i++) {
+            Matcher next = RECEIVED.matcher(m.run("on", "b", "sleep", "50ms"));
+            r = next.find() ? next : null;
+        }
+        long took = System.nanoTime() - start;
+        if (r == null) {
+            throw new IllegalStateException("b never said the transfer ended");
+        }
+        if (Long.parseLong(r.group(1)) != bytes || !r.group(2).equals("0")) {
+            throw new IllegalStateException("b received " + r.group(1) + " bytes, " + r.group(2) + " wrong, of "
+                    + bytes);
+        }
+        return took;
     }
 
     /** Wall nanoseconds to move {@code bytes} between two SocketChannels on the host's loopback. */

@@ -1,5 +1,9 @@
 package org.microsim.services.netd.wire;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+
 /**
  * The Internet checksum of RFC 1071: the 16-bit ones' complement of the ones' complement sum of the data taken
  * as big-endian 16-bit words, an odd last byte padded with a zero. IPv4 headers (RFC 791), ICMP (RFC 792) and UDP
@@ -14,6 +18,9 @@ package org.microsim.services.netd.wire;
  * <p>Not thread-safe; one per computation.
  */
 public final class Checksum {
+    private static final VarHandle BIG_ENDIAN_LONG = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.BIG_ENDIAN);
+
     /** Sum of 16-bit words without folding; a long cannot overflow on anything IPv4 can carry. */
     private long sum;
     /** Whether an odd number of bytes has been added, so the next byte is the low half of a word. */
@@ -32,11 +39,32 @@ public final class Checksum {
         return new Checksum().add32(src.value()).add32(dst.value()).add16(protocol).add16(length);
     }
 
-    /** Adds {@code length} bytes of {@code b} from {@code offset}. */
+    /**
+     * Adds {@code length} bytes of {@code b} from {@code offset}. The middle is summed eight bytes at a time as two
+     * big-endian 32-bit words: ones' complement addition is associative and folds from 32 bits to 16 the same way
+     * (RFC 1071, section 2(B)), and a netd checks and makes every segment it carries, so byte by byte it was most
+     * of the stack's time.
+     */
     public Checksum add(byte[] b, int offset, int length) {
-        for (int i = offset; i < offset + length; i++) {
-            sum += odd ? b[i] & 0xff : (b[i] & 0xff) << 8;
-            odd = !odd;
+        int i = offset;
+        int end = offset + length;
+        if (odd && i < end) {
+            sum += b[i++] & 0xff;
+            odd = false;
+        }
+        long words = 0;
+        for (; i + 8 <= end; i += 8) {
+            long v = (long) BIG_ENDIAN_LONG.get(b, i);
+            words += (v >>> 32) + (v & 0xffff_ffffL);
+        }
+        // Under 2^33 per 8 bytes: no array is long enough to overflow a long.
+        sum += (words >>> 32) + (words & 0xffff_ffffL);
+        for (; i + 2 <= end; i += 2) {
+            sum += (b[i] & 0xff) << 8 | b[i + 1] & 0xff;
+        }
+        if (i < end) {
+            sum += (b[i] & 0xff) << 8;
+            odd = true;
         }
         return this;
     }

@@ -41,6 +41,20 @@ class ChecksumTest {
     }
 
     @Property
+    void summingEightBytesAtATimeIsSummingWordByWord(@ForAll @Size(max = 3000) byte[] data,
+            @ForAll @IntRange(max = 7) int from) {
+        int start = Math.min(from, data.length);
+        long sum = 0;
+        for (int i = start; i < data.length; i += 2) {
+            sum += (data[i] & 0xff) << 8 | (i + 1 < data.length ? data[i + 1] & 0xff : 0);
+        }
+        while (sum >>> 16 != 0) {
+            sum = (sum & 0xffff) + (sum >>> 16);
+        }
+        assertEquals(~sum & 0xffff, Checksum.of(data, start, data.length - start));
+    }
+
+    @Property
     void aRegionWithItsChecksumInPlaceSumsToZero(@ForAll @Size(max = 200) byte[] data) {
         byte[] withSum = new byte[data.length + data.length % 2 + 2];
         System.arraycopy(data, 0, withSum, 0, data.length);
