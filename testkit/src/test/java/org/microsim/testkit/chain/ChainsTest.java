@@ -72,16 +72,32 @@ class ChainsTest {
 
     @Example
     void aFailingChainPrintsItsScenarioSeedAndInvariant(@ForAll("writes") ActionChain<MachineState> chain) {
-        AssertionError e = assertThrows(AssertionError.class, () -> Chains.run(chain,
-                Invariant.of("nothing is ever written", s -> {
-                    if (!s.actions().isEmpty()) {
-                        throw new AssertionError("something was");
-                    }
-                })));
-        String report = e.getMessage();
-        assertTrue(report.startsWith("invariant 'nothing is ever written' failed: something was"), report);
+        String report = reportOfAFailure(chain);
+        assertTrue(report.startsWith("invariant 'nothing is ever done' failed: something was"), report);
         assertTrue(report.contains("seed 9; replay with: ./sim run --seed 9 FILE.scn"), report);
         assertTrue(report.contains("\nboot\nwrite " + DATA + "/x.txt first\n"), report);
+    }
+
+    @Example
+    void aChainOfTheTestsOwnProgramsSaysSimCannotReplayIt(@ForAll("ownPrograms") ActionChain<MachineState> chain) {
+        String report = reportOfAFailure(chain);
+        assertTrue(report.contains("it runs programs of the test's own (quiet), which sim does not have"), report);
+        assertTrue(!report.contains("./sim run") && report.contains("\nspawn quiet\n"), report);
+    }
+
+    /** What {@link Chains#run} reports when an invariant fails after the first action. */
+    private static String reportOfAFailure(ActionChain<MachineState> chain) {
+        return assertThrows(AssertionError.class, () -> Chains.run(chain, Invariant.of("nothing is ever done", s -> {
+            if (!s.actions().isEmpty()) {
+                throw new AssertionError("something was");
+            }
+        }))).getMessage();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<MachineState>> ownPrograms() {
+        return Chains.of(() -> SimMachine.builder().seed(9).program("quiet", () -> sys -> sys.log("quiet")).build(),
+                Arbitraries.just(new Action.Spawn("quiet", List.of())), 2);
     }
 
     /** Every machine the arbitrary describes boots with each of its volumes mounted and its files in place. */
