@@ -221,7 +221,8 @@ final class SimSession implements Session {
                 }
             }
         });
-        Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description(options.programs())), true);
+        Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description(options.programs())),
+                true);
         if (!init.isOk()) {
             throw new CommandFailedException("init could not start: " + init.errorOrNull().detail());
         }

@@ -59,7 +59,8 @@ public final class SimSessionFactory implements SessionFactory {
         Set<String> seen = new HashSet<>();
         for (OwnProgram o : own) {
             if (system.get(o.name()) != null || !seen.add(o.name())) {
-                throw new SessionException("there is a program named " + o.name() + " already: give yours another name");
+                throw new SessionException("there is a program named " + o.name()
+                        + " already: give yours another name");
             }
         }
     }
