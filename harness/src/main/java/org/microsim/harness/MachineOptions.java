@@ -26,9 +26,11 @@ import java.util.Optional;
  *     while it runs
  * @param usbPcap where to write the USB traffic, usbmon-style pcap ({@code --usb-pcap}); it gives the machine
  *     the xHCI controller
+ * @param programs programs of the user's own on the system image (no command-line option gives any: a test does)
  */
 public record MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
-        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo, boolean usb, Optional<Path> usbPcap) {
+        Optional<Path> pcap, boolean debug, Path baseDir, boolean demo, boolean usb, Optional<Path> usbPcap,
+        List<OwnProgram> programs) {
     /** The seed when none is given. */
     public static final long DEFAULT_SEED = 1;
 
@@ -36,6 +38,7 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
     public MachineOptions {
         drives = List.copyOf(drives);
         nics = List.copyOf(nics);
+        programs = List.copyOf(programs);
         Objects.requireNonNull(trace, "trace");
         Objects.requireNonNull(pcap, "pcap");
         Objects.requireNonNull(baseDir, "baseDir");
@@ -46,27 +49,35 @@ public record MachineOptions(List<String> drives, List<String> nics, long seed, 
     public MachineOptions(List<String> drives, List<String> nics, long seed, boolean free, Optional<Path> trace,
             Optional<Path> pcap, boolean debug) {
         this(drives, nics, seed, free, trace, pcap, debug, Path.of("").toAbsolutePath(), false, false,
-                Optional.empty());
+                Optional.empty(), List.of());
     }
 
     /** The same options, with relative scenario paths taken from {@code dir}. */
     public MachineOptions withBaseDir(Path dir) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo, usb, usbPcap);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, dir.toAbsolutePath(), demo, usb,
+                usbPcap, programs);
     }
 
     /** The same options, with the demo machine kept under the given drives and NICs or not. */
     public MachineOptions withDemo(boolean keep) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep, usb, usbPcap);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, keep, usb, usbPcap,
+                programs);
     }
 
     /** The same options, with the xHCI controller wanted even without a USB drive ({@code --usb}) or not. */
     public MachineOptions withUsb(boolean wanted) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, wanted, usbPcap);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, wanted, usbPcap,
+                programs);
     }
 
     /** The same options, with the USB traffic written to a pcap file ({@code --usb-pcap}) or not. */
     public MachineOptions withUsbPcap(Optional<Path> file) {
-        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, usb, file);
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, usb, file, programs);
+    }
+
+    /** The same options, with these programs of the user's own on the system image. */
+    public MachineOptions withPrograms(List<OwnProgram> own) {
+        return new MachineOptions(drives, nics, seed, free, trace, pcap, debug, baseDir, demo, usb, usbPcap, own);
     }
 
     /** What {@code sim} with no options means: the built-in demo machine, seed 1, deterministic. */

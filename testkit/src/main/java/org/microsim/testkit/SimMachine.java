@@ -15,6 +15,7 @@ import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.abi.svc.Page;
 import org.microsim.harness.Commands;
 import org.microsim.harness.MachineOptions;
+import org.microsim.harness.OwnProgram;
 import org.microsim.harness.Session;
 import org.microsim.harness.SessionException;
 import org.microsim.harness.SessionFactory;
@@ -26,6 +27,7 @@ import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.ScenarioRunner;
 import org.microsim.harness.script.Statement;
 import org.microsim.harness.script.StatementParser;
+import org.microsim.harness.trace.ChromeTrace;
 import org.microsim.kernel.Kernel;
 import org.microsim.kernel.PortSnapshot;
 import org.microsim.kernel.TaskInfo;
@@ -223,6 +225,14 @@ public final class SimMachine implements AutoCloseable {
         return kernel().now();
     }
 
+    /**
+     * The names of the test's own programs and services on this machine ({@link SimMachineBuilder#program}): when
+     * there are any, {@code sim run} cannot replay its {@link #scenario()}, only {@link #replay()} can.
+     */
+    public List<String> ownPrograms() {
+        return options.programs().stream().map(OwnProgram::name).toList();
+    }
+
     /** The seed every choice of this machine follows from. */
     public long seed() {
         return options.seed();
@@ -231,15 +241,20 @@ public final class SimMachine implements AutoCloseable {
     /**
      * Every line this machine ran, setup and {@code boot} included, as a scenario: run it with
      * {@link #replayCommand()}. A command that failed is followed by {@code expect error}, as {@code sim run} stops at
-     * a failure nothing expects; the run then fails where the test failed, at its last expectation.
+     * a failure nothing expects; the run then fails where the test failed, at its last expectation. A machine with
+     * programs of the test's own ({@link #ownPrograms()}) says in a first comment line that {@code sim run} does not
+     * have them: its scenario is for reading, and replays only from the test.
      */
     public String scenario() {
-        return String.join("\n", lines) + "\n";
+        String own = ownPrograms().isEmpty() ? "" : "# runs programs of the test's own (" + String.join(", ",
+                ownPrograms()) + "), which sim does not have: only the test replays this\n";
+        return own + String.join("\n", lines) + "\n";
     }
 
     /**
      * The command line that replays {@link #scenario()} saved as {@code FILE}. Image files the scenario names are
-     * kept past {@link #close()} once this has been asked for.
+     * kept past {@link #close()} once this has been asked for. It cannot replay a machine with programs of the test's
+     * own ({@link #ownPrograms()}): {@code sim} does not have them.
      */
     public String replayCommand() {
         keepImages = true;
@@ -267,10 +282,24 @@ public final class SimMachine implements AutoCloseable {
         return session.runningKernel().orElseThrow(() -> new IllegalStateException("the machine is not booted: run boot"));
     }
 
-    /** Stops the machine; image files made for described disks go too, unless a replay was asked for. */
+    /**
+     * Stops the machine, after writing its trace file if the builder asked for one; image files made for described
+     * disks go too, unless a replay was asked for.
+     *
+     * @throws UncheckedIOException when the trace or an image file cannot be written or deleted
+     */
     @Override
     public void close() {
-        session.close();
+        try {
+            // The kernel's events go with it: the file is written first.
+            if (options.trace().isPresent()) {
+                ChromeTrace.write(session.traces(), session.traceNote().orElse(null), options.trace().get());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the trace: " + e.getMessage(), e);
+        } finally {
+            session.close();
+        }
         if (!keepImages) {
             try {
                 for (Path image : images) {

@@ -7,7 +7,10 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.microsim.abi.Program;
 import org.microsim.harness.MachineOptions;
+import org.microsim.harness.OwnProgram;
 
 /**
  * What a {@link SimMachine} is made of, said as a scenario would say it. Nothing described: the demo machine (two
@@ -23,6 +26,9 @@ public final class SimMachineBuilder {
     private boolean boot = true;
     private final List<Drive> drives = new ArrayList<>();
     private final List<String> nics = new ArrayList<>();
+    private final List<OwnProgram> programs = new ArrayList<>();
+    private Optional<Path> trace = Optional.empty();
+    private Optional<Path> pcap = Optional.empty();
 
     /** A drive to attach: a described disk, written to a file at build, or an image file as it is. */
     private sealed interface Drive {
@@ -95,6 +101,44 @@ public final class SimMachineBuilder {
         return this;
     }
 
+    /**
+     * A program of the test's own on the machine's system image, started by {@code spawn NAME [WORDS...]} (its task
+     * gets the words joined by single spaces, UTF-8, as {@code sys.start().args()}), as the demo programs are: a
+     * driver or client under test that runs in the simulated system like any other task. The {@code sim} command does
+     * not have it, so a scenario that spawns it replays only from the test ({@link SimMachine#replay()}), not with
+     * {@code sim run}; a failing chain's report says so.
+     *
+     * @param name a lower-case letter, then letters, digits, {@code -} or {@code _}; not one of the simulator's
+     *     programs (the build fails then)
+     * @param program makes a fresh program for each task that runs it ({@code Hello::new})
+     */
+    public SimMachineBuilder program(String name, Supplier<? extends Program> program) {
+        programs.add(new OwnProgram(name, program, Optional.empty()));
+        return this;
+    }
+
+    /**
+     * A service of the test's own: init registers it with the service manager at boot, after the services it
+     * {@code needs} ({@code vfs}, {@code netd}, or another of the test's), and the service manager restarts it when it
+     * crashes, as it does the system's. Not spawned by hand; the same caveat on replays as {@link #program}.
+     */
+    public SimMachineBuilder service(String name, Supplier<? extends Program> program, String... needs) {
+        programs.add(new OwnProgram(name, program, Optional.of(List.of(needs))));
+        return this;
+    }
+
+    /** Writes the kernel's trace to {@code file} (Chrome/Perfetto JSON, as {@code --trace}) when the machine closes. */
+    public SimMachineBuilder trace(Path file) {
+        trace = Optional.of(file.toAbsolutePath());
+        return this;
+    }
+
+    /** Writes every frame of every LAN to {@code file} (pcapng with virtual timestamps, as {@code --pcap}). */
+    public SimMachineBuilder pcap(Path file) {
+        pcap = Optional.of(file.toAbsolutePath());
+        return this;
+    }
+
     /** Leaves the machine unbooted: the test runs {@code boot} itself (to see the boot's output, say). */
     public SimMachineBuilder unbooted() {
         boot = false;
@@ -140,8 +184,8 @@ public final class SimMachineBuilder {
             throw new UncheckedIOException("cannot write a disk image: " + e.getMessage(), e);
         }
         nics.forEach(words -> setup.add(words.isEmpty() ? "nic" : "nic " + words));
-        MachineOptions options = new MachineOptions(List.of(), List.of(), seed, free, Optional.empty(),
-                Optional.empty(), false).withUsb(usb);
+        MachineOptions options = new MachineOptions(List.of(), List.of(), seed, free, trace, pcap, false).withUsb(usb)
+                .withPrograms(programs);
         return new SimMachine(options, setup, made, boot);
     }
 }

@@ -7,7 +7,22 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.microsim.abi.Handle;
+import org.microsim.abi.Message;
+import org.microsim.abi.MsgIds;
+import org.microsim.abi.PortClass;
+import org.microsim.abi.PortInfo;
+import org.microsim.abi.PortSubclass;
+import org.microsim.abi.Program;
+import org.microsim.abi.Received;
+import org.microsim.abi.Sys;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.testkit.assertions.FsOracle;
 import org.microsim.testkit.assertions.TraceAssert;
@@ -117,6 +132,70 @@ class SimMachineTest {
                 TraceAssert.assertThat(m).sameFingerprintOnReplay(fresh);
             }
         }
+    }
+
+    /** A service of the test's own: answers every call on its port {@code upper} with the bytes upper-cased. */
+    static final class Upper implements Program {
+        @Override
+        public void run(Sys sys) {
+            Handle port = sys.registerPort(PortInfo.of("upper", PortClass.SERVICE, PortSubclass.SERVICE_GENERIC))
+                    .orThrow();
+            while (true) {
+                Received call = sys.receive(Sys.FOREVER, port).orThrow();
+                String text = new String(call.message().data(), StandardCharsets.UTF_8);
+                sys.reply(call.replyRight(), Message.of(call.msgId(),
+                        text.toUpperCase(Locale.ROOT).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
+    }
+
+    /** A client of the test's own: calls {@code upper} with its argument words and logs the answer. */
+    static final class Shout implements Program {
+        @Override
+        public void run(Sys sys) {
+            Handle upper = sys.lookup("upper", Duration.ofSeconds(5)).orThrow();
+            Message answer = sys.call(upper, Message.of(MsgIds.DEMO_BASE, sys.start().args()), Duration.ofSeconds(5))
+                    .orThrow();
+            sys.log("shout: " + new String(answer.data(), StandardCharsets.UTF_8));
+        }
+    }
+
+    @Test
+    void theTestsOwnProgramsRunInTheSystemAndSaySimCannotReplayThem() {
+        try (SimMachine m = SimMachine.builder().seed(6).service("upper", Upper::new, "vfs")
+                .program("shout", Shout::new).build()) {
+            assertTrue(m.check("spawn shout hello world", "expect output contains \"shout: HELLO WORLD\"").isEmpty(),
+                    m.scenario());
+            // The service manager supervises it as any service: crashed, it comes back and serves again.
+            assertTrue(m.command("crash upper").ok(), m.scenario());
+            assertTrue(m.command("sleep 2s").ok());
+            assertTrue(m.check("spawn shout again", "expect output contains \"shout: AGAIN\"").isEmpty(),
+                    m.scenario());
+            assertEquals(List.of("upper", "shout"), m.ownPrograms());
+            assertTrue(m.scenario().startsWith("# runs programs of the test's own (upper, shout)"), m.scenario());
+            try (SimMachine again = m.replay()) {
+                TraceAssert.assertThat(m).sameFingerprintOnReplay(again);
+            }
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> SimMachine.builder().program("echo", Shout::new).build());
+        assertTrue(e.getMessage().contains("there is a program named echo already"), e.getMessage());
+    }
+
+    @Test
+    void traceAndPcapFilesAreWrittenAsSimWritesThem(@TempDir Path dir) throws Exception {
+        Path trace = dir.resolve("t.json");
+        Path pcap = dir.resolve("n.pcapng");
+        try (SimMachine m = SimMachine.builder().seed(8).trace(trace).pcap(pcap).build()) {
+            assertTrue(m.command("ping 10.0.2.2").ok(), m.scenario());
+        }
+        String json = Files.readString(trace);
+        assertTrue(json.startsWith("{") && json.contains("\"traceEvents\"") && json.contains("devd"),
+                json.substring(0, Math.min(200, json.length())));
+        // pcapng: a section header block, then the frames of DHCP and the ping.
+        byte[] frames = Files.readAllBytes(pcap);
+        assertEquals(0x0a0d0d0a, java.nio.ByteBuffer.wrap(frames).getInt());
+        assertTrue(frames.length > 500, frames.length + " bytes");
     }
 
     @Test

@@ -1,11 +1,13 @@
 package org.microsim.harness.session;
 
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 import org.microsim.abi.Program;
+import org.microsim.harness.OwnProgram;
 import org.microsim.harness.script.Arity;
 import org.microsim.harness.script.UsageException;
 import org.microsim.kernel.ProgramCatalog;
@@ -42,7 +44,14 @@ final class Programs {
 
     private final Map<String, Spawnable> byName = new TreeMap<>();
 
-    Programs() {
+    /** The demo programs, and the user's own that are started by hand ({@link OwnProgram} without needs). */
+    Programs(List<OwnProgram> own) {
+        for (OwnProgram o : own) {
+            if (o.needs().isEmpty()) {
+                add(new Spawnable(o.name(), o.name() + " [WORDS...]", "a program of the test's own", Optional.empty(),
+                        o.factory()::get, words -> String.join(" ", words).getBytes(StandardCharsets.UTF_8)));
+            }
+        }
         add(new Spawnable("echo", "echo", "a server on port 'echo' that answers every call with its bytes",
                 Optional.of("echo"), Echo::new,
                 words -> {

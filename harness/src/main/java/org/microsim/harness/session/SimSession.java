@@ -57,7 +57,7 @@ final class SimSession implements Session {
     private final Network network;
     private final Lab lab;
     private final String name;
-    private final Programs programs = new Programs();
+    private final Programs programs;
     private final SystemPrograms.Started started = new SystemPrograms.Started();
     /** Lines logged while no command printed them as they came; they join the next command's output. */
     private final StringBuilder logs = new StringBuilder();
@@ -73,6 +73,7 @@ final class SimSession implements Session {
         this.network = network;
         this.lab = lab;
         this.name = name;
+        this.programs = new Programs(options.programs());
     }
 
     @Override
@@ -188,7 +189,7 @@ final class SimSession implements Session {
         }
         ProgramCatalog catalog = new ProgramCatalog();
         programs.addTo(catalog);
-        SystemPrograms.addTo(catalog, started);
+        SystemPrograms.addTo(catalog, started, options.programs());
         List<MachineException> failure = new ArrayList<>(1);
         kernel = Kernel.builder()
                 .seed(seed())
@@ -220,7 +221,8 @@ final class SimSession implements Session {
                 }
             }
         });
-        Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description()), true);
+        Result<TaskId> init = kernel.spawn("init", "init", Init.args(SystemPrograms.description(options.programs())),
+                true);
         if (!init.isOk()) {
             throw new CommandFailedException("init could not start: " + init.errorOrNull().detail());
         }

@@ -1,11 +1,16 @@
 package org.microsim.harness.session;
 
 import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import org.microsim.harness.HostPaths;
 import org.microsim.harness.MachineOptions;
+import org.microsim.harness.OwnProgram;
 import org.microsim.harness.Session;
 import org.microsim.harness.SessionException;
 import org.microsim.harness.SessionFactory;
+import org.microsim.kernel.ProgramCatalog;
 import org.microsim.kernel.machine.MachineException;
 
 /**
@@ -16,6 +21,7 @@ import org.microsim.kernel.machine.MachineException;
 public final class SimSessionFactory implements SessionFactory {
     @Override
     public Session open(MachineOptions options) throws SessionException {
+        checkNames(options.programs());
         MachineSetup setup = new MachineSetup();
         if (options.demo()) {
             setup.demo();
@@ -42,6 +48,20 @@ public final class SimSessionFactory implements SessionFactory {
         } catch (MachineException e) {
             setup.close();
             throw new SessionException(e.getMessage());
+        }
+    }
+
+    /** Refuses a program of the user's own named as one of the system's, or as another of theirs. */
+    private static void checkNames(List<OwnProgram> own) throws SessionException {
+        ProgramCatalog system = new ProgramCatalog();
+        new Programs(List.of()).addTo(system);
+        SystemPrograms.addTo(system, new SystemPrograms.Started(), List.of());
+        Set<String> seen = new HashSet<>();
+        for (OwnProgram o : own) {
+            if (system.get(o.name()) != null || !seen.add(o.name())) {
+                throw new SessionException("there is a program named " + o.name()
+                        + " already: give yours another name");
+            }
         }
     }
 }

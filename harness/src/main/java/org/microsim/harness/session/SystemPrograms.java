@@ -2,6 +2,7 @@ package org.microsim.harness.session;
 
 import java.time.Duration;
 import org.microsim.drivers.ahci.Ahci;
+import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.devd.LsdevEntry;
 import org.microsim.abi.svc.ServiceStatus;
@@ -9,6 +10,7 @@ import org.microsim.drivers.ethd.Ethd;
 import org.microsim.drivers.fatfsd.Fatfsd;
 import org.microsim.drivers.partd.Partd;
 import org.microsim.drivers.usbd.Usbd;
+import org.microsim.harness.OwnProgram;
 import org.microsim.kernel.ProgramCatalog;
 import org.microsim.services.devd.DefaultRules;
 import org.microsim.services.devd.DevdProgram;
@@ -22,7 +24,8 @@ import org.microsim.services.vfs.Vfs;
 
 /**
  * The programs of the system image (the simulator's boot disk) and the description init starts from.
- * Only programs named here can ever be spawned, by anyone.
+ * Only programs named here, the demo programs ({@link Programs}) and the user's own that a test put on the image
+ * ({@link OwnProgram}) can ever be spawned, by anyone.
  */
 final class SystemPrograms {
     /** How long a lookup of a reserved name waits for its owner to start. */
@@ -35,7 +38,9 @@ final class SystemPrograms {
      * Adds the programs; the latest service manager and devd that were started are kept in {@code started}, for
      * the web view to read what they publish.
      */
-    static void addTo(ProgramCatalog catalog, Started started) {
+    static void addTo(ProgramCatalog catalog, Started started, List<OwnProgram> own) {
+        own.stream().filter(o -> o.needs().isPresent())
+                .forEach(o -> catalog.add(o.name(), "a service of the test's own", o.factory()::get));
         catalog.add("init", "the first task: starts svcman, devd and the system's services", Init::new)
                 .add(Init.SERVICE_MANAGER, "the service manager: dependencies, restart contracts, names",
                         () -> started.svcman = new ServiceManagerProgram(NAME_WAIT))
@@ -71,12 +76,15 @@ final class SystemPrograms {
         }
     }
 
-    /** What init starts beyond svcman and devd. */
-    static SystemDescription description() {
-        return new SystemDescription(List.of(
+    /** What init starts beyond svcman and devd: the system's services, then the user's own. */
+    static SystemDescription description(List<OwnProgram> own) {
+        List<SystemDescription.Service> services = new ArrayList<>(List.of(
                 new SystemDescription.Service("vfs", "vfs", List.of()),
                 new SystemDescription.Service("netd", "netd", List.of()),
                 new SystemDescription.Service("httpd", "httpd", List.of("netd", "vfs")),
                 new SystemDescription.Service("shell", "shell", List.of("vfs"))));
+        own.forEach(o -> o.needs().ifPresent(needs -> services.add(new SystemDescription.Service(o.name(), o.name(),
+                needs))));
+        return new SystemDescription(services);
     }
 }

@@ -13,8 +13,9 @@ import org.microsim.testkit.action.Action;
  * jqwik action chains over a machine, whose failures print a scenario. Each step of a chain is one {@link Action},
  * its transformation is the action's scenario line, and {@link #run} checks the invariants after every step; when
  * one does not hold, or a command fails with an internal error, the failure says which invariant, why, the seed, and
- * the whole run as a {@code .scn} with the {@code sim run --seed N} line that replays it. jqwik shrinks a failing
- * chain to a shorter one, and the scenario printed is the shrunk chain's.
+ * the whole run as a {@code .scn} with the {@code sim run --seed N} line that replays it (unless the machine runs
+ * programs of the test's own, which {@code sim} does not have: the report says so). jqwik shrinks a failing chain
+ * to a shorter one, and the scenario printed is the shrunk chain's.
  *
  * <pre>{@code
  * @Property(tries = 10)
@@ -88,8 +89,12 @@ public final class Chains {
         }
         SimMachine m = state.machine();
         List<Action> done = state.actions();
-        return new AssertionError(what + "\nafter " + done.size() + " action(s), seed " + m.seed()
-                + "; replay with: " + m.replayCommand() + ", FILE.scn holding:\n" + m.scenario());
+        // sim has none of the test's own programs: that run is the test's to repeat, not sim run's.
+        String replay = m.ownPrograms().isEmpty() ? "replay with: " + m.replayCommand() + ", FILE.scn holding:\n"
+                : "it runs programs of the test's own (" + String.join(", ", m.ownPrograms()) + "), which sim does not "
+                        + "have: replay it from the test (same seed, same chain), not with sim run; it ran:\n";
+        return new AssertionError(what + "\nafter " + done.size() + " action(s), seed " + m.seed() + "; " + replay
+                + m.scenario());
     }
 
     /** An invariant that did not hold: carried out of jqwik's chain to {@link #run}. */

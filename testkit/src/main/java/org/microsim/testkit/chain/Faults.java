@@ -43,6 +43,30 @@ public final class Faults {
     }
 
     /**
+     * Disk errors a file system must come through without losing what it acknowledged: {@code fault disk DEV
+     * error=io} (the device fails the next 1 to 3 commands on it: a write one of them hits is not acknowledged) or
+     * {@code error=timeout} (it never answers them; the driver has to reset the port). {@code corrupt} is left out on
+     * purpose: a read that returns flipped bytes hands them to the file system as the disk's, which FAT, without
+     * checksums, cannot tell; what to expect of it is another property's.
+     */
+    public static Arbitrary<Action> diskErrors(List<String> disks) {
+        return Combinators.combine(Arbitraries.of(disks), Arbitraries.of(DiskFaults.Kind.IO, DiskFaults.Kind.TIMEOUT),
+                Arbitraries.integers().between(1, 3)).as((dev, kind, count) -> new Action.Fault(
+                        new Fault.Disk(dev, kind, Optional.empty(), count, 0, Long.MAX_VALUE)));
+    }
+
+    /**
+     * {@code fault task TASK hang} (the task stops at its next system call, alive, and its callers time out) or the
+     * way out of every hang, {@code fault clear task} (the tasks go on where they stopped). Crashing a hung task,
+     * {@link #crashes}, is the other way out: its supervisor restarts it.
+     */
+    public static Arbitrary<Action> hangs(List<String> tasks) {
+        return Arbitraries.oneOf(Arbitraries.of(tasks).map(t -> new Action.Fault(
+                        new Fault.Task(t, Fault.TaskEffect.HANG, Duration.ZERO, Optional.empty()))),
+                Arbitraries.just(new Action.Fault(new Fault.Clear(Optional.of(Fault.Area.TASK)))));
+    }
+
+    /**
      * {@code fault} lines: disk errors on {@code disks}, hangs, crashes and slowness of {@code tasks}, lossy
      * {@code lans}, and clears; times within the first {@code horizon} of virtual time.
      */

@@ -44,6 +44,18 @@ public record Invariant(String name, Function<MachineState, Optional<String>> ch
         return of("every call answered", s -> TraceAssert.assertThat(s.machine()).everyCallAnswered());
     }
 
+    /**
+     * {@code invariant}, judged only while the {@code fault} command lists no fault as active: while a task hangs its
+     * callers time out, and while a disk error is armed the next command on the disk fails, which is what those
+     * faults are for and not a broken invariant. A spent disk error, a cleared hang and a crashed hung task are over,
+     * so what the machine does after them is judged; a chain should have ways out of its faults ({@link
+     * Faults#hangs}, {@link Faults#crashes}) or it judges nothing.
+     */
+    public static Invariant onceFaultsAreOver(Invariant invariant) {
+        return new Invariant(invariant.name() + " (once faults are over)", s -> s.machine().command("fault").output()
+                .equals("no faults") ? invariant.check().apply(s) : Optional.empty());
+    }
+
     /** An invariant from a check that throws {@link AssertionError} when it does not hold. */
     public static Invariant of(String name, java.util.function.Consumer<MachineState> assertion) {
         return new Invariant(name, s -> {

@@ -49,8 +49,11 @@ class ChainsTest {
     /** What the testkit generates, the console parses back into the same fault: one grammar. */
     @Example
     void generatedFaultLinesParseBackIntoTheirFaults() throws Exception {
-        for (Action a : Faults.schedule(List.of("ahci0:disk0"), List.of("fatfsd"), List.of("user"),
-                Duration.ofSeconds(5)).sampleStream().limit(200).toList()) {
+        List<Action> generated = new java.util.ArrayList<>(Faults.schedule(List.of("ahci0:disk0"), List.of("fatfsd"),
+                List.of("user"), Duration.ofSeconds(5)).sampleStream().limit(200).toList());
+        generated.addAll(Faults.diskErrors(List.of("ahci0:disk0")).sampleStream().limit(50).toList());
+        generated.addAll(Faults.hangs(List.of("fatfsd")).sampleStream().limit(20).toList());
+        for (Action a : generated) {
             Fault fault = ((Action.Fault) a).fault();
             List<String> words = List.of(a.toScenarioLine().split(" "));
             assertEquals("fault", words.get(0));
@@ -72,16 +75,53 @@ class ChainsTest {
 
     @Example
     void aFailingChainPrintsItsScenarioSeedAndInvariant(@ForAll("writes") ActionChain<MachineState> chain) {
-        AssertionError e = assertThrows(AssertionError.class, () -> Chains.run(chain,
-                Invariant.of("nothing is ever written", s -> {
-                    if (!s.actions().isEmpty()) {
-                        throw new AssertionError("something was");
-                    }
-                })));
-        String report = e.getMessage();
-        assertTrue(report.startsWith("invariant 'nothing is ever written' failed: something was"), report);
+        String report = reportOfAFailure(chain);
+        assertTrue(report.startsWith("invariant 'nothing is ever done' failed: something was"), report);
         assertTrue(report.contains("seed 9; replay with: ./sim run --seed 9 FILE.scn"), report);
         assertTrue(report.contains("\nboot\nwrite " + DATA + "/x.txt first\n"), report);
+    }
+
+    /** The disk errors a file system must survive are io and timeout: corrupt hands it bad bytes as the disk's. */
+    @Example
+    void diskErrorsLeaveCorruptOut() {
+        assertTrue(Faults.diskErrors(List.of("ahci0:disk0")).sampleStream().limit(100)
+                .noneMatch(a -> a.toScenarioLine().contains("corrupt")));
+    }
+
+    @Example
+    void anInvariantOnceFaultsAreOverWaitsForTheLastOne() {
+        Invariant never = Invariant.onceFaultsAreOver(Invariant.of("never holds", s -> {
+            throw new AssertionError("judged");
+        }));
+        try (MachineState s = new MachineState(SimMachine.builder().seed(3).build())) {
+            s.apply(new Action.Fault(new Fault.Task("fatfsd@ahci0:disk0p2", Fault.TaskEffect.HANG, Duration.ZERO,
+                    Optional.empty())));
+            assertEquals(Optional.empty(), never.check().apply(s));
+            s.apply(new Action.Fault(new Fault.Clear(Optional.of(Fault.Area.TASK))));
+            assertEquals(Optional.of("judged"), never.check().apply(s));
+        }
+    }
+
+    @Example
+    void aChainOfTheTestsOwnProgramsSaysSimCannotReplayIt(@ForAll("ownPrograms") ActionChain<MachineState> chain) {
+        String report = reportOfAFailure(chain);
+        assertTrue(report.contains("it runs programs of the test's own (quiet), which sim does not have"), report);
+        assertTrue(!report.contains("./sim run") && report.contains("\nspawn quiet\n"), report);
+    }
+
+    /** What {@link Chains#run} reports when an invariant fails after the first action. */
+    private static String reportOfAFailure(ActionChain<MachineState> chain) {
+        return assertThrows(AssertionError.class, () -> Chains.run(chain, Invariant.of("nothing is ever done", s -> {
+            if (!s.actions().isEmpty()) {
+                throw new AssertionError("something was");
+            }
+        }))).getMessage();
+    }
+
+    @Provide
+    Arbitrary<ActionChain<MachineState>> ownPrograms() {
+        return Chains.of(() -> SimMachine.builder().seed(9).program("quiet", () -> sys -> sys.log("quiet")).build(),
+                Arbitraries.just(new Action.Spawn("quiet", List.of())), 2);
     }
 
     /** Every machine the arbitrary describes boots with each of its volumes mounted and its files in place. */
