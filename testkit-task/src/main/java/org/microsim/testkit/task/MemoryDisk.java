@@ -59,6 +59,11 @@ public final class MemoryDisk implements BlockDevice {
         failure = new BlockException(error, detail);
     }
 
+    /** Ends {@link #failWith}: reads and writes work again, as after a passing fault. */
+    public void heal() {
+        failure = null;
+    }
+
     /** Reads asked for since the start or the last {@link #resetCounts}, refused ones included. */
     public int reads() {
         return reads;

@@ -249,8 +249,22 @@ public final class FatVolume {
     }
 
     private void writeAt(Node node, long at, FileBytes src, int len) throws FsException {
+        int[] before = tree.chainOf(node);
         ensureClusters(node, at + len);
-        data.write(node.chain, at, src, len);
+        try {
+            data.write(node.chain, at, src, len);
+        } catch (FsException | RuntimeException e) {
+            // The disk refused the data (an I/O error below): give back the clusters this write added, or the next
+            // sync would record a chain longer than the file, which fsck.fat calls an error and which leaks space.
+            if (node.chain.length > before.length) {
+                fat.release(node.chain, before.length);
+                node.chain = before;
+                if (before.length == 0) {
+                    node.setFirstCluster(0);
+                }
+            }
+            throw e;
+        }
         if (at + len > node.size()) {
             node.setSize(at + len);
         }

@@ -50,6 +50,30 @@ class FatVolumeTest {
         void run() throws Exception;
     }
 
+    /**
+     * A write the disk refuses (an I/O error while a new cluster is read in) gives back the clusters it took: the
+     * volume stays as fsck.fat expects, with the free count it had, and the file as it was.
+     */
+    @Test
+    void aWriteTheDiskRefusesLeavesNoClustersBehind() throws Exception {
+        HostTools.require("fsck.fat");
+        MemoryDisk dev = image(32, 1, 40_000);
+        FatVolume v = mount(dev);
+        int fh = v.open("/A.TXT", NEW);
+        v.sync();
+        long free = v.statfs().freeClusters();
+        dev.failWith(org.microsim.abi.block.BlockError.IO_ERROR, "medium error");
+        assertThrows(FsException.class, () -> v.write(fh, 0, new byte[] {'a', 'b', 'c'}, 0, 3));
+        dev.heal();
+        v.sync();
+        assertEquals(free, v.statfs().freeClusters());
+        assertEquals(0, mount(dev).stat("/A.TXT").size());
+        Path img = dir.resolve("after.img");
+        Files.write(img, dev.bytes());
+        Tools.fsckClean(img);
+        assertEquals(3, v.write(fh, 0, new byte[] {'a', 'b', 'c'}, 0, 3), "the file is writable after");
+    }
+
     @Test
     void sixtyFourMebibytesGoThroughInFewLargeDeviceCalls() throws Exception {
         MemoryDisk dev = image(32, 1, 100_000);
