@@ -249,8 +249,17 @@ public final class FatVolume {
     }
 
     private void writeAt(Node node, long at, FileBytes src, int len) throws FsException {
+        int had = tree.chainOf(node).length;
         ensureClusters(node, at + len);
-        data.write(node.chain, at, src, len);
+        try {
+            data.write(node.chain, at, src, len);
+        } catch (FsException e) {
+            // The device failed the write: the clusters it took go back, or the next sync would write a chain
+            // longer than the file's size (fsck's "cluster chain length is > size"), as Linux's fat_write_failed
+            // truncates what a failed write allocated.
+            cut(node, had);
+            throw e;
+        }
         if (at + len > node.size()) {
             node.setSize(at + len);
         }
@@ -273,15 +282,7 @@ public final class FatVolume {
     private void resize(Node node, long size) throws FsException {
         long old = node.size();
         if (size < old) {
-            int[] chain = tree.chainOf(node);
-            int keep = (int) ((size + bpb.clusterSize() - 1) / bpb.clusterSize());
-            if (keep < chain.length) {
-                fat.release(chain, keep);
-                node.chain = Arrays.copyOf(chain, keep);
-                if (keep == 0) {
-                    node.setFirstCluster(0);
-                }
-            }
+            cut(node, (int) ((size + bpb.clusterSize() - 1) / bpb.clusterSize()));
             node.setSize(size);
             node.modified(clock.now());
         } else if (size > old) {
@@ -289,6 +290,18 @@ public final class FatVolume {
             FileBytes zeroBytes = FileBytes.of(zeros, 0);
             for (long at = old; at < size; at += zeros.length) {
                 writeAt(node, at, zeroBytes, (int) Math.min(zeros.length, size - at));
+            }
+        }
+    }
+
+    /** Frees the file's clusters past the first {@code keep}. */
+    private void cut(Node node, int keep) throws FsException {
+        int[] chain = tree.chainOf(node);
+        if (keep < chain.length) {
+            fat.release(chain, keep);
+            node.chain = Arrays.copyOf(chain, keep);
+            if (keep == 0) {
+                node.setFirstCluster(0);
             }
         }
     }

@@ -17,6 +17,9 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.microsim.abi.block.BlockDevice;
+import org.microsim.abi.block.BlockError;
+import org.microsim.abi.block.BlockException;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
@@ -139,6 +142,79 @@ class FatVolumeTest {
         assertArrayEquals("synced".getBytes(), InteropReadTest.readAll(after, "/kept.txt"));
         assertTrue(after.stat("/d").directory());
         assertEquals(FsError.NOT_FOUND, error(() -> after.stat("/new.txt")));
+    }
+
+    /**
+     * A write the device fails gives back the clusters it took: the file keeps its size and no chain longer than
+     * it reaches the disk at the next sync (a campaign's fault disk error=io found fsck's "cluster chain length is
+     * > size" and a wrong free count there).
+     */
+    @Test
+    void aWriteTheDeviceFailsLeavesNoClusterBehind() throws Exception {
+        MemoryDisk dev = image(16, 1, 16384);
+        FailOnce flaky = new FailOnce(dev);
+        FatVolume v = FatVolume.mount(flaky, new FatClock(() -> 0L));
+        long free = v.statfs().freeClusters();
+        int fh = v.open("/f1.txt", NEW);
+        flaky.armed = true;
+        assertEquals(FsError.IO_ERROR, error(() -> v.write(fh, 0, "echo61\n".getBytes(), 0, 7)));
+        assertFalse(flaky.armed, "the device was asked and failed");
+        v.close(fh);
+        v.sync();
+        assertEquals(free, v.statfs().freeClusters());
+        assertEquals(0, v.stat("/f1.txt").size());
+        Path img = dir.resolve("failed-write.img");
+        Files.write(img, dev.bytes());
+        Tools.fsckClean(img);
+    }
+
+    /** A device that fails its next read or write once {@link #armed}, as a disk's fault error=io does. */
+    private static final class FailOnce implements BlockDevice {
+        private final MemoryDisk disk;
+        boolean armed;
+
+        FailOnce(MemoryDisk disk) {
+            this.disk = disk;
+        }
+
+        private void maybeFail() throws BlockException {
+            if (armed) {
+                armed = false;
+                throw new BlockException(BlockError.IO_ERROR, "uncorrectable read error");
+            }
+        }
+
+        @Override
+        public int blockSize() {
+            return disk.blockSize();
+        }
+
+        @Override
+        public long blockCount() {
+            return disk.blockCount();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return false;
+        }
+
+        @Override
+        public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
+            maybeFail();
+            disk.read(lba, count, dst, offset);
+        }
+
+        @Override
+        public void write(long lba, int count, byte[] src, int offset) throws BlockException {
+            maybeFail();
+            disk.write(lba, count, src, offset);
+        }
+
+        @Override
+        public void flush() throws BlockException {
+            disk.flush();
+        }
     }
 
     @Test
