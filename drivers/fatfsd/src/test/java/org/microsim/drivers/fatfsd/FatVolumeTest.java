@@ -17,9 +17,7 @@ import java.util.Random;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockError;
-import org.microsim.abi.block.BlockException;
 import org.microsim.abi.fs.FileStat;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsException;
@@ -152,13 +150,11 @@ class FatVolumeTest {
     @Test
     void aWriteTheDeviceFailsLeavesNoClusterBehind() throws Exception {
         MemoryDisk dev = image(16, 1, 16384);
-        FailOnce flaky = new FailOnce(dev);
-        FatVolume v = FatVolume.mount(flaky, new FatClock(() -> 0L));
+        FatVolume v = mount(dev);
         long free = v.statfs().freeClusters();
         int fh = v.open("/f1.txt", NEW);
-        flaky.armed = true;
+        dev.failNext(1, BlockError.IO_ERROR, "uncorrectable read error");
         assertEquals(FsError.IO_ERROR, error(() -> v.write(fh, 0, "echo61\n".getBytes(), 0, 7)));
-        assertFalse(flaky.armed, "the device was asked and failed");
         v.close(fh);
         v.sync();
         assertEquals(free, v.statfs().freeClusters());
@@ -166,55 +162,6 @@ class FatVolumeTest {
         Path img = dir.resolve("failed-write.img");
         Files.write(img, dev.bytes());
         Tools.fsckClean(img);
-    }
-
-    /** A device that fails its next read or write once {@link #armed}, as a disk's fault error=io does. */
-    private static final class FailOnce implements BlockDevice {
-        private final MemoryDisk disk;
-        boolean armed;
-
-        FailOnce(MemoryDisk disk) {
-            this.disk = disk;
-        }
-
-        private void maybeFail() throws BlockException {
-            if (armed) {
-                armed = false;
-                throw new BlockException(BlockError.IO_ERROR, "uncorrectable read error");
-            }
-        }
-
-        @Override
-        public int blockSize() {
-            return disk.blockSize();
-        }
-
-        @Override
-        public long blockCount() {
-            return disk.blockCount();
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
-            maybeFail();
-            disk.read(lba, count, dst, offset);
-        }
-
-        @Override
-        public void write(long lba, int count, byte[] src, int offset) throws BlockException {
-            maybeFail();
-            disk.write(lba, count, src, offset);
-        }
-
-        @Override
-        public void flush() throws BlockException {
-            disk.flush();
-        }
     }
 
     @Test

@@ -19,7 +19,6 @@ import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
 import org.microsim.abi.block.BlockClient;
-import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockError;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockInfo;
@@ -173,56 +172,12 @@ class PartdTest {
     @Test
     void aDiskThatFailsTheTablesReadCrashesPartdInsteadOfIdling() {
         MemoryDisk disk = tableDisk();
-        ScriptedSys sys = new ScriptedSys("partd", new byte[0]);
-        sys.give(PortInfo.of(DISK, PortClass.BLOCK, 0), new BlockPeer(new FirstReadFails(disk)));
+        disk.failNext(1, BlockError.IO_ERROR, "did not complete within 5 s");
+        ScriptedSys sys = world(disk);
         sys.endAt(Duration.ofMinutes(10).toNanos());
         BlockException crash = assertThrows(BlockException.class, () -> new Partd().run(sys));
         assertEquals(BlockError.IO_ERROR, crash.error());
         assertEquals(List.of(), List.copyOf(sys.ports().values()));
-    }
-
-    /** A disk whose first read fails, as one command the drive never answered does. */
-    private static final class FirstReadFails implements BlockDevice {
-        private final MemoryDisk disk;
-        private boolean failed;
-
-        FirstReadFails(MemoryDisk disk) {
-            this.disk = disk;
-        }
-
-        @Override
-        public int blockSize() {
-            return disk.blockSize();
-        }
-
-        @Override
-        public long blockCount() {
-            return disk.blockCount();
-        }
-
-        @Override
-        public boolean readOnly() {
-            return false;
-        }
-
-        @Override
-        public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
-            if (!failed) {
-                failed = true;
-                throw new BlockException(BlockError.IO_ERROR, "did not complete within 5 s");
-            }
-            disk.read(lba, count, dst, offset);
-        }
-
-        @Override
-        public void write(long lba, int count, byte[] src, int offset) throws BlockException {
-            disk.write(lba, count, src, offset);
-        }
-
-        @Override
-        public void flush() {
-            disk.flush();
-        }
     }
 
     @Test
