@@ -110,7 +110,8 @@ final class CommandLine {
             + "no faults): crash, restart, usb, link, lan, disk-io, disk-timeout, disk-corrupt, hang, slow, irq. "
             + "Default: all but disk-corrupt, which may damage data by design (a corrupt read of metadata that "
             + "fatfsd writes back), so a run that draws it is not held to acknowledged-not-lost and fsck-clean; "
-            + "what they would say is printed as a note.");
+            + "what they would say is printed as a note. Into a SCENARIO only crash, restart, usb, link and lan "
+            + "are drawn unless named: the others make commands fail or take longer, which its expects cannot know.");
     static final Option TIME_BUDGET = Option.value("--time-budget", "DURATION", "Start no seed after this much "
             + "wall time (such as 10m); runs in progress finish.");
     static final Option SHARD = Option.value("--shard", "K/N", "Run shard K of N (1 <= K <= N): the seeds whose "

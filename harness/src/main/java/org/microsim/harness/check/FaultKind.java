@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 import org.microsim.harness.script.UsageException;
 import org.microsim.harness.session.Fault;
@@ -86,6 +87,19 @@ record FaultKind(String name, boolean mayDamage, Function<Random, Draw> draw) {
                     Duration.ofMillis(1 + r.nextInt(10)), Optional.empty()).toCommand())),
             new FaultKind("irq", false, r -> Draw.of(new Fault.Irq(pick(r, IRQS), (1 + r.nextInt(10)) / 10.0)
                     .toCommand())));
+
+    /**
+     * Kinds that make commands fail or take longer by design. A user's scenario expects what its commands print
+     * (a remount within a crash's output, a file that reads), so these break its expectations without a bug, and
+     * they are drawn into one only when {@code --faults} names them; the built-in suite's invariants allow them.
+     */
+    private static final Set<String> SEEN_BY_COMMANDS = Set.of("disk-io", "disk-timeout",
+            "disk-corrupt", "hang", "slow", "irq");
+
+    /** Whether the system hides this fault from commands (they work, at most after a retry), as for a crash. */
+    boolean hidden() {
+        return !SEEN_BY_COMMANDS.contains(name);
+    }
 
     /** The kinds on when no {@code --faults} says otherwise: every kind that does not damage data by design. */
     static List<FaultKind> defaults() {

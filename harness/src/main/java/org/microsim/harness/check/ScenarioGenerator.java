@@ -37,10 +37,12 @@ final class ScenarioGenerator {
 
     private final boolean swarm;
     private final List<FaultKind> kinds;
+    /** Whether the kinds were named ({@code --faults}) rather than the default set. */
+    private final boolean named;
 
     /** A generator drawing the default kinds ({@link FaultKind#defaults()}), or with {@code swarm} any kind. */
     ScenarioGenerator(boolean swarm) {
-        this(swarm, swarm ? FaultKind.ALL : FaultKind.defaults());
+        this(swarm, swarm ? FaultKind.ALL : FaultKind.defaults(), false);
     }
 
     /**
@@ -48,8 +50,13 @@ final class ScenarioGenerator {
      * @param kinds the kinds a seed may draw
      */
     ScenarioGenerator(boolean swarm, List<FaultKind> kinds) {
+        this(swarm, kinds, true);
+    }
+
+    private ScenarioGenerator(boolean swarm, List<FaultKind> kinds, boolean named) {
         this.swarm = swarm;
         this.kinds = List.copyOf(kinds);
+        this.named = named;
     }
 
     /** The built-in suite's scenario for a seed. */
@@ -112,7 +119,8 @@ final class ScenarioGenerator {
     /** A user's scenario with faults drawn between its lines (after its first line, which boots). */
     List<String> around(List<String> scenario, long seed) {
         Random random = random(seed);
-        List<FaultKind> drawn = kinds(random);
+        // Unless named, only faults the system hides from commands: a user's expectations hold under those alone.
+        List<FaultKind> drawn = kinds(random).stream().filter(k -> named || k.hidden()).toList();
         List<String> lines = new ArrayList<>();
         int faults = 0;
         Later later = new Later();

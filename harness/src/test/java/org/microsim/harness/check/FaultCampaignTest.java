@@ -55,6 +55,21 @@ class FaultCampaignTest {
     }
 
     @Test
+    void aUsersScenarioGetsOnlyFaultsCommandsDoNotSeeUnlessNamed() throws Exception {
+        List<String> scenario = List.of("boot", "ls /vol", "sync", "ls /vol", "sync", "ls /vol", "sync", "ls /vol");
+        Set<String> byDefault = new TreeSet<>();
+        Set<String> whenNamed = new TreeSet<>();
+        ScenarioGenerator named = new ScenarioGenerator(true, FaultKind.ALL);
+        for (long seed = 1; seed <= SEEDS; seed++) {
+            new ScenarioGenerator(true).around(scenario, seed).forEach(l -> kind(l).ifPresent(byDefault::add));
+            named.around(scenario, seed).forEach(l -> kind(l).ifPresent(whenNamed::add));
+        }
+        assertEquals(new TreeSet<>(FaultKind.ALL.stream().filter(FaultKind::hidden).map(FaultKind::name).toList()),
+                byDefault);
+        assertEquals(new TreeSet<>(FaultKind.ALL.stream().map(FaultKind::name).toList()), whenNamed);
+    }
+
+    @Test
     void aHangEndsLaterInACrashOfTheHungTaskOrAClear() throws Exception {
         ScenarioGenerator hangs = new ScenarioGenerator(false, List.of(FaultKind.named("hang").orElseThrow()));
         int seen = 0;
