@@ -39,6 +39,7 @@ public final class Campaign {
      * @param last the last seed
      * @param shard the slice of the seeds this process runs
      * @param swarm each seed picks which fault kinds are on
+     * @param faults the fault kinds a seed may draw, by name; empty for the default set (all kinds under swarm)
      * @param budget when to stop starting seeds, if ever
      * @param junit where to write the JUnit report, if anywhere
      * @param jobs how many seeds run at once
@@ -46,7 +47,8 @@ public final class Campaign {
      * @param shrinkRuns how many runs a shrink may take (0: do not shrink)
      */
     public record Settings(String name, Optional<List<String>> scenario, long first, long last, Shard shard,
-            boolean swarm, Optional<Duration> budget, Optional<Path> junit, int jobs, Path out, int shrinkRuns) {
+            boolean swarm, Optional<List<String>> faults, Optional<Duration> budget, Optional<Path> junit, int jobs,
+            Path out, int shrinkRuns) {
     }
 
     private final SessionFactory factory;
@@ -58,12 +60,18 @@ public final class Campaign {
         this.factory = factory;
         this.settings = settings;
         this.trial = new Trial(factory, fsck);
-        this.generator = new ScenarioGenerator(settings.swarm());
+        this.generator = settings.faults().map(names -> new ScenarioGenerator(settings.swarm(), names.stream()
+                .map(n -> FaultKind.named(n).orElseThrow(() -> new IllegalArgumentException("no fault kind " + n)))
+                .toList())).orElseGet(() -> new ScenarioGenerator(settings.swarm()));
     }
 
     /** A campaign on the given machine factory; fsck runs when the host has {@code fsck.fat}. */
     public static Campaign of(SessionFactory factory, Settings settings) {
         return new Campaign(factory, settings, true);
+    }
+
+    /** What one seed gave: a failure, or a pass with a note on data a damaging fault broke, as it may. */
+    private record Outcome(Optional<Failure> failure, Optional<Violation> excused) {
     }
 
     /** A failing seed, shrunk and written. */
@@ -83,7 +91,8 @@ public final class Campaign {
         out.printf("sim check %s: %d seeds (%d..%d%s), %d job%s%s%n", settings.name(), seeds.size(), settings.first(),
                 settings.last(), settings.shard().count() > 1 ? ", shard " + settings.shard().index() + "/"
                         + settings.shard().count() : "", settings.jobs(), settings.jobs() == 1 ? "" : "s",
-                settings.swarm() ? ", swarm" : "");
+                (settings.swarm() ? ", swarm" : "") + settings.faults().map(f -> ", faults " + String.join(",", f))
+                        .orElse(""));
         long start = System.nanoTime();
         long deadline = settings.budget().map(b -> start + b.toNanos()).orElse(Long.MAX_VALUE);
         AtomicInteger next = new AtomicInteger();
@@ -99,8 +108,14 @@ public final class Campaign {
                 long seed = seeds.get(i);
                 long t0 = System.nanoTime();
                 try {
-                    Optional<Failure> failure = seed(seed);
+                    Outcome outcome = seed(seed);
+                    Optional<Failure> failure = outcome.failure();
                     double seconds = (System.nanoTime() - t0) / 1e9;
+                    outcome.excused().ifPresent(v -> {
+                        synchronized (out) {
+                            out.println("seed " + seed + ": passed; a fault that may damage data did: " + v);
+                        }
+                    });
                     failure.ifPresent(f -> {
                         failures.add(f);
                         synchronized (out) {
@@ -152,11 +167,11 @@ public final class Campaign {
     }
 
     /** Runs one seed; a failure is shrunk and written. */
-    private Optional<Failure> seed(long seed) throws Trial.BadScenario, IOException {
+    private Outcome seed(long seed) throws Trial.BadScenario, IOException {
         List<String> lines = settings.scenario().map(s -> generator.around(s, seed)).orElseGet(() -> generator.demo(seed));
         Trial.Result result = trial.run(lines, seed);
         if (!result.failed()) {
-            return Optional.empty();
+            return new Outcome(Optional.empty(), result.excused());
         }
         Violation violation = result.violation().get();
         List<String> shrunk = lines;
@@ -175,7 +190,7 @@ public final class Campaign {
         Path file = settings.out().resolve("seed-" + seed + ".scn");
         Files.createDirectories(settings.out());
         Files.write(file, scenarioFile(seed, shown, lines.size(), last), StandardCharsets.UTF_8);
-        return Optional.of(new Failure(seed, shown, file, lines.size(), shrunk.size()));
+        return new Outcome(Optional.of(new Failure(seed, shown, file, lines.size(), shrunk.size())), Optional.empty());
     }
 
     /**

@@ -91,8 +91,10 @@ public final class CheckCommand implements CheckTool {
         if (Files.exists(dir) && !Files.isDirectory(dir)) {
             throw new Bad("--out: " + dir + " is not a directory");
         }
-        return new Campaign.Settings(target, scenario, seeds[0], seeds[1], shard, request.has("--swarm"), budget,
-                request.last("--junit").map(Path::of), jobs, dir, shrinkRuns);
+        Optional<List<String>> faults = request.has("--faults")
+                ? Optional.of(faults(request.last("--faults").orElseThrow())) : Optional.empty();
+        return new Campaign.Settings(target, scenario, seeds[0], seeds[1], shard, request.has("--swarm"), faults,
+                budget, request.last("--junit").map(Path::of), jobs, dir, shrinkRuns);
     }
 
     private static List<String> scenario(String file) throws Bad {
@@ -112,6 +114,21 @@ public final class CheckCommand implements CheckTool {
         } catch (IOException e) {
             throw new Bad("cannot read " + file + ": " + e.getMessage());
         }
+    }
+
+    /** {@code KIND,KIND...}: names of {@link FaultKind}s, each known; {@code none} for a run without faults. */
+    static List<String> faults(String word) throws Bad {
+        if (word.equals("none")) {
+            return List.of();
+        }
+        List<String> names = List.of(word.split(",", -1));
+        for (String name : names) {
+            if (FaultKind.named(name).isEmpty()) {
+                throw new Bad("--faults: '" + name + "' is not a fault kind (the kinds: " + String.join(", ",
+                        FaultKind.ALL.stream().map(FaultKind::name).toList()) + "; or none)");
+            }
+        }
+        return names.stream().distinct().toList();
     }
 
     /** {@code FIRST..LAST} or one seed {@code N}. */

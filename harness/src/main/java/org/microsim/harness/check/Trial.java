@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -21,6 +22,8 @@ import org.microsim.harness.script.Invocation;
 import org.microsim.harness.script.Outcome;
 import org.microsim.harness.script.Statement;
 import org.microsim.harness.script.StatementParser;
+import org.microsim.harness.script.UsageException;
+import org.microsim.harness.session.Fault;
 import org.microsim.hosttools.HostTools;
 import org.microsim.kernel.TraceEvent;
 
@@ -29,10 +32,13 @@ import org.microsim.kernel.TraceEvent;
  *
  * <p>The scenario's lines run as the console's commands in a fresh session, while a {@link FileModel} notes what
  * the file commands had acknowledged. Then come the checks, themselves lines of the language so that a shrunk
- * scenario carries them and {@code sim run} fails on it: a settle, {@code services} and an {@code expect} that
- * every service is ready ({@link Invariant#SERVICES_BACK}), and a {@code cat} with one {@code expect} per
- * acknowledged line ({@link Invariant#ACKNOWLEDGED_NOT_LOST}). A command that timed out anywhere is a hang, and so
- * is a task left blocked in a call to a port that no longer exists ({@code ps} against {@code ports}). Last,
+ * scenario carries them and {@code sim run} fails on it: {@code fault clear} (the invariants judge recovery, not
+ * the faults), a settle, {@code services} and an {@code expect} that every service is ready
+ * ({@link Invariant#SERVICES_BACK}), and a {@code cat} with one {@code expect} per acknowledged line
+ * ({@link Invariant#ACKNOWLEDGED_NOT_LOST}), unless the run drew a fault that damages data by design
+ * ({@link FaultKind}). A command that timed out is a hang, except while a {@code fault task T hang} is in force
+ * (its callers time out: that is the fault), and so is a task left blocked in a call to a port that no longer
+ * exists ({@code ps} against {@code ports}). Last,
  * each volume written to is copied out through {@code /dev} and given to {@code fsck.fat -n} when the host has
  * it, which no scenario line can do; a run that breaks it says so in the shrunk file's header.
  *
@@ -40,8 +46,14 @@ import org.microsim.kernel.TraceEvent;
  * drawn. {@link Result#fingerprint()} hashes the kernel trace, so two runs can be compared cheaply.
  */
 public final class Trial {
-    /** How long the machine settles after the scenario before the checks: past every restart backoff. */
-    static final String SETTLE = "sleep 3s";
+    /**
+     * How long the machine settles after the scenario before the checks: past every restart backoff, and past the
+     * drivers' command timeouts (the AHCI driver's 5 s, then a port reset and the restarts a failed start causes),
+     * since {@code fault clear} cannot take back a command a drive already swallowed.
+     */
+    static final String SETTLE = "sleep 10s";
+    /** Ends every fault before the checks. */
+    static final String CLEAR = new Fault.Clear(Optional.empty()).toCommand();
     private static final String SERVICES_READY = "\\A([^\\n]* ready [^\\n]*(\\n|\\z))+\\z";
     private static final Set<String> FILE_COMMANDS = Set.of("append", "write", "rm", "mv");
 
@@ -61,14 +73,16 @@ public final class Trial {
      * What one run gave.
      *
      * @param violation the first invariant that broke, if any
+     * @param excused a data invariant that broke in a run with a fault that damages data by design, if any:
+     *     the fault's expected outcome, reported as a note and not as a failure
      * @param checks the check lines that ran after the scenario (the tail of a shrunk file)
      * @param fingerprint a hash of the kernel's trace
      * @param transcript each line run, with its output, for a report
      * @param replayable the scenario's lines with {@code expect error} after each command that failed, so that
      *     {@code sim run} takes those failures as the run did and stops only at the broken invariant
      */
-    public record Result(Optional<Violation> violation, List<String> checks, long fingerprint, String transcript,
-            List<String> replayable) {
+    public record Result(Optional<Violation> violation, Optional<Violation> excused, List<String> checks,
+            long fingerprint, String transcript, List<String> replayable) {
         /** Whether an invariant broke. */
         public boolean failed() {
             return violation.isPresent();
@@ -99,25 +113,42 @@ public final class Trial {
         try (session) {
             Run run = new Run(Commands.of(session));
             Optional<Violation> violation = run.lines(lines, Invariant.EXPECTATIONS);
-            List<String> checks = new ArrayList<>(List.of(SETTLE, "services",
+            // The invariants judge recovery: every fault ends first, as an operator would mend the hardware.
+            List<String> checks = new ArrayList<>(List.of(CLEAR, SETTLE, "services",
                     "expect output matches \"" + SERVICES_READY + "\""));
             if (violation.isEmpty()) {
-                violation = run.lines(checks.subList(0, 1), Invariant.NO_HANG)
-                        .or(() -> run.unchecked(checks.subList(1, 3), Invariant.SERVICES_BACK));
+                violation = run.lines(checks.subList(0, 2), Invariant.NO_HANG)
+                        .or(() -> run.unchecked(checks.subList(2, 4), Invariant.SERVICES_BACK));
             }
+            // A fault that damages data by design (FaultKind) excuses the data invariants: what they would say
+            // is kept as a note, and their lines stay out of the checks a shrunk file replays.
+            boolean damaging = lines.stream().anyMatch(FaultKind::damages);
             List<String> files = run.model.checks();
-            checks.addAll(files);
+            if (!damaging) {
+                checks.addAll(files);
+            }
+            Optional<Violation> excused = Optional.empty();
             if (violation.isEmpty()) {
-                violation = run.unchecked(files, Invariant.ACKNOWLEDGED_NOT_LOST);
+                Optional<Violation> lost = run.unchecked(files, Invariant.ACKNOWLEDGED_NOT_LOST);
+                if (damaging) {
+                    excused = lost;
+                } else {
+                    violation = lost;
+                }
             }
             if (violation.isEmpty()) {
                 violation = run.callsToNowhere();
             }
             if (violation.isEmpty() && fsck) {
-                violation = run.fsck();
+                Optional<Violation> unclean = run.fsck();
+                if (damaging) {
+                    excused = excused.or(() -> unclean);
+                } else {
+                    violation = unclean;
+                }
             }
-            return new Result(violation, List.copyOf(checks), fingerprint(session.trace()), run.transcript.toString(),
-                    List.copyOf(run.replayable));
+            return new Result(violation, excused, List.copyOf(checks), fingerprint(session.trace()),
+                    run.transcript.toString(), List.copyOf(run.replayable));
         }
     }
 
@@ -135,6 +166,8 @@ public final class Trial {
         private final FileModel model = new FileModel();
         private final StringBuilder transcript = new StringBuilder();
         private final List<String> replayable = new ArrayList<>();
+        /** Tasks a fault hung and nothing has ended yet: while one is, a command may time out. */
+        private final Set<String> hung = new HashSet<>();
         private boolean scenario = true;
         private Outcome last = new Outcome.Success("");
 
@@ -196,15 +229,50 @@ public final class Trial {
             if (FILE_COMMANDS.contains(name)) {
                 model.observe(name, invocation.args(), last instanceof Outcome.Success);
             }
+            boolean whileHung = !hung.isEmpty();
+            if (last instanceof Outcome.Success) {
+                hangs(name, invocation.args());
+            }
             return switch (last) {
                 case Outcome.Success success -> Optional.empty();
-                case Outcome.Failure failure -> failure.message().contains("TIMED_OUT")
+                // A hung task's callers time out: that is the fault, so the command only failed (and the model
+                // counted nothing of it). A time-out with no task hung is a hang the system made itself.
+                case Outcome.Failure failure -> failure.message().contains("TIMED_OUT") && !whileHung
                         ? Optional.of(new Violation(Invariant.NO_HANG, line + ": " + oneLine(failure.message())))
                         : Optional.empty();
                 case Outcome.Misuse misuse -> throw new BadScenario("'" + line + "': " + misuse.message());
                 case Outcome.Crash crash -> Optional.of(new Violation(Invariant.NO_INTERNAL_ERROR,
                         line + ": " + crash.text()));
             };
+        }
+
+        /** Follows which tasks a {@code fault task T hang} stopped, until a crash, restart or clear ends it. */
+        private void hangs(String command, List<String> args) {
+            switch (command) {
+                case "fault" -> {
+                    try {
+                        switch (Fault.parse(args)) {
+                            case Fault.Task t when t.effect() == Fault.TaskEffect.HANG -> hung.add(t.task());
+                            case Fault.Task t when t.effect() == Fault.TaskEffect.CRASH -> hung.remove(t.task());
+                            case Fault.Clear c when c.area().isEmpty() || c.area().get() == Fault.Area.TASK ->
+                                    hung.clear();
+                            default -> {
+                                // Other faults stop no task.
+                            }
+                        }
+                    } catch (UsageException e) {
+                        throw new IllegalStateException("a fault line ran but does not parse: " + args, e);
+                    }
+                }
+                case "crash", "restart", "kill" -> {
+                    if (!args.isEmpty()) {
+                        hung.remove(args.getFirst());
+                    }
+                }
+                default -> {
+                    // Other commands end no hang.
+                }
+            }
         }
 
         /**

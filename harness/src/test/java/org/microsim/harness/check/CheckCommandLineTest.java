@@ -27,6 +27,7 @@ class CheckCommandLineTest {
         "check --seeds 5..1|--seeds: '5..1' is not FIRST..LAST with FIRST <= LAST",
         "check --seeds x|--seeds: 'x' is not FIRST..LAST",
         "check --jobs 0|--jobs: 0 is less than 1",
+        "check --faults disk-io,melt|--faults: 'melt' is not a fault kind (the kinds: crash, restart,",
         "check --shard 3/2|--shard: 3/2 is not a shard K/N",
         "check --time-budget 10|--time-budget: '10' is not a duration",
         "check nosuch.scn|'nosuch.scn' is neither a scenario file nor a suite",
@@ -54,6 +55,18 @@ class CheckCommandLineTest {
         assertTrue(sim.out().matches("(?s).*2 run, 2 passed, 0 failed in [0-9.]+ s \\([0-9.]+ seeds/s\\).*"), sim.out());
         JUnitReport.Suite report = JUnitReport.read(junit);
         assertEquals(List.of(2L, 4L), report.cases().stream().map(JUnitReport.Case::seed).toList());
+    }
+
+    @Test
+    void helpNamesEveryFaultKindAndTheOneThatMayDamageData() {
+        SimCli sim = sim("", "check", "--help");
+        assertEquals(0, sim.code(), sim.out() + sim.err());
+        String help = sim.out().replaceAll("\\s+", " ");
+        for (FaultKind kind : FaultKind.ALL) {
+            assertTrue(help.matches("(?s).* " + java.util.regex.Pattern.quote(kind.name()) + "[,.] .*"),
+                    kind.name() + " in: " + help);
+        }
+        assertTrue(help.contains("Default: all but disk-corrupt, which may damage data"), help);
     }
 
     @Test

@@ -47,7 +47,7 @@ class NoHangTest {
             public List<Command> commands() {
                 return List.of(new Canned("boot", "booted"), new Canned("sleep", "now 3s"),
                         new Canned("services", "vfs ready restarts=0 deps=-"), new Canned("ports", PORTS),
-                        new Canned("ps", ps), new Canned("sync", sync));
+                        new Canned("ps", ps), new Canned("sync", sync), new Canned("fault", "no faults to clear"));
             }
 
             @Override

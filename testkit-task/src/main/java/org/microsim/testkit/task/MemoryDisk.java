@@ -10,7 +10,7 @@ import org.microsim.abi.block.BlockException;
  * are refused, a read-only disk refuses writes) and tells what it was asked: how many reads, writes and flushes
  * (so a test can tell run-sized I/O from sector-sized), and the extent of every block asked for, refused
  * requests included (so a test can tell that a view never strays outside its window). A test can make every
- * later read and write fail, as a dying disk does.
+ * later read and write fail, as a dying disk does, or only the next few, as a drive's transient error does.
  *
  * <p>The array is the disk, not a copy: what the code under test writes is there for the test to read, and what
  * the test puts there the code reads.
@@ -20,6 +20,8 @@ public final class MemoryDisk implements BlockDevice {
     private final int blockSize;
     private boolean readOnly;
     private BlockException failure;
+    /** How many more reads and writes fail with {@link #failure} before it ends; negative: it never ends. */
+    private int failuresLeft = -1;
     private int reads;
     private int writes;
     private int flushes;
@@ -57,11 +59,13 @@ public final class MemoryDisk implements BlockDevice {
     /** Makes every later read and write fail with {@code error}, as a medium error would. */
     public void failWith(BlockError error, String detail) {
         failure = new BlockException(error, detail);
+        failuresLeft = -1;
     }
 
-    /** Ends {@link #failWith}: reads and writes work again, as after a passing fault. */
-    public void heal() {
-        failure = null;
+    /** Makes the next {@code count} reads or writes fail with {@code error}, then works again. */
+    public void failNext(int count, BlockError error, String detail) {
+        failure = count > 0 ? new BlockException(error, detail) : null;
+        failuresLeft = count;
     }
 
     /** Reads asked for since the start or the last {@link #resetCounts}, refused ones included. */
@@ -116,7 +120,11 @@ public final class MemoryDisk implements BlockDevice {
         lowestAsked = Math.min(lowestAsked, lba);
         highestEndAsked = Math.max(highestEndAsked, lba + count);
         if (failure != null) {
-            throw failure;
+            BlockException thrown = failure;
+            if (failuresLeft > 0 && --failuresLeft == 0) {
+                failure = null;
+            }
+            throw thrown;
         }
         if (lba < 0 || count < 0 || lba + count > blockCount()) {
             throw new BlockException(BlockError.OUT_OF_RANGE, "blocks " + lba + "+" + count + " outside "

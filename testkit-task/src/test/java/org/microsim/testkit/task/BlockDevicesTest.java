@@ -60,7 +60,13 @@ class BlockDevicesTest {
         disk.resetCounts();
         assertEquals(0, disk.flushes() + disk.reads() + disk.writes());
 
+        disk.failNext(2, BlockError.IO_ERROR, "never answered");
+        assertEquals(BlockError.IO_ERROR, error(disk, false, 0, 1, block));
+        assertEquals(BlockError.IO_ERROR, error(disk, true, 0, 1, block));
+        disk.read(0, 1, block, 0);
+
         disk.failWith(BlockError.IO_ERROR, "medium error");
+        assertEquals(BlockError.IO_ERROR, error(disk, false, 0, 1, block));
         assertEquals(BlockError.IO_ERROR, error(disk, false, 0, 1, block));
     }
 

@@ -249,20 +249,15 @@ public final class FatVolume {
     }
 
     private void writeAt(Node node, long at, FileBytes src, int len) throws FsException {
-        int[] before = tree.chainOf(node);
+        int had = tree.chainOf(node).length;
         ensureClusters(node, at + len);
         try {
             data.write(node.chain, at, src, len);
-        } catch (FsException | RuntimeException e) {
-            // The disk refused the data (an I/O error below): give back the clusters this write added, or the next
-            // sync would record a chain longer than the file, which fsck.fat calls an error and which leaks space.
-            if (node.chain.length > before.length) {
-                fat.release(node.chain, before.length);
-                node.chain = before;
-                if (before.length == 0) {
-                    node.setFirstCluster(0);
-                }
-            }
+        } catch (FsException e) {
+            // The device failed the write: the clusters it took go back, or the next sync would write a chain
+            // longer than the file's size (fsck's "cluster chain length is > size"), as Linux's fat_write_failed
+            // truncates what a failed write allocated.
+            cut(node, had);
             throw e;
         }
         if (at + len > node.size()) {
@@ -287,15 +282,7 @@ public final class FatVolume {
     private void resize(Node node, long size) throws FsException {
         long old = node.size();
         if (size < old) {
-            int[] chain = tree.chainOf(node);
-            int keep = (int) ((size + bpb.clusterSize() - 1) / bpb.clusterSize());
-            if (keep < chain.length) {
-                fat.release(chain, keep);
-                node.chain = Arrays.copyOf(chain, keep);
-                if (keep == 0) {
-                    node.setFirstCluster(0);
-                }
-            }
+            cut(node, (int) ((size + bpb.clusterSize() - 1) / bpb.clusterSize()));
             node.setSize(size);
             node.modified(clock.now());
         } else if (size > old) {
@@ -303,6 +290,18 @@ public final class FatVolume {
             FileBytes zeroBytes = FileBytes.of(zeros, 0);
             for (long at = old; at < size; at += zeros.length) {
                 writeAt(node, at, zeroBytes, (int) Math.min(zeros.length, size - at));
+            }
+        }
+    }
+
+    /** Frees the file's clusters past the first {@code keep}. */
+    private void cut(Node node, int keep) throws FsException {
+        int[] chain = tree.chainOf(node);
+        if (keep < chain.length) {
+            fat.release(chain, keep);
+            node.chain = Arrays.copyOf(chain, keep);
+            if (keep == 0) {
+                node.setFirstCluster(0);
             }
         }
     }

@@ -22,6 +22,7 @@ import org.microsim.abi.Replies;
 import org.microsim.abi.Server;
 import org.microsim.abi.Sys;
 import org.microsim.abi.block.BlockClient;
+import org.microsim.abi.block.BlockDevice;
 import org.microsim.abi.block.BlockException;
 import org.microsim.abi.block.BlockInfo;
 import org.microsim.abi.block.BlockRequest;
@@ -36,7 +37,8 @@ import org.microsim.abi.block.BlockRequestCheck;
  * lost and names stay unique), the subclass from the table, the disk as parent, caps DMA (plus READ_ONLY
  * for a read-only disk), and the partition index as one metadata byte (two, little-endian, past 255).
  * Extended partitions are containers, not volumes, and get no port. A disk without a table is offered whole
- * when it holds a filesystem; otherwise partd has nothing to serve: it says so and idles. A disk that cannot be opened (GET_INFO fails) crashes partd, so its
+ * when it holds a filesystem; otherwise partd has nothing to serve: it says so and idles. A disk that cannot be opened
+ * (GET_INFO fails), or that fails a read of the table when nothing could be served, crashes partd, so its
  * supervisor restarts it under its restart contract.
  *
  * <p>Then it serves the block protocol on all those ports with the one server runtime ({@link Server}), which
@@ -72,7 +74,8 @@ public final class Partd implements Program {
         Handle diskHandle = LiveHandle.of(sys, given, DISK_TIMEOUT).orThrow();
         HandleInfo disk = sys.inspect(diskHandle).orThrow();
         BlockClient client = BlockClient.open(sys, diskHandle, DISK_TIMEOUT);
-        PartitionTable table = PartitionTableReader.read(client);
+        Noting noting = new Noting(client);
+        PartitionTable table = PartitionTableReader.read(noting);
         for (String problem : table.problems()) {
             sys.log("partd: " + disk.portName() + ": " + problem);
         }
@@ -80,6 +83,12 @@ public final class Partd implements Program {
             table = whole(disk, client);
         }
         Map<Handle, Served> served = register(sys, disk.portName(), client, table);
+        if (served.isEmpty() && noting.failed != null) {
+            // The disk failed a read of the table, which is not a disk without one: a transient error (a command
+            // the drive never answered, reset since) would leave the disk's partitions unserved for good. Crash,
+            // so the supervisor starts partd again under its restart contract, as when the disk cannot be opened.
+            throw noting.failed;
+        }
         if (served.isEmpty()) {
             // Exiting would look like a failure to the supervisor, which would start partd again, forever: stay
             // bound to the disk with nothing to offer, as a driver for an empty slot would.
@@ -131,6 +140,53 @@ public final class Partd implements Program {
             }
         }
         return served;
+    }
+
+    /** The disk as the table reader sees it (which turns failed reads into problems), noting the first failure. */
+    private static final class Noting implements BlockDevice {
+        private final BlockDevice disk;
+        private BlockException failed;
+
+        Noting(BlockDevice disk) {
+            this.disk = disk;
+        }
+
+        @Override
+        public int blockSize() {
+            return disk.blockSize();
+        }
+
+        @Override
+        public long blockCount() {
+            return disk.blockCount();
+        }
+
+        @Override
+        public boolean readOnly() {
+            return disk.readOnly();
+        }
+
+        @Override
+        public void read(long lba, int count, byte[] dst, int offset) throws BlockException {
+            try {
+                disk.read(lba, count, dst, offset);
+            } catch (BlockException e) {
+                if (failed == null) {
+                    failed = e;
+                }
+                throw e;
+            }
+        }
+
+        @Override
+        public void write(long lba, int count, byte[] src, int offset) throws BlockException {
+            disk.write(lba, count, src, offset);
+        }
+
+        @Override
+        public void flush() throws BlockException {
+            disk.flush();
+        }
     }
 
     /** {@code <disk>p<index>}, the disk part cut (on a character boundary) so that the whole fits 32 bytes. */

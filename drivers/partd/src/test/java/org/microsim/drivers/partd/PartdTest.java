@@ -164,6 +164,22 @@ class PartdTest {
                 sys.logs().toString());
     }
 
+    /**
+     * A disk that fails a read of the table is not a disk without a table: partd crashes, so its supervisor starts
+     * it again (a campaign's fault disk error=timeout on a restarted partd left the disk unserved for good, since
+     * the next read, of the whole disk's first block, worked and showed no filesystem).
+     */
+    @Test
+    void aDiskThatFailsTheTablesReadCrashesPartdInsteadOfIdling() {
+        MemoryDisk disk = tableDisk();
+        disk.failNext(1, BlockError.IO_ERROR, "did not complete within 5 s");
+        ScriptedSys sys = world(disk);
+        sys.endAt(Duration.ofMinutes(10).toNanos());
+        BlockException crash = assertThrows(BlockException.class, () -> new Partd().run(sys));
+        assertEquals(BlockError.IO_ERROR, crash.error());
+        assertEquals(List.of(), List.copyOf(sys.ports().values()));
+    }
+
     @Test
     void indexesPast255TakeTwoBytes() {
         assertArrayEquals(new byte[] {(byte) 255}, Partd.indexMetadata(255));
