@@ -353,25 +353,28 @@ class HostForwardTest {
         int other = freePort();
         m.run("hostfwd", "add", "tcp::" + other + "-:9000");
         try {
+            // The host cannot see when the console starts listening: a connection that comes before is refused
+            // inside the LAN and closed here, so it tries again until the listen has taken one.
+            java.util.concurrent.atomic.AtomicBoolean listened = new java.util.concurrent.atomic.AtomicBoolean();
             Thread host = new Thread(() -> {
-                for (int attempt = 0; attempt < 50; attempt++) {
+                for (int attempt = 0; attempt < 200 && !listened.get(); attempt++) {
                     try (java.net.Socket s = new java.net.Socket(InetAddress.getLoopbackAddress(), other)) {
-                        Thread.sleep(300); // let the console listen before the bytes come
                         s.getOutputStream().write("hello from the host".getBytes(java.nio.charset.StandardCharsets.UTF_8));
                         s.shutdownOutput();
                         s.getInputStream().read();
-                        return;
                     } catch (Exception e) {
-                        try {
-                            Thread.sleep(100);
-                        } catch (InterruptedException stop) {
-                            return;
-                        }
+                        // refused or reset: try again
+                    }
+                    try {
+                        Thread.sleep(100);
+                    } catch (InterruptedException stop) {
+                        return;
                     }
                 }
             });
             host.start();
             String out = m.run("tcp", "listen", "9000", "-w", "10s");
+            listened.set(true);
             host.join(10_000);
             assertTrue(out.contains("connection from 10.0.2.2:") && out.contains("received 19 bytes:\nhello from the "
                     + "host"), out);
