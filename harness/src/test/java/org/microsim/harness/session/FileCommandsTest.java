@@ -20,13 +20,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.microsim.abi.Handle;
 import org.microsim.abi.Lease;
 import org.microsim.abi.Message;
 import org.microsim.abi.MsgIds;
 import org.microsim.abi.PortSubclass;
 import org.microsim.abi.Replies;
-import org.microsim.abi.Sys;
 import org.microsim.abi.TaskId;
 import org.microsim.abi.fs.FsError;
 import org.microsim.abi.fs.FsRequest;
@@ -48,6 +46,7 @@ import org.microsim.services.shell.Shell;
 import org.microsim.services.svcman.ServiceManagerProgram;
 import org.microsim.services.vfs.Vfs;
 import org.microsim.testkit.task.BlockServer;
+import org.microsim.testkit.task.KernelRig;
 import org.microsim.testkit.task.MemoryDisk;
 
 /**
@@ -276,7 +275,7 @@ class FileCommandsTest {
 
         for (Message bad : List.of(Message.of(FsRequest.STAT, new byte[] {5, 0, 'a'}), Message.of(FsRequest.READ,
                 new byte[3]), Message.of(4242), new FsRequest.Read(1, 0, 10).toMessage())) {
-            Message reply = console("vfs", bad);
+            Message reply = KernelRig.call(kernel, "vfs", bad);
             assertEquals(MsgIds.REPLY_ERROR, reply.msgId());
             int code = Replies.failure(reply).code();
             assertTrue(code == FsError.INVALID_REQUEST.code() || code == FsError.BAD_HANDLE.code(), "" + code);
@@ -284,21 +283,10 @@ class FileCommandsTest {
         for (Message bad : List.of(Message.of(ShellRequest.RUN, new byte[] {0, 0}), Message.of(ShellRequest.READ,
                 new byte[] {1}), Message.of(799), new ShellRequest.Write(1, 0, 10).toMessage(),
                 new ShellRequest.Open("/vol/disk0p1/x", 0x40).toMessage())) {
-            Message reply = console("shell", bad);
+            Message reply = KernelRig.call(kernel, "shell", bad);
             assertEquals(FsError.INVALID_REQUEST.code(), Replies.failure(reply).code());
         }
         assertEquals("/vol/disk0p1 fat16 disk0p1", sim("mounts"));
         assertTrue(sim("ls /vol/disk0p1").contains("hello.txt"));
-    }
-
-    /** A raw call to the public port {@code port}, as the console makes it. */
-    private Message console(String port, Message m) {
-        Sys console = kernel.console();
-        Handle h = console.lookup(port, Duration.ZERO).orThrow();
-        try {
-            return console.call(h, m, T).orThrow();
-        } finally {
-            console.close(h);
-        }
     }
 }

@@ -159,6 +159,11 @@ public final class KernelRig implements AutoCloseable {
 
     /** Calls the public port {@code port} from the console, as the console's user would, and returns the reply. */
     public Message call(String port, Message message) {
+        return call(kernel, port, message);
+    }
+
+    /** As {@link #call(String, Message)}, on any kernel: for tests that build their own. */
+    public static Message call(Kernel kernel, String port, Message message) {
         Sys console = kernel.console();
         Handle h = console.lookup(port, Duration.ZERO).orThrow();
         try {
