@@ -130,7 +130,14 @@ final class Chromium implements AutoCloseable {
     String until(String expression, Predicate<String> test) throws Exception {
         String value = "";
         for (int i = 0; i < 600; i++) {
-            value = eval(expression);
+            try {
+                value = eval(expression);
+            } catch (AssertionError notYet) {
+                // The page's script may not have run yet (a ReferenceError for its graphs): try again.
+                value = notYet.getMessage();
+                Thread.sleep(100);
+                continue;
+            }
             if (test.test(value)) {
                 return value;
             }
