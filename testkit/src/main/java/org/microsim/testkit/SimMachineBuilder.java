@@ -1,5 +1,6 @@
 package org.microsim.testkit;
 
+import org.microsim.harness.script.Lexer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -178,7 +179,7 @@ public final class SimMachineBuilder {
                     }
                     case Image(Path file, String options) -> "file=" + file + "," + options;
                 };
-                setup.add("drive " + Scn.word(words));
+                setup.add("drive " + Lexer.word(words));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write a disk image: " + e.getMessage(), e);

@@ -1,5 +1,6 @@
 package org.microsim.testkit;
 
+import org.microsim.harness.script.Lexer;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
@@ -35,7 +36,7 @@ final class Console {
     }
 
     private CommandResult invoke(String... words) {
-        String line = String.join(" ", Arrays.stream(words).map(Scn::word).toList());
+        String line = String.join(" ", Arrays.stream(words).map(Lexer::word).toList());
         CommandResult r = machine.command(line);
         transcript.add("> " + line + "\n" + r.output());
         return r;

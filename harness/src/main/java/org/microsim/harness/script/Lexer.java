@@ -4,7 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Splits one line of the language into words.
+ * Splits one line of the language into words, and writes words so that it reads them back ({@link #word}): the
+ * testkit prints the scenarios of its chains with it.
  *
  * <p>Words are separated by spaces or tabs. Double quotes keep spaces and {@code #} inside a word; inside
  * quotes {@code \"} is a quote and {@code \\} a backslash, and any other backslash is kept as it is, so that
@@ -13,7 +14,7 @@ import java.util.List;
  * start of a word starts a comment that runs to the end of the line; inside a word it is a character, so
  * names like {@code plain#word} can be typed. A quote left open is an error pointing at the opening quote.
  */
-final class Lexer {
+public final class Lexer {
     private Lexer() {
     }
 
@@ -74,6 +75,28 @@ final class Lexer {
     private static int appendChar(String line, int i, StringBuilder word) {
         word.append(line.charAt(i));
         return i + 1;
+    }
+
+    /**
+     * The word as a scenario writes it: bare when {@link #split} reads it back as it is, else in double quotes. Inside
+     * quotes a backslash is doubled only before a quote, a backslash or the closing quote, the only places the lexer
+     * reads it as an escape, so a regular expression's {@code \d} stays readable.
+     */
+    public static String word(String word) {
+        if (!word.isEmpty() && word.chars().noneMatch(c -> Character.isWhitespace(c) || c == '"' || c == '#'
+                || c == '\\')) {
+            return word;
+        }
+        StringBuilder quoted = new StringBuilder("\"");
+        for (int i = 0; i < word.length(); i++) {
+            char c = word.charAt(i);
+            char next = i + 1 < word.length() ? word.charAt(i + 1) : '"';
+            if (c == '"' || c == '\\' && (next == '"' || next == '\\')) {
+                quoted.append('\\');
+            }
+            quoted.append(c);
+        }
+        return quoted.append('"').toString();
     }
 
     /** The word written so that {@link #split} reads it back as one word: in double quotes, escaped. */

@@ -1,7 +1,7 @@
 package org.microsim.testkit.action;
 
+import org.microsim.harness.script.Lexer;
 import java.time.Duration;
-import org.microsim.testkit.Scn;
 
 /**
  * One step a test does to a machine, as the one scenario line that does it: the console's language is the
@@ -31,7 +31,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Write(String path, String text) implements Action {
         @Override
         public String toScenarioLine() {
-            return "write " + Scn.word(path) + " " + Scn.word(text);
+            return "write " + Lexer.word(path) + " " + Lexer.word(text);
         }
     }
 
@@ -39,7 +39,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Append(String path, String text) implements Action {
         @Override
         public String toScenarioLine() {
-            return "append " + Scn.word(path) + " " + Scn.word(text);
+            return "append " + Lexer.word(path) + " " + Lexer.word(text);
         }
     }
 
@@ -47,7 +47,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Mkdir(String path) implements Action {
         @Override
         public String toScenarioLine() {
-            return "mkdir " + Scn.word(path);
+            return "mkdir " + Lexer.word(path);
         }
     }
 
@@ -55,7 +55,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Remove(String path) implements Action {
         @Override
         public String toScenarioLine() {
-            return "rm " + Scn.word(path);
+            return "rm " + Lexer.word(path);
         }
     }
 
@@ -71,7 +71,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Crash(String task, boolean kill) implements Action {
         @Override
         public String toScenarioLine() {
-            return (kill ? "kill " : "crash ") + Scn.word(task);
+            return (kill ? "kill " : "crash ") + Lexer.word(task);
         }
     }
 
@@ -85,7 +85,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
 
         @Override
         public String toScenarioLine() {
-            return verb + " " + Scn.word(service);
+            return verb + " " + Lexer.word(service);
         }
     }
 
@@ -101,7 +101,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record UsbDetach(String which) implements Action {
         @Override
         public String toScenarioLine() {
-            return "usb detach " + Scn.word(which);
+            return "usb detach " + Lexer.word(which);
         }
     }
 
@@ -109,7 +109,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record UsbAttach(String image, boolean persist, int port) implements Action {
         @Override
         public String toScenarioLine() {
-            return "usb attach " + Scn.word("file=" + image + (persist ? ",persist=on" : "") + ",port=" + port);
+            return "usb attach " + Lexer.word("file=" + image + (persist ? ",persist=on" : "") + ",port=" + port);
         }
     }
 
@@ -117,7 +117,7 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
     record Link(String iface, boolean up) implements Action {
         @Override
         public String toScenarioLine() {
-            return "link " + (up ? "up " : "down ") + Scn.word(iface);
+            return "link " + (up ? "up " : "down ") + Lexer.word(iface);
         }
     }
 
@@ -129,8 +129,8 @@ public sealed interface Action permits Action.Write, Action.Append, Action.Mkdir
 
         @Override
         public String toScenarioLine() {
-            StringBuilder line = new StringBuilder("spawn ").append(Scn.word(program));
-            args.forEach(a -> line.append(' ').append(Scn.word(a)));
+            StringBuilder line = new StringBuilder("spawn ").append(Lexer.word(program));
+            args.forEach(a -> line.append(' ').append(Lexer.word(a)));
             return line.toString();
         }
     }

@@ -1,5 +1,6 @@
 package org.microsim.testkit.assertions;
 
+import org.microsim.harness.script.Lexer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,7 +13,6 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import org.microsim.hosttools.HostTools;
 import org.microsim.testkit.CommandResult;
-import org.microsim.testkit.Scn;
 import org.microsim.testkit.SimMachine;
 import org.microsim.testkit.action.Action;
 
@@ -81,8 +81,8 @@ public final class FsOracle {
         String mounts = m.command("mounts").output();
         for (Map.Entry<String, String> f : files.entrySet()) {
             if (judged(f.getKey(), mounts)) {
-                Optional<String> failure = m.check("cat " + Scn.word(f.getKey()),
-                        "expect output matches " + Scn.word(exactly(f.getValue())));
+                Optional<String> failure = m.check("cat " + Lexer.word(f.getKey()),
+                        "expect output matches " + Lexer.word(exactly(f.getValue())));
                 if (failure.isPresent()) {
                     return failure;
                 }
@@ -90,7 +90,7 @@ public final class FsOracle {
         }
         for (String path : removed) {
             if (judged(path, mounts)) {
-                Optional<String> failure = m.check("stat " + Scn.word(path), "expect error");
+                Optional<String> failure = m.check("stat " + Lexer.word(path), "expect error");
                 if (failure.isPresent()) {
                     return failure.map(why -> path + " was removed, yet it is there: " + why);
                 }
@@ -98,7 +98,7 @@ public final class FsOracle {
         }
         for (String dir : dirs) {
             if (judged(dir, mounts)) {
-                Optional<String> failure = m.check("stat " + Scn.word(dir), "expect output contains \"type: directory\"");
+                Optional<String> failure = m.check("stat " + Lexer.word(dir), "expect output contains \"type: directory\"");
                 if (failure.isPresent()) {
                     return failure.map(why -> dir + " was made, yet it is not there: " + why);
                 }
@@ -140,7 +140,7 @@ public final class FsOracle {
         HostTools.require("fsck.fat");
         Path copy = Files.createTempFile("fsck-" + device.replace(':', '_'), ".img");
         try {
-            CommandResult got = m.command("get " + Scn.word("/dev/" + device) + " " + Scn.word(copy.toString()));
+            CommandResult got = m.command("get " + Lexer.word("/dev/" + device) + " " + Lexer.word(copy.toString()));
             if (!got.ok()) {
                 throw new AssertionError("/dev/" + device + " cannot be read: " + got.output());
             }

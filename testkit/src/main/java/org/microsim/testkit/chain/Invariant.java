@@ -1,5 +1,6 @@
 package org.microsim.testkit.chain;
 
+import org.microsim.harness.script.Lexer;
 import java.util.Optional;
 import java.util.function.Function;
 import org.microsim.testkit.assertions.FsOracle;
@@ -25,7 +26,7 @@ public record Invariant(String name, Function<MachineState, Optional<String>> ch
      */
     public static Invariant fsckClean(String device) {
         return of("fsck.fat -n finds " + device + " clean", s -> {
-            if (!s.machine().command("stat " + org.microsim.testkit.Scn.word("/dev/" + device)).ok()) {
+            if (!s.machine().command("stat " + Lexer.word("/dev/" + device)).ok()) {
                 return;
             }
             try {

@@ -1,5 +1,6 @@
 package org.microsim.testkit.chain;
 
+import org.microsim.harness.script.Lexer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -39,11 +40,11 @@ class ChainsTest {
 
     @Example
     void wordsAreQuotedAsTheLexerReadsThem() {
-        assertEquals("plain", org.microsim.testkit.Scn.word("plain"));
-        assertEquals("\"two words\"", org.microsim.testkit.Scn.word("two words"));
-        assertEquals("\"\\d+ \\\"q\\\" #\"", org.microsim.testkit.Scn.word("\\d+ \"q\" #"));
-        assertEquals("\"end\\\\\"", org.microsim.testkit.Scn.word("end\\"));
-        assertEquals("\"\"", org.microsim.testkit.Scn.word(""));
+        assertEquals("plain", Lexer.word("plain"));
+        assertEquals("\"two words\"", Lexer.word("two words"));
+        assertEquals("\"\\d+ \\\"q\\\" #\"", Lexer.word("\\d+ \"q\" #"));
+        assertEquals("\"end\\\\\"", Lexer.word("end\\"));
+        assertEquals("\"\"", Lexer.word(""));
     }
 
     /** What the testkit generates, the console parses back into the same fault: one grammar. */
