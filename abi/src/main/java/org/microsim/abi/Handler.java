@@ -50,4 +50,13 @@ public interface Handler<R> {
     default long wakeAt() {
         return Long.MAX_VALUE;
     }
+
+    /**
+     * Whether the server has done its work: asked after each turn, and once true the runtime sends the last reply
+     * and {@link Server#serve} returns, so the task can end. Most servers serve for as long as the task lives;
+     * a one-shot server (one client, one stream) finishes.
+     */
+    default boolean finished() {
+        return false;
+    }
 }

@@ -59,7 +59,8 @@ public final class Server<R> {
 
     /**
      * Serves {@code handler}'s protocol on {@code ports} (1 to 64, all owned by the task) until the task is
-     * killed or faults; it never returns normally.
+     * killed or faults, or until the handler says it has {@linkplain Handler#finished() finished}: then it sends
+     * the last reply and returns.
      */
     public static <R> void serve(Sys sys, Handler<R> handler, Handle... ports) {
         new Server<>(sys, handler, PortSet.of(ports)).run();
@@ -67,7 +68,8 @@ public final class Server<R> {
 
     /**
      * Serves {@code handler}'s protocol on the ports in {@code ports}, which the handler may change as it goes (a
-     * bus driver's devices come and go); each wait covers the ports there are then. It never returns normally.
+     * bus driver's devices come and go); each wait covers the ports there are then. It returns as the other
+     * {@code serve} does.
      */
     public static <R> void serve(Sys sys, Handler<R> handler, PortSet ports) {
         new Server<>(sys, handler, ports).run();
@@ -87,6 +89,10 @@ public final class Server<R> {
             if (wakeAt != Long.MAX_VALUE && wakeAt <= sys.now()) {
                 flush();
                 notice(new Notice.Deadline(sys.now()));
+            }
+            if (handler.finished()) {
+                flush();
+                return;
             }
         }
     }

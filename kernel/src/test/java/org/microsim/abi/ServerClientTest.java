@@ -299,4 +299,58 @@ class ServerClientTest {
             assertNotNull(logs.stream().filter(l -> l.contains("it is not a call")).findFirst().orElse(null));
         }
     }
+
+    /** A one-shot calculator: it finishes after its first sum. */
+    static final class OneSum implements Program, Handler<Calc<?>> {
+        private boolean done;
+
+        @Override
+        public void run(Sys sys) {
+            Server.serve(sys, this, sys.registerPort(PortInfo.of("once", PortClass.SERVICE, 0)).orThrow());
+            sys.log("once: served");
+        }
+
+        @Override
+        public Protocol<Calc<?>, ?> protocol() {
+            return Calc.PROTOCOL;
+        }
+
+        @Override
+        public Message handle(Calc<?> request, Received call) throws CalcException {
+            if (!(request instanceof Calc.Add add)) {
+                throw new CalcException(5, "only sums");
+            }
+            done = true;
+            return Replies.ok(new WireWriter().i32(add.a() + add.b()).toByteArray());
+        }
+
+        @Override
+        public boolean finished() {
+            return done;
+        }
+    }
+
+    @Test
+    void aHandlerThatFinishedGetsItsLastReplySentAndServeReturns() {
+        ProgramCatalog programs = new ProgramCatalog().add("once", "", OneSum::new).add("client", "", () -> sys -> {
+            Client once = Client.named(sys, "once", T, T);
+            try {
+                once.call(new Calc.Fail(1));
+            } catch (CalcException e) {
+                seen.put("refused", e.code());
+            }
+            seen.put("sum", once.call(new Calc.Add(2, 3)));
+        });
+        try (Kernel k = Kernel.builder().seed(3).programs(programs).build()) {
+            k.onLog(line -> logs.add(line.text()));
+            k.spawn("once", "once", new byte[0], false).orThrow();
+            k.spawn("client", "client", new byte[0], false).orThrow();
+            k.settle();
+            assertEquals(5, seen.get("refused"), "a request that does not finish it leaves it serving");
+            assertEquals(5, seen.get("sum"), "the last call is answered");
+            assertTrue(logs.contains("once: served"), logs.toString());
+            var once = k.tasks().stream().filter(t -> t.name().equals("once")).findFirst().orElseThrow();
+            assertEquals(TaskState.EXITED, once.state());
+        }
+    }
 }

@@ -72,8 +72,8 @@ final class Programs {
                     }
                     return PortArgument.of(NetCommands.number(words.get(0), 1, 0xffff, "a UDP port"));
                 }));
-        add(new Spawnable("fetch", "fetch URL FILE", "an HTTP client: GETs http://ADDR[:PORT]/PATH into FILE through the "
-                + "VFS", Optional.empty(), Fetch::new, words -> {
+        add(new Spawnable("fetch", "fetch URL FILE|-", "an HTTP client: GETs http://ADDR[:PORT]/PATH into FILE through"
+                + " the VFS, or (-) serves the body on port fetch:ID", Optional.empty(), Fetch::new, words -> {
                     Arity.check(words, 2, 2, "spawn fetch");
                     return Fetch.args(words.get(0), words.get(1));
                 }));

@@ -1,28 +1,41 @@
 package org.microsim.harness.session;
 
-import org.microsim.harness.script.Durations;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.microsim.abi.Lease;
+import org.microsim.abi.TaskId;
+import org.microsim.abi.fs.FsRequest;
+import org.microsim.abi.fs.OpenFlags;
 import org.microsim.abi.net.NetRequest;
 import org.microsim.abi.net.TcpRequest;
+import org.microsim.harness.HostPaths;
 import org.microsim.harness.script.Arity;
 import org.microsim.harness.script.Command;
 import org.microsim.harness.script.CommandException;
 import org.microsim.harness.script.CommandFailedException;
+import org.microsim.harness.script.Durations;
 import org.microsim.harness.script.UsageException;
+import org.microsim.services.httpd.Fetch;
 import org.microsim.services.netd.Netd;
 import org.microsim.services.netd.wire.Ipv4Addr;
 
 /**
  * The TCP commands: {@code netstat} (the sockets and their states; {@code -s} what netd dropped and why) and
- * {@code fetch URL FILE} (an HTTP client task), {@code tcp listen PORT} (a one-shot {@code nc -l}) and
+ * {@code fetch URL HOSTPATH|/vol/PATH} (an HTTP client task), {@code tcp listen PORT} (a one-shot {@code nc -l}) and
  * {@code tcp connect HOST PORT [TEXT]}, a one-shot {@code nc}: connect, send the text, close this side, and print what
  * comes back until the peer closes (a {@code spawn tcpecho} on the other machine echoes it).
  */
 final class TcpCommands {
+    /** How much of a body one read moves to the host: as much as the fetch task takes from its socket at once. */
+    private static final int PIECE = 64 * 1024;
     private static final String TCP = "tcp connect HOST PORT [TEXT] [-w TIMEOUT] | tcp listen PORT [-w TIMEOUT]";
 
     private TcpCommands() {
@@ -35,29 +48,87 @@ final class TcpCommands {
                 new SimpleCommand("tcp", TCP, "send a text and show the answer until the peer closes, or wait for one"
                         + " connection and show what it sends", args -> args.isEmpty() || !args.get(0).equals("listen")
                                 ? connect(s, args) : listen(s, args)),
-                new SimpleCommand("fetch", "fetch URL FILE", "GET http://ADDR[:PORT]/PATH into FILE (a simulated path),"
-                        + " with the fetch program, and wait for it", args -> fetch(s, args)));
+                new SimpleCommand("fetch", "fetch URL HOSTPATH|/vol/PATH", "GET http://ADDR[:PORT]/PATH with the fetch"
+                        + " program into a host file, or into a simulated file under /vol, and wait for it",
+                        args -> fetch(s, args)));
     }
 
     /**
      * Runs the fetch program and lets the machines run until it has ended (at most 10 minutes of virtual time); what
-     * it logs (the status and the bytes written, or why not) is the command's output.
+     * it logs (the status and the bytes written, or why not) is the command's output. A destination under
+     * {@code /vol/} is a simulated file, which the task writes through the VFS (so machines exchange files through
+     * their disks); any other is a host path, and the task serves the body ({@link Fetch#STREAM}) for the console
+     * to copy there, read by read, as {@code get} copies a simulated file: no simulated disk is touched.
      */
     private static String fetch(SimSession s, List<String> args) throws CommandException {
         Arity.check(args, 2, 2, "fetch");
-        List<String> words = new ArrayList<>(List.of("fetch"));
-        words.addAll(args);
-        MachineCommands.Spawned spawned = MachineCommands.start(s, words);
-        String id = spawned.id().toString();
-        StringBuilder out = new StringBuilder(spawned.output());
-        for (int i = 0; i < 6000 && s.task(id).state().alive(); i++) {
+        if (args.get(1).startsWith("/vol/")) {
+            Run run = run(s, args.get(0), args.get(1));
+            return run.finish() + "fetch " + run.id + " ended";
+        }
+        Path host = HostPaths.resolve(s.baseDir(), args.get(1));
+        if (Files.isDirectory(host)) {
+            throw new CommandFailedException("fetch: host file " + host + " is a directory");
+        }
+        Path parent = host.toAbsolutePath().getParent();
+        if (parent != null && !Files.isDirectory(parent)) {
+            throw new CommandFailedException("fetch: cannot write host file " + host + ": no such directory " + parent);
+        }
+        Run run = run(s, args.get(0), Fetch.STREAM);
+        String port = Fetch.streamPort(run.id);
+        while (run.alive() && s.kernel().ports().stream().noneMatch(p -> p.info().name().equals(port))) {
+            run.step();
+        }
+        if (!run.alive()) {
+            throw new CommandFailedException(run.out + "nothing written to " + host);
+        }
+        long done = 0;
+        ConsoleClient body = s.client(port, Duration.ofMinutes(1));
+        int fh = body.call(new FsRequest.Open("/", OpenFlags.READ)).fh();
+        try (FileChannel out = FileChannel.open(host, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            byte[] piece = new byte[PIECE];
+            for (int n; (n = body.call(new FsRequest.Read(fh, done, PIECE), Lease.writeOnly(piece)).bytes()) > 0; ) {
+                s.checkInterrupt();
+                out.write(ByteBuffer.wrap(piece, 0, n));
+                done += n;
+            }
+        } catch (IOException e) {
+            throw new CommandFailedException("fetch: cannot write host file " + host + ": " + HostPaths.why(e));
+        } finally {
+            body.call(new FsRequest.Close(fh));
+        }
+        run.out.append(s.drainLogs());
+        return run.finish() + "fetched " + args.get(0) + " (" + done + " bytes) into " + host;
+    }
+
+    private static Run run(SimSession s, String url, String file) throws CommandException {
+        MachineCommands.Spawned spawned = MachineCommands.start(s, List.of("fetch", url, file));
+        return new Run(s, spawned.id(), new StringBuilder(spawned.output()));
+    }
+
+    /** A running fetch task, and what it logged so far. */
+    private record Run(SimSession s, TaskId id, StringBuilder out) {
+        boolean alive() throws CommandFailedException {
+            return s.task(id.toString()).state().alive();
+        }
+
+        /** Lets the machines run 100 ms, and takes what was logged meanwhile. */
+        void step() throws CommandFailedException {
             s.advance(Duration.ofMillis(100));
             out.append(s.drainLogs());
         }
-        if (s.task(id).state().alive()) {
-            throw new CommandFailedException(out + "fetch is still running after 10 minutes (task " + id + ")");
+
+        /** Waits for the task to end, at most 10 minutes; what it logged. */
+        String finish() throws CommandFailedException {
+            for (int i = 0; i < 6000 && alive(); i++) {
+                step();
+            }
+            if (alive()) {
+                throw new CommandFailedException(out + "fetch is still running after 10 minutes (task " + id + ")");
+            }
+            return out.toString();
         }
-        return out + "fetch " + id + " ended";
     }
 
     private static String netstat(SimSession s, List<String> args) throws CommandException {

@@ -18,13 +18,24 @@ import org.microsim.services.vfs.VfsClient;
 /**
  * An HTTP client task, so two simulated machines can exchange files: {@code fetch http://ADDR[:PORT]/PATH FILE}
  * GETs the URL over netd's TCP and writes the body to {@code FILE} through the VFS, a piece at a time as it comes,
- * then logs the status and how many bytes it wrote. Only {@code http://} with a dotted IPv4 address: there is no
+ * then logs the status and how many bytes it wrote. With {@code FILE} {@value #STREAM} it writes no file but serves
+ * the body, read in order, on a port of its own ({@link BodyStream}), for the console to copy to the host. Only {@code http://} with a dotted IPv4 address: there is no
  * DNS and no TLS. A response that is not 200 writes nothing and says so; one that ends before its Content-Length
  * says so too, and the file holds what came.
  */
 public final class Fetch implements Program {
     private static final Duration WAIT = Duration.ofSeconds(30);
     private static final int PIECE = 64 * 1024;
+    /**
+     * The FILE that means "no file: serve the body to whoever reads it", on a port named {@link #streamPort}: how
+     * the console's {@code fetch URL HOSTPATH} takes a body to the host without it touching a simulated disk.
+     */
+    public static final String STREAM = "-";
+
+    /** The port a fetch task of id {@code task} serves its body on when its FILE is {@link #STREAM}. */
+    public static String streamPort(org.microsim.abi.TaskId task) {
+        return "fetch:" + task;
+    }
 
     /** Its arguments: the URL and the file, each a u16 length and UTF-8 bytes. */
     public static byte[] args(String url, String file) {
@@ -77,47 +88,64 @@ public final class Fetch implements Program {
             s.write(("GET " + url.path + " HTTP/1.1\r\nHost: " + hostText(url) + "\r\nUser-Agent: microsim-fetch"
                     + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.ISO_8859_1));
             s.shutdownOutput();
-            save(sys, s, file, urlText);
+            Head head = head(sys, s, urlText);
+            if (head == null) {
+                return;
+            }
+            if (!head.status.matches("HTTP/1\\.[01] 200 .*")) {
+                sys.log("fetch: " + urlText + ": " + head.status + "; nothing written");
+            } else if (file.equals(STREAM)) {
+                BodyStream.serve(sys, s, head.body, head.length, WAIT);
+            } else {
+                save(sys, s, head, file, urlText);
+            }
         } catch (NetException e) {
             sys.log("fetch: " + urlText + ": " + e.getMessage());
         }
     }
 
-    private static void save(Sys sys, TcpSocket s, String file, String url) throws NetException {
+    /**
+     * A response's head: its status line, its Content-Length (-1 when it has none), and the first bytes of the body,
+     * which came with the head.
+     */
+    private record Head(String status, long length, byte[] body) {
+    }
+
+    /** Reads the response head, or logs why there is none and answers null. */
+    private static Head head(Sys sys, TcpSocket s, String url) throws NetException {
         byte[] buffer = new byte[PIECE];
         ByteArrayOutputStream head = new ByteArrayOutputStream();
         int bodyStart = -1;
-        int n = 0;
         while (bodyStart < 0) {
-            n = s.read(buffer, 0, buffer.length, WAIT);
+            int n = s.read(buffer, 0, buffer.length, WAIT);
             if (n < 0) {
                 sys.log("fetch: " + url + ": the server closed before a whole response head");
-                return;
+                return null;
             }
             head.write(buffer, 0, n);
             bodyStart = endOfHead(head.toByteArray());
             if (head.size() > 64 * 1024 && bodyStart < 0) {
                 sys.log("fetch: " + url + ": the response head is too long");
-                return;
+                return null;
             }
         }
         byte[] all = head.toByteArray();
         String text = new String(all, 0, bodyStart, StandardCharsets.ISO_8859_1);
-        String status = text.lines().findFirst().orElse("");
-        long length = contentLength(text);
-        if (!status.matches("HTTP/1\\.[01] 200 .*")) {
-            sys.log("fetch: " + url + ": " + status + "; nothing written");
-            return;
-        }
+        return new Head(text.lines().findFirst().orElse(""), contentLength(text),
+                java.util.Arrays.copyOfRange(all, bodyStart, all.length));
+    }
+
+    private static void save(Sys sys, TcpSocket s, Head head, String file, String url) throws NetException {
+        byte[] buffer = new byte[PIECE];
+        long length = head.length;
         VfsClient vfs = new VfsClient(sys);
         long written = 0;
         try {
             int fh = vfs.call(new FsRequest.Open(file, OpenFlags.WRITE | OpenFlags.CREATE | OpenFlags.TRUNCATE)).fh();
             try {
-                byte[] first = java.util.Arrays.copyOfRange(all, bodyStart, all.length);
-                written += write(vfs, fh, written, first, first.length);
+                written += write(vfs, fh, written, head.body, head.body.length);
                 while (length < 0 || written < length) {
-                    n = s.read(buffer, 0, buffer.length, WAIT);
+                    int n = s.read(buffer, 0, buffer.length, WAIT);
                     if (n < 0) {
                         break;
                     }
@@ -130,7 +158,7 @@ public final class Fetch implements Program {
             sys.log("fetch: " + file + ": " + e.getMessage());
             return;
         }
-        sys.log("fetch: " + url + ": " + status.substring(9) + ", " + written + " bytes to " + file
+        sys.log("fetch: " + url + ": " + head.status.substring(9) + ", " + written + " bytes to " + file
                 + (length >= 0 && written < length ? " (the server promised " + length + ")" : ""));
     }
 
