@@ -60,6 +60,9 @@ final class Completions {
                 .map(p -> p.info().name().replace(":", "")).sorted().toList());
         Kind linkVerb = prefix -> words(prefix, List.of("down", "up"));
         Kind lan = prefix -> words(prefix, s.network().lans().stream().map(Lan::name).toList());
+        Kind url = prefix -> List.of();
+        // fetch's destination is a simulated file under /vol/, any other path a host file (TcpCommands.fetch).
+        Kind destination = prefix -> prefix.startsWith("/vol/") ? simPaths(prefix) : withVol(prefix, hostPaths(prefix));
         arguments = Map.ofEntries(
                 Map.entry("ls", List.of(sim)), Map.entry("stat", List.of(sim)), Map.entry("cat", List.of(sim)),
                 Map.entry("hexdump", List.of(sim)), Map.entry("mkdir", List.of(sim)), Map.entry("rm", List.of(sim)),
@@ -69,7 +72,8 @@ final class Completions {
                 Map.entry("start", List.of(service)), Map.entry("stop", List.of(service)),
                 Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)),
                 Map.entry("usb", List.of(usbVerb, usbTarget)), Map.entry("ifconfig", List.of(iface)),
-                Map.entry("link", List.of(linkVerb, iface)), Map.entry("lan", List.of(lan)));
+                Map.entry("link", List.of(linkVerb, iface)), Map.entry("lan", List.of(lan)),
+                Map.entry("fetch", List.of(url, destination)));
     }
 
     /** What the argument after {@code before} of {@code command} may be. */
@@ -105,6 +109,16 @@ final class Completions {
             default -> null;
         };
         return target == null ? List.of(kind) : List.of(kind, target);
+    }
+
+    /** The host paths, and /vol/ too where the prefix could begin it (fetch's two kinds of destination). */
+    private static List<Completion> withVol(String prefix, List<Completion> host) {
+        if (prefix.isEmpty() || !"/vol/".startsWith(prefix)) {
+            return host;
+        }
+        List<Completion> all = new ArrayList<>(host);
+        all.add(new Completion("/vol/", false));
+        return all;
     }
 
     private static List<Completion> words(String prefix, List<String> names) {

@@ -75,6 +75,16 @@ class CompletionsTest {
     }
 
     @Test
+    void fetchWritesAHostFileOrOneUnderVol() throws Exception {
+        Files.writeString(host.resolve("page.html"), "");
+        assertEquals(List.of(), values("fetch", List.of(), "http://10.0.2.15/"), "nothing to offer for a URL");
+        assertEquals(List.of("page.html"), values("fetch", List.of("http://10.0.2.15/"), "pa"));
+        assertTrue(values("fetch", List.of("http://10.0.2.15/"), "/v").contains("/vol/"));
+        assertEquals(List.of("/vol/ahci0:disk0p1/"), values("fetch", List.of("http://10.0.2.15/"),
+                "/vol/ahci0:disk0p1"));
+    }
+
+    @Test
     void faultKindsThenWhatEachTakes() {
         assertEquals(List.of("disk"), values("fault", List.of(), "di"));
         assertEquals(List.of("ahci0:disk0", "ahci0:disk1", "msc0:"),
