@@ -298,6 +298,7 @@ final class Stack {
      */
     void flushTcp(long now) {
         List<Interface> all = List.copyOf(interfaces.values());
+        List<byte[]> sent = new ArrayList<>();
         all.forEach(Interface::hold);
         try {
             for (int round = 0; round < 64; round++) {
@@ -307,10 +308,13 @@ final class Stack {
                 }
                 for (TcpHost.Outgoing o : out) {
                     sendTcp(o, now);
+                    sent.add(o.buffer());
                 }
             }
         } finally {
             all.forEach(Interface::release);
+            // Only now, with every held frame handed to its driver (which copied it) or dropped, are the buffers free.
+            sent.forEach(tcp::recycle);
         }
     }
 

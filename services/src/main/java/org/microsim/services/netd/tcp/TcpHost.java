@@ -1,5 +1,6 @@
 package org.microsim.services.netd.tcp;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -31,6 +32,9 @@ import org.microsim.services.netd.wire.MalformedPacketException;
 public final class TcpHost {
     /** The first ephemeral port (RFC 6335 section 6). */
     public static final int FIRST_EPHEMERAL = 49152;
+    /** Bounds on the spare segment buffers: how many sizes, and how many of each (more than one flush sends). */
+    private static final int SPARE_SIZES = 8;
+    private static final int SPARE_PER_SIZE = 256;
 
     private final LongSupplier random;
     private final TcpConfig config;
@@ -44,6 +48,8 @@ public final class TcpHost {
     private final Map<String, Long> counters = new TreeMap<>();
     private int nextEphemeral = FIRST_EPHEMERAL;
     private long now;
+    /** Buffers of sent segments to build new ones in, by size; see {@link #recycle}. */
+    private final Map<Integer, ArrayDeque<byte[]>> spare = new HashMap<>();
     /** The connection the last segment went to: a bulk transfer's segments all do, so its table lookup is skipped. */
     private TcpConnection last;
 
@@ -251,9 +257,40 @@ public final class TcpHost {
         queue(key, new Outgoing(src, dst, b, headroom, s.encodedLength()), false);
     }
 
-    /** A buffer for a segment of {@code length} bytes at {@link #headroom()}: see {@link Outgoing}. */
+    /**
+     * A buffer for a segment of {@code length} bytes at {@link #headroom()}: see {@link Outgoing}. One handed back
+     * by {@link #recycle} when there is one of that size, with the bytes after the segment zeroed again (the padding
+     * of a short frame); the segment and the headers before it are all written over by whoever fills it.
+     */
     byte[] segmentBuffer(int length) {
-        return new byte[Math.max(minBuffer, headroom + length)];
+        int size = Math.max(minBuffer, headroom + length);
+        ArrayDeque<byte[]> free = spare.get(size);
+        byte[] b = free == null ? null : free.pollLast();
+        if (b == null) {
+            return new byte[size];
+        }
+        Arrays.fill(b, headroom + length, size, (byte) 0);
+        return b;
+    }
+
+    /**
+     * Takes back the buffer of an {@link Outgoing} whose frame is gone (handed to the driver, who copied it, or
+     * dropped): a later segment of the same size is built in it. A transfer's segments come in a few sizes (full
+     * ones, bare ACKs), so it runs on a few dozen buffers the cache already holds instead of fresh memory for
+     * every segment. The caller keeps no reference to {@code buffer}.
+     */
+    public void recycle(byte[] buffer) {
+        ArrayDeque<byte[]> free = spare.get(buffer.length);
+        if (free == null) {
+            if (spare.size() >= SPARE_SIZES) {
+                return;
+            }
+            free = new ArrayDeque<>();
+            spare.put(buffer.length, free);
+        }
+        if (free.size() < SPARE_PER_SIZE) {
+            free.addLast(buffer);
+        }
     }
 
     int headroom() {
@@ -270,7 +307,7 @@ public final class TcpHost {
     void queue(Key key, Outgoing o, boolean replaceable) {
         Integer earlier = replaceable ? bareAcks.get(key) : null;
         if (earlier != null) {
-            outgoing.set(earlier, o);
+            recycle(outgoing.set(earlier, o).buffer());
             return;
         }
         outgoing.add(o);
