@@ -116,7 +116,7 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
             return moreFragments || fragmentOffset != 0;
         }
 
-        /** The packet as a record of its own, options and payload copied out of {@code b}, the buffer it was read from. */
+        /** The packet as a record of its own: options and payload copied out of {@code b}, where it was read. */
         public Ipv4Packet packet(byte[] b) {
             return new Ipv4Packet(tos, identification, dontFragment, moreFragments, fragmentOffset, ttl, protocol,
                     src, dst, Arrays.copyOfRange(b, offset + MIN_HEADER_LENGTH, payloadOffset()),
