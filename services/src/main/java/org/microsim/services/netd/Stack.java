@@ -283,9 +283,14 @@ final class Stack {
 
     /** {@code dst} itself when it is one of this host's addresses (a connection to itself), else null. */
     Ipv4Addr localAddress(Ipv4Addr dst) {
+        return owner(dst) == null ? null : dst;
+    }
+
+    /** The interface that has {@code dst} as its address, or null when it is no address of this host's. */
+    private Interface owner(Ipv4Addr dst) {
         for (Interface i : interfaces.values()) {
             if (i.configured() && dst.equals(i.address)) {
-                return dst;
+                return i;
             }
         }
         return null;
@@ -326,7 +331,7 @@ final class Stack {
      */
     private void sendTcp(TcpHost.Outgoing o, long now) {
         int id = nextId();
-        Hop hop = isLocal(o.dst()) ? null : route(o.dst());
+        Hop hop = owner(o.dst()) != null ? null : route(o.dst());
         MacAddr mac = hop == null || Ipv4Packet.MIN_HEADER_LENGTH + o.length() > MTU
                 || isBroadcast(hop.iface(), hop.nextHop()) ? null
                 : hop.iface().arp.lookup(hop.nextHop(), now);
@@ -341,16 +346,6 @@ final class Stack {
         hop.iface().transmit(List.of(frame));
     }
 
-    /** Whether {@code dst} is an address of this host's, which {@link #send} delivers without a wire. */
-    private boolean isLocal(Ipv4Addr dst) {
-        for (Interface i : interfaces.values()) {
-            if (i.configured() && dst.equals(i.address)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** Whether a packet to {@code nextHop} on {@code i} goes to every station. */
     private static boolean isBroadcast(Interface i, Ipv4Addr nextHop) {
         return nextHop.equals(Ipv4Addr.BROADCAST) || i.configured() && nextHop.equals(i.subnetBroadcast());
@@ -358,11 +353,10 @@ final class Stack {
 
     /** Sends a packet by the routing table; false when it has no route (counted). */
     boolean send(Ipv4Packet p, long now) {
-        for (Interface i : interfaces.values()) {
-            if (i.configured() && p.dst().equals(i.address)) {
-                deliver(i, p, now); // to this host itself: no wire, as through Linux's loopback
-                return true;
-            }
+        Interface self = owner(p.dst());
+        if (self != null) {
+            deliver(self, p, now); // to this host itself: no wire, as through Linux's loopback
+            return true;
         }
         Hop hop = route(p.dst());
         if (hop == null) {
