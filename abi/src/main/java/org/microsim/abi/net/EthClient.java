@@ -2,6 +2,7 @@ package org.microsim.abi.net;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.microsim.abi.Client;
 import org.microsim.abi.Handle;
@@ -19,7 +20,14 @@ public final class EthClient {
     public static final int LEASE = 40 * (2 + EthRequest.MAX_FRAME);
 
     private final Client client;
-    private final byte[] inbox = new byte[LEASE];
+    /**
+     * The leases RECEIVE fills, reused call after call: one per batch that {@link #receiveAll(EthFrames.Sink)}
+     * takes before it hands the frames out (more only while the driver says more wait), so frames reach the caller
+     * as views, never copied.
+     */
+    private final List<byte[]> inboxes = new ArrayList<>(List.of(new byte[LEASE]));
+    /** The lease SEND lends, reused: the driver only reads it during the call. */
+    private final byte[] outbox = new byte[LEASE];
 
     private EthClient(Client client) {
         this.client = client;
@@ -55,7 +63,9 @@ public final class EthClient {
                 to++;
             }
             List<byte[]> batch = frames.subList(from, to);
-            int accepted = client.call(new EthRequest.Send(batch.size()), Lease.readOnly(EthFrames.pack(batch)));
+            int used = EthFrames.packInto(batch, outbox);
+            int accepted = client.call(new EthRequest.Send(batch.size()),
+                    new Lease.Buffer(outbox, 0, used, true, false));
             taken += accepted;
             if (accepted < batch.size()) {
                 break;
@@ -65,28 +75,73 @@ public final class EthClient {
         return taken;
     }
 
-    /** Takes the frames waiting for this client (subscribe first). */
+    /** Takes the frames waiting for this client (subscribe first), each a copy the caller owns. */
     public Frames receive() throws EthException {
+        List<byte[]> frames = new ArrayList<>();
+        EthRequest.Batch b = receiveInto(inboxes.get(0));
+        unpack(inboxes.get(0), b, (buffer, offset, length) -> frames.add(Arrays.copyOfRange(buffer, offset,
+                offset + length)));
+        return new Frames(frames, b.dropped(), b.more());
+    }
+
+    /** Takes everything waiting, in as many RECEIVEs as it needs, each frame a copy the caller owns. */
+    public Frames receiveAll() throws EthException {
+        List<byte[]> all = new ArrayList<>();
+        long dropped = receiveAll((buffer, offset, length) -> all.add(Arrays.copyOfRange(buffer, offset,
+                offset + length)));
+        return new Frames(all, dropped, false);
+    }
+
+    /**
+     * Takes everything waiting, in as many RECEIVEs as it needs, and then hands every frame, in order, to {@code
+     * sink} as a view into this client's own lease buffers, without a copy: valid only during that call of the
+     * sink, and overwritten by this client's next receive. A sink must not call this client's receive methods.
+     * All RECEIVEs come before the first frame is handed out, as with {@link #receiveAll()}, so what the sink does
+     * (sending, answering) happens at the same point of the conversation with the driver.
+     *
+     * @return how many frames were lost before these (the driver's queue was full)
+     * @throws EthException when a RECEIVE fails or its frames do not unpack: then no frame is handed out
+     */
+    public long receiveAll(EthFrames.Sink sink) throws EthException {
+        List<EthRequest.Batch> batches = new ArrayList<>(1);
+        long dropped = 0;
+        EthRequest.Batch b;
+        do {
+            if (batches.size() == inboxes.size()) {
+                inboxes.add(new byte[LEASE]);
+            }
+            b = receiveInto(inboxes.get(batches.size()));
+            batches.add(b);
+            dropped += b.dropped();
+        } while (b.more());
+        for (int k = 0; k < batches.size(); k++) {
+            unpack(inboxes.get(k), batches.get(k), sink);
+        }
+        return dropped;
+    }
+
+    /** One RECEIVE into {@code inbox}, its frames checked. */
+    private EthRequest.Batch receiveInto(byte[] inbox) throws EthException {
         EthRequest.Batch b = client.call(new EthRequest.Receive(), Lease.writeOnly(inbox));
         try {
-            return new Frames(b.count() == 0 ? List.of() : EthFrames.unpack(inbox, b.bytes(), b.count()), b.dropped(),
-                    b.more());
+            if (b.count() > 0) { // an empty batch has nothing to check, whatever its byte count says
+                EthFrames.check(inbox, b.bytes(), b.count());
+            }
         } catch (MalformedException e) {
             throw new EthException(EthError.IO_ERROR, "the driver's frames do not unpack: " + e.getMessage());
         }
+        return b;
     }
 
-    /** Takes everything waiting, in as many RECEIVEs as it needs. */
-    public Frames receiveAll() throws EthException {
-        List<byte[]> all = new ArrayList<>();
-        long dropped = 0;
-        Frames f;
-        do {
-            f = receive();
-            all.addAll(f.frames());
-            dropped += f.dropped();
-        } while (f.more());
-        return new Frames(all, dropped, false);
+    private static void unpack(byte[] inbox, EthRequest.Batch b, EthFrames.Sink sink) {
+        if (b.count() == 0) {
+            return;
+        }
+        try {
+            EthFrames.forEach(inbox, b.bytes(), b.count(), sink);
+        } catch (MalformedException e) {
+            throw new IllegalStateException("frames checked when they came no longer unpack", e);
+        }
     }
 
     /** Sets which frames besides its own and broadcasts the port takes. */

@@ -1,6 +1,7 @@
 package org.microsim.services.netd;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,11 +35,19 @@ import org.microsim.services.netd.wire.UdpDatagram;
  *   send ─▶ route (connected subnet, else the default gateway) ─▶ fragment to the MTU ─▶ ARP ─▶ frame ─▶ driver
  * </pre>
  *
+ * <p>The TCP data path copies no layer into a record of its own. A received frame is read in place: Ethernet and
+ * IPv4 headers by offset, the TCP segment as a view into the frame, its data copied once, into the receive
+ * buffer. A segment to send is built by TCP in a buffer with room in front ({@link #HEADROOM}), and IPv4 and
+ * Ethernet write their headers there, so the frame is the buffer the data was copied into from the send buffer.
+ * The rarer paths (ARP, ICMP, UDP, DHCP, fragments, a packet waiting for ARP) still make records, copying.
+ *
  * <p>Everything that does not parse, is not for this host, or has nowhere to go is dropped and counted under its
  * reason ({@link Counters}); no input makes the stack throw. netd is a host, not a router: it forwards nothing.
  */
 final class Stack {
     static final int MTU = 1500;
+    /** What TCP leaves free in front of a segment it makes: the Ethernet and IPv4 headers written there later. */
+    static final int HEADROOM = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
     private static final long SECOND = 1_000_000_000L;
 
     private final Sys sys;
@@ -57,7 +66,7 @@ final class Stack {
         // Fifteen retransmissions before a connection gives up, as Linux's tcp_retries2: on a LAN that loses a third
         // of its frames, twelve (the library's default) end a long transfer now and then.
         this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT.withRetries(15, TcpConfig.DEFAULT.synRetries(),
-                TcpConfig.DEFAULT.maxRto()));
+                TcpConfig.DEFAULT.maxRto()), HEADROOM, EthernetFrame.MIN_LENGTH);
         this.identification = (int) sys.random() & 0xffff;
     }
 
@@ -99,12 +108,15 @@ final class Stack {
 
     // ---- receive ----
 
-    /** A frame from {@code i}'s driver. */
-    void input(Interface i, byte[] raw, long now) {
+    /**
+     * A frame from {@code i}'s driver: {@code length} bytes of {@code b} from {@code offset}, read in place; nothing
+     * of it is kept after the call (whatever must stay is copied), so the caller may reuse the buffer.
+     */
+    void input(Interface i, byte[] b, int offset, int length, long now) {
         i.rxFrames++;
-        EthernetFrame f;
+        EthernetFrame.Header f;
         try {
-            f = EthernetFrame.parse(raw);
+            f = EthernetFrame.Header.read(b, offset, length);
         } catch (MalformedPacketException e) {
             drop(i, "ethernet: malformed");
             return;
@@ -113,9 +125,10 @@ final class Stack {
             drop(i, "ethernet: not for us");
             return;
         }
+        int payload = offset + EthernetFrame.HEADER_LENGTH;
         switch (f.etherType()) {
-            case EthernetFrame.ETHERTYPE_ARP -> arp(i, f.payload(), now);
-            case EthernetFrame.ETHERTYPE_IPV4 -> ipv4(i, f.payload(), now);
+            case EthernetFrame.ETHERTYPE_ARP -> arp(i, Arrays.copyOfRange(b, payload, offset + length), now);
+            case EthernetFrame.ETHERTYPE_IPV4 -> ipv4(i, b, payload, offset + length - payload, now);
             default -> drop(i, "ethernet: unknown type");
         }
     }
@@ -141,10 +154,11 @@ final class Stack {
         }
     }
 
-    private void ipv4(Interface i, byte[] payload, long now) {
-        Ipv4Packet p;
+    /** The IPv4 packet in {@code length} bytes of {@code b} from {@code offset}, read in place. */
+    private void ipv4(Interface i, byte[] b, int offset, int length, long now) {
+        Ipv4Packet.Header p;
         try {
-            p = Ipv4Packet.parse(payload);
+            p = Ipv4Packet.parseHeader(b, offset, length);
         } catch (MalformedPacketException e) {
             drop(i, "ipv4: malformed");
             return;
@@ -156,7 +170,11 @@ final class Stack {
             drop(i, "ipv4: not for us");
             return;
         }
-        deliver(i, p, now);
+        if (p.protocol() == Ipv4Packet.PROTOCOL_TCP && !p.isFragment()) {
+            tcp.input(p.src(), p.dst(), b, p.payloadOffset(), p.payloadLength(), now); // the data path: no copy
+        } else {
+            deliver(i, p.packet(b), now);
+        }
     }
 
     /** A packet for this host, whole or a fragment, from {@code i} (or from this host itself). */
@@ -265,9 +283,14 @@ final class Stack {
 
     /** {@code dst} itself when it is one of this host's addresses (a connection to itself), else null. */
     Ipv4Addr localAddress(Ipv4Addr dst) {
+        return owner(dst) == null ? null : dst;
+    }
+
+    /** The interface that has {@code dst} as its address, or null when it is no address of this host's. */
+    private Interface owner(Ipv4Addr dst) {
         for (Interface i : interfaces.values()) {
             if (i.configured() && dst.equals(i.address)) {
-                return dst;
+                return i;
             }
         }
         return null;
@@ -280,6 +303,7 @@ final class Stack {
      */
     void flushTcp(long now) {
         List<Interface> all = List.copyOf(interfaces.values());
+        List<byte[]> sent = new ArrayList<>();
         all.forEach(Interface::hold);
         try {
             for (int round = 0; round < 64; round++) {
@@ -288,21 +312,51 @@ final class Stack {
                     return;
                 }
                 for (TcpHost.Outgoing o : out) {
-                    send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), nextId(), o.tcpBytes()), now);
+                    sendTcp(o, now);
+                    sent.add(o.buffer());
                 }
             }
         } finally {
             all.forEach(Interface::release);
+            // Only now, with every held frame handed to its driver (which copied it) or dropped, are the buffers free.
+            sent.forEach(tcp::recycle);
         }
+    }
+
+    /**
+     * Sends a segment TCP made as {@link #send} would send it in a packet of its own, but, when it goes out whole to
+     * a neighbour whose address is known (every segment of a transfer), by writing the IPv4 and Ethernet headers
+     * into the headroom of the segment's buffer and handing that buffer to the driver as the frame: the same bytes,
+     * no copy. Anything else (to this host, no route, broadcast, too big, address unknown) goes the general way.
+     */
+    private void sendTcp(TcpHost.Outgoing o, long now) {
+        int id = nextId();
+        Hop hop = owner(o.dst()) != null ? null : route(o.dst());
+        MacAddr mac = hop == null || Ipv4Packet.MIN_HEADER_LENGTH + o.length() > MTU
+                || isBroadcast(hop.iface(), hop.nextHop()) ? null
+                : hop.iface().arp.lookup(hop.nextHop(), now);
+        if (mac == null || o.offset() != HEADROOM) {
+            send(Ipv4Packet.of(Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), id, o.tcpBytes()), now);
+            return;
+        }
+        byte[] frame = o.buffer();
+        Ipv4Packet.writeHeader(frame, EthernetFrame.HEADER_LENGTH, Ipv4Packet.PROTOCOL_TCP, o.src(), o.dst(), id,
+                o.length());
+        new EthernetFrame.Header(mac, hop.iface().mac, EthernetFrame.ETHERTYPE_IPV4).write(frame, 0);
+        hop.iface().transmit(List.of(frame));
+    }
+
+    /** Whether a packet to {@code nextHop} on {@code i} goes to every station. */
+    private static boolean isBroadcast(Interface i, Ipv4Addr nextHop) {
+        return nextHop.equals(Ipv4Addr.BROADCAST) || i.configured() && nextHop.equals(i.subnetBroadcast());
     }
 
     /** Sends a packet by the routing table; false when it has no route (counted). */
     boolean send(Ipv4Packet p, long now) {
-        for (Interface i : interfaces.values()) {
-            if (i.configured() && p.dst().equals(i.address)) {
-                deliver(i, p, now); // to this host itself: no wire, as through Linux's loopback
-                return true;
-            }
+        Interface self = owner(p.dst());
+        if (self != null) {
+            deliver(self, p, now); // to this host itself: no wire, as through Linux's loopback
+            return true;
         }
         Hop hop = route(p.dst());
         if (hop == null) {
@@ -315,7 +369,7 @@ final class Stack {
     /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to the MTU. */
     boolean sendOn(Interface i, Ipv4Addr nextHop, Ipv4Packet p, long now) {
         List<Ipv4Packet> pieces = p.totalLength() <= MTU ? List.of(p) : p.fragment(MTU);
-        if (nextHop.equals(Ipv4Addr.BROADCAST) || i.configured() && nextHop.equals(i.subnetBroadcast())) {
+        if (isBroadcast(i, nextHop)) {
             return i.transmit(frames(i, MacAddr.BROADCAST, pieces));
         }
         MacAddr mac = i.arp.lookup(nextHop, now);

@@ -54,6 +54,12 @@ final class EthdHandler implements Handler<EthRequest<?>> {
     private static final long WATCHDOG = Duration.ofSeconds(2).toNanos();
     /** The most bytes one SEND or RECEIVE moves. */
     private static final int MAX_LEASE = 64 * 1024;
+    /**
+     * Where a SEND's lease is read and a RECEIVE's frames are packed, one buffer for every call (the handler serves
+     * one at a time) instead of a new one each: the frames themselves are copied out of it (the NIC's backlog
+     * keeps them) and into the client's lease before the call ends.
+     */
+    private final byte[] leaseCopy = new byte[MAX_LEASE];
 
     private final Sys sys;
     private final Nic nic;
@@ -128,14 +134,14 @@ final class EthdHandler implements Handler<EthRequest<?>> {
             throw new EthException(EthError.LEASE_TOO_SMALL, "SEND needs a readable lease of at most " + MAX_LEASE
                     + " bytes holding the frames");
         }
-        byte[] packed = new byte[(int) lease.length()];
-        Result<Integer> read = sys.leaseRead(call.replyRight(), 0, packed, 0, packed.length);
+        int length = (int) lease.length();
+        Result<Integer> read = sys.leaseRead(call.replyRight(), 0, leaseCopy, 0, length);
         if (!read.isOk()) {
             throw new EthException(EthError.LEASE_TOO_SMALL, "the frames cannot be read: " + read.errorOrNull());
         }
         List<byte[]> frames;
         try {
-            frames = EthFrames.unpack(packed, packed.length, count);
+            frames = EthFrames.unpack(leaseCopy, length, count);
         } catch (MalformedException e) {
             throw new EthException(EthError.INVALID_REQUEST, "SEND: " + e.getMessage());
         }
@@ -176,7 +182,8 @@ final class EthdHandler implements Handler<EthRequest<?>> {
             used += 2 + f.length;
         }
         if (!batch.isEmpty()) {
-            Result<Integer> written = sys.leaseWrite(call.replyRight(), 0, EthFrames.pack(batch), 0, used);
+            Result<Integer> written = sys.leaseWrite(call.replyRight(), 0, leaseCopy,
+                    0, EthFrames.packInto(batch, leaseCopy));
             if (!written.isOk()) {
                 // The caller gave up or lent nonsense: its frames are lost to it, as they would be on a wire.
                 throw new EthException(EthError.LEASE_TOO_SMALL, "the frames cannot be written: "

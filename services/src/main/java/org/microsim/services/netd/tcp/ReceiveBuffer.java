@@ -62,6 +62,11 @@ final class ReceiveBuffer {
         int first = Math.min(len, ring.length - pos);
         System.arraycopy(b, off, ring, pos, first);
         System.arraycopy(b, off + first, ring, 0, len - first);
+        if (at <= inOrderEnd && ranges.isEmpty()) {
+            // In order with no hole, every data segment of a clean transfer: no range to merge, no boxed lookups.
+            inOrderEnd = Math.max(inOrderEnd, end);
+            return true;
+        }
         Map.Entry<Long, Long> lower = ranges.floorEntry(at);
         if (lower != null && lower.getValue() >= at) {
             at = lower.getKey();

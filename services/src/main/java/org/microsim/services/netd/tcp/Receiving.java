@@ -52,9 +52,8 @@ final class Receiving {
         }
         // Trim to the window: what is before RCV.NXT was had already (a SYN there is the old one), what is past the
         // right edge (or past a FIN already seen) has no room.
-        byte[] payload = s.payload();
         int from = 0;
-        int to = payload.length;
+        int to = s.length();
         boolean syn = s.has(TcpSegment.SYN);
         boolean fin = s.has(TcpSegment.FIN);
         if (at < rcvNxt) {
@@ -134,7 +133,7 @@ final class Receiving {
                 return;
             }
             boolean inOrder = at == c.rcvNxt && !buffer.hasGaps();
-            if (!buffer.put(at - 1, payload, from, to - from)) {
+            if (!buffer.put(at - 1, s.payloadBuffer(), s.payloadOffset() + from, to - from)) {
                 host.count("dropped: reassembly full");
                 c.ackNow();
                 return;

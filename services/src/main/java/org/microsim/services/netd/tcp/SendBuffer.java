@@ -38,18 +38,19 @@ final class SendBuffer {
         return n;
     }
 
-    /** The {@code len} bytes from stream offset {@code from}, which must be held. */
-    byte[] read(long from, int len) {
+    /**
+     * Copies the {@code len} bytes from stream offset {@code from}, which must be held, into {@code out} from
+     * {@code outAt}: straight into the frame a segment leaves in, with no array of its own in between.
+     */
+    void read(long from, int len, byte[] out, int outAt) {
         if (from < start || from + len > end) {
             throw new IllegalArgumentException("bytes " + from + "+" + len + " are not in [" + start + ", " + end
                     + ")");
         }
-        byte[] out = new byte[len];
         int at = (int) (from % ring.length);
         int first = Math.min(len, ring.length - at);
-        System.arraycopy(ring, at, out, 0, first);
-        System.arraycopy(ring, 0, out, first, len - first);
-        return out;
+        System.arraycopy(ring, at, out, outAt, first);
+        System.arraycopy(ring, 0, out, outAt + first, len - first);
     }
 
     /** Forgets the bytes before stream offset {@code upTo} (acknowledged). */

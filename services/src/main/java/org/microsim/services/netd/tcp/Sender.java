@@ -24,10 +24,13 @@ package org.microsim.services.netd.tcp;
 final class Sender {
     static final long NONE = Long.MAX_VALUE;
 
-    /** Where the sender's segments go; the connection adds the acknowledgment and the window. */
+    /**
+     * Where the sender's segments go; the connection adds the acknowledgment and the window, and copies the data
+     * from the send buffer ({@link #data}) straight into the segment's frame.
+     */
     interface Emitter {
-        /** A segment at sequence offset {@code offset}; {@code flags} are some of SYN, FIN, PSH. */
-        void emit(long offset, byte[] data, int flags);
+        /** A segment at sequence offset {@code offset}, {@code length} bytes of data; flags: SYN, FIN, PSH. */
+        void emit(long offset, int length, int flags);
     }
 
     /** The most segments one call of {@link #output} sends, a bound on its loop whatever the window says. */
@@ -106,6 +109,13 @@ final class Sender {
         return buffer.write(b, off, len);
     }
 
+    /** Copies the {@code len} data bytes from sequence offset {@code offset} into {@code out} from {@code at}. */
+    void data(long offset, int len, byte[] out, int at) {
+        if (len > 0) {
+            buffer.read(offset - 1, len, out, at);
+        }
+    }
+
     int space() {
         return buffer.space();
     }
@@ -142,7 +152,7 @@ final class Sender {
     void output(long now, boolean synchronizing) {
         if (synchronizing) {
             if (nxt == 0) {
-                send(now, 0, new byte[0], TcpSegment.SYN);
+                send(now, 0, 0, TcpSegment.SYN);
             }
             return;
         }
@@ -154,9 +164,8 @@ final class Sender {
             if (len == 0 && !fin || len < mss && nxt + len < dataEnd && nxt > una) {
                 break;
             }
-            byte[] data = buffer.read(nxt - 1, len);
             int flags = (fin ? TcpSegment.FIN : 0) | (len > 0 && nxt + len == dataEnd ? TcpSegment.PSH : 0);
-            send(now, nxt, data, flags);
+            send(now, nxt, len, flags);
             if (fin) {
                 break;
             }
@@ -166,16 +175,16 @@ final class Sender {
         }
     }
 
-    /** Sends {@code data} (and SYN or FIN) at {@code at}, moving {@link #nxt} past it and arming the timer. */
-    private void send(long now, long at, byte[] data, int flags) {
-        long end = at + data.length + ((flags & (TcpSegment.SYN | TcpSegment.FIN)) != 0 ? 1 : 0);
+    /** Sends {@code len} bytes (and SYN or FIN) at {@code at}, moving {@link #nxt} past them and arming the timer. */
+    private void send(long now, long at, int len, int flags) {
+        long end = at + len + ((flags & (TcpSegment.SYN | TcpSegment.FIN)) != 0 ? 1 : 0);
         if (at < max) {
             timedOffset = -1; // Karn: while anything is sent twice, no acknowledgment can be trusted as a sample
         } else if (timedOffset < 0) {
             timedOffset = end;
             timedSince = now;
         }
-        emitter.emit(at, data, flags);
+        emitter.emit(at, len, flags);
         nxt = Math.max(nxt, end);
         max = Math.max(max, end);
         if (rtoAt == NONE) {
@@ -190,7 +199,7 @@ final class Sender {
         int len = (int) Math.max(0, Math.min(Math.min(dataEnd, max) - una, mss));
         boolean fin = finQueued && una + len == dataEnd && max > dataEnd;
         if (len > 0 || fin) {
-            send(now, una, buffer.read(una - 1, len), fin ? TcpSegment.FIN : 0);
+            send(now, una, len, fin ? TcpSegment.FIN : 0);
         }
         nxt = keep;
     }
@@ -293,7 +302,7 @@ final class Sender {
                     return false;
                 }
                 host.count("zero window probes");
-                emitter.emit(nxt, buffer.read(nxt - 1, 1), 0);
+                emitter.emit(nxt, 1, 0);
                 max = Math.max(max, nxt + 1);
                 persistBackoff++;
                 persistAt = now + persistInterval();

@@ -259,6 +259,12 @@ public final class TcpConnection {
         return key;
     }
 
+    /** Whether this is the connection of that 4-tuple: {@link #key()} compared without making a key. */
+    boolean is(Ipv4Addr local, int localPort, Ipv4Addr remote, int remotePort) {
+        return key.localPort() == localPort && key.remotePort() == remotePort && key.local().equals(local)
+                && key.remote().equals(remote);
+    }
+
     Sender sender() {
         return sender;
     }
@@ -491,23 +497,33 @@ public final class TcpConnection {
         if (ackNow && state != TcpState.CLOSED && state != TcpState.SYN_SENT) {
             // At the highest sequence sent, not at nxt: after a timeout's go-back nxt is behind what the peer
             // has, and an ACK there would be out of its window (4.4BSD's tcp_output does the same).
-            emit(sender.max, new byte[0], 0);
+            emit(sender.max, 0, 0);
         }
     }
 
-    /** A segment of the sender's, with our acknowledgment and window added (none in our first SYN). */
-    private void emit(long offset, byte[] data, int flags) {
+    /**
+     * A segment of the sender's, with our acknowledgment and window added (none in our first SYN). It is built in
+     * the buffer it leaves in: the data straight from the send buffer, then the header and checksum in front.
+     */
+    private void emit(long offset, int length, int flags) {
         boolean syn = (flags & TcpSegment.SYN) != 0;
         boolean ack = state != TcpState.SYN_SENT;
         int window = syn ? Math.min(received.free(), 0xffff) : Math.min(received.free() >> rcvScale, 0xffff);
         int windowScale = !syn ? -1
                 : state == TcpState.SYN_SENT ? (config.windowScaling() ? config.receiveScale() : -1)
                 : windowScaling ? rcvScale : -1;
+        int mss = syn ? config.mss() : -1;
+        int at = host.headroom();
+        int dataAt = at + TcpSegment.HEADER_LENGTH + (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
+        byte[] b = host.segmentBuffer(dataAt - at + length);
+        sender.data(offset, length, b, dataAt);
         TcpSegment s = new TcpSegment(key.localPort(), key.remotePort(), sender.wire(offset),
-                ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0,
-                syn ? config.mss() : -1, windowScale, data);
+                ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0, mss,
+                windowScale, b, dataAt, length);
+        s.encodeInto(b, at, key.local(), key.remote());
         // Only a bare ACK that acknowledges more than the last may be replaced by a later one; a duplicate may not.
-        host.send(key.local(), key.remote(), s, ack && flags == 0 && data.length == 0 && rcvNxt != lastAcked);
+        host.queue(key, new TcpHost.Outgoing(key.local(), key.remote(), b, at, s.encodedLength()),
+                ack && flags == 0 && length == 0 && rcvNxt != lastAcked);
         if (ack) {
             lastAcked = rcvNxt;
             advertisedEdge = Math.max(advertisedEdge, rcvNxt + ((long) window << (syn ? 0 : rcvScale)));

@@ -1,6 +1,8 @@
 package org.microsim.services.netd.tcp;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -19,6 +21,10 @@ import org.microsim.services.netd.wire.MalformedPacketException;
  * when to call {@link #tick} next. It has no thread, reads no clock and draws randomness (initial sequence
  * numbers) only from the supplier it is given, so the same inputs at the same times give the same segments.
  *
+ * <p>A segment to send is built once, in the buffer it will leave in: {@link Outgoing} holds it with room in
+ * front for the headers of the layers below (the caller says how much), so IPv4 and Ethernet write their headers
+ * in place and the data, copied once from the send buffer, is never copied again inside the stack.
+ *
  * <p>A call that takes no time (a {@code send}, a {@code close} ...) happens at the latest time the host was
  * given. No segment makes it throw: each refused one is counted in {@link #counters()} under one reason.
  * Not thread-safe: one caller drives it.
@@ -26,9 +32,14 @@ import org.microsim.services.netd.wire.MalformedPacketException;
 public final class TcpHost {
     /** The first ephemeral port (RFC 6335 section 6). */
     public static final int FIRST_EPHEMERAL = 49152;
+    /** Bounds on the spare segment buffers: how many sizes, and how many of each (more than one flush sends). */
+    private static final int SPARE_SIZES = 8;
+    private static final int SPARE_PER_SIZE = 256;
 
     private final LongSupplier random;
     private final TcpConfig config;
+    private final int headroom;
+    private final int minBuffer;
     private final Map<Key, TcpConnection> connections = new LinkedHashMap<>();
     private final Map<Endpoint, TcpListener> listeners = new LinkedHashMap<>();
     private final List<Outgoing> outgoing = new ArrayList<>();
@@ -37,9 +48,22 @@ public final class TcpHost {
     private final Map<String, Long> counters = new TreeMap<>();
     private int nextEphemeral = FIRST_EPHEMERAL;
     private long now;
+    /** Buffers of sent segments to build new ones in, by size; see {@link #recycle}. */
+    private final Map<Integer, ArrayDeque<byte[]>> spare = new HashMap<>();
+    /** The connection the last segment went to: a bulk transfer's segments all do, so its table lookup is skipped. */
+    private TcpConnection last;
 
-    /** A segment to send: the caller puts {@code tcpBytes} in an IPv4 packet from {@code src} to {@code dst}. */
-    public record Outgoing(Ipv4Addr src, Ipv4Addr dst, byte[] tcpBytes) {
+    /**
+     * A segment to send: the caller puts its bytes in an IPv4 packet from {@code src} to {@code dst}. The segment is
+     * {@code length} bytes of {@code buffer} from {@code offset}; the buffer has the host's headroom in front of it
+     * (free for the headers below) and is at least the host's minimum length, zeros after the segment. The
+     * buffer is the caller's once {@link #drain} returned it: the host keeps nothing of it.
+     */
+    public record Outgoing(Ipv4Addr src, Ipv4Addr dst, byte[] buffer, int offset, int length) {
+        /** A copy of the segment's bytes. */
+        public byte[] tcpBytes() {
+            return Arrays.copyOfRange(buffer, offset, offset + length);
+        }
     }
 
     record Key(Ipv4Addr local, int localPort, Ipv4Addr remote, int remotePort) {
@@ -53,8 +77,24 @@ public final class TcpHost {
      * @param config buffers, timers and limits of every connection
      */
     public TcpHost(LongSupplier random, TcpConfig config) {
+        this(random, config, 0, 0);
+    }
+
+    /**
+     * @param random where initial sequence numbers come from: seed it for a reproducible run
+     * @param config buffers, timers and limits of every connection
+     * @param headroom the bytes each {@link Outgoing} buffer leaves free before its segment, for the headers below
+     * @param minBuffer the least length of an {@link Outgoing} buffer (the shortest frame, padded with zeros)
+     */
+    public TcpHost(LongSupplier random, TcpConfig config, int headroom, int minBuffer) {
         this.random = Objects.requireNonNull(random, "random");
         this.config = Objects.requireNonNull(config, "config");
+        if (headroom < 0 || minBuffer < 0) {
+            throw new IllegalArgumentException("headroom " + headroom + " and minimum buffer " + minBuffer
+                    + " cannot be negative");
+        }
+        this.headroom = headroom;
+        this.minBuffer = minBuffer;
     }
 
     /**
@@ -63,10 +103,18 @@ public final class TcpHost {
      * counted and dropped.
      */
     public void input(Ipv4Addr src, Ipv4Addr dst, byte[] tcpBytes, long now) {
+        input(src, dst, tcpBytes, 0, tcpBytes.length, now);
+    }
+
+    /**
+     * The same for the segment in {@code length} bytes of {@code b} from {@code offset}, read in place: nothing of
+     * {@code b} is kept after the call (data is copied into the receive buffer), so the caller may reuse it.
+     */
+    public void input(Ipv4Addr src, Ipv4Addr dst, byte[] b, int offset, int length, long now) {
         advance(now);
         TcpSegment s;
         try {
-            s = TcpSegment.parse(tcpBytes, src, dst);
+            s = TcpSegment.parse(b, offset, length, src, dst);
         } catch (MalformedPacketException e) {
             count(e.reason().contains("checksum") ? "dropped: bad checksum" : "dropped: malformed");
             return;
@@ -76,8 +124,10 @@ public final class TcpHost {
             count("dropped: impossible fields");
             return;
         }
-        TcpConnection c = connections.get(new Key(dst, s.dstPort(), src, s.srcPort()));
+        TcpConnection c = last != null && last.is(dst, s.dstPort(), src, s.srcPort()) ? last
+                : connections.get(new Key(dst, s.dstPort(), src, s.srcPort()));
         if (c != null) {
+            last = c;
             c.input(s, now);
             return;
         }
@@ -201,7 +251,50 @@ public final class TcpHost {
     }
 
     void send(Ipv4Addr src, Ipv4Addr dst, TcpSegment s) {
-        send(src, dst, s, false);
+        Key key = new Key(src, s.srcPort(), dst, s.dstPort());
+        byte[] b = segmentBuffer(s.encodedLength());
+        s.encodeInto(b, headroom, src, dst);
+        queue(key, new Outgoing(src, dst, b, headroom, s.encodedLength()), false);
+    }
+
+    /**
+     * A buffer for a segment of {@code length} bytes at {@link #headroom()}: see {@link Outgoing}. One handed back
+     * by {@link #recycle} when there is one of that size, with the bytes after the segment zeroed again (the padding
+     * of a short frame); the segment and the headers before it are all written over by whoever fills it.
+     */
+    byte[] segmentBuffer(int length) {
+        int size = Math.max(minBuffer, headroom + length);
+        ArrayDeque<byte[]> free = spare.get(size);
+        byte[] b = free == null ? null : free.pollLast();
+        if (b == null) {
+            return new byte[size];
+        }
+        Arrays.fill(b, headroom + length, size, (byte) 0);
+        return b;
+    }
+
+    /**
+     * Takes back the buffer of an {@link Outgoing} whose frame is gone (handed to the driver, who copied it, or
+     * dropped): a later segment of the same size is built in it. A transfer's segments come in a few sizes (full
+     * ones, bare ACKs), so it runs on a few dozen buffers the cache already holds instead of fresh memory for
+     * every segment. The caller keeps no reference to {@code buffer}.
+     */
+    public void recycle(byte[] buffer) {
+        ArrayDeque<byte[]> free = spare.get(buffer.length);
+        if (free == null) {
+            if (spare.size() >= SPARE_SIZES) {
+                return;
+            }
+            free = new ArrayDeque<>();
+            spare.put(buffer.length, free);
+        }
+        if (free.size() < SPARE_PER_SIZE) {
+            free.addLast(buffer);
+        }
+    }
+
+    int headroom() {
+        return headroom;
     }
 
     /**
@@ -211,12 +304,10 @@ public final class TcpHost {
      * replaceable, as fast retransmit counts them; and once anything else of the connection is queued, later ACKs
      * go behind it.
      */
-    void send(Ipv4Addr src, Ipv4Addr dst, TcpSegment s, boolean replaceable) {
-        Key key = new Key(src, s.srcPort(), dst, s.dstPort());
-        Outgoing o = new Outgoing(src, dst, s.encode(src, dst));
+    void queue(Key key, Outgoing o, boolean replaceable) {
         Integer earlier = replaceable ? bareAcks.get(key) : null;
         if (earlier != null) {
-            outgoing.set(earlier, o);
+            recycle(outgoing.set(earlier, o).buffer());
             return;
         }
         outgoing.add(o);
@@ -236,6 +327,9 @@ public final class TcpHost {
 
     void forget(TcpConnection c) {
         connections.remove(c.key(), c);
+        if (last == c) {
+            last = null;
+        }
     }
 
     void forget(TcpListener l) {

@@ -21,20 +21,21 @@ import org.microsim.services.netd.wire.MalformedPacketException;
  *
  * <p>Sequence and acknowledgment numbers are unsigned 32-bit values carried in a {@code long}.
  *
- * @param srcPort 0 to 65535
- * @param dstPort 0 to 65535
- * @param seq the sequence number, 0 to 2^32-1
- * @param ack the acknowledgment number, 0 to 2^32-1 (meaningful only with {@link #ACK})
- * @param flags an OR of {@link #FIN}, {@link #SYN}, {@link #RST}, {@link #PSH}, {@link #ACK}, {@link #URG}
- * @param window the window field as sent, 0 to 65535 (not scaled)
- * @param urgent the urgent pointer, 0 to 65535
- * @param mss the MSS option's value, or -1 when absent
- * @param windowScale the window scale option's shift count as sent (0 to 255; RFC 7323 says to use 14 for
- *     anything above), or -1 when absent
- * @param payload the data (copied in and out)
+ * <p>A value class rather than a record, for one reason: the data path. A segment made by the public constructor
+ * or {@link #parse(byte[], Ipv4Addr, Ipv4Addr)} owns a copy of its payload, as a record would; one read by
+ * {@link #parse(byte[], int, int, Ipv4Addr, Ipv4Addr)} is a view of the payload where it lies in the received
+ * frame, and one the connection builds for sending is a view of the payload already copied from the send buffer
+ * into the frame it will leave in. That way a byte of data is copied once on each side of the wire, and a view
+ * lives only as long as the call that handles it.
+ *
+ * <p>The fields: {@code srcPort} and {@code dstPort} 0 to 65535; {@code seq} the sequence number and {@code ack}
+ * the acknowledgment number (meaningful only with {@link #ACK}), each 0 to 2^32-1; {@code flags} an OR of
+ * {@link #FIN}, {@link #SYN}, {@link #RST}, {@link #PSH}, {@link #ACK}, {@link #URG}; {@code window} the window
+ * field as sent, 0 to 65535 (not scaled); {@code urgent} the urgent pointer, 0 to 65535; {@code mss} the MSS
+ * option's value, or -1 when absent; {@code windowScale} the window scale option's shift count as sent (0 to
+ * 255; RFC 7323 says to use 14 for anything above), or -1 when absent; the payload, the data.
  */
-public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags, int window, int urgent, int mss,
-        int windowScale, byte[] payload) {
+public final class TcpSegment {
     public static final int FIN = 0x01;
     public static final int SYN = 0x02;
     public static final int RST = 0x04;
@@ -52,7 +53,33 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
     private static final int OPT_SACK_PERMITTED = 4;
     private static final int OPT_TIMESTAMPS = 8;
 
-    public TcpSegment {
+    private final int srcPort;
+    private final int dstPort;
+    private final long seq;
+    private final long ack;
+    private final int flags;
+    private final int window;
+    private final int urgent;
+    private final int mss;
+    private final int windowScale;
+    /** The payload is {@code length} bytes of {@code buffer} from {@code offset}: the segment's own, or a view. */
+    private final byte[] buffer;
+    private final int offset;
+    private final int length;
+
+    /** A segment that owns a copy of {@code payload}; see the class comment for the fields. */
+    public TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags, int window, int urgent, int mss,
+            int windowScale, byte[] payload) {
+        this(srcPort, dstPort, seq, ack, flags, window, urgent, mss, windowScale, payload.clone(), 0,
+                payload.length);
+    }
+
+    /**
+     * A segment whose payload is {@code length} bytes of {@code buffer} from {@code offset}, not copied: whoever
+     * makes one keeps that range unchanged for as long as the segment is used.
+     */
+    TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags, int window, int urgent, int mss,
+            int windowScale, byte[] buffer, int offset, int length) {
         requireRange(srcPort, 0xffff, "source port");
         requireRange(dstPort, 0xffff, "destination port");
         requireRange(seq, 0xffff_ffffL, "sequence number");
@@ -62,10 +89,22 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
         requireRange(urgent, 0xffff, "urgent pointer");
         requireRange(mss + 1, 0x10000, "MSS option");
         requireRange(windowScale + 1, 0x100, "window scale option");
-        if (payload.length > MAX_PAYLOAD) {
-            throw new IllegalArgumentException(payload.length + " bytes of data do not fit in a TCP segment");
+        if (length > MAX_PAYLOAD) {
+            throw new IllegalArgumentException(length + " bytes of data do not fit in a TCP segment");
         }
-        payload = payload.clone();
+        Objects.checkFromIndexSize(offset, length, buffer.length);
+        this.srcPort = srcPort;
+        this.dstPort = dstPort;
+        this.seq = seq;
+        this.ack = ack;
+        this.flags = flags;
+        this.window = window;
+        this.urgent = urgent;
+        this.mss = mss;
+        this.windowScale = windowScale;
+        this.buffer = buffer;
+        this.offset = offset;
+        this.length = length;
     }
 
     private static void requireRange(long value, long max, String what) {
@@ -74,14 +113,59 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
         }
     }
 
-    @Override
+    public int srcPort() {
+        return srcPort;
+    }
+
+    public int dstPort() {
+        return dstPort;
+    }
+
+    public long seq() {
+        return seq;
+    }
+
+    public long ack() {
+        return ack;
+    }
+
+    public int flags() {
+        return flags;
+    }
+
+    public int window() {
+        return window;
+    }
+
+    public int urgent() {
+        return urgent;
+    }
+
+    public int mss() {
+        return mss;
+    }
+
+    public int windowScale() {
+        return windowScale;
+    }
+
+    /** A copy of the payload. */
     public byte[] payload() {
-        return payload.clone();
+        return Arrays.copyOfRange(buffer, offset, offset + length);
     }
 
     /** The payload's length, without copying it. */
     public int length() {
-        return payload.length;
+        return length;
+    }
+
+    /** The array the payload lies in, from {@link #payloadOffset()}: read it, never write it. */
+    byte[] payloadBuffer() {
+        return buffer;
+    }
+
+    int payloadOffset() {
+        return offset;
     }
 
     /** Whether every flag of {@code flag} is set. */
@@ -91,7 +175,7 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
 
     /** How much sequence space the segment takes: its data, plus one for a SYN and one for a FIN. */
     public int sequenceLength() {
-        return payload.length + (has(SYN) ? 1 : 0) + (has(FIN) ? 1 : 0);
+        return length + (has(SYN) ? 1 : 0) + (has(FIN) ? 1 : 0);
     }
 
     /**
@@ -103,28 +187,41 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
      *     length or offset is impossible
      */
     public static TcpSegment parse(byte[] b, Ipv4Addr src, Ipv4Addr dst) throws MalformedPacketException {
-        if (b.length < HEADER_LENGTH) {
-            throw new MalformedPacketException("TCP segment is " + b.length + " bytes, shorter than its "
+        TcpSegment view = parse(b, 0, b.length, src, dst);
+        return new TcpSegment(view.srcPort, view.dstPort, view.seq, view.ack, view.flags, view.window, view.urgent,
+                view.mss, view.windowScale, view.payload());
+    }
+
+    /**
+     * Reads the segment in {@code length} bytes of {@code b} from {@code offset}, as {@link #parse(byte[], Ipv4Addr,
+     * Ipv4Addr)} does, but without copying: the segment's payload is a view of {@code b}, to be used only while
+     * {@code b} stays unchanged (the receive path handles a segment within the call that brought its frame).
+     */
+    public static TcpSegment parse(byte[] b, int offset, int length, Ipv4Addr src, Ipv4Addr dst)
+            throws MalformedPacketException {
+        if (length < HEADER_LENGTH) {
+            throw new MalformedPacketException("TCP segment is " + length + " bytes, shorter than its "
                     + HEADER_LENGTH + "-byte header");
         }
-        if (b.length > HEADER_LENGTH + MAX_PAYLOAD) {
-            throw new MalformedPacketException("TCP segment is " + b.length + " bytes, more than IPv4 can carry");
+        if (length > HEADER_LENGTH + MAX_PAYLOAD) {
+            throw new MalformedPacketException("TCP segment is " + length + " bytes, more than IPv4 can carry");
         }
-        int dataOffset = (b[12] & 0xf0) >>> 2;
+        int dataOffset = (b[offset + 12] & 0xf0) >>> 2;
         if (dataOffset < HEADER_LENGTH) {
             throw new MalformedPacketException("TCP data offset " + dataOffset / 4 + " is less than 5 words");
         }
-        if (dataOffset > b.length) {
-            throw new MalformedPacketException("TCP data offset " + dataOffset + " runs past the " + b.length
+        if (dataOffset > length) {
+            throw new MalformedPacketException("TCP data offset " + dataOffset + " runs past the " + length
                     + " bytes received");
         }
-        if (checksum(src, dst, b.length).add(b, 0, b.length).finish() != 0) {
+        if (checksum(src, dst, length).add(b, offset, length).finish() != 0) {
             throw new MalformedPacketException("TCP checksum is wrong");
         }
         int mss = -1;
         int windowScale = -1;
-        int i = HEADER_LENGTH;
-        while (i < dataOffset) {
+        int i = offset + HEADER_LENGTH;
+        int optionsEnd = offset + dataOffset;
+        while (i < optionsEnd) {
             int kind = b[i] & 0xff;
             if (kind == OPT_END) {
                 break;
@@ -133,12 +230,12 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
                 i++;
                 continue;
             }
-            if (i + 1 >= dataOffset) {
+            if (i + 1 >= optionsEnd) {
                 throw new MalformedPacketException("TCP option " + kind + " has no length byte");
             }
-            int length = b[i + 1] & 0xff;
-            if (length < 2 || i + length > dataOffset) {
-                throw new MalformedPacketException("TCP option " + kind + " has length " + length
+            int optionLength = b[i + 1] & 0xff;
+            if (optionLength < 2 || i + optionLength > optionsEnd) {
+                throw new MalformedPacketException("TCP option " + kind + " has length " + optionLength
                         + ", which does not fit in the header");
             }
             int fixed = switch (kind) {
@@ -146,10 +243,10 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
                 case OPT_WINDOW_SCALE -> 3;
                 case OPT_SACK_PERMITTED -> 2;
                 case OPT_TIMESTAMPS -> 10;
-                default -> length;
+                default -> optionLength;
             };
-            if (length != fixed) {
-                throw new MalformedPacketException("TCP option " + kind + " has length " + length + ", not "
+            if (optionLength != fixed) {
+                throw new MalformedPacketException("TCP option " + kind + " has length " + optionLength + ", not "
                         + fixed);
             }
             if (kind == OPT_MSS) {
@@ -157,28 +254,47 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
             } else if (kind == OPT_WINDOW_SCALE) {
                 windowScale = b[i + 2] & 0xff;
             }
-            i += length;
+            i += optionLength;
         }
-        return new TcpSegment(u16(b, 0), u16(b, 2), u32(b, 4), u32(b, 8), b[13] & 0x3f, u16(b, 14), u16(b, 18),
-                mss, windowScale, Arrays.copyOfRange(b, dataOffset, b.length));
+        return new TcpSegment(u16(b, offset), u16(b, offset + 2), u32(b, offset + 4), u32(b, offset + 8),
+                b[offset + 13] & 0x3f, u16(b, offset + 14), u16(b, offset + 18), mss, windowScale, b,
+                offset + dataOffset, length - dataOffset);
     }
 
     /** The segment's bytes for an IPv4 packet from {@code src} to {@code dst}, checksum computed. */
     public byte[] encode(Ipv4Addr src, Ipv4Addr dst) {
-        int optionsLength = (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
-        int headerLength = HEADER_LENGTH + optionsLength;
-        byte[] b = new byte[headerLength + payload.length];
-        put16(b, 0, srcPort);
-        put16(b, 2, dstPort);
-        put16(b, 4, (int) (seq >>> 16));
-        put16(b, 6, (int) seq);
-        put16(b, 8, (int) (ack >>> 16));
-        put16(b, 10, (int) ack);
-        b[12] = (byte) (headerLength << 2);
-        b[13] = (byte) flags;
-        put16(b, 14, window);
-        put16(b, 18, urgent);
-        int i = HEADER_LENGTH;
+        byte[] b = new byte[encodedLength()];
+        encodeInto(b, 0, src, dst);
+        return b;
+    }
+
+    /** How many bytes {@link #encode} gives: header, options and payload. */
+    public int encodedLength() {
+        return headerLength() + length;
+    }
+
+    private int headerLength() {
+        return HEADER_LENGTH + (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
+    }
+
+    /** Writes what {@link #encode} gives into {@code b} from {@code at}. */
+    void encodeInto(byte[] b, int at, Ipv4Addr src, Ipv4Addr dst) {
+        int headerLength = headerLength();
+        if (b != buffer || offset != at + headerLength) {
+            System.arraycopy(buffer, offset, b, at + headerLength, length);
+        }
+        put16(b, at, srcPort);
+        put16(b, at + 2, dstPort);
+        put16(b, at + 4, (int) (seq >>> 16));
+        put16(b, at + 6, (int) seq);
+        put16(b, at + 8, (int) (ack >>> 16));
+        put16(b, at + 10, (int) ack);
+        b[at + 12] = (byte) (headerLength << 2);
+        b[at + 13] = (byte) flags;
+        put16(b, at + 14, window);
+        put16(b, at + 16, 0);
+        put16(b, at + 18, urgent);
+        int i = at + HEADER_LENGTH;
         if (mss >= 0) {
             b[i] = OPT_MSS;
             b[i + 1] = 4;
@@ -191,9 +307,8 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
             b[i + 2] = 3;
             b[i + 3] = (byte) windowScale;
         }
-        System.arraycopy(payload, 0, b, headerLength, payload.length);
-        put16(b, 16, checksum(src, dst, b.length).add(b, 0, b.length).finish());
-        return b;
+        int total = headerLength + length;
+        put16(b, at + 16, checksum(src, dst, total).add(b, at, total).finish());
     }
 
     private static Checksum checksum(Ipv4Addr src, Ipv4Addr dst, int length) {
@@ -217,13 +332,17 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
     public boolean equals(Object o) {
         return o instanceof TcpSegment s && srcPort == s.srcPort && dstPort == s.dstPort && seq == s.seq
                 && ack == s.ack && flags == s.flags && window == s.window && urgent == s.urgent && mss == s.mss
-                && windowScale == s.windowScale && Arrays.equals(payload, s.payload);
+                && windowScale == s.windowScale && Arrays.equals(buffer, offset, offset + length, s.buffer, s.offset,
+                s.offset + s.length);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(srcPort, dstPort, seq, ack, flags, window, urgent, mss, windowScale,
-                Arrays.hashCode(payload));
+        int payloadHash = 1;
+        for (int i = offset; i < offset + length; i++) {
+            payloadHash = 31 * payloadHash + buffer[i];
+        }
+        return Objects.hash(srcPort, dstPort, seq, ack, flags, window, urgent, mss, windowScale, payloadHash);
     }
 
     /** As tcpdump would: ports, flags, seq, ack, window, options, length. */
@@ -247,6 +366,6 @@ public record TcpSegment(int srcPort, int dstPort, long seq, long ack, int flags
         if (windowScale >= 0) {
             s.append(" wscale ").append(windowScale);
         }
-        return s.append(" length ").append(payload.length).toString();
+        return s.append(" length ").append(length).toString();
     }
 }

@@ -29,8 +29,13 @@ final class Bytes {
 
     /** Refuses a buffer shorter than the fixed part of {@code what}, before any field of it is read. */
     static void requireLength(byte[] b, int need, String what) throws MalformedPacketException {
-        if (b.length < need) {
-            throw new MalformedPacketException(what + " is " + b.length + " bytes, shorter than its " + need
+        requireLength(b.length, need, what);
+    }
+
+    /** The same for {@code length} bytes of a buffer read in place. */
+    static void requireLength(int length, int need, String what) throws MalformedPacketException {
+        if (length < need) {
+            throw new MalformedPacketException(what + " is " + length + " bytes, shorter than its " + need
                     + "-byte header");
         }
     }

@@ -36,19 +36,41 @@ public record EthernetFrame(MacAddr dst, MacAddr src, int etherType, byte[] payl
         return payload.clone();
     }
 
+    /**
+     * The header of a frame, read or written in place: the hot path parses and builds frames by offset in one buffer
+     * (the payload starts {@link #HEADER_LENGTH} bytes after the frame) instead of copying the payload into a
+     * record and out again.
+     */
+    public record Header(MacAddr dst, MacAddr src, int etherType) {
+        /**
+         * Reads the header of the frame in {@code length} bytes of {@code b} from {@code offset}.
+         *
+         * @throws MalformedPacketException when the frame is shorter than the header
+         */
+        public static Header read(byte[] b, int offset, int length) throws MalformedPacketException {
+            Bytes.requireLength(length, HEADER_LENGTH, "Ethernet frame");
+            return new Header(MacAddr.read(b, offset), MacAddr.read(b, offset + 6), Bytes.u16(b, offset + 12));
+        }
+
+        /** Writes the header into {@code b} from {@code at}. */
+        public void write(byte[] b, int at) {
+            dst.write(b, at);
+            src.write(b, at + 6);
+            Bytes.put16(b, at + 12, etherType);
+        }
+    }
+
     /** Reads a frame; the payload keeps any padding (see the class comment). */
     public static EthernetFrame parse(byte[] frame) throws MalformedPacketException {
-        Bytes.requireLength(frame, HEADER_LENGTH, "Ethernet frame");
-        return new EthernetFrame(MacAddr.read(frame, 0), MacAddr.read(frame, 6), Bytes.u16(frame, 12),
-                Arrays.copyOfRange(frame, HEADER_LENGTH, frame.length));
+        Header h = Header.read(frame, 0, frame.length);
+        return new EthernetFrame(h.dst(), h.src(), h.etherType(), Arrays.copyOfRange(frame, HEADER_LENGTH,
+                frame.length));
     }
 
     /** The frame's bytes, zero-padded to {@link #MIN_LENGTH}. */
     public byte[] encode() {
         byte[] b = new byte[Math.max(MIN_LENGTH, HEADER_LENGTH + payload.length)];
-        dst.write(b, 0);
-        src.write(b, 6);
-        Bytes.put16(b, 12, etherType);
+        new Header(dst, src, etherType).write(b, 0);
         System.arraycopy(payload, 0, b, HEADER_LENGTH, payload.length);
         return b;
     }

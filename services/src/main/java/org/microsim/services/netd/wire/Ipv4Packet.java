@@ -41,6 +41,7 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
     /** The TTL {@link #of} gives, as RFC 1700 recommends. */
     public static final int DEFAULT_TTL = 64;
 
+    private static final byte[] NO_OPTIONS = {};
     private static final int DF = 0x4000;
     private static final int MF = 0x2000;
     private static final int OPTION_END = 0;
@@ -85,42 +86,83 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
 
     /** A whole datagram with no options, type of service 0, may be fragmented, TTL {@value #DEFAULT_TTL}. */
     public static Ipv4Packet of(int protocol, Ipv4Addr src, Ipv4Addr dst, int identification, byte[] payload) {
-        return new Ipv4Packet(0, identification, false, false, 0, DEFAULT_TTL, protocol, src, dst, new byte[0],
+        return new Ipv4Packet(0, identification, false, false, 0, DEFAULT_TTL, protocol, src, dst, NO_OPTIONS,
                 payload);
+    }
+
+    /**
+     * The fixed fields of a packet read in place, with where its payload lies in the buffer it was read from: the
+     * receive path looks at a packet by offset into the frame that carried it and copies nothing (a TCP segment
+     * goes on as a view); {@link #packet} makes the record, copying, for the paths that keep the packet.
+     *
+     * @param offset where the packet starts in its buffer
+     * @param headerLength the header's bytes, options included
+     * @param totalLength the total length field: header plus payload (anything after it was padding)
+     */
+    public record Header(int tos, int identification, boolean dontFragment, boolean moreFragments,
+            int fragmentOffset, int ttl, int protocol, Ipv4Addr src, Ipv4Addr dst, int offset, int headerLength,
+            int totalLength) {
+        /** Where the payload starts in the buffer. */
+        public int payloadOffset() {
+            return offset + headerLength;
+        }
+
+        public int payloadLength() {
+            return totalLength - headerLength;
+        }
+
+        /** Whether this is part of a larger datagram, to go through a {@link Reassembler}. */
+        public boolean isFragment() {
+            return moreFragments || fragmentOffset != 0;
+        }
+
+        /** The packet as a record of its own: options and payload copied out of {@code b}, where it was read. */
+        public Ipv4Packet packet(byte[] b) {
+            return new Ipv4Packet(tos, identification, dontFragment, moreFragments, fragmentOffset, ttl, protocol,
+                    src, dst, Arrays.copyOfRange(b, offset + MIN_HEADER_LENGTH, payloadOffset()),
+                    Arrays.copyOfRange(b, payloadOffset(), offset + totalLength));
+        }
     }
 
     /** Reads a packet from an Ethernet payload; see the class comment for what is checked. */
     public static Ipv4Packet parse(byte[] b) throws MalformedPacketException {
-        Bytes.requireLength(b, MIN_HEADER_LENGTH, "IPv4 packet");
-        int version = Bytes.u8(b, 0) >>> 4;
+        return parseHeader(b, 0, b.length).packet(b);
+    }
+
+    /**
+     * Reads the header of the packet in {@code length} bytes of {@code b} from {@code offset}, checking all that
+     * {@link #parse} checks (see the class comment), header checksum included; nothing is copied.
+     */
+    public static Header parseHeader(byte[] b, int offset, int length) throws MalformedPacketException {
+        Bytes.requireLength(length, MIN_HEADER_LENGTH, "IPv4 packet");
+        int version = Bytes.u8(b, offset) >>> 4;
         if (version != 4) {
             throw new MalformedPacketException("IP version " + version + " is not 4");
         }
-        int headerLength = (b[0] & 0xf) * 4;
+        int headerLength = (b[offset] & 0xf) * 4;
         if (headerLength < MIN_HEADER_LENGTH) {
             throw new MalformedPacketException("IPv4 header length " + headerLength + " is less than 20");
         }
-        int totalLength = Bytes.u16(b, 2);
-        if (totalLength > b.length) {
-            throw new MalformedPacketException("IPv4 total length " + totalLength + " exceeds the " + b.length
+        int totalLength = Bytes.u16(b, offset + 2);
+        if (totalLength > length) {
+            throw new MalformedPacketException("IPv4 total length " + totalLength + " exceeds the " + length
                     + " bytes received");
         }
         if (totalLength < headerLength) {
             throw new MalformedPacketException("IPv4 total length " + totalLength + " is less than its "
                     + headerLength + "-byte header");
         }
-        if (Checksum.of(b, 0, headerLength) != 0) {
+        if (Checksum.of(b, offset, headerLength) != 0) {
             throw new MalformedPacketException("IPv4 header checksum is wrong");
         }
-        int flags = Bytes.u16(b, 6);
-        int offset = (flags & 0x1fff) * 8;
-        if (offset + totalLength - headerLength > MAX_LENGTH - MIN_HEADER_LENGTH) {
-            throw new MalformedPacketException(pastTheLargestDatagram(offset, totalLength - headerLength));
+        int flags = Bytes.u16(b, offset + 6);
+        int fragmentOffset = (flags & 0x1fff) * 8;
+        if (fragmentOffset + totalLength - headerLength > MAX_LENGTH - MIN_HEADER_LENGTH) {
+            throw new MalformedPacketException(pastTheLargestDatagram(fragmentOffset, totalLength - headerLength));
         }
-        return new Ipv4Packet(Bytes.u8(b, 1), Bytes.u16(b, 4), (flags & DF) != 0, (flags & MF) != 0, offset,
-                Bytes.u8(b, 8), Bytes.u8(b, 9), new Ipv4Addr(Bytes.i32(b, 12)), new Ipv4Addr(Bytes.i32(b, 16)),
-                Arrays.copyOfRange(b, MIN_HEADER_LENGTH, headerLength),
-                Arrays.copyOfRange(b, headerLength, totalLength));
+        return new Header(Bytes.u8(b, offset + 1), Bytes.u16(b, offset + 4), (flags & DF) != 0, (flags & MF) != 0,
+                fragmentOffset, Bytes.u8(b, offset + 8), Bytes.u8(b, offset + 9), new Ipv4Addr(Bytes.i32(b,
+                offset + 12)), new Ipv4Addr(Bytes.i32(b, offset + 16)), offset, headerLength, totalLength);
     }
 
     private static String pastTheLargestDatagram(int offset, int length) {
@@ -129,21 +171,41 @@ public record Ipv4Packet(int tos, int identification, boolean dontFragment, bool
 
     /** The packet's bytes, with the header checksum computed. */
     public byte[] encode() {
-        int headerLength = headerLength();
-        byte[] b = new byte[headerLength + payload.length];
-        b[0] = (byte) (0x40 | headerLength / 4);
-        b[1] = (byte) tos;
-        Bytes.put16(b, 2, b.length);
-        Bytes.put16(b, 4, identification);
-        Bytes.put16(b, 6, (dontFragment ? DF : 0) | (moreFragments ? MF : 0) | fragmentOffset / 8);
-        b[8] = (byte) ttl;
-        b[9] = (byte) protocol;
-        Bytes.put32(b, 12, src.value());
-        Bytes.put32(b, 16, dst.value());
-        System.arraycopy(options, 0, b, MIN_HEADER_LENGTH, options.length);
-        Bytes.put16(b, 10, Checksum.of(b, 0, headerLength));
-        System.arraycopy(payload, 0, b, headerLength, payload.length);
+        byte[] b = new byte[totalLength()];
+        writeHeader(b, 0, tos, identification, (dontFragment ? DF : 0) | (moreFragments ? MF : 0) | fragmentOffset / 8,
+                ttl, protocol, src, dst, options, b.length);
+        System.arraycopy(payload, 0, b, headerLength(), payload.length);
         return b;
+    }
+
+    /**
+     * Writes at {@code at} in {@code b} the header {@link #of} would give a packet of {@code payloadLength} bytes,
+     * checksum computed, for a payload already in place after it: how the send path builds a frame in one buffer.
+     */
+    public static void writeHeader(byte[] b, int at, int protocol, Ipv4Addr src, Ipv4Addr dst, int identification,
+            int payloadLength) {
+        if (payloadLength < 0 || MIN_HEADER_LENGTH + payloadLength > MAX_LENGTH) {
+            throw new IllegalArgumentException(payloadLength + " bytes of data do not fit in an IPv4 packet");
+        }
+        writeHeader(b, at, 0, identification, 0, DEFAULT_TTL, protocol, src, dst, NO_OPTIONS,
+                MIN_HEADER_LENGTH + payloadLength);
+    }
+
+    private static void writeHeader(byte[] b, int at, int tos, int identification, int flagsAndOffset, int ttl,
+            int protocol, Ipv4Addr src, Ipv4Addr dst, byte[] options, int totalLength) {
+        int headerLength = MIN_HEADER_LENGTH + options.length;
+        b[at] = (byte) (0x40 | headerLength / 4);
+        b[at + 1] = (byte) tos;
+        Bytes.put16(b, at + 2, totalLength);
+        Bytes.put16(b, at + 4, identification);
+        Bytes.put16(b, at + 6, flagsAndOffset);
+        b[at + 8] = (byte) ttl;
+        b[at + 9] = (byte) protocol;
+        Bytes.put16(b, at + 10, 0);
+        Bytes.put32(b, at + 12, src.value());
+        Bytes.put32(b, at + 16, dst.value());
+        System.arraycopy(options, 0, b, at + MIN_HEADER_LENGTH, options.length);
+        Bytes.put16(b, at + 10, Checksum.of(b, at, headerLength));
     }
 
     public int headerLength() {

@@ -3,6 +3,8 @@ package org.microsim.services.netd.tcp;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.util.Arrays;
@@ -79,6 +81,40 @@ class SegmentTest {
     @Property
     void encodeThenParseGivesTheSameSegment(@ForAll("segments") TcpSegment s) throws MalformedPacketException {
         assertEquals(s, TcpSegment.parse(s.encode(SRC, DST), SRC, DST));
+    }
+
+    /**
+     * The data path's forms give the same bytes and segments: built at an offset of a bigger buffer (TcpHost's
+     * headroom) it is what {@link TcpSegment#encode} gives, and read in place there (a view) it is what parsing a
+     * copy gives, whatever lies around it.
+     */
+    @Property
+    void inPlaceEncodingAndParsingAgreeWithTheCopyingOnes(@ForAll("segments") TcpSegment s,
+            @ForAll @IntRange(max = 64) int before, @ForAll @IntRange(max = 16) int after)
+            throws MalformedPacketException {
+        byte[] alone = s.encode(SRC, DST);
+        byte[] big = new byte[before + alone.length + after];
+        Arrays.fill(big, (byte) 0x5a);
+        s.encodeInto(big, before, SRC, DST);
+        assertArrayEquals(alone, Arrays.copyOfRange(big, before, before + alone.length));
+        TcpSegment view = TcpSegment.parse(big, before, alone.length, SRC, DST);
+        assertEquals(s, view);
+        assertArrayEquals(s.payload(), view.payload());
+        assertEquals(s.toString(), view.toString());
+        assertEquals(s.hashCode(), view.hashCode());
+    }
+
+    /** A recycled buffer comes back with zeros after the segment: a short frame's padding must be zeros. */
+    @Example
+    void aRecycledBufferIsZeroedAfterTheSegment() {
+        TcpHost host = new TcpHost(() -> 1, TcpConfig.DEFAULT, 34, 60);
+        byte[] used = new byte[60];
+        Arrays.fill(used, (byte) 0xff);
+        host.recycle(used);
+        byte[] again = host.segmentBuffer(20);
+        assertSame(used, again);
+        assertArrayEquals(new byte[6], Arrays.copyOfRange(again, 54, 60));
+        assertNotSame(used, host.segmentBuffer(20)); // it was handed out: the next is new
     }
 
     @Property

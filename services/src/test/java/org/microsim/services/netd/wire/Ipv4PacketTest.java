@@ -84,6 +84,30 @@ class Ipv4PacketTest {
         assertEquals(p, Ipv4Packet.parse(wire));
     }
 
+    /**
+     * A packet read in place, where it lies in a frame with bytes before it and padding after, is the packet read
+     * alone; and the header written in place by {@link Ipv4Packet#writeHeader} is the one {@link Ipv4Packet#of}
+     * encodes.
+     */
+    @Property
+    void theInPlaceFormsAgreeWithTheCopyingOnes(@ForAll("packets") Ipv4Packet p, @ForAll @IntRange(max = 40)
+            int before, @ForAll @IntRange(max = 40) int padding) throws MalformedPacketException {
+        byte[] wire = p.encode();
+        byte[] frame = new byte[before + wire.length + padding];
+        System.arraycopy(wire, 0, frame, before, wire.length);
+        Ipv4Packet.Header h = Ipv4Packet.parseHeader(frame, before, wire.length + padding);
+        assertEquals(p, h.packet(frame));
+        assertEquals(before + p.headerLength(), h.payloadOffset());
+        assertEquals(p.payload().length, h.payloadLength());
+
+        Ipv4Packet plain = Ipv4Packet.of(p.protocol(), p.src(), p.dst(), p.identification(), p.payload());
+        byte[] inPlace = new byte[before + plain.totalLength()];
+        System.arraycopy(p.payload(), 0, inPlace, before + Ipv4Packet.MIN_HEADER_LENGTH, p.payload().length);
+        Ipv4Packet.writeHeader(inPlace, before, p.protocol(), p.src(), p.dst(), p.identification(),
+                p.payload().length);
+        assertArrayEquals(plain.encode(), Arrays.copyOfRange(inPlace, before, inPlace.length));
+    }
+
     @Property
     void fragmentsFitTheMtuAndCarryTheDataInOrder(@ForAll("packets") Ipv4Packet p,
             @ForAll @IntRange(min = 68, max = 1500) int mtu) {
