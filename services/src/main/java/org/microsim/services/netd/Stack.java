@@ -34,12 +34,17 @@ import org.microsim.services.netd.wire.UdpDatagram;
  *   send ─▶ route (connected subnet, else the default gateway) ─▶ fragment to the MTU ─▶ ARP ─▶ frame ─▶ driver
  * </pre>
  *
+ * <p>Each interface has its own MTU: a packet is fragmented to the MTU of the interface it leaves by, and a TCP
+ * connection announces the MSS of its route's interface, the MTU less 40 bytes of IPv4 and TCP headers (RFC 9293
+ * 3.7.1, RFC 879), and sends segments no bigger than that or the peer's MSS, whichever is less.
+ *
  * <p>Everything that does not parse, is not for this host, or has nowhere to go is dropped and counted under its
  * reason ({@link Counters}); no input makes the stack throw. netd is a host, not a router: it forwards nothing.
  */
 final class Stack {
-    static final int MTU = 1500;
     private static final long SECOND = 1_000_000_000L;
+    /** An IPv4 and a TCP header without options (RFC 879): what the MSS leaves out of the MTU. */
+    private static final int TCP_HEADERS = 40;
 
     private final Sys sys;
     final Counters counters = new Counters();
@@ -57,7 +62,7 @@ final class Stack {
         // Fifteen retransmissions before a connection gives up, as Linux's tcp_retries2: on a LAN that loses a third
         // of its frames, twelve (the library's default) end a long transfer now and then.
         this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT.withRetries(15, TcpConfig.DEFAULT.synRetries(),
-                TcpConfig.DEFAULT.maxRto()));
+                TcpConfig.DEFAULT.maxRto()), this::mss);
         this.identification = (int) sys.random() & 0xffff;
     }
 
@@ -263,6 +268,26 @@ final class Stack {
         return null;
     }
 
+    /**
+     * The MSS a TCP connection to {@code remote} announces and sends at most: the MTU of the
+     * interface its packets leave by, less 40 (RFC 9293 3.7.1: the IPv4 and TCP headers without options); a
+     * connection to this host itself takes the MTU of the interface with that address, as Linux's loopback would
+     * its own. With no route (yet) it is the default, 1460.
+     */
+    private int mss(Ipv4Addr remote) {
+        Interface out = null;
+        for (Interface i : interfaces.values()) {
+            if (i.configured() && remote.equals(i.address)) {
+                out = i;
+            }
+        }
+        Hop hop = out == null ? route(remote) : null;
+        if (hop != null) {
+            out = hop.iface();
+        }
+        return out == null ? TcpConfig.DEFAULT.mss() : out.mtu - TCP_HEADERS;
+    }
+
     /** {@code dst} itself when it is one of this host's addresses (a connection to itself), else null. */
     Ipv4Addr localAddress(Ipv4Addr dst) {
         for (Interface i : interfaces.values()) {
@@ -312,9 +337,9 @@ final class Stack {
         return sendOn(hop.iface(), hop.nextHop(), p, now);
     }
 
-    /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to the MTU. */
+    /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to its MTU. */
     boolean sendOn(Interface i, Ipv4Addr nextHop, Ipv4Packet p, long now) {
-        List<Ipv4Packet> pieces = p.totalLength() <= MTU ? List.of(p) : p.fragment(MTU);
+        List<Ipv4Packet> pieces = p.totalLength() <= i.mtu ? List.of(p) : p.fragment(i.mtu);
         if (nextHop.equals(Ipv4Addr.BROADCAST) || i.configured() && nextHop.equals(i.subnetBroadcast())) {
             return i.transmit(frames(i, MacAddr.BROADCAST, pieces));
         }

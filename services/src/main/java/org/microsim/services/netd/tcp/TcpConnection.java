@@ -70,6 +70,8 @@ public final class TcpConnection {
 
     private final TcpHost host;
     private final TcpConfig config;
+    /** The MSS we announce: our route's (RFC 9293 3.7.1), fixed when the connection is made. */
+    private final int mss;
     private final TcpHost.Key key;
     private final boolean passive;
     private TcpListener listener;
@@ -106,7 +108,8 @@ public final class TcpConnection {
         this.key = key;
         this.listener = listener;
         this.passive = listener != null;
-        this.sender = new Sender(host, host.isn(), this::emit);
+        this.mss = host.mssTo(key.remote());
+        this.sender = new Sender(host, host.isn(), mss, this::emit);
         this.received = new ReceiveBuffer(config.receiveBuffer(), config.maxOutOfOrder());
     }
 
@@ -505,7 +508,7 @@ public final class TcpConnection {
                 : windowScaling ? rcvScale : -1;
         TcpSegment s = new TcpSegment(key.localPort(), key.remotePort(), sender.wire(offset),
                 ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0,
-                syn ? config.mss() : -1, windowScale, data);
+                syn ? mss : -1, windowScale, data);
         // Only a bare ACK that acknowledges more than the last may be replaced by a later one; a duplicate may not.
         host.send(key.local(), key.remote(), s, ack && flags == 0 && data.length == 0 && rcvNxt != lastAcked);
         if (ack) {
@@ -529,7 +532,7 @@ public final class TcpConnection {
         }
         long window = (long) Math.min(received.free() >> rcvScale, 0xffff) << rcvScale;
         long left = Math.max(0, advertisedEdge - rcvNxt);
-        if (window >= Math.min(received.capacity() / 2, config.mss()) && window >= 2 * left) {
+        if (window >= Math.min(received.capacity() / 2, mss) && window >= 2 * left) {
             ackNow = true;
             output(host.now());
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.netd.wire.MalformedPacketException;
 
@@ -29,6 +30,7 @@ public final class TcpHost {
 
     private final LongSupplier random;
     private final TcpConfig config;
+    private final ToIntFunction<Ipv4Addr> mss;
     private final Map<Key, TcpConnection> connections = new LinkedHashMap<>();
     private final Map<Endpoint, TcpListener> listeners = new LinkedHashMap<>();
     private final List<Outgoing> outgoing = new ArrayList<>();
@@ -49,12 +51,26 @@ public final class TcpHost {
     }
 
     /**
+     * A host whose every connection has the MSS of {@code config}.
+     *
      * @param random where initial sequence numbers come from: seed it for a reproducible run
      * @param config buffers, timers and limits of every connection
      */
     public TcpHost(LongSupplier random, TcpConfig config) {
+        this(random, config, remote -> config.mss());
+    }
+
+    /**
+     * A host whose connections each take their MSS from their route, as a host with links of different MTUs does.
+     *
+     * @param mss the MSS a new connection to an address announces in its SYN and sends at most (RFC 9293 3.7.1:
+     *            the MTU of the interface it leaves by, less 40), instead of {@code config}'s; from 64 to
+     *            {@link TcpSegment#MAX_PAYLOAD}
+     */
+    public TcpHost(LongSupplier random, TcpConfig config, ToIntFunction<Ipv4Addr> mss) {
         this.random = Objects.requireNonNull(random, "random");
         this.config = Objects.requireNonNull(config, "config");
+        this.mss = Objects.requireNonNull(mss, "mss");
     }
 
     /**
@@ -181,6 +197,11 @@ public final class TcpHost {
 
     long now() {
         return now;
+    }
+
+    /** The MSS of a new connection to {@code remote}, kept in range whatever the route says. */
+    int mssTo(Ipv4Addr remote) {
+        return Math.max(64, Math.min(TcpSegment.MAX_PAYLOAD, mss.applyAsInt(remote)));
     }
 
     int isn() {
