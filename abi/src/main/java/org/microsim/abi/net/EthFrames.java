@@ -8,7 +8,8 @@ import org.microsim.abi.MalformedException;
 /**
  * How frames travel in a lease, for SEND and RECEIVE: one after another, each a little-endian u16 length and
  * that many bytes, with nothing between them. A frame is a whole Ethernet frame without preamble or FCS:
- * destination, source, type, payload; from {@link EthRequest#MIN_FRAME} to {@link EthRequest#MAX_FRAME} bytes.
+ * destination, source, type, payload; from {@link EthRequest#MIN_FRAME} to {@link EthRequest#MAX_FRAME} bytes (the
+ * largest of any MTU: the driver holds each port's frames to its own MTU).
  *
  * <pre>
  *   | len0 u16 | frame0 ... | len1 u16 | frame1 ... | ...

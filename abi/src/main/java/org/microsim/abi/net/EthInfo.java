@@ -19,7 +19,8 @@ import org.microsim.abi.WireWriter;
  * @param conduit       whether the port is the NIC of a switch that tags its frames (MediaTek's special tag): its
  *                      traffic is that of the switch's user ports, which are ports of their own, so nothing is
  *                      sent or received on the conduit itself
- * @param mtu           the largest payload a frame carries (1500: frames of at most 1514 bytes)
+ * @param mtu           the largest payload a frame carries, as SET_MTU last set it (1500, frames of at most 1514
+ *                      bytes, until then)
  * @param rxFrames      frames received for this port since the driver started
  * @param txFrames      frames sent on this port since the driver started
  * @param clientDropped frames the caller lost because its receive queue was full

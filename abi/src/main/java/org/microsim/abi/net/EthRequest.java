@@ -24,6 +24,7 @@ import org.microsim.abi.WireWriter;
  * 602   SEND        count u16                            0        readable, count frames     accepted u16
  * 603   RECEIVE     (none)                               0        writable                   {@link Batch}
  * 604   SET_FILTER  promisc u8, allmulti u8, n u8, n*u48  0        none                       (none)
+ * 605   SET_MTU     mtu u16                              0        none                       (none)
  * 610   EVENT       sent by the driver, see {@link EthEvent}
  * </pre>
  *
@@ -47,6 +48,14 @@ import org.microsim.abi.WireWriter;
  * driver cannot take (its ring and its short queue are full, or the link is down) is not accepted; the client
  * decides whether to try again.
  *
+ * <h2>The MTU</h2>
+ * Each port has an MTU, the largest payload of its frames ({@link #DEFAULT_MTU} until SET_MTU changes it, which
+ * GET_INFO reports): a frame is 14 bytes of header and at most that payload ({@link #maxFrame}). SEND refuses a
+ * longer one with INVALID_REQUEST, the driver takes longer ones off the wire only when the MTU asks (an e1000's
+ * RCTL.LPE), and SET_MTU outside {@link #MIN_MTU}..{@link #MAX_MTU} is INVALID_REQUEST. Leases are measured in
+ * bytes ({@link #MAX_LEASE}), not frames: a lease-full carries the same bytes whatever the MTU, in fewer frames when
+ * they are bigger.
+ *
  * @param <T> what the OK reply carries
  */
 public sealed interface EthRequest<T> extends Request<T, EthException> {
@@ -55,12 +64,28 @@ public sealed interface EthRequest<T> extends Request<T, EthException> {
     int SEND = MsgIds.NET_BASE + 2;
     int RECEIVE = MsgIds.NET_BASE + 3;
     int SET_FILTER = MsgIds.NET_BASE + 4;
+    int SET_MTU = MsgIds.NET_BASE + 5;
     int EVENT = MsgIds.NET_BASE + 10;
 
     /** The shortest frame: the 14-byte header. */
     int MIN_FRAME = 14;
-    /** The longest frame: header and a 1500-byte payload, no FCS. */
-    int MAX_FRAME = 1514;
+    /** A port's MTU until SET_MTU: Ethernet's 1500 bytes of payload. */
+    int DEFAULT_MTU = 1500;
+    /** The smallest MTU SET_MTU takes: the least every IPv4 link must carry (RFC 791), as Linux's ETH_MIN_MTU. */
+    int MIN_MTU = 68;
+    /**
+     * The largest MTU SET_MTU takes: Linux e1000's for the 82540 (its max_mtu), a 16128-byte frame with FCS
+     * (MAX_JUMBO_FRAME_SIZE, 0x3F00) less the 14-byte header and the 4-byte FCS. The part's own limit with RCTL.LPE
+     * is 16384 bytes with FCS; Linux keeps below it, and so do we. 9000 is what people set.
+     */
+    int MAX_MTU = 16110;
+    /** The longest frame of any port: header and a {@link #MAX_MTU} payload, no FCS. */
+    int MAX_FRAME = MAX_MTU + MIN_FRAME;
+    /**
+     * The most bytes one SEND or RECEIVE moves: a receive window of netd's TCP (256 KiB) of full frames at any MTU,
+     * so that a burst of segments is one call whatever their size.
+     */
+    int MAX_LEASE = 256 << 10;
     /**
      * The frames a driver keeps for one client before it drops: twice an e1000 receive ring of Linux's default
      * size (256), so a client that is late by one ring-full loses nothing.
@@ -68,6 +93,11 @@ public sealed interface EthRequest<T> extends Request<T, EthException> {
     int CLIENT_QUEUE = 512;
     /** The most multicast groups SET_FILTER takes. */
     int MAX_GROUPS = 16;
+
+    /** The longest frame of a port with MTU {@code mtu}: the payload and the 14-byte header (no FCS). */
+    static int maxFrame(int mtu) {
+        return mtu + MIN_FRAME;
+    }
 
     /** A request that does not decode is INVALID_REQUEST; a server that is gone DEVICE_GONE, else IO_ERROR. */
     Protocol<EthRequest<?>, EthException> PROTOCOL = Protocol.of("ethernet", EthRequest::decode, EthException::of,
@@ -167,6 +197,23 @@ public sealed interface EthRequest<T> extends Request<T, EthException> {
     }
 
     /**
+     * Sets the port's MTU, {@value #MIN_MTU} to {@value #MAX_MTU} (the driver refuses others with INVALID_REQUEST,
+     * so that the range is checked where the hardware is); until then it is {@value #DEFAULT_MTU}.
+     */
+    record SetMtu(int mtu) implements EthRequest<Void>, EmptyReply<EthException> {
+        public SetMtu {
+            if (mtu < 0 || mtu > 0xffff) {
+                throw new IllegalArgumentException("MTU " + mtu + " is not a u16");
+            }
+        }
+
+        @Override
+        public Message toMessage() {
+            return Message.of(SET_MTU, new WireWriter().u16(mtu).toByteArray());
+        }
+    }
+
+    /**
      * What RECEIVE put in the lease: {@code count} frames in {@code bytes} bytes ({@link EthFrames}), the frames
      * this client lost since its last RECEIVE because its queue was full, and whether more are waiting.
      */
@@ -224,8 +271,9 @@ public sealed interface EthRequest<T> extends Request<T, EthException> {
                 yield new Send(count);
             }
             case SET_FILTER -> filter(r);
+            case SET_MTU -> new SetMtu(r.u16("mtu"));
             default -> throw new MalformedException("msg id " + message.msgId() + " is not an Ethernet request ("
-                    + GET_INFO + ".." + SET_FILTER + ")");
+                    + GET_INFO + ".." + SET_MTU + ")");
         };
         r.end("Ethernet request " + message.msgId());
         if (message.msgId() != SUBSCRIBE && handles != 0) {

@@ -30,6 +30,7 @@ import org.microsim.abi.WireWriter;
  * 628  UDP_CLOSE    socket u32                                              none             (none)
  * 629  COUNTERS     (none)                                                  none             list of name str, value u64
  * 630..638          TCP sockets: {@link TcpRequest}
+ * 639  SET_MTU      iface str, mtu u16                                      none             (none)
  * </pre>
  *
  * <p>PING and UDP_RECEIVE are answered when they are done (the last echo came back or timed out; a datagram came
@@ -39,7 +40,8 @@ import org.microsim.abi.WireWriter;
  */
 public sealed interface NetRequest<T> extends Request<T, NetException> permits NetRequest.Interfaces,
         NetRequest.Configure, NetRequest.Neighbours, NetRequest.Routes, NetRequest.Ping, NetRequest.UdpBind,
-        NetRequest.UdpSend, NetRequest.UdpReceive, NetRequest.UdpClose, NetRequest.Counters, TcpRequest {
+        NetRequest.UdpSend, NetRequest.UdpReceive, NetRequest.UdpClose, NetRequest.Counters, NetRequest.SetMtu,
+        TcpRequest {
     int INTERFACES = MsgIds.NET_BASE + 20;
     int CONFIGURE = MsgIds.NET_BASE + 21;
     int NEIGHBOURS = MsgIds.NET_BASE + 22;
@@ -50,6 +52,7 @@ public sealed interface NetRequest<T> extends Request<T, NetException> permits N
     int UDP_RECEIVE = MsgIds.NET_BASE + 27;
     int UDP_CLOSE = MsgIds.NET_BASE + 28;
     int COUNTERS = MsgIds.NET_BASE + 29;
+    int SET_MTU = MsgIds.NET_BASE + 39;
 
     /** The longest UDP payload: 65535 less the IPv4 and UDP headers. */
     int MAX_DATAGRAM = 65507;
@@ -105,6 +108,24 @@ public sealed interface NetRequest<T> extends Request<T, NetException> permits N
         public Message toMessage() {
             return Message.of(CONFIGURE, new WireWriter().string(iface).u8(mode.ordinal()).i32(address).u8(prefix)
                     .i32(gateway).toByteArray());
+        }
+    }
+
+    /**
+     * Sets {@code iface}'s MTU: netd asks the interface's driver (Ethernet SET_MTU, which checks the range, {@link
+     * EthRequest#MIN_MTU}..{@link EthRequest#MAX_MTU}), then fragments to it and announces an MSS of it less 40 in
+     * new TCP connections. The interface keeps it across a restart of its driver.
+     */
+    record SetMtu(String iface, int mtu) implements NetRequest<Void>, EmptyReply<NetException> {
+        public SetMtu {
+            if (mtu < 0 || mtu > 0xffff) {
+                throw new IllegalArgumentException("MTU " + mtu + " is not a u16");
+            }
+        }
+
+        @Override
+        public Message toMessage() {
+            return Message.of(SET_MTU, new WireWriter().string(iface).u16(mtu).toByteArray());
         }
     }
 
@@ -282,11 +303,12 @@ public sealed interface NetRequest<T> extends Request<T, NetException> permits N
             case UDP_SEND -> new UdpSend(r.i32("socket"), r.i32("destination"), r.u16("port"));
             case UDP_RECEIVE -> new UdpReceive(r.i32("socket"), r.i32("timeout"));
             case UDP_CLOSE -> new UdpClose(r.i32("socket"));
+            case SET_MTU -> new SetMtu(r.string("interface"), r.u16("mtu"));
             case TcpRequest.TCP_LISTEN, TcpRequest.TCP_ACCEPT, TcpRequest.TCP_CONNECT, TcpRequest.TCP_SEND,
                     TcpRequest.TCP_RECEIVE, TcpRequest.TCP_SHUTDOWN, TcpRequest.TCP_CLOSE, TcpRequest.TCP_POLL,
                     TcpRequest.CONNECTIONS -> TcpRequest.decode(message.msgId(), r);
             default -> throw new MalformedException("msg id " + message.msgId() + " is not a network request ("
-                    + INTERFACES + ".." + TcpRequest.CONNECTIONS + ")");
+                    + INTERFACES + ".." + SET_MTU + ")");
         };
         r.end("network request " + message.msgId());
         if (!message.handles().isEmpty()) {

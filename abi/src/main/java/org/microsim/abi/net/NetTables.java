@@ -23,18 +23,19 @@ public final class NetTables {
      * @param mode    how it gets its address: {@code dhcp}, {@code static} or {@code off}
      * @param state   where its configuration is: {@code up}, or the DHCP client's state ({@code selecting} ...)
      * @param dropped frames it received and threw away (malformed, not for it, or for nobody)
+     * @param mtu     the largest IPv4 packet it sends unfragmented, as its driver takes it
      */
     public record Interface(String name, long mac, boolean linkUp, int address, int prefix, int gateway, String mode,
-                            String state, long rxFrames, long txFrames, long dropped, long leaseSeconds) {
+                            String state, long rxFrames, long txFrames, long dropped, long leaseSeconds, int mtu) {
         void write(WireWriter w) {
             w.string(name).i64(mac).u8(linkUp ? 1 : 0).i32(address).u8(prefix).i32(gateway).string(mode).string(state)
-                    .i64(rxFrames).i64(txFrames).i64(dropped).i64(leaseSeconds);
+                    .i64(rxFrames).i64(txFrames).i64(dropped).i64(leaseSeconds).u16(mtu);
         }
 
         static Interface read(WireReader r) throws MalformedException {
             return new Interface(r.string("name"), r.i64("mac"), flag(r, "link"), r.i32("address"),
                     prefixLength(r), r.i32("gateway"), r.string("mode"), r.string("state"), r.i64("rx"), r.i64("tx"),
-                    r.i64("dropped"), r.i64("lease"));
+                    r.i64("dropped"), r.i64("lease"), r.u16("mtu"));
         }
     }
 

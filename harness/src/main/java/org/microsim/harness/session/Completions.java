@@ -29,7 +29,8 @@ import org.microsim.services.init.Init;
  * {@code put} ({@code ~} understood, hidden files only when a dot is typed), live task names for {@code kill}
  * and {@code crash}, service names for {@code start}, {@code stop} and {@code restart}, and program names for
  * {@code spawn}, for {@code usb}: attach or detach, then {@code file=} and a host path, or a stick's block
- * port ({@code msc0:}); network interfaces ({@code eth0}, {@code sw1}) for {@code ifconfig} and {@code link}, and
+ * port ({@code msc0:}); network interfaces ({@code eth0}, {@code sw1}) for {@code ifconfig} (then {@code dhcp},
+ * {@code mtu} or {@code off}) and {@code link}, and
  * LAN names for {@code lan}; for {@code fault}, its kinds, then what the kind takes: a disk (whole disks, as lsblk
  * names them), a task, a LAN, {@code detach}, a PCIe device, or what {@code clear} ends. What each command's
  * arguments are is said here, by name, so the commands stay as they are.
@@ -59,6 +60,7 @@ final class Completions {
                 .filter(p -> p.info().portClass() == PortClass.NETWORK && !p.owner().equals(TaskId.KERNEL))
                 .map(p -> p.info().name().replace(":", "")).sorted().toList());
         Kind linkVerb = prefix -> words(prefix, List.of("down", "up"));
+        Kind ifconfigVerb = prefix -> words(prefix, List.of("dhcp", "mtu", "off"));
         Kind lan = prefix -> words(prefix, s.network().lans().stream().map(Lan::name).toList());
         Kind url = prefix -> List.of();
         // fetch's destination is a simulated file under /vol/, any other path a host file (TcpCommands.fetch).
@@ -71,7 +73,7 @@ final class Completions {
                 Map.entry("kill", List.of(task)), Map.entry("crash", List.of(task)),
                 Map.entry("start", List.of(service)), Map.entry("stop", List.of(service)),
                 Map.entry("restart", List.of(service)), Map.entry("spawn", List.of(program)),
-                Map.entry("usb", List.of(usbVerb, usbTarget)), Map.entry("ifconfig", List.of(iface)),
+                Map.entry("usb", List.of(usbVerb, usbTarget)), Map.entry("ifconfig", List.of(iface, ifconfigVerb)),
                 Map.entry("link", List.of(linkVerb, iface)), Map.entry("lan", List.of(lan)),
                 Map.entry("fetch", List.of(url, destination)));
     }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import org.microsim.abi.Lease;
 import org.microsim.abi.PortInfo;
 import org.microsim.abi.PortSubclass;
+import org.microsim.abi.net.EthRequest;
 import org.microsim.abi.net.NetRequest;
 import org.microsim.abi.net.NetTables;
 import org.microsim.harness.script.Arity;
@@ -26,13 +27,14 @@ import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.netd.wire.MacAddr;
 
 /**
- * The network commands, as their Unix namesakes: {@code ifconfig} (show, or set dhcp / an address / off), {@code
+ * The network commands, as their Unix namesakes: {@code ifconfig} (show, or set dhcp / an address / off / the MTU,
+ * as Linux's {@code ifconfig eth0 mtu 9000}), {@code
  * arp}, {@code route}, {@code ping}, {@code udp send} and {@code udp listen}, each a call to
  * netd as the console; and {@code link down|up IFACE}, which pulls an interface's cable in the machine (a fault:
  * the driver and netd find out as they would from a real NIC). Addresses are dotted IPv4: there is no DNS.
  */
 final class NetCommands {
-    private static final String IFCONFIG = "ifconfig [IFACE [dhcp | off | ADDR/PREFIX [gw GATEWAY]]]";
+    private static final String IFCONFIG = "ifconfig [IFACE [dhcp | off | ADDR/PREFIX [gw GATEWAY] | mtu N]]";
     private static final String PING = "ping HOST [-c COUNT] [-s SIZE] [-i INTERVAL] [-W TIMEOUT]";
     private static final String LAN = "lan [NAME [kind=switch|hub] [loss=P] [delay=DURATION] [dup=P] [reorder=P]]";
     private static final String UDP = "udp send HOST PORT TEXT [-w TIMEOUT] | udp listen PORT [-w TIMEOUT]";
@@ -44,7 +46,8 @@ final class NetCommands {
 
     static List<Command> of(SimSession s) {
         return List.of(
-                new SimpleCommand("ifconfig", IFCONFIG, "show the network interfaces, or configure one",
+                new SimpleCommand("ifconfig", IFCONFIG, "show the network interfaces, or configure one (its address"
+                        + ", or its MTU from " + EthRequest.MIN_MTU + " to " + EthRequest.MAX_MTU + ")",
                         args -> ifconfig(s, args)),
                 new SimpleCommand("arp", "arp", "show the neighbours netd knows (the ARP cache)", args -> {
                     MachineCommands.none(args, "arp");
@@ -138,6 +141,12 @@ final class NetCommands {
             return shown.isEmpty() ? "no interfaces" : String.join("\n", shown.stream().map(NetCommands::row).toList());
         }
         String iface = args.get(0);
+        if (args.get(1).equals("mtu")) {
+            Arity.check(args, 3, 3, "ifconfig IFACE mtu N");
+            netd.call(new NetRequest.SetMtu(iface, number(args.get(2), EthRequest.MIN_MTU, EthRequest.MAX_MTU,
+                    "an MTU")));
+            return shown(s, netd, iface);
+        }
         NetRequest.Configure c = switch (args.get(1)) {
             case "dhcp" -> {
                 Arity.check(args, 2, 2, "ifconfig IFACE dhcp");
@@ -150,6 +159,11 @@ final class NetCommands {
             default -> staticConfig(iface, args);
         };
         netd.call(c);
+        return shown(s, netd, iface);
+    }
+
+    /** The interface's row after a change, behind what the change logged. */
+    private static String shown(SimSession s, ConsoleClient netd, String iface) throws CommandException {
         s.settle();
         return s.drainLogs() + row(netd.call(new NetRequest.Interfaces()).stream()
                 .filter(i -> i.name().equals(iface)).findFirst().orElseThrow(() -> new CommandFailedException(
@@ -173,7 +187,7 @@ final class NetCommands {
     private static String row(NetTables.Interface i) {
         StringBuilder b = new StringBuilder();
         b.append(i.name()).append(": link ").append(i.linkUp() ? "up" : "down").append(", ")
-                .append(new MacAddr(i.mac())).append(", ").append(i.mode());
+                .append(new MacAddr(i.mac())).append(", mtu ").append(i.mtu()).append(", ").append(i.mode());
         if (!i.state().equals("up") && !i.state().equals("off")) {
             b.append(" (").append(i.state()).append(')');
         }

@@ -100,6 +100,8 @@ class CompletionsTest {
     @Test
     void interfacesAndLans() {
         assertEquals(List.of("eth0"), values("ifconfig", List.of(), "e"));
+        assertEquals(List.of("mtu"), values("ifconfig", List.of("eth0"), "m"));
+        assertEquals(List.of("dhcp", "mtu", "off"), values("ifconfig", List.of("eth0"), ""));
         assertEquals(List.of("down"), values("link", List.of(), "d"));
         assertEquals(List.of("eth0"), values("link", List.of("down"), ""));
         assertEquals(List.of("user"), values("lan", List.of(), ""));

@@ -16,10 +16,10 @@ import org.microsim.abi.Mmio;
  * EERD (EEPROM reads: words 0-2 are the MAC, word 3Fh makes the checksum BABAh), MDIC (reads of the PHY's
  * control, status, and id registers, ready at once; reads and writes at other PHY addresses go to the
  * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR
- * (read clears) / ICS / IMS / IMC, RCTL (EN, UPE, MPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy 16-byte receive and transmit descriptor rings
- * (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP; RS write-back), the receive address
- * filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the statistics MPC, GPRC, GPTC,
- * TPR and TPT, which clear on read. Interrupt causes: TXDW and TXQE after transmit, RXT0 after a frame is
+ * (read clears) / ICS / IMS / IMC, RCTL (EN, UPE, MPE, LPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy
+ * 16-byte receive and transmit descriptor rings (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP;
+ * RS write-back), the receive address filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the
+ * statistics MPC, GPRC, GPTC, ROC, TPR and TPT, which clear on read. Interrupt causes: TXDW and TXQE after transmit, RXT0 after a frame is
  * received, RXO when one is missed, LSC when the wire goes up or down. Other registers hold what is written.
  * Not modelled: EEPROM bit-banging through EECD, extended (DEXT) descriptors and offloads (a DEXT
  * descriptor is consumed and its data not sent), interrupt throttling, the I/O BAR.
@@ -30,7 +30,14 @@ import org.microsim.abi.Mmio;
  * receive delay timer (RDTR) gathers frames that come close together on the real part. A frame that
  * finds the receiver disabled or the wire down is dropped; one that finds no free descriptor (RDH = RDT),
  * or a ring that does not make sense (RDLEN zero, head or tail past the end, a buffer outside memory), is
- * counted in MPC. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
+ * counted in MPC.
+ *
+ * <p>Long packets (the manual's statistics registers RLEC and ROC, 040F8h): with RCTL.LPE clear a frame of more than 1522 bytes
+ * counting its FCS is oversized; with LPE set, one of more than 16384. Our frames carry no FCS, so the limits are
+ * 1518 and 16380 bytes, as QEMU's e1000x_is_oversized has them (14-byte header, 4-byte VLAN tag, 1500; 16 KiB less
+ * the FCS). An oversized frame that passes the address filter is discarded and counted in ROC. A frame longer than
+ * one receive buffer (BSIZE) fills as many descriptors as it needs, EOP on the last. Store Bad Packets (SBP), which
+ * would keep oversized frames, is not modelled. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
  */
 final class E1000 implements EthernetLink.Station {
     /** Intel. */
@@ -68,6 +75,7 @@ final class E1000 implements EthernetLink.Station {
     static final int MPC = 0x4010;
     static final int GPRC = 0x4074;
     static final int GPTC = 0x4080;
+    static final int ROC = 0x40f8;
     static final int TPR = 0x40d0;
     static final int TPT = 0x40d4;
     static final int MTA = 0x5200;
@@ -96,6 +104,7 @@ final class E1000 implements EthernetLink.Station {
     static final int RCTL_EN = 1 << 1;
     static final int RCTL_UPE = 1 << 3;
     static final int RCTL_MPE = 1 << 4;
+    static final int RCTL_LPE = 1 << 5;
     static final int RCTL_BAM = 1 << 15;
     static final int RCTL_BSEX = 1 << 25;
     static final int TCTL_EN = 1 << 1;
@@ -111,6 +120,10 @@ final class E1000 implements EthernetLink.Station {
     private static final int PHY_ADDRESS = 1;
     private static final int MIN_FRAME = 60;
     private static final int MAX_FRAME = 16384;
+    /** The longest frame (no FCS) taken with RCTL.LPE clear: 1522 bytes with FCS, a VLAN-tagged 1500-byte payload. */
+    static final int MAX_SHORT_RX = 1518;
+    /** The longest frame (no FCS) taken with RCTL.LPE set: 16384 bytes with FCS. */
+    static final int MAX_LONG_RX = 16380;
     private static final int EEPROM_WORDS = 64;
 
     private final PhysicalMemory memory;
@@ -219,7 +232,7 @@ final class E1000 implements EthernetLink.Station {
                 regs[ICR / 4] = 0;
                 yield causes;
             }
-            case MPC, GPRC, GPTC, TPR, TPT -> {
+            case MPC, GPRC, GPTC, ROC, TPR, TPT -> {
                 int count = regs[offset / 4];
                 regs[offset / 4] = 0;
                 yield count;
@@ -239,7 +252,7 @@ final class E1000 implements EthernetLink.Station {
                         regs[CTRL / 4] = value;
                     }
                 }
-                case STATUS, MPC, GPRC, GPTC, TPR, TPT -> {
+                case STATUS, MPC, GPRC, GPTC, ROC, TPR, TPT -> {
                     // Read-only.
                 }
                 case EERD -> regs[EERD / 4] = (value & EERD_START) == 0 ? value : eepromRead(value >>> 8 & 0xff);
@@ -412,7 +425,9 @@ final class E1000 implements EthernetLink.Station {
             for (byte[] frame : frames) {
                 int rctl = regs[RCTL / 4];
                 if ((rctl & RCTL_EN) != 0 && linkUp && frame.length >= 6 && accepts(frame, rctl)) {
-                    if (store(frame)) {
+                    if (frame.length > ((rctl & RCTL_LPE) != 0 ? MAX_LONG_RX : MAX_SHORT_RX)) {
+                        regs[ROC / 4]++;
+                    } else if (store(frame)) {
                         regs[GPRC / 4]++;
                         regs[TPR / 4]++;
                         causes |= ICR_RXT0;

@@ -17,7 +17,7 @@ class E1000Test {
     static final int CTRL = 0x0, STATUS = 0x8, EERD = 0x14, MDIC = 0x20, ICR = 0xc0, ICS = 0xc8, IMS = 0xd0,
             IMC = 0xd8, RCTL = 0x100, TCTL = 0x400, RDBAL = 0x2800, RDBAH = 0x2804, RDLEN = 0x2808, RDH = 0x2810,
             RDT = 0x2818, TDBAL = 0x3800, TDBAH = 0x3804, TDLEN = 0x3808, TDH = 0x3810, TDT = 0x3818, MPC = 0x4010,
-            GPRC = 0x4074, GPTC = 0x4080, RAL0 = 0x5400, RAH0 = 0x5404;
+            GPRC = 0x4074, GPTC = 0x4080, ROC = 0x40f8, RAL0 = 0x5400, RAH0 = 0x5404;
     static final int TXDW = 1, LSC = 4, RXO = 0x40, RXT0 = 0x80;
     static final int RING = 8;
     static final MacAddress MAC = MacAddress.parse("52:54:00:12:34:56");
@@ -233,6 +233,47 @@ class E1000Test {
             rxBuffers.read(2048 * d, got, 256 * d, Math.min(256, 600 - 256 * d));
         }
         assertArrayEquals(frame, got);
+    }
+
+    /** Without RCTL.LPE a frame over 1522 bytes with FCS (1518 without) is oversized: discarded, counted in ROC. */
+    @Test
+    void longFramesNeedLpeAndOversizedOnesAreCounted() {
+        nic.receive(frame(MAC, 1518, (byte) 1));
+        assertEquals(1, bar.read32(RDH), "1518 bytes (a VLAN-tagged 1500-byte payload) still fit");
+        nic.receive(frame(MAC, 1519, (byte) 2));
+        nic.receive(frame(MAC, 9014, (byte) 3));
+        assertEquals(1, bar.read32(RDH), "nothing stored");
+        assertEquals(2, bar.read32(ROC));
+        assertEquals(0, bar.read32(ROC), "ROC clears on read");
+        assertEquals(0, bar.read32(MPC), "an oversized frame is not a missed one");
+        nic.receive(frame(MacAddress.parse("52:54:00:99:99:99"), 9014, (byte) 4));
+        assertEquals(0, bar.read32(ROC), "only frames that pass the address filter count");
+    }
+
+    /** With RCTL.LPE a 9014-byte frame is received across five 2048-byte buffers, EOP on the last. */
+    @Test
+    void withLpeAJumboFrameSpansDescriptors() {
+        bar.write32(RCTL, 1 << 1 | 1 << 5 | 1 << 15); // EN, LPE, BAM, BSIZE 2048
+        byte[] frame = frame(MAC, 9014, (byte) 0x6b);
+        for (int i = 12; i < frame.length; i++) {
+            frame[i] = (byte) (i * 7);
+        }
+        nic.receive(frame);
+        assertEquals(5, bar.read32(RDH), "9014 bytes in 2048-byte buffers");
+        byte[] got = new byte[9014];
+        for (int d = 0; d < 5; d++) {
+            int status = rxRing.getInt(16 * d + 12) & 0xff;
+            assertEquals(d == 4 ? 3 : 1, status, "EOP only on the last descriptor");
+            int length = rxRing.getInt(16 * d + 8) & 0xffff;
+            assertEquals(d == 4 ? 9014 - 4 * 2048 : 2048, length);
+            rxBuffers.read(2048 * d, got, 2048 * d, length);
+        }
+        assertArrayEquals(frame, got);
+        assertEquals(0, bar.read32(ROC));
+        assertEquals(1, bar.read32(GPRC));
+        nic.receive(frame(MAC, 16381, (byte) 5));
+        assertEquals(1, bar.read32(ROC), "over 16384 bytes with FCS is oversized even with LPE");
+        assertEquals(5, bar.read32(RDH));
     }
 
     @Test

@@ -5,6 +5,7 @@ import java.util.List;
 import org.microsim.abi.Handle;
 import org.microsim.abi.net.EthClient;
 import org.microsim.abi.net.EthException;
+import org.microsim.abi.net.EthRequest;
 import org.microsim.abi.net.NetRequest;
 import org.microsim.abi.net.NetTables;
 import org.microsim.services.netd.wire.Ipv4Addr;
@@ -12,8 +13,12 @@ import org.microsim.services.netd.wire.MacAddr;
 
 /**
  * One network interface: an Ethernet port of a driver ({@code eth0:}, {@code sw1:}) and what netd knows of it:
- * its address and how it got it, its neighbours, its DHCP client, its counters. The port may change under it (the
- * driver restarted and registered it anew): {@link #rebind} swaps the driver and keeps everything else.
+ * its address and how it got it, its MTU, its neighbours, its DHCP client, its counters. The port may change under
+ * it (the driver restarted and registered it anew): {@link #rebind} swaps the driver and keeps everything else.
+ *
+ * <p>The MTU is the driver's: netd takes it from the driver's GET_INFO when the interface is new (so a restarted
+ * netd finds what the user set, which the driver kept), and sets it on a restarted driver, which starts again at
+ * 1500, so either side survives the other's restart with the MTU the user chose.
  */
 final class Interface {
     final String name;
@@ -31,6 +36,8 @@ final class Interface {
     Ipv4Addr address = Ipv4Addr.ANY;
     int prefix;
     Ipv4Addr gateway = Ipv4Addr.ANY;
+    /** The largest IPv4 packet sent unfragmented, as the driver takes it (Ethernet SET_MTU). */
+    int mtu = EthRequest.DEFAULT_MTU;
     long rxFrames;
     long txFrames;
     long dropped;
@@ -125,6 +132,6 @@ final class Interface {
         String state = mode == NetRequest.Mode.DHCP ? dhcp.state() : configured() ? "up" : "off";
         return new NetTables.Interface(name, mac.value(), linkUp && !driverGone, address.value(), prefix,
                 gateway.value(), mode.word(), driverGone ? "driver gone" : state, rxFrames, txFrames, dropped,
-                mode == NetRequest.Mode.DHCP ? dhcp.leaseSecondsLeft(now) : 0);
+                mode == NetRequest.Mode.DHCP ? dhcp.leaseSecondsLeft(now) : 0, mtu);
     }
 }

@@ -18,6 +18,7 @@ import org.microsim.abi.Sys;
 import org.microsim.abi.devd.DriverAvailable;
 import org.microsim.abi.devd.DriverGone;
 import org.microsim.abi.net.EthClient;
+import org.microsim.abi.net.EthError;
 import org.microsim.abi.net.EthEvent;
 import org.microsim.abi.net.EthException;
 import org.microsim.abi.net.EthInfo;
@@ -41,7 +42,7 @@ import org.microsim.services.netd.wire.MacAddr;
  * </pre>
  *
  * <p>A driver that restarts registers its port anew and devd says so with msg 100 again: the interface of that
- * name keeps its address and lease and only changes driver. The conduit of a switch (its NIC, whose frames carry
+ * name keeps its address, lease and MTU and only changes driver (which is told the MTU again). The conduit of a switch (its NIC, whose frames carry
  * the switch's tag) is no interface: its user ports are.
  */
 final class NetdServer implements Handler<NetRequest<?>> {
@@ -92,6 +93,10 @@ final class NetdServer implements Handler<NetRequest<?>> {
                 configure(c, now);
                 yield Replies.ok();
             }
+            case NetRequest.SetMtu m -> {
+                setMtu(m);
+                yield Replies.ok();
+            }
             case NetRequest.Ping p -> ping(p, call, now);
             case NetRequest.UdpBind b -> NetRequest.UdpBind.reply(stack.udp.bind(call.sender(), b.port()));
             case NetRequest.UdpSend s -> {
@@ -106,6 +111,28 @@ final class NetdServer implements Handler<NetRequest<?>> {
             }
             case TcpRequest<?> t -> sockets.handle(t, call, now);
         };
+    }
+
+    /** The driver checks and applies the MTU first; the interface takes it only when the driver did. */
+    private void setMtu(NetRequest.SetMtu m) throws NetException {
+        Interface i = stack.get(m.iface());
+        if (i == null) {
+            throw new NetException(NetError.NO_SUCH_INTERFACE, "no interface " + m.iface());
+        }
+        if (i.eth == null || i.driverGone) {
+            throw new NetException(NetError.IO_ERROR, i.name + " has no driver now");
+        }
+        try {
+            i.eth.setMtu(m.mtu());
+        } catch (EthException e) {
+            i.driverGone = e.peerGone() || e.error() == EthError.DEVICE_GONE;
+            throw new NetException(e.error() == EthError.INVALID_REQUEST ? NetError.INVALID_REQUEST
+                    : NetError.IO_ERROR, i.name + ": " + e.getMessage());
+        }
+        if (i.mtu != m.mtu()) {
+            i.mtu = m.mtu();
+            sys.log("netd: " + i.name + " mtu " + i.mtu);
+        }
     }
 
     private Message ping(NetRequest.Ping p, Received call, long now) throws NetException {
@@ -232,6 +259,11 @@ final class NetdServer implements Handler<NetRequest<?>> {
                 return;
             }
             Interface i = existing != null ? existing : newInterface(name, new MacAddr(ethInfo.mac()));
+            if (existing == null) {
+                i.mtu = ethInfo.mtu(); // what the user set survives a restart of netd in the driver
+            } else if (ethInfo.mtu() != i.mtu) {
+                eth.setMtu(i.mtu); // and a restart of the driver here
+            }
             eth.subscribe(sys.duplicate(events, Rights.SEND_GRANT).orThrow(), i.token);
             if (existing != null) {
                 sys.close(existing.port);
@@ -321,7 +353,7 @@ final class NetdServer implements Handler<NetRequest<?>> {
                     stack.counters.add("driver: frames lost (netd too slow)");
                 }
             } catch (EthException x) {
-                i.driverGone = x.peerGone() || x.error() == org.microsim.abi.net.EthError.DEVICE_GONE;
+                i.driverGone = x.peerGone() || x.error() == EthError.DEVICE_GONE;
                 stack.counters.add("driver: receive failed");
             }
         }

@@ -41,14 +41,19 @@ import org.microsim.services.netd.wire.UdpDatagram;
  * Ethernet write their headers there, so the frame is the buffer the data was copied into from the send buffer.
  * The rarer paths (ARP, ICMP, UDP, DHCP, fragments, a packet waiting for ARP) still make records, copying.
  *
+ * <p>Each interface has its own MTU: a packet is fragmented to the MTU of the interface it leaves by, and a TCP
+ * connection announces the MSS of its route's interface, the MTU less 40 bytes of IPv4 and TCP headers (RFC 9293
+ * 3.7.1, RFC 879), and sends segments no bigger than that or the peer's MSS, whichever is less.
+ *
  * <p>Everything that does not parse, is not for this host, or has nowhere to go is dropped and counted under its
  * reason ({@link Counters}); no input makes the stack throw. netd is a host, not a router: it forwards nothing.
  */
 final class Stack {
-    static final int MTU = 1500;
     /** What TCP leaves free in front of a segment it makes: the Ethernet and IPv4 headers written there later. */
     static final int HEADROOM = EthernetFrame.HEADER_LENGTH + Ipv4Packet.MIN_HEADER_LENGTH;
     private static final long SECOND = 1_000_000_000L;
+    /** An IPv4 and a TCP header without options (RFC 879): what the MSS leaves out of the MTU. */
+    private static final int TCP_HEADERS = 40;
 
     private final Sys sys;
     final Counters counters = new Counters();
@@ -66,7 +71,7 @@ final class Stack {
         // Fifteen retransmissions before a connection gives up, as Linux's tcp_retries2: on a LAN that loses a third
         // of its frames, twelve (the library's default) end a long transfer now and then.
         this.tcp = new TcpHost(sys::random, TcpConfig.DEFAULT.withRetries(15, TcpConfig.DEFAULT.synRetries(),
-                TcpConfig.DEFAULT.maxRto()), HEADROOM, EthernetFrame.MIN_LENGTH);
+                TcpConfig.DEFAULT.maxRto()), this::mss, HEADROOM, EthernetFrame.MIN_LENGTH);
         this.identification = (int) sys.random() & 0xffff;
     }
 
@@ -281,6 +286,21 @@ final class Stack {
         return null;
     }
 
+    /**
+     * The MSS a TCP connection to {@code remote} announces and sends at most: the MTU of the
+     * interface its packets leave by, less 40 (RFC 9293 3.7.1: the IPv4 and TCP headers without options); a
+     * connection to this host itself takes the MTU of the interface with that address, as Linux's loopback would
+     * its own. With no route (yet) it is the default, 1460.
+     */
+    private int mss(Ipv4Addr remote) {
+        Interface out = owner(remote);
+        Hop hop = out == null ? route(remote) : null;
+        if (hop != null) {
+            out = hop.iface();
+        }
+        return out == null ? TcpConfig.DEFAULT.mss() : out.mtu - TCP_HEADERS;
+    }
+
     /** {@code dst} itself when it is one of this host's addresses (a connection to itself), else null. */
     Ipv4Addr localAddress(Ipv4Addr dst) {
         return owner(dst) == null ? null : dst;
@@ -332,7 +352,7 @@ final class Stack {
     private void sendTcp(TcpHost.Outgoing o, long now) {
         int id = nextId();
         Hop hop = owner(o.dst()) != null ? null : route(o.dst());
-        MacAddr mac = hop == null || Ipv4Packet.MIN_HEADER_LENGTH + o.length() > MTU
+        MacAddr mac = hop == null || Ipv4Packet.MIN_HEADER_LENGTH + o.length() > hop.iface().mtu
                 || isBroadcast(hop.iface(), hop.nextHop()) ? null
                 : hop.iface().arp.lookup(hop.nextHop(), now);
         if (mac == null || o.offset() != HEADROOM) {
@@ -366,9 +386,9 @@ final class Stack {
         return sendOn(hop.iface(), hop.nextHop(), p, now);
     }
 
-    /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to the MTU. */
+    /** Sends on {@code i} to {@code nextHop} (broadcast goes to every station), fragmenting to its MTU. */
     boolean sendOn(Interface i, Ipv4Addr nextHop, Ipv4Packet p, long now) {
-        List<Ipv4Packet> pieces = p.totalLength() <= MTU ? List.of(p) : p.fragment(MTU);
+        List<Ipv4Packet> pieces = p.totalLength() <= i.mtu ? List.of(p) : p.fragment(i.mtu);
         if (isBroadcast(i, nextHop)) {
             return i.transmit(frames(i, MacAddr.BROADCAST, pieces));
         }

@@ -44,22 +44,22 @@ import org.microsim.abi.net.EthRequest;
  * dropped MSI, {@code fault irq eth drop=P} here), and without it a frame that came in behind a lost interrupt
  * would wait on the ring until some later frame's interrupt, or forever on a quiet link.
  *
+ * <p>Each port has its own MTU (SET_MTU); the NIC's receiver takes long packets when any of its ports needs them
+ * ({@link Nic#maxFrame}), and a frame longer than its port's MTU allows is refused on SEND and dropped on receive.
+ *
  * <p>Nothing a client sends reaches the NIC unchecked: frames are unpacked and measured before they are put on
  * the ring, a lease without the right it needs is refused, and a client that is gone is forgotten the first time
  * an event to it cannot be delivered.
  */
 final class EthdHandler implements Handler<EthRequest<?>> {
-    static final int MTU = 1500;
     private static final long LINK_POLL = Duration.ofSeconds(1).toNanos();
     private static final long WATCHDOG = Duration.ofSeconds(2).toNanos();
-    /** The most bytes one SEND or RECEIVE moves. */
-    private static final int MAX_LEASE = 64 * 1024;
     /**
      * Where a SEND's lease is read and a RECEIVE's frames are packed, one buffer for every call (the handler serves
      * one at a time) instead of a new one each: the frames themselves are copied out of it (the NIC's backlog
      * keeps them) and into the client's lease before the call ends.
      */
-    private final byte[] leaseCopy = new byte[MAX_LEASE];
+    private final byte[] leaseCopy = new byte[EthRequest.MAX_LEASE];
 
     private final Sys sys;
     private final Nic nic;
@@ -107,13 +107,32 @@ final class EthdHandler implements Handler<EthRequest<?>> {
                 applyFilter();
                 yield Replies.ok();
             }
+            case EthRequest.SetMtu m -> setMtu(port, m.mtu());
         };
     }
 
     private Message info(ServedPort port, Received call) {
         Subscriber s = port.subscribers.get(call.sender());
-        return new EthInfo(port.mac, port.linkUp, port == conduit && chip != null, MTU, port.rxFrames,
+        return new EthInfo(port.mac, port.linkUp, port == conduit && chip != null, port.mtu, port.rxFrames,
                 port.txFrames, s == null ? 0 : s.droppedTotal(), nic.missed()).toMessage();
+    }
+
+    private Message setMtu(ServedPort port, int mtu) throws EthException {
+        if (mtu < EthRequest.MIN_MTU || mtu > EthRequest.MAX_MTU) {
+            throw new EthException(EthError.INVALID_REQUEST, "MTU " + mtu + " is not from " + EthRequest.MIN_MTU
+                    + " to " + EthRequest.MAX_MTU + " (the 82540's longest frame, as Linux's e1000 allows)");
+        }
+        if (mtu != port.mtu) {
+            port.mtu = mtu;
+            int longest = 0;
+            for (ServedPort p : byHandle.values()) {
+                longest = Math.max(longest, EthRequest.maxFrame(p.mtu) + (p.switchPort == ServedPort.NIC ? 0
+                        : SwitchChip.TAG));
+            }
+            nic.maxFrame(longest);
+            sys.log("ethd: " + port.name + " mtu " + mtu);
+        }
+        return Replies.ok();
     }
 
     private Message subscribe(ServedPort port, Received call, EthRequest.Subscribe s) {
@@ -130,9 +149,9 @@ final class EthdHandler implements Handler<EthRequest<?>> {
                     + " user ports");
         }
         LeaseInfo lease = call.lease();
-        if (lease == null || !lease.readable() || lease.length() > MAX_LEASE) {
-            throw new EthException(EthError.LEASE_TOO_SMALL, "SEND needs a readable lease of at most " + MAX_LEASE
-                    + " bytes holding the frames");
+        if (lease == null || !lease.readable() || lease.length() > EthRequest.MAX_LEASE) {
+            throw new EthException(EthError.LEASE_TOO_SMALL, "SEND needs a readable lease of at most "
+                    + EthRequest.MAX_LEASE + " bytes holding the frames");
         }
         int length = (int) lease.length();
         Result<Integer> read = sys.leaseRead(call.replyRight(), 0, leaseCopy, 0, length);
@@ -144,6 +163,13 @@ final class EthdHandler implements Handler<EthRequest<?>> {
             frames = EthFrames.unpack(leaseCopy, length, count);
         } catch (MalformedException e) {
             throw new EthException(EthError.INVALID_REQUEST, "SEND: " + e.getMessage());
+        }
+        for (byte[] frame : frames) {
+            if (frame.length > EthRequest.maxFrame(port.mtu)) {
+                throw new EthException(EthError.INVALID_REQUEST, "SEND: a frame of " + frame.length + " bytes is longer"
+                        + " than " + port.name + "'s MTU of " + port.mtu + " allows (" + EthRequest.maxFrame(port.mtu)
+                        + ")");
+            }
         }
         int accepted = 0;
         if (port.linkUp) {
@@ -168,7 +194,7 @@ final class EthdHandler implements Handler<EthRequest<?>> {
         if (lease == null || !lease.writable()) {
             throw new EthException(EthError.LEASE_TOO_SMALL, "RECEIVE needs a writable lease");
         }
-        int room = (int) Math.min(lease.length(), MAX_LEASE);
+        int room = (int) Math.min(lease.length(), EthRequest.MAX_LEASE);
         ArrayDeque<byte[]> queue = s.queue();
         if (!queue.isEmpty() && room < 2 + queue.peek().length) {
             throw new EthException(EthError.LEASE_TOO_SMALL, "the next frame needs " + (2 + queue.peek().length)
@@ -255,8 +281,8 @@ final class EthdHandler implements Handler<EthRequest<?>> {
         if (frame.length < EthRequest.MIN_FRAME) {
             return;
         }
-        if (frame.length > EthRequest.MAX_FRAME) {
-            return; // a giant: no client could take it
+        if (frame.length > EthRequest.maxFrame(port.mtu)) {
+            return; // a giant for this port's MTU (another port of the NIC may have asked for long packets)
         }
         port.rxFrames++;
         for (Iterator<Subscriber> it = port.subscribers.values().iterator(); it.hasNext(); ) {

@@ -20,6 +20,13 @@ import org.microsim.abi.Sys;
  * broadcasts accepted and 2 KiB buffers, transmit with short frames padded; and last the interrupt mask: receive
  * timer (RXT0), overrun (RXO), descriptor written back (TXDW) and link status change (LSC).
  *
+ * <h2>Jumbo frames</h2>
+ * As Linux's e1000 does (e1000_change_mtu, e1000_setup_rctl): an MTU over 1500 sets RCTL.LPE, without which the NIC
+ * discards frames over 1522 bytes with FCS, and receive buffers of 4096 bytes (BSIZE 11b with BSEX) instead of
+ * 2048; a frame longer than a buffer fills several descriptors, EOP on the last, and is taken whole or not at all.
+ * The buffers sit 4096 bytes apart whatever BSIZE says, so changing it moves nothing. Each transmit descriptor has
+ * a buffer of 16 KiB, room for the longest frame, so a frame is always one descriptor.
+ *
  * <pre>
  *   receive ring (RX_DESCRIPTORS)             transmit ring (TX_DESCRIPTORS)
  *   ┌───┬───┬───┬───┬───┐                     ┌───┬───┬───┬───┬───┐
@@ -75,6 +82,9 @@ final class Nic {
     static final int RCTL_EN = 1 << 1;
     static final int RCTL_UPE = 1 << 3;
     static final int RCTL_MPE = 1 << 4;
+    static final int RCTL_LPE = 1 << 5;
+    /** BSIZE 11b with BSEX: 4096-byte receive buffers (manual, RCTL). */
+    static final int RCTL_BSIZE_4096 = 3 << 16 | 1 << 25;
     static final int RCTL_BAM = 1 << 15;
     static final int RCTL_SECRC = 1 << 26;
     static final int TCTL_EN = 1 << 1;
@@ -95,7 +105,12 @@ final class Nic {
      */
     static final int RX_DESCRIPTORS = 256;
     static final int TX_DESCRIPTORS = 64;
-    static final int BUFFER = 2048;
+    /** Bytes between receive buffers: the larger of the two sizes BSIZE is set to (2048 at MTU 1500, 4096 above). */
+    static final int RX_BUFFER = 4096;
+    /** Bytes of each transmit buffer: the longest frame fits one descriptor. */
+    static final int TX_BUFFER = 16 << 10;
+    /** The longest frame the NIC takes without RCTL.LPE, its FCS not counted: a VLAN-tagged 1500-byte payload. */
+    static final int SHORT_FRAME = 1518;
     /** Frames that wait for transmit descriptors before SEND refuses more. */
     static final int TX_BACKLOG = 256;
     private static final int DESC = 16;
@@ -121,9 +136,9 @@ final class Nic {
         this.regs = regs;
         this.mac = mac;
         this.rxRing = sys.allocDma(RX_DESCRIPTORS * DESC).orThrow();
-        this.rxBuffers = sys.allocDma(RX_DESCRIPTORS * BUFFER).orThrow();
+        this.rxBuffers = sys.allocDma(RX_DESCRIPTORS * RX_BUFFER).orThrow();
         this.txRing = sys.allocDma(TX_DESCRIPTORS * DESC).orThrow();
-        this.txBuffers = sys.allocDma(TX_DESCRIPTORS * BUFFER).orThrow();
+        this.txBuffers = sys.allocDma(TX_DESCRIPTORS * TX_BUFFER).orThrow();
     }
 
     /**
@@ -171,7 +186,7 @@ final class Nic {
         }
         receiveAddress(0, mac);
         for (int i = 0; i < RX_DESCRIPTORS; i++) {
-            rxRing.putLong(i * DESC, rxBuffers.physAddress() + (long) i * BUFFER);
+            rxRing.putLong(i * DESC, rxBuffers.physAddress() + (long) i * RX_BUFFER);
             rxRing.putLong(i * DESC + 8, 0);
         }
         regs.write32(RDBAL, (int) rxRing.physAddress());
@@ -265,29 +280,43 @@ final class Nic {
         regs.write32(RCTL, rctl);
     }
 
-    /** Takes every frame the NIC wrote back, hands each to {@code sink}, and gives the descriptors back. */
+    /**
+     * Sets what the receiver takes for a largest frame of {@code maxFrame} bytes (FCS not counted): past {@link
+     * #SHORT_FRAME}, long packets (LPE) and 4096-byte buffers. The receiver is off while BSIZE changes, as Linux
+     * resets the NIC to change its MTU; a frame that comes in that moment is dropped, as on the real part.
+     */
+    void maxFrame(int maxFrame) {
+        boolean jumbo = maxFrame > SHORT_FRAME;
+        rctl = rctl & ~(RCTL_LPE | RCTL_BSIZE_4096) | (jumbo ? RCTL_LPE | RCTL_BSIZE_4096 : 0);
+        regs.write32(RCTL, rctl & ~RCTL_EN);
+        regs.write32(RCTL, rctl);
+    }
+
+    /**
+     * Takes every whole frame the NIC wrote back, hands each to {@code sink}, and gives the descriptors back. A frame
+     * is whole when the descriptor with EOP is written back; one whose last descriptors the NIC has not written yet
+     * stays on the ring for the next call, as Linux keeps its partial skb.
+     */
     int receive(Consumer<byte[]> sink) {
         int frames = 0;
-        byte[] partial = null;
         int last = -1;
-        for (int i = 0; i < RX_DESCRIPTORS; i++) {
-            int at = rxNext * DESC;
-            int status = rxRing.getInt(at + 12) & 0xff;
-            if ((status & DESC_DD) == 0) {
-                break;
+        for (int taken = 0, n; taken < RX_DESCRIPTORS && (n = wholeFrame()) > 0; taken += n) {
+            int bytes = 0;
+            for (int k = 0; k < n; k++) {
+                bytes += pieceLength((rxNext + k) % RX_DESCRIPTORS);
             }
-            int length = rxRing.getInt(at + 8) & 0xffff;
-            byte[] piece = new byte[Math.min(length, BUFFER)];
-            rxBuffers.read(rxNext * BUFFER, piece, 0, piece.length);
-            partial = partial == null ? piece : concat(partial, piece);
-            rxRing.putLong(at + 8, 0);
-            last = rxNext;
-            rxNext = (rxNext + 1) % RX_DESCRIPTORS;
-            if ((status & RX_EOP) != 0) {
-                sink.accept(partial);
-                partial = null;
-                frames++;
+            byte[] frame = new byte[bytes];
+            for (int k = 0, at = 0; k < n; k++) {
+                int d = (rxNext + k) % RX_DESCRIPTORS;
+                int length = pieceLength(d);
+                rxBuffers.read(d * RX_BUFFER, frame, at, length);
+                at += length;
+                rxRing.putLong(d * DESC + 8, 0);
             }
+            last = (rxNext + n - 1) % RX_DESCRIPTORS;
+            rxNext = (last + 1) % RX_DESCRIPTORS;
+            sink.accept(frame);
+            frames++;
         }
         if (last >= 0) {
             regs.write32(RDT, last);
@@ -295,11 +324,23 @@ final class Nic {
         return frames;
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] c = new byte[a.length + b.length];
-        System.arraycopy(a, 0, c, 0, a.length);
-        System.arraycopy(b, 0, c, a.length, b.length);
-        return c;
+    /** How many descriptors from rxNext hold the next frame, through its EOP; 0 when it is not all written back. */
+    private int wholeFrame() {
+        for (int k = 0; k < RX_DESCRIPTORS - 1; k++) {
+            int status = rxRing.getInt((rxNext + k) % RX_DESCRIPTORS * DESC + 12) & 0xff;
+            if ((status & DESC_DD) == 0) {
+                return 0;
+            }
+            if ((status & RX_EOP) != 0) {
+                return k + 1;
+            }
+        }
+        return 0;
+    }
+
+    /** The bytes in receive descriptor {@code d}'s buffer, at most a buffer's worth whatever the NIC wrote. */
+    private int pieceLength(int d) {
+        return Math.min(rxRing.getInt(d * DESC + 8) & 0xffff, RX_BUFFER);
     }
 
     /** Queues {@code frame} for the wire; false when the ring and the backlog are full. */
@@ -320,8 +361,8 @@ final class Nic {
         while (!backlog.isEmpty() && (txTail + 1) % TX_DESCRIPTORS != txClean) {
             byte[] frame = backlog.poll();
             int at = txTail * DESC;
-            txBuffers.write(txTail * BUFFER, frame, 0, frame.length);
-            txRing.putLong(at, txBuffers.physAddress() + (long) txTail * BUFFER);
+            txBuffers.write(txTail * TX_BUFFER, frame, 0, frame.length);
+            txRing.putLong(at, txBuffers.physAddress() + (long) txTail * TX_BUFFER);
             txRing.putInt(at + 8, frame.length | (TX_EOP | TX_IFCS | TX_RS) << 24);
             txRing.putInt(at + 12, 0);
             txTail = (txTail + 1) % TX_DESCRIPTORS;

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import org.microsim.abi.Handle;
 import org.microsim.abi.TaskId;
+import org.microsim.abi.net.EthRequest;
 
 /**
  * A port ethd serves: the NIC's own {@code eth<n>:}, or a user port {@code sw<n>:} of the switch behind it, with
@@ -22,6 +23,8 @@ final class ServedPort {
     final int switchPort;
     final Map<TaskId, Subscriber> subscribers = new LinkedHashMap<>();
     boolean linkUp;
+    /** The largest payload of the port's frames (SET_MTU); a restarted driver starts again from the default. */
+    int mtu = EthRequest.DEFAULT_MTU;
     long rxFrames;
     long txFrames;
     /** What this port's clients asked of the receive filter (SET_FILTER). */

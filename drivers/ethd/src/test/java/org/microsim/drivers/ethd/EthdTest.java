@@ -268,6 +268,65 @@ class EthdTest {
         }
     }
 
+    /**
+     * Jumbo frames: at MTU 1500 a 9014-byte frame is refused on SEND and not taken off the wire (RCTL.LPE clear);
+     * SET_MTU 9000 makes both work, whole frames across receive descriptors, in bursts, and GET_INFO says 9000.
+     */
+    @Test
+    void setMtuTakesJumboFramesBothWays() {
+        try (EthdRig rig = new EthdRig(11, "")) {
+            List<byte[]> got = new ArrayList<>();
+            rig.run(sys -> {
+                Subscribed s = Subscribed.open(sys, "eth0:");
+                EthException e = assertThrows(EthException.class, () -> s.eth().send(List.of(frame(PEER, MAC, 0,
+                        9014))));
+                assertEquals(EthError.INVALID_REQUEST, e.error());
+                assertTrue(e.getMessage().contains("longer than eth0's MTU of 1500 allows (1514)"), e.getMessage());
+                rig.station.port.transmit(frame(MAC, PEER, 1, 9014));
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                assertEquals(List.of(), s.eth().receiveAll().frames(), "no long packets without LPE");
+
+                s.eth().setMtu(9000);
+                assertEquals(9000, s.eth().info().mtu());
+                List<byte[]> burst = new ArrayList<>();
+                for (int i = 0; i < 100; i++) {
+                    burst.add(frame(PEER, MAC, i, 9014 - i));
+                }
+                assertEquals(100, s.eth().send(burst));
+                for (int i = 0; i < 100; i++) {
+                    rig.station.port.transmit(frame(MAC, PEER, 200 + i, 9014 - i));
+                    if (i % 10 == 9) {
+                        sys.sleep(Duration.ofNanos(50_000)).orThrow();
+                        got.addAll(s.eth().receiveAll().frames());
+                    }
+                }
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                got.addAll(s.eth().receiveAll().frames());
+                rig.station.port.transmit(frame(MAC, PEER, 400, 9015));
+                sys.sleep(Duration.ofMillis(1)).orThrow();
+                assertEquals(List.of(), s.eth().receiveAll().frames(), "longer than the MTU allows: dropped");
+
+                for (int bad : new int[] {0, 67, 16111, 65535}) {
+                    e = assertThrows(EthException.class, () -> s.eth().setMtu(bad));
+                    assertEquals(EthError.INVALID_REQUEST, e.error());
+                    assertTrue(e.getMessage().contains("MTU " + bad + " is not from 68 to 16110"), e.getMessage());
+                }
+                assertEquals(9000, s.eth().info().mtu(), "a refused MTU changes nothing");
+                s.eth().setMtu(1500);
+                e = assertThrows(EthException.class, () -> s.eth().send(List.of(frame(PEER, MAC, 0, 1515))));
+                assertEquals(EthError.INVALID_REQUEST, e.error());
+            });
+            assertEquals(100, rig.station.received.size());
+            for (int i = 0; i < 100; i++) {
+                assertArrayEquals(frame(PEER, MAC, i, 9014 - i), rig.station.received.get(i), "sent " + i);
+            }
+            assertEquals(100, got.size());
+            for (int i = 0; i < 100; i++) {
+                assertArrayEquals(frame(MAC, PEER, 200 + i, 9014 - i), got.get(i), "received " + i);
+            }
+        }
+    }
+
     @Test
     void aRestartedDriverServesTheNicAgainAndClientsResubscribe() {
         try (EthdRig rig = new EthdRig(9, "")) {

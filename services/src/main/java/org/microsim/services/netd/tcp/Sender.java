@@ -43,6 +43,7 @@ final class Sender {
     private final SendBuffer buffer;
     final Rtt rtt;
     private Reno reno;
+    private final int ownMss;
     private int mss;
     private int scale;
 
@@ -63,14 +64,16 @@ final class Sender {
     private long timedOffset = -1;
     private long timedSince;
 
-    Sender(TcpHost host, int iss, Emitter emitter) {
+    /** @param ownMss the MSS this end announced, and so the most it sends whatever the peer announces */
+    Sender(TcpHost host, int iss, int ownMss, Emitter emitter) {
         this.host = host;
         this.config = host.config();
+        this.ownMss = ownMss;
         this.iss = iss;
         this.emitter = emitter;
         this.buffer = new SendBuffer(config.sendBuffer());
         this.rtt = new Rtt(config);
-        this.mss = Math.min(536, config.mss());
+        this.mss = Math.min(536, ownMss);
         this.reno = new Reno(mss);
     }
 
@@ -85,9 +88,12 @@ final class Sender {
         return una + (int) (ackNumber - wire(una));
     }
 
-    /** What the peer said in its SYN: its MSS (536 when it gave none, RFC 9293 3.7.1) and window scale. */
+    /**
+     * What the peer said in its SYN: its MSS (536 when it gave none) and window scale. Segments are at most the
+     * lesser of its MSS and ours (RFC 9293 3.7.1: SendMSS = min(the peer's MSS, our MTU less the headers)).
+     */
     void peerSyn(int peerMss, int peerScale, int synWindow, long segOffset) {
-        mss = Math.max(64, Math.min(config.mss(), peerMss < 0 ? 536 : peerMss));
+        mss = Math.max(64, Math.min(ownMss, peerMss < 0 ? 536 : peerMss));
         scale = peerScale;
         reno = new Reno(mss);
         window = synWindow;

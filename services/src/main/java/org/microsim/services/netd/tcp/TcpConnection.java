@@ -70,6 +70,8 @@ public final class TcpConnection {
 
     private final TcpHost host;
     private final TcpConfig config;
+    /** The MSS we announce: our route's (RFC 9293 3.7.1), fixed when the connection is made. */
+    private final int mss;
     private final TcpHost.Key key;
     private final boolean passive;
     private TcpListener listener;
@@ -106,7 +108,8 @@ public final class TcpConnection {
         this.key = key;
         this.listener = listener;
         this.passive = listener != null;
-        this.sender = new Sender(host, host.isn(), this::emit);
+        this.mss = host.mssTo(key.remote());
+        this.sender = new Sender(host, host.isn(), mss, this::emit);
         this.received = new ReceiveBuffer(config.receiveBuffer(), config.maxOutOfOrder());
     }
 
@@ -512,13 +515,13 @@ public final class TcpConnection {
         int windowScale = !syn ? -1
                 : state == TcpState.SYN_SENT ? (config.windowScaling() ? config.receiveScale() : -1)
                 : windowScaling ? rcvScale : -1;
-        int mss = syn ? config.mss() : -1;
+        int mssOption = syn ? mss : -1;
         int at = host.headroom();
-        int dataAt = at + TcpSegment.HEADER_LENGTH + (mss >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
+        int dataAt = at + TcpSegment.HEADER_LENGTH + (mssOption >= 0 ? 4 : 0) + (windowScale >= 0 ? 4 : 0);
         byte[] b = host.segmentBuffer(dataAt - at + length);
         sender.data(offset, length, b, dataAt);
         TcpSegment s = new TcpSegment(key.localPort(), key.remotePort(), sender.wire(offset),
-                ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0, mss,
+                ack ? irs + rcvNxt & 0xffff_ffffL : 0, flags | (ack ? TcpSegment.ACK : 0), window, 0, mssOption,
                 windowScale, b, dataAt, length);
         s.encodeInto(b, at, key.local(), key.remote());
         // Only a bare ACK that acknowledges more than the last may be replaced by a later one; a duplicate may not.
@@ -545,7 +548,7 @@ public final class TcpConnection {
         }
         long window = (long) Math.min(received.free() >> rcvScale, 0xffff) << rcvScale;
         long left = Math.max(0, advertisedEdge - rcvNxt);
-        if (window >= Math.min(received.capacity() / 2, config.mss()) && window >= 2 * left) {
+        if (window >= Math.min(received.capacity() / 2, mss) && window >= 2 * left) {
             ackNow = true;
             output(host.now());
         }

@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.netd.wire.MalformedPacketException;
 
@@ -38,6 +39,7 @@ public final class TcpHost {
 
     private final LongSupplier random;
     private final TcpConfig config;
+    private final ToIntFunction<Ipv4Addr> mss;
     private final int headroom;
     private final int minBuffer;
     private final Map<Key, TcpConnection> connections = new LinkedHashMap<>();
@@ -73,22 +75,31 @@ public final class TcpHost {
     }
 
     /**
+     * A host whose every connection has the MSS of {@code config}.
+     *
      * @param random where initial sequence numbers come from: seed it for a reproducible run
      * @param config buffers, timers and limits of every connection
      */
     public TcpHost(LongSupplier random, TcpConfig config) {
-        this(random, config, 0, 0);
+        this(random, config, remote -> config.mss(), 0, 0);
     }
 
     /**
-     * @param random where initial sequence numbers come from: seed it for a reproducible run
-     * @param config buffers, timers and limits of every connection
+     * A host whose connections each take their MSS from their route, as a host with links of different MTUs does,
+     * and whose segments are built with room in front for the headers below.
+     *
+     * @param random   where initial sequence numbers come from: seed it for a reproducible run
+     * @param config   buffers, timers and limits of every connection
+     * @param mss      the MSS a new connection to an address announces in its SYN and sends at most (RFC 9293
+     *                 3.7.1: the MTU of the interface it leaves by, less 40), instead of {@code config}'s; from 64 to
+     *                 {@link TcpSegment#MAX_PAYLOAD}
      * @param headroom the bytes each {@link Outgoing} buffer leaves free before its segment, for the headers below
      * @param minBuffer the least length of an {@link Outgoing} buffer (the shortest frame, padded with zeros)
      */
-    public TcpHost(LongSupplier random, TcpConfig config, int headroom, int minBuffer) {
+    public TcpHost(LongSupplier random, TcpConfig config, ToIntFunction<Ipv4Addr> mss, int headroom, int minBuffer) {
         this.random = Objects.requireNonNull(random, "random");
         this.config = Objects.requireNonNull(config, "config");
+        this.mss = Objects.requireNonNull(mss, "mss");
         if (headroom < 0 || minBuffer < 0) {
             throw new IllegalArgumentException("headroom " + headroom + " and minimum buffer " + minBuffer
                     + " cannot be negative");
@@ -231,6 +242,11 @@ public final class TcpHost {
 
     long now() {
         return now;
+    }
+
+    /** The MSS of a new connection to {@code remote}, kept in range whatever the route says. */
+    int mssTo(Ipv4Addr remote) {
+        return Math.max(64, Math.min(TcpSegment.MAX_PAYLOAD, mss.applyAsInt(remote)));
     }
 
     int isn() {

@@ -107,7 +107,7 @@ class SegmentTest {
     /** A recycled buffer comes back with zeros after the segment: a short frame's padding must be zeros. */
     @Example
     void aRecycledBufferIsZeroedAfterTheSegment() {
-        TcpHost host = new TcpHost(() -> 1, TcpConfig.DEFAULT, 34, 60);
+        TcpHost host = new TcpHost(() -> 1, TcpConfig.DEFAULT, remote -> TcpConfig.DEFAULT.mss(), 34, 60);
         byte[] used = new byte[60];
         Arrays.fill(used, (byte) 0xff);
         host.recycle(used);
