@@ -239,7 +239,8 @@ final class FreeScheduler extends Scheduler {
                 Timers.Entry next = timers.peek();
                 long nextTime = Math.min(next == null ? Long.MAX_VALUE : next.time,
                         deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.firstKey());
-                boolean idle = running == 0 && nextTime - now() > quietNanos;
+                // A frame posted by another machine and not yet among the timers is work too.
+                boolean idle = running == 0 && posted.isEmpty() && nextTime - now() > quietNanos;
                 if (!idle) {
                     quietSince = -1;
                 } else if (quietSince < 0) {
