@@ -1,6 +1,7 @@
 package org.microsim.kernel;
 
 import java.util.ArrayList;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.LockSupport;
@@ -10,6 +11,20 @@ import java.util.concurrent.locks.LockSupport;
  * the wall clock since boot (the one place in the kernel that reads it). Timers (device events, and nothing
  * else: task deadlines are waited for directly) fire on one timer thread, under the kernel lock like any
  * other kernel code. Not reproducible; that is what it is for: real races, and speed.
+ *
+ * <h2>The timer thread, and frames from other machines</h2>
+ * The timer thread parks, without the lock, until its earliest timer is due; {@link #schedule} unparks it only
+ * for a timer sooner than that one. A frame from another machine arrives by {@link #post}, from that machine's
+ * timer thread, which holds its own kernel's lock: taking this kernel's lock there could deadlock with this
+ * machine sending back at the same moment. So a post only queues the frame's delivery on a lock-free queue and
+ * unparks the timer thread, which moves it among its timers under its own lock (in the order posted) and runs it
+ * at its time, or at once when that has passed. No other thread sits between the machines.
+ *
+ * <pre>
+ *   machine A's timer thread (A's lock held)                    machine B's timer thread
+ *   E1000 transmit ─▶ Lan ─▶ B.post(at, deliver) ─▶ [B's posted queue] ─▶ drained under B's lock into B's timers
+ *                                 └─ unpark B's timer thread              ─▶ at its time: E1000 receive, IRQ, ethd
+ * </pre>
  *
  * <h2>Waking and waiting</h2>
  * A caller waiting for its answer and a receiver waiting for a message first poll without the kernel lock
@@ -47,7 +62,11 @@ final class FreeScheduler extends Scheduler {
     /** The wall-clock instant virtual time counts from; only ever moved earlier, by {@link #alignClock}. */
     private volatile long origin = System.nanoTime();
     private final Timers timers = new Timers();
+    /** Signalled when a timer is added or the clock moves, for settle and advance (the timer thread parks). */
     private final Condition timerWork = lock.newCondition();
+    /** Callbacks other machines posted ({@link #post}), for the timer thread to move into {@link #timers}. */
+    private final ConcurrentLinkedQueue<Posted> posted = new ConcurrentLinkedQueue<>();
+    private final Thread timerThread;
     /**
      * Tasks not blocked: running, or woken and about to run. Guarded by the lock, like everything that changes
      * it (a plain int: an atomic would add two read-modify-writes to every hand-off).
@@ -57,10 +76,11 @@ final class FreeScheduler extends Scheduler {
     private final java.util.TreeMap<Long, Integer> deadlines = new java.util.TreeMap<>();
     /** Tasks woken under the lock, to unpark after it is released. */
     private ArrayList<Task> toWake = new ArrayList<>();
-    private boolean closed;
+    /** Written under the lock; read without it by {@link #post}. */
+    private volatile boolean closed;
 
     FreeScheduler() {
-        Thread.ofPlatform().daemon().name("sim-timers").start(this::runTimers);
+        timerThread = Thread.ofPlatform().daemon().name("sim-timers").start(this::runTimers);
     }
 
     @Override
@@ -73,11 +93,27 @@ final class FreeScheduler extends Scheduler {
         enter();
         try {
             Timers.Entry e = timers.add(atNanos, action);
+            if (timers.peek() == e) {
+                // Sooner than what the timer thread waits for: an unpark is a mere permit if it is not parked.
+                LockSupport.unpark(timerThread);
+            }
             timerWork.signalAll();
             return e;
         } finally {
             exit();
         }
+    }
+
+    /** Queues the callback for the timer thread, without the lock (see the class comment). */
+    @Override
+    public void post(long atNanos, Runnable action) {
+        if (!closed) {
+            posted.add(new Posted(atNanos, action));
+            LockSupport.unpark(timerThread);
+        }
+    }
+
+    private record Posted(long at, Runnable action) {
     }
 
     @Override
@@ -203,7 +239,8 @@ final class FreeScheduler extends Scheduler {
                 Timers.Entry next = timers.peek();
                 long nextTime = Math.min(next == null ? Long.MAX_VALUE : next.time,
                         deadlines.isEmpty() ? Long.MAX_VALUE : deadlines.firstKey());
-                boolean idle = running == 0 && nextTime - now() > quietNanos;
+                // A frame posted by another machine and not yet among the timers is work too.
+                boolean idle = running == 0 && posted.isEmpty() && nextTime - now() > quietNanos;
                 if (!idle) {
                     quietSince = -1;
                 } else if (quietSince < 0) {
@@ -246,6 +283,7 @@ final class FreeScheduler extends Scheduler {
         try {
             if (other.origin < origin) {
                 origin = other.origin;
+                LockSupport.unpark(timerThread);
                 timerWork.signalAll();
             }
         } finally {
@@ -258,6 +296,7 @@ final class FreeScheduler extends Scheduler {
         enter();
         try {
             closed = true;
+            LockSupport.unpark(timerThread);
             timerWork.signalAll();
         } finally {
             exit();
@@ -287,25 +326,33 @@ final class FreeScheduler extends Scheduler {
         return 0;
     }
 
+    /**
+     * The timer thread: moves what other machines posted into the timers, runs what is due, and otherwise waits
+     * without the lock for the earliest timer, a sooner one scheduled, a post, or the end.
+     */
     private void runTimers() {
         enter();
         try {
             while (!closed) {
+                for (Posted p; (p = posted.poll()) != null; ) {
+                    timers.add(p.at(), p.action());
+                }
                 Timers.Entry next = timers.peek();
-                if (next == null) {
-                    timerWork.awaitUninterruptibly();
-                } else if (next.time <= now()) {
+                long wait = next == null ? Long.MAX_VALUE : next.time - now();
+                if (wait <= 0) {
                     timers.poll();
                     next.action.run();
-                    // Unpark what the action woke before waiting again (exit and re-enter).
+                    // Unpark what the action woke before going on (exit and re-enter).
                     exit();
                     enter();
-                } else {
-                    timerWork.awaitNanos(next.time - now());
+                    continue;
                 }
+                exit();
+                if (posted.isEmpty()) {
+                    LockSupport.parkNanos(this, wait);
+                }
+                enter();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } finally {
             exit();
         }

@@ -12,6 +12,18 @@ public interface Timeline {
     /** Runs {@code action} at virtual time {@code atNanos} (or at once, if that is not in the future). */
     Scheduled schedule(long atNanos, Runnable action);
 
+    /**
+     * {@link #schedule} for a caller on another machine's thread, which may hold that machine's kernel lock (a NIC
+     * transmitting onto a LAN from its timer thread): never waits for this clock's lock, so two machines sending
+     * to each other at once cannot deadlock, and cannot be cancelled. Posts from one thread run in the order
+     * posted, when their times are equal. The free scheduler queues the action for its timer thread without a
+     * lock; a clock whose schedule never blocks on another thread (the deterministic scheduler, where one thread
+     * runs at a time, so that a post is as synchronous and ordered as a schedule) keeps this default.
+     */
+    default void post(long atNanos, Runnable action) {
+        schedule(atNanos, action);
+    }
+
     /** A pending callback. */
     interface Scheduled {
         /** Stops it from running; no effect once it ran. */

@@ -56,7 +56,15 @@ import java.util.List;
  * nothing to hold in step. Joining aligns the clocks to one time base (the earliest boot among them), so frames
  * land at their intended moment; {@link #settle} and {@link #advance} do each kernel's settle and advance in turn
  * (once each: a kernel settled early in the round may be busy again by its end, as anything free may be), and a
- * console call waits as it does without a world (the other machines are running anyway).
+ * console call waits as it does without a world (the other machines are running anyway). A frame crosses from
+ * one kernel to another by {@link Timeline#post}: the sender's timer thread, holding its own kernel's lock, puts
+ * it on the destination's lock-free queue, and the destination's timer thread delivers it at its time; no thread
+ * ever holds two kernels' locks, so machines sending to each other at once cannot deadlock.
+ *
+ * <pre>
+ *   kernel A: timer thread ─(A's lock)─ NIC ─▶ LAN ─▶ post ─▶ [B's queue] ─▶ B's timer thread ─(B's lock)─ NIC
+ *   kernel B: timer thread ─(B's lock)─ NIC ─▶ LAN ─▶ post ─▶ [A's queue] ─▶ A's timer thread ─(A's lock)─ NIC
+ * </pre>
  *
  * <p>A world is the harness's, like a kernel's harness methods: use it from one thread.
  */

@@ -7,8 +7,6 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.Optional;
 import com.google.common.hash.Hashing;
@@ -48,7 +46,6 @@ final class Network implements Closeable {
     private final HostForwards forwards = new HostForwards(this::hostIo,
             () -> userNet(NicConfig.USER_NET));
     private EventLoopGroup hostIo;
-    private ExecutorService acrossMachines;
 
     private Network(long seed, NetCapture capture, boolean free) {
         this.seed = seed;
@@ -117,18 +114,6 @@ final class Network implements Closeable {
         return forwards;
     }
 
-    /** The one thread that hands frames from one machine's clock to another's under the free scheduler. */
-    private ExecutorService acrossMachines() {
-        if (acrossMachines == null) {
-            acrossMachines = Executors.newSingleThreadExecutor(r -> {
-                Thread t = new Thread(r, "sim-lan");
-                t.setDaemon(true);
-                return t;
-            });
-        }
-        return acrossMachines;
-    }
-
     /**
      * The seed of something named {@code name} in a run of {@code seed}: each LAN, each machine after the first,
      * draws from its own, so adding one does not change what another does, and all still follow from the one seed.
@@ -143,9 +128,6 @@ final class Network implements Closeable {
             long mixed = mix(seed, n);
             Lan lan = new Lan(n, kinds.getOrDefault(n, Lan.Kind.SWITCH), clock, mixed);
             lan.impair(wanted.getOrDefault(n, Lan.Impairments.NONE));
-            if (free) {
-                lan.deliverAcrossClocksWith(acrossMachines());
-            }
             if (capture != null) {
                 lan.tap(capture);
             }
@@ -198,9 +180,6 @@ final class Network implements Closeable {
     public void close() throws IOException {
         forwards.close();
         bridges.values().forEach(SocketBridge::close);
-        if (acrossMachines != null) {
-            acrossMachines.shutdownNow();
-        }
         if (hostIo != null) {
             hostIo.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2,
                     TimeUnit.SECONDS);

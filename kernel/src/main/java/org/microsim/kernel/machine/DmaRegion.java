@@ -18,6 +18,8 @@ final class DmaRegion implements DmaBuffer {
     private final long base;
     private final byte[] data;
     private final Object owner;
+    /** Set when the memory frees it, so a device access that finds it in a cache finds nothing there. */
+    private volatile boolean freed;
 
     DmaRegion(long base, int size, Object owner) {
         this.base = base;
@@ -35,6 +37,15 @@ final class DmaRegion implements DmaBuffer {
 
     long end() {
         return base + data.length;
+    }
+
+    /** Whether {@code address} is one of this region's bytes, and the region is still allocated. */
+    boolean holds(long address) {
+        return address >= base && address < base + data.length && !freed;
+    }
+
+    void markFreed() {
+        freed = true;
     }
 
     @Override

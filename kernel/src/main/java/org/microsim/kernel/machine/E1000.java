@@ -371,7 +371,13 @@ final class E1000 implements EthernetLink.Station {
             }
             int cmd = desc[11] & 0xff;
             int length = Bytes.le16(desc, 8);
-            if ((cmd & TX_DEXT) == 0 && frame.size() + length <= MAX_FRAME) {
+            if ((cmd & (TX_DEXT | TX_EOP)) == TX_EOP && frame.size() == 0 && length > 0 && length <= MAX_FRAME) {
+                // A whole frame in one descriptor, as a driver sends most: read straight into the frame.
+                byte[] whole = new byte[pad ? Math.max(length, MIN_FRAME) : length];
+                if (memory.read(Bytes.le64(desc, 0), whole, 0, length)) {
+                    frames.add(whole);
+                }
+            } else if ((cmd & TX_DEXT) == 0 && frame.size() + length <= MAX_FRAME) {
                 byte[] data = new byte[length];
                 if (memory.read(Bytes.le64(desc, 0), data, 0, length)) {
                     frame.write(data, 0, length);

@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.concurrent.Executor;
 import org.microsim.kernel.Timeline;
 
 /**
@@ -17,7 +16,8 @@ import org.microsim.kernel.Timeline;
  * <pre>
  *   station A ──transmit──▶ taps (pcap, at send time)
  *                          └▶ for each destination: loss? ─▶ delay (+ reorder jitter) ─▶ [duplicate] ─▶ receive
- *                                                           scheduled on the destination's clock
+ *                               scheduled on the destination's clock: schedule() when it is A's own,
+ *                               post() when it is another machine's (never waits for that one's lock)
  * </pre>
  *
  * <h2>Faults, from the run's seed</h2>
@@ -29,9 +29,16 @@ import org.microsim.kernel.Timeline;
  *
  * <h2>Clocks</h2>
  * A station's frames are stamped with its own machine's clock and delivered on the destination's: each station
- * plugs in with its machine's clock ({@link #plug(EthernetLink.Station, Timeline, String)}). The delay is never below {@link #MIN_DELAY_NANOS},
- * which is what lets machines that each have their own clock run in steps of that length and still never receive a
- * frame in their past.
+ * plugs in with its machine's clock ({@link #plug(EthernetLink.Station, Timeline, String)}). The delay is never
+ * below {@link #MIN_DELAY_NANOS}, which is what lets machines that each have their own clock run in steps of that
+ * length and still never receive a frame in their past.
+ *
+ * <p>A delivery to another machine's clock goes through {@link Timeline#post}, not {@link Timeline#schedule}: under
+ * the free scheduler a NIC transmits from its machine's timer thread, holding that machine's kernel lock, and
+ * scheduling takes the destination's lock; two machines sending to each other at once would each wait for the
+ * other's. A post puts the delivery on the destination's lock-free queue, which its timer thread drains (in order:
+ * a burst never overtakes an earlier one of the same sender at the same instant). Under the deterministic
+ * scheduler a post is a schedule: deliveries stay synchronous and in order, and the run a function of its seed.
  *
  * <p>Cables: each station's cable can be pulled and put back ({@link Port#setCable}); the station hears a carrier
  * change, and frames to or from it are lost meanwhile.
@@ -90,8 +97,6 @@ public final class Lan {
     private final Map<Long, Port> learned = new HashMap<>();
     private final List<Tap> taps = new ArrayList<>();
     private volatile Impairments impairments = Impairments.NONE;
-    /** Where deliveries to another machine's clock are made under the free scheduler; null: made at once. */
-    private volatile Executor acrossClocks;
     private long lost;
     private long duplicated;
 
@@ -116,18 +121,6 @@ public final class Lan {
 
     public Impairments impairments() {
         return impairments;
-    }
-
-    /**
-     * Makes deliveries to a station on another machine's clock through {@code executor} instead of at once: under
-     * the free scheduler a machine's NIC sends from its timer thread, which holds that machine's kernel lock, and
-     * scheduling on another machine's clock takes that one's lock; two machines sending to each other at once
-     * would each wait for the other's. A single thread of the network's makes the deliveries instead, in order.
-     * Under the deterministic scheduler only one thread ever runs, and deliveries must stay at once (and in order)
-     * for the run to be a function of its seed: leave it unset there.
-     */
-    public void deliverAcrossClocksWith(Executor executor) {
-        acrossClocks = executor;
     }
 
     /** Changes what goes wrong from now on. */
@@ -246,7 +239,6 @@ public final class Lan {
         }
         long now = from.clock.now();
         Map<Port, List<Arrival>> arrivals = new LinkedHashMap<>();
-        Executor executor = acrossClocks;
         synchronized (this) {
             Impairments imp = impairments;
             for (byte[] frame : frames) {
@@ -282,36 +274,34 @@ public final class Lan {
                 }
             }
         }
-        arrivals.forEach((to, list) -> {
-            for (Runnable delivery : deliveries(to, list)) {
-                if (to.clock != from.clock && executor != null) {
-                    executor.execute(delivery);
-                } else {
-                    delivery.run();
-                }
-            }
-        });
+        arrivals.forEach((to, list) -> deliver(from, to, list));
     }
 
     private record Arrival(long at, byte[] frame) {
     }
 
-    /** One delivery for each run of frames to {@code to} that arrive at the same instant. */
-    private static List<Runnable> deliveries(Port to, List<Arrival> list) {
-        List<Runnable> out = new ArrayList<>();
+    /**
+     * Schedules one delivery for each run of frames to {@code to} that arrive at the same instant: on the sender's
+     * own clock directly, on another machine's by {@link Timeline#post} (see the class comment).
+     */
+    private static void deliver(Port from, Port to, List<Arrival> list) {
         for (int i = 0; i < list.size(); ) {
             long at = list.get(i).at();
             List<byte[]> burst = new ArrayList<>();
             for (; i < list.size() && list.get(i).at() == at; i++) {
                 burst.add(list.get(i).frame());
             }
-            out.add(() -> to.clock.schedule(at, () -> {
+            Runnable delivery = () -> {
                 if (to.up()) {
                     to.station.receive(burst.stream().map(byte[]::clone).toList());
                 }
-            }));
+            };
+            if (to.clock == from.clock) {
+                to.clock.schedule(at, delivery);
+            } else {
+                to.clock.post(at, delivery);
+            }
         }
-        return out;
     }
 
     private static long mac(byte[] frame, int at) {

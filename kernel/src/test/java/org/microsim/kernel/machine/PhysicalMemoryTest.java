@@ -76,6 +76,22 @@ class PhysicalMemoryTest {
         assertFalse(memory.free(again));
     }
 
+    /** The memory remembers the region the last access found; freeing that region must forget it too. */
+    @Test
+    void aRegionFreedRightAfterAnAccessIsGoneForTheNextOne() {
+        DmaBuffer ring = memory.allocate(4096, driver).orElseThrow();
+        DmaBuffer other = memory.allocate(4096, "other").orElseThrow();
+        byte[] buf = new byte[16];
+        assertTrue(memory.read(ring.physAddress() + 16, buf, 0, 16));
+        assertTrue(memory.free(ring));
+        assertFalse(memory.read(ring.physAddress() + 16, buf, 0, 16), "freed with free");
+        assertFalse(memory.write(ring.physAddress(), buf, 0, 1));
+        assertTrue(memory.write(other.physAddress() + 8, new byte[] {7}, 0, 1));
+        assertEquals(1, memory.freeAll("other"));
+        assertFalse(memory.read(other.physAddress() + 8, buf, 0, 1), "freed with freeAll");
+        assertFalse(memory.isMapped(other.physAddress(), 1));
+    }
+
     @Test
     void capacityAndBadSizesGiveEmpty() {
         assertEquals(Optional.empty(), memory.allocate(0, driver));
