@@ -11,7 +11,11 @@ public interface EthernetLink {
     /** Plugs a station in; the link calls it with frames for it and with carrier changes. */
     Attachment attach(Station station);
 
-    /** What a NIC (or any endpoint) offers the link. Called on whatever thread the link delivers on. */
+    /**
+     * What a NIC (or any endpoint) offers the link. Called on whatever thread the link delivers on. A received
+     * frame is shared: the same array may reach several stations (a flood, a duplicate) and a capture; a station
+     * reads it and keeps it if it likes, but never changes it.
+     */
     interface Station {
         void receive(byte[] frame);
 

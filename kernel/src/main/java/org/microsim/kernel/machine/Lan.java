@@ -293,7 +293,9 @@ public final class Lan {
             }
             Runnable delivery = () -> {
                 if (to.up()) {
-                    to.station.receive(burst.stream().map(byte[]::clone).toList());
+                    // Not copied: stations only read what they receive (EthernetLink.Station), and the sender
+                    // gave the array up when it transmitted it.
+                    to.station.receive(burst);
                 }
             };
             if (to.clock == from.clock) {
