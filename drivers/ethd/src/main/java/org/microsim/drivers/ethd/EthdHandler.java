@@ -2,6 +2,7 @@ package org.microsim.drivers.ethd;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -158,31 +159,57 @@ final class EthdHandler implements Handler<EthRequest<?>> {
         if (!read.isOk()) {
             throw new EthException(EthError.LEASE_TOO_SMALL, "the frames cannot be read: " + read.errorOrNull());
         }
-        List<byte[]> frames;
+        int[] longest = {0};
         try {
-            frames = EthFrames.unpack(leaseCopy, length, count);
+            EthFrames.forEach(leaseCopy, length, count, (b, at, n) -> longest[0] = Math.max(longest[0], n));
         } catch (MalformedException e) {
             throw new EthException(EthError.INVALID_REQUEST, "SEND: " + e.getMessage());
         }
-        for (byte[] frame : frames) {
-            if (frame.length > EthRequest.maxFrame(port.mtu)) {
-                throw new EthException(EthError.INVALID_REQUEST, "SEND: a frame of " + frame.length + " bytes is longer"
-                        + " than " + port.name + "'s MTU of " + port.mtu + " allows (" + EthRequest.maxFrame(port.mtu)
-                        + ")");
-            }
+        if (longest[0] > EthRequest.maxFrame(port.mtu)) {
+            throw new EthException(EthError.INVALID_REQUEST, "SEND: a frame of " + longest[0] + " bytes is longer"
+                    + " than " + port.name + "'s MTU of " + port.mtu + " allows (" + EthRequest.maxFrame(port.mtu)
+                    + ")");
         }
         int accepted = 0;
         if (port.linkUp) {
-            for (byte[] frame : frames) {
-                if (!nic.send(port.switchPort == ServedPort.NIC ? frame : SwitchChip.tagFor(frame, port.switchPort))) {
-                    break;
-                }
-                accepted++;
+            // Checked whole above: the frames go from the lease's copy to the ring, the NIC's backlog copying
+            // only those that must wait.
+            Sending sending = new Sending(port);
+            try {
+                EthFrames.forEach(leaseCopy, length, count, sending);
+            } catch (MalformedException e) {
+                throw new IllegalStateException("frames checked a moment ago no longer check", e);
             }
+            accepted = sending.accepted;
             nic.pump();
         }
         port.txFrames += accepted;
         return Replies.ok(new WireWriter().u16(accepted).toByteArray());
+    }
+
+    /** Puts a SEND's frames on the NIC, in order, until it takes no more; a switch port's with its tag. */
+    private final class Sending implements EthFrames.Sink {
+        private final ServedPort port;
+        private int accepted;
+        private boolean full;
+
+        Sending(ServedPort port) {
+            this.port = port;
+        }
+
+        @Override
+        public void frame(byte[] buffer, int offset, int length) {
+            if (full) {
+                return;
+            }
+            if (port.switchPort == ServedPort.NIC) {
+                full = !nic.send(buffer, offset, length);
+            } else {
+                byte[] tagged = SwitchChip.tagFor(Arrays.copyOfRange(buffer, offset, offset + length), port.switchPort);
+                full = !nic.send(tagged, 0, tagged.length);
+            }
+            accepted += full ? 0 : 1;
+        }
     }
 
     private Message receive(ServedPort port, Received call) throws EthException {

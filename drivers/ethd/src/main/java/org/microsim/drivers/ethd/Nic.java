@@ -2,6 +2,7 @@ package org.microsim.drivers.ethd;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.Arrays;
 import java.util.List;
 import java.util.function.Consumer;
 import org.microsim.abi.DmaBuffer;
@@ -127,6 +128,8 @@ final class Nic {
     private final long mac;
     private int rxNext;
     private int txTail;
+    /** The tail the NIC was last told (TDT). */
+    private int announced;
     private int txClean;
     private int rctl;
     private long missed;
@@ -343,33 +346,57 @@ final class Nic {
         return Math.min(rxRing.getInt(d * DESC + 8) & 0xffff, RX_BUFFER);
     }
 
-    /** Queues {@code frame} for the wire; false when the ring and the backlog are full. */
-    boolean send(byte[] frame) {
+    /**
+     * Queues a frame for the wire, a view that stays the caller's: copied straight into a transmit buffer when
+     * nothing waits before it and the ring has room (the one copy a frame costs in the driver), else into the
+     * backlog. False when the ring and the backlog are full. {@link #pump} tells the NIC.
+     */
+    boolean send(byte[] buffer, int offset, int length) {
+        if (backlog.isEmpty() && (ringHasRoom() || reclaim() && ringHasRoom())) {
+            place(buffer, offset, length);
+            return true;
+        }
         if (backlog.size() >= TX_BACKLOG) {
             return false;
         }
-        backlog.add(frame);
+        backlog.add(Arrays.copyOfRange(buffer, offset, offset + length));
         return true;
     }
 
-    /** Reclaims sent descriptors and moves waiting frames onto the ring, then tells the NIC (TDT). */
+    /** Reclaims sent descriptors and moves waiting frames onto the ring, then tells the NIC what is new (TDT). */
     void pump() {
+        reclaim();
+        while (!backlog.isEmpty() && ringHasRoom()) {
+            byte[] frame = backlog.poll();
+            place(frame, 0, frame.length);
+        }
+        if (txTail != announced) {
+            regs.write32(TDT, txTail);
+            announced = txTail;
+        }
+    }
+
+    /** Takes back the descriptors the NIC has sent (DD written back); true, so that a condition can chain it. */
+    private boolean reclaim() {
         while (txClean != txTail && (txRing.getInt(txClean * DESC + 12) & DESC_DD) != 0) {
             txClean = (txClean + 1) % TX_DESCRIPTORS;
         }
-        int before = txTail;
-        while (!backlog.isEmpty() && (txTail + 1) % TX_DESCRIPTORS != txClean) {
-            byte[] frame = backlog.poll();
-            int at = txTail * DESC;
-            txBuffers.write(txTail * TX_BUFFER, frame, 0, frame.length);
-            txRing.putLong(at, txBuffers.physAddress() + (long) txTail * TX_BUFFER);
-            txRing.putInt(at + 8, frame.length | (TX_EOP | TX_IFCS | TX_RS) << 24);
-            txRing.putInt(at + 12, 0);
-            txTail = (txTail + 1) % TX_DESCRIPTORS;
-        }
-        if (txTail != before) {
-            regs.write32(TDT, txTail);
-        }
+        return true;
+    }
+
+    /** Whether a descriptor is free; one is always kept empty, so that a full ring is not taken for an empty one. */
+    private boolean ringHasRoom() {
+        return (txTail + 1) % TX_DESCRIPTORS != txClean;
+    }
+
+    /** Puts a frame in the next transmit buffer and its descriptor; the NIC hears of it at the next pump. */
+    private void place(byte[] buffer, int offset, int length) {
+        int at = txTail * DESC;
+        txBuffers.write(txTail * TX_BUFFER, buffer, offset, length);
+        txRing.putLong(at, txBuffers.physAddress() + (long) txTail * TX_BUFFER);
+        txRing.putInt(at + 8, length | (TX_EOP | TX_IFCS | TX_RS) << 24);
+        txRing.putInt(at + 12, 0);
+        txTail = (txTail + 1) % TX_DESCRIPTORS;
     }
 
     /** Frames waiting for the ring. */
