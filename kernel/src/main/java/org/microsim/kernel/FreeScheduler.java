@@ -13,12 +13,13 @@ import java.util.concurrent.locks.LockSupport;
  * other kernel code. Not reproducible; that is what it is for: real races, and speed.
  *
  * <h2>The timer thread, and frames from other machines</h2>
- * The timer thread parks, without the lock, until its earliest timer is due (or spins, when that is too close
- * for a park: {@link #SPIN_NANOS}); {@link #schedule} unparks it only for a timer sooner than that one. A frame from another machine arrives by {@link #post}, from that machine's
- * timer thread, which holds its own kernel's lock: taking this kernel's lock there could deadlock with this
- * machine sending back at the same moment. So a post only queues the frame's delivery on a lock-free queue and
- * unparks the timer thread, which moves it among its timers under its own lock (in the order posted) and runs it
- * at its time, or at once when that has passed. No other thread sits between the machines.
+ * The timer thread parks, without the lock, until its earliest timer is due (or spins, when that is too close for a
+ * park: {@link #SPIN_NANOS}); {@link #schedule} unparks it only for a timer sooner than that one. A frame from another
+ * machine arrives by {@link #post}, from that machine's timer thread, which holds its own kernel's lock: taking this
+ * kernel's lock there could deadlock with this machine sending back at the same moment. So a post only queues the
+ * frame's delivery on a lock-free queue and unparks the timer thread, which moves it among its timers under its own
+ * lock (in the order posted) and runs it at its time, or at once when that has passed. No other thread sits between the
+ * machines.
  *
  * <pre>
  *   machine A's timer thread (A's lock held)                    machine B's timer thread

@@ -24,4 +24,9 @@ public class EthException extends ProtocolException {
     public EthError error() {
         return (EthError) wireError();
     }
+
+    /** Whether the driver or its device is gone: the call found no server, or the driver answered DEVICE_GONE. */
+    public boolean driverGone() {
+        return peerGone() || error() == EthError.DEVICE_GONE;
+    }
 }

@@ -21,9 +21,9 @@ import org.microsim.harness.MachineOptions;
  * recv} on machine b (10.0.2.16 by DHCP), {@code tcpperf send} of N MiB on the demo machine, through TCP in netd,
  * ethd, the e1000 models and the LAN, with every byte checked by the receiver; the baseline is two {@code
  * SocketChannel}s on 127.0.0.1 moving the same bytes in 64 KiB writes. Wall time is measured from the send's spawn
- * to b's line saying all arrived (polled every 50 ms of b's time), so short runs overstate the sim's time a
- * little; the sim's figure is the best of {@link #TRANSFERS} transfers, one after the other on the same machines, as
- * the host's is the better of two. Arguments: [MiB, default 256] [free: the sim on the free scheduler (the issue's setting), else
+ * to b's line saying all arrived (polled every 50 ms of b's time), so short runs overstate the sim's time a little; the
+ * sim's figure is the best of {@link #TRANSFERS} transfers, one after the other on the same machines, as the host's is
+ * the better of two. Arguments: [MiB, default 256] [free: the sim on the free scheduler (the issue's setting), else
  * deterministic] [mtu=N: {@code ifconfig eth0 mtu N} on both machines before the transfers, default 1500; 9000 for
  * jumbo frames, whose segments carry six times the bytes of 1500's for the same per-frame costs].
  */

@@ -106,8 +106,8 @@ class JumboFramesTest {
             mtu(m, "", 9000);
             mtu(m, "b", 9000);
             String crash = m.run("on", "b", "crash", "ethd");
-            assertTrue(crash.contains("netd: eth0 is back (its driver restarted)") && crash.contains("ethd: eth0 mtu 9000"),
-                    crash);
+            assertTrue(crash.contains("netd: eth0 is back (its driver restarted)")
+                    && crash.contains("ethd: eth0 mtu 9000"), crash);
             assertTrue(m.run("ping", "10.0.2.16", "-c", "2", "-s", "8000").contains("2 received"));
             m.run("on", "b", "crash", "netd");
             m.run("on", "b", "ifconfig", "eth0", "10.0.2.16/24");

@@ -15,14 +15,14 @@ import org.microsim.abi.Mmio;
  * <p>Modelled: CTRL (RST resets the device and self-clears), STATUS (FD, LU when the wire is up, 1000 Mb/s),
  * EERD (EEPROM reads: words 0-2 are the MAC, word 3Fh makes the checksum BABAh), MDIC (reads of the PHY's
  * control, status, and id registers, ready at once; reads and writes at other PHY addresses go to the
- * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR
- * (read clears) / ICS / IMS / IMC, RCTL (EN, UPE, MPE, LPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy
- * 16-byte receive and transmit descriptor rings (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP;
- * RS write-back), the receive address filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the
- * statistics MPC, GPRC, GPTC, ROC, TPR and TPT, which clear on read. Interrupt causes: TXDW and TXQE after transmit, RXT0 after a frame is
- * received, RXO when one is missed, LSC when the wire goes up or down. Other registers hold what is written.
- * Not modelled: EEPROM bit-banging through EECD, extended (DEXT) descriptors and offloads (a DEXT
- * descriptor is consumed and its data not sent), interrupt throttling, the I/O BAR.
+ * {@link MdioBus} the machine attached, such as a switch, and answer with ERROR when there is none), ICR (read clears)
+ * / ICS / IMS / IMC, RCTL (EN, UPE, MPE, LPE, BAM, BSIZE with BSEX) and TCTL (EN, PSP), the legacy 16-byte receive and
+ * transmit descriptor rings (RDBAL/RDBAH/RDLEN/RDH/RDT, TDBAL/TDBAH/TDLEN/TDH/TDT; DD and EOP; RS write-back), the
+ * receive address filter (RAL/RAH with AV, the multicast table hashed on bits 47:36), and the statistics MPC, GPRC,
+ * GPTC, ROC, TPR and TPT, which clear on read. Interrupt causes: TXDW and TXQE after transmit, RXT0 after a frame is
+ * received, RXO when one is missed, LSC when the wire goes up or down. Other registers hold what is written. Not
+ * modelled: EEPROM bit-banging through EECD, extended (DEXT) descriptors and offloads (a DEXT descriptor is consumed
+ * and its data not sent), interrupt throttling, the I/O BAR.
  *
  * <p>Transmit runs one configured latency after TDT is written; the frames of one pass over the ring go on the wire
  * together, as one burst, when this NIC's lock is released, so two NICs on one link never deadlock. Receive
@@ -32,12 +32,13 @@ import org.microsim.abi.Mmio;
  * or a ring that does not make sense (RDLEN zero, head or tail past the end, a buffer outside memory), is
  * counted in MPC.
  *
- * <p>Long packets (the manual's statistics registers RLEC and ROC, 040F8h): with RCTL.LPE clear a frame of more than 1522 bytes
- * counting its FCS is oversized; with LPE set, one of more than 16384. Our frames carry no FCS, so the limits are
- * 1518 and 16380 bytes, as QEMU's e1000x_is_oversized has them (14-byte header, 4-byte VLAN tag, 1500; 16 KiB less
- * the FCS). An oversized frame that passes the address filter is discarded and counted in ROC. A frame longer than
- * one receive buffer (BSIZE) fills as many descriptors as it needs, EOP on the last. Store Bad Packets (SBP), which
- * would keep oversized frames, is not modelled. Every loop is bounded by the ring's size; nothing a driver writes makes the model throw.
+ * <p>Long packets (the manual's statistics registers RLEC and ROC, 040F8h): with RCTL.LPE clear a frame of more than
+ * 1522 bytes counting its FCS is oversized; with LPE set, one of more than 16384. Our frames carry no FCS, so the
+ * limits are 1518 and 16380 bytes, as QEMU's e1000x_is_oversized has them (14-byte header, 4-byte VLAN tag, 1500; 16
+ * KiB less the FCS). An oversized frame that passes the address filter is discarded and counted in ROC. A frame longer
+ * than one receive buffer (BSIZE) fills as many descriptors as it needs, EOP on the last. Store Bad Packets (SBP),
+ * which would keep oversized frames, is not modelled. Every loop is bounded by the ring's size; nothing a driver writes
+ * makes the model throw.
  */
 final class E1000 implements EthernetLink.Station {
     /** Intel. */

@@ -16,12 +16,12 @@ import org.microsim.services.netd.wire.Ipv4Addr;
 import org.microsim.services.vfs.VfsClient;
 
 /**
- * An HTTP client task, so two simulated machines can exchange files: {@code fetch http://ADDR[:PORT]/PATH FILE}
- * GETs the URL over netd's TCP and writes the body to {@code FILE} through the VFS, a piece at a time as it comes,
- * then logs the status and how many bytes it wrote. With {@code FILE} {@value #STREAM} it writes no file but serves
- * the body, read in order, on a port of its own ({@link BodyStream}), for the console to copy to the host. Only {@code http://} with a dotted IPv4 address: there is no
- * DNS and no TLS. A response that is not 200 writes nothing and says so; one that ends before its Content-Length
- * says so too, and the file holds what came.
+ * An HTTP client task, so two simulated machines can exchange files: {@code fetch http://ADDR[:PORT]/PATH FILE} GETs
+ * the URL over netd's TCP and writes the body to {@code FILE} through the VFS, a piece at a time as it comes, then logs
+ * the status and how many bytes it wrote. With {@code FILE} {@value #STREAM} it writes no file but serves the body,
+ * read in order, on a port of its own ({@link BodyStream}), for the console to copy to the host. Only {@code http://}
+ * with a dotted IPv4 address: there is no DNS and no TLS. A response that is not 200 writes nothing and says so; one
+ * that ends before its Content-Length says so too, and the file holds what came.
  */
 public final class Fetch implements Program {
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -101,9 +101,7 @@ final class Interface {
             txFrames += taken;
             return taken == frames.size();
         } catch (EthException e) {
-            if (e.peerGone() || e.error() == org.microsim.abi.net.EthError.DEVICE_GONE) {
-                driverGone = true;
-            }
+            driverGone |= e.driverGone();
             return false;
         }
     }

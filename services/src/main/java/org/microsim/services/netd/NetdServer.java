@@ -41,9 +41,9 @@ import org.microsim.services.netd.wire.MacAddr;
  *   requests ────────────────────────▶ tables, configure, ping (held), UDP (receive held)
  * </pre>
  *
- * <p>A driver that restarts registers its port anew and devd says so with msg 100 again: the interface of that
- * name keeps its address, lease and MTU and only changes driver (which is told the MTU again). The conduit of a switch (its NIC, whose frames carry
- * the switch's tag) is no interface: its user ports are.
+ * <p>A driver that restarts registers its port anew and devd says so with msg 100 again: the interface of that name
+ * keeps its address, lease and MTU and only changes driver (which is told the MTU again). The conduit of a switch (its
+ * NIC, whose frames carry the switch's tag) is no interface: its user ports are.
  */
 final class NetdServer implements Handler<NetRequest<?>> {
     private static final Duration DRIVER_TIMEOUT = Duration.ofSeconds(1);
@@ -125,7 +125,7 @@ final class NetdServer implements Handler<NetRequest<?>> {
         try {
             i.eth.setMtu(m.mtu());
         } catch (EthException e) {
-            i.driverGone = e.peerGone() || e.error() == EthError.DEVICE_GONE;
+            i.driverGone = e.driverGone();
             throw new NetException(e.error() == EthError.INVALID_REQUEST ? NetError.INVALID_REQUEST
                     : NetError.IO_ERROR, i.name + ": " + e.getMessage());
         }
@@ -353,7 +353,7 @@ final class NetdServer implements Handler<NetRequest<?>> {
                     stack.counters.add("driver: frames lost (netd too slow)");
                 }
             } catch (EthException x) {
-                i.driverGone = x.peerGone() || x.error() == EthError.DEVICE_GONE;
+                i.driverGone = x.driverGone();
                 stack.counters.add("driver: receive failed");
             }
         }
